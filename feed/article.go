@@ -1,0 +1,191 @@
+// Package feed turns article sources (files, directories, feeds and web
+// pages) into clean Article values, and Articles into Markdown and text.
+//
+// Every string in an Article is sanitized once, when the Article is built,
+// after the last decoding step; nothing downstream has to clean it again.
+// The package knows nothing about terminals.
+package feed
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// IDLen is the length of a full article ID, in hex digits.
+const IDLen = 16
+
+// ShortIDLen is how many hex digits of an ID lists show, git-style.
+const ShortIDLen = 7
+
+// Article is one news article, whatever format it came from.
+type Article struct {
+	// ID is stable across runs: a hash of where the article came from.
+	ID string
+	// Title is the article's headline, on one line.
+	Title string
+	// Tags are the declared tags, canonical, in header order, deduplicated.
+	Tags []Tag
+	// Mentions are the countries detected in the text, best first. They are
+	// kept apart from Tags, which always win.
+	Mentions []Mention
+	// Date is the publication date; it is the zero time when unknown.
+	Date time.Time
+	// DateText is the date exactly as the source wrote it.
+	DateText string
+	// Source is the publication the article came from.
+	Source string
+	// Images are the article's image URLs in reading order, without repeats.
+	Images []string
+	// Refs are the article's footnotes, images and links numbered together in
+	// reading order; Refs[i].N is i+1.
+	Refs []Ref
+	// Body is the article's text as blocks, in reading order. It is nil when
+	// the article was loaded without its body; see Loader.Body.
+	Body []Block
+	// Location is the path or URL the article was read from.
+	Location string
+	// Link is the article's own web address (http or https), if it has one.
+	Link string
+	// Format names the parser that read the article ("txt", "rss", ...).
+	Format string
+	// Partial is true when the source carried only a summary, so that the full
+	// page may be fetched on demand.
+	Partial bool
+}
+
+// Tag is one declared tag of an article.
+type Tag struct {
+	// Name is the canonical display name ("United States"), or the tag as
+	// written when it names no country.
+	Name string
+	// Country is true when Name is a country from the country table.
+	Country bool
+	// Code is the country's ISO 3166 alpha-2 code, empty for other tags.
+	Code string
+}
+
+// Mention is a country detected in an article's text.
+type Mention struct {
+	// Name is the country's canonical display name.
+	Name string
+	// Code is the country's ISO 3166 alpha-2 code.
+	Code string
+	// Score weighs the mentions by count, position and spread.
+	Score float64
+}
+
+// RefKind tells an image footnote from a link footnote.
+type RefKind int
+
+const (
+	// RefImage is a picture shown at its place in the article.
+	RefImage RefKind = iota
+	// RefLink is a hyperlink in the article's text.
+	RefLink
+)
+
+// String returns "image" or "link", as the footnote list writes it.
+func (k RefKind) String() string {
+	if k == RefLink {
+		return "link"
+	}
+	return "image"
+}
+
+// Ref is one numbered footnote.
+type Ref struct {
+	// N is the footnote's number, from 1.
+	N int
+	// URL is an http or https URL.
+	URL string
+	// Kind says whether the footnote is an image or a link.
+	Kind RefKind
+}
+
+// BlockKind is the kind of one block of body text.
+type BlockKind int
+
+const (
+	// Paragraph is a block of running text.
+	Paragraph BlockKind = iota
+	// Heading is a section heading inside the body; Level is 2 to 6.
+	Heading
+	// Quote is a quoted paragraph.
+	Quote
+	// ListItem is one item of a list; Level is its nesting depth from 0.
+	ListItem
+	// Code is preformatted text, shown as written.
+	Code
+	// Image is a picture; Ref is its footnote number.
+	Image
+)
+
+var blockKindNames = [...]string{"paragraph", "heading", "quote", "item", "code", "image"}
+
+// String returns the kind's name as JSON writes it.
+func (k BlockKind) String() string {
+	if int(k) < len(blockKindNames) {
+		return blockKindNames[k]
+	}
+	return "paragraph"
+}
+
+// Block is one block of an article's body. Its Text is plain, literal text:
+// never Markdown, never HTML. Link footnote markers (" [N]") are already in
+// the text, placed at ingest.
+type Block struct {
+	Kind  BlockKind
+	Text  string
+	Level int
+	// Ref is the footnote number of an Image block, else 0.
+	Ref int
+}
+
+// Countries returns the names of the declared tags that are countries.
+func (a *Article) Countries() []string {
+	var out []string
+	for _, t := range a.Tags {
+		if t.Country {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
+
+// ShortID returns the ID cut to ShortIDLen digits, as lists show it.
+func (a *Article) ShortID() string {
+	if len(a.ID) > ShortIDLen {
+		return a.ID[:ShortIDLen]
+	}
+	return a.ID
+}
+
+// HasTag reports whether the article carries the tag with that canonical
+// name, declared or, when detected is true, detected.
+func (a *Article) HasTag(name string, detected bool) bool {
+	for _, t := range a.Tags {
+		if t.Name == name {
+			return true
+		}
+	}
+	if detected {
+		for _, m := range a.Mentions {
+			if m.Name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// MakeID derives a stable article ID from the parts that say where an
+// article came from: a location, and for a feed item its GUID or link.
+func MakeID(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:IDLen]
+}

@@ -1,0 +1,94 @@
+package feed
+
+import (
+	"bytes"
+	"errors"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// Doc is one document read from a source, ready for a parser.
+type Doc struct {
+	// Location is the path or URL the document was read from.
+	Location string
+	// Base resolves relative links; nil for local files.
+	Base *url.URL
+	// Data is the document's bytes, at most the source's size cap.
+	Data []byte
+	// ContentType is the HTTP Content-Type, empty for files.
+	ContentType string
+}
+
+// Format is one article format: how to recognise it and how to parse it.
+type Format struct {
+	// Name is the format's short name, kept in Article.Format.
+	Name string
+	// Exts are the file name endings, lower case with the dot, that select it.
+	Exts []string
+	// Sniff reports whether a document with this content type and these first
+	// bytes is in this format. It may be nil.
+	Sniff func(contentType string, head []byte) bool
+	// Parse turns a document into articles. It returns an error only when
+	// nothing useful could be read.
+	Parse func(doc Doc) ([]*Article, error)
+}
+
+// formats is the table of known formats, most specific first; the plain
+// text reference format comes last and takes whatever is left.
+var formats = []Format{
+	textFormat,
+}
+
+// ErrNotText is returned for binary files and files that are not UTF-8.
+var ErrNotText = errors.New("not text (binary or not UTF-8)")
+
+// formatForName returns the format selected by a file name's ending.
+func formatForName(name string) (Format, bool) {
+	ext := strings.ToLower(filepath.Ext(name))
+	for _, f := range formats {
+		for _, e := range f.Exts {
+			if e == ext {
+				return f, true
+			}
+		}
+	}
+	return Format{}, false
+}
+
+// sniffFormat picks the format of a document from its content type, then
+// its first bytes, and falls back to the plain text format.
+func sniffFormat(contentType string, data []byte) Format {
+	head := data
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	head = bytes.TrimPrefix(head, utf8BOM)
+	for _, f := range formats {
+		if f.Sniff != nil && f.Sniff(contentType, head) {
+			return f
+		}
+	}
+	return textFormat
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// IsText reports whether data looks like text: no NUL bytes, and at most a
+// small share of invalid UTF-8 (a stray Latin-1 byte is forgiven, a PNG or
+// a UTF-16 file is not).
+func IsText(data []byte) bool {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return false
+	}
+	bad := 0
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			bad++
+		}
+		i += size
+	}
+	return bad*100 <= len(data)
+}

@@ -1,0 +1,160 @@
+package feed
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Sanitize makes untrusted text safe to keep and to show: invalid UTF-8
+// becomes U+FFFD; CRLF and CR become LF; C0 controls other than LF and TAB,
+// DEL, C1 controls and bidi controls are removed. It is idempotent.
+func Sanitize(s string) string {
+	if isClean(s, true) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune(utf8.RuneError)
+		case r == '\r':
+			b.WriteByte('\n')
+			if i < len(s) && s[i] == '\n' {
+				i++
+			}
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case dropped(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// SanitizeLine is Sanitize for text that must stay on one line, such as a
+// title, a source or a file name: runs of line breaks and tabs become one
+// space, and the result is trimmed.
+func SanitizeLine(s string) string {
+	s = Sanitize(s)
+	if strings.ContainsAny(s, "\n\t") || strings.TrimSpace(s) != s {
+		s = strings.Join(strings.Fields(s), " ")
+	}
+	return s
+}
+
+// SanitizeTag is SanitizeLine for tags: it also removes zero-width
+// characters, which make two tags look alike but filter differently, caps
+// runs of combining marks, and normalises to NFC.
+func SanitizeTag(s string) string {
+	s = SanitizeLine(s)
+	var b strings.Builder
+	marks := 0
+	for _, r := range s {
+		if zeroWidth(r) {
+			continue
+		}
+		if isMark(r) {
+			marks++
+			if marks > maxCombining {
+				continue
+			}
+		} else {
+			marks = 0
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(norm.NFC.String(b.String()))
+}
+
+// maxCombining is how many combining marks may follow one character; more
+// only break display-width arithmetic.
+const maxCombining = 4
+
+func isMark(r rune) bool {
+	return r >= 0x300 && r <= 0x36F || r >= 0x1AB0 && r <= 0x1AFF ||
+		r >= 0x1DC0 && r <= 0x1DFF || r >= 0x20D0 && r <= 0x20FF || r >= 0xFE20 && r <= 0xFE2F
+}
+
+// dropped reports whether r is a control character that Sanitize removes.
+func dropped(r rune) bool {
+	switch {
+	case r < 0x20 && r != '\n' && r != '\t':
+		return true
+	case r >= 0x7F && r <= 0x9F:
+		return true
+	}
+	return bidi(r)
+}
+
+// bidi reports whether r is a bidirectional formatting control.
+func bidi(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	case r == 0x200E, r == 0x200F, r == 0x061C:
+		return true
+	}
+	return false
+}
+
+// zeroWidth reports whether r is an invisible zero-width character.
+func zeroWidth(r rune) bool {
+	return r >= 0x200B && r <= 0x200D || r == 0x2060 || r == 0xFEFF
+}
+
+// isClean reports whether s is valid UTF-8 with nothing Sanitize would change.
+func isClean(s string, allowNL bool) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && !(allowNL && c == '\n') && c != '\t' || c == 0x7F {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || dropped(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// SafeURL resolves raw against base (which may be nil) and returns the
+// result re-serialised, if and only if it is an absolute http or https URL
+// with a host. Everything else (javascript:, file:, data:, schemes hidden
+// behind spaces or case, a base that resolves somewhere hostile) is refused.
+func SafeURL(raw string, base *url.URL) (string, bool) {
+	raw = strings.TrimSpace(Sanitize(raw))
+	if raw == "" || len(raw) > maxURLLen || strings.ContainsAny(raw, " \n\t") {
+		return "", false
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", false
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.Opaque != "" {
+		return "", false
+	}
+	u.User = nil
+	out := u.String()
+	if strings.HasPrefix(out, "-") || !isClean(out, false) {
+		return "", false
+	}
+	return out, true
+}
+
+// maxURLLen caps the length of a URL gazette keeps.
+const maxURLLen = 4096
