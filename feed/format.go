@@ -73,11 +73,14 @@ func sniffFormat(contentType string, data []byte) Format {
 	return textFormat
 }
 
+// maxStrayBytes is how many invalid UTF-8 bytes any text may hold.
+const maxStrayBytes = 4
+
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// IsText reports whether data looks like text: no NUL bytes, and at most a
-// small share of invalid UTF-8 (a stray Latin-1 byte is forgiven, a PNG or
-// a UTF-16 file is not).
+// IsText reports whether data looks like text: no NUL bytes, and no more
+// than a few stray bytes of invalid UTF-8, or one in a hundred (a stray
+// Latin-1 byte is forgiven; a PNG, a UTF-16 or a Latin-1 file is not).
 func IsText(data []byte) bool {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return false
@@ -90,5 +93,5 @@ func IsText(data []byte) bool {
 		}
 		i += size
 	}
-	return bad*100 <= len(data)
+	return bad <= maxStrayBytes || bad*100 <= len(data)
 }

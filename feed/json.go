@@ -1,0 +1,84 @@
+package feed
+
+import "encoding/json"
+
+// JSONArticle is the JSON form of an Article, as `list --json` and
+// `show --format json` print it.
+type JSONArticle struct {
+	ID        string        `json:"id"`
+	Title     string        `json:"title"`
+	Tags      []string      `json:"tags"`
+	Countries []string      `json:"countries"`
+	Mentions  []JSONMention `json:"mentions"`
+	// Date is YYYY-MM-DD, or null when unknown.
+	Date      *string     `json:"date"`
+	DateText  string      `json:"date_text,omitempty"`
+	Source    string      `json:"source"`
+	Images    []string    `json:"images"`
+	Location  string      `json:"location"`
+	Link      string      `json:"link,omitempty"`
+	Format    string      `json:"format"`
+	Partial   bool        `json:"partial,omitempty"`
+	Footnotes []JSONRef   `json:"footnotes,omitempty"`
+	Body      []JSONBlock `json:"body,omitempty"`
+}
+
+// JSONMention is a detected country in JSON.
+type JSONMention struct {
+	Name  string  `json:"name"`
+	Code  string  `json:"code"`
+	Score float64 `json:"score"`
+}
+
+// JSONRef is a footnote in JSON.
+type JSONRef struct {
+	N    int    `json:"n"`
+	URL  string `json:"url"`
+	Kind string `json:"kind"`
+}
+
+// JSONBlock is a body block in JSON.
+type JSONBlock struct {
+	Kind  string `json:"kind"`
+	Text  string `json:"text,omitempty"`
+	Level int    `json:"level,omitempty"`
+	Ref   int    `json:"ref,omitempty"`
+}
+
+// ToJSON returns the article's JSON form; withBody adds the footnotes and
+// the body.
+func (a *Article) ToJSON(withBody bool) JSONArticle {
+	j := JSONArticle{
+		ID: a.ID, Title: a.Title, Source: a.Source, Location: a.Location,
+		Link: a.Link, Format: a.Format, Partial: a.Partial, DateText: a.DateText,
+		Tags: []string{}, Countries: []string{}, Mentions: []JSONMention{}, Images: []string{},
+	}
+	for _, t := range a.Tags {
+		j.Tags = append(j.Tags, t.Name)
+		if t.Country {
+			j.Countries = append(j.Countries, t.Name)
+		}
+	}
+	for _, m := range a.Mentions {
+		j.Mentions = append(j.Mentions, JSONMention{Name: m.Name, Code: m.Code, Score: m.Score})
+	}
+	if !a.Date.IsZero() {
+		d := a.Date.Format("2006-01-02")
+		j.Date = &d
+	}
+	j.Images = append(j.Images, a.Images...)
+	if withBody {
+		for _, r := range a.Refs {
+			j.Footnotes = append(j.Footnotes, JSONRef{N: r.N, URL: r.URL, Kind: r.Kind.String()})
+		}
+		for _, blk := range a.Body {
+			j.Body = append(j.Body, JSONBlock{Kind: blk.Kind.String(), Text: blk.Text, Level: blk.Level, Ref: blk.Ref})
+		}
+	}
+	return j
+}
+
+// MarshalJSON writes the article's JSON form with its body.
+func (a *Article) MarshalJSON() ([]byte, error) {
+	return json.Marshal(a.ToJSON(true))
+}
