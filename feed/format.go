@@ -19,6 +19,26 @@ type Doc struct {
 	Data []byte
 	// ContentType is the HTTP Content-Type, empty for files.
 	ContentType string
+	// Key identifies the document for article IDs; see DocKey.
+	Key string
+}
+
+// DocKey returns what a document's article IDs derive from: doc.Key when
+// set, else the URL, or the absolute path of a file, so that "dir" and
+// "./dir" agree; stdin has no name, so its content stands in.
+func DocKey(doc Doc) string {
+	switch {
+	case doc.Key != "":
+		return doc.Key
+	case doc.Location == "-" || doc.Location == "":
+		return "stdin:" + MakeID(string(doc.Data))
+	case isURL(doc.Location):
+		return doc.Location
+	}
+	if abs, err := filepath.Abs(doc.Location); err == nil {
+		return abs
+	}
+	return doc.Location
 }
 
 // Format is one article format: how to recognise it and how to parse it.

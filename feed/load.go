@@ -366,7 +366,7 @@ func (l *Loader) read(ctx context.Context, j job) (Doc, error) {
 		}
 		defer f.Close()
 		data, err := readCapped(f, l.maxFileSize())
-		return Doc{Location: j.path, Data: data}, err
+		return Doc{Location: j.path, Data: data, Key: "embedded:" + j.path}, err
 	case isURL(j.path):
 		if l.Fetch == nil {
 			return Doc{}, errors.New("URLs cannot be loaded here")

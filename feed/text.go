@@ -2,7 +2,6 @@ package feed
 
 import (
 	"bytes"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -35,7 +34,7 @@ var textFormat = Format{
 const textFormatName = "txt"
 
 func parseTextDoc(doc Doc) ([]*Article, error) {
-	a, err := ParseText(doc.Location, doc.Data)
+	a, err := parseText(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +45,11 @@ func parseTextDoc(doc Doc) ([]*Article, error) {
 // where it came from; it sets Location and derives the ID. An empty file
 // or one with only a title is still an article.
 func ParseText(location string, data []byte) (*Article, error) {
+	return parseText(Doc{Location: location, Data: data})
+}
+
+func parseText(doc Doc) (*Article, error) {
+	data := doc.Data
 	if !IsText(data) {
 		return nil, ErrNotText
 	}
@@ -53,7 +57,7 @@ func ParseText(location string, data []byte) (*Article, error) {
 	text := Sanitize(string(data))
 	lines := strings.Split(text, "\n")
 
-	a := &Article{Location: location, Format: textFormatName, ID: locationID(location, data)}
+	a := &Article{Location: SanitizeLine(doc.Location), Format: textFormatName, ID: MakeID(DocKey(doc))}
 	i := skipBlank(lines, 0)
 	if i < len(lines) {
 		a.Title = clip(SanitizeLine(lines[i]), MaxTitleLen)
@@ -94,20 +98,6 @@ func ParseText(location string, data []byte) (*Article, error) {
 	a.Refs = rb.refs
 	a.Images = rb.images()
 	return a, nil
-}
-
-// locationID derives an article's ID from its location: the absolute path
-// of a file, so that "dir" and "./dir" agree, or, for stdin, the content.
-func locationID(location string, data []byte) string {
-	if location == "-" || location == "" {
-		return MakeID("stdin", string(data))
-	}
-	if !isURL(location) {
-		if abs, err := filepath.Abs(location); err == nil {
-			location = abs
-		}
-	}
-	return MakeID(location)
 }
 
 func skipBlank(lines []string, i int) int {
