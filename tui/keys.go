@@ -1,0 +1,132 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+)
+
+// keyMap holds every key binding of the reader. The same bindings drive
+// dispatch (key.Matches) and the help views, so help cannot drift from what
+// the keys do. Its help.KeyMap methods describe the screen named by focus.
+type keyMap struct {
+	focus focus
+
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	HalfUp   key.Binding
+	HalfDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+
+	Open    key.Binding
+	Filter  key.Binding
+	Tags    key.Binding
+	Errors  key.Binding
+	Help    key.Binding
+	Quit    key.Binding
+	ForceQ  key.Binding
+	ClearFl key.Binding
+
+	Back     key.Binding
+	Next     key.Binding
+	Prev     key.Binding
+	OpenLink key.Binding
+	Digit    key.Binding
+	Links    key.Binding
+	Pipe     key.Binding
+
+	Toggle    key.Binding
+	Apply     key.Binding
+	Mode      key.Binding
+	ClearTags key.Binding
+	Close     key.Binding
+
+	Accept key.Binding
+	Cancel key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("b/pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("space/pgdn", "page down")),
+		HalfUp:   key.NewBinding(key.WithKeys("ctrl+u", "u"), key.WithHelp("u", "½ page up")),
+		HalfDown: key.NewBinding(key.WithKeys("ctrl+d", "d"), key.WithHelp("d", "½ page down")),
+		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
+
+		Open:    key.NewBinding(key.WithKeys("enter", "right"), key.WithHelp("enter", "read")),
+		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Tags:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tags")),
+		Errors:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "errors")),
+		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:    key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQ:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		ClearFl: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+
+		Back:     key.NewBinding(key.WithKeys("esc", "q", "left", "h"), key.WithHelp("esc/q", "back")),
+		Next:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n/p", "next/prev article")),
+		Prev:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "previous article")),
+		OpenLink: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in browser")),
+		Digit: key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+			key.WithHelp("1…9 o", "open footnote")),
+		Links: key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "links")),
+		Pipe:  key.NewBinding(key.WithKeys("|"), key.WithHelp("|", "pipe to command")),
+
+		Toggle:    key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
+		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Mode:      key.NewBinding(key.WithKeys("a", "tab"), key.WithHelp("a", "all/any")),
+		ClearTags: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear")),
+		Close:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+
+		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+	}
+}
+
+// forFocus returns the key map describing the given screen in help.
+func (k keyMap) forFocus(f focus) keyMap {
+	k.focus = f
+	return k
+}
+
+// ShortHelp implements help.KeyMap: the help bar of the focused screen.
+func (k keyMap) ShortHelp() []key.Binding {
+	switch k.focus {
+	case focusReader:
+		return []key.Binding{k.Down, k.PageDown, k.Next, k.OpenLink, k.Links, k.Pipe, k.Back, k.Help}
+	case focusFilter:
+		return []key.Binding{k.Accept, k.Cancel, k.ForceQ}
+	case focusPicker:
+		return []key.Binding{k.Toggle, k.Apply, k.Mode, k.ClearTags, k.Close}
+	case focusLinks:
+		return []key.Binding{k.Down, k.Up, k.Apply, k.Close}
+	case focusPrompt:
+		return []key.Binding{k.Apply, k.Close}
+	case focusPanel, focusHelp:
+		return []key.Binding{k.Down, k.Up, k.Close}
+	}
+	return []key.Binding{k.Down, k.Up, k.Open, k.Filter, k.Tags, k.Help, k.Quit}
+}
+
+// FullHelp implements help.KeyMap: every key of the focused screen, in
+// columns.
+func (k keyMap) FullHelp() [][]key.Binding {
+	if k.focus == focusReader {
+		return [][]key.Binding{
+			{k.Down, k.Up, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.Top, k.Bottom},
+			{k.Next, k.Prev, k.OpenLink, k.Digit, k.Links, k.Pipe},
+			{k.Back, k.Errors, k.Help, k.ForceQ},
+		}
+	}
+	return [][]key.Binding{
+		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom},
+		{k.Open, k.Filter, k.ClearFl, k.Tags, k.Errors},
+		{k.Help, k.Quit, k.ForceQ},
+	}
+}
+
+var _ help.KeyMap = keyMap{}

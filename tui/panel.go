@@ -1,0 +1,295 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// panelKind tells the panels apart.
+type panelKind int
+
+const (
+	panelErrors panelKind = iota
+	panelOutput
+	panelURL
+	panelHelp
+)
+
+// String names the panel, for tests and debugging.
+func (k panelKind) String() string {
+	switch k {
+	case panelErrors:
+		return "errors"
+	case panelOutput:
+		return "output"
+	case panelURL:
+		return "url"
+	case panelHelp:
+		return "help"
+	}
+	return "panel"
+}
+
+// panelModel is a scrollable box over the screen: the error list, a pipe
+// command's output, a URL to copy, or the full help.
+type panelModel struct {
+	kind   panelKind
+	title  string
+	lines  []string
+	offset int
+}
+
+// panelSize returns the inner width and the rows of text a panel gets.
+func panelSize(w, h int, kind panelKind) (inner, rows int) {
+	inner = max(min(w-8, 96), 20)
+	if kind == panelHelp {
+		inner = max(min(w-6, 110), 20)
+	}
+	rows = max(h-8, 3)
+	return inner, rows
+}
+
+// update handles a key in a panel; it reports whether the panel closes.
+func (p panelModel) update(msg tea.KeyPressMsg, k keyMap, rows int) (panelModel, bool) {
+	switch {
+	case key.Matches(msg, k.Close), key.Matches(msg, k.Help) && p.kind == panelHelp,
+		key.Matches(msg, k.Errors) && p.kind == panelErrors:
+		return p, true
+	case key.Matches(msg, k.Down):
+		p.offset++
+	case key.Matches(msg, k.Up):
+		p.offset--
+	case key.Matches(msg, k.PageDown):
+		p.offset += rows
+	case key.Matches(msg, k.PageUp):
+		p.offset -= rows
+	case key.Matches(msg, k.Top):
+		p.offset = 0
+	case key.Matches(msg, k.Bottom):
+		p.offset = len(p.lines)
+	}
+	p.offset = min(max(p.offset, 0), max(len(p.lines)-rows, 0))
+	return p, false
+}
+
+// view renders the panel box for a terminal w by h.
+func (p panelModel) view(m *model, w, h int) string {
+	st := &m.st
+	inner, rows := panelSize(w, h, p.kind)
+	rows = min(rows, max(len(p.lines), 1))
+	var b strings.Builder
+	pos := ""
+	if len(p.lines) > rows {
+		end := min(p.offset+rows, len(p.lines))
+		pos = fmt.Sprintf("%d–%d of %d", p.offset+1, end, len(p.lines))
+	}
+	b.WriteString(spread(st.panelTitle.Render(truncate(p.title, inner-len(pos)-1)), st.dim.Render(pos), inner))
+	b.WriteString("\n\n")
+	for i := p.offset; i < min(p.offset+rows, len(p.lines)); i++ {
+		if i > p.offset {
+			b.WriteString("\n")
+		}
+		b.WriteString(fit(p.lines[i], inner))
+	}
+	if len(p.lines) == 0 {
+		b.WriteString(st.dim.Render(fit("(nothing)", inner)))
+	}
+	return st.panel.Render(b.String())
+}
+
+// wrapPanelText wraps plain text to a panel's width, expanding tabs.
+func wrapPanelText(s string, w int) []string {
+	s = strings.ReplaceAll(s, "\t", "    ")
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(ansi.Wrap(s, w, ""), "\n")
+}
+
+// openErrors shows the sources that failed, one sanitized line each.
+func (m *model) openErrors() {
+	inner, _ := panelSize(m.width, m.height, panelErrors)
+	var lines []string
+	for _, e := range m.errs {
+		lines = append(lines, wrapPanelText("• "+e, inner)...)
+	}
+	title := "Errors"
+	switch n := len(m.errs); n {
+	case 0:
+		lines = []string{"Every source loaded without error."}
+	default:
+		title = plural(n, "source failed", "sources failed")
+	}
+	m.panel = panelModel{kind: panelErrors, title: title, lines: lines}
+	m.focus = focusPanel
+}
+
+// showPipeOutput shows what a pipe command printed.
+func (m *model) showPipeOutput(msg pipeDoneMsg) {
+	inner, _ := panelSize(m.width, m.height, panelOutput)
+	status := "done"
+	if msg.err != nil {
+		status = feed.SanitizeLine(msg.err.Error())
+	}
+	title := fmt.Sprintf("| %s · %s · %s", feed.SanitizeLine(msg.command), status, msg.elapsed.Round(10*time.Millisecond))
+	lines := wrapPanelText(msg.output, inner)
+	if msg.cut {
+		lines = append(lines, "", fmt.Sprintf("(output cut at %d KiB)", maxPipeOutput>>10))
+	}
+	if len(lines) == 0 {
+		lines = []string{"(no output)"}
+	}
+	m.panel = panelModel{kind: panelOutput, title: title, lines: lines}
+	m.focus = focusPanel
+}
+
+// showURL shows a URL that could not be opened, so that it can be copied.
+func (m *model) showURL(msg openedMsg) {
+	inner, _ := panelSize(m.width, m.height, panelURL)
+	reason := "No browser was found. Set $BROWSER, or copy the address:"
+	if !msg.noOpener && msg.err != nil {
+		reason = "The browser failed (" + feed.SanitizeLine(msg.err.Error()) + "). Copy the address:"
+	}
+	lines := wrapPanelText(reason, inner)
+	lines = append(lines, "")
+	// Hard-wrapped, so that no part of a long URL is hidden.
+	lines = append(lines, strings.Split(ansi.Hardwrap(msg.url, inner, false), "\n")...)
+	m.panel = panelModel{kind: panelURL, title: "Open link", lines: lines}
+	m.focus = focusPanel
+}
+
+// openHelp shows every key of the current screen and, from the list, the
+// filter language.
+func (m *model) openHelp() {
+	inner, _ := panelSize(m.width, m.height, panelHelp)
+	km := m.keys.forFocus(focusList)
+	title := "Keys · article list"
+	if m.screen == screenReader {
+		km = m.keys.forFocus(focusReader)
+		title = "Keys · article"
+	}
+	h := m.help
+	h.SetWidth(inner)
+	lines := strings.Split(h.FullHelpView(km.FullHelp()), "\n")
+	if m.screen == screenList {
+		lines = append(lines, "", m.st.panelTitle.Render("Filter language (/)"))
+		for _, l := range queryHelp() {
+			lines = append(lines, wrapPanelText(l, inner)...)
+		}
+		lines = append(lines, "", m.st.panelTitle.Render("Tag picker (t)"))
+		lines = append(lines, wrapPanelText("space ticks a tag · a shows articles with all or any of the ticked tags · c clears · enter applies · esc closes · a letter jumps to a tag", inner)...)
+	}
+	m.panel = panelModel{kind: panelHelp, title: title, lines: lines}
+	m.focus = focusHelp
+}
+
+// queryHelp is the filter language in brief, as the help panel shows it.
+func queryHelp() []string {
+	return []string{
+	`olympics              words match titles (fuzzy) and sources`,
+	`"winter games"        a phrase, in the title or the source`,
+	`tag:russia            a tag; countries in any spelling (tag:prc)`,
+	`tag:russia,china      either tag`,
+	`-tag:usa              not this tag; - negates any term`,
+	`source:"virtual wire" the source contains the text`,
+	`after:2022-01-15      on or after a day; before: is before it`,
+	}
+}
+
+// linkItem is one line of the link picker.
+type linkItem struct {
+	label string
+	url   string
+}
+
+// linkItems lists an article's page and its footnotes.
+func linkItems(a *feed.Article) []linkItem {
+	var items []linkItem
+	if a.Link != "" {
+		items = append(items, linkItem{label: "page", url: a.Link})
+	}
+	for _, r := range a.Refs {
+		items = append(items, linkItem{label: fmt.Sprintf("[%d] %s", r.N, r.Kind), url: r.URL})
+	}
+	return items
+}
+
+// linksModel is the link picker over the reader.
+type linksModel struct {
+	cursor int
+	offset int
+}
+
+// update handles a key in the link picker; it returns the URL to open, if
+// any, and whether the picker closes.
+func (l linksModel) update(msg tea.KeyPressMsg, k keyMap, items []linkItem, rows int) (linksModel, string, bool) {
+	switch {
+	case key.Matches(msg, k.Close), key.Matches(msg, k.Links):
+		return l, "", true
+	case key.Matches(msg, k.Apply), key.Matches(msg, k.OpenLink):
+		if l.cursor < len(items) {
+			return l, items[l.cursor].url, true
+		}
+		return l, "", true
+	case key.Matches(msg, k.Down):
+		l.cursor++
+	case key.Matches(msg, k.Up):
+		l.cursor--
+	case key.Matches(msg, k.Top):
+		l.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		l.cursor = len(items) - 1
+	case key.Matches(msg, k.Digit):
+		// A digit jumps to that footnote.
+		n := int(msg.Text[0] - '0')
+		for i, it := range items {
+			if strings.HasPrefix(it.label, fmt.Sprintf("[%d]", n)) {
+				l.cursor = i
+			}
+		}
+	}
+	l.cursor = min(max(l.cursor, 0), max(len(items)-1, 0))
+	rows = max(rows, 1)
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+rows {
+		l.offset = l.cursor - rows + 1
+	}
+	return l, "", false
+}
+
+// view renders the link picker box.
+func (l linksModel) view(m *model, items []linkItem, w, h int) string {
+	st := &m.st
+	inner, rows := panelSize(w, h, panelURL)
+	rows = min(rows, max(len(items), 1))
+	var b strings.Builder
+	b.WriteString(st.panelTitle.Render("Links"))
+	b.WriteString("\n\n")
+	lw := 0
+	for _, it := range items {
+		lw = max(lw, width(it.label))
+	}
+	for i := l.offset; i < min(l.offset+rows, len(items)); i++ {
+		if i > l.offset {
+			b.WriteString("\n")
+		}
+		it := items[i]
+		line := fit(it.label, lw) + "  " + it.url
+		line = fit(line, inner)
+		if i == l.cursor {
+			line = st.pickerSel.Render(line)
+		}
+		b.WriteString(line)
+	}
+	return st.panel.Render(b.String())
+}

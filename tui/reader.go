@@ -1,0 +1,333 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// readerMaxWidth is the widest the reader wraps text to: lines longer than
+// about a hundred columns are hard to read.
+const readerMaxWidth = 100
+
+// readerModel is the article screen: a header, the rendered article in a
+// viewport, and a footer with the scroll position.
+type readerModel struct {
+	e *entry
+	// idx is the article's row in the visible list, for n and p.
+	idx int
+	vp  viewport.Model
+	// want is the rendering the screen needs; shown the one in vp.
+	want, shown renderKey
+	plain       bool
+	notice      string
+	// count is a footnote number being typed before o.
+	count string
+}
+
+// renderedMsg carries a finished rendering.
+type renderedMsg struct {
+	key renderKey
+	r   rendered
+	err error
+}
+
+// renderCmd renders an article in a command, never in Update.
+func renderCmd(ctx context.Context, a *feed.Article, k renderKey, deadline time.Duration, wrap int) tea.Cmd {
+	return safeCmd(func() tea.Msg {
+		r, err := renderArticle(ctx, a, RenderOptions{
+			Width: wrap, Style: k.style, BodyOnly: true,
+			Deadline: deadline,
+		})
+		if err == nil {
+			r.lines = hardWrapLines(r.lines, max(wrap, minRenderWidth))
+		}
+		return renderedMsg{key: k, r: r, err: err}
+	})
+}
+
+// readerWidth is the width the reader wraps text to in a terminal w wide.
+func readerWidth(w int) int {
+	return max(min(w, readerMaxWidth), minRenderWidth)
+}
+
+// readerHeights returns the viewport height for a terminal h tall: the
+// header takes three rows, the footer and help bar two.
+func readerHeight(h int) int {
+	return max(h-5, 1)
+}
+
+// open shows entry idx of the visible list in the reader, from the cache
+// when it has the rendering, else through a render command.
+func (m *model) open(idx int) tea.Cmd {
+	if idx < 0 || idx >= len(m.visible) {
+		return nil
+	}
+	e := m.visible[idx]
+	m.list = m.list.moveTo(idx, m.visible, m.listHeight())
+	r := m.reader
+	if r.e != e {
+		r.vp.SetContentLines(nil)
+		r.vp.SetYOffset(0)
+		r.shown = renderKey{}
+		r.notice = ""
+	}
+	r.e, r.idx, r.count = e, idx, ""
+	m.reader = r
+	m.screen = screenReader
+	m.focus = focusReader
+	return m.ensureRendered()
+}
+
+// ensureRendered puts the current article's rendering for the current
+// width and style in the viewport, or asks for it.
+func (m *model) ensureRendered() tea.Cmd {
+	r := &m.reader
+	if r.e == nil {
+		return nil
+	}
+	w := readerWidth(m.width)
+	r.vp.SetWidth(w)
+	r.vp.SetHeight(readerHeight(m.height))
+	k := renderKey{id: r.e.a.ID, width: w, style: m.glamourStyle()}
+	r.want = k
+	if r.shown == k {
+		return nil
+	}
+	if res, ok := m.cache.get(k); ok {
+		m.showRendering(k, res)
+		return nil
+	}
+	return renderCmd(m.ctx, r.e.a, k, m.opt.RenderDeadline, w)
+}
+
+// showRendering puts a rendering in the viewport, keeping the reading
+// position in proportion when only the width changed.
+func (m *model) showRendering(k renderKey, res rendered) {
+	r := &m.reader
+	sameArticle := r.shown.id == k.id && r.shown.id != ""
+	pct := r.vp.ScrollPercent()
+	atTop := r.vp.AtTop()
+	r.vp.SetContentLines(res.lines)
+	r.shown = k
+	r.plain = res.plain
+	if res.plain {
+		r.notice = res.notice
+	}
+	switch {
+	case sameArticle && !atTop:
+		total := r.vp.TotalLineCount() - r.vp.Height()
+		r.vp.SetYOffset(int(pct*float64(max(total, 0)) + 0.5))
+	default:
+		r.vp.SetYOffset(0)
+	}
+}
+
+// applyRendered takes a finished rendering: into the cache always, and on
+// screen when it is still the one wanted.
+func (m *model) applyRendered(msg renderedMsg) {
+	if msg.err != nil {
+		if msg.key == m.reader.want {
+			m.reader.notice = feed.SanitizeLine(msg.err.Error())
+			m.reader.shown = msg.key
+			m.reader.vp.SetContentLines([]string{"", "  " + m.st.errorText.Render(m.reader.notice)})
+		}
+		return
+	}
+	m.cache.put(msg.key, msg.r)
+	if msg.key == m.reader.want {
+		m.showRendering(msg.key, msg.r)
+	}
+}
+
+// updateReader handles a key on the article screen.
+func (m *model) updateReader(msg tea.KeyPressMsg) tea.Cmd {
+	r := &m.reader
+	k := m.keys
+	if key.Matches(msg, k.Digit) {
+		if len(r.count) < 4 {
+			r.count += msg.Text
+		}
+		return nil
+	}
+	count := r.count
+	r.count = ""
+	switch {
+	case key.Matches(msg, k.Back):
+		m.screen, m.focus = screenList, focusList
+		m.notice = ""
+	case key.Matches(msg, k.Down):
+		r.vp.ScrollDown(1)
+	case key.Matches(msg, k.Up):
+		r.vp.ScrollUp(1)
+	case key.Matches(msg, k.PageDown):
+		r.vp.PageDown()
+	case key.Matches(msg, k.PageUp):
+		r.vp.PageUp()
+	case key.Matches(msg, k.HalfDown):
+		r.vp.HalfPageDown()
+	case key.Matches(msg, k.HalfUp):
+		r.vp.HalfPageUp()
+	case key.Matches(msg, k.Top):
+		r.vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		r.vp.GotoBottom()
+	case key.Matches(msg, k.Next):
+		if r.idx+1 < len(m.visible) {
+			return m.open(r.idx + 1)
+		}
+		m.setNotice("This is the last article.", false)
+	case key.Matches(msg, k.Prev):
+		if r.idx > 0 {
+			return m.open(r.idx - 1)
+		}
+		m.setNotice("This is the first article.", false)
+	case key.Matches(msg, k.OpenLink):
+		return m.openFootnote(count)
+	case key.Matches(msg, k.Links):
+		if len(linkItems(r.e.a)) == 0 {
+			m.setNotice("This article has no links.", false)
+			return nil
+		}
+		m.links = linksModel{}
+		m.focus = focusLinks
+	case key.Matches(msg, k.Pipe):
+		return m.openPrompt()
+	case key.Matches(msg, k.Errors):
+		m.openErrors()
+	}
+	return nil
+}
+
+// openFootnote opens footnote count, or the article's own page when no
+// number was typed.
+func (m *model) openFootnote(count string) tea.Cmd {
+	a := m.reader.e.a
+	if count == "" {
+		if a.Link == "" {
+			m.setNotice("This article has no web page of its own; l lists its links.", false)
+			return nil
+		}
+		return m.openLink(a.Link)
+	}
+	n, _ := strconv.Atoi(count)
+	if n < 1 || n > len(a.Refs) {
+		if len(a.Refs) == 0 {
+			m.setNotice(fmt.Sprintf("There is no footnote %d: this article has none.", n), true)
+		} else {
+			m.setNotice(fmt.Sprintf("There is no footnote %d: they go from 1 to %d.", n, len(a.Refs)), true)
+		}
+		return nil
+	}
+	return m.openLink(a.Refs[n-1].URL)
+}
+
+// openLink opens a URL with the opener, saying so in the footer.
+func (m *model) openLink(u string) tea.Cmd {
+	m.setNotice("Opening "+u+" …", false)
+	return openURL(u, m.opt.Opener, m.getenv("BROWSER"))
+}
+
+// hardWrapLines breaks lines wider than w, such as long URLs, so that the
+// viewport never has to wrap or cut them.
+func hardWrapLines(lines []string, w int) []string {
+	var out []string
+	for i, l := range lines {
+		if width(l) <= w {
+			if out != nil {
+				out = append(out, l)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(lines)+8), lines[:i]...)
+		}
+		out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
+	}
+	if out == nil {
+		return lines
+	}
+	return out
+}
+
+// readerView renders the article screen.
+func (m *model) readerView() string {
+	st := &m.st
+	r := &m.reader
+	if r.e == nil {
+		return ""
+	}
+	a := r.e.a
+	cw := readerWidth(m.width)
+	pad := max((m.width-cw)/2, 0)
+	var b strings.Builder
+
+	// Header: the title, then date, source and badges, then a rule.
+	title := a.Title
+	if title == "" {
+		title = "Untitled"
+	}
+	b.WriteString(indentLines("  "+st.readerHead.Render(truncate(title, cw-4)), pad))
+	b.WriteString("\n")
+	var meta []string
+	if d := a.DisplayDate(); d != "" {
+		meta = append(meta, d)
+	}
+	if a.Source != "" {
+		meta = append(meta, a.Source)
+	}
+	metaText := st.dim.Render(truncate(strings.Join(meta, " · "), cw-4))
+	if bw := cw - 4 - width(metaText) - 2; bw > 4 {
+		if badges := m.badges(r.e, bw); badges != "" {
+			metaText += "  " + badges
+		}
+	}
+	b.WriteString(indentLines("  "+metaText, pad))
+	b.WriteString("\n")
+	b.WriteString(indentLines(st.rule.Render(strings.Repeat("─", cw)), pad))
+	b.WriteString("\n")
+
+	// Body.
+	body := r.vp.View()
+	if r.shown.id == "" {
+		body = st.dim.Render("  Rendering…")
+		body += strings.Repeat("\n", max(r.vp.Height()-1, 0))
+	}
+	b.WriteString(indentLines(body, pad))
+	b.WriteString("\n")
+
+	// Footer: a notice or the footnote being typed on the left; position
+	// in the list and scroll percentage on the right.
+	left := ""
+	switch {
+	case m.focus == focusPrompt:
+		left = m.prompt.View()
+	case r.count != "":
+		left = st.notice.Render("footnote " + r.count + " — press o to open it")
+	case m.notice != "":
+		if m.noticeErr {
+			left = st.errorText.Render(m.notice)
+		} else {
+			left = st.notice.Render(m.notice)
+		}
+	case r.plain && r.notice != "":
+		left = st.errorText.Render(r.notice)
+	}
+	pct := fmt.Sprintf("%.0f%%", r.vp.ScrollPercent()*100)
+	right := st.percent.Render(thousands(r.idx+1) + "/" + thousands(len(m.visible)) + " · " + pct)
+	if m.focus == focusPrompt {
+		b.WriteString(indentLines(fit(left, cw), pad))
+	} else {
+		b.WriteString(indentLines(spread(left, right, cw), pad))
+	}
+	return b.String()
+}

@@ -1,0 +1,149 @@
+// Package tui is gazette's interactive reader: a Bubble Tea program with an
+// article list, a tag picker, a filter box and an article screen.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/glamour/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// Options configure the reader.
+type Options struct {
+	// Sources are loaded in the background while the list shows.
+	Sources []feed.Source
+	// Loader reads the sources; nil means a Loader with default limits.
+	Loader *feed.Loader
+	// Label names the sources in the header; empty means their names.
+	Label string
+	// Style is a Glamour style name or the path of a JSON style file. Empty
+	// means $GLAMOUR_STYLE, else "dark" or "light" after the terminal's
+	// background, else "notty" without colour.
+	Style string
+	// NoColor turns colour off. $NO_COLOR and TERM=dumb turn it off too.
+	NoColor bool
+	// Detected makes tag filters and facet counts include the countries
+	// detected in the text (Article.Mentions), not only declared tags.
+	Detected bool
+	// Input is read for keys; nil means the terminal (standard input, or
+	// /dev/tty when standard input is not one).
+	Input io.Reader
+	// Output is the terminal written to; nil means standard output.
+	Output io.Writer
+	// Opener is the program that opens links, possibly with arguments;
+	// empty means $BROWSER, else xdg-open (open on macOS).
+	Opener string
+	// RenderDeadline bounds the rendering of one article; past it the
+	// article shows as plain text. Zero means DefaultRenderDeadline.
+	RenderDeadline time.Duration
+	// Getenv reads the environment; nil means os.Getenv. Tests set it.
+	Getenv func(string) string
+}
+
+// withDefaults fills in what was left empty.
+func (o Options) withDefaults() Options {
+	if o.Loader == nil {
+		o.Loader = &feed.Loader{}
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.RenderDeadline <= 0 {
+		o.RenderDeadline = DefaultRenderDeadline
+	}
+	return o
+}
+
+// noColor reports whether colour is off, by option or environment.
+func (o Options) noColor() bool {
+	if o.NoColor || o.Getenv("NO_COLOR") != "" {
+		return true
+	}
+	return o.Getenv("TERM") == "dumb"
+}
+
+// forcedStyle is the Glamour style chosen by option or environment, or ""
+// to follow the terminal's background.
+func (o Options) forcedStyle() string {
+	s := strings.TrimSpace(o.Style)
+	if s == "" {
+		s = strings.TrimSpace(o.Getenv("GLAMOUR_STYLE"))
+	}
+	if s == "auto" {
+		return ""
+	}
+	return s
+}
+
+// label names the sources for the header.
+func (o Options) label() string {
+	if o.Label != "" {
+		return feed.SanitizeLine(o.Label)
+	}
+	return sourceLabel(o.Sources)
+}
+
+// ErrStyle reports a style that cannot be loaded.
+var ErrStyle = errors.New("unknown style")
+
+// CheckStyle reports whether a Glamour style name or style file can be
+// used, so that a bad --style fails before the screen changes.
+func CheckStyle(style string) error {
+	if style == "" || style == "auto" {
+		return nil
+	}
+	if _, err := glamour.NewTermRenderer(glamour.WithStylePath(style)); err != nil {
+		return fmt.Errorf("%w %q: use dark, light, notty, ascii, dracula, pink, tokyo-night or a JSON style file", ErrStyle, feed.SanitizeLine(style))
+	}
+	return nil
+}
+
+// Run shows the reader until the user quits or ctx is cancelled. The
+// terminal is restored on every way out: quitting, an error, a cancelled
+// ctx, or a panic, which Bubble Tea catches and Run returns as an error.
+func Run(ctx context.Context, opt Options) error {
+	opt = opt.withDefaults()
+	if err := CheckStyle(opt.forcedStyle()); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	out := opt.Output
+	if out == nil {
+		out = os.Stdout
+	}
+	progOpts := []tea.ProgramOption{
+		tea.WithContext(ctx),
+		tea.WithOutput(terminalWriter(out)),
+	}
+	if opt.Input != nil {
+		progOpts = append(progOpts, tea.WithInput(opt.Input))
+	}
+	if opt.noColor() {
+		progOpts = append(progOpts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	p := tea.NewProgram(newModel(ctx, opt), progOpts...)
+	_, err := p.Run()
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, tea.ErrInterrupted):
+		return err
+	case errors.Is(err, tea.ErrProgramPanic):
+		return fmt.Errorf("the reader stopped on an internal error; the terminal was restored: %w", err)
+	case ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled):
+		return ctx.Err()
+	}
+	return err
+}
