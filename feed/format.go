@@ -21,6 +21,9 @@ type Doc struct {
 	ContentType string
 	// Key identifies the document for article IDs; see DocKey.
 	Key string
+	// Note is a notice for the reader about where the document came from,
+	// such as "offline: cached 2h ago"; empty when there is nothing to say.
+	Note string
 }
 
 // DocKey returns what a document's article IDs derive from: doc.Key when
