@@ -194,13 +194,13 @@ func (m *model) openHelp() {
 // queryHelp is the filter language in brief, as the help panel shows it.
 func queryHelp() []string {
 	return []string{
-	`olympics              words match titles (fuzzy) and sources`,
-	`"winter games"        a phrase, in the title or the source`,
-	`tag:russia            a tag; countries in any spelling (tag:prc)`,
-	`tag:russia,china      either tag`,
-	`-tag:usa              not this tag; - negates any term`,
-	`source:"virtual wire" the source contains the text`,
-	`after:2022-01-15      on or after a day; before: is before it`,
+		`olympics              words match titles (fuzzy) and sources`,
+		`"winter games"        a phrase, in the title or the source`,
+		`tag:russia            a tag; countries in any spelling (tag:prc)`,
+		`tag:russia,china      either tag`,
+		`-tag:usa              not this tag; - negates any term`,
+		`source:"virtual wire" the source contains the text`,
+		`after:2022-01-15      on or after a day; before: is before it`,
 	}
 }
 
