@@ -50,6 +50,10 @@ func (sc *scanner) next(dst []byte) (out []byte, start, end int, flags tokFlags,
 	// Skip to the start of a token, noting the punctuation passed over.
 	for i < len(s) {
 		c := s[i]
+		if c == ' ' {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
 			if isASCIIAlnum(c) {
 				break
@@ -91,12 +95,16 @@ func (sc *scanner) next(dst []byte) (out []byte, start, end int, flags tokFlags,
 		if c < utf8.RuneSelf {
 			switch {
 			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-				dst = append(dst, c)
-				if c >= 'a' {
-					letters++
+				// Copy a run of lower-case letters and digits at once: most
+				// of any text.
+				j := i + 1
+				for j < len(s) && ('a' <= s[j] && s[j] <= 'z' || '0' <= s[j] && s[j] <= '9') {
+					j++
 				}
-				segLen++
-				i++
+				dst = append(dst, s[i:j]...)
+				letters += j - i // digits too: they only keep a word from being "all capitals"
+				segLen += j - i
+				i = j
 				continue
 			case 'A' <= c && c <= 'Z':
 				if letters == 0 {

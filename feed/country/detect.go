@@ -1,0 +1,411 @@
+package country
+
+import (
+	"math"
+	"math/bits"
+	"sort"
+)
+
+// Mention is a country found in an article's text, with how strongly the
+// article is about it.
+type Mention struct {
+	// Name is the country's name from the table.
+	Name string
+	// Alpha2 is its ISO 3166-1 alpha-2 code.
+	Alpha2 string
+	// Score weighs the country's mentions by count, position and spread;
+	// one plain mention in the opening paragraph scores about one, and
+	// DefaultOptions tags from 1.
+	Score float64
+}
+
+// Options tune Detect.
+type Options struct {
+	// Threshold is the score a country needs to be returned.
+	Threshold float64
+	// Relative is the fraction of the best country's score that another
+	// country needs too, so that a story mostly about one country is not
+	// tagged with every place it names in passing.
+	Relative float64
+	// Max is how many countries to return at most.
+	Max int
+	// MaxBytes caps the text read, title included; later paragraphs weigh
+	// little, and detection runs on every article at load.
+	MaxBytes int
+}
+
+// DefaultOptions returns the options Detect uses: a threshold measured on
+// the labelled articles in testdata/countries.
+func DefaultOptions() Options {
+	return Options{Threshold: 1.0, Relative: 0.2, Max: 5, MaxBytes: 16 << 10}
+}
+
+// Detect finds the countries an article is about from its title and
+// paragraphs, best first: at most five, each above the threshold of
+// DefaultOptions.
+//
+// It reads names, aliases, demonyms, capitals and seats of government
+// ("the Kremlin"), and some regions and cities; ISO codes only count when
+// written as the table spells an alias ("U.S.", "UK"), never as bare words
+// such as "US" or "IN". Ambiguous words (Georgia, Jordan, Chad, Turkey,
+// Congo...) are settled by the rules in gazetteer.tsv.
+func Detect(title string, paragraphs []string) []Mention {
+	return DetectWith(title, paragraphs, DefaultOptions())
+}
+
+// maxSegments is how many text segments (the title and paragraphs) are
+// read; a bit mask of them records a country's spread.
+const maxSegments = 64
+
+// token is one word of the article, normalised into doc.norm.
+type token struct {
+	start, end int32 // normalised text, in doc.norm
+	seg        int16 // 0 for the title, 1 and up for paragraphs
+	flags      tokFlags
+}
+
+// doc is an article cut into tokens. Normalised words are kept in one
+// buffer, separated by single spaces, so that any run of words is a
+// substring that can be looked up without building a string.
+type doc struct {
+	norm []byte
+	toks []token
+	segs int
+	// titleCase marks segments written in Title Case or capitals, where a
+	// capitalised neighbour says nothing about names.
+	titleCase uint64
+}
+
+func (d *doc) add(s string, seg int) {
+	sc := newScanner(s)
+	words, caps := 0, 0
+	for {
+		mark := len(d.norm)
+		if mark > 0 {
+			d.norm = append(d.norm, ' ')
+		}
+		start := len(d.norm)
+		var ok bool
+		var f tokFlags
+		d.norm, _, _, f, ok = sc.next(d.norm)
+		if !ok {
+			d.norm = d.norm[:mark]
+			break
+		}
+		d.toks = append(d.toks, token{start: int32(start), end: int32(len(d.norm)), seg: int16(seg), flags: f})
+		if len(d.norm)-start >= 4 {
+			words++
+			if f&flagUpper != 0 {
+				caps++
+			}
+		}
+	}
+	if words > 0 && caps*10 >= words*6 {
+		d.titleCase |= 1 << seg
+	}
+	d.segs = seg + 1
+}
+
+func (d *doc) word(i int) []byte { return d.norm[d.toks[i].start:d.toks[i].end] }
+
+// hit is one counted mention of a country.
+type hit struct {
+	country int16
+	seg     int16
+	weight  float32
+}
+
+// pending is a mention of an ambiguous phrase, settled after the whole
+// article has been read.
+type pending struct {
+	p          phrase
+	start, end int
+}
+
+// DetectWith is Detect with options.
+func DetectWith(title string, paragraphs []string, opt Options) []Mention {
+	if opt.Max <= 0 {
+		return nil
+	}
+	g := gaz()
+	budget := opt.MaxBytes
+	if budget <= 0 {
+		budget = DefaultOptions().MaxBytes
+	}
+	size := len(title)
+	for _, p := range paragraphs {
+		size += len(p) + 1
+	}
+	size = min(size, budget)
+	d := doc{norm: make([]byte, 0, size+size/8), toks: make([]token, 0, size/5+8)}
+	d.add(clip(title, budget), 0)
+	budget -= len(title)
+	for i, p := range paragraphs {
+		if budget <= 0 || i+1 >= maxSegments {
+			break
+		}
+		d.add(clip(p, budget), i+1)
+		budget -= len(p)
+	}
+
+	var hits []hit
+	var amb []pending
+	var evidence [1 << 8]uint16 // unambiguous mentions per country
+	var groupHits uint16
+	n := len(d.toks)
+	for i := 0; i < n; {
+		t := d.toks[i]
+		// Every phrase starts with a capital, a dotted acronym or a word in
+		// capitals: lower-case words cost nothing more.
+		if t.flags&(flagUpper|flagDotted) == 0 {
+			i++
+			continue
+		}
+		maxLen, ok := g.firsts[string(d.word(i))]
+		if !ok {
+			i++
+			continue
+		}
+		l := 1
+		for l < int(maxLen) && i+l < n && d.toks[i+l].seg == t.seg && d.toks[i+l].flags&flagBreak == 0 {
+			l++
+		}
+		matched := false
+		for ; l >= 1; l-- {
+			p, ok := g.phrases[string(d.norm[t.start:d.toks[i+l-1].end])]
+			if !ok || !formOK(p.forms, t.flags) {
+				continue
+			}
+			matched = true
+			switch {
+			case p.kind == kindBlock:
+			case p.group == 0 && d.beforeState(g, i+l):
+				// "Paris, Texas" and "Lebanon, Ohio" are towns.
+			case p.kind == kindAmbig:
+				amb = append(amb, pending{p: p, start: i, end: i + l})
+			default:
+				hits = append(hits, hit{country: p.country, seg: t.seg, weight: p.weight})
+				if int(p.country) < len(evidence) {
+					evidence[p.country]++
+				}
+				if p.group != 0 {
+					groupHits++
+				}
+			}
+			i += l
+			break
+		}
+		if !matched {
+			i++
+		}
+	}
+	if len(amb) > 0 {
+		hits = d.settle(g, amb, hits, &evidence, groupHits)
+	}
+	return score(g, &d, hits, opt)
+}
+
+// clip cuts s to at most n bytes; a rune cut in two reads as U+FFFD.
+func clip(s string, n int) string {
+	if n < 0 {
+		n = 0
+	}
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func formOK(f form, t tokFlags) bool {
+	switch {
+	case f&formPlain != 0 && t&flagUpper != 0:
+		return true
+	case f&formCaps != 0 && t&(flagAllUpper|flagDotted) != 0:
+		return true
+	case f&formDotted != 0 && t&flagDotted != 0:
+		return true
+	}
+	return false
+}
+
+// beforeState reports whether token j, after a comma, starts a US state:
+// "Athens, Georgia" is not Greece.
+func (d *doc) beforeState(g *gazetteer, j int) bool {
+	if j >= len(d.toks) || d.toks[j].flags&flagBreak == 0 || d.toks[j].flags&flagSentence != 0 ||
+		d.toks[j].seg != d.toks[j-1].seg || d.toks[j].flags&flagUpper == 0 {
+		return false
+	}
+	for l := 1; l <= 2 && j+l <= len(d.toks); l++ {
+		if d.toks[j+l-1].seg != d.toks[j].seg {
+			break
+		}
+		if p, ok := g.phrases[string(d.norm[d.toks[j].start:d.toks[j+l-1].end])]; ok && p.group&groupUSState != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// settle decides what each ambiguous mention counts for, from the
+// article's other evidence, and adds the hits.
+func (d *doc) settle(g *gazetteer, amb []pending, hits []hit, evidence *[1 << 8]uint16, groupHits uint16) []hit {
+	var wanted uint64
+	for _, a := range amb {
+		wanted |= 1 << a.p.rule
+	}
+	// Count the context words of the rules in play, in one pass.
+	var pos, neg [maxRules]uint16
+	for i := range d.toks {
+		b, ok := g.words[string(d.word(i))]
+		if !ok {
+			continue
+		}
+		for m := (b.pos | b.neg) & wanted; m != 0; m &= m - 1 {
+			r := bits.TrailingZeros64(m)
+			if b.pos&(1<<r) != 0 {
+				pos[r]++
+			}
+			if b.neg&(1<<r) != 0 {
+				neg[r]++
+			}
+		}
+	}
+	for _, a := range amb {
+		r := &g.rules[a.p.rule]
+		bit := uint64(1) << a.p.rule
+		if d.near(g, a, bit) || (r.person && d.person(g, a)) {
+			continue
+		}
+		p, q := int(pos[a.p.rule]), int(neg[a.p.rule])
+		for _, c := range r.posCountry {
+			p += int(evidence[c])
+		}
+		for _, c := range r.negCountry {
+			q += int(evidence[c])
+		}
+		if r.posGroup&groupUSState != 0 {
+			p += int(groupHits)
+		}
+		if r.negGroup&groupUSState != 0 {
+			q += int(groupHits)
+		}
+		to := r.country
+		switch {
+		case q > p:
+			to = r.elseTo
+		case p == 0 && r.need:
+			to = -1
+		}
+		if to >= 0 {
+			hits = append(hits, hit{country: to, seg: d.toks[a.start].seg, weight: a.p.weight})
+		}
+	}
+	return hits
+}
+
+// nearWindow is how many words around a mention near= words reach.
+const nearWindow = 6
+
+// near reports whether a word that rules the mention out stands close to
+// it in the same paragraph: "roast turkey".
+func (d *doc) near(g *gazetteer, a pending, bit uint64) bool {
+	seg := d.toks[a.start].seg
+	lo, hi := max(0, a.start-nearWindow), min(len(d.toks), a.end+nearWindow)
+	for i := lo; i < hi; i++ {
+		if d.toks[i].seg != seg || (i >= a.start && i < a.end) {
+			continue
+		}
+		if b, ok := g.words[string(d.word(i))]; ok && b.near&bit != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// person reports whether the mention reads as part of a person's name: a
+// capitalised word right before it ("Michael Jordan") or right after it
+// ("Jordan Peterson"), with no punctuation between, that is no title or
+// function word. In a Title Case headline capitals say nothing.
+func (d *doc) person(g *gazetteer, a pending) bool {
+	seg := d.toks[a.start].seg
+	if d.titleCase&(1<<seg) != 0 {
+		return false
+	}
+	nameLike := func(i int) bool {
+		t := d.toks[i]
+		return t.seg == seg && t.flags&flagUpper != 0 && t.flags&(flagAllUpper|flagDotted) == 0 &&
+			!g.stop[string(d.word(i))] && !g.isPlace(d.word(i))
+	}
+	if a.start > 0 && d.toks[a.start].flags&flagBreak == 0 && nameLike(a.start-1) {
+		return true
+	}
+	return a.end < len(d.toks) && d.toks[a.end].flags&flagBreak == 0 && nameLike(a.end)
+}
+
+// isPlace reports whether a single word is itself a country or place, as in
+// "Syria Jordan border" headlines.
+func (g *gazetteer) isPlace(w []byte) bool {
+	p, ok := g.phrases[string(w)]
+	return ok && p.kind != kindBlock
+}
+
+// Position weights: the title weighs most, then the opening paragraphs.
+const (
+	weightTitle = 3.0
+	weightLead  = 1.6
+	weightStep  = 0.2
+	weightFloor = 0.6
+)
+
+func segWeight(seg int16) float64 {
+	if seg == 0 {
+		return weightTitle
+	}
+	return math.Max(weightFloor, weightLead-weightStep*float64(seg-1))
+}
+
+// score sums each country's mentions by position and scales the sum by
+// the share of the article's segments that mention it.
+func score(g *gazetteer, d *doc, hits []hit, opt Options) []Mention {
+	if len(hits) == 0 {
+		return nil
+	}
+	type acc struct {
+		country int16
+		sum     float64
+		segs    uint64
+	}
+	var accs []acc
+	for _, h := range hits {
+		j := -1
+		for x := range accs {
+			if accs[x].country == h.country {
+				j = x
+				break
+			}
+		}
+		if j < 0 {
+			accs = append(accs, acc{country: h.country})
+			j = len(accs) - 1
+		}
+		accs[j].sum += float64(h.weight) * segWeight(h.seg)
+		accs[j].segs |= 1 << h.seg
+	}
+	segs := float64(max(d.segs, 1))
+	best := 0.0
+	for x := range accs {
+		spread := float64(bits.OnesCount64(accs[x].segs)) / segs
+		accs[x].sum = math.Round(accs[x].sum*(0.5+0.5*spread)*100) / 100
+		best = math.Max(best, accs[x].sum)
+	}
+	// Ties go to the country mentioned first.
+	sort.SliceStable(accs, func(i, j int) bool { return accs[i].sum > accs[j].sum })
+	var out []Mention
+	for _, a := range accs {
+		if a.sum >= opt.Threshold && a.sum >= opt.Relative*best && len(out) < opt.Max {
+			c := g.countries[a.country]
+			out = append(out, Mention{Name: c.Name, Alpha2: c.Alpha2, Score: a.sum})
+		}
+	}
+	return out
+}
