@@ -71,9 +71,9 @@ type doc struct {
 	norm []byte
 	toks []token
 	segs int
-	// titleCase marks segments written in Title Case or capitals, where a
-	// capitalised neighbour says nothing about names.
-	titleCase uint64
+	// titleCase says the title is written in Title Case or capitals, where
+	// a capitalised neighbour says nothing about names.
+	titleCase bool
 }
 
 func (d *doc) add(s string, seg int) {
@@ -100,8 +100,10 @@ func (d *doc) add(s string, seg int) {
 			}
 		}
 	}
-	if words > 0 && caps*10 >= words*6 {
-		d.titleCase |= 1 << seg
+	// Only headlines are written in Title Case; in a paragraph, a short
+	// sentence full of names is still prose.
+	if seg == 0 && words > 0 && caps*10 >= words*6 {
+		d.titleCase = true
 	}
 	d.segs = seg + 1
 }
@@ -156,8 +158,8 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 	for i := 0; i < n; {
 		t := d.toks[i]
 		// Every phrase starts with a capital, a dotted acronym or a word in
-		// capitals: lower-case words cost nothing more.
-		if t.flags&(flagUpper|flagDotted) == 0 {
+		// capitals (or "eSwatini"): lower-case words cost nothing more.
+		if t.flags&(flagUpper|flagDotted|flagInnerUpper) == 0 {
 			i++
 			continue
 		}
@@ -218,6 +220,8 @@ func clip(s string, n int) string {
 
 func formOK(f form, t tokFlags) bool {
 	switch {
+	case f&formAny != 0:
+		return true
 	case f&formPlain != 0 && t&flagUpper != 0:
 		return true
 	case f&formCaps != 0 && t&(flagAllUpper|flagDotted) != 0:
@@ -328,7 +332,7 @@ func (d *doc) near(g *gazetteer, a pending, bit uint64) bool {
 // function word. In a Title Case headline capitals say nothing.
 func (d *doc) person(g *gazetteer, a pending) bool {
 	seg := d.toks[a.start].seg
-	if d.titleCase&(1<<seg) != 0 {
+	if seg == 0 && d.titleCase {
 		return false
 	}
 	nameLike := func(i int) bool {

@@ -78,7 +78,6 @@ func parseCase(s string) (evalCase, error) {
 	return c, nil
 }
 
-
 // stats counts true positives, false positives and false negatives.
 type stats struct{ tp, fp, fn, cases, exact int }
 

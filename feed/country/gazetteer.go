@@ -39,6 +39,9 @@ const (
 	formCaps
 	// formDotted: the first word is a dotted acronym ("U.S.").
 	formDotted
+	// formAny: the table spells it in lower case ("eSwatini"), so any
+	// case counts.
+	formAny
 )
 
 // groupUSState marks the US states and cities, the evidence that
@@ -182,6 +185,8 @@ func formOf(s string) form {
 		return formDotted
 	case f&flagAllUpper != 0:
 		return formCaps
+	case f&flagUpper == 0:
+		return formAny
 	}
 	return formPlain
 }
@@ -378,7 +383,14 @@ func (g *gazetteer) ambig(f []string, key string, byCode map[string]int16, code 
 		// A demonym or capital keeps its weaker weight.
 		w = cur.weight
 	}
-	g.phrases[key] = phrase{country: ci, kind: kindAmbig, forms: formPlain, group: group, rule: int16(len(g.rules)), weight: w}
+	p := phrase{country: ci, kind: kindAmbig, forms: formPlain, group: group, rule: int16(len(g.rules)), weight: w}
+	g.phrases[key] = p
+	// A demonym's plural is as ambiguous as the demonym: "Georgians".
+	if pl, ok := plural(f[1]); ok {
+		if cur, ok := g.phrases[Key(pl)]; ok && cur.kind == kindDemonym {
+			g.phrases[Key(pl)] = p
+		}
+	}
 	g.rules = append(g.rules, r)
 	return nil
 }

@@ -24,6 +24,8 @@ const (
 	flagBreak
 	// flagSentence: the token starts a sentence (or the text).
 	flagSentence
+	// flagInnerUpper: a letter after the first is upper case ("eSwatini").
+	flagInnerUpper
 )
 
 // scanner splits text into normalised tokens: lower case, accents folded to
@@ -109,6 +111,8 @@ func (sc *scanner) next(dst []byte) (out []byte, start, end int, flags tokFlags,
 			case 'A' <= c && c <= 'Z':
 				if letters == 0 {
 					flags |= flagUpper
+				} else {
+					flags |= flagInnerUpper
 				}
 				dst = append(dst, c+'a'-'A')
 				letters++
@@ -152,6 +156,8 @@ func (sc *scanner) next(dst []byte) (out []byte, start, end int, flags tokFlags,
 			if unicode.IsUpper(r) {
 				if letters == 0 {
 					flags |= flagUpper
+				} else {
+					flags |= flagInnerUpper
 				}
 				upper++
 			}
