@@ -97,7 +97,7 @@ func (k keyMap) forFocus(f focus) keyMap {
 func (k keyMap) ShortHelp() []key.Binding {
 	switch k.focus {
 	case focusReader:
-		return []key.Binding{k.Down, k.PageDown, k.Next, k.OpenLink, k.Links, k.Pipe, k.Back, k.Help}
+		return []key.Binding{k.Down, k.Up, k.Next, k.OpenLink, k.Links, k.Pipe, k.Back, k.Help}
 	case focusFilter:
 		return []key.Binding{k.Accept, k.Cancel, k.ForceQ}
 	case focusPicker:

@@ -246,8 +246,11 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.errs = append(m.errs, feed.SanitizeLine(err.Error()))
 		}
 		m.addBatch(msg.arts)
-		if msg.done {
+		switch {
+		case msg.done:
 			m.loading = false
+			return m, nil
+		case msg.ch == nil:
 			return m, nil
 		}
 		return m, pumpCmd(m.ctx, msg.ch)
@@ -611,7 +614,9 @@ func (m model) render() string {
 func (m *model) helpBar() string {
 	h := m.help
 	h.SetWidth(m.width - 1)
-	return " " + h.ShortHelpView(m.keys.forFocus(m.focus).ShortHelp())
+	// help.Model lets the last item overflow when its ellipsis does not
+	// fit; cut it to the screen.
+	return " " + truncate(h.ShortHelpView(m.keys.forFocus(m.focus).ShortHelp()), m.width-1)
 }
 
 // listView draws the list screen: header, rows, status line, help bar.

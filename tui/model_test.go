@@ -1,0 +1,514 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+func TestStatusText(t *testing.T) {
+	tests := []struct {
+		name    string
+		loading bool
+		vis     int
+		total   int
+		tags    []string
+		any     bool
+		query   string
+		want    string
+	}{
+		{"all", false, 312, 312, nil, false, "", "312 articles"},
+		{"filtered", false, 37, 312, []string{"Russia", "China"}, false, "olympics", `37/312 articles · Russia + China · "olympics"`},
+		{"any", false, 40, 312, []string{"Russia", "China"}, true, "", "40/312 articles · Russia or China"},
+		{"loading", true, 1234, 1234, nil, false, "", "loading… 1,234"},
+		{"loading filtered", true, 3, 1234, []string{"Russia"}, false, "", "loading… 3/1,234 · Russia"},
+		{"big", false, 100000, 100000, nil, false, "", "100,000 articles"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := statusText(tt.loading, tt.vis, tt.total, tt.tags, tt.any, tt.query)
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if tt.loading && strings.Contains(got, "articles") {
+				t.Errorf("%q says articles while loading", got)
+			}
+		})
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4321: "-4,321"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// Every row of the list is exactly as wide as the terminal, whatever the
+// script of its title: CJK, emoji and accents keep the columns aligned.
+func TestRowsAlign(t *testing.T) {
+	arts := testArticles(t)
+	for _, w := range []int{60, 80, 100, 120, 200} {
+		d := newDriver(t, w, 24, arts, nil)
+		lines := strings.Split(d.m.View().Content, "\n")
+		rows := lines[1 : 1+len(arts)]
+		lay := layoutFor(w)
+		for i, row := range rows {
+			if got := ansi.StringWidth(row); got != w {
+				t.Errorf("width %d: row %d is %d cells wide: %q", w, i, got, ansi.Strip(row))
+			}
+			// The source column starts at the same cell on every row.
+			if lay.source > 0 {
+				start := w - 1 - lay.source
+				got := ansi.Cut(ansi.Strip(row), start, start+lay.source)
+				if want := fit(d.m.visible[i].a.Source, lay.source); got != want {
+					t.Errorf("width %d: row %d has %q in the source column, want %q", w, i, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestTruncateByDisplayWidth(t *testing.T) {
+	tests := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"東京都知事選", 7, "東京都…"},
+		{"Café 🌻 terraces", 8, "Café 🌻…"},
+		{"short", 10, "short"},
+	}
+	for _, tt := range tests {
+		got := truncate(tt.in, tt.w)
+		if got != tt.want || ansi.StringWidth(got) > tt.w {
+			t.Errorf("truncate(%q, %d) = %q (%d cells), want %q", tt.in, tt.w, got, ansi.StringWidth(got), tt.want)
+		}
+		if f := fit(tt.in, tt.w); ansi.StringWidth(f) != tt.w {
+			t.Errorf("fit(%q, %d) is %d cells", tt.in, tt.w, ansi.StringWidth(f))
+		}
+	}
+}
+
+// Badge colours depend on the country alone: the same every run, and
+// different for the countries seen together most.
+func TestBadgeColours(t *testing.T) {
+	if paletteIndex("RU", "Russia") != paletteIndex("ru", "Russia") {
+		t.Error("colour depends on the case of the code")
+	}
+	seen := map[int]string{}
+	for _, c := range []string{"RU", "CN", "US", "UA"} {
+		i := paletteIndex(c, "")
+		if other, ok := seen[i]; ok {
+			t.Errorf("%s and %s share a colour", c, other)
+		}
+		seen[i] = c
+	}
+	if paletteIndex("", "Atlantis") != paletteIndex("", "Atlantis") {
+		t.Error("colour from a name is not stable")
+	}
+	st := newStyles(true, false)
+	ru := st.badges[paletteIndex("RU", "")].Render(" RU ")
+	cn := st.badges[paletteIndex("CN", "")].Render(" CN ")
+	if ansi.Strip(ru) == ru || ru[:strings.Index(ru, "RU")] == cn[:strings.Index(cn, "CN")] {
+		t.Errorf("badges not coloured apart: %q %q", ru, cn)
+	}
+}
+
+// Detected countries never pass for declared tags.
+func TestDetectedBadge(t *testing.T) {
+	arts := testArticles(t)
+	a := *arts[0]
+	a.Tags = a.Tags[:1]
+	a.Mentions = []feed.Mention{{Name: "Korea, Republic of", Code: "KR", Score: 1}}
+	d := newDriver(t, 120, 24, []*feed.Article{&a}, nil)
+	row := ansi.Strip(strings.Split(d.m.View().Content, "\n")[1])
+	if !strings.Contains(row, "~KR") && !strings.Contains(row, "~Korea") {
+		t.Errorf("detected country not marked with ~: %q", row)
+	}
+}
+
+func TestNoColor(t *testing.T) {
+	arts := testArticles(t)
+	for _, env := range []map[string]string{{"NO_COLOR": "1", "TERM": "xterm"}, {"TERM": "dumb"}} {
+		opt := Options{Getenv: testEnv(env)}
+		m := newModel(context.Background(), opt)
+		next, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 20})
+		next, _ = next.(model).Update(loadBatchMsg{arts: arts, done: true})
+		m = next.(model)
+		out := m.View().Content
+		if regexp.MustCompile(`\x1b\[[0-9;]*(38|48);`).MatchString(out) {
+			t.Errorf("%v: colour in the output", env)
+		}
+		if !strings.Contains(out, "[RU]") {
+			t.Errorf("%v: badges lost their brackets:\n%s", env, ansi.Strip(out))
+		}
+		want := "notty"
+		if env["TERM"] == "dumb" {
+			want = "ascii"
+		}
+		if got := m.glamourStyle(); got != want {
+			t.Errorf("%v: style %q, want %q", env, got, want)
+		}
+	}
+}
+
+func TestStyleChoice(t *testing.T) {
+	tests := []struct {
+		name  string
+		opt   string
+		env   map[string]string
+		light bool
+		want  string
+	}{
+		{"dark background", "", nil, false, "dark"},
+		{"light background", "", nil, true, "light"},
+		{"env", "", map[string]string{"GLAMOUR_STYLE": "dracula"}, true, "dracula"},
+		{"flag beats env", "pink", map[string]string{"GLAMOUR_STYLE": "dracula"}, false, "pink"},
+		{"auto", "auto", nil, true, "light"},
+		{"flag beats no colour", "dark", map[string]string{"NO_COLOR": "1"}, false, "dark"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"TERM": "xterm-256color"}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			m := newModel(context.Background(), Options{Style: tt.opt, Getenv: testEnv(env)})
+			if tt.light {
+				next, _ := m.Update(tea.BackgroundColorMsg{Color: lipgloss.Color("#ffffff")})
+				m = next.(model)
+			}
+			if got := m.glamourStyle(); got != tt.want {
+				t.Errorf("style %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if err := CheckStyle("no-such-style"); err == nil {
+		t.Error("CheckStyle accepted an unknown style")
+	}
+	if err := CheckStyle("light"); err != nil {
+		t.Errorf("CheckStyle(light): %v", err)
+	}
+}
+
+// The cursor stays on its article while newer articles stream in above it.
+func TestCursorKeepsArticleWhileLoading(t *testing.T) {
+	arts := testArticles(t)
+	old, newer := arts[len(arts)/2:], arts[:len(arts)/2]
+	d := newDriver(t, 80, 24, nil, nil)
+	d.m.loading = true
+	d.send(loadBatchMsg{arts: old})
+	if st := statusLine(d.screen()); !strings.Contains(st, "loading… 5") || strings.Contains(st, "articles") {
+		t.Errorf("status while loading: %q", st)
+	}
+	d.keys("j")
+	sel := d.m.visible[d.m.list.cursor].a
+	d.send(loadBatchMsg{arts: newer, done: true})
+	if got := d.m.visible[d.m.list.cursor].a; got != sel {
+		t.Errorf("cursor moved from %q to %q", sel.Title, got.Title)
+	}
+	if st := statusLine(d.screen()); st != " "+thousands(len(arts))+" articles" {
+		t.Errorf("status after loading: %q", st)
+	}
+}
+
+// A filter set while loading also applies to articles that arrive later.
+func TestFilterWhileLoading(t *testing.T) {
+	arts := testArticles(t)
+	d := newDriver(t, 80, 24, nil, nil)
+	d.m.loading = true
+	d.send(loadBatchMsg{arts: arts[:3]})
+	d.keys("/")
+	d.typeText("tag:china")
+	d.keys("enter")
+	d.send(loadBatchMsg{arts: arts[3:], done: true})
+	want := 0
+	for _, a := range arts {
+		if a.HasTag("China", false) {
+			want++
+		}
+	}
+	if len(d.m.visible) != want {
+		t.Fatalf("%d visible, want %d", len(d.m.visible), want)
+	}
+	for _, e := range d.m.visible {
+		if !e.a.HasTag("China", false) {
+			t.Errorf("%q has no China tag", e.a.Title)
+		}
+	}
+}
+
+// A query that does not parse keeps the last good list and says why.
+func TestQueryError(t *testing.T) {
+	d := newDriver(t, 100, 24, testArticles(t), nil)
+	d.keys("/")
+	d.typeText("tag:china ")
+	n := len(d.m.visible)
+	d.send(tea.PasteMsg{Content: "nosuch:x"})
+	if len(d.m.visible) != n || d.m.fltErr == "" {
+		t.Errorf("visible %d (want %d), error %q", len(d.m.visible), n, d.m.fltErr)
+	}
+	if !strings.Contains(d.screen(), "nosuch") {
+		t.Errorf("error not shown:\n%s", d.screen())
+	}
+	d.keys("esc")
+	if d.m.flt.active() || len(d.m.visible) != len(d.m.all) {
+		t.Errorf("esc did not clear the filter: %d of %d", len(d.m.visible), len(d.m.all))
+	}
+}
+
+func TestPickerAnyMode(t *testing.T) {
+	arts := testArticles(t)
+	d := newDriver(t, 100, 30, arts, nil)
+	d.keys("t", "r", "space")
+	d.keys("t") // "t" jumps to the next tag starting with t: Taiwan
+	if got := d.m.picker.items[d.m.picker.cursor].info.name; got != "Taiwan" {
+		t.Fatalf("cursor on %q, want Taiwan", got)
+	}
+	d.keys("space", "a", "enter")
+	want := 0
+	for _, a := range arts {
+		if a.HasTag("Russia", false) || a.HasTag("Taiwan", false) {
+			want++
+		}
+	}
+	if len(d.m.visible) != want {
+		t.Errorf("%d visible, want %d", len(d.m.visible), want)
+	}
+	if !strings.Contains(d.screen(), "Russia or Taiwan") {
+		t.Errorf("status does not show the mode:\n%s", d.screen())
+	}
+	// esc on the list clears the tags.
+	d.keys("esc")
+	if len(d.m.visible) != len(arts) {
+		t.Errorf("esc left %d of %d", len(d.m.visible), len(arts))
+	}
+}
+
+// n and p walk the filtered list; back returns to the list at the article
+// last read, with the filter kept.
+func TestReaderNextPrevBack(t *testing.T) {
+	d := newDriver(t, 100, 30, testArticles(t), nil)
+	d.keys("/")
+	d.typeText("tag:russia")
+	d.keys("enter", "enter")
+	first := d.m.reader.e
+	d.keys("n", "n")
+	if d.m.reader.idx != 2 || d.m.reader.e == first {
+		t.Fatalf("after n n: row %d", d.m.reader.idx)
+	}
+	if !d.m.reader.e.a.HasTag("Russia", false) {
+		t.Errorf("n left the filtered list: %q", d.m.reader.e.a.Title)
+	}
+	d.keys("p", "q")
+	if d.m.focus != focusList || d.m.list.cursor != 1 {
+		t.Errorf("back: focus %s, cursor %d", d.m.focus, d.m.list.cursor)
+	}
+	if d.m.flt.text != "tag:russia" {
+		t.Errorf("filter lost: %q", d.m.flt.text)
+	}
+}
+
+// Resizing reflows the article to the new width, from the cache when it
+// has been rendered at that width before.
+func TestReaderResize(t *testing.T) {
+	d := newDriver(t, 120, 30, testArticles(t), nil)
+	d.keys("enter")
+	for _, w := range []int{60, 120, 60} {
+		d.send(tea.WindowSizeMsg{Width: w, Height: 30})
+		for i, l := range strings.Split(d.m.View().Content, "\n") {
+			if lw := ansi.StringWidth(l); lw > w {
+				t.Fatalf("width %d: line %d is %d wide: %q", w, i, lw, ansi.Strip(l))
+			}
+		}
+		if d.m.reader.shown.width != readerWidth(w) {
+			t.Errorf("width %d: shown at %d", w, d.m.reader.shown.width)
+		}
+	}
+	if len(d.m.cache.items) != 2 {
+		t.Errorf("cache holds %d renderings, want 2", len(d.m.cache.items))
+	}
+}
+
+func TestRenderCacheEvicts(t *testing.T) {
+	c := newRenderCache(2)
+	a, b, x := renderKey{id: "a"}, renderKey{id: "b"}, renderKey{id: "x"}
+	c.put(a, rendered{lines: []string{"a"}})
+	c.put(b, rendered{lines: []string{"b"}})
+	c.get(a)
+	c.put(x, rendered{lines: []string{"x"}})
+	if _, ok := c.get(b); ok {
+		t.Error("least recently used entry kept")
+	}
+	if _, ok := c.get(a); !ok {
+		t.Error("recently used entry evicted")
+	}
+}
+
+func TestPanicInCommand(t *testing.T) {
+	msg := safeCmd(func() tea.Msg { panic("boom") })()
+	fail, ok := msg.(cmdFailedMsg)
+	if !ok || !strings.Contains(fail.err.Error(), "boom") {
+		t.Fatalf("got %#v", msg)
+	}
+	d := newDriver(t, 80, 24, testArticles(t), nil)
+	d.send(fail)
+	if !strings.Contains(d.screen(), "boom") || len(d.m.errs) != 1 {
+		t.Errorf("the failure is not shown:\n%s", d.screen())
+	}
+}
+
+func TestCheckURL(t *testing.T) {
+	for _, u := range []string{"javascript:alert(1)", "file:///etc/passwd", "-https://x.org", " JaVaScRiPt:x", "data:text/html,x", "https://"} {
+		if got, err := checkURL(u); err == nil {
+			t.Errorf("checkURL(%q) = %q, want refusal", u, got)
+		}
+	}
+	if got, err := checkURL("https://example.org/a b"); err == nil {
+		t.Errorf("URL with a space passed: %q", got)
+	}
+	if got, err := checkURL("https://example.org/x?a=1"); err != nil || got != "https://example.org/x?a=1" {
+		t.Errorf("good URL: %q, %v", got, err)
+	}
+}
+
+func TestOpenerCommand(t *testing.T) {
+	tests := []struct {
+		opener, browser string
+		want            string
+	}{
+		{"firefox --new-tab", "chromium", "firefox --new-tab"},
+		{"", "w3m:lynx", "w3m"},
+		{"", "", "xdg-open"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(openerCommand(tt.opener, tt.browser), " "); got != tt.want && !(tt.want == "xdg-open" && got == "open") {
+			t.Errorf("openerCommand(%q, %q) = %q, want %q", tt.opener, tt.browser, got, tt.want)
+		}
+	}
+}
+
+// writeOpener writes a fake browser that records its arguments, one per
+// line, in dir/args.
+func writeOpener(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "opener")
+	script := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + filepath.Join(dir, "args") + "\n"
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Links open with exec, one argument, no shell: a link or title holding
+// shell syntax runs nothing. Footnote N opens with N then o.
+func TestOpenFootnoteWithoutShell(t *testing.T) {
+	dir := t.TempDir()
+	opener := writeOpener(t, dir)
+	pwned := filepath.Join(dir, "pwned")
+	evil := "https://example.org/$(touch%20" + pwned + ")`touch%20" + pwned + "`;touch%20" + pwned + "'\""
+	a := &feed.Article{
+		ID: "e", Title: "$(touch " + pwned + ") `touch " + pwned + "`; '\"",
+		Date: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), Link: evil,
+		Refs: []feed.Ref{{N: 1, URL: "https://example.org/one", Kind: feed.RefImage}, {N: 2, URL: evil, Kind: feed.RefLink}},
+		Body: []feed.Block{{Kind: feed.Paragraph, Text: "Text [2]"}},
+	}
+	d := newDriver(t, 100, 24, []*feed.Article{a}, nil)
+	d.m.opt.Opener = opener
+	d.keys("enter", "2", "o")
+	args, err := os.ReadFile(filepath.Join(dir, "args"))
+	if err != nil {
+		t.Fatalf("opener not run: %v\n%s", err, d.screen())
+	}
+	want, _ := checkURL(evil)
+	if got := strings.TrimSuffix(string(args), "\n"); got != want {
+		t.Errorf("opener got %q, want the one argument %q", got, want)
+	}
+	d.keys("o")
+	if _, err := os.Stat(pwned); err == nil {
+		t.Fatal("a shell ran feed data")
+	}
+	d.keys("9", "o")
+	if !strings.Contains(d.screen(), "no footnote 9") {
+		t.Errorf("missing footnote not reported:\n%s", d.screen())
+	}
+}
+
+// Without a browser the URL is shown, whole, to be copied.
+func TestNoOpenerShowsURL(t *testing.T) {
+	d := newDriver(t, 80, 24, testArticles(t), nil)
+	d.keys("G", "enter", "1", "o")
+	url := d.m.reader.e.a.Refs[0].URL
+	if d.m.focus != focusPanel || d.m.panel.kind != panelURL {
+		t.Fatalf("focus %s, panel %s", d.m.focus, d.m.panel.kind)
+	}
+	if !strings.Contains(d.screen(), url) {
+		t.Errorf("URL %q not on screen:\n%s", url, d.screen())
+	}
+	if d.m.View().MouseMode != tea.MouseModeNone {
+		t.Error("mouse still captured: the URL cannot be selected")
+	}
+}
+
+// The pipe feeds the article's Markdown on stdin and shows the output;
+// the article never reaches the command line.
+func TestPipe(t *testing.T) {
+	dir := t.TempDir()
+	pwned := filepath.Join(dir, "pwned")
+	arts := testArticles(t)
+	a := *arts[0]
+	a.Title = "$(touch " + pwned + "); `touch " + pwned + "`"
+	d := newDriver(t, 100, 30, []*feed.Article{&a}, nil)
+	d.keys("enter", "|")
+	d.typeText("wc -l; echo done")
+	d.keys("enter")
+	if d.m.focus != focusPanel || d.m.panel.kind != panelOutput {
+		t.Fatalf("focus %s:\n%s", d.m.focus, d.screen())
+	}
+	lines := strings.Count(a.Markdown(feed.MarkdownOptions{}), "\n")
+	if got := d.m.panel.lines; len(got) != 2 || strings.TrimSpace(got[0]) != strconv.Itoa(lines) || got[1] != "done" {
+		t.Errorf("panel shows %q, want the line count %d and done", got, lines)
+	}
+	if !strings.Contains(d.screen(), "wc -l; echo done") {
+		t.Errorf("the command is not named:\n%s", d.screen())
+	}
+	if _, err := os.Stat(pwned); err == nil {
+		t.Fatal("a shell ran feed data")
+	}
+	// The command line is remembered.
+	d.keys("esc", "|")
+	if d.m.prompt.Value() != "wc -l; echo done" {
+		t.Errorf("prompt holds %q", d.m.prompt.Value())
+	}
+}
+
+func TestPipeCaps(t *testing.T) {
+	msg := pipeArticle(context.Background(), "yes gazette | head -c 400000", "")().(pipeDoneMsg)
+	if !msg.cut || len(msg.output) > maxPipeOutput {
+		t.Errorf("output %d bytes, cut %v", len(msg.output), msg.cut)
+	}
+	msg = pipeArticle(context.Background(), "printf 'a\\033]52;c;eA==\\007b'", "")().(pipeDoneMsg)
+	if strings.ContainsAny(msg.output, "\x1b\x07") {
+		t.Errorf("control characters kept: %q", msg.output)
+	}
+}
+
+// statusLine returns the status line of a list screen: the line above the
+// help bar.
+func statusLine(screen string) string {
+	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
+	return lines[len(lines)-2]
+}
