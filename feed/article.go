@@ -162,18 +162,52 @@ func (a *Article) ShortID() string {
 }
 
 // HasTag reports whether the article carries the tag with that canonical
-// name, declared or, when detected is true, detected.
+// name. Declared tags always count. Detected countries count where the
+// source declared no country, since detection fills in what it left out,
+// and always when detected is true.
 func (a *Article) HasTag(name string, detected bool) bool {
 	for _, t := range a.Tags {
 		if t.Name == name {
 			return true
 		}
 	}
-	if detected {
+	if detected || !a.hasCountryTag() {
 		for _, m := range a.Mentions {
 			if m.Name == name {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// hasCountryTag reports whether any declared tag is a country.
+func (a *Article) hasCountryTag() bool {
+	for _, t := range a.Tags {
+		if t.Country {
+			return true
+		}
+	}
+	return false
+}
+
+// DetectedOnly returns the detected countries that the source did not
+// declare, best first: what a reader shows as detected tags.
+func (a *Article) DetectedOnly() []Mention {
+	var out []Mention
+	for _, m := range a.Mentions {
+		if !a.declared(m.Name) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// declared reports whether name is one of the declared tags.
+func (a *Article) declared(name string) bool {
+	for _, t := range a.Tags {
+		if t.Name == name {
+			return true
 		}
 	}
 	return false

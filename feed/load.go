@@ -451,5 +451,9 @@ func ParseDoc(doc Doc) ([]*Article, error) {
 	if !ok {
 		f = sniffFormat(doc.ContentType, doc.Data)
 	}
-	return f.Parse(doc)
+	arts, err := f.Parse(doc)
+	for _, a := range arts {
+		DetectCountries(a)
+	}
+	return arts, err
 }
