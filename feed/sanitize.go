@@ -3,6 +3,7 @@ package feed
 import (
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -39,30 +40,51 @@ func Sanitize(s string) string {
 }
 
 // SanitizeLine is Sanitize for text that must stay on one line, such as a
-// title, a source or a file name: runs of line breaks and tabs become one
-// space, and the result is trimmed.
+// title, a source or a file name: runs of line breaks (including U+2028 and
+// U+2029) and tabs become one space, and the result is trimmed.
 func SanitizeLine(s string) string {
 	s = Sanitize(s)
-	if strings.ContainsAny(s, "\n\t") || strings.TrimSpace(s) != s {
+	if strings.ContainsAny(s, "\n\t\u2028\u2029") || strings.TrimSpace(s) != s {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	return s
 }
 
 // SanitizeTag is SanitizeLine for tags: it also removes zero-width
-// characters, which make two tags look alike but filter differently, caps
-// runs of combining marks, and normalises to NFC.
+// characters, which make two tags look alike but filter differently,
+// collapses every run of spaces to one, normalises to NFC and caps runs of
+// combining marks. Marks are capped after NFC because normalisation
+// reorders them, and a cap applied before would not be idempotent.
 func SanitizeTag(s string) string {
-	s = SanitizeLine(s)
-	var b strings.Builder
-	marks := 0
-	for _, r := range s {
+	s = strings.Map(func(r rune) rune {
 		if zeroWidth(r) {
+			return -1
+		}
+		return r
+	}, Sanitize(s))
+	s = norm.NFC.String(strings.Join(strings.Fields(s), " "))
+	marks := 0
+	for i, r := range s {
+		if !unicode.Is(unicode.M, r) {
+			marks = 0
 			continue
 		}
-		if isMark(r) {
-			marks++
-			if marks > maxCombining {
+		if marks++; marks > maxCombining {
+			return s[:i] + capMarks(s[i:])
+		}
+	}
+	return s
+}
+
+// capMarks drops the combining marks of s that follow maxCombining others.
+// s starts inside such a run.
+func capMarks(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	marks := maxCombining
+	for _, r := range s {
+		if unicode.Is(unicode.M, r) {
+			if marks++; marks > maxCombining {
 				continue
 			}
 		} else {
@@ -70,17 +92,12 @@ func SanitizeTag(s string) string {
 		}
 		b.WriteRune(r)
 	}
-	return strings.TrimSpace(norm.NFC.String(b.String()))
+	return b.String()
 }
 
 // maxCombining is how many combining marks may follow one character; more
 // only break display-width arithmetic.
 const maxCombining = 4
-
-func isMark(r rune) bool {
-	return r >= 0x300 && r <= 0x36F || r >= 0x1AB0 && r <= 0x1AFF ||
-		r >= 0x1DC0 && r <= 0x1DFF || r >= 0x20D0 && r <= 0x20FF || r >= 0xFE20 && r <= 0xFE2F
-}
 
 // dropped reports whether r is a control character that Sanitize removes.
 func dropped(r rune) bool {

@@ -1,0 +1,287 @@
+package feed
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// sanitizeCases cover every Rule-zero item of the threat list.
+var sanitizeCases = []struct {
+	name, in, want string
+}{
+	{"plain", "Storm hits Brest.\n\tSecond line.", "Storm hits Brest.\n\tSecond line."},
+	{"unicode kept", "Zürich – 東京 – 👩‍👩‍👧 – e\u0301", "Zürich – 東京 – 👩‍👩‍👧 – e\u0301"},
+	{"invalid utf8", "a\xffb\xc3(c\xed\xa0\x80", "a\uFFFDb\uFFFD(c\uFFFD\uFFFD\uFFFD"},
+	{"raw c1 byte", "a\x9b2Jb", "a\uFFFD2Jb"},
+	{"crlf", "one\r\ntwo\r\n", "one\ntwo\n"},
+	{"lone cr", "one\rtwo\r", "one\ntwo\n"},
+	{"cr cr lf", "one\r\r\ntwo", "one\n\ntwo"},
+	{"nul", "a\x00b", "ab"},
+	{"bel enq bs", "a\x07b\x05c\x08d", "abcd"},
+	{"vt ff", "a\x0bb\x0cc", "abc"},
+	{"esc csi", "a\x1b[2Jb", "a[2Jb"},
+	{"esc osc52", "\x1b]52;c;ZXZpbA==\x07x", "]52;c;ZXZpbA==x"},
+	{"esc ris", "\x1bcx", "cx"},
+	{"sub can", "a\x1ab\x18c", "abc"},
+	{"del", "a\x7fb", "ab"},
+	{"c1 csi", "a\u009b2Jb", "a2Jb"},
+	{"c1 osc st", "\u009d0;t\u009cx", "0;tx"},
+	{"c1 nel and pad", "a\u0085b\u0080c\u009fd", "abcd"},
+	{"bidi embeddings and overrides", "a\u202ab\u202bc\u202cd\u202de\u202ef", "abcdef"},
+	{"bidi isolates", "a\u2066b\u2067c\u2068d\u2069e", "abcde"},
+	{"bidi marks", "a\u200eb\u200fc\u061cd", "abcd"},
+	{"trojan source rlo", "invoice_\u202Egpj.exe", "invoice_gpj.exe"},
+	{"zero width kept in text", "a\u200bb\u2060c\ufeffd", "a\u200bb\u2060c\ufeffd"},
+	{"json escapes decoded", "\u001b[31mred\u009b0m", "[31mred0m"},
+}
+
+func TestSanitize(t *testing.T) {
+	for _, tc := range sanitizeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Sanitize(tc.in); got != tc.want {
+				t.Errorf("Sanitize(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSanitizeLine(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"clean", "Storm hits Brest", "Storm hits Brest"},
+		{"trim", "  Storm hits Brest \n", "Storm hits Brest"},
+		{"breaks and tabs", "Storm\nhits\r\n\tBrest", "Storm hits Brest"},
+		{"runs collapse", "Storm \n\n  hits", "Storm hits"},
+		{"line separator", "Real title\u2028Fake second line", "Real title Fake second line"},
+		{"paragraph separator", "Real\u2029Fake", "Real Fake"},
+		{"controls dropped", "Title\x1b]0;pwned\x07", "Title]0;pwned"},
+		{"file name with newline and esc", "-rf\n\x1b[2J.txt", "-rf [2J.txt"},
+		{"only space", " \n\t ", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := SanitizeLine(tc.in); got != tc.want {
+				t.Errorf("SanitizeLine(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSanitizeTag(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"clean", "Ukraine", "Ukraine"},
+		{"zero width space", "Russ\u200Bia", "Russia"},
+		{"zero width joiner and word joiner", "Rus\u200dsi\u2060a", "Russia"},
+		{"bom", "\ufeffFrance", "France"},
+		{"zero width between spaces", "New \u200b York", "New York"},
+		{"trim and collapse", "  South \n Korea\t", "South Korea"},
+		{"nfc", "Cafe\u0301", "Caf\u00e9"},
+		{"bidi", "\u202eaisuR", "aisuR"},
+		{"controls", "Ira\x00n\x1b[1m", "Iran[1m"},
+		{"homoglyph is not folded", "Rus\u0455ia", "Rus\u0455ia"},
+		{"only invisible", "\u200b\u200c\ufeff", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := SanitizeTag(tc.in); got != tc.want {
+				t.Errorf("SanitizeTag(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestSanitizeTagMarks checks that a pile of combining marks, which breaks
+// width arithmetic, is capped.
+func TestSanitizeTagMarks(t *testing.T) {
+	for _, mark := range []string{"\u0301", "\u05b0", "\u0e48", "\u20d7"} {
+		got := SanitizeTag("Zalgo" + strings.Repeat(mark, 300) + " tag")
+		if n := longestMarkRun(got); n > maxCombining {
+			t.Errorf("mark %U: run of %d marks survives in %q", []rune(mark)[0], n, got)
+		}
+		if !strings.HasPrefix(got, "Zalg") || !strings.HasSuffix(got, " tag") {
+			t.Errorf("mark %U: text lost: %q", []rune(mark)[0], got)
+		}
+	}
+}
+
+// longestMarkRun returns the longest run of combining marks in s.
+func longestMarkRun(s string) int {
+	longest, n := 0, 0
+	for _, r := range s {
+		if unicode.Is(unicode.M, r) {
+			n++
+			longest = max(longest, n)
+		} else {
+			n = 0
+		}
+	}
+	return longest
+}
+
+func TestSafeURL(t *testing.T) {
+	tests := []struct {
+		name, raw, base string
+		want            string
+		ok              bool
+	}{
+		{"https", "https://example.com/a?b=c#d", "", "https://example.com/a?b=c#d", true},
+		{"http", "http://example.com", "", "http://example.com", true},
+		{"upper scheme", "HTTPS://Example.com/A", "", "https://Example.com/A", true},
+		{"surrounding space", "  https://example.com/ \n", "", "https://example.com/", true},
+		{"userinfo dropped", "https://bank.example:pw@evil.example/", "", "https://evil.example/", true},
+		{"bidi dropped", "https://example.com/\u202Egpj.exe", "", "https://example.com/gpj.exe", true},
+		{"non-ascii path encoded", "https://example.com/Zürich", "", "https://example.com/Z%C3%BCrich", true},
+		{"javascript", "javascript:alert(1)", "", "", false},
+		{"javascript mixed case", "JaVaScRiPt:alert(1)", "", "", false},
+		{"javascript hidden by space and tab", "  JaVaScRiPt\t:alert(1)", "", "", false},
+		{"javascript split by nul", "java\x00script:alert(1)", "", "", false},
+		{"javascript split by newline", "java\nscript:alert(1)", "", "", false},
+		{"javascript with slashes", "javascript:///%0aalert(1)", "", "", false},
+		{"vbscript", "vbscript:msgbox(1)", "", "", false},
+		{"file", "file:///etc/passwd", "", "", false},
+		{"file with host", "file://localhost/etc/passwd", "", "", false},
+		{"data", "data:text/html,<script>alert(1)</script>", "", "", false},
+		{"mailto", "mailto:a@example.com", "", "", false},
+		{"ftp", "ftp://example.com/x", "", "", false},
+		{"no host", "https:///etc/passwd", "", "", false},
+		{"opaque", "https:example.com", "", "", false},
+		{"protocol relative without base", "//evil.example/x", "", "", false},
+		{"protocol relative with base", "//evil.example/x", "https://news.example/feed", "https://evil.example/x", true},
+		{"relative with base", "/story/1", "https://news.example/feed.xml", "https://news.example/story/1", true},
+		{"relative without base", "/story/1", "", "", false},
+		{"xml:base file", "passwd", "file:///etc/", "", false},
+		{"xml:base javascript", "/x", "javascript:///", "", false},
+		{"absolute beats hostile base", "https://example.com/", "file:///etc/", "https://example.com/", true},
+		{"leading dash", "-https://example.com", "", "", false},
+		{"inner space", "https://exa mple.com/", "", "", false},
+		{"empty", "", "", "", false},
+		{"too long", "https://example.com/" + strings.Repeat("a", maxURLLen), "", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var base *url.URL
+			if tc.base != "" {
+				var err error
+				if base, err = url.Parse(tc.base); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, ok := SafeURL(tc.raw, base)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("SafeURL(%q, %q) = %q, %v; want %q, %v", tc.raw, tc.base, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+// checkText fails t if s holds anything Sanitize must remove.
+func checkText(t *testing.T, fn, in, s string) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Fatalf("%s(%q) = %q: invalid UTF-8", fn, in, s)
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' || r >= 0x7F && r <= 0x9F || bidi(r) {
+			t.Fatalf("%s(%q) = %q holds %U", fn, in, s, r)
+		}
+	}
+}
+
+func FuzzSanitize(f *testing.F) {
+	for _, tc := range sanitizeCases {
+		f.Add(tc.in)
+	}
+	f.Add("\r\n\r\r\n \u2028 \t")
+	f.Fuzz(func(t *testing.T, in string) {
+		s := Sanitize(in)
+		checkText(t, "Sanitize", in, s)
+		if strings.Contains(s, "\r") {
+			t.Fatalf("Sanitize(%q) = %q keeps a CR", in, s)
+		}
+		if again := Sanitize(s); again != s {
+			t.Fatalf("Sanitize not idempotent: %q -> %q -> %q", in, s, again)
+		}
+		line := SanitizeLine(in)
+		checkText(t, "SanitizeLine", in, line)
+		if strings.ContainsAny(line, "\n\t\u2028\u2029") || strings.TrimSpace(line) != line {
+			t.Fatalf("SanitizeLine(%q) = %q is not one trimmed line", in, line)
+		}
+		if again := SanitizeLine(line); again != line {
+			t.Fatalf("SanitizeLine not idempotent: %q -> %q -> %q", in, line, again)
+		}
+	})
+}
+
+func FuzzSanitizeTag(f *testing.F) {
+	for _, s := range []string{"Russ\u200Bia", "Cafe\u0301", "a" + strings.Repeat("\u0301", 30),
+		"a\u0301\u0301\u0301\u0301\u05b0\u0301\u0301\u0301\u0301", " \ufeffNew \u200b York\n", "\u202eaisuR"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s := SanitizeTag(in)
+		checkText(t, "SanitizeTag", in, s)
+		for _, r := range s {
+			if zeroWidth(r) || r == '\n' || r == '\t' {
+				t.Fatalf("SanitizeTag(%q) = %q holds %U", in, s, r)
+			}
+		}
+		if strings.TrimSpace(s) != s || strings.Contains(s, "  ") {
+			t.Fatalf("SanitizeTag(%q) = %q has stray spaces", in, s)
+		}
+		if !norm.NFC.IsNormalString(s) {
+			t.Fatalf("SanitizeTag(%q) = %q is not NFC", in, s)
+		}
+		if n := longestMarkRun(s); n > maxCombining {
+			t.Fatalf("SanitizeTag(%q) = %q has %d marks in a row", in, s, n)
+		}
+		if again := SanitizeTag(s); again != s {
+			t.Fatalf("SanitizeTag not idempotent: %q -> %q -> %q", in, s, again)
+		}
+	})
+}
+
+func FuzzSafeURL(f *testing.F) {
+	for _, s := range []string{"https://example.com/a?b=c#d", "  JaVaScRiPt\t:alert(1)", "//evil.example/x",
+		"passwd", "https://u:p@example.com/%41?%zz", "HTTP://[::1]:8080/x#", "https://example.com/Zürich?q=ü"} {
+		f.Add(s, "")
+		f.Add(s, "https://news.example/feed/")
+		f.Add(s, "file:///etc/")
+	}
+	f.Fuzz(func(t *testing.T, raw, rawBase string) {
+		var base *url.URL
+		if rawBase != "" {
+			var err error
+			if base, err = url.Parse(rawBase); err != nil {
+				return
+			}
+		}
+		got, ok := SafeURL(raw, base)
+		if !ok {
+			if got != "" {
+				t.Fatalf("SafeURL(%q, %q) refused but returned %q", raw, rawBase, got)
+			}
+			return
+		}
+		u, err := url.Parse(got)
+		if err != nil {
+			t.Fatalf("SafeURL(%q, %q) = %q does not parse: %v", raw, rawBase, got, err)
+		}
+		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil || u.Opaque != "" {
+			t.Fatalf("SafeURL(%q, %q) = %q is not a plain http(s) URL with a host", raw, rawBase, got)
+		}
+		if strings.HasPrefix(got, "-") || strings.ContainsAny(got, " \t\n") || Sanitize(got) != got {
+			t.Fatalf("SafeURL(%q, %q) = %q holds unsafe characters", raw, rawBase, got)
+		}
+		if again, ok := SafeURL(got, nil); !ok || again != got {
+			t.Fatalf("SafeURL not idempotent: %q -> %q -> %q, %v", raw, got, again, ok)
+		}
+	})
+}
