@@ -170,3 +170,37 @@ func TestBubbleTeaRendererPasses(t *testing.T) {
 		})
 	}
 }
+
+// TestSmuggledThroughGlamour feeds Glamour text that ingest should have
+// cleaned but did not, in prose and in a code block, where Glamour keeps
+// escape sequences intact, and checks that the filter stops all of it.
+func TestSmuggledThroughGlamour(t *testing.T) {
+	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle("dark"), glamour.WithWordWrap(72))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := "\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b]0;pwned\x07\x1b[2J\x1bc\x1b[?1049h\u009b31m\u202egpj.exe\x1bP$qm\x1b\\"
+	md := "Prose " + payload + " end.\n\n```\n" + payload + "\n```\n\n`" + payload + "`\n"
+	out, err := r.Render(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "\x1b]52;") {
+		t.Fatalf("glamour no longer passes OSC 52; the test needs a new carrier: %q", out)
+	}
+	for _, mode := range []Mode{Print, TUI} {
+		t.Run(mode.String(), func(t *testing.T) {
+			var b bytes.Buffer
+			w := NewWriter(&b, mode)
+			_, _ = io.WriteString(w, out)
+			_ = w.Flush()
+			checkOutput(t, b.Bytes(), mode)
+			if w.Dropped() == 0 {
+				t.Error("nothing dropped")
+			}
+			if !strings.Contains(ansi.Strip(b.String()), "gpj.exe") || !strings.Contains(b.String(), "\x1b[38;5;") {
+				t.Errorf("text or styling lost: %q", b.String())
+			}
+		})
+	}
+}
