@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/gazette-news/gazette"
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/tui/safeout"
+)
+
+// app holds one run's streams and global flags.
+//
+// Everything written to stdout and stderr passes the output filter, which
+// lets through only text, SGR styling and http(s) hyperlinks: a control
+// sequence that slipped past ingest still never reaches the terminal.
+type app struct {
+	io     stdio
+	stdout *bufio.Writer
+	stderr io.Writer
+
+	outFilter, errFilter *safeout.Writer
+
+	color   string
+	style   string
+	timeout time.Duration
+}
+
+func newApp(s stdio) *app {
+	if s.getenv == nil {
+		s.getenv = func(string) string { return "" }
+	}
+	out := safeout.NewWriter(s.out, safeout.Print)
+	errw := safeout.NewWriter(s.err, safeout.Print)
+	return &app{
+		io:        s,
+		stdout:    bufio.NewWriterSize(out, 64<<10),
+		stderr:    errw,
+		outFilter: out,
+		errFilter: errw,
+	}
+}
+
+// flush writes out whatever the buffers and filters still hold.
+func (a *app) flush() {
+	a.stdout.Flush()
+	a.outFilter.Flush()
+	a.errFilter.Flush()
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := newCommand("gazette [SOURCE...]", "Read the news in your terminal")
+	root.Long = `gazette reads articles from feed directories, files and URLs, and shows
+them in an interactive reader that filters by country tag.
+
+With no SOURCE it opens the embedded sample feed. SOURCE is a directory
+(read recursively), a file, or - for standard input.`
+	root.Version = version
+	root.Args = cobra.ArbitraryArgs
+	root.RunE = a.runReader
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.color, "color", "auto", "colour output: auto, always or never (NO_COLOR is honoured)")
+	pf.StringVar(&a.style, "style", "", "Glamour style for articles: dark, light, notty, ascii, dracula, pink, tokyo-night, or a JSON file (default: from GLAMOUR_STYLE, else the terminal background)")
+	pf.DurationVar(&a.timeout, "timeout", 20*time.Second, "total time allowed for each network request")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		switch a.color {
+		case "auto", "always", "never":
+		default:
+			return usagef("--color must be auto, always or never, not %q", a.color)
+		}
+		return nil
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.AddCommand(a.listCommand(), a.showCommand())
+	return root
+}
+
+// runReader opens the interactive reader, or lists the articles when
+// standard output is not a terminal.
+func (a *app) runReader(cmd *cobra.Command, args []string) error {
+	if !a.io.outTTY || !a.io.inTTY {
+		return a.list(cmd.Context(), args, listOptions{})
+	}
+	return a.runTUI(cmd.Context(), args)
+}
+
+// colorOn reports whether styled output is wanted on stdout.
+func (a *app) colorOn() bool {
+	switch a.color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if a.io.getenv("NO_COLOR") != "" || a.io.getenv("TERM") == "dumb" {
+		return false
+	}
+	return a.io.outTTY
+}
+
+// glamourStyle picks the article style: --style, then GLAMOUR_STYLE, then
+// a colourless style when colour is off, then dark.
+func (a *app) glamourStyle() string {
+	if !a.colorOn() {
+		return "notty"
+	}
+	if a.style != "" {
+		return a.style
+	}
+	if s := a.io.getenv("GLAMOUR_STYLE"); s != "" {
+		return s
+	}
+	return "dark"
+}
+
+// termWidth returns the width of the terminal on stdout, or 0.
+func (a *app) termWidth() int {
+	f, ok := a.io.out.(*os.File)
+	if !ok || !a.io.outTTY {
+		return 0
+	}
+	w, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
+// sources turns command-line arguments into sources; none means the
+// embedded sample feed.
+func (a *app) sources(args []string) []feed.Source {
+	if len(args) == 0 {
+		return []feed.Source{{Location: gazette.SampleDir, Name: "sample feed", FS: gazette.Sample}}
+	}
+	srcs := make([]feed.Source, len(args))
+	for i, arg := range args {
+		srcs[i] = feed.Source{Location: arg}
+	}
+	return srcs
+}
+
+// loader returns the loader every command shares.
+func (a *app) loader() *feed.Loader {
+	return &feed.Loader{Stdin: a.io.in}
+}
+
+// load reads every source, reports each failure on stderr, and returns
+// the articles newest first. failed is true when any source failed.
+func (a *app) load(ctx context.Context, srcs []feed.Source) (arts []*feed.Article, failed bool) {
+	arts, errs := a.loader().LoadAll(ctx, srcs)
+	for _, err := range errs {
+		a.warn(err)
+	}
+	return arts, len(errs) > 0
+}
+
+// warn prints one error line on stderr, sanitized.
+func (a *app) warn(err error) {
+	fmt.Fprintf(a.stderr, "gazette: %s\n", feed.SanitizeLine(err.Error()))
+}
+
+// plural returns "1 article" or "3 articles".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, strings.TrimSuffix(word, "s"))
+}

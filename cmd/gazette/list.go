@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/rivo/uniseg"
+	"github.com/spf13/cobra"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// listOptions are the flags of `gazette list`.
+type listOptions struct {
+	tags  []string
+	query string
+	json  bool
+	limit int
+}
+
+func (a *app) listCommand() *cobra.Command {
+	var opt listOptions
+	cmd := newCommand("list [SOURCE...]", "List articles, newest first")
+	cmd.Long = `List prints one line per article, newest first: short ID, date, tags and
+title. Columns are aligned on a terminal and tab-separated in a pipe.
+
+--tag may repeat: an article must carry every tag given. Tags match
+canonically, so --tag usa finds United States and --tag prc finds China.
+--query takes the same query language as the reader's filter box.`
+	cmd.Example = `  gazette list
+  gazette list --tag russia --tag china ~/news
+  gazette list --query 'tag:china -tag:russia after:2022-01-15'
+  gazette list --tag russia --json | jq -r '.[].title'
+  gazette list ~/news | cut -f4 | sort | uniq -c`
+	cmd.Args = cobra.ArbitraryArgs
+	f := cmd.Flags()
+	f.StringArrayVarP(&opt.tags, "tag", "t", nil, "only articles carrying this tag (repeatable; all must match)")
+	f.StringVarP(&opt.query, "query", "q", "", "only articles matching this query (see 'Query language' in the README)")
+	f.BoolVar(&opt.json, "json", false, "print a JSON array")
+	f.IntVarP(&opt.limit, "limit", "n", 0, "print at most this many articles (0: all)")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return a.list(cmd.Context(), args, opt)
+	}
+	return cmd
+}
+
+func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
+	if opt.limit < 0 {
+		return usagef("--limit must not be negative")
+	}
+	match, err := a.matcher(opt.tags, opt.query)
+	if err != nil {
+		return err
+	}
+	arts, failed := a.load(ctx, a.sources(args))
+	var shown []*feed.Article
+	for _, art := range arts {
+		if match(art) {
+			shown = append(shown, art)
+			if opt.limit > 0 && len(shown) == opt.limit {
+				break
+			}
+		}
+	}
+	if opt.json {
+		err = a.listJSON(shown)
+	} else {
+		a.listLines(shown)
+	}
+	if err != nil {
+		return err
+	}
+	if failed {
+		return errSourcesFailed
+	}
+	return nil
+}
+
+// matcher builds the article filter from --tag and --query.
+func (a *app) matcher(tags []string, query string) (func(*feed.Article) bool, error) {
+	var want []string
+	for _, t := range tags {
+		tag, ok := feed.MakeTag(t)
+		if !ok {
+			return nil, usagef("--tag needs a tag name")
+		}
+		want = append(want, tag.Name)
+	}
+	q, err := feed.ParseQuery(query)
+	if err != nil {
+		return nil, usagef("--query: %v", err)
+	}
+	return func(art *feed.Article) bool {
+		for _, t := range want {
+			if !art.HasTag(t, false) {
+				return false
+			}
+		}
+		return q.Match(art)
+	}, nil
+}
+
+func (a *app) listJSON(arts []*feed.Article) error {
+	out := make([]feed.JSONArticle, len(arts))
+	for i, art := range arts {
+		out[i] = art.ToJSON(false)
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// listColumns are the widest the tags column grows on a terminal.
+const maxTagsColumn = 32
+
+// listLines prints one line per article: tab-separated in a pipe, aligned
+// columns on a terminal.
+func (a *app) listLines(arts []*feed.Article) {
+	rows := make([][4]string, len(arts))
+	tagsWidth := 0
+	for i, art := range arts {
+		date := "-"
+		if !art.Date.IsZero() {
+			date = art.Date.Format("2006-01-02")
+		}
+		rows[i] = [4]string{art.ShortID(), date, strings.Join(tagColumn(art), ", "), art.Title}
+		tagsWidth = max(tagsWidth, min(uniseg.StringWidth(rows[i][2]), maxTagsColumn))
+	}
+	if !a.io.outTTY {
+		for _, r := range rows {
+			fmt.Fprintf(a.stdout, "%s\t%s\t%s\t%s\n", r[0], r[1], r[2], r[3])
+		}
+		return
+	}
+	width := a.termWidth()
+	for _, r := range rows {
+		tags := truncate(r[2], maxTagsColumn)
+		line := fmt.Sprintf("%s  %-10s  %s%s  %s", r[0], r[1], tags,
+			strings.Repeat(" ", max(0, tagsWidth-uniseg.StringWidth(tags))), r[3])
+		if width > 0 {
+			line = truncate(line, width)
+		}
+		fmt.Fprintln(a.stdout, line)
+	}
+}
+
+// tagColumn returns the tags a list line shows: the declared ones, and
+// where the source declared no country, the detected countries marked
+// with a leading "~".
+func tagColumn(art *feed.Article) []string {
+	names := make([]string, 0, len(art.Tags))
+	hasCountry := false
+	for _, t := range art.Tags {
+		names = append(names, t.Name)
+		hasCountry = hasCountry || t.Country
+	}
+	if !hasCountry {
+		for _, m := range art.Mentions {
+			names = append(names, "~"+m.Name)
+		}
+	}
+	return names
+}
+
+// truncate cuts s to at most width display columns, with an ellipsis.
+func truncate(s string, width int) string {
+	if uniseg.StringWidth(s) <= width {
+		return s
+	}
+	var b strings.Builder
+	w := 0
+	g := uniseg.NewGraphemes(s)
+	for g.Next() {
+		cw := g.Width()
+		if w+cw > width-1 {
+			break
+		}
+		b.WriteString(g.Str())
+		w += cw
+	}
+	return b.String() + "…"
+}

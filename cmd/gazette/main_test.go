@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aymanbagabas/go-udiff"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// result is what one command line printed and returned.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runGazette runs one command line in-process, as a pipe would (stdout is not
+// a terminal), with stdin and the environment given.
+func runGazette(t *testing.T, stdin string, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, stdio{
+		in:     strings.NewReader(stdin),
+		out:    &out,
+		err:    &errb,
+		getenv: func(k string) string { return env[k] },
+	})
+	return result{code, out.String(), errb.String()}
+}
+
+// golden compares got with testdata/NAME.golden.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/gazette -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("output differs from %s:\n%s", path, udiff.Unified("golden", "got", string(want), got))
+	}
+}
+
+func TestListGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"list", []string{"list"}},
+		{"list-tag-russia", []string{"list", "--tag", "russia"}},
+		{"list-tag-russia-china", []string{"list", "--tag", "Russia", "--tag", "PRC"}},
+		{"list-tag-usa-alias", []string{"list", "--tag", "usa"}},
+		{"list-query", []string{"list", "--query", "tag:china -tag:russia"}},
+		{"list-limit", []string{"list", "-n", "3"}},
+		{"list-json-russia", []string{"list", "--tag", "russia", "--json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runGazette(t, "", nil, tt.args...)
+			if r.code != 0 || r.stderr != "" {
+				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+			}
+			golden(t, tt.name, r.stdout)
+		})
+	}
+}
+
+func TestListJSONShape(t *testing.T) {
+	r := runGazette(t, "", nil, "list", "--json")
+	var arts []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &arts); err != nil {
+		t.Fatal(err)
+	}
+	if len(arts) < 10 {
+		t.Fatalf("only %d articles in the sample feed", len(arts))
+	}
+	for _, key := range []string{"id", "title", "tags", "countries", "date", "source", "images", "location", "mentions"} {
+		if _, ok := arts[0][key]; !ok {
+			t.Errorf("list --json lacks %q", key)
+		}
+	}
+	undated := false
+	for _, a := range arts {
+		if a["date"] == nil {
+			undated = true
+		}
+	}
+	if !undated {
+		t.Error("the sample feed's undated article should have \"date\": null")
+	}
+}
+
+func TestShowGolden(t *testing.T) {
+	ref := filepath.Join("..", "..", "testdata", "sample", "000_c5e2517048094a15.txt")
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"show-markdown", []string{"show", ref}},
+		{"show-text-60", []string{"show", "--format", "text", "--width", "60", ref}},
+		{"show-ansi-notty", []string{"show", "--format", "ansi", "--width", "80", "--color", "never", ref}},
+		{"show-json", []string{"show", "--format", "json", ref}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runGazette(t, "", nil, tt.args...)
+			if r.code != 0 || r.stderr != "" {
+				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+			}
+			// The location is relative to this package; the ID depends on
+			// where the checkout is, so it is left out of the comparison.
+			golden(t, tt.name, hideID(r.stdout))
+		})
+	}
+}
+
+// hideID blanks the 16-digit article IDs, which derive from absolute paths.
+func hideID(s string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), `"id": "`) {
+			line = line[:strings.Index(line, `"id": "`)] + "\"id\": \"<id>\",\n"
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+func TestShowByIDAndStdin(t *testing.T) {
+	list := runGazette(t, "", nil, "list", "--tag", "kazakhstan")
+	fields := strings.Split(strings.TrimSpace(list.stdout), "\t")
+	if len(fields) != 4 {
+		t.Fatalf("unexpected list line %q", list.stdout)
+	}
+	byID := runGazette(t, "", nil, "show", fields[0])
+	if byID.code != 0 || !strings.HasPrefix(byID.stdout, "# "+mdEscapeTitle(fields[3])) {
+		t.Fatalf("show %s: exit %d, %q", fields[0], byID.code, byID.stdout[:min(len(byID.stdout), 200)])
+	}
+	data, err := os.ReadFile("../../testdata/sample/000_c5e2517048094a15.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin := runGazette(t, string(data), nil, "show", "--format", "text", "-")
+	if stdin.code != 0 || !strings.HasPrefix(stdin.stdout, "Putin and Xi hail") || !strings.Contains(stdin.stdout, "[1]: https://cdn1.i-scmp.com/ (image)") {
+		t.Errorf("show -: exit %d, %q", stdin.code, stdin.stdout)
+	}
+}
+
+func mdEscapeTitle(s string) string { return strings.NewReplacer("*", `\*`, "_", `\_`, "[", `\[`).Replace(s) }
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.txt")
+	if err := os.WriteFile(good, []byte("Good title\n\nRussia | 17 January 2022 | Wire\n\nText.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "bad\x1b]0;owned\x07.txt")
+	if err := os.WriteFile(bin, []byte{0x89, 'P', 'N', 'G', 0, 0}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		stdout   string // a substring; "" means empty
+		stderr   string // a substring
+		noStdout bool
+	}{
+		{"ok", []string{"list", good}, 0, "Good title", "", false},
+		{"one bad source", []string{"list", dir}, 1, "Good title", `not text`, false},
+		{"missing file", []string{"list", filepath.Join(dir, "nope.txt"), good}, 1, "Good title", "no such file", false},
+		{"unknown flag", []string{"list", "--bogus"}, 2, "", "unknown flag", true},
+		{"bad format", []string{"show", "--format", "pdf", good}, 2, "", "--format must be", true},
+		{"bad color", []string{"list", "--color", "purple"}, 2, "", "--color must be", true},
+		{"show needs an article", []string{"show"}, 2, "", "show needs an ARTICLE", true},
+		{"unknown id", []string{"show", "abcdef12"}, 1, "", "no article with ID abcdef12", true},
+		{"bad query", []string{"list", "--query", "after:someday"}, 2, "", "--query", true},
+		{"unknown command", []string{"frobnicate"}, 1, "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runGazette(t, "", nil, tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d (stderr %q)", r.code, tt.code, r.stderr)
+			}
+			if tt.noStdout && r.stdout != "" {
+				t.Errorf("stdout = %q, want nothing", r.stdout)
+			}
+			if !strings.Contains(r.stdout, tt.stdout) {
+				t.Errorf("stdout %q lacks %q", r.stdout, tt.stdout)
+			}
+			if !strings.Contains(r.stderr, tt.stderr) {
+				t.Errorf("stderr %q lacks %q", r.stderr, tt.stderr)
+			}
+			if strings.ContainsAny(r.stderr, "\x1b\x07") || strings.Contains(r.stderr, "goroutine ") {
+				t.Errorf("stderr holds a control character or a trace: %q", r.stderr)
+			}
+			for _, line := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+				if line != "" && !strings.HasPrefix(line, "gazette: ") && !strings.HasPrefix(line, "Run 'gazette") {
+					t.Errorf("stderr line %q lacks the gazette: prefix", line)
+				}
+			}
+		})
+	}
+}
