@@ -57,16 +57,6 @@ const cacheMagic = "gazette-cache 1\n"
 // maxCacheHeader caps the JSON header line of an entry file.
 const maxCacheHeader = 64 << 10
 
-// DefaultCacheDir returns the user's cache directory for gazette:
-// $XDG_CACHE_HOME/gazette, or the platform's equivalent.
-func DefaultCacheDir() (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("no cache directory: %w", err)
-	}
-	return filepath.Join(dir, "gazette"), nil
-}
-
 func (c *Cache) maxEntry() int64 {
 	if c.MaxEntry > 0 {
 		return c.MaxEntry

@@ -78,16 +78,6 @@ func (e *ConfigError) Error() string {
 	return SanitizeLine(fmt.Sprintf("%s: %s", name, e.Msg))
 }
 
-// DefaultConfigPath returns $XDG_CONFIG_HOME/gazette/config.toml, or the
-// platform's equivalent.
-func DefaultConfigPath() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("no config directory: %w", err)
-	}
-	return filepath.Join(dir, "gazette", "config.toml"), nil
-}
-
 // LoadConfig reads and checks the config file at path. When the file does
 // not exist it returns an empty config, bound to path, and an error that
 // matches fs.ErrNotExist, so a caller can start a new file or fall back to
