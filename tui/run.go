@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/tui/safeout"
 )
 
 // Options configure the reader.
@@ -119,13 +120,26 @@ func Run(ctx context.Context, opt Options) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	out := opt.Output
-	if out == nil {
-		out = os.Stdout
+	var out io.Writer = os.Stdout
+	if opt.Output != nil {
+		out = opt.Output
 	}
+	// Everything the program writes passes the output filter. Given a
+	// terminal, the filter still shows its file descriptor, which Bubble
+	// Tea needs for the window size, resizes and the colour profile.
+	var filtered interface {
+		io.Writer
+		Flush() error
+	}
+	if f, ok := out.(safeout.File); ok {
+		filtered = safeout.NewTerminal(f, safeout.TUI)
+	} else {
+		filtered = safeout.NewWriter(out, safeout.TUI)
+	}
+	defer filtered.Flush()
 	progOpts := []tea.ProgramOption{
 		tea.WithContext(ctx),
-		tea.WithOutput(terminalWriter(out)),
+		tea.WithOutput(filtered),
 	}
 	if opt.Input != nil {
 		progOpts = append(progOpts, tea.WithInput(opt.Input))
