@@ -29,9 +29,14 @@ type app struct {
 
 	outFilter, errFilter *safeout.Writer
 
-	color   string
-	style   string
-	timeout time.Duration
+	color      string
+	style      string
+	timeout    time.Duration
+	offline    bool
+	configFile string
+
+	// net holds the config, the fetcher and the notices; see config.go.
+	net netState
 }
 
 func newApp(s stdio) *app {
@@ -61,27 +66,35 @@ func (a *app) rootCommand() *cobra.Command {
 	root.Long = `gazette reads articles from feed directories, files and URLs, and shows
 them in an interactive reader that filters by country tag.
 
-With no SOURCE it opens the embedded sample feed. SOURCE is a directory
-(read recursively), a file, or - for standard input.`
+With no SOURCE it opens the sources in the config file (see 'gazette add'),
+or the embedded sample feed when there is none. SOURCE is a directory (read
+recursively), a file, an http or https URL of a feed or a page, or - for
+standard input.`
 	root.Version = version
 	root.Args = cobra.ArbitraryArgs
 	root.RunE = a.runReader
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.color, "color", "auto", "colour output: auto, always or never (NO_COLOR is honoured)")
 	pf.StringVar(&a.style, "style", "", "Glamour style for articles: dark, light, notty, ascii, dracula, pink, tokyo-night, or a JSON file (default: from GLAMOUR_STYLE, else the terminal background)")
-	pf.DurationVar(&a.timeout, "timeout", 20*time.Second, "total time allowed for each network request")
+	pf.DurationVar(&a.timeout, "timeout", feed.DefaultTimeout, "total time allowed for each network request")
+	pf.BoolVar(&a.offline, "offline", false, "read URLs from the cache only; never use the network")
+	pf.StringVar(&a.configFile, "config", "", "the config file (default: $XDG_CONFIG_HOME/gazette/config.toml)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		switch a.color {
 		case "auto", "always", "never":
 		default:
 			return usagef("--color must be auto, always or never, not %q", a.color)
 		}
-		return nil
+		if a.timeout <= 0 {
+			return usagef("--timeout must be positive, not %v", a.timeout)
+		}
+		return a.loadConfig(cmd)
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.AddCommand(a.listCommand(), a.showCommand())
+	root.AddCommand(a.addCommand(), a.sourcesCommand(), a.importCommand(), a.exportCommand())
 	return root
 }
 
@@ -91,6 +104,9 @@ func (a *app) runReader(cmd *cobra.Command, args []string) error {
 	if !a.io.outTTY || !a.io.inTTY {
 		return a.list(cmd.Context(), args, listOptions{})
 	}
+	// Notices on stderr would tear the full-screen reader; they wait.
+	a.holdNotices()
+	defer a.releaseNotices()
 	return a.runTUI(cmd.Context(), args)
 }
 
@@ -137,9 +153,12 @@ func (a *app) termWidth() int {
 }
 
 // sources turns command-line arguments into sources; none means the
-// embedded sample feed.
+// configured sources, or the embedded sample feed when there are none.
 func (a *app) sources(args []string) []feed.Source {
 	if len(args) == 0 {
+		if cfg := a.net.cfg; cfg != nil && len(cfg.Source) > 0 {
+			return cfg.Sources()
+		}
 		return []feed.Source{{Location: gazette.SampleDir, Name: "sample feed", FS: gazette.Sample}}
 	}
 	srcs := make([]feed.Source, len(args))
@@ -151,7 +170,7 @@ func (a *app) sources(args []string) []feed.Source {
 
 // loader returns the loader every command shares.
 func (a *app) loader() *feed.Loader {
-	return &feed.Loader{Stdin: a.io.in}
+	return &feed.Loader{Stdin: a.io.in, Fetch: a.fetcher().Fetch}
 }
 
 // load reads every source, reports each failure on stderr, and returns

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+func (a *app) addCommand() *cobra.Command {
+	var name string
+	var tags []string
+	cmd := newCommand("add [flags] URL|PATH", "Add a feed, page, file or directory to the config")
+	cmd.Long = `Add appends a source to the config file, which plain 'gazette' (and list,
+show and the reader with no SOURCE) then opens. A URL must be http or
+https; a PATH is stored as an absolute path and must exist.
+
+--tag may repeat: every article of the source then carries those tags.`
+	cmd.Example = `  gazette add https://example.org/feed.xml --name "Example News"
+  gazette add ~/news --tag Russia --tag Ukraine
+  gazette --config ./work.toml add https://example.org/world.rss`
+	cmd.Args = oneArg("a URL or a PATH")
+	cmd.Annotations = map[string]string{annotCreatesConfig: "yes"}
+	f := cmd.Flags()
+	f.StringVar(&name, "name", "", "a name to show for the source")
+	f.StringArrayVarP(&tags, "tag", "t", nil, "a tag for every article of the source (repeatable)")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return a.add(args[0], name, tags)
+	}
+	return cmd
+}
+
+func (a *app) add(location, name string, tags []string) error {
+	cfg, path, err := a.editableConfig()
+	if err != nil {
+		return err
+	}
+	if location == "-" {
+		return usagef("standard input cannot be a configured source")
+	}
+	s, err := cfg.Add(location, name, tags)
+	if errors.Is(err, feed.ErrDuplicateSource) {
+		fmt.Fprintf(a.stdout, "%s\n", feed.SanitizeLine(err.Error()))
+		return nil
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	if s.Path != "" {
+		if _, err := os.Stat(s.Path); err != nil {
+			return fmt.Errorf("%q: %w", feed.SanitizeLine(s.Path), errors.Unwrap(err))
+		}
+	}
+	if err := cfg.Save(path); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "added %s\n", feed.SanitizeLine(s.Location()))
+	return nil
+}
+
+// oneArg accepts exactly one argument, and calls anything else a usage
+// mistake.
+func oneArg(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return usagef("%s takes exactly one argument: %s", cmd.Name(), what)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// netState is what a run knows about the config file and the network.
+type netState struct {
+	// cfg is the config, empty when there is no file; cfgPath is its file.
+	cfg     *feed.Config
+	cfgPath string
+
+	fetch *feed.Fetcher
+
+	// mu guards the notices, which fetches running in parallel send.
+	mu   sync.Mutex
+	hold bool
+	held []string
+}
+
+// annotCreatesConfig marks commands that may start a config file that
+// does not exist yet, even one named by --config.
+const annotCreatesConfig = "creates-config"
+
+// loadConfig reads the config file: --config, else the default one. A
+// missing default file means no config; a missing --config file is an
+// error, except for the commands that create it; a broken file is always
+// an error, as a config that is silently ignored would be.
+func (a *app) loadConfig(cmd *cobra.Command) error {
+	path, explicit := a.configFile, a.configFile != ""
+	if !explicit {
+		p, err := feed.DefaultConfigPath(a.io.getenv)
+		if err != nil {
+			// No home directory: there is no config to read, and the
+			// commands that write one say so themselves.
+			return nil
+		}
+		path = p
+	}
+	cfg, err := feed.LoadConfig(path)
+	switch {
+	case err == nil:
+	case errors.Is(err, fs.ErrNotExist):
+		if explicit && cmd.Annotations[annotCreatesConfig] == "" {
+			return fmt.Errorf("--config: %w", err)
+		}
+	default:
+		return err
+	}
+	a.net.cfg, a.net.cfgPath = cfg, path
+	return nil
+}
+
+// editableConfig returns the config for a command that changes it.
+func (a *app) editableConfig() (*feed.Config, string, error) {
+	if a.net.cfg == nil {
+		return nil, "", errors.New("no config file: set $XDG_CONFIG_HOME or $HOME, or use --config FILE")
+	}
+	return a.net.cfg, a.net.cfgPath, nil
+}
+
+// fetcher returns the run's fetcher, made on first use: one HTTP client,
+// cache and set of limits for every URL.
+func (a *app) fetcher() *feed.Fetcher {
+	if a.net.fetch != nil {
+		return a.net.fetch
+	}
+	f := &feed.Fetcher{
+		Timeout:   a.timeout,
+		UserAgent: "gazette/" + version,
+		Offline:   a.offline,
+		Notice:    a.notice,
+	}
+	if dir, err := feed.DefaultCacheDir(a.io.getenv); err == nil {
+		f.Cache = &feed.Cache{Dir: dir}
+	}
+	a.net.fetch = f
+	return f
+}
+
+// notice prints one note about a source on stderr, such as that it was
+// read from the cache, or keeps it for later while the reader runs.
+func (a *app) notice(source, note string) {
+	line := feed.SanitizeLine(fmt.Sprintf("%s: %s", source, note))
+	a.net.mu.Lock()
+	defer a.net.mu.Unlock()
+	if a.net.hold {
+		a.net.held = append(a.net.held, line)
+		return
+	}
+	fmt.Fprintf(a.stderr, "gazette: %s\n", line)
+}
+
+// holdNotices keeps notices back until releaseNotices.
+func (a *app) holdNotices() {
+	a.net.mu.Lock()
+	a.net.hold = true
+	a.net.mu.Unlock()
+}
+
+// releaseNotices prints the notices held back.
+func (a *app) releaseNotices() {
+	a.net.mu.Lock()
+	defer a.net.mu.Unlock()
+	a.net.hold = false
+	for _, line := range a.net.held {
+		fmt.Fprintf(a.stderr, "gazette: %s\n", line)
+	}
+	a.net.held = nil
+}

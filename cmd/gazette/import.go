@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+func (a *app) importCommand() *cobra.Command {
+	cmd := newCommand("import FILE.opml", "Add every feed of an OPML file to the config")
+	cmd.Long = `Import reads an OPML subscription list, as other feed readers export it,
+and adds each feed to the config. Folder names and categories become tags.
+Only http and https feeds are taken: other entries, such as newsboat's
+exec: and filter: commands, are skipped with a warning and never run.
+FILE may be - for standard input.`
+	cmd.Example = `  gazette import subscriptions.opml
+  newsboat -e | gazette import -`
+	cmd.Args = oneArg("an OPML file")
+	cmd.Annotations = map[string]string{annotCreatesConfig: "yes"}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return a.importOPML(args[0])
+	}
+	return cmd
+}
+
+func (a *app) importOPML(file string) error {
+	cfg, path, err := a.editableConfig()
+	if err != nil {
+		return err
+	}
+	var data []byte
+	if file == "-" {
+		if a.io.in == nil {
+			return errors.New("no standard input")
+		}
+		data, err = readAllCapped(a.io.in, feed.MaxOPMLSize)
+	} else {
+		data, err = feed.ReadFile(file, feed.MaxOPMLSize)
+	}
+	if err != nil {
+		return fmt.Errorf("%q: %w", feed.SanitizeLine(file), err)
+	}
+	feeds, skipped, err := feed.ParseOPML(data)
+	if err != nil {
+		return fmt.Errorf("%q: %w", feed.SanitizeLine(file), err)
+	}
+	for _, e := range skipped {
+		a.warn(e)
+	}
+	added, dup := 0, 0
+	for _, s := range feeds {
+		_, err := cfg.Add(s.URL, s.Name, s.Tags)
+		switch {
+		case errors.Is(err, feed.ErrDuplicateSource):
+			dup++
+		case err != nil:
+			a.warn(err)
+		default:
+			added++
+		}
+	}
+	if added > 0 {
+		if err := cfg.Save(path); err != nil {
+			return err
+		}
+	}
+	msg := fmt.Sprintf("imported %s", plural(added, "feed"))
+	if dup > 0 {
+		msg += fmt.Sprintf(", %d already configured", dup)
+	}
+	if len(skipped) > 0 {
+		msg += fmt.Sprintf(", %d skipped", len(skipped))
+	}
+	fmt.Fprintln(a.stdout, msg)
+	return nil
+}
+
+// readAllCapped reads all of r, failing rather than truncating past max
+// bytes.
+func readAllCapped(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("larger than the %d MiB limit", max>>20)
+	}
+	return data, nil
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+func (a *app) sourcesCommand() *cobra.Command {
+	var asJSON bool
+	cmd := newCommand("sources", "List the sources in the config")
+	cmd.Long = `Sources lists the configured sources, one per line: location, name and
+tags, tab-separated in a pipe. These are what plain 'gazette' opens; with
+none, it opens the embedded sample feed.`
+	cmd.Example = `  gazette sources
+  gazette sources --json | jq -r '.[].location'`
+	cmd.Args = cobra.NoArgs
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return a.listSources(asJSON)
+	}
+	return cmd
+}
+
+// sourceJSON is one source as `gazette sources --json` prints it.
+type sourceJSON struct {
+	// Location is where the source is read from: the URL, or the path
+	// resolved.
+	Location string   `json:"location"`
+	URL      string   `json:"url,omitempty"`
+	Path     string   `json:"path,omitempty"`
+	Name     string   `json:"name,omitempty"`
+	Tags     []string `json:"tags"`
+}
+
+func (a *app) listSources(asJSON bool) error {
+	var conf []feed.SourceConfig
+	var srcs []feed.Source
+	if cfg := a.net.cfg; cfg != nil {
+		conf, srcs = cfg.Source, cfg.Sources()
+	}
+	if asJSON {
+		out := make([]sourceJSON, len(conf))
+		for i, s := range conf {
+			out[i] = sourceJSON{Location: srcs[i].Location, URL: s.URL, Path: s.Path, Name: s.Name, Tags: s.Tags}
+			if out[i].Tags == nil {
+				out[i].Tags = []string{}
+			}
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if len(conf) == 0 {
+		where := "no config file"
+		if a.net.cfgPath != "" {
+			where = "no sources in " + a.net.cfgPath
+		}
+		fmt.Fprintf(a.stderr, "gazette: %s; add some with 'gazette add URL|PATH'\n", feed.SanitizeLine(where))
+		return nil
+	}
+	w := a.stdout
+	var tw *tabwriter.Writer
+	if a.io.outTTY {
+		tw = tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	}
+	for i, s := range conf {
+		line := fmt.Sprintf("%s\t%s\t%s\n", srcs[i].Location, s.Name, strings.Join(s.Tags, ", "))
+		if tw != nil {
+			fmt.Fprint(tw, line)
+		} else {
+			fmt.Fprint(w, line)
+		}
+	}
+	if tw != nil {
+		return tw.Flush()
+	}
+	return nil
+}
