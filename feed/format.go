@@ -53,14 +53,18 @@ type Format struct {
 	// Sniff reports whether a document with this content type and these first
 	// bytes is in this format. It may be nil.
 	Sniff func(contentType string, head []byte) bool
-	// Parse turns a document into articles. It returns an error only when
-	// nothing useful could be read.
+	// Parse turns a document into articles. It returns an error alone when
+	// nothing useful could be read, and articles with an error when some
+	// were left out (past a cap, or unreadable items); callers keep both.
 	Parse func(doc Doc) ([]*Article, error)
 }
 
 // formats is the table of known formats, most specific first; the plain
 // text reference format comes last and takes whatever is left.
 var formats = []Format{
+	feedFormat,
+	htmlFormat,
+	markdownFormat,
 	textFormat,
 }
 

@@ -331,8 +331,8 @@ func (l *Loader) run(ctx context.Context, j job, out chan<- Result) {
 	}
 	arts, err := ParseDoc(doc)
 	if err != nil {
+		// Articles may come with the error, when some were left out.
 		sendErr(ctx, out, j.path, err)
-		return
 	}
 	for _, a := range arts {
 		applySource(a, j.src)

@@ -1,0 +1,516 @@
+package feed
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html"
+	"mime"
+	"net/url"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	gfatom "github.com/mmcdole/gofeed/atom"
+	ext "github.com/mmcdole/gofeed/extensions"
+	gfjson "github.com/mmcdole/gofeed/json"
+)
+
+// MaxFeedItems caps the items read from one feed; the rest are left out,
+// and an error says how many there were.
+const MaxFeedItems = 10_000
+
+// maxDateText caps the date as a feed wrote it, in runes.
+const maxDateText = 64
+
+// feedFormat reads RSS 2.0, RSS 1.0, Atom and JSON Feed documents with
+// gofeed. Article.Format says which one an article came from.
+var feedFormat = Format{
+	Name:  "rss",
+	Exts:  []string{".rss", ".xml", ".atom", ".json"},
+	Sniff: sniffFeed,
+	Parse: parseFeedDoc,
+}
+
+// feedTypes are the content types that name a feed outright.
+var feedTypes = map[string]bool{
+	"application/rss+xml": true, "application/atom+xml": true, "application/feed+json": true,
+	"application/rdf+xml": true, "application/x-rss+xml": true,
+}
+
+// sniffFeed recognises a feed by its content type, or by its first bytes
+// whatever the content type says: servers send feeds as text/plain and
+// text/html too, and no HTML page or article starts with <rss>.
+func sniffFeed(contentType string, head []byte) bool {
+	if feedTypes[mediaType(contentType)] {
+		return true
+	}
+	h := bytes.TrimLeft(head, " \t\r\n")
+	if bytes.HasPrefix(h, []byte("{")) {
+		return jsonFeedRe.Match(h)
+	}
+	if bytes.HasPrefix(h, []byte("<?xml")) {
+		// Skip the declaration, comments and a stylesheet to the root.
+		h = xmlPrologRe.ReplaceAll(h, nil)
+	}
+	for _, root := range []string{"<rss", "<feed", "<rdf:RDF", "<RDF"} {
+		if bytes.HasPrefix(h, []byte(root)) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	jsonFeedRe  = regexp.MustCompile(`"version"\s*:\s*"https?://jsonfeed\.org/`)
+	xmlPrologRe = regexp.MustCompile(`^(?s:\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>))*\s*`)
+)
+
+// mediaType returns the lower-case media type of a Content-Type header.
+func mediaType(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt, _, _ = strings.Cut(strings.ToLower(contentType), ";")
+		mt = strings.TrimSpace(mt)
+	}
+	return mt
+}
+
+// ErrNotFeed is returned for a document that is no RSS, Atom or JSON feed.
+var ErrNotFeed = errors.New("not an RSS, Atom or JSON feed")
+
+func parseFeedDoc(doc Doc) ([]*Article, error) {
+	fp := gofeed.NewParser()
+	// The first image of the content is found by the body converter; the
+	// translator would parse every item's HTML a second time for it.
+	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	fp.KeepOriginalFeed = true
+	f, err := fp.Parse(bytes.NewReader(doc.Data))
+	if err != nil {
+		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+			return nil, ErrNotFeed
+		}
+		return nil, fmt.Errorf("malformed feed: %w", err)
+	}
+	if j, ok := f.OriginalFeed().(*gfjson.Feed); ok && j != nil && !strings.Contains(j.Version, "jsonfeed.org") {
+		return nil, ErrNotFeed // some other JSON document
+	}
+	return feedArticles(doc, f)
+}
+
+// feedArticles turns a parsed feed into articles. One bad item is left
+// out and reported; the rest are read.
+func feedArticles(doc Doc, f *gofeed.Feed) ([]*Article, error) {
+	fc := newFeedContext(doc, f)
+	items := f.Items
+	if len(items) > MaxFeedItems {
+		items = items[:MaxFeedItems]
+	}
+	arts := make([]*Article, 0, len(items))
+	var bad []error
+	for i, it := range items {
+		a, err := fc.safeItem(i, it)
+		if err != nil {
+			bad = append(bad, err)
+			continue
+		}
+		arts = append(arts, a)
+	}
+	var errs []error
+	if len(bad) > 0 {
+		errs = append(errs, fmt.Errorf("%d of %d items could not be read: %w", len(bad), len(items), bad[0]))
+	}
+	if len(f.Items) > MaxFeedItems {
+		errs = append(errs, fmt.Errorf("the feed has %d items; only the first %d are read", len(f.Items), MaxFeedItems))
+	}
+	if len(arts) == 0 && len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return arts, errors.Join(errs...)
+}
+
+// feedContext holds what every item of one feed needs.
+type feedContext struct {
+	doc    Doc
+	key    string
+	format string
+	// base resolves relative item links: the feed's URL, else the site
+	// link the feed gives.
+	base   *url.URL
+	source string
+	// atom and json are the feed as its own format read it, for what the
+	// universal feed forgets: whether content is HTML or plain text.
+	atom *gfatom.Feed
+	json *gfjson.Feed
+	conv *htmlConverter
+	ids  map[string]bool
+}
+
+func newFeedContext(doc Doc, f *gofeed.Feed) *feedContext {
+	fc := &feedContext{
+		doc: doc, key: DocKey(doc), base: doc.Base,
+		source: clip(SanitizeLine(htmlText(f.Title)), MaxSourceLen),
+		conv:   newHTMLConverter(), ids: make(map[string]bool),
+	}
+	switch f.FeedType {
+	case "atom":
+		fc.format = "atom"
+	case "json":
+		fc.format = "jsonfeed"
+	default:
+		fc.format = "rss"
+	}
+	if fc.base == nil {
+		if u, ok := SafeURL(f.Link, nil); ok {
+			fc.base, _ = url.Parse(u)
+		}
+	}
+	switch o := f.OriginalFeed().(type) {
+	case *gfatom.Feed:
+		if o != nil && len(o.Entries) == len(f.Items) {
+			fc.atom = o
+		}
+	case *gfjson.Feed:
+		if o != nil && len(o.Items) == len(f.Items) {
+			fc.json = o
+		}
+	}
+	return fc
+}
+
+// safeItem is item, with a panic turned into an error for that item.
+func (fc *feedContext) safeItem(i int, it *gofeed.Item) (a *Article, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			a, err = nil, fmt.Errorf("item %d: internal error: %v", i+1, p)
+		}
+	}()
+	if it == nil {
+		return nil, fmt.Errorf("item %d is empty", i+1)
+	}
+	return fc.item(i, it), nil
+}
+
+// item turns one feed item into an article.
+func (fc *feedContext) item(i int, it *gofeed.Item) *Article {
+	a := &Article{Format: fc.format}
+	a.Link, _ = SafeURL(it.Link, fc.base)
+	guid := strings.TrimSpace(it.GUID)
+	if a.Link == "" && isURL(guid) {
+		// An RSS guid is a permalink unless it says otherwise.
+		a.Link, _ = SafeURL(guid, nil)
+	}
+	a.Title = clip(SanitizeLine(htmlText(it.Title)), MaxTitleLen)
+	a.Date, a.DateText = itemDate(it)
+	a.Source = fc.source
+	if name := authorName(it); name != "" {
+		a.Source = name
+	}
+	a.Tags = MergeTags(nil, cleanCategories(it.Categories))
+
+	// Relative URLs in the content resolve against the item's own link.
+	base := fc.base
+	if a.Link != "" {
+		base, _ = url.Parse(a.Link)
+	}
+	var rb refBuilder
+	b := newBodyBuilder(base, &rb)
+	content, plain := fc.content(i, it)
+	a.Partial = content == "" && a.Link != ""
+	if content == "" {
+		content, plain = it.Description, fc.summaryIsPlain()
+	}
+	extras := itemImages(it, base)
+	lead := -1
+	for j, img := range extras {
+		if !mentions(content, img) {
+			lead = j
+			b.image(img.url, Paragraph, 0)
+			break
+		}
+	}
+	switch {
+	case plain:
+		plainBlocks(content, b)
+	case content != "":
+		if err := fc.conv.fragment(content, b); err != nil {
+			b.write(fmt.Sprintf("[The text of this item cannot be shown: %v.]", err))
+			b.flush(Paragraph, 0)
+		}
+	}
+	for j, img := range extras {
+		if j != lead && !b.hasImage(img.url) {
+			b.image(img.url, Paragraph, 0)
+		}
+	}
+	for _, enc := range it.Enclosures {
+		if enc != nil && !isImageType(enc.Type, enc.URL) {
+			if _, ok := SafeURL(enc.URL, base); ok {
+				kind := SanitizeLine(enc.Type)
+				if kind == "" || len(kind) > 64 {
+					kind = "file"
+				}
+				b.write("Attachment: " + kind)
+				b.linkMarker(enc.URL)
+				b.flush(Paragraph, 0)
+			}
+		}
+	}
+	a.Body = b.blocks
+	a.Refs = rb.refs
+	a.Images = rb.images()
+	if a.Title == "" {
+		a.Title = firstText(a.Body)
+	}
+
+	a.Location = a.Link
+	if a.Location == "" {
+		frag := guid
+		if frag == "" {
+			frag = strconv.Itoa(i + 1)
+		}
+		a.Location = SanitizeLine(fc.doc.Location + "#" + frag)
+	}
+	idKey := guid
+	for _, k := range []string{a.Link, it.Title} {
+		if idKey == "" {
+			idKey = k
+		}
+	}
+	a.ID = MakeID(fc.key, idKey)
+	if idKey == "" || fc.ids[a.ID] {
+		// Two items with the same key, or none: the position tells them
+		// apart.
+		a.ID = MakeID(fc.key, idKey, strconv.Itoa(i))
+	}
+	fc.ids[a.ID] = true
+	return a
+}
+
+// content returns an item's full content and whether it is plain text
+// rather than HTML; it is empty when the item has only a summary.
+func (fc *feedContext) content(i int, it *gofeed.Item) (string, bool) {
+	switch {
+	case fc.atom != nil:
+		if e := fc.atom.Entries[i]; e != nil && e.Content != nil {
+			t := strings.ToLower(strings.TrimSpace(e.Content.Type))
+			plain := (t == "" || t == "text" || t == "text/plain") && !looksLikeHTML(e.Content.Value)
+			return e.Content.Value, plain
+		}
+		return "", false
+	case fc.json != nil:
+		if j := fc.json.Items[i]; j != nil {
+			if j.ContentHTML != "" {
+				return j.ContentHTML, false
+			}
+			return j.ContentText, true
+		}
+		return "", false
+	}
+	return it.Content, false
+}
+
+// summaryIsPlain reports whether this feed's summaries are plain text:
+// JSON Feed says so; RSS descriptions and Atom summaries are, in
+// practice, HTML.
+func (fc *feedContext) summaryIsPlain() bool {
+	return fc.json != nil
+}
+
+// htmlTagRe finds the tags that give away HTML sent as plain text.
+var htmlTagRe = regexp.MustCompile(`(?i)<(p|br|div|a|img|em|strong|b|i|ul|ol|li|h[1-6]|blockquote|pre|span|figure|table)[\s/>]`)
+
+// looksLikeHTML reports whether text declared plain holds HTML markup,
+// as Atom content without a type often does.
+func looksLikeHTML(s string) bool {
+	return htmlTagRe.MatchString(s)
+}
+
+// plainBlocks adds plain text to the body: paragraphs are separated by
+// empty lines, and lines inside one are kept.
+func plainBlocks(s string, b *bodyBuilder) {
+	s = strings.ReplaceAll(Sanitize(s), "\t", " ")
+	for _, para := range blankLineRe.Split(s, -1) {
+		b.write(para)
+		b.flush(Paragraph, 0)
+	}
+}
+
+// blankLineRe matches the empty line between two paragraphs.
+var blankLineRe = regexp.MustCompile(`\n[ \t]*\n`)
+
+// itemDate returns the item's publication date, else its update date,
+// and the date as the feed wrote it.
+func itemDate(it *gofeed.Item) (time.Time, string) {
+	raw := it.Published
+	var t time.Time
+	switch {
+	case it.PublishedParsed != nil:
+		t = *it.PublishedParsed
+	case it.UpdatedParsed != nil:
+		t, raw = *it.UpdatedParsed, it.Updated
+	}
+	if raw == "" {
+		raw = it.Updated
+	}
+	return t, clip(SanitizeLine(raw), maxDateText)
+}
+
+// authorName returns the item's first named author, or "".
+func authorName(it *gofeed.Item) string {
+	people := it.Authors
+	if it.Author != nil {
+		people = append([]*gofeed.Person{it.Author}, people...)
+	}
+	for _, p := range people {
+		if p == nil {
+			continue
+		}
+		if name := clip(SanitizeLine(htmlText(p.Name)), MaxSourceLen); name != "" {
+			return name
+		}
+	}
+	return ""
+}
+
+// cleanCategories decodes the markup some feeds leave in categories.
+func cleanCategories(cats []string) []string {
+	out := make([]string, 0, len(cats))
+	for _, c := range cats {
+		if c = htmlText(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// feedImage is an image a feed gives beside the content: its URL
+// resolved and checked, and as the feed wrote it.
+type feedImage struct {
+	url, raw string
+}
+
+// maxExtraImages caps the images one item may give beside its content.
+const maxExtraImages = 16
+
+// itemImages returns the images an item gives beside its content, in
+// order: the item image, media:content, image enclosures, and
+// media:thumbnail when there was no media:content image.
+func itemImages(it *gofeed.Item, base *url.URL) []feedImage {
+	var out []feedImage
+	add := func(raw string) {
+		if len(out) >= maxExtraImages {
+			return
+		}
+		u, ok := SafeURL(raw, base)
+		if !ok {
+			return
+		}
+		for _, o := range out {
+			if o.url == u {
+				return
+			}
+		}
+		out = append(out, feedImage{url: u, raw: strings.TrimSpace(raw)})
+	}
+	if it.Image != nil {
+		add(it.Image.URL)
+	}
+	media := mediaExtensions(it.Extensions, "content")
+	found := false
+	for _, m := range media {
+		if isImageType(m.Attrs["type"], m.Attrs["url"]) || strings.EqualFold(m.Attrs["medium"], "image") {
+			add(m.Attrs["url"])
+			found = true
+		}
+	}
+	for _, enc := range it.Enclosures {
+		if enc != nil && isImageType(enc.Type, enc.URL) {
+			add(enc.URL)
+		}
+	}
+	if !found {
+		for _, m := range mediaExtensions(it.Extensions, "thumbnail") {
+			add(m.Attrs["url"])
+		}
+	}
+	return out
+}
+
+// mediaExtensions returns an item's Media RSS elements of one name, also
+// those inside a media:group.
+func mediaExtensions(exts ext.Extensions, name string) []ext.Extension {
+	media := exts["media"]
+	if media == nil {
+		return nil
+	}
+	out := append([]ext.Extension(nil), media[name]...)
+	for _, g := range media["group"] {
+		out = append(out, g.Children[name]...)
+	}
+	return out
+}
+
+// imageExts are the file endings of images, for media given without a
+// type.
+var imageExts = map[string]bool{
+	".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".webp": true, ".avif": true, ".svg": true,
+}
+
+// isImageType reports whether a media type names an image, or, when there
+// is no type, whether the URL ends like one.
+func isImageType(mimeType, rawURL string) bool {
+	mimeType = strings.ToLower(strings.TrimSpace(mimeType))
+	if mimeType != "" {
+		return strings.HasPrefix(mimeType, "image/")
+	}
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil {
+		return false
+	}
+	return imageExts[strings.ToLower(path.Ext(u.Path))]
+}
+
+// mentions reports whether HTML content already shows an image, so that
+// it is not shown twice.
+func mentions(content string, img feedImage) bool {
+	if content == "" {
+		return false
+	}
+	for _, s := range []string{img.url, img.raw, html.EscapeString(img.raw)} {
+		if s != "" && strings.Contains(content, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstText returns the start of the first block of text, for an item
+// that has no title.
+func firstText(blocks []Block) string {
+	for _, blk := range blocks {
+		if blk.Kind != Image && blk.Kind != Code && blk.Text != "" && blk.Text != cutNotice {
+			return clipWords(SanitizeLine(blk.Text), 80)
+		}
+	}
+	return ""
+}
+
+// clipWords is clip that cuts between words when it can.
+func clipWords(s string, n int) string {
+	c := clip(s, n)
+	if c == s {
+		return c
+	}
+	c = strings.TrimSuffix(c, "…")
+	if i := strings.LastIndexByte(c, ' '); i > len(c)/2 {
+		c = c[:i]
+	}
+	return strings.TrimRight(c, " ,;:.-–—") + "…"
+}
