@@ -195,9 +195,7 @@ func (o outline) source(folders []string) (SourceConfig, error) {
 	// A category is a comma-separated list of slash-separated paths, such
 	// as "/News/World,Russia".
 	for _, c := range strings.Split(o.category, ",") {
-		for _, part := range strings.Split(c, "/") {
-			raw = append(raw, part)
-		}
+		raw = append(raw, strings.Split(c, "/")...)
 	}
 	var tags []string
 	seen := make(map[string]bool)
