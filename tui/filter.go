@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"slices"
+	"strings"
 	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,6 +13,8 @@ import (
 // filterJob is one run of the filter over a snapshot of the list. It runs
 // in a command, off the UI loop, so typing never waits for 100,000 titles.
 type filterJob struct {
+	// all is what is filtered: the whole list, or the visible list when
+	// the new filter can only narrow it.
 	all     []*entry
 	version int
 	ntags   int
@@ -47,15 +51,92 @@ func (j filterJob) cmd() tea.Cmd {
 	})
 }
 
-// startFilter starts a filter run over the whole list with f, whose query
-// text is parsed in the command. Earlier runs still going give up.
+// resultCache keeps the last few filter results of one list version and
+// one choice of tags, by query text, so that deleting what was just typed
+// costs nothing.
+type resultCache struct {
+	version  int
+	tags     []tagID
+	any      bool
+	detected bool
+	byText   map[string]filterDoneMsg
+}
+
+// maxCachedResults bounds the cache: a result may hold 100,000 pointers.
+const maxCachedResults = 8
+
+// lookup returns the cached result for f over version, if any.
+func (c *resultCache) lookup(f filter, version int) (filterDoneMsg, bool) {
+	if c.byText == nil || !c.fits(f, version) {
+		return filterDoneMsg{}, false
+	}
+	r, ok := c.byText[f.text]
+	return r, ok
+}
+
+func (c *resultCache) fits(f filter, version int) bool {
+	return c.version == version && c.any == f.any && c.detected == f.detected && slices.Equal(c.tags, f.tags)
+}
+
+// store keeps a finished run's result.
+func (c *resultCache) store(msg filterDoneMsg) {
+	j := msg.job
+	if !c.fits(j.flt, j.version) || c.byText == nil || len(c.byText) >= maxCachedResults {
+		*c = resultCache{
+			version: j.version, tags: slices.Clone(j.flt.tags), any: j.flt.any,
+			detected: j.flt.detected, byText: make(map[string]filterDoneMsg),
+		}
+	}
+	c.byText[j.flt.text] = msg
+}
+
+// startFilter starts a filter run with f, whose query text is parsed in the
+// command, and makes earlier runs still going give up. A result cached for
+// the same text is applied at once; a filter that can only narrow the
+// current one runs over the visible list alone.
 func (m *model) startFilter(f filter, top bool) tea.Cmd {
 	m.fltGen++
 	m.fltLatest.Store(m.fltGen)
+	if hit, ok := m.results.lookup(f, m.version); ok {
+		hit.job.gen, hit.job.top = m.fltGen, top
+		return m.applyFilterDone(hit)
+	}
+	base := m.all
+	if m.visVersion == m.version && narrows(m.flt, f) {
+		base = m.visible
+	}
 	return filterJob{
-		all: m.all, version: m.version, ntags: len(m.tags.infos),
+		all: base, version: m.version, ntags: len(m.tags.infos),
 		flt: f, gen: m.fltGen, latest: m.fltLatest, top: top,
 	}.cmd()
+}
+
+// narrows reports whether every article that passes f also passes old, so
+// that f need only look at what old let through. That holds when the
+// tags are the same and the text only grows by extending its last word or
+// by adding terms, which all must hold too. Words match by fuzzy
+// subsequence and substring, so a longer word matches less; a negated word
+// or a field would not narrow, so those are left out.
+func narrows(old, f filter) bool {
+	if old.any != f.any || old.detected != f.detected || !slices.Equal(old.tags, f.tags) {
+		return false
+	}
+	if old.any && len(old.tags) > 0 {
+		// Facet counts in "any" mode count articles the list does not
+		// show.
+		return false
+	}
+	if old.text == "" || f.text == old.text || !strings.HasPrefix(f.text, old.text) || strings.Contains(f.text, `"`) {
+		return false
+	}
+	if strings.HasSuffix(old.text, " ") {
+		return true
+	}
+	words := strings.Fields(old.text)
+	last := words[len(words)-1]
+	grown := strings.Fields(f.text)[len(words)-1]
+	plain := func(w string) bool { return !strings.HasPrefix(w, "-") && !strings.Contains(w, ":") }
+	return plain(last) && plain(grown)
 }
 
 // startPreview recounts the picker's facets for the tags it has chosen so
@@ -92,10 +173,12 @@ func (m *model) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 		m.fltText = j.flt.text
 		return nil
 	}
+	m.results.store(msg)
 	m.fltErr = ""
 	m.flt = j.flt
 	m.fltText = j.flt.text
 	m.visible = msg.res.visible
+	m.visVersion = j.version
 	m.counts = msg.res.counts
 	if j.top {
 		m.list.cursor, m.list.offset, m.list.moved = 0, 0, false
@@ -117,12 +200,13 @@ func (m *model) addBatch(arts []*feed.Article) {
 	if len(arts) == 0 {
 		return
 	}
-	add := make([]*entry, len(arts))
-	for i, a := range arts {
-		add[i] = newEntry(a, m.tags)
-	}
+	add := newEntries(arts, m.tags)
+	current := m.visVersion == m.version
 	m.all = mergeNewest(m.all, add)
 	m.version++
+	if current {
+		m.visVersion = m.version
+	}
 	if n := len(m.tags.infos); len(m.counts) < n {
 		m.counts = append(m.counts, make([]int, n-len(m.counts))...)
 	}
@@ -134,7 +218,7 @@ func (m *model) addBatch(arts []*feed.Article) {
 	} else {
 		var keep []*entry
 		for _, e := range add {
-			q := m.flt.query.Match(e.a)
+			q := m.flt.query.Match(&e.view)
 			t := q && m.flt.matchTags(e)
 			if t {
 				keep = append(keep, e)

@@ -2,7 +2,10 @@ package tui
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/gazette-news/gazette/feed"
@@ -44,6 +47,12 @@ func (t *tagTable) intern(name, code string, country bool) tagID {
 // tags, and what the list row shows, computed once.
 type entry struct {
 	a *feed.Article
+	// view is the part of the article that filters read (title, source,
+	// tags, mentions, date), packed with the other entries of its batch:
+	// filtering 100,000 articles is bound by memory, and reading compact
+	// memory in order is about ten times faster than chasing each
+	// article's own allocations.
+	view feed.Article
 	// tags are the declared tags; mentions the detected countries that are
 	// not also declared.
 	tags     []tagID
@@ -64,25 +73,73 @@ func (e *entry) hasTag(id tagID, detected bool) bool {
 // listDateLayout is the list's date column: fixed width, unambiguous.
 const listDateLayout = "02 Jan 2006"
 
-// newEntry builds an entry, interning the article's tags.
-func newEntry(a *feed.Article, tt *tagTable) *entry {
-	e := &entry{a: a}
-	if !a.Date.IsZero() {
-		e.date = a.Date.Format(listDateLayout)
+// newEntries builds the entries of a batch of articles, interning their
+// tags. The entries, their tag IDs and the strings and tags their views
+// hold are each allocated in one block, in the batch's order.
+func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
+	size, ntags, nments := 0, 0, 0
+	for _, a := range arts {
+		size += len(a.Title) + len(a.Source)
+		ntags += len(a.Tags)
+		nments += len(a.Mentions)
 	}
-	if len(a.Tags) > 0 {
-		e.tags = make([]tagID, 0, len(a.Tags))
+	var sb strings.Builder
+	sb.Grow(size)
+	for _, a := range arts {
+		sb.WriteString(a.Title)
+		sb.WriteString(a.Source)
+	}
+	arena := sb.String()
+	tagSlab := make([]feed.Tag, 0, ntags)
+	mentionSlab := make([]feed.Mention, 0, nments)
+	idSlab := make([]tagID, 0, ntags+nments)
+	slab := make([]entry, len(arts))
+	out := make([]*entry, len(arts))
+	off := 0
+	for i, a := range arts {
+		e := &slab[i]
+		e.a = a
+		if !a.Date.IsZero() {
+			e.date = a.Date.Format(listDateLayout)
+		}
+		title := arena[off : off+len(a.Title)]
+		off += len(a.Title)
+		source := arena[off : off+len(a.Source)]
+		off += len(a.Source)
+		t0 := len(tagSlab)
+		tagSlab = append(tagSlab, a.Tags...)
+		m0 := len(mentionSlab)
+		mentionSlab = append(mentionSlab, a.Mentions...)
+		e.view = feed.Article{
+			ID:       a.ID,
+			Title:    title,
+			Source:   source,
+			Tags:     tagSlab[t0:len(tagSlab):len(tagSlab)],
+			Mentions: mentionSlab[m0:len(mentionSlab):len(mentionSlab)],
+			Date:     a.Date,
+		}
+		i0 := len(idSlab)
 		for _, t := range a.Tags {
-			e.tags = append(e.tags, tt.intern(t.Name, t.Code, t.Country))
+			idSlab = append(idSlab, tt.intern(t.Name, t.Code, t.Country))
 		}
-	}
-	for _, m := range a.Mentions {
-		id := tt.intern(m.Name, m.Code, true)
-		if !slices.Contains(e.tags, id) && !slices.Contains(e.mentions, id) {
-			e.mentions = append(e.mentions, id)
+		e.tags = idSlab[i0:len(idSlab):len(idSlab)]
+		i1 := len(idSlab)
+		for _, m := range a.Mentions {
+			id := tt.intern(m.Name, m.Code, true)
+			if !slices.Contains(e.tags, id) && !slices.Contains(idSlab[i1:], id) {
+				idSlab = append(idSlab, id)
+			}
 		}
+		e.mentions = idSlab[i1:len(idSlab):len(idSlab)]
+		if len(e.tags) == 0 {
+			e.tags = nil
+		}
+		if len(e.mentions) == 0 {
+			e.mentions = nil
+		}
+		out[i] = e
 	}
-	return e
+	return out
 }
 
 // newer orders entries newest first, as feed.Newer orders articles.
@@ -164,22 +221,71 @@ type filterResult struct {
 // that a newer run has not made it obsolete.
 const cancelCheckEvery = 2048
 
-// runFilter filters all, newest first, and counts facets over ntags tags.
-// It gives up, returning ok false, as soon as latest no longer equals gen,
-// so that typing fast never queues stale work. A nil latest never cancels.
+// minChunk is the smallest share of the list worth a goroutine of its own.
+const minChunk = 8192
+
+// runFilter filters all, newest first, and counts facets over ntags tags,
+// splitting the list among the processors. It gives up, returning ok
+// false, as soon as latest no longer equals gen, so that typing fast never
+// queues stale work. A nil latest never cancels.
 func runFilter(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int64) (filterResult, bool) {
+	parts := min(runtime.GOMAXPROCS(0), max(len(all)/minChunk, 1))
+	if parts <= 1 {
+		return filterChunk(all, f, ntags, latest, gen, !f.active())
+	}
+	results := make([]filterResult, parts)
+	oks := make([]bool, parts)
+	var wg sync.WaitGroup
+	per := (len(all) + parts - 1) / parts
+	for p := range parts {
+		chunk := all[min(p*per, len(all)):min((p+1)*per, len(all))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[p], oks[p] = filterChunk(chunk, f, ntags, latest, gen, false)
+		}()
+	}
+	wg.Wait()
 	res := filterResult{counts: make([]int, ntags)}
+	n := 0
+	for p, r := range results {
+		if !oks[p] {
+			return filterResult{}, false
+		}
+		n += len(r.visible)
+		for i, c := range r.counts {
+			res.counts[i] += c
+		}
+	}
 	if !f.active() {
 		res.visible = all
-	} else {
+		return res, true
+	}
+	res.visible = make([]*entry, 0, n)
+	for _, r := range results {
+		res.visible = append(res.visible, r.visible...)
+	}
+	return res, true
+}
+
+// filterChunk is runFilter over one part of the list. With shareAll, an
+// inactive filter returns the list itself rather than a copy.
+func filterChunk(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int64, shareAll bool) (filterResult, bool) {
+	res := filterResult{counts: make([]int, ntags)}
+	active := f.active()
+	switch {
+	case !active && shareAll:
+		res.visible = all
+	case !active:
+		res.visible = nil
+	default:
 		res.visible = make([]*entry, 0, min(len(all), 1024))
 	}
-	active := f.active()
 	for i, e := range all {
 		if latest != nil && i%cancelCheckEvery == cancelCheckEvery-1 && latest.Load() != gen {
 			return filterResult{}, false
 		}
-		q := f.query.Match(e.a)
+		q := f.query.Match(&e.view)
 		t := q && f.matchTags(e)
 		if active && t {
 			res.visible = append(res.visible, e)

@@ -102,7 +102,10 @@ type model struct {
 	pickGen    int64
 	pickLatest *atomic.Int64
 	visible    []*entry
+	// visVersion is the list version the visible list was filtered from.
+	visVersion int
 	counts     []int
+	results    resultCache
 
 	list     listModel
 	picker   pickerModel

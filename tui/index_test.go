@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// Filters read an entry's packed view, not the article: the view must
+// answer every query as the article does. If Query.Match starts reading
+// another field, this test fails until the view carries it.
+func TestViewMatchesArticle(t *testing.T) {
+	arts := append(testArticles(t), synthCorpus(3000)...)
+	arts[0].Mentions = []feed.Mention{{Name: "Korea, Republic of", Code: "KR", Score: 1}}
+	undated := *arts[1]
+	undated.Date = time.Time{}
+	arts = append(arts, &undated)
+	entries := newEntries(arts, newTagTable())
+	queries := []string{
+		"olympics", "olympi", `"winter olympics"`, "tag:china", "tag:prc", "-tag:russia", "tag:russia,china",
+		`source:"virtual wire"`, "source:desk", "after:2022-01-15", "before:2022-02-01", "-after:2020-01-01",
+		"東京", "erdoğan", "tag:elections", "-zyzzyva", "tag:korea",
+	}
+	for _, qs := range queries {
+		for _, detected := range []bool{false, true} {
+			q, err := feed.ParseQuery(qs)
+			if err != nil {
+				t.Fatalf("%s: %v", qs, err)
+			}
+			q.Detected = detected
+			n := 0
+			for i, e := range entries {
+				want := q.Match(arts[i])
+				if got := q.Match(&e.view); got != want {
+					t.Errorf("%s (detected %v): %q: view %v, article %v", qs, detected, arts[i].Title, got, want)
+				}
+				if want {
+					n++
+				}
+			}
+			if qs == "tag:china" && n == 0 {
+				t.Error("tag:china matched nothing: the test proves nothing")
+			}
+		}
+	}
+}
+
+// The filter gives the same result split among goroutines as in one.
+func TestRunFilterParallel(t *testing.T) {
+	arts := synthCorpus(50_000)
+	tt := newTagTable()
+	entries := newEntries(arts, tt)
+	q, err := feed.ParseQuery("energy -tag:usa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	china := tt.byName["China"]
+	for _, any := range []bool{false, true} {
+		f := filter{text: "energy -tag:usa", query: q, tags: []tagID{china, tt.byName["India"]}, any: any}
+		par, ok := runFilter(entries, f, len(tt.infos), nil, 0)
+		seq, ok2 := filterChunk(entries, f, len(tt.infos), nil, 0, true)
+		if !ok || !ok2 {
+			t.Fatal("cancelled")
+		}
+		if !slices.Equal(par.visible, seq.visible) || !slices.Equal(par.counts, seq.counts) {
+			t.Errorf("any %v: parallel %d visible, sequential %d", any, len(par.visible), len(seq.visible))
+		}
+		if len(par.visible) == 0 || len(par.visible) == len(entries) {
+			t.Errorf("any %v: %d of %d visible: the test proves nothing", any, len(par.visible), len(entries))
+		}
+	}
+}
+
+func TestMergeNewest(t *testing.T) {
+	arts := synthCorpus(1000)
+	tt := newTagTable()
+	var odd, even []*feed.Article
+	for i, a := range arts {
+		if i%3 == 0 {
+			odd = append(odd, a)
+		} else {
+			even = append(even, a)
+		}
+	}
+	m := mergeNewest(newEntries(odd, tt), newEntries(even, tt))
+	for i, e := range m {
+		if e.a != arts[i] {
+			t.Fatalf("row %d: %q, want %q", i, e.a.Title, arts[i].Title)
+		}
+	}
+}
+
+func TestNarrows(t *testing.T) {
+	china := []tagID{1}
+	tests := []struct {
+		old, new string
+		want     bool
+	}{
+		{"olymp", "olympi", true},
+		{"olymp", "olymp beijing", true},
+		{"olymp ", "olymp -tag:russia", true},
+		{"tag:china", "tag:china olymp", false}, // "tag:china" → "tag:china" + " olymp": last word is a field
+		{"tag:china ", "tag:china olymp", true},
+		{"-olymp", "-olympi", false},
+		{"tag:chin", "tag:china", false},
+		{"tag", "tag:", false},
+		{"olymp", "olym", false},
+		{"", "olymp", false},
+		{`"winter`, `"winter o`, false},
+	}
+	for _, tt := range tests {
+		got := narrows(filter{text: tt.old}, filter{text: tt.new})
+		if got != tt.want {
+			t.Errorf("narrows(%q, %q) = %v, want %v", tt.old, tt.new, got, tt.want)
+		}
+	}
+	if narrows(filter{text: "a", tags: china}, filter{text: "ab"}) {
+		t.Error("narrows across a change of tags")
+	}
+	if narrows(filter{text: "a", tags: china, any: true}, filter{text: "ab", tags: china, any: true}) {
+		t.Error("narrows in any mode, whose counts need the whole list")
+	}
+}
+
+// Typing and deleting, with narrowing and the result cache, always leaves
+// the list the whole filter would give.
+func TestTypingMatchesFullFilter(t *testing.T) {
+	arts := synthCorpus(20_000)
+	d := newDriver(t, 120, 30, arts, nil)
+	check := func(step string) {
+		t.Helper()
+		q, err := feed.ParseQuery(d.m.flt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := d.m.flt
+		f.query = q
+		want, _ := runFilter(d.m.all, f, len(d.m.tags.infos), nil, 0)
+		if !slices.Equal(d.m.visible, want.visible) || !slices.Equal(d.m.counts, want.counts) {
+			t.Fatalf("%s (%q): %d visible, the whole filter gives %d", step, d.m.flt.text, len(d.m.visible), len(want.visible))
+		}
+	}
+	d.keys("t", "c", "space", "enter") // a tag, so counts matter too
+	d.keys("/")
+	for _, r := range "energy -tag:usa zürich ex" {
+		d.typeText(string(r))
+		check("typing " + string(r))
+	}
+	for range 12 {
+		d.keys("backspace")
+		check("deleting")
+	}
+	d.typeText("erd")
+	check("typing again")
+}
