@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -69,4 +70,56 @@ func sortedCopy(arts []*Article) []*Article {
 	c := slices.Clone(arts)
 	SortNewest(c)
 	return c
+}
+
+// TestFetchBaseAfterRedirect checks that relative links in a page resolve
+// against where the redirects ended, not the URL asked for, and that a
+// hostile xml:base in a feed still yields only http(s) links.
+func TestFetchBaseAfterRedirect(t *testing.T) {
+	page := `<!DOCTYPE html><html><head><title>Moved page</title></head><body><article>
+<h1>Moved page</h1>
+<p>The talks continue in Geneva this week, officials said, and a long paragraph
+follows so that the page reads as an article: ` + strings.Repeat("Delegations met again. ", 30) + `</p>
+<p>See <a href="next.html">the next report</a> and <a href="javascript:alert(1)">this</a>.</p>
+</article></body></html>`
+	rss := `<?xml version="1.0"?><rss version="2.0" xml:base="file:///etc/"><channel><title>T</title>
+<item><title>Item</title><link>passwd</link><description>&lt;a href="shadow"&gt;x&lt;/a&gt; &lt;a href="/ok.html"&gt;y&lt;/a&gt;</description></item>
+</channel></rss>`
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/old":
+			http.Redirect(w, r, "/new/page.html", http.StatusMovedPermanently)
+		case "/new/page.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(page))
+		case "/feed":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			w.Write([]byte(rss))
+		}
+	})
+	l := &Loader{Fetch: testFetcher(srv).Fetch}
+	arts, errs := l.LoadAll(context.Background(), []Source{{Location: srv.URL + "/old"}})
+	if len(errs) != 0 || len(arts) != 1 {
+		t.Fatalf("%d articles, errors %v", len(arts), errs)
+	}
+	var urls []string
+	for _, r := range arts[0].Refs {
+		urls = append(urls, r.URL)
+	}
+	if want := []string{srv.URL + "/new/next.html"}; !slices.Equal(urls, want) {
+		t.Errorf("page refs %q, want %q", urls, want)
+	}
+
+	arts, errs = l.LoadAll(context.Background(), []Source{{Location: srv.URL + "/feed"}})
+	if len(errs) != 0 || len(arts) != 1 {
+		t.Fatalf("feed: %d articles, errors %v", len(arts), errs)
+	}
+	for _, r := range arts[0].Refs {
+		if u, ok := SafeURL(r.URL, nil); !ok || u != r.URL {
+			t.Errorf("feed ref %q is not http(s)", r.URL)
+		}
+	}
+	if l := arts[0].Link; l != "" && !strings.HasPrefix(l, "http") {
+		t.Errorf("feed link %q", l)
+	}
 }
