@@ -93,7 +93,7 @@ standard input.`
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.AddCommand(a.listCommand(), a.showCommand())
+	root.AddCommand(a.listCommand(), a.showCommand(), a.tagsCommand())
 	root.AddCommand(a.addCommand(), a.sourcesCommand(), a.importCommand(), a.exportCommand())
 	return root
 }

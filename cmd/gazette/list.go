@@ -50,7 +50,7 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 	if opt.limit < 0 {
 		return usagef("--limit must not be negative")
 	}
-	match, err := a.matcher(opt.tags, opt.query)
+	match, err := a.matcher(opt.tags, opt.query, false)
 	if err != nil {
 		return err
 	}
@@ -78,8 +78,9 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 	return nil
 }
 
-// matcher builds the article filter from --tag and --query.
-func (a *app) matcher(tags []string, query string) (func(*feed.Article) bool, error) {
+// matcher builds the article filter from --tag and --query. With detected,
+// tags also match the countries detected in an article's text.
+func (a *app) matcher(tags []string, query string, detected bool) (func(*feed.Article) bool, error) {
 	var want []string
 	for _, t := range tags {
 		tag, ok := feed.MakeTag(t)
@@ -92,9 +93,10 @@ func (a *app) matcher(tags []string, query string) (func(*feed.Article) bool, er
 	if err != nil {
 		return nil, usagef("--query: %v", err)
 	}
+	q.Detected = detected
 	return func(art *feed.Article) bool {
 		for _, t := range want {
-			if !art.HasTag(t, false) {
+			if !art.HasTag(t, detected) {
 				return false
 			}
 		}
