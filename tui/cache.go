@@ -43,6 +43,12 @@ func (c *renderCache) get(k renderKey) (rendered, bool) {
 	return it.r, true
 }
 
+// peek looks an entry up without marking it used.
+func (c *renderCache) peek(k renderKey) (rendered, bool) {
+	it, ok := c.items[k]
+	return it.r, ok
+}
+
 func (c *renderCache) put(k renderKey, r rendered) {
 	if it, ok := c.items[k]; ok {
 		it.r = r

@@ -118,6 +118,8 @@ type model struct {
 	noticeErr bool
 
 	cache *renderCache
+	// rendering holds the renderings under way for the cache alone.
+	rendering map[renderKey]bool
 }
 
 // newModel builds the root model; Run starts it, and tests drive it.
@@ -138,6 +140,7 @@ func newModel(ctx context.Context, opt Options) model {
 		fltLatest:  new(atomic.Int64),
 		pickLatest: new(atomic.Int64),
 		cache:      newRenderCache(defaultCacheSize),
+		rendering:  make(map[renderKey]bool),
 	}
 	m.flt.detected = opt.Detected
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
@@ -262,8 +265,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.applyFilterDone(msg)
 
 	case renderedMsg:
-		m.applyRendered(msg)
-		return m, nil
+		return m, m.applyRendered(msg)
 
 	case openedMsg:
 		switch {
@@ -361,7 +363,7 @@ func (m model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case focusLinks:
-		items := linkItems(m.reader.e.a)
+		items := linkItems(m.reader.article())
 		_, rows := panelSize(m.width, m.height, panelURL)
 		var u string
 		var closed bool
@@ -502,7 +504,7 @@ func (m model) updatePrompt(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		m.lastPipe = line
 		m.setNotice("Running "+line+" …", false)
-		return m, pipeArticle(m.ctx, line, m.reader.e.a.Markdown(feed.MarkdownOptions{}))
+		return m, pipeArticle(m.ctx, line, m.reader.article().Markdown(feed.MarkdownOptions{}))
 	case msg.Code == tea.KeyEscape:
 		m.prompt.Blur()
 		m.focus = focusReader
@@ -600,7 +602,7 @@ func (m model) render() string {
 	case focusPanel, focusHelp:
 		box = m.panel.view(&m, m.width, m.height)
 	case focusLinks:
-		box = m.links.view(&m, linkItems(m.reader.e.a), m.width, m.height)
+		box = m.links.view(&m, linkItems(m.reader.article()), m.width, m.height)
 	}
 	if box == "" {
 		return base

@@ -338,8 +338,56 @@ func TestReaderResize(t *testing.T) {
 			t.Errorf("width %d: shown at %d", w, d.m.reader.shown.width)
 		}
 	}
-	if len(d.m.cache.items) != 2 {
-		t.Errorf("cache holds %d renderings, want 2", len(d.m.cache.items))
+	n := 0
+	for k := range d.m.cache.items {
+		if k.id == d.m.reader.e.a.ID {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("cache holds %d renderings of the article, want 2", n)
+	}
+}
+
+// Opening an article renders the next one ahead, so n finds it cached.
+func TestPrefetchNext(t *testing.T) {
+	d := newDriver(t, 100, 30, testArticles(t), nil)
+	d.keys("enter")
+	next := d.m.visible[1].a.ID
+	k := renderKey{id: next, width: readerWidth(100), style: d.m.glamourStyle()}
+	if _, ok := d.m.cache.peek(k); !ok {
+		t.Fatal("the next article was not rendered ahead")
+	}
+	if len(d.m.rendering) != 0 {
+		t.Errorf("renderings still marked under way: %v", d.m.rendering)
+	}
+}
+
+// An article that came without its body gets it before it is shown, and
+// its footnotes and links come from the full article.
+func TestBodyLoadedOnOpen(t *testing.T) {
+	full := reference(t)
+	bare := *full
+	bare.Body, bare.Refs, bare.Images = nil, nil, nil
+	d := newDriver(t, 100, 30, []*feed.Article{&bare}, nil)
+	calls := 0
+	d.m.opt.Body = func(_ context.Context, a *feed.Article) (*feed.Article, error) {
+		calls++
+		if a.ID != full.ID {
+			t.Errorf("asked for the body of %q", a.Title)
+		}
+		return full, nil
+	}
+	d.keys("enter", "G")
+	if calls != 1 {
+		t.Errorf("body loaded %d times", calls)
+	}
+	if s := d.screen(); !strings.Contains(s, "[2]: https://storage.googleapis.com/ (image)") {
+		t.Errorf("footnotes missing:\n%s", s)
+	}
+	d.keys("l")
+	if d.m.focus != focusLinks {
+		t.Errorf("no links from the full article: focus %s", d.m.focus)
 	}
 }
 

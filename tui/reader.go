@@ -32,6 +32,18 @@ type readerModel struct {
 	notice      string
 	// count is a footnote number being typed before o.
 	count string
+	// full is the article with its body, once a rendering brought it; the
+	// list's article may have been loaded without one.
+	full *feed.Article
+}
+
+// article returns the article on screen, with its body when it has been
+// loaded.
+func (r *readerModel) article() *feed.Article {
+	if r.full != nil {
+		return r.full
+	}
+	return r.e.a
 }
 
 // renderedMsg carries a finished rendering.
@@ -41,15 +53,24 @@ type renderedMsg struct {
 	err error
 }
 
-// renderCmd renders an article in a command, never in Update.
-func renderCmd(ctx context.Context, a *feed.Article, k renderKey, deadline time.Duration, wrap int) tea.Cmd {
+// renderCmd renders an article in a command, never in Update, first
+// loading its body when it came without one.
+func renderCmd(ctx context.Context, a *feed.Article, body BodyFunc, k renderKey, deadline time.Duration, wrap int) tea.Cmd {
 	return safeCmd(func() tea.Msg {
+		if a.Body == nil && body != nil {
+			full, err := body(ctx, a)
+			if err != nil {
+				return renderedMsg{key: k, err: err}
+			}
+			a = full
+		}
 		r, err := renderArticle(ctx, a, RenderOptions{
 			Width: wrap, Style: k.style, BodyOnly: true,
 			Deadline: deadline,
 		})
 		if err == nil {
 			r.lines = hardWrapLines(r.lines, max(wrap, minRenderWidth))
+			r.article = a
 		}
 		return renderedMsg{key: k, r: r, err: err}
 	})
@@ -80,6 +101,7 @@ func (m *model) open(idx int) tea.Cmd {
 		r.vp.SetYOffset(0)
 		r.shown = renderKey{}
 		r.notice = ""
+		r.full = nil
 	}
 	r.e, r.idx, r.count = e, idx, ""
 	m.reader = r
@@ -105,9 +127,25 @@ func (m *model) ensureRendered() tea.Cmd {
 	}
 	if res, ok := m.cache.get(k); ok {
 		m.showRendering(k, res)
+		return m.prefetch()
+	}
+	return renderCmd(m.ctx, r.e.a, m.opt.Body, k, m.opt.RenderDeadline, w)
+}
+
+// prefetch renders the next article of the list ahead, into the cache, so
+// that n shows it at once.
+func (m *model) prefetch() tea.Cmd {
+	i := m.reader.idx + 1
+	if i >= len(m.visible) {
 		return nil
 	}
-	return renderCmd(m.ctx, r.e.a, k, m.opt.RenderDeadline, w)
+	next := m.visible[i]
+	k := renderKey{id: next.a.ID, width: m.reader.want.width, style: m.reader.want.style}
+	if _, ok := m.cache.peek(k); ok || m.rendering[k] {
+		return nil
+	}
+	m.rendering[k] = true
+	return renderCmd(m.ctx, next.a, m.opt.Body, k, m.opt.RenderDeadline, k.width)
 }
 
 // showRendering puts a rendering in the viewport, keeping the reading
@@ -119,6 +157,7 @@ func (m *model) showRendering(k renderKey, res rendered) {
 	atTop := r.vp.AtTop()
 	r.vp.SetContentLines(res.lines)
 	r.shown = k
+	r.full = res.article
 	r.plain = res.plain
 	if res.plain {
 		r.notice = res.notice
@@ -133,20 +172,23 @@ func (m *model) showRendering(k renderKey, res rendered) {
 }
 
 // applyRendered takes a finished rendering: into the cache always, and on
-// screen when it is still the one wanted.
-func (m *model) applyRendered(msg renderedMsg) {
+// screen when it is still the one wanted, then prefetches the next.
+func (m *model) applyRendered(msg renderedMsg) tea.Cmd {
+	delete(m.rendering, msg.key)
 	if msg.err != nil {
 		if msg.key == m.reader.want {
 			m.reader.notice = feed.SanitizeLine(msg.err.Error())
 			m.reader.shown = msg.key
 			m.reader.vp.SetContentLines([]string{"", "  " + m.st.errorText.Render(m.reader.notice)})
 		}
-		return
+		return nil
 	}
 	m.cache.put(msg.key, msg.r)
-	if msg.key == m.reader.want {
+	if msg.key == m.reader.want && m.screen == screenReader {
 		m.showRendering(msg.key, msg.r)
+		return m.prefetch()
 	}
+	return nil
 }
 
 // updateReader handles a key on the article screen.
@@ -194,7 +236,7 @@ func (m *model) updateReader(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.OpenLink):
 		return m.openFootnote(count)
 	case key.Matches(msg, k.Links):
-		if len(linkItems(r.e.a)) == 0 {
+		if len(linkItems(r.article())) == 0 {
 			m.setNotice("This article has no links.", false)
 			return nil
 		}
@@ -211,7 +253,7 @@ func (m *model) updateReader(msg tea.KeyPressMsg) tea.Cmd {
 // openFootnote opens footnote count, or the article's own page when no
 // number was typed.
 func (m *model) openFootnote(count string) tea.Cmd {
-	a := m.reader.e.a
+	a := m.reader.article()
 	if count == "" {
 		if a.Link == "" {
 			m.setNotice("This article has no web page of its own; l lists its links.", false)

@@ -49,6 +49,8 @@ type rendered struct {
 	plain bool
 	// notice explains a plain rendering to the reader.
 	notice string
+	// article is the article rendered, with its body.
+	article *feed.Article
 }
 
 // RenderArticle renders an article's Markdown, footnotes included, as

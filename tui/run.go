@@ -49,7 +49,14 @@ type Options struct {
 	RenderDeadline time.Duration
 	// Getenv reads the environment; nil means os.Getenv. Tests set it.
 	Getenv func(string) string
+	// Body loads the body of an article that came without one
+	// (Article.Body nil) before it is shown; nil means articles always come
+	// with their bodies.
+	Body BodyFunc
 }
+
+// BodyFunc returns an article complete with its body.
+type BodyFunc func(ctx context.Context, a *feed.Article) (*feed.Article, error)
 
 // withDefaults fills in what was left empty.
 func (o Options) withDefaults() Options {
