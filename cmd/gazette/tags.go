@@ -40,14 +40,16 @@ the other tags in grey; by count, then by name.
 Countries the source declared count, and so do countries detected in the
 text of articles whose source declared none, as the reader and
 'list --tag' count them. Bars shade (░) the part that detection found.
---detected counts detected countries in every article.
+--detected counts detected countries in every article, and lets --tag
+and --query match them there too.
 
 --by month prints a table of the top countries (--top, 10 unless told)
 against the months of the articles' dates, with a sparkline of the latest
 24 months; articles without a date go in an "undated" column.
 
-In a pipe, or with --color never or NO_COLOR, the chart has no colour
-but the same columns, 80 cells wide (or $COLUMNS). Scripts should read
+In a pipe, or with --color never or NO_COLOR, the output has no colour
+but the same columns. In a pipe the chart is 80 cells wide and the month
+table keeps every month, unless $COLUMNS gives a width. Scripts should read
 --json: an array in the chart's order of
   {"tag": "Russia", "country": true, "code": "RU", "count": 9, "detected": 1}
 where detected is how many of count were found by detection, and code is
@@ -248,7 +250,13 @@ func (a *app) monthTable(counts []*tagCount, articles int) {
 		}
 		rows[i] = tui.MonthRow{ChartRow: chartRow(c), Months: per, Undated: c.Undated}
 	}
-	fmt.Fprintln(a.chartOut(), tui.MonthTable(months, rows, a.termWidth(), a.chartStyle()))
+	// In a pipe the table keeps every month unless $COLUMNS sets a width:
+	// a file or a pager holds wide lines better than lost months.
+	width := a.termWidth()
+	if w, err := strconv.Atoi(a.io.getenv("COLUMNS")); width == 0 && err == nil && w > 0 {
+		width = w
+	}
+	fmt.Fprintln(a.chartOut(), tui.MonthTable(months, rows, width, a.chartStyle()))
 }
 
 // monthRange lists the months from first to last, both YYYY-MM, with

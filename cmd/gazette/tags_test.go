@@ -132,6 +132,21 @@ func TestTagsColour(t *testing.T) {
 }
 
 func TestTagsWidth(t *testing.T) {
+	// The month table keeps every month in a pipe, unless told a width.
+	wide := runGazette(t, "", nil, "tags", "--by", "month")
+	narrow := runGazette(t, "", map[string]string{"COLUMNS": "50"}, "tags", "--by", "month")
+	if !strings.Contains(wide.stdout, "2022-01") {
+		t.Errorf("the month table lacks January:\n%s", wide.stdout)
+	}
+	if strings.Contains(narrow.stdout, "2022-01") || !strings.Contains(narrow.stdout, "2022-03") {
+		t.Errorf("at 50 cells the month table should drop the oldest month:\n%s", narrow.stdout)
+	}
+	for _, line := range strings.Split(narrow.stdout, "\n") {
+		if w := ansi.StringWidth(line); w > 50 {
+			t.Errorf("COLUMNS=50: line %q is %d cells", line, w)
+		}
+	}
+
 	for _, cols := range []string{"", "20", "40", "132", "nonsense", "-3"} {
 		r := runGazette(t, "", map[string]string{"COLUMNS": cols}, "tags")
 		limit, err := strconv.Atoi(cols)
