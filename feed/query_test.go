@@ -459,7 +459,7 @@ func BenchmarkQueryMatch(b *testing.B) {
 		"olympics",
 		"zyzzyva",
 		`"winter olympics"`,
-		`tag:china -tag:russia after:2022-01-15 sanctions`,
+		`tag:china -tag:usa after:2022-01-15 gas`,
 	} {
 		q, err := ParseQuery(query)
 		if err != nil {
