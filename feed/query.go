@@ -196,7 +196,7 @@ func parseTerm(s string, i int) (*term, int, error) {
 		}
 		return &t, next, nil
 	}
-	return nil, j, fmt.Errorf("%q: unknown field %q; use tag:, source:, after: or before:", tokenAt(s, i), s[i:j])
+	return nil, j, fmt.Errorf("%q: unknown field %q (fields are tag, source, after and before)", tokenAt(s, i), s[i:j])
 }
 
 // readList reads the value of a field at s[i]: items separated by commas,

@@ -236,7 +236,7 @@ func TestQueryErrors(t *testing.T) {
 		{`"end\"`, `unterminated quote: "end\"`},
 		{`"winter"olympics`, `"\"winter\"olympics": put a space after the closing quote`},
 		{`tag:"a"b`, "tag: put a comma or a space after the closing quote"},
-		{"tg:russia", `"tg:russia": unknown field "tg"; use tag:, source:, after: or before:`},
+		{"tg:russia", `"tg:russia": unknown field "tg" (fields are tag, source, after and before)`},
 		{"http://example.org", `unknown field "http"`},
 		{"-", `a lone "-" negates nothing`},
 		{"olympics - tag:china", `a lone "-" negates nothing`},
