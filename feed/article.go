@@ -9,6 +9,7 @@ package feed
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -166,10 +167,8 @@ func (a *Article) ShortID() string {
 // source declared no country, since detection fills in what it left out,
 // and always when detected is true.
 func (a *Article) HasTag(name string, detected bool) bool {
-	for _, t := range a.Tags {
-		if t.Name == name {
-			return true
-		}
+	if a.declared(name) {
+		return true
 	}
 	if detected || !a.hasCountryTag() {
 		for _, m := range a.Mentions {
@@ -203,10 +202,12 @@ func (a *Article) DetectedOnly() []Mention {
 	return out
 }
 
-// declared reports whether name is one of the declared tags.
+// declared reports whether name is one of the declared tags. Country
+// names are canonical and compare exactly; other tags are kept as written,
+// so "energy" finds "Energy".
 func (a *Article) declared(name string) bool {
 	for _, t := range a.Tags {
-		if t.Name == name {
+		if t.Name == name || !t.Country && strings.EqualFold(t.Name, name) {
 			return true
 		}
 	}

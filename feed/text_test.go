@@ -201,3 +201,30 @@ func TestCaps(t *testing.T) {
 }
 
 func readTestFile(path string) ([]byte, error) { return os.ReadFile(path) }
+
+func TestHasTag(t *testing.T) {
+	a := &Article{
+		Tags:     []Tag{{Name: "Energy"}, {Name: "Russia", Country: true, Code: "RU"}},
+		Mentions: []Mention{{Name: "Ukraine", Code: "UA"}},
+	}
+	undeclared := &Article{Mentions: []Mention{{Name: "Ukraine", Code: "UA"}}}
+	tests := []struct {
+		a        *Article
+		name     string
+		detected bool
+		want     bool
+	}{
+		{a, "Russia", false, true},
+		{a, "russia", false, false}, // country names are canonical
+		{a, "energy", false, true},  // other tags ignore case
+		{a, "Ukraine", false, false},
+		{a, "Ukraine", true, true},
+		{undeclared, "Ukraine", false, true}, // detection fills in
+		{undeclared, "Russia", true, false},
+	}
+	for _, tt := range tests {
+		if got := tt.a.HasTag(tt.name, tt.detected); got != tt.want {
+			t.Errorf("HasTag(%q, %v) on %v = %v, want %v", tt.name, tt.detected, tt.a.Tags, got, tt.want)
+		}
+	}
+}
