@@ -300,7 +300,9 @@ func (fc *feedContext) content(i int, it *gofeed.Item) (string, bool) {
 	case fc.atom != nil:
 		if e := fc.atom.Entries[i]; e != nil && e.Content != nil {
 			t := strings.ToLower(strings.TrimSpace(e.Content.Type))
-			plain := (t == "" || t == "text" || t == "text/plain") && !looksLikeHTML(e.Content.Value)
+			// Atom content without a type is text by the spec, but often
+			// HTML in practice; a stated type is believed.
+			plain := t == "text" || t == "text/plain" || t == "" && !looksLikeHTML(e.Content.Value)
 			return e.Content.Value, plain
 		}
 		return "", false
@@ -359,7 +361,24 @@ func itemDate(it *gofeed.Item) (time.Time, string) {
 	if raw == "" {
 		raw = it.Updated
 	}
-	return t, clip(SanitizeLine(raw), maxDateText)
+	return withOwnZone(t, strings.TrimSpace(raw)), clip(SanitizeLine(raw), maxDateText)
+}
+
+// zonedLayouts are the date forms feeds use that carry a UTC offset.
+var zonedLayouts = []string{time.RFC3339, time.RFC1123Z, time.RFC1123, "Mon, 2 Jan 2006 15:04:05 -0700", "2 Jan 2006 15:04:05 -0700"}
+
+// withOwnZone returns t in the UTC offset the feed wrote it with: gofeed
+// gives UTC, and the day a story is dated is the publisher's day.
+func withOwnZone(t time.Time, raw string) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	for _, l := range zonedLayouts {
+		if z, err := time.Parse(l, raw); err == nil && z.Equal(t) {
+			return z
+		}
+	}
+	return t
 }
 
 // authorName returns the item's first named author, or "".
