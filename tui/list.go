@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/gazette-news/gazette/feed"
 )
 
@@ -144,7 +146,7 @@ func (m *model) renderRow(e *entry, w int, lay rowLayout, selected bool) string 
 	}
 	if lay.tags > 0 {
 		b.WriteString(bg("  "))
-		badges := m.badges(e, lay.tags)
+		badges := m.badges(e, lay.tags, selected)
 		b.WriteString(badges)
 		if pad := lay.tags - width(badges); pad > 0 {
 			b.WriteString(bg(strings.Repeat(" ", pad)))
@@ -208,13 +210,19 @@ const namedTagsWidth = 28
 // badges renders an entry's tags in at most w cells: names in a wide
 // column, else country codes, and "+N" for those left over. Detected
 // countries follow the declared tags when there is room.
-func (m *model) badges(e *entry, w int) string {
+func (m *model) badges(e *entry, w int, selected bool) string {
 	if len(e.tags) == 0 && len(e.mentions) == 0 {
 		return ""
 	}
 	// Names need room; below it every row shows country codes, so that
 	// the column reads the same all the way down.
 	short := w < namedTagsWidth
+	// On the selected row, the gaps and dim marks take the row's
+	// background too.
+	space, dim := " ", m.st.dim
+	if selected {
+		space, dim = m.st.selRow.Render(" "), m.st.selRow.Inherit(m.st.dim)
+	}
 	var b strings.Builder
 	used := 0
 	put := func(id tagID, detected bool, reserve int) bool {
@@ -224,9 +232,13 @@ func (m *model) badges(e *entry, w int) string {
 			return false
 		}
 		if sep > 0 {
-			b.WriteByte(' ')
+			b.WriteString(space)
 		}
-		b.WriteString(m.badge(id, short, detected))
+		badge := m.badge(id, short, detected)
+		if detected && selected {
+			badge = m.st.selRow.Inherit(m.st.detected).Render(ansi.Strip(badge))
+		}
+		b.WriteString(badge)
 		used += sep + bw
 		return true
 	}
@@ -240,9 +252,9 @@ func (m *model) badges(e *entry, w int) string {
 			sep := min(used, 1)
 			if used+sep+width(tail) <= w {
 				if sep > 0 {
-					b.WriteByte(' ')
+					b.WriteString(space)
 				}
-				b.WriteString(m.st.dim.Render(tail))
+				b.WriteString(dim.Render(tail))
 			}
 			return b.String()
 		}

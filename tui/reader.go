@@ -329,7 +329,7 @@ func (m *model) readerView() string {
 	}
 	metaText := st.dim.Render(truncate(strings.Join(meta, " · "), cw-4))
 	if bw := cw - 4 - width(metaText) - 2; bw > 4 {
-		if badges := m.badges(r.e, bw); badges != "" {
+		if badges := m.badges(r.e, bw, false); badges != "" {
 			metaText += "  " + badges
 		}
 	}

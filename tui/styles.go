@@ -2,6 +2,7 @@ package tui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
@@ -29,11 +30,45 @@ var badgePalette = [...]struct{ bg, fg string }{
 	{"#558B2F", "#FFFFFF"}, // moss
 }
 
-// paletteIndex picks a country's badge colour from its ISO alpha-2 code, so
-// that a country keeps its colour across runs, screens and corpora. Two
-// letters spread over the palette with few collisions among the countries
-// that share a screen most often (Russia, China, the United States, Ukraine).
+// paletteIndex picks a country's badge colour from its ISO alpha-2 code,
+// so that a country keeps its colour across runs, screens and corpora. The
+// countries most often in the news have colours of their own, all
+// different; the others share the palette by their letters.
 func paletteIndex(code, name string) int {
+	switch strings.ToUpper(code) {
+	case "RU":
+		return 0 // brick red
+	case "CN":
+		return 3 // mustard
+	case "US":
+		return 1 // blue
+	case "UA":
+		return 9 // cyan
+	case "IN":
+		return 14 // orange
+	case "IR":
+		return 2 // green
+	case "PK":
+		return 5 // teal
+	case "JP":
+		return 8 // raspberry
+	case "DE":
+		return 7 // slate
+	case "FR":
+		return 13 // indigo
+	case "GB":
+		return 4 // purple
+	case "TR":
+		return 6 // apricot
+	case "IL":
+		return 11 // silver
+	case "TW":
+		return 15 // moss
+	case "SA":
+		return 12 // olive
+	case "KP":
+		return 10 // brown
+	}
 	if len(code) == 2 {
 		a, b := int(code[0]|0x20)-'a', int(code[1]|0x20)-'a'
 		if a >= 0 && a < 26 && b >= 0 && b < 26 {
