@@ -57,8 +57,15 @@ type entry struct {
 	// not also declared.
 	tags     []tagID
 	mentions []tagID
-	// date is the date column, "17 Jan 2022", or "" when undated.
-	date string
+}
+
+// dateColumn is the list's date column, "17 Jan 2022", or "" when the
+// article is undated. Only rows on screen need it, so it is not kept.
+func (e *entry) dateColumn() string {
+	if e.a.Date.IsZero() {
+		return ""
+	}
+	return e.a.Date.Format(listDateLayout)
 }
 
 // hasTag reports whether the entry carries the tag, declared or, with
@@ -99,9 +106,6 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	for i, a := range arts {
 		e := &slab[i]
 		e.a = a
-		if !a.Date.IsZero() {
-			e.date = a.Date.Format(listDateLayout)
-		}
 		title := arena[off : off+len(a.Title)]
 		off += len(a.Title)
 		source := arena[off : off+len(a.Source)]

@@ -130,7 +130,7 @@ func (m *model) renderRow(e *entry, w int, lay rowLayout, selected bool) string 
 		b.WriteString("  ")
 	}
 	if lay.date > 0 {
-		d := fit(e.date, lay.date)
+		d := fit(e.dateColumn(), lay.date)
 		if selected {
 			b.WriteString(st.selRow.Inherit(st.date).Render(d))
 		} else {

@@ -228,8 +228,14 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.list = m.list.clamp(m.visible, m.listHeight())
 		m.input.SetWidth(max(m.width-30, 10))
 		m.prompt.SetWidth(max(readerWidth(m.width)-4, 10))
-		if m.focus == focusHelp {
+		// Panels wrap their text to the window: wrap it again.
+		switch {
+		case m.focus == focusHelp:
 			m.openHelp()
+		case m.focus == focusPanel && m.panel.kind == panelErrors:
+			offset := m.panel.offset
+			m.openErrors()
+			m.panel.offset = offset
 		}
 		if m.screen == screenReader {
 			return m, m.ensureRendered()
