@@ -413,7 +413,7 @@ func escapeOpeners(lines [][]byte) bool {
 		return false
 	}
 	for i, l := range lines {
-		// The first character after the indentation and quote markers
+		// A "*", "_" or "<" first after the indentation and quote markers
 		// may open a block (a list item, a rule, an HTML block): keep it.
 		lead := len(l) - len(bytes.TrimLeft(l, " \t>"))
 		var out []byte
@@ -424,7 +424,7 @@ func escapeOpeners(lines [][]byte) bool {
 				j++
 				continue
 			}
-			if hot[c] && j != lead {
+			if hot[c] && !(j == lead && (c == '*' || c == '_' || c == '<')) {
 				out = append(out, '\\')
 			}
 			out = append(out, c)
