@@ -2,6 +2,7 @@ package tui
 
 import (
 	"cmp"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -57,6 +58,10 @@ type entry struct {
 	// not also declared.
 	tags     []tagID
 	mentions []tagID
+	// sec and nsec are the date, for sorting without reaching into the
+	// article; sec is math.MinInt64 when it is unknown.
+	sec  int64
+	nsec int32
 }
 
 // dateColumn is the list's date column, "17 Jan 2022", or "" when the
@@ -106,6 +111,10 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	for i, a := range arts {
 		e := &slab[i]
 		e.a = a
+		e.sec = math.MinInt64
+		if !a.Date.IsZero() {
+			e.sec, e.nsec = a.Date.Unix(), int32(a.Date.Nanosecond())
+		}
 		title := arena[off : off+len(a.Title)]
 		off += len(a.Title)
 		source := arena[off : off+len(a.Source)]
@@ -146,15 +155,20 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	return out
 }
 
-// newer orders entries newest first, as feed.Newer orders articles.
+// newer orders entries newest first, as feed.Newer orders articles: by
+// date, undated last, then by title and ID. It reads only the entries,
+// which sit together in memory, not the articles.
 func newer(a, b *entry) int {
-	if feed.Newer(a.a, b.a) {
-		return -1
+	if a.sec != b.sec {
+		return cmp.Compare(b.sec, a.sec)
 	}
-	if feed.Newer(b.a, a.a) {
-		return 1
+	if a.nsec != b.nsec {
+		return cmp.Compare(b.nsec, a.nsec)
 	}
-	return 0
+	if c := strings.Compare(a.view.Title, b.view.Title); c != 0 {
+		return c
+	}
+	return strings.Compare(a.view.ID, b.view.ID)
 }
 
 // mergeNewest merges two newest-first lists into a new one, leaving both

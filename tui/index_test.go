@@ -155,3 +155,32 @@ func TestTypingMatchesFullFilter(t *testing.T) {
 	d.typeText("erd")
 	check("typing again")
 }
+
+// newer orders entries exactly as feed.Newer orders their articles.
+func TestNewerAgreesWithFeed(t *testing.T) {
+	arts := synthCorpus(2000)
+	arts[3].Date = time.Time{}
+	arts[7].Date = time.Time{}
+	arts[9].Date = arts[10].Date
+	arts[11].Date, arts[11].Title = arts[12].Date, arts[12].Title
+	arts[13].Date = time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC)
+	arts[14].Date = time.Date(2400, 1, 1, 0, 0, 0, 5, time.UTC)
+	es := newEntries(arts, newTagTable())
+	for i := range es {
+		for j := range es {
+			if i%37 != 0 && j%41 != 0 && i > 20 && j > 20 {
+				continue
+			}
+			want := 0
+			switch {
+			case feed.Newer(arts[i], arts[j]):
+				want = -1
+			case feed.Newer(arts[j], arts[i]):
+				want = 1
+			}
+			if got := newer(es[i], es[j]); got != want {
+				t.Fatalf("newer(%d, %d) = %d, want %d", i, j, got, want)
+			}
+		}
+	}
+}

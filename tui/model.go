@@ -120,7 +120,42 @@ type model struct {
 	cache *renderCache
 	// rendering holds the renderings under way for the cache alone.
 	rendering map[renderKey]bool
+	// memo keeps parts of the screen that rarely change between frames.
+	memo *frameMemo
 }
+
+// frameMemo keeps drawn parts of the screen between frames: the reader's
+// header, the help bar, and list rows. Each part is redrawn when what it
+// was drawn for changes. It is shared by the copies of the model, and
+// only used from the program's loop.
+type frameMemo struct {
+	headerKey headerKey
+	header    string
+
+	helpKey helpKey
+	help    string
+
+	rowsKey rowsKey
+	rows    map[*entry]string
+}
+
+// helpKey says what the help bar was drawn for.
+type helpKey struct {
+	focus focus
+	width int
+	dark  bool
+	color bool
+}
+
+// rowsKey says what the memoised list rows were drawn for.
+type rowsKey struct {
+	width   int
+	dark    bool
+	noColor bool
+}
+
+// maxMemoRows bounds the memoised list rows.
+const maxMemoRows = 4096
 
 // newModel builds the root model; Run starts it, and tests drive it.
 func newModel(ctx context.Context, opt Options) model {
@@ -141,6 +176,7 @@ func newModel(ctx context.Context, opt Options) model {
 		pickLatest: new(atomic.Int64),
 		cache:      newRenderCache(defaultCacheSize),
 		rendering:  make(map[renderKey]bool),
+		memo:       &frameMemo{},
 	}
 	m.flt.detected = opt.Detected
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
@@ -623,11 +659,17 @@ func (m model) render() string {
 
 // helpBar is the short help at the bottom of the screen.
 func (m *model) helpBar() string {
+	k := helpKey{focus: m.focus, width: m.width, dark: m.dark, color: !m.noColor}
+	if m.memo.helpKey == k && m.memo.help != "" {
+		return m.memo.help
+	}
 	h := m.help
 	h.SetWidth(m.width - 1)
 	// help.Model lets the last item overflow when its ellipsis does not
 	// fit; cut it to the screen.
-	return " " + truncate(h.ShortHelpView(m.keys.forFocus(m.focus).ShortHelp()), m.width-1)
+	m.memo.helpKey = k
+	m.memo.help = " " + truncate(h.ShortHelpView(m.keys.forFocus(m.focus).ShortHelp()), m.width-1)
+	return m.memo.help
 }
 
 // listView draws the list screen: header, rows, status line, help bar.
@@ -664,8 +706,22 @@ func (m *model) listView() string {
 		b.WriteString(strings.Repeat("\n", h-1))
 	default:
 		end := min(l.offset+h, len(m.visible))
+		rk := rowsKey{width: w, dark: m.dark, noColor: m.noColor}
+		if m.memo.rowsKey != rk || len(m.memo.rows) > maxMemoRows {
+			m.memo.rowsKey, m.memo.rows = rk, make(map[*entry]string)
+		}
 		for i := l.offset; i < end; i++ {
-			b.WriteString(m.renderRow(m.visible[i], w, lay, i == l.cursor))
+			e := m.visible[i]
+			switch row, ok := m.memo.rows[e]; {
+			case i == l.cursor:
+				b.WriteString(m.renderRow(e, w, lay, true))
+			case ok:
+				b.WriteString(row)
+			default:
+				row = m.renderRow(e, w, lay, false)
+				m.memo.rows[e] = row
+				b.WriteString(row)
+			}
 			b.WriteString("\n")
 		}
 		b.WriteString(strings.Repeat("\n", h-(end-l.offset)))

@@ -35,6 +35,15 @@ type readerModel struct {
 	// full is the article with its body, once a rendering brought it; the
 	// list's article may have been loaded without one.
 	full *feed.Article
+	// lines are the rendered lines in vp, which only keeps the scroll
+	// position: the screen draws the lines in view itself.
+	lines []string
+}
+
+// setLines puts rendered lines on screen.
+func (r *readerModel) setLines(lines []string) {
+	r.lines = lines
+	r.vp.SetContentLines(lines)
 }
 
 // article returns the article on screen, with its body when it has been
@@ -97,7 +106,7 @@ func (m *model) open(idx int) tea.Cmd {
 	m.list = m.list.moveTo(idx, m.visible, m.listHeight())
 	r := m.reader
 	if r.e != e {
-		r.vp.SetContentLines(nil)
+		r.setLines(nil)
 		r.vp.SetYOffset(0)
 		r.shown = renderKey{}
 		r.notice = ""
@@ -155,7 +164,7 @@ func (m *model) showRendering(k renderKey, res rendered) {
 	sameArticle := r.shown.id == k.id && r.shown.id != ""
 	pct := r.vp.ScrollPercent()
 	atTop := r.vp.AtTop()
-	r.vp.SetContentLines(res.lines)
+	r.setLines(res.lines)
 	r.shown = k
 	r.full = res.article
 	r.plain = res.plain
@@ -179,7 +188,7 @@ func (m *model) applyRendered(msg renderedMsg) tea.Cmd {
 		if msg.key == m.reader.want {
 			m.reader.notice = feed.SanitizeLine(msg.err.Error())
 			m.reader.shown = msg.key
-			m.reader.vp.SetContentLines([]string{"", "  " + m.st.errorText.Render(m.reader.notice)})
+			m.reader.setLines([]string{"", "  " + m.st.errorText.Render(m.reader.notice)})
 		}
 		return nil
 	}
@@ -308,44 +317,28 @@ func (m *model) readerView() string {
 	if r.e == nil {
 		return ""
 	}
-	a := r.e.a
 	cw := readerWidth(m.width)
-	pad := max((m.width-cw)/2, 0)
+	padding := strings.Repeat(" ", max((m.width-cw)/2, 0))
 	var b strings.Builder
+	b.WriteString(m.readerHeader(cw, padding))
 
-	// Header: the title, then date, source and badges, then a rule.
-	title := a.Title
-	if title == "" {
-		title = "Untitled"
-	}
-	b.WriteString(indentLines("  "+st.readerHead.Render(truncate(title, cw-4)), pad))
-	b.WriteString("\n")
-	var meta []string
-	if d := a.DisplayDate(); d != "" {
-		meta = append(meta, d)
-	}
-	if a.Source != "" {
-		meta = append(meta, a.Source)
-	}
-	metaText := st.dim.Render(truncate(strings.Join(meta, " · "), cw-4))
-	if bw := cw - 4 - width(metaText) - 2; bw > 4 {
-		if badges := m.badges(r.e, bw, false); badges != "" {
-			metaText += "  " + badges
+	// Body: only the lines on screen, as rendered; nothing is re-styled
+	// or re-measured while scrolling.
+	h := r.vp.Height()
+	switch {
+	case r.shown.id == "":
+		b.WriteString(padding + st.dim.Render("  Rendering…"))
+		b.WriteString(strings.Repeat("\n", h))
+	default:
+		off := r.vp.YOffset()
+		end := min(off+h, len(r.lines))
+		for i := off; i < end; i++ {
+			b.WriteString(padding)
+			b.WriteString(r.lines[i])
+			b.WriteByte('\n')
 		}
+		b.WriteString(strings.Repeat("\n", h-max(end-off, 0)))
 	}
-	b.WriteString(indentLines("  "+metaText, pad))
-	b.WriteString("\n")
-	b.WriteString(indentLines(st.rule.Render(strings.Repeat("─", cw)), pad))
-	b.WriteString("\n")
-
-	// Body.
-	body := r.vp.View()
-	if r.shown.id == "" {
-		body = st.dim.Render("  Rendering…")
-		body += strings.Repeat("\n", max(r.vp.Height()-1, 0))
-	}
-	b.WriteString(indentLines(body, pad))
-	b.WriteString("\n")
 
 	// Footer: a notice or the footnote being typed on the left; position
 	// in the list and scroll percentage on the right.
@@ -366,10 +359,53 @@ func (m *model) readerView() string {
 	}
 	pct := fmt.Sprintf("%.0f%%", r.vp.ScrollPercent()*100)
 	right := st.percent.Render(thousands(r.idx+1) + "/" + thousands(len(m.visible)) + " · " + pct)
+	b.WriteString(padding)
 	if m.focus == focusPrompt {
-		b.WriteString(indentLines(fit(left, cw), pad))
+		b.WriteString(fit(left, cw))
 	} else {
-		b.WriteString(indentLines(spread(left, right, cw), pad))
+		b.WriteString(spread(left, right, cw))
 	}
 	return b.String()
+}
+
+// headerKey says what the reader's header was drawn for.
+type headerKey struct {
+	e       *entry
+	width   int
+	dark    bool
+	noColor bool
+}
+
+// readerHeader draws the title, the date, source and badges, and a rule,
+// once per article and width: it does not change while scrolling.
+func (m *model) readerHeader(cw int, padding string) string {
+	k := headerKey{e: m.reader.e, width: m.width, dark: m.dark, noColor: m.noColor}
+	if m.memo.headerKey == k {
+		return m.memo.header
+	}
+	st := &m.st
+	a := m.reader.e.a
+	var b strings.Builder
+	title := a.Title
+	if title == "" {
+		title = "Untitled"
+	}
+	b.WriteString(padding + "  " + st.readerHead.Render(truncate(title, cw-4)) + "\n")
+	var meta []string
+	if d := a.DisplayDate(); d != "" {
+		meta = append(meta, d)
+	}
+	if a.Source != "" {
+		meta = append(meta, a.Source)
+	}
+	metaText := st.dim.Render(truncate(strings.Join(meta, " · "), cw-4))
+	if bw := cw - 4 - width(metaText) - 2; bw > 4 {
+		if badges := m.badges(m.reader.e, bw, false); badges != "" {
+			metaText += "  " + badges
+		}
+	}
+	b.WriteString(padding + "  " + metaText + "\n")
+	b.WriteString(padding + st.rule.Render(strings.Repeat("─", cw)) + "\n")
+	m.memo.headerKey, m.memo.header = k, b.String()
+	return m.memo.header
 }
