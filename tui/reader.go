@@ -320,6 +320,7 @@ func (m *model) readerView() string {
 	cw := readerWidth(m.width)
 	padding := strings.Repeat(" ", max((m.width-cw)/2, 0))
 	var b strings.Builder
+	b.Grow(16 << 10)
 	b.WriteString(m.readerHeader(cw, padding))
 
 	// Body: only the lines on screen, as rendered; nothing is re-styled

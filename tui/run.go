@@ -1,5 +1,17 @@
 // Package tui is gazette's interactive reader: a Bubble Tea program with an
 // article list, a tag picker, a filter box and an article screen.
+//
+// The keys, as the help screen (?) lists them:
+//
+//	List      j/k ↑/↓ move · space/b page · g/G top/bottom · enter read
+//	          / filter · t tags · e errors · esc clear the filter · ? help · q quit
+//	Filter    type to filter as you go · ↑/↓ move · enter keep · esc clear
+//	Tags      j/k move · space tick · a all/any · c clear · a letter jumps
+//	          enter apply · esc close
+//	Article   j/k ↑/↓ line · space/b page · d/u half page · g/G top/bottom
+//	          n/p next/previous article · o open the page · 1…9 o open footnote N
+//	          l links · | pipe to a command · e errors · esc/q back · ? help
+//	Anywhere  ctrl+c quit; the mouse wheel scrolls
 package tui
 
 import (
