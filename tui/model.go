@@ -301,7 +301,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case msg.ch == nil:
 			return m, nil
 		}
-		return m, pumpCmd(m.ctx, msg.ch)
+		return m, pumpCmd(m.ctx, msg.ch, batchWindow(len(m.all)))
 
 	case filterDoneMsg:
 		return m, m.applyFilterDone(msg)

@@ -11,13 +11,21 @@ import (
 )
 
 // Batches bound one load message: at most maxBatch articles, gathered for
-// at most batchWindow after the first arrives. 100,000 articles then cost
-// a few dozen messages and frames, not 100,000, and the first rows still
-// show within milliseconds.
+// at most a window after the first arrives. The window starts short, so
+// that the first rows show within milliseconds, and grows with the list,
+// because merging a batch costs time in proportion to the list: 100,000
+// articles then cost a few hundred messages and merges, not 100,000.
 const (
-	maxBatch    = 4096
-	batchWindow = 12 * time.Millisecond
+	maxBatch      = 4096
+	minBatchWait  = 12 * time.Millisecond
+	maxBatchWait  = 150 * time.Millisecond
+	waitPerLoaded = time.Millisecond / 1000 // per article already listed
 )
+
+// batchWindow is how long a batch gathers when n articles are listed.
+func batchWindow(n int) time.Duration {
+	return min(minBatchWait+time.Duration(n)*waitPerLoaded, maxBatchWait)
+}
 
 // loadBatchMsg carries the articles and errors that arrived since the last
 // batch, articles sorted newest first.
@@ -31,20 +39,20 @@ type loadBatchMsg struct {
 // startLoad starts the loader and pumps its first batch.
 func startLoad(ctx context.Context, l *feed.Loader, srcs []feed.Source) tea.Cmd {
 	return func() tea.Msg {
-		return pump(ctx, l.Load(ctx, srcs))
+		return pump(ctx, l.Load(ctx, srcs), minBatchWait)
 	}
 }
 
-// pumpCmd reads the next batch from a load stream.
-func pumpCmd(ctx context.Context, ch <-chan feed.Result) tea.Cmd {
-	return func() tea.Msg { return pump(ctx, ch) }
+// pumpCmd reads the next batch from a load stream, gathering for window.
+func pumpCmd(ctx context.Context, ch <-chan feed.Result, window time.Duration) tea.Cmd {
+	return func() tea.Msg { return pump(ctx, ch, window) }
 }
 
 // pump blocks for the first result, then gathers whatever else arrives
 // within the batch window, and sorts the articles, so that Update only has
 // to merge. A panic becomes an error in the batch, and the stream goes on
 // being read.
-func pump(ctx context.Context, ch <-chan feed.Result) (msg loadBatchMsg) {
+func pump(ctx context.Context, ch <-chan feed.Result, window time.Duration) (msg loadBatchMsg) {
 	msg.ch = ch
 	defer func() {
 		if p := recover(); p != nil {
@@ -70,7 +78,7 @@ func pump(ctx context.Context, ch <-chan feed.Result) (msg loadBatchMsg) {
 		msg.done = true
 		return msg
 	}
-	timer := time.NewTimer(batchWindow)
+	timer := time.NewTimer(window)
 	defer timer.Stop()
 gather:
 	for len(msg.arts) < maxBatch {

@@ -1,0 +1,69 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// The pump delivers every result, in batches that are sorted and bounded,
+// and says when the stream ends.
+func TestPump(t *testing.T) {
+	arts := synthCorpus(10_000)
+	ch := make(chan feed.Result, 64)
+	go func() {
+		for i, a := range arts {
+			ch <- feed.Result{Article: a}
+			if i%1000 == 0 {
+				ch <- feed.Result{Err: errors.New("bad file")}
+			}
+		}
+		close(ch)
+	}()
+	var got, errs, batches int
+	for {
+		msg := pump(context.Background(), ch, time.Second)
+		batches++
+		if len(msg.arts) > maxBatch {
+			t.Fatalf("batch of %d", len(msg.arts))
+		}
+		for i := 1; i < len(msg.arts); i++ {
+			if feed.Newer(msg.arts[i], msg.arts[i-1]) {
+				t.Fatal("batch not sorted newest first")
+			}
+		}
+		got += len(msg.arts)
+		errs += len(msg.errs)
+		if msg.done {
+			break
+		}
+	}
+	if got != len(arts) || errs != 10 {
+		t.Errorf("got %d articles and %d errors, want %d and 10", got, errs, len(arts))
+	}
+	if batches > 2*len(arts)/maxBatch+2 {
+		t.Errorf("%d batches for %d articles", batches, len(arts))
+	}
+}
+
+// A cancelled load ends the pump instead of blocking it.
+func TestPumpCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	msg := pump(ctx, make(chan feed.Result), time.Second)
+	if !msg.done {
+		t.Error("pump did not end on a cancelled context")
+	}
+}
+
+func TestBatchWindowGrows(t *testing.T) {
+	if batchWindow(0) != minBatchWait || batchWindow(1_000_000) != maxBatchWait {
+		t.Errorf("window %s at 0, %s at 1M", batchWindow(0), batchWindow(1_000_000))
+	}
+	if batchWindow(50_000) <= batchWindow(1_000) {
+		t.Error("window does not grow with the list")
+	}
+}
