@@ -363,10 +363,92 @@ func fenceOf(body []byte) []byte {
 	return nil
 }
 
-// trimNesting caps a line's leading quote markers and indentation. Past
-// the quote cap the line keeps maxQuoteMarkers markers and loses its
-// indentation; past the indentation cap it keeps maxIndent spaces.
+// trimNesting caps a line's leading quote markers, list markers and
+// indentation. Past the quote cap the line keeps maxQuoteMarkers markers
+// and loses its indentation; past the indentation cap it keeps maxIndent
+// spaces; past the cap on quotes and list items together, the markers
+// beyond it are escaped, as goldmark rescans the rest of the line for each
+// list item it opens.
 func trimNesting(line []byte) ([]byte, bool) {
+	out, changed := trimQuotes(line)
+	if l, ok := trimListMarkers(out); ok {
+		return l, true
+	}
+	return out, changed
+}
+
+// trimListMarkers escapes the quote and list markers at the start of a
+// line past the first maxQuoteMarkers, when list markers are among them.
+func trimListMarkers(line []byte) ([]byte, bool) {
+	containers, items, cut := 0, 0, -1
+	i := 0
+	for i < len(line) {
+		c := line[i]
+		if c == ' ' || c == '\t' {
+			i++
+			continue
+		}
+		n := 1
+		if c != '>' {
+			if n = listMarkerLen(line[i:]); n == 0 {
+				break
+			}
+			items++
+		}
+		i += n
+		if containers++; containers == maxQuoteMarkers {
+			cut = i
+		}
+	}
+	if items == 0 || containers <= maxQuoteMarkers {
+		return line, false
+	}
+	out := make([]byte, 0, len(line)+2*(containers-maxQuoteMarkers))
+	out = append(out, line[:cut]...)
+	for j := cut; j < i; {
+		c := line[j]
+		switch n := listMarkerLen(line[j:]); {
+		case c == ' ' || c == '\t':
+			out = append(out, c)
+			j++
+		case c == '>' || n == 1:
+			out = append(out, '\\', c)
+			j++
+		default:
+			// "1." cannot be escaped at the digit: escape the dot.
+			out = append(out, line[j:j+n-1]...)
+			out = append(out, '\\', line[j+n-1])
+			j += n
+		}
+	}
+	return append(out, line[i:]...), true
+}
+
+// listMarkerLen returns the length of the list marker that b starts with
+// ("-", "*", "+", "1.", "12)"), followed by a space, a tab or the end of
+// the line, or 0.
+func listMarkerLen(b []byte) int {
+	n := 0
+	switch {
+	case len(b) > 0 && (b[0] == '-' || b[0] == '*' || b[0] == '+'):
+		n = 1
+	default:
+		for n < len(b) && n < 9 && b[n] >= '0' && b[n] <= '9' {
+			n++
+		}
+		if n == 0 || n >= len(b) || b[n] != '.' && b[n] != ')' {
+			return 0
+		}
+		n++
+	}
+	if n < len(b) && b[n] != ' ' && b[n] != '\t' && b[n] != '\n' && b[n] != '\r' {
+		return 0
+	}
+	return n
+}
+
+// trimQuotes caps a line's leading quote markers and indentation.
+func trimQuotes(line []byte) ([]byte, bool) {
 	col, i, quotes := 0, 0, 0
 	for ; i < len(line); i++ {
 		switch line[i] {
