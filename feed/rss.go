@@ -2,6 +2,7 @@ package feed
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -91,7 +92,7 @@ func parseFeedDoc(doc Doc) ([]*Article, error) {
 	// translator would parse every item's HTML a second time for it.
 	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	fp.KeepOriginalFeed = true
-	f, err := fp.Parse(bytes.NewReader(doc.Data))
+	f, err := fp.Parse(bytes.NewReader(dropNullItems(bytes.TrimPrefix(doc.Data, utf8BOM))))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, ErrNotFeed
@@ -102,6 +103,38 @@ func parseFeedDoc(doc Doc) ([]*Article, error) {
 		return nil, ErrNotFeed // some other JSON document
 	}
 	return feedArticles(doc, f)
+}
+
+// dropNullItems removes the null entries of a JSON feed's item list.
+// gofeed dereferences every item while translating the feed and panics on
+// a null one, which would cost the whole feed rather than one item.
+func dropNullItems(data []byte) []byte {
+	if !bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) || !bytes.Contains(data, []byte("null")) {
+		return data
+	}
+	var doc map[string]json.RawMessage
+	var items []json.RawMessage
+	if json.Unmarshal(data, &doc) != nil || json.Unmarshal(doc["items"], &items) != nil {
+		return data
+	}
+	kept := items[:0]
+	for _, it := range items {
+		if string(it) != "null" {
+			kept = append(kept, it)
+		}
+	}
+	if len(kept) == len(items) {
+		return data
+	}
+	var err error
+	if doc["items"], err = json.Marshal(kept); err != nil {
+		return data
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return data
+	}
+	return out
 }
 
 // feedArticles turns a parsed feed into articles. One bad item is left
