@@ -64,6 +64,11 @@ var ErrNoArticle = errors.New("no article text found on the page")
 // gives ErrHTMLTooDeep.
 func ParseHTMLPage(doc Doc) (*Article, error) {
 	data := htmlUTF8(doc.Data, doc.ContentType)
+	if bytes.IndexByte(data, 0) >= 0 {
+		// No page holds NUL once decoded (UTF-16 is decoded by now): this
+		// is an image or another binary file with an .html name.
+		return nil, ErrNotText
+	}
 	root, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, ErrHTMLTooDeep
