@@ -89,16 +89,3 @@ func plural(n int, one, many string) string {
 	}
 	return thousands(n) + " " + many
 }
-
-// indentLines prefixes every line of s with pad.
-func indentLines(s string, pad int) string {
-	if pad <= 0 {
-		return s
-	}
-	p := strings.Repeat(" ", pad)
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = p + l
-	}
-	return strings.Join(lines, "\n")
-}
