@@ -79,7 +79,7 @@ func newKeyMap() keyMap {
 		Toggle:    key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
 		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 		Mode:      key.NewBinding(key.WithKeys("a", "tab"), key.WithHelp("a", "all/any")),
-		ClearTags: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear")),
+		ClearTags: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "clear")),
 		Close:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
 
 		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),

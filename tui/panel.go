@@ -185,7 +185,7 @@ func (m *model) openHelp() {
 			lines = append(lines, wrapPanelText(l, inner)...)
 		}
 		lines = append(lines, "", m.st.panelTitle.Render("Tag picker (t)"))
-		lines = append(lines, wrapPanelText("space ticks a tag · a shows articles with all or any of the ticked tags · c clears · enter applies · esc closes · a letter jumps to a tag", inner)...)
+		lines = append(lines, wrapPanelText("space ticks a tag · a shows articles with all or any of the ticked tags · C clears · enter applies · esc closes · another letter jumps to the next tag starting with it", inner)...)
 	}
 	m.panel = panelModel{kind: panelHelp, title: title, lines: lines}
 	m.focus = focusHelp
