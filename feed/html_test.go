@@ -300,3 +300,40 @@ func FuzzHTML(f *testing.F) {
 		checkClean(t, a.Markdown(MarkdownOptions{}))
 	})
 }
+
+// TestHTMLBombs checks that markup built to make the converter do
+// enormous work is read in bounded time. The bound is generous: it
+// catches a blow-up, not a slow machine.
+func TestHTMLBombs(t *testing.T) {
+	tests := map[string]string{
+		"span bomb": "<table><tr><td colspan=1000 rowspan=65534>x</td></tr>" +
+			strings.Repeat("<tr><td colspan=1000>y</td></tr>", 1000) + "</table>",
+		"many breaks": "<p>" + strings.Repeat("x<br>", 50000) + "</p>",
+		"many cells":  "<table>" + strings.Repeat("<tr>"+strings.Repeat("<td>x</td>", 50)+"</tr>", 500) + "</table>",
+		"many spans":  "<p>" + strings.Repeat("<span>a</span>", 50000) + "</p>",
+		"nested bold": strings.Repeat("<b>x", 500),
+	}
+	for name, body := range tests {
+		t.Run(name, func(t *testing.T) {
+			done := make(chan error, 2)
+			go func() {
+				_, err := ParseHTMLPage(Doc{Location: "bomb.html", Data: []byte("<html><body>" + body + "</body></html>")})
+				done <- err
+			}()
+			go func() {
+				_, err := ParseDoc(Doc{Location: "bomb.rss", Data: []byte(rssDoc("<item><title>x</title><description><![CDATA[" + body + "]]></description></item>"))})
+				done <- err
+			}()
+			for range 2 {
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Error(err)
+					}
+				case <-time.After(30 * time.Second):
+					t.Fatal("still converting after 30 s")
+				}
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
@@ -112,9 +113,18 @@ func removeElements(root *html.Node, doomed func(*html.Node) bool) {
 			n = nextSkippingChildren(n, root)
 			continue
 		}
-		if n.Type == html.ElementNode && n.DataAtom == atom.Img {
-			if fixImage(n) {
-				gone = append(gone, n)
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Img:
+				if fixImage(n) {
+					gone = append(gone, n)
+				}
+			case atom.Td, atom.Th:
+				// The table converter fills every cell a span covers:
+				// colspan=1000 rowspan=65534 makes 65 million cells.
+				// Tables become lines of text anyway, so spans go.
+				removeAttr(n, "colspan")
+				removeAttr(n, "rowspan")
 			}
 		}
 		n = nextNode(n, root)
@@ -162,6 +172,10 @@ func hasAttr(n *html.Node, key string) bool {
 		}
 	}
 	return false
+}
+
+func removeAttr(n *html.Node, key string) {
+	n.Attr = slices.DeleteFunc(n.Attr, func(a html.Attribute) bool { return a.Namespace == "" && a.Key == key })
 }
 
 func setAttr(n *html.Node, key, val string) {
