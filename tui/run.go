@@ -20,12 +20,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/tui/safeout"
@@ -113,6 +115,14 @@ func (o Options) label() string {
 	return sourceLabel(o.Sources)
 }
 
+// envSize reads a positive size from the environment, or returns def.
+func envSize(s string, def int) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n > 0 && n <= 10000 {
+		return n
+	}
+	return def
+}
+
 // ErrStyle reports a style that cannot be loaded.
 var ErrStyle = errors.New("unknown style")
 
@@ -150,8 +160,10 @@ func Run(ctx context.Context, opt Options) error {
 		io.Writer
 		Flush() error
 	}
+	isTerm := false
 	if f, ok := out.(safeout.File); ok {
 		filtered = safeout.NewTerminal(f, safeout.TUI)
+		isTerm = term.IsTerminal(f.Fd())
 	} else {
 		filtered = safeout.NewWriter(out, safeout.TUI)
 	}
@@ -159,6 +171,10 @@ func Run(ctx context.Context, opt Options) error {
 	progOpts := []tea.ProgramOption{
 		tea.WithContext(ctx),
 		tea.WithOutput(filtered),
+	}
+	if !isTerm {
+		// No terminal to ask: take $COLUMNS and $LINES, or 80×24.
+		progOpts = append(progOpts, tea.WithWindowSize(envSize(opt.Getenv("COLUMNS"), 80), envSize(opt.Getenv("LINES"), 24)))
 	}
 	if opt.Input != nil {
 		progOpts = append(progOpts, tea.WithInput(opt.Input))

@@ -1,0 +1,102 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// syncBuffer is a bytes.Buffer safe for the program's writer and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startRun runs Run in the background on the test articles.
+func startRun(t *testing.T, ctx context.Context) (*syncBuffer, *io.PipeWriter, chan error) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{
+			Sources: []feed.Source{{Location: "testdata/articles"}},
+			Input:   pr,
+			Output:  out,
+			Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
+		})
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "articles") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the list never showed:\n%q", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return out, pw, done
+}
+
+func wait(t *testing.T, done chan error) error {
+	t.Helper()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return")
+		return nil
+	}
+}
+
+// Run enters the alternate screen and leaves it again, whether the user
+// quits or the context is cancelled.
+func TestRunRestoresTerminal(t *testing.T) {
+	t.Run("quit", func(t *testing.T) {
+		out, pw, done := startRun(t, context.Background())
+		if _, err := pw.Write([]byte("q")); err != nil {
+			t.Fatal(err)
+		}
+		if err := wait(t, done); err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		checkRestored(t, out.String())
+	})
+	t.Run("cancel", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		out, _, done := startRun(t, ctx)
+		cancel()
+		if err := wait(t, done); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run: %v, want context.Canceled", err)
+		}
+		checkRestored(t, out.String())
+	})
+	if err := Run(context.Background(), Options{Style: "no-such-style", Output: io.Discard}); !errors.Is(err, ErrStyle) {
+		t.Errorf("bad style: %v", err)
+	}
+}
+
+func checkRestored(t *testing.T, out string) {
+	t.Helper()
+	enter, leave := strings.Index(out, "\x1b[?1049h"), strings.LastIndex(out, "\x1b[?1049l")
+	if enter < 0 || leave < enter {
+		t.Errorf("alternate screen not entered then left: enter at %d, leave at %d", enter, leave)
+	}
+}
