@@ -479,3 +479,41 @@ func FuzzRSS(f *testing.F) {
 		}
 	})
 }
+
+func TestFeedXMLDepth(t *testing.T) {
+	wrap := func(inner string) string {
+		return `<?xml version="1.0"?><!DOCTYPE rss><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>t</title>` +
+			`<item><title>a</title>` + inner + `</item></channel></rss>`
+	}
+	tests := []struct {
+		name, data string
+		deep       bool
+	}{
+		{"nested extension elements", wrap(strings.Repeat("<media:x>", 600)), true},
+		{"nested unknown elements", wrap(strings.Repeat("<foo a='>'>", 600) + strings.Repeat("</foo>", 600)), true},
+		{"deep but closed, under the cap", wrap(strings.Repeat("<foo>", 500) + strings.Repeat("</foo>", 500)), false},
+		{"self-closing tags", wrap(strings.Repeat("<media:thumbnail url='https://x.example/a.jpg'/>", 2000)), false},
+		{"HTML in CDATA and escaped", wrap(`<description><![CDATA[` + strings.Repeat("<div><br>", 600) + `]]></description>` +
+			`<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">` + strings.Repeat("&lt;br&gt;", 600) + `</content:encoded>`), false},
+		{"comments and instructions", wrap(strings.Repeat("<!-- <a> --><?pi <b>?>", 600)), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			arts, err := ParseDoc(Doc{Location: "d.rss", Data: []byte(tt.data)})
+			if tt.deep {
+				if !errors.Is(err, ErrXMLTooDeep) || len(arts) != 0 {
+					t.Errorf("%d articles, error %v; want ErrXMLTooDeep", len(arts), err)
+				}
+				return
+			}
+			if err != nil || len(arts) != 1 {
+				t.Errorf("%d articles, error %v", len(arts), err)
+			}
+		})
+	}
+	// A JSON feed's HTML is not XML nesting.
+	js := `{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","content_html":"` + strings.Repeat("<br>", 1000) + `x"}]}`
+	if arts, err := ParseDoc(Doc{Location: "f.json", Data: []byte(js)}); err != nil || len(arts) != 1 {
+		t.Errorf("JSON feed with many <br>: %d articles, %v", len(arts), err)
+	}
+}
