@@ -21,6 +21,9 @@ type tagInfo struct {
 	name    string
 	code    string // ISO alpha-2, for countries
 	country bool
+	// declared is set once an article declares the tag; a country only
+	// ever detected in the text is not.
+	declared bool
 }
 
 // tagTable interns tag names. It only grows, and is only touched from
@@ -34,12 +37,15 @@ func newTagTable() *tagTable {
 	return &tagTable{byName: make(map[string]tagID)}
 }
 
-func (t *tagTable) intern(name, code string, country bool) tagID {
+func (t *tagTable) intern(name, code string, country, declared bool) tagID {
 	if id, ok := t.byName[name]; ok {
+		if declared && !t.infos[id].declared {
+			t.infos[id].declared = true
+		}
 		return id
 	}
 	id := tagID(len(t.infos))
-	t.infos = append(t.infos, tagInfo{name: name, code: code, country: country})
+	t.infos = append(t.infos, tagInfo{name: name, code: code, country: country, declared: declared})
 	t.byName[name] = id
 	return id
 }
@@ -133,12 +139,12 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 		}
 		i0 := len(idSlab)
 		for _, t := range a.Tags {
-			idSlab = append(idSlab, tt.intern(t.Name, t.Code, t.Country))
+			idSlab = append(idSlab, tt.intern(t.Name, t.Code, t.Country, true))
 		}
 		e.tags = idSlab[i0:len(idSlab):len(idSlab)]
 		i1 := len(idSlab)
 		for _, m := range a.Mentions {
-			id := tt.intern(m.Name, m.Code, true)
+			id := tt.intern(m.Name, m.Code, true, false)
 			if !slices.Contains(e.tags, id) && !slices.Contains(idSlab[i1:], id) {
 				idSlab = append(idSlab, id)
 			}

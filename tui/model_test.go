@@ -560,3 +560,35 @@ func statusLine(screen string) string {
 	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
 	return lines[len(lines)-2]
 }
+
+// A country only detected in the text is no tag to pick, unless the
+// filter counts detected countries; then it is, and it filters.
+func TestPickerDetected(t *testing.T) {
+	arts := testArticles(t)
+	a := *arts[0]
+	a.Mentions = []feed.Mention{{Name: "Mongolia", Code: "MN", Score: 1}}
+	arts[0] = &a
+	names := func(p pickerModel) string {
+		var s []string
+		for _, it := range p.items {
+			s = append(s, it.info.name)
+		}
+		return strings.Join(s, ",")
+	}
+	d := newDriver(t, 100, 30, arts, nil)
+	d.keys("t")
+	if strings.Contains(names(d.m.picker), "Mongolia") {
+		t.Errorf("a detected country is offered: %s", names(d.m.picker))
+	}
+	d = newDriver(t, 100, 30, nil, nil)
+	d.m.opt.Detected, d.m.flt.detected = true, true
+	d.send(loadBatchMsg{arts: arts, done: true})
+	d.keys("t", "m")
+	if got := d.m.picker.items[d.m.picker.cursor].info.name; got != "Mongolia" {
+		t.Fatalf("cursor on %q, want Mongolia among %s", got, names(d.m.picker))
+	}
+	d.keys("space", "enter")
+	if len(d.m.visible) != 1 || d.m.visible[0].a != &a {
+		t.Errorf("%d visible for the detected Mongolia", len(d.m.visible))
+	}
+}

@@ -33,15 +33,19 @@ const (
 )
 
 // newPicker opens the picker on the tags known now, with the filter's
-// current choice ticked.
+// current choice ticked. Countries only detected in the text are listed
+// when the filter counts detected countries, and only then.
 func newPicker(tt *tagTable, counts []int, f filter) pickerModel {
-	items := make([]facet, len(tt.infos))
+	items := make([]facet, 0, len(tt.infos))
 	for i, info := range tt.infos {
+		if !info.declared && !f.detected {
+			continue
+		}
 		c := 0
 		if i < len(counts) {
 			c = counts[i]
 		}
-		items[i] = facet{id: tagID(i), info: info, count: c}
+		items = append(items, facet{id: tagID(i), info: info, count: c})
 	}
 	sortFacets(items)
 	return pickerModel{
