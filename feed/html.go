@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -62,7 +63,14 @@ var ErrNoArticle = errors.New("no article text found on the page")
 // saved page, against the page's canonical URL. The page's <base> and
 // <meta> refresh are ignored. A page nested deeper than 512 elements
 // gives ErrHTMLTooDeep.
-func ParseHTMLPage(doc Doc) (*Article, error) {
+func ParseHTMLPage(doc Doc) (a *Article, err error) {
+	// The page path also runs outside the loader, which guards parsers
+	// the same way: a bug must cost the page, not the program.
+	defer func() {
+		if p := recover(); p != nil {
+			a, err = nil, fmt.Errorf("internal error while reading the page: %v", p)
+		}
+	}()
 	data := htmlUTF8(doc.Data, doc.ContentType)
 	if bytes.IndexByte(data, 0) >= 0 {
 		// No page holds NUL once decoded (UTF-16 is decoded by now): this
@@ -75,7 +83,7 @@ func ParseHTMLPage(doc Doc) (*Article, error) {
 	}
 	meta := readPageMeta(root)
 	removeClutter(root)
-	a := &Article{Format: htmlFormatName, Location: SanitizeLine(doc.Location), ID: MakeID(DocKey(doc))}
+	a = &Article{Format: htmlFormatName, Location: SanitizeLine(doc.Location), ID: MakeID(DocKey(doc))}
 	base := doc.Base
 	if base != nil {
 		a.Link, _ = SafeURL(base.String(), nil)

@@ -101,10 +101,6 @@ func (w *mdWalker) flush() {
 	w.b.flush(k, l)
 }
 
-func (w *mdWalker) write(s string) {
-	w.b.write(s)
-}
-
 // enter handles a node on the way down and reports whether to visit its
 // children.
 func (w *mdWalker) enter(n ast.Node) bool {
@@ -139,26 +135,26 @@ func (w *mdWalker) enter(n ast.Node) bool {
 		return false
 	case *extast.TableCell:
 		if n.PreviousSibling() != nil {
-			w.write(" | ")
+			w.b.write(" | ")
 		}
 	case *ast.Text:
 		v := n.Value(w.src)
 		if _, code := n.Parent().(*ast.CodeSpan); code {
-			w.write(string(v))
+			w.b.write(string(v))
 		} else {
-			w.write(unescapeMarkdown(v))
+			w.b.write(unescapeMarkdown(v))
 		}
 		switch {
 		case n.HardLineBreak():
-			w.write("\n")
+			w.b.write("\n")
 		case n.SoftLineBreak():
-			w.write(" ")
+			w.b.write(" ")
 		}
 	case *ast.String:
 		if n.IsCode() || n.IsRaw() {
-			w.write(string(n.Value))
+			w.b.write(string(n.Value))
 		} else {
-			w.write(unescapeMarkdown(n.Value))
+			w.b.write(unescapeMarkdown(n.Value))
 		}
 	case *ast.RawHTML:
 		// Inline HTML is dropped, but a <br> still breaks the line.
@@ -168,7 +164,7 @@ func (w *mdWalker) enter(n ast.Node) bool {
 			raw = append(raw, seg.Value(w.src)...)
 		}
 		if isBreakTag(raw) {
-			w.write("\n")
+			w.b.write("\n")
 		}
 		return false
 	case *ast.Image:
@@ -178,7 +174,7 @@ func (w *mdWalker) enter(n ast.Node) bool {
 	case *ast.Link:
 		w.links = append(w.links, [2]int{w.b.text.Len(), w.b.flushes})
 	case *ast.AutoLink:
-		w.write(string(n.Label(w.src)))
+		w.b.write(string(n.Label(w.src)))
 		if n.AutoLinkType == ast.AutoLinkURL {
 			w.b.linkMarker(string(n.URL(w.src)))
 		}

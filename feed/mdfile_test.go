@@ -262,3 +262,27 @@ func FuzzMarkdownFile(f *testing.F) {
 		checkClean(t, a.Text(50))
 	})
 }
+
+// TestMarkdownLateEntities checks entities that decode to controls, and
+// an entity split by emphasis, which must stay literal text.
+func TestMarkdownLateEntities(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"a &#27;[2J b", "a [2J b"},
+		{"a &amp;#27;[2J b", "a &#27;[2J b"},
+		{"~~&**#27;**[31m~~", "&#27;[31m"},
+		// HTML maps references to 0x80-0x9F to Windows-1252: no C1.
+		{"x &#x9b;31m &#x202e;gnp.exe &#0; &#xd800;", "x ›31m gnp.exe \ufffd \ufffd"},
+		{"[&#27;(2J c](https://a.example/&#27;x)", "(2J c [1]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			a := parseMD(t, tt.src+"\n")
+			if len(a.Body) != 1 || a.Body[0].Text != tt.want {
+				t.Errorf("body %q, want %q", blockTexts(a.Body), tt.want)
+			}
+			for _, s := range append(articleStrings(a), a.Markdown(MarkdownOptions{}), a.Text(40)) {
+				checkClean(t, s)
+			}
+		})
+	}
+}
