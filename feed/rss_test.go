@@ -489,13 +489,13 @@ func TestFeedXMLDepth(t *testing.T) {
 		name, data string
 		deep       bool
 	}{
-		{"nested extension elements", wrap(strings.Repeat("<media:x>", 600)), true},
-		{"nested unknown elements", wrap(strings.Repeat("<foo a='>'>", 600) + strings.Repeat("</foo>", 600)), true},
-		{"deep but closed, under the cap", wrap(strings.Repeat("<foo>", 500) + strings.Repeat("</foo>", 500)), false},
+		{"nested extension elements", wrap(strings.Repeat("<media:x>", maxXMLDepth+1)), true},
+		{"nested unknown elements", wrap(strings.Repeat("<foo a='>'>", maxXMLDepth) + strings.Repeat("</foo>", maxXMLDepth)), true},
+		{"deep but closed, under the cap", wrap(strings.Repeat("<foo>", maxXMLDepth-10) + strings.Repeat("</foo>", maxXMLDepth-10)), false},
 		{"self-closing tags", wrap(strings.Repeat("<media:thumbnail url='https://x.example/a.jpg'/>", 2000)), false},
-		{"HTML in CDATA and escaped", wrap(`<description><![CDATA[` + strings.Repeat("<div><br>", 600) + `]]></description>` +
-			`<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">` + strings.Repeat("&lt;br&gt;", 600) + `</content:encoded>`), false},
-		{"comments and instructions", wrap(strings.Repeat("<!-- <a> --><?pi <b>?>", 600)), false},
+		{"HTML in CDATA and escaped", wrap(`<description><![CDATA[` + strings.Repeat("<div><br>", maxXMLDepth) + `]]></description>` +
+			`<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">` + strings.Repeat("&lt;br&gt;", maxXMLDepth) + `</content:encoded>`), false},
+		{"comments and instructions", wrap(strings.Repeat("<!-- <a> --><?pi <b>?>", maxXMLDepth)), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -512,7 +512,7 @@ func TestFeedXMLDepth(t *testing.T) {
 		})
 	}
 	// A JSON feed's HTML is not XML nesting.
-	js := `{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","content_html":"` + strings.Repeat("<br>", 1000) + `x"}]}`
+	js := `{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","content_html":"` + strings.Repeat("<br>", maxXMLDepth+1) + `x"}]}`
 	if arts, err := ParseDoc(Doc{Location: "f.json", Data: []byte(js)}); err != nil || len(arts) != 1 {
 		t.Errorf("JSON feed with many <br>: %d articles, %v", len(arts), err)
 	}
