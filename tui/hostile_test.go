@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/internal/termcheck"
 	"github.com/gazette-news/gazette/tui/safeout"
@@ -346,5 +348,58 @@ func TestPipeOutputFiltered(t *testing.T) {
 	}
 	if msg.output != feed.Sanitize(msg.output) || strings.ContainsAny(msg.output, "\x1b\x07\r\u202e\u009b") {
 		t.Errorf("pipe output not sanitized: %q", msg.output)
+	}
+}
+
+// TestScreensHostileCorpus loads the whole hostile corpus into the reader
+// and looks at every screen: the list, each article, the error panel. A
+// frame may hold nothing but text, SGR and http(s) links before the
+// terminal filter even sees it, and no hostile title, tag or body may
+// break the layout: every line fits the width, the frame the height.
+func TestScreensHostileCorpus(t *testing.T) {
+	l := &feed.Loader{}
+	arts, errs := l.LoadAll(context.Background(), []feed.Source{{Location: "../testdata/hostile"}})
+	if len(arts) < 50 || len(errs) == 0 {
+		t.Fatalf("%d articles, %d errors from the corpus", len(arts), len(errs))
+	}
+	const w, h = 80, 24
+	d := newDriver(t, w, h, arts, errs)
+	check := func(where string) {
+		t.Helper()
+		frame := d.m.View().Content
+		if _, err := termcheck.Check([]byte(frame)); err != nil {
+			t.Fatalf("%s: %v", where, err)
+		}
+		lines := strings.Split(strings.TrimSuffix(frame, "\n"), "\n")
+		if len(lines) > h {
+			t.Errorf("%s: %d lines in a %d-line terminal", where, len(lines), h)
+		}
+		for i, line := range lines {
+			if lw := ansi.StringWidth(line); lw > w {
+				t.Errorf("%s: line %d is %d wide: %q", where, i, lw, ansi.Strip(line))
+			}
+		}
+	}
+	check("list")
+	d.keys("e")
+	check("errors")
+	d.keys("esc")
+	seen := map[string]bool{}
+	for i := range arts {
+		d.keys("enter")
+		if d.m.focus != focusReader {
+			t.Fatalf("article %d: focus %s", i, d.m.focus)
+		}
+		seen[d.m.reader.article().ID] = true
+		check(fmt.Sprintf("article %d (%s)", i, d.m.reader.article().Location))
+		d.keys("l")
+		check(fmt.Sprintf("links of article %d", i))
+		for d.m.focus != focusList {
+			d.keys("esc")
+		}
+		d.keys("down")
+	}
+	if len(seen) != len(arts) {
+		t.Errorf("opened %d of %d articles", len(seen), len(arts))
 	}
 }
