@@ -58,11 +58,6 @@ func (b *bodyBuilder) write(s string) {
 	b.text.WriteString(s)
 }
 
-// pending reports whether the block being built holds any visible text.
-func (b *bodyBuilder) pending() bool {
-	return strings.TrimSpace(b.text.String()) != ""
-}
-
 // flush ends the block being built as a block of the given kind; it
 // drops a block with no visible text.
 func (b *bodyBuilder) flush(kind BlockKind, level int) {
