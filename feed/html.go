@@ -136,7 +136,7 @@ func ParseHTMLPage(doc Doc) (a *Article, err error) {
 
 // FullArticle returns the article a summary-only feed item links to: the
 // item's identity (ID, location, link, tags, date, source) with the
-// page's body, footnotes and images. It fails, and the caller keeps the
+// page's body, footnotes and images, and the countries detected in it. It fails, and the caller keeps the
 // summary, when the page is not HTML or holds no article text.
 func FullArticle(summary *Article, page Doc) (*Article, error) {
 	f, ok := formatForName(page.Location)
@@ -168,6 +168,8 @@ func FullArticle(summary *Article, page Doc) (*Article, error) {
 	if full.Link == "" {
 		full.Link = p.Link
 	}
+	// The countries a text is about are read from the text, now longer.
+	DetectCountries(&full)
 	return &full, nil
 }
 

@@ -235,6 +235,14 @@ func TestFullArticle(t *testing.T) {
 	if !strings.Contains(blockTexts(full.Body), "The second paragraph") || refList(full.Refs) != "1 link https://n.example/more" {
 		t.Errorf("body %q, refs %q", blockTexts(full.Body), refList(full.Refs))
 	}
+	if len(full.Mentions) != 0 {
+		t.Errorf("mentions %+v from a text that names no country", full.Mentions)
+	}
+	summary.Mentions = []Mention{{Name: "Russia", Code: "RU", Score: 1}}
+	pageDoc.Data = []byte(page(`<title>t</title>`, storyText+`<p>Officials in Brazil and Brazil's neighbours said Brazil would decide.</p>`))
+	if full, err = FullArticle(summary, pageDoc); err != nil || len(full.Mentions) == 0 || full.Mentions[0].Name != "Brazil" {
+		t.Errorf("mentions were not read from the page: %+v, %v", full.Mentions, err)
+	}
 	if summary.Body[0].Text != "Summary only." || !summary.Partial {
 		t.Error("the summary was changed")
 	}
