@@ -486,10 +486,10 @@ func TestLoadChangedAfterListing(t *testing.T) {
 func TestLoadParserPanic(t *testing.T) {
 	saved := formats
 	t.Cleanup(func() { formats = saved })
-	boom := Format{Name: "boom", Exts: []string{".boom"}, Parse: func(Doc) ([]*Article, error) {
-		var m map[string]int
-		m["x"]++ // a nil map write: a runtime panic, as a parser bug would be
-		return nil, nil
+	boom := Format{Name: "boom", Exts: []string{".boom"}, Parse: func(doc Doc) ([]*Article, error) {
+		var found []*Article
+		// An index out of range: a runtime panic, as a parser bug would be.
+		return []*Article{found[len(doc.Data)]}, nil
 	}}
 	formats = append([]Format{boom}, saved...)
 
