@@ -64,6 +64,9 @@ type entry struct {
 	// not also declared.
 	tags     []tagID
 	mentions []tagID
+	// fills is true when the source declared no country, so that the
+	// detected countries stand in for declared ones, as feed.HasTag has it.
+	fills bool
 	// sec and nsec are the date, for sorting without reaching into the
 	// article; sec is math.MinInt64 when it is unknown.
 	sec  int64
@@ -85,7 +88,7 @@ func (e *entry) hasTag(id tagID, detected bool) bool {
 	if slices.Contains(e.tags, id) {
 		return true
 	}
-	return detected && slices.Contains(e.mentions, id)
+	return (detected || e.fills) && slices.Contains(e.mentions, id)
 }
 
 // listDateLayout is the list's date column: fixed width, unambiguous.
@@ -142,9 +145,10 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 			idSlab = append(idSlab, tt.intern(t.Name, t.Code, t.Country, true))
 		}
 		e.tags = idSlab[i0:len(idSlab):len(idSlab)]
+		e.fills = !slices.ContainsFunc(a.Tags, func(t feed.Tag) bool { return t.Country })
 		i1 := len(idSlab)
 		for _, m := range a.Mentions {
-			id := tt.intern(m.Name, m.Code, true, false)
+			id := tt.intern(m.Name, m.Code, true, e.fills)
 			if !slices.Contains(e.tags, id) && !slices.Contains(idSlab[i1:], id) {
 				idSlab = append(idSlab, id)
 			}
@@ -328,7 +332,7 @@ func countTags(counts []int, e *entry, detected bool) {
 			counts[id]++
 		}
 	}
-	if detected {
+	if detected || e.fills {
 		for _, id := range e.mentions {
 			if int(id) < len(counts) {
 				counts[id]++

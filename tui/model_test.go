@@ -592,3 +592,25 @@ func TestPickerDetected(t *testing.T) {
 		t.Errorf("%d visible for the detected Mongolia", len(d.m.visible))
 	}
 }
+
+// Where the source declared no country, the detected ones stand in for
+// tags, as they do for `gazette list --tag`: the picker offers them and
+// they filter.
+func TestPickerDetectionFillsIn(t *testing.T) {
+	arts := testArticles(t)
+	a := feed.Article{ID: "ffff000000000001", Title: "Herders move south early", Tags: []feed.Tag{{Name: "Climate"}},
+		Mentions: []feed.Mention{{Name: "Mongolia", Code: "MN", Score: 3}}}
+	if !a.HasTag("Mongolia", false) {
+		t.Fatal("feed.HasTag does not fill in: the test premise is wrong")
+	}
+	arts = append(arts, &a)
+	d := newDriver(t, 100, 30, arts, nil)
+	d.keys("t", "m")
+	if got := d.m.picker.items[d.m.picker.cursor].info.name; got != "Mongolia" {
+		t.Fatalf("cursor on %q, want the detected Mongolia offered", got)
+	}
+	d.keys("space", "enter")
+	if len(d.m.visible) != 1 || d.m.visible[0].a != &a {
+		t.Errorf("%d visible for Mongolia, want the one article that mentions it", len(d.m.visible))
+	}
+}
