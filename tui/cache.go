@@ -7,6 +7,8 @@ type renderKey struct {
 	id    string
 	width int
 	style string
+	// full is true for the rendering of the article's fetched web page.
+	full bool
 }
 
 // renderCache keeps the most recently used renderings, so that going back

@@ -36,6 +36,7 @@ type keyMap struct {
 	Digit    key.Binding
 	Links    key.Binding
 	Pipe     key.Binding
+	Full     key.Binding
 
 	Toggle    key.Binding
 	Apply     key.Binding
@@ -52,7 +53,7 @@ func newKeyMap() keyMap {
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("b/pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("space/pgdn", "page down")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("space/pgdn", "page down")),
 		HalfUp:   key.NewBinding(key.WithKeys("ctrl+u", "u"), key.WithHelp("u", "½ page up")),
 		HalfDown: key.NewBinding(key.WithKeys("ctrl+d", "d"), key.WithHelp("d", "½ page down")),
 		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
@@ -75,6 +76,7 @@ func newKeyMap() keyMap {
 			key.WithHelp("1…9 o", "open footnote")),
 		Links: key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "links")),
 		Pipe:  key.NewBinding(key.WithKeys("|"), key.WithHelp("|", "pipe to command")),
+		Full:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fetch full page")),
 
 		Toggle:    key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
 		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
@@ -118,7 +120,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	if k.focus == focusReader {
 		return [][]key.Binding{
 			{k.Down, k.Up, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.Top, k.Bottom},
-			{k.Next, k.Prev, k.OpenLink, k.Digit, k.Links, k.Pipe},
+			{k.Next, k.Prev, k.OpenLink, k.Digit, k.Links, k.Pipe, k.Full},
 			{k.Back, k.Errors, k.Help, k.ForceQ},
 		}
 	}

@@ -120,6 +120,9 @@ type model struct {
 	cache *renderCache
 	// rendering holds the renderings under way for the cache alone.
 	rendering map[renderKey]bool
+	// fullPages are the articles whose web page f fetched, by ID. It is a
+	// map, so the copies of the model share it; only Update writes it.
+	fullPages map[string]*feed.Article
 	// memo keeps parts of the screen that rarely change between frames.
 	memo *frameMemo
 }
@@ -176,6 +179,7 @@ func newModel(ctx context.Context, opt Options) model {
 		pickLatest: new(atomic.Int64),
 		cache:      newRenderCache(defaultCacheSize),
 		rendering:  make(map[renderKey]bool),
+		fullPages:  make(map[string]*feed.Article),
 		memo:       &frameMemo{},
 	}
 	m.flt.detected = opt.Detected
@@ -288,6 +292,9 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.ensureRendered()
 		}
 		return m, nil
+
+	case fullPageMsg:
+		return m, m.applyFullPage(msg)
 
 	case loadBatchMsg:
 		for _, err := range msg.errs {

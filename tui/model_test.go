@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -612,5 +613,55 @@ func TestPickerDetectionFillsIn(t *testing.T) {
 	d.keys("space", "enter")
 	if len(d.m.visible) != 1 || d.m.visible[0].a != &a {
 		t.Errorf("%d visible for Mongolia, want the one article that mentions it", len(d.m.visible))
+	}
+}
+
+// f fetches the web page of a summary and shows it in place, through the
+// FullPage function; a failure is a notice, and the summary stays.
+func TestFetchFullPage(t *testing.T) {
+	summary := &feed.Article{ID: "aaaa000000000001", Title: "Summit ends", Link: "https://news.example/summit",
+		Partial: true, Body: []feed.Block{{Kind: feed.Paragraph, Text: "Only the summary."}}}
+	full := *summary
+	full.Partial = false
+	full.Body = []feed.Block{{Kind: feed.Paragraph, Text: "The whole story, fetched from the page."}}
+
+	d := newDriver(t, 100, 30, []*feed.Article{summary}, nil)
+	d.keys("enter", "f")
+	if !strings.Contains(d.screen(), "Full pages cannot be fetched here") {
+		t.Errorf("no notice without a FullPage function:\n%s", d.screen())
+	}
+
+	d = newDriver(t, 100, 30, []*feed.Article{summary}, nil)
+	var asked []string
+	fail := true
+	d.m.opt.FullPage = func(_ context.Context, a *feed.Article) (*feed.Article, error) {
+		asked = append(asked, a.Link)
+		if fail {
+			return nil, errors.New("HTTP 503 \"Busy\x1b]0;x\x07\"")
+		}
+		return &full, nil
+	}
+	d.keys("enter", "f")
+	s := d.screen()
+	if !strings.Contains(s, "Could not fetch the full page: HTTP 503") || !strings.Contains(s, "Only the summary.") {
+		t.Errorf("failure not shown, or the summary lost:\n%s", s)
+	}
+	if strings.Contains(d.m.notice, "\x1b") {
+		t.Errorf("notice holds an escape: %q", d.m.notice)
+	}
+	fail = false
+	d.keys("f")
+	s = d.screen()
+	if !strings.Contains(s, "The whole story, fetched from the page.") || strings.Contains(s, "Only the summary.") {
+		t.Errorf("full page not shown:\n%s", s)
+	}
+	d.keys("f")
+	if len(asked) != 2 || !strings.Contains(d.m.notice, "full page already") {
+		t.Errorf("fetched %d times (%v), notice %q", len(asked), asked, d.m.notice)
+	}
+	// Back and in again: the full page stays.
+	d.keys("esc", "enter")
+	if !strings.Contains(d.screen(), "The whole story") {
+		t.Errorf("full page lost after going back:\n%s", d.screen())
 	}
 }

@@ -129,7 +129,8 @@ func (m *model) ensureRendered() tea.Cmd {
 	w := readerWidth(m.width)
 	r.vp.SetWidth(w)
 	r.vp.SetHeight(readerHeight(m.height))
-	k := renderKey{id: r.e.a.ID, width: w, style: m.glamourStyle()}
+	a, full := m.articleOf(r.e)
+	k := renderKey{id: a.ID, width: w, style: m.glamourStyle(), full: full}
 	r.want = k
 	if r.shown == k {
 		return nil
@@ -138,7 +139,7 @@ func (m *model) ensureRendered() tea.Cmd {
 		m.showRendering(k, res)
 		return m.prefetch()
 	}
-	return renderCmd(m.ctx, r.e.a, m.opt.Body, k, m.opt.RenderDeadline, w)
+	return renderCmd(m.ctx, a, m.opt.Body, k, m.opt.RenderDeadline, w)
 }
 
 // prefetch renders the next article of the list ahead, into the cache, so
@@ -148,13 +149,13 @@ func (m *model) prefetch() tea.Cmd {
 	if i >= len(m.visible) {
 		return nil
 	}
-	next := m.visible[i]
-	k := renderKey{id: next.a.ID, width: m.reader.want.width, style: m.reader.want.style}
+	next, full := m.articleOf(m.visible[i])
+	k := renderKey{id: next.ID, width: m.reader.want.width, style: m.reader.want.style, full: full}
 	if _, ok := m.cache.peek(k); ok || m.rendering[k] {
 		return nil
 	}
 	m.rendering[k] = true
-	return renderCmd(m.ctx, next.a, m.opt.Body, k, m.opt.RenderDeadline, k.width)
+	return renderCmd(m.ctx, next, m.opt.Body, k, m.opt.RenderDeadline, k.width)
 }
 
 // showRendering puts a rendering in the viewport, keeping the reading
@@ -253,8 +254,64 @@ func (m *model) updateReader(msg tea.KeyPressMsg) tea.Cmd {
 		m.focus = focusLinks
 	case key.Matches(msg, k.Pipe):
 		return m.openPrompt()
+	case key.Matches(msg, k.Full):
+		return m.fetchFull()
 	case key.Matches(msg, k.Errors):
 		m.openErrors()
+	}
+	return nil
+}
+
+// articleOf returns the article an entry shows: its fetched web page when
+// f brought one, else the article as loaded.
+func (m *model) articleOf(e *entry) (a *feed.Article, full bool) {
+	if fp, ok := m.fullPages[e.a.ID]; ok {
+		return fp, true
+	}
+	return e.a, false
+}
+
+// fullPageMsg carries the article with its fetched web page, or why it
+// could not be had.
+type fullPageMsg struct {
+	id  string
+	a   *feed.Article
+	err error
+}
+
+// fetchFull fetches the web page of the article on screen in a command,
+// for articles that came as a summary.
+func (m *model) fetchFull() tea.Cmd {
+	a := m.reader.article()
+	switch {
+	case m.opt.FullPage == nil:
+		m.setNotice("Full pages cannot be fetched here.", true)
+		return nil
+	case a.Link == "":
+		m.setNotice("This article has no web page to fetch.", false)
+		return nil
+	case m.fullPages[a.ID] != nil:
+		m.setNotice("This is the full page already.", false)
+		return nil
+	}
+	m.setNotice("Fetching "+a.Link+" …", false)
+	ctx, fetch := m.ctx, m.opt.FullPage
+	return safeCmd(func() tea.Msg {
+		full, err := fetch(ctx, a)
+		return fullPageMsg{id: a.ID, a: full, err: err}
+	})
+}
+
+// applyFullPage shows a fetched web page in place of the summary.
+func (m *model) applyFullPage(msg fullPageMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setNotice("Could not fetch the full page: "+feed.SanitizeLine(msg.err.Error()), true)
+		return nil
+	}
+	m.fullPages[msg.id] = msg.a
+	m.setNotice("Showing the full page.", false)
+	if m.screen == screenReader && m.reader.e != nil && m.reader.e.a.ID == msg.id {
+		return m.ensureRendered()
 	}
 	return nil
 }

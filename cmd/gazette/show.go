@@ -18,6 +18,7 @@ type showOptions struct {
 	format string
 	width  int
 	ids    []string
+	full   bool
 }
 
 // Output formats of `gazette show`.
@@ -56,12 +57,14 @@ The default is ansi on a terminal and markdown in a pipe.`
   gazette show article.txt | wc -w
   gazette show --format text --width 72 article.txt | less
   cat article.txt | gazette show -
-  gazette show --format json ~/news --id 3f2a | jq .footnotes`
+  gazette show --format json ~/news --id 3f2a | jq .footnotes
+  gazette show --full https://example.org/feed.xml --id 3f2a`
 	cmd.Args = needArgs(1, "an ARTICLE: a file, a directory, - for stdin, or an ID")
 	f := cmd.Flags()
 	f.StringVarP(&opt.format, "format", "f", "", "output format: markdown, text, ansi or json")
 	f.IntVarP(&opt.width, "width", "w", 0, "wrap text to this many columns (default: the terminal's, at most 100; 80 in a pipe)")
 	f.StringArrayVar(&opt.ids, "id", nil, "print only the article with this ID or unique ID prefix (repeatable)")
+	f.BoolVar(&opt.full, "full", false, "fetch the web page of articles that came as a summary, and print its text")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		return a.show(cmd.Context(), args, opt)
 	}
@@ -97,6 +100,11 @@ func (a *app) show(ctx context.Context, args []string, opt showOptions) error {
 		if err != nil {
 			return err
 		}
+	}
+	if opt.full {
+		var fullFailed bool
+		arts, fullFailed = a.withFullPages(ctx, arts)
+		failed = failed || fullFailed
 	}
 	if err := a.printArticles(ctx, arts, format, width); err != nil {
 		return err
