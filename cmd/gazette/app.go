@@ -34,6 +34,7 @@ type app struct {
 	timeout    time.Duration
 	offline    bool
 	configFile string
+	detected   bool
 
 	// net holds the config, the fetcher and the notices; see config.go.
 	net netState
@@ -73,6 +74,7 @@ standard input.`
 	root.Version = version
 	root.Args = cobra.ArbitraryArgs
 	root.RunE = a.runReader
+	root.Flags().BoolVar(&a.detected, "detected", false, "let the tag picker and tag: filters count countries detected in the text of every article")
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.color, "color", "auto", "colour output: auto, always or never (NO_COLOR is honoured)")
 	pf.StringVar(&a.style, "style", "", "Glamour style for articles: dark, light, notty, ascii, dracula, pink, tokyo-night, or a JSON file (default: from GLAMOUR_STYLE, else the terminal background)")
@@ -102,7 +104,7 @@ standard input.`
 // standard output is not a terminal.
 func (a *app) runReader(cmd *cobra.Command, args []string) error {
 	if !a.io.outTTY || !a.io.inTTY {
-		return a.list(cmd.Context(), args, listOptions{})
+		return a.list(cmd.Context(), args, listOptions{detected: a.detected})
 	}
 	// Notices on stderr would tear the full-screen reader; they wait.
 	a.holdNotices()

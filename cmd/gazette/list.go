@@ -14,10 +14,11 @@ import (
 
 // listOptions are the flags of `gazette list`.
 type listOptions struct {
-	tags  []string
-	query string
-	json  bool
-	limit int
+	tags     []string
+	query    string
+	json     bool
+	limit    int
+	detected bool
 }
 
 func (a *app) listCommand() *cobra.Command {
@@ -28,7 +29,11 @@ title. Columns are aligned on a terminal and tab-separated in a pipe.
 
 --tag may repeat: an article must carry every tag given. Tags match
 canonically, so --tag usa finds United States and --tag prc finds China.
---query takes the same query language as the reader's filter box.`
+--query takes the same query language as the reader's filter box.
+
+Where an article declares no country, the countries detected in its text
+stand in: they match --tag, and the tags column shows them with a leading
+"~". --detected lets detected countries match in every article.`
 	cmd.Example = `  gazette list
   gazette list --tag russia --tag china ~/news
   gazette list --query 'tag:china -tag:russia after:2022-01-15'
@@ -40,6 +45,7 @@ canonically, so --tag usa finds United States and --tag prc finds China.
 	f.StringVarP(&opt.query, "query", "q", "", "only articles matching this query (see 'Query language' in the README)")
 	f.BoolVar(&opt.json, "json", false, "print a JSON array")
 	f.IntVarP(&opt.limit, "limit", "n", 0, "print at most this many articles (0: all)")
+	f.BoolVar(&opt.detected, "detected", false, "let --tag and tag: also match countries detected in the text of articles that declare other countries")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		return a.list(cmd.Context(), args, opt)
 	}
@@ -50,7 +56,7 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 	if opt.limit < 0 {
 		return usagef("--limit must not be negative")
 	}
-	match, err := a.matcher(opt.tags, opt.query, false)
+	match, err := a.matcher(opt.tags, opt.query, opt.detected)
 	if err != nil {
 		return err
 	}

@@ -159,7 +159,9 @@ func TestShowByIDAndStdin(t *testing.T) {
 	}
 }
 
-func mdEscapeTitle(s string) string { return strings.NewReplacer("*", `\*`, "_", `\_`, "[", `\[`).Replace(s) }
+func mdEscapeTitle(s string) string {
+	return strings.NewReplacer("*", `\*`, "_", `\_`, "[", `\[`).Replace(s)
+}
 
 func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
@@ -214,5 +216,31 @@ func TestExitCodes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Detected countries stand in where an article declares none, and
+// --detected lets them match everywhere.
+func TestListDetected(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"declared.txt":   "Kremlin talks\n\nRussia | 17 January 2022 | Wire\n\nOfficials in Kyiv and Ukrainian diplomats said the Ukrainian delegation would travel to Kyiv again.\n",
+		"undeclared.txt": "Grain exports resume\n\nEnergy | 18 January 2022 | Wire\n\nUkrainian ports in Odesa reopened as Kyiv said Ukraine would ship grain again.\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain := runGazette(t, "", nil, "list", "--tag", "ukraine", dir)
+	if !strings.Contains(plain.stdout, "Grain exports resume") || strings.Contains(plain.stdout, "Kremlin talks") {
+		t.Errorf("--tag ukraine without --detected:\n%s", plain.stdout)
+	}
+	if !strings.Contains(plain.stdout, "Energy, ~Ukraine") {
+		t.Errorf("the detected country is not marked in the tags column:\n%s", plain.stdout)
+	}
+	all := runGazette(t, "", nil, "list", "--detected", "--tag", "ukraine", dir)
+	if !strings.Contains(all.stdout, "Grain exports resume") || !strings.Contains(all.stdout, "Kremlin talks") {
+		t.Errorf("--tag ukraine --detected:\n%s", all.stdout)
 	}
 }
