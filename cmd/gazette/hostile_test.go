@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -126,8 +127,8 @@ var forbidden = map[string][]string{
 	"p8-": {"SECRET"},
 }
 
-// TestHostileFiles runs list, show --format text and show --format ansi on
-// every hostile input and holds each run to the output contract: it ends,
+// TestHostileFiles runs list and show in every format (text, markdown,
+// json, and ansi with colour) on every hostile input and holds each run to the output contract: it ends,
 // without a panic; stdout and stderr are valid UTF-8 and hold no control
 // sequence but SGR (and, styled, hyperlinks to http and https); the exit
 // code is 0, or 1 with one sanitized "gazette:" line per failure naming the
@@ -139,13 +140,15 @@ func TestHostileFiles(t *testing.T) {
 			cmds := [][]string{
 				{"list", hc.path},
 				{"show", "--format", "text", hc.path},
+				{"show", "--format", "markdown", hc.path},
+				{"show", "--format", "json", hc.path},
 				{"show", "--format", "ansi", "--color", "always", hc.path},
 			}
 			switch {
 			case hc.listOnly:
 				cmds = cmds[:1]
 			case hc.noANSI:
-				cmds = cmds[:2]
+				cmds = cmds[:4]
 			}
 			for _, args := range cmds {
 				r := runWithin(t, args...)
@@ -218,6 +221,9 @@ func checkHostileRun(t *testing.T, hc hostileCase, args []string, r result) {
 				t.Errorf("%s: output holds %q", cmd, w)
 			}
 		}
+	}
+	if args[0] == "show" && args[2] == "json" && r.stdout != "" && !json.Valid([]byte(r.stdout)) {
+		t.Errorf("%s: invalid JSON", cmd)
 	}
 	if args[0] == "list" {
 		for _, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
