@@ -752,11 +752,14 @@ func (m *model) listView() string {
 			left = " " + m.spin.View() + " " + st.status.Render(status)
 		}
 		right := ""
-		if m.notice != "" {
-			if m.noticeErr {
-				right = st.errorText.Render(m.notice) + " "
-			} else {
-				right = st.notice.Render(m.notice) + " "
+		switch {
+		case m.notice != "" && m.noticeErr:
+			right = st.errorText.Render(m.notice) + " "
+		case m.notice != "":
+			right = st.notice.Render(m.notice) + " "
+		case m.loading:
+			if p := m.opt.Progress.Line(); p != "" {
+				right = st.notice.Render(truncate(p, max(w/2, 10))) + " "
 			}
 		}
 		b.WriteString(spread(left, right, w))

@@ -67,6 +67,9 @@ type Options struct {
 	// (Article.Body nil) before it is shown; nil means articles always come
 	// with their bodies.
 	Body BodyFunc
+	// Progress, when set, is fed by the fetcher; the status line shows the
+	// downloads under way while loading.
+	Progress *Progress
 	// FullPage fetches the web page of an article and returns the article
 	// with the page's text, for the f key; nil means it is not offered.
 	FullPage BodyFunc

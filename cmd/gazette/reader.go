@@ -3,18 +3,31 @@ package main
 import (
 	"context"
 
+	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/tui"
 )
 
-// runTUI opens the interactive reader on the sources.
+// runTUI opens the interactive reader on the sources. Downloads report to
+// the reader's status line while they run.
 func (a *app) runTUI(ctx context.Context, args []string) error {
+	progress := &tui.Progress{}
+	fetcher := a.fetcher()
+	fetcher.Progress = progress.Fetch
+	loader := a.loader()
+	loader.Fetch = func(ctx context.Context, rawURL string) (feed.Doc, error) {
+		progress.Fetch(rawURL, 0, -1)
+		defer progress.Done(rawURL)
+		return fetcher.Fetch(ctx, rawURL)
+	}
 	return tui.Run(ctx, tui.Options{
 		Sources:  a.sources(args),
-		Loader:   a.loader(),
+		Loader:   loader,
 		Style:    a.style,
 		NoColor:  !a.colorOn(),
+		Detected: a.detected,
 		Output:   a.io.out,
 		Getenv:   a.io.getenv,
+		Progress: progress,
 		FullPage: a.fullPage,
 	})
 }

@@ -1,0 +1,102 @@
+package tui
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"sync"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// Progress tracks the downloads of a load for the status line. A fetcher
+// reports to it from any goroutine (its Fetch method fits
+// feed.Fetcher.Progress); the reader reads it when it draws a frame while
+// loading. The zero value is ready to use.
+type Progress struct {
+	mu     sync.Mutex
+	active map[string]transfer
+	done   int
+}
+
+// transfer is one download under way.
+type transfer struct {
+	read, total int64
+	seq         int
+}
+
+// Fetch records that read of total bytes of url have arrived; total is -1
+// when unknown. A download ends when read reaches total, or with Done.
+func (p *Progress) Fetch(url string, read, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.active == nil {
+		p.active = make(map[string]transfer)
+	}
+	if total >= 0 && read >= total && read > 0 {
+		if _, ok := p.active[url]; ok {
+			delete(p.active, url)
+			p.done++
+		}
+		return
+	}
+	t, ok := p.active[url]
+	if !ok {
+		t.seq = p.done + len(p.active)
+	}
+	t.read, t.total = read, total
+	p.active[url] = t
+}
+
+// Done records that the download of url ended, however it ended.
+func (p *Progress) Done(url string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.active[url]; ok {
+		delete(p.active, url)
+		p.done++
+	}
+}
+
+// Line describes the downloads under way in a few words, such as
+// "↓ example.org 120 KB of 1.2 MB, +2 more", or "" when there are none.
+func (p *Progress) Line() string {
+	if p == nil {
+		return ""
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.active) == 0 {
+		return ""
+	}
+	urls := make([]string, 0, len(p.active))
+	for u := range p.active {
+		urls = append(urls, u)
+	}
+	sort.Slice(urls, func(i, j int) bool { return p.active[urls[i]].seq < p.active[urls[j]].seq })
+	t := p.active[urls[0]]
+	host := feed.SanitizeLine(urls[0])
+	if u, err := url.Parse(host); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	s := "↓ " + host + " " + sizeText(t.read)
+	if t.total > 0 {
+		s += " of " + sizeText(t.total)
+	}
+	if n := len(urls) - 1; n > 0 {
+		s += fmt.Sprintf(", +%d more", n)
+	}
+	return s
+}
+
+// sizeText formats a byte count in the units people read: "950 B",
+// "120 KB", "1.2 MB".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
