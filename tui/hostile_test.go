@@ -175,7 +175,9 @@ func FuzzRender(f *testing.F) {
 				t.Fatalf("RenderArticle: %v", err)
 			}
 			if !raw {
-				if _, err := termcheck.Check([]byte(out)); err != nil {
+				// Glamour links text that looks like a URL, even "http://#x",
+				// which names no host: harmless, and dropped by the filter.
+				if _, err := (termcheck.Options{HostlessLinks: true}).Check([]byte(out)); err != nil {
 					t.Fatalf("rendering of an ingested article: %v\narticle: %+v", err, a)
 				}
 			}

@@ -49,6 +49,20 @@ var (
 // judged twice: as the x/ansi decoder frames it, and as the x/ansi
 // terminal-style state machine acts on it.
 func Check(out []byte) (Report, error) {
+	return Options{}.Check(out)
+}
+
+// Options relax Check for output that has not passed the output filter
+// yet.
+type Options struct {
+	// HostlessLinks allows hyperlinks to http and https URLs that name no
+	// host, such as "http://#x". Glamour links any text that looks like a
+	// URL; such a link leads nowhere, and the output filter drops it.
+	HostlessLinks bool
+}
+
+// Check is the package's Check with the options o.
+func (o Options) Check(out []byte) (Report, error) {
 	var rep Report
 	if !utf8.Valid(out) {
 		i := firstInvalid(out)
@@ -77,7 +91,7 @@ func Check(out []byte) (Report, error) {
 				if target == "" {
 					break
 				}
-				if !webURL(target) {
+				if !webURL(target, o.HostlessLinks) {
 					return rep, fmt.Errorf("hyperlink to %q at byte %d", target, i)
 				}
 				link = &Link{Target: target}
@@ -160,10 +174,10 @@ func checkActions(out []byte) error {
 }
 
 // webURL reports whether s is an absolute http or https URL with a host
-// and no credentials.
-func webURL(s string) bool {
+// (unless hostless is set) and no credentials.
+func webURL(s string, hostless bool) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && (u.Host != "" || hostless) && u.User == nil
 }
 
 // Bidi reports whether r is a bidirectional formatting control, which can

@@ -74,3 +74,16 @@ func TestCheckFails(t *testing.T) {
 		})
 	}
 }
+
+func TestHostlessLinks(t *testing.T) {
+	out := []byte("\x1b]8;;http://#.a\x07http://#.a\x1b]8;;\x07")
+	if _, err := Check(out); err == nil {
+		t.Error("Check passed a link without a host")
+	}
+	if _, err := (Options{HostlessLinks: true}).Check(out); err != nil {
+		t.Errorf("HostlessLinks: %v", err)
+	}
+	if _, err := (Options{HostlessLinks: true}).Check([]byte("\x1b]8;;file:///x\x07x\x1b]8;;\x07")); err == nil {
+		t.Error("HostlessLinks passed a file: link")
+	}
+}
