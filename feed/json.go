@@ -60,7 +60,7 @@ func (a *Article) ToJSON(withBody bool) JSONArticle {
 		}
 	}
 	for _, m := range a.Mentions {
-		j.Mentions = append(j.Mentions, JSONMention{Name: m.Name, Code: m.Code, Score: m.Score})
+		j.Mentions = append(j.Mentions, JSONMention(m))
 	}
 	if !a.Date.IsZero() {
 		d := a.Date.Format("2006-01-02")
