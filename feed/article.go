@@ -53,6 +53,10 @@ type Article struct {
 	// Partial is true when the source carried only a summary, so that the full
 	// page may be fetched on demand.
 	Partial bool
+
+	// seq is the article's place in its document, which orders articles
+	// that nothing else tells apart the same way on every machine.
+	seq int
 }
 
 // Tag is one declared tag of an article.

@@ -452,7 +452,8 @@ func ParseDoc(doc Doc) ([]*Article, error) {
 		f = sniffFormat(doc.ContentType, doc.Data)
 	}
 	arts, err := f.Parse(doc)
-	for _, a := range arts {
+	for i, a := range arts {
+		a.seq = i
 		DetectCountries(a)
 	}
 	return arts, err

@@ -89,7 +89,8 @@ func wrapHanging(b *strings.Builder, text string, width int, first, rest string)
 }
 
 // SortNewest sorts articles newest first; undated articles come last.
-// Ties break on title and then ID, so the order is the same every run.
+// Ties break on title, location and place in the document, so the order is
+// the same every run and on every machine.
 func SortNewest(arts []*Article) {
 	sort.Slice(arts, func(i, j int) bool { return Newer(arts[i], arts[j]) })
 }
@@ -104,6 +105,12 @@ func Newer(a, b *Article) bool {
 	}
 	if a.Title != b.Title {
 		return a.Title < b.Title
+	}
+	if a.Location != b.Location {
+		return a.Location < b.Location
+	}
+	if a.seq != b.seq {
+		return a.seq < b.seq
 	}
 	return a.ID < b.ID
 }
