@@ -8,7 +8,8 @@ import (
 // DateLayout is how gazette writes dates for people: "17 January 2022".
 const DateLayout = "2 January 2006"
 
-// Meta returns the article's metadata line: date · source · tags.
+// Meta returns the article's metadata line: date · source · tags, with the
+// detected countries, marked, where the source declared none.
 func (a *Article) Meta() string {
 	var parts []string
 	if d := a.DisplayDate(); d != "" {
@@ -17,11 +18,18 @@ func (a *Article) Meta() string {
 	if a.Source != "" {
 		parts = append(parts, a.Source)
 	}
-	if len(a.Tags) > 0 {
-		names := make([]string, len(a.Tags))
-		for i, t := range a.Tags {
-			names[i] = t.Name
+	names := make([]string, 0, len(a.Tags))
+	for _, t := range a.Tags {
+		names = append(names, t.Name)
+	}
+	if !a.hasCountryTag() {
+		// Detection stands in for the countries the source left out, and
+		// says so.
+		for _, m := range a.Mentions {
+			names = append(names, m.Name+" (detected)")
 		}
+	}
+	if len(names) > 0 {
 		parts = append(parts, strings.Join(names, ", "))
 	}
 	return strings.Join(parts, " · ")

@@ -66,6 +66,7 @@ func TestListGolden(t *testing.T) {
 		{"list-query", []string{"list", "--query", "tag:china -tag:russia"}},
 		{"list-limit", []string{"list", "-n", "3"}},
 		{"list-json-russia", []string{"list", "--tag", "russia", "--json"}},
+		{"list-feed-detected", []string{"list", "../../testdata/feeds/world-desk.rss"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
