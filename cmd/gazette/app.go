@@ -71,7 +71,7 @@ With no SOURCE it opens the sources in the config file (see 'gazette add'),
 or the embedded sample feed when there is none. SOURCE is a directory (read
 recursively), a file, an http or https URL of a feed or a page, or - for
 standard input.`
-	root.Version = version
+	root.Version = appVersion()
 	root.Args = cobra.ArbitraryArgs
 	root.RunE = a.runReader
 	root.Flags().BoolVar(&a.detected, "detected", false, "let the tag picker and tag: filters count countries detected in the text of every article")

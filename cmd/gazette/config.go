@@ -74,7 +74,7 @@ func (a *app) fetcher() *feed.Fetcher {
 	}
 	f := &feed.Fetcher{
 		Timeout:   a.timeout,
-		UserAgent: "gazette/" + version,
+		UserAgent: "gazette/" + appVersion(),
 		Offline:   a.offline,
 		Notice:    a.notice,
 	}

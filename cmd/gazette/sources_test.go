@@ -194,7 +194,7 @@ func TestURLSourceAndCache(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/article.txt":
-			if r.Header.Get("User-Agent") != "gazette/"+version {
+			if r.Header.Get("User-Agent") != "gazette/"+appVersion() {
 				t.Errorf("User-Agent %q", r.Header.Get("User-Agent"))
 			}
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
