@@ -2,9 +2,10 @@ package feed
 
 import (
 	"bytes"
-	"regexp"
+	"encoding/binary"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gazette-news/gazette/feed/country"
@@ -50,27 +51,32 @@ func ParseText(location string, data []byte) (*Article, error) {
 
 func parseText(doc Doc) (*Article, error) {
 	data := doc.Data
-	if !IsText(data) {
+	isText, clean := scanText(data)
+	if !isText {
 		return nil, ErrNotText
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
-	text := Sanitize(string(data))
-	lines := strings.Split(text, "\n")
-
-	a := &Article{Location: SanitizeLine(doc.Location), Format: textFormatName, ID: MakeID(DocKey(doc))}
-	i := skipBlank(lines, 0)
-	if i < len(lines) {
-		a.Title = clip(SanitizeLine(lines[i]), MaxTitleLen)
-		i = skipBlank(lines, i+1)
+	text := string(data)
+	if !clean {
+		text = Sanitize(text)
 	}
-	if i < len(lines) {
-		if h, ok := parseHeader(lines[i]); ok {
-			a.Tags, a.Date, a.DateText, a.Source = h.tags, h.date, h.dateText, h.source
-			i++
+	a := &Article{Location: SanitizeLine(doc.Location), Format: textFormatName, ID: MakeID(DocKey(doc))}
+	// The text is read a line at a time, never split into a slice of
+	// lines: only the title and header are looked at as a whole.
+	line, _, rest, ok := nextNonBlank(text)
+	if ok {
+		a.Title = clip(SanitizeLine(line), MaxTitleLen)
+		var from, after string
+		if line, from, after, ok = nextNonBlank(rest); ok {
+			// A line that is no header is the body's first.
+			rest = from
+			if h, isHeader := parseHeader(line); isHeader {
+				a.Tags, a.Date, a.DateText, a.Source = h.tags, h.date, h.dateText, h.source
+				rest = after
+			}
 		}
 	}
-	body := lines[i:]
-	body = body[:footerStart(body)]
+	body := rest[:footerStart(rest)]
 	var rb refBuilder
 	var para []string
 	flush := func() {
@@ -79,7 +85,8 @@ func parseText(doc Doc) (*Article, error) {
 			para = para[:0]
 		}
 	}
-	for _, line := range body {
+	for body != "" {
+		line, body, _ = strings.Cut(body, "\n")
 		line = strings.TrimSpace(line)
 		if line == "" {
 			flush()
@@ -100,11 +107,63 @@ func parseText(doc Doc) (*Article, error) {
 	return a, nil
 }
 
-func skipBlank(lines []string, i int) int {
-	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
-		i++
+// nextNonBlank returns the first line of s that is not blank, s from
+// that line on, and what follows the line; ok is false when there is none.
+func nextNonBlank(s string) (line, from, rest string, ok bool) {
+	for s != "" {
+		from = s
+		line, s, _ = strings.Cut(s, "\n")
+		if strings.TrimSpace(line) != "" {
+			return line, from, s, true
+		}
 	}
-	return i
+	return "", "", "", false
+}
+
+// scanText reports, in one pass, whether data is text as IsText has it,
+// and whether it is clean: valid UTF-8 with nothing that Sanitize would
+// change, so that sanitizing can be skipped. Runs of eight plain ASCII
+// bytes, which most text is, are checked a word at a time.
+func scanText(data []byte) (isText, clean bool) {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	clean = true
+	bad := 0
+	for i := 0; i < len(data); {
+		if i+8 <= len(data) {
+			w := binary.LittleEndian.Uint64(data[i:])
+			// No byte below 0x20 (controls, NUL, line ends) and none at or
+			// above 0x7F (DEL, and everything not ASCII).
+			below := (w - 0x20*ones) & ^w & highs
+			above := ((w + 0x01*ones) | w) & highs
+			if below|above == 0 {
+				i += 8
+				continue
+			}
+		}
+		c := data[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == 0:
+				return false, false
+			case c < 0x20 && c != '\n' && c != '\t', c == 0x7F:
+				clean = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			bad++
+			clean = false
+		} else if dropped(r) {
+			clean = false
+		}
+		i += size
+	}
+	return bad <= maxStrayBytes || bad*100 <= len(data), clean
 }
 
 // clip cuts s to at most n runes, marking the cut with an ellipsis.
@@ -211,46 +270,136 @@ func hasTagName(tags []Tag, name string) bool {
 	return false
 }
 
-// pictureRe matches an image line: "Picture -URL", "Picture - URL",
-// "Picture-URL", in any case.
-var pictureRe = regexp.MustCompile(`(?i)^picture\s*-\s*(\S+)$`)
-
+// pictureURL reads an image line, "Picture -URL", "Picture - URL" or
+// "Picture-URL" in any case, as the regular expression
+// (?i)^picture\s*-\s*(\S+)$ would (the tests hold it to that), and returns
+// the URL. It is written out because it runs on every line of every
+// article.
 func pictureURL(line string) (string, bool) {
-	if len(line) < 8 || !strings.EqualFold(line[:7], "picture") {
+	i, ok := foldPrefix(line, 0, "picture")
+	if !ok {
 		return "", false
 	}
-	m := pictureRe.FindStringSubmatch(line)
-	if m == nil {
+	i = skipSpace(line, i)
+	if i >= len(line) || line[i] != '-' {
 		return "", false
 	}
-	return m[1], true
+	i = skipSpace(line, i+1)
+	url := line[i:]
+	if url == "" || strings.ContainsAny(url, reSpace) {
+		return "", false
+	}
+	return url, true
 }
 
-// viewsRe matches the blog footer's counter line: "2 views0 comments",
-// "1 view0 comments", "1 view 1 comment".
-var viewsRe = regexp.MustCompile(`(?i)^\d[\d,]*\s*views?\s*\d[\d,]*\s*comments?$`)
+// reSpace is what \s means in a regular expression: ASCII white space
+// without the vertical tab.
+const reSpace = "\t\n\f\r "
 
-// footerStart returns where the blog footer begins in the body lines, or
-// len(lines) when there is none. The footer is the views/comments line,
-// and the "Recent Posts" and "See All" lines after it.
-func footerStart(lines []string) int {
-	end := len(lines)
+// skipSpace returns the index of the first byte of s at or after i that is
+// not in reSpace.
+func skipSpace(s string, i int) int {
+	for i < len(s) && strings.IndexByte(reSpace, s[i]) >= 0 {
+		i++
+	}
+	return i
+}
+
+// skipDigits returns the index of the first byte of s at or after i that
+// is neither a digit nor a comma.
+func skipDigits(s string, i int) int {
+	for i < len(s) && (isDigit(s[i]) || s[i] == ',') {
+		i++
+	}
+	return i
+}
+
+// foldPrefix reports whether s[i:] starts with word, a lower-case ASCII
+// word, under Unicode case folding as (?i) has it (so "ſ", the long s,
+// matches "s"), and returns the index after it.
+func foldPrefix(s string, i int, word string) (int, bool) {
+	for k := 0; k < len(word); k++ {
+		if i >= len(s) {
+			return i, false
+		}
+		n, ok := foldByte(s, i, word[k])
+		if !ok {
+			return i, false
+		}
+		i += n
+	}
+	return i, true
+}
+
+// foldByte reports whether the character at s[i] is c under case folding,
+// and its length.
+func foldByte(s string, i int, c byte) (int, bool) {
+	if b := s[i]; b < utf8.RuneSelf {
+		return 1, b == c || 'A' <= b && b <= 'Z' && b+'a'-'A' == c
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f == rune(c) {
+			return size, true
+		}
+	}
+	return size, false
+}
+
+// isViewsLine reports whether a trimmed line is the blog footer's counter
+// line, "2 views0 comments", "1 view0 comments" or "1 view 1 comment", as
+// the regular expression (?i)^\d[\d,]*\s*views?\s*\d[\d,]*\s*comments?$
+// would.
+func isViewsLine(l string) bool {
+	count := func(i int, word string) (int, bool) {
+		if i >= len(l) || !isDigit(l[i]) {
+			return i, false
+		}
+		i = skipSpace(l, skipDigits(l, i+1))
+		i, ok := foldPrefix(l, i, word)
+		if !ok {
+			return i, false
+		}
+		if i < len(l) {
+			if n, ok := foldByte(l, i, 's'); ok {
+				i += n
+			}
+		}
+		return i, true
+	}
+	i, ok := count(0, "view")
+	if !ok {
+		return false
+	}
+	i, ok = count(skipSpace(l, i), "comment")
+	return ok && i == len(l)
+}
+
+// footerStart returns where the blog footer begins in body, or len(body)
+// when there is none. The footer is the views/comments line, and the
+// "Recent Posts" and "See All" lines after it; those two at the end are
+// cut even alone. Only the last lines are looked at.
+func footerStart(body string) int {
+	end := len(body) // the end of the line looked at
 	sawTrail := false
-	for end > 0 {
-		l := strings.TrimSpace(lines[end-1])
+	for {
+		start := strings.LastIndexByte(body[:end], '\n') + 1
+		l := strings.TrimSpace(body[start:end])
 		switch {
 		case l == "":
 		case strings.EqualFold(l, "Recent Posts"), strings.EqualFold(l, "See All"):
 			sawTrail = true
-		case viewsRe.MatchString(l):
-			return end - 1
+		case isViewsLine(l):
+			return start
 		default:
 			if sawTrail {
 				return end
 			}
-			return len(lines)
+			return len(body)
 		}
-		end--
+		if start == 0 {
+			return 0
+		}
+		end = start - 1
 	}
-	return end
 }
