@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -88,6 +89,17 @@ type Loader struct {
 	Stdin io.Reader
 	// Fetch reads a URL source. Nil means URLs cannot be loaded.
 	Fetch func(ctx context.Context, rawURL string) (Doc, error)
+	// DropBodies leaves out the body (Article.Body nil) of every article
+	// that is a file of its own, after its countries are detected, so that
+	// 100,000 articles cost their headers and not their text; Body reads
+	// one again when it is wanted. Articles of feeds, standard input, URLs
+	// and FS sources keep their bodies: reading one again would mean
+	// reading and parsing the whole source.
+	DropBodies bool
+	// Heads, with DropBodies, keeps what is left of the articles of each
+	// directory source in a cache, so that the next load reads only the
+	// files that changed. Nil means no cache.
+	Heads *HeadCache
 }
 
 func (l *Loader) maxFileSize() int64 {
@@ -111,10 +123,19 @@ func (l *Loader) workers() int {
 	return max(4, 2*runtime.GOMAXPROCS(0))
 }
 
+// resultBuffer is how many results wait for the reader of a load: enough
+// that the workers go on while it takes in a batch.
+const resultBuffer = 4096
+
 // job is one document to read and parse.
 type job struct {
 	src  Source
 	path string // a file path, "-", or a URL
+	// For a file of a directory source: its path in the directory, its
+	// directory entry and the directory's cache, which may be nil.
+	rel   string
+	d     fs.DirEntry
+	heads *headSource
 }
 
 // Load streams the articles of every source on the returned channel, which
@@ -122,15 +143,16 @@ type job struct {
 // callers sort. A failing file or source yields one Result with a
 // *SourceError, and the rest still load.
 func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
-	out := make(chan Result, 256)
+	out := make(chan Result, resultBuffer)
 	jobs := make(chan job, 256)
+	st := newLoadState()
 	var wg sync.WaitGroup
 	for range l.workers() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				l.run(ctx, j, out)
+				l.run(ctx, st, j, out)
 			}
 		}()
 	}
@@ -140,11 +162,18 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 			if ctx.Err() != nil {
 				return
 			}
-			l.expand(ctx, src, jobs, out)
+			l.expand(ctx, st, src, jobs, out)
 		}
 	}()
 	go func() {
 		wg.Wait()
+		if ctx.Err() == nil {
+			// The cache is only a saving: a failure to write it costs the
+			// next load time, and is no error of any source.
+			for _, h := range st.heads {
+				_ = h.write()
+			}
+		}
 		close(out)
 	}()
 	return out
@@ -179,9 +208,37 @@ func sendErr(ctx context.Context, out chan<- Result, name string, err error) {
 	send(ctx, out, Result{Err: &SourceError{Source: name, Err: err}})
 }
 
+// loadState is what the workers of one Load share.
+type loadState struct {
+	// cwd makes relative paths absolute for article IDs, as filepath.Abs
+	// would, without asking the system once per file.
+	cwd    string
+	intern interner
+	// heads are the caches of the directories loaded, written at the end;
+	// only the goroutine listing the sources adds to it.
+	heads []*headSource
+}
+
+func newLoadState() *loadState {
+	cwd, _ := os.Getwd()
+	return &loadState{cwd: cwd}
+}
+
+// absPath returns path made absolute, as filepath.Abs does, or "" when the
+// working directory is unknown.
+func (st *loadState) absPath(path string) string {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path)
+	}
+	if st.cwd == "" {
+		return ""
+	}
+	return filepath.Join(st.cwd, path)
+}
+
 // expand turns a source into jobs: one per file of a directory, or one for
 // a file, stdin or a URL.
-func (l *Loader) expand(ctx context.Context, src Source, jobs chan<- job, out chan<- Result) {
+func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs chan<- job, out chan<- Result) {
 	loc := src.Location
 	if src.FS != nil {
 		l.walkFS(ctx, src, jobs, out)
@@ -206,13 +263,20 @@ func (l *Loader) expand(ctx context.Context, src Source, jobs chan<- job, out ch
 		}
 		return
 	}
-	l.walk(ctx, src, jobs, out)
+	l.walk(ctx, st, src, jobs, out)
 }
 
-// walk lists a directory tree without following symbolic links to
-// directories, so no loop and no escape is possible; links to files are
-// followed only when their target lies inside the root.
-func (l *Loader) walk(ctx context.Context, src Source, jobs chan<- job, out chan<- Result) {
+// dirChunk is how many directory entries are read at a time.
+const dirChunk = 256
+
+// walk lists a directory tree as it reads it, a chunk of entries at a time
+// and unsorted, so that the first files are read while a directory of
+// 100,000 is still being listed (sorting would mean reading it all
+// first). Directories wait on a stack, not in recursion, so depth costs
+// no stack. Symbolic links to directories are never followed, so no loop
+// and no escape is possible; links to files are followed only when their
+// target lies inside the root.
+func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<- job, out chan<- Result) {
 	root := src.Location
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
@@ -220,55 +284,91 @@ func (l *Loader) walk(ctx context.Context, src Source, jobs chan<- job, out chan
 		return
 	}
 	realRoot, _ = filepath.Abs(realRoot)
+	var heads *headSource
+	if abs := st.absPath(root); l.DropBodies && l.Heads != nil && abs != "" {
+		heads = l.Heads.openHeads(abs)
+		st.heads = append(st.heads, heads)
+	}
 	count := 0
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err != nil {
-			sendErr(ctx, out, path, cleanPathErr(err))
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
+	// dirAt is a directory waiting to be listed: its path, and its path in
+	// the root.
+	type dirAt struct{ path, rel string }
+	var stack []dirAt
+	// visit handles one entry of dir; false stops the walk.
+	visit := func(dir dirAt, d fs.DirEntry) bool {
+		name := d.Name()
+		path := filepath.Join(dir.path, name)
+		rel := filepath.Join(dir.rel, name)
 		if d.IsDir() {
-			if path != root && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
+			if !strings.HasPrefix(name, ".") {
+				stack = append(stack, dirAt{path, rel})
 			}
-			return nil
+			return true
 		}
-		if strings.HasPrefix(d.Name(), ".") {
-			return nil
+		if strings.HasPrefix(name, ".") {
+			return true
 		}
-		if _, ok := formatForName(d.Name()); !ok {
-			return nil
+		if _, ok := formatForName(name); !ok {
+			return true
 		}
 		switch mode := d.Type(); {
 		case mode.IsRegular():
 		case mode&fs.ModeSymlink != 0:
 			if !linkInside(path, realRoot) {
 				sendErr(ctx, out, path, errors.New("symbolic link leads outside the directory; skipped"))
-				return nil
+				return true
 			}
 		default:
 			sendErr(ctx, out, path, errors.New("not a regular file; skipped"))
-			return nil
+			return true
 		}
 		count++
 		if count > l.maxFiles() {
 			sendErr(ctx, out, root, fmt.Errorf("more than %d files; the rest are skipped", l.maxFiles()))
-			return fs.SkipAll
+			return false
 		}
 		select {
-		case jobs <- job{src: src, path: path}:
+		case jobs <- job{src: src, path: path, rel: rel, d: d, heads: heads}:
+			return true
 		case <-ctx.Done():
-			return ctx.Err()
+			return false
 		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		sendErr(ctx, out, root, cleanPathErr(err))
+	}
+	stack = append(stack, dirAt{path: root})
+	for len(stack) > 0 && ctx.Err() == nil {
+		dir := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		more, err := readDir(dir.path, func(d fs.DirEntry) bool { return visit(dir, d) })
+		if err != nil && ctx.Err() == nil {
+			sendErr(ctx, out, dir.path, cleanPathErr(err))
+		}
+		if !more {
+			return
+		}
+	}
+}
+
+// readDir calls visit on each entry of dir, in the order the system gives
+// them, until visit returns false; more is false then.
+func readDir(dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return true, err
+	}
+	defer f.Close()
+	for {
+		ents, err := f.ReadDir(dirChunk)
+		for _, d := range ents {
+			if !visit(d) {
+				return false, nil
+			}
+		}
+		if err == io.EOF {
+			return true, nil
+		}
+		if err != nil {
+			return true, err
+		}
 	}
 }
 
@@ -315,7 +415,7 @@ func linkInside(path, root string) bool {
 
 // run reads and parses one job, turning a panic in a parser into an error
 // for that source alone.
-func (l *Loader) run(ctx context.Context, j job, out chan<- Result) {
+func (l *Loader) run(ctx context.Context, st *loadState, j job, out chan<- Result) {
 	if ctx.Err() != nil {
 		return
 	}
@@ -324,7 +424,19 @@ func (l *Loader) run(ctx context.Context, j job, out chan<- Result) {
 			sendErr(ctx, out, j.path, fmt.Errorf("internal error while parsing: %v", p))
 		}
 	}()
-	doc, err := l.read(ctx, j)
+	var stamp stamp
+	cacheable := false
+	if j.heads != nil {
+		var a *Article
+		var hit bool
+		a, stamp, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, &st.intern)
+		if hit {
+			applySource(a, j.src)
+			send(ctx, out, Result{Article: a})
+			return
+		}
+	}
+	doc, err := l.read(ctx, st, j)
 	if err != nil {
 		sendErr(ctx, out, j.path, err)
 		return
@@ -334,12 +446,134 @@ func (l *Loader) run(ctx context.Context, j job, out chan<- Result) {
 		// Articles may come with the error, when some were left out.
 		sendErr(ctx, out, j.path, err)
 	}
+	drop := l.DropBodies && len(arts) == 1 && rereadable(j)
+	if drop && cacheable && err == nil {
+		// Before the source's tags are added: they are the source's, not
+		// the file's.
+		j.heads.store(j.rel, stamp, arts[0])
+	}
 	for _, a := range arts {
 		applySource(a, j.src)
+		switch {
+		case drop:
+			st.slim(a)
+		case l.DropBodies && a.Body == nil:
+			// Nil means left out: an article with no body has an empty one.
+			a.Body = []Block{}
+		}
 		if !send(ctx, out, Result{Article: a}) {
 			return
 		}
 	}
+}
+
+// rereadable reports whether a job's document can be read again by Body:
+// a local file whose sanitized name is still its path.
+func rereadable(j job) bool {
+	return j.src.FS == nil && j.path != "" && j.path != "-" && !isURL(j.path) && SanitizeLine(j.path) == j.path
+}
+
+// slim drops an article's body and gives the strings it keeps memory of
+// their own: they may be parts of the whole text, which would otherwise
+// stay in memory with them. Strings that repeat across articles (sources,
+// dates, tags) are shared.
+func (st *loadState) slim(a *Article) {
+	a.Body = nil
+	a.ID = strings.Clone(a.ID)
+	a.Title = strings.Clone(a.Title)
+	a.Link = strings.Clone(a.Link)
+	a.Source = st.intern.get(a.Source)
+	a.DateText = st.intern.get(a.DateText)
+	a.Tags = slices.Clip(a.Tags)
+	for i := range a.Tags {
+		// Country names and codes come from the country table already.
+		if !a.Tags[i].Country {
+			a.Tags[i].Name = st.intern.get(a.Tags[i].Name)
+		}
+	}
+	a.Refs = slices.Clip(a.Refs)
+	for i := range a.Refs {
+		a.Refs[i].URL = strings.Clone(a.Refs[i].URL)
+	}
+	a.Images = slices.Clip(a.Images)
+	for i, u := range a.Images {
+		a.Images[i] = strings.Clone(u)
+		for _, r := range a.Refs {
+			if r.URL == u {
+				a.Images[i] = r.URL
+				break
+			}
+		}
+	}
+	a.Mentions = slices.Clip(a.Mentions)
+}
+
+// interner shares equal strings among articles, up to a bound, so that a
+// corpus of unique strings cannot make the table grow without end.
+type interner struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// maxInterned bounds the interner's table.
+const maxInterned = 1 << 14
+
+// get returns a string equal to s that is not part of a larger one.
+func (in *interner) get(s string) string {
+	if s == "" {
+		return ""
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if v, ok := in.m[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	if in.m == nil {
+		in.m = make(map[string]string)
+	}
+	if len(in.m) < maxInterned {
+		in.m[v] = v
+	}
+	return v
+}
+
+// Body returns a with its body, read again from a.Location through the
+// same size cap and parser, when the loader left it out (see DropBodies;
+// with it, a nil Body means left out, and an article without any text has
+// an empty one). The copy keeps a's header, tags and countries, which are
+// what lists and filters know it by, and takes the body and its footnotes
+// from the file. a itself is not changed, so other goroutines may go on
+// reading it. An article that has a body, or that came from no file, is
+// returned as it is.
+func (l *Loader) Body(ctx context.Context, a *Article) (*Article, error) {
+	if a == nil || a.Body != nil || !rereadable(job{path: a.Location}) {
+		return a, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	data, err := ReadFile(a.Location, l.maxFileSize())
+	if err != nil {
+		return nil, &SourceError{Source: a.Location, Err: err}
+	}
+	st := newLoadState()
+	// The countries are a's already, detected in this same text.
+	arts, perr := parseDoc(Doc{Location: a.Location, Data: data, Key: st.absPath(a.Location)}, false)
+	for _, fresh := range arts {
+		if fresh.ID == a.ID {
+			full := *a
+			full.Body, full.Refs, full.Images = fresh.Body, fresh.Refs, fresh.Images
+			if full.Body == nil {
+				full.Body = []Block{}
+			}
+			return &full, nil
+		}
+	}
+	if perr == nil {
+		perr = errors.New("the article is no longer in the file")
+	}
+	return nil, &SourceError{Source: a.Location, Err: perr}
 }
 
 // applySource adds a source's own tags to an article.
@@ -351,7 +585,7 @@ func applySource(a *Article, src Source) {
 }
 
 // read fetches one job's bytes, with the size cap.
-func (l *Loader) read(ctx context.Context, j job) (Doc, error) {
+func (l *Loader) read(ctx context.Context, st *loadState, j job) (Doc, error) {
 	switch {
 	case j.path == "-":
 		if l.Stdin == nil {
@@ -374,7 +608,7 @@ func (l *Loader) read(ctx context.Context, j job) (Doc, error) {
 		return l.Fetch(ctx, j.path)
 	}
 	data, err := ReadFile(j.path, l.maxFileSize())
-	return Doc{Location: j.path, Data: data}, err
+	return Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, err
 }
 
 // ReadFile reads at most max bytes of a regular file. It never blocks on a
@@ -397,7 +631,31 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	if fi.Size() > max {
 		return nil, fmt.Errorf("file is %s, over the %s limit", humanBytes(fi.Size()), humanBytes(max))
 	}
-	return readCapped(f, max)
+	return readSized(f, fi.Size(), max)
+}
+
+// readSized reads all of r, whose size is probably size, failing rather
+// than truncating past max bytes. One buffer of the right size is read
+// into, where io.ReadAll would grow one through several; a file that
+// grew since it was measured is read to its end all the same.
+func readSized(r io.Reader, size, max int64) ([]byte, error) {
+	buf := make([]byte, 0, min(size, max)+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(len(buf), 1<<20))
+		}
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), max+1)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > max {
+			return nil, fmt.Errorf("larger than the %s limit", humanBytes(max))
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, cleanPathErr(err)
+		}
+	}
 }
 
 // readCapped reads all of r, failing rather than truncating past max bytes.
@@ -444,6 +702,11 @@ func isURL(s string) bool {
 // ParseDoc parses one document: a file's ending selects its format, and
 // otherwise (URLs, stdin, unknown endings) the content decides.
 func ParseDoc(doc Doc) ([]*Article, error) {
+	return parseDoc(doc, true)
+}
+
+// parseDoc is ParseDoc, detecting countries only when asked.
+func parseDoc(doc Doc, detect bool) ([]*Article, error) {
 	f, ok := Format{}, false
 	if !isURL(doc.Location) && doc.Location != "-" {
 		f, ok = formatForName(doc.Location)
@@ -454,7 +717,9 @@ func ParseDoc(doc Doc) ([]*Article, error) {
 	arts, err := f.Parse(doc)
 	for i, a := range arts {
 		a.seq = i
-		DetectCountries(a)
+		if detect {
+			DetectCountries(a)
+		}
 	}
 	return arts, err
 }

@@ -1,0 +1,652 @@
+package feed
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// HeadCache keeps what DropBodies leaves of the articles of a directory
+// (everything but the body: header, tags, detected countries, footnotes)
+// in one file per directory, so that loading the directory again reads,
+// parses and detects only the files that changed. A file is taken from
+// the cache while its size, modification and change times, inode and
+// device are those it had when it was read; any change, or a cache written
+// by another build of gazette, means the file is read again.
+//
+// The cache is read as untrusted input, like any file: it is checksummed,
+// every string in it must be as clean as ingest leaves it, URLs must be
+// http or https, and counts are capped. A record that fails is read from
+// its file again; a cache that fails is ignored and written anew. It is
+// written atomically (see WriteFileAtomic), readable only by the user.
+type HeadCache struct {
+	// Dir holds the cache files; see DefaultCacheDir.
+	Dir string
+	// Build names the program that writes the cache; a cache another build
+	// wrote is not read, since its parser may differ. Empty means the
+	// running executable's path, size and modification time.
+	Build string
+
+	// now is the clock, for tests; nil means time.Now.
+	now func() time.Time
+	// hits and misses count the files taken from the cache and read, for
+	// tests.
+	hits, misses atomic.Int64
+}
+
+// headsMagic starts every cache file; the number is the layout's version.
+const headsMagic = "gazette-heads 1\n"
+
+// maxHeadsFile caps the cache file of one directory: a million articles of
+// a few hundred bytes each.
+const maxHeadsFile = 1 << 30
+
+// racyWindow is how recent a file's change may be for it to be cached:
+// a file changed again within the file system's timestamp resolution after
+// it was read would otherwise look unchanged. Such files are read again
+// next time, until they have been left alone for this long.
+const racyWindow = 2 * time.Second
+
+// stamp is what says a file has not changed since it was cached.
+type stamp struct {
+	size, mtime, ctime int64
+	ino, dev           uint64
+}
+
+// build returns the name of the program writing the cache.
+func (c *HeadCache) build() string {
+	if c.Build != "" {
+		return c.Build
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
+}
+
+func (c *HeadCache) clock() time.Time {
+	if c.now != nil {
+		return c.now()
+	}
+	return time.Now()
+}
+
+// file returns the cache file of the directory whose absolute path is dir.
+func (c *HeadCache) file(dir string) string {
+	sum := sha256.Sum256([]byte(dir))
+	return filepath.Join(c.Dir, "heads", hex.EncodeToString(sum[:16]))
+}
+
+// headSource is the cache of one directory during one load: the records
+// read from its file, and what the load found.
+type headSource struct {
+	cache *HeadCache
+	// root is the directory's absolute path; records name files relative
+	// to it.
+	root  string
+	build string
+	// since is when the load started; files changed within racyWindow of it
+	// are not cached.
+	since time.Time
+	// ready is closed once the cache file is read. It is read while the
+	// first files are, so that those show at once: up to maxEarly files
+	// are read from their files meanwhile, counted by early, and the rest
+	// wait.
+	ready chan struct{}
+	early atomic.Int64
+
+	mu sync.Mutex
+	// old holds the records of the cache file not yet used, by relative
+	// path. Each is its own allocation, let go once used, so that the
+	// records and the articles made of them are not all in memory at once.
+	old map[string]headRecord
+	// hits counts the records used, and bad those that did not decode.
+	hits, bad int
+	// fresh are the records made in this load, as they will be written,
+	// in slabs of about slabSize bytes: a million small allocations would
+	// cost the collector more. freshKeys say which files they are.
+	fresh     [][]byte
+	freshKeys []freshKey
+	scratch   encoder
+}
+
+// freshKey names the file of a fresh record.
+type freshKey struct {
+	rel string
+	st  stamp
+}
+
+// slabSize is the size of one slab of fresh records.
+const slabSize = 1 << 20
+
+// headRecord is one file's record in a cache file.
+type headRecord struct {
+	st   stamp
+	body string // the encoded article
+}
+
+// openHeads starts reading the cache of the directory at root (absolute).
+// A missing, damaged or foreign cache is an empty one.
+func (c *HeadCache) openHeads(root string) *headSource {
+	h := &headSource{cache: c, root: root, build: c.build(), since: c.clock(), ready: make(chan struct{})}
+	read := func() {
+		defer close(h.ready)
+		old := map[string]headRecord{}
+		err := h.scan(func(rel string, st stamp, body, _ string) {
+			old[rel] = headRecord{st: st, body: body}
+		})
+		if err != nil {
+			old = map[string]headRecord{}
+		}
+		h.mu.Lock()
+		h.old = old
+		h.mu.Unlock()
+	}
+	if fi, err := os.Stat(c.file(root)); err == nil && fi.Size() > syncHeads {
+		go read()
+	} else {
+		// A small cache is read at once, in the time one file takes.
+		read()
+	}
+	return h
+}
+
+// syncHeads is the size of cache file up to which it is read before the
+// directory.
+const syncHeads = 256 << 10
+
+// maxEarly is how many files are read while the cache file is: enough for
+// the first screens of a list.
+const maxEarly = 512
+
+// errHeads marks a cache file that does not read back as written.
+var errHeads = errors.New("damaged cache of article headers")
+
+// maxHeadRecord caps one record of a cache file.
+const maxHeadRecord = 4 << 20
+
+// scan reads the cache file, as ReadFile reads any file (only a regular
+// file, never blocking, within a cap), and calls fn with each record: the
+// file's path in the directory, its stamp, the encoded article, and the
+// whole record, all in one string of their own. A panic while reading
+// the file is an error, like any damage. The records are passed before
+// the checksum at the end of the file is checked: on an error, the caller
+// forgets them.
+func (h *headSource) scan(fn func(rel string, st stamp, body, raw string)) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = errHeads
+		}
+	}()
+	f, err := os.OpenFile(h.cache.file(h.root), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > maxHeadsFile {
+		return errHeads
+	}
+	head := make([]byte, len(headsMagic)+4)
+	if _, err := io.ReadFull(f, head); err != nil || string(head[:len(headsMagic)]) != headsMagic {
+		return errHeads
+	}
+	crc := crc32.New(crcTable)
+	r := bufio.NewReaderSize(io.TeeReader(io.LimitReader(f, maxHeadsFile), crc), 64<<10)
+	var buf []byte
+	read := func(limit uint64) (string, error) {
+		n, err := binary.ReadUvarint(r)
+		if err != nil || n > limit {
+			return "", errHeads
+		}
+		if uint64(cap(buf)) < n {
+			buf = make([]byte, n)
+		}
+		if _, err := io.ReadFull(r, buf[:n]); err != nil {
+			return "", errHeads
+		}
+		return string(buf[:n]), nil
+	}
+	if build, err := read(maxHeadString); err != nil || build != h.build || build == "" {
+		return errHeads
+	}
+	if root, err := read(maxHeadString); err != nil || root != h.root {
+		return errHeads
+	}
+	for i := 0; ; i++ {
+		if i%1024 == 0 {
+			// Let the first files be read and shown meanwhile.
+			runtime.Gosched()
+		}
+		if _, err := r.Peek(1); err == io.EOF {
+			break
+		}
+		raw, err := read(maxHeadRecord)
+		if err != nil {
+			return err
+		}
+		d := decoder{s: raw}
+		// Unchecked: a path that is not clean matches no file.
+		rel := d.bytes()
+		st := d.stamp()
+		if d.err != nil {
+			return errHeads
+		}
+		fn(rel, st, d.s, raw)
+	}
+	if binary.LittleEndian.Uint32(head[len(headsMagic):]) != crc.Sum32() {
+		return errHeads
+	}
+	return nil
+}
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// lookup returns the cached article of the file at path, rel in the
+// directory, whose directory entry is d; or, when the file must be read,
+// its stamp as it is now, and whether it may be cached. Only regular files
+// are: a link is always read, through its checks.
+func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *Article, st stamp, hit, cacheable bool) {
+	if d == nil || !d.Type().IsRegular() || SanitizeLine(path) != path {
+		return nil, stamp{}, false, false
+	}
+	fi, err := d.Info()
+	if err != nil {
+		return nil, stamp{}, false, false
+	}
+	st = fileStamp(fi)
+	select {
+	case <-h.ready:
+	default:
+		if h.early.Add(1) <= maxEarly {
+			return nil, st, false, true
+		}
+		<-h.ready
+	}
+	h.mu.Lock()
+	rec, ok := h.old[rel]
+	h.mu.Unlock()
+	if !ok || rec.st != st {
+		h.cache.misses.Add(1)
+		return nil, st, false, true
+	}
+	a, err = decodeHead(rec.body, in)
+	h.mu.Lock()
+	if err == nil {
+		delete(h.old, rel)
+		h.hits++
+	} else {
+		// The file is read, and its record replaced.
+		h.bad++
+	}
+	h.mu.Unlock()
+	if err != nil {
+		h.cache.misses.Add(1)
+		return nil, st, false, true
+	}
+	h.cache.hits.Add(1)
+	a.Location = path
+	return a, st, true, true
+}
+
+// store records a file's article, read and parsed, for the next load,
+// unless the file changed too recently to be trusted.
+func (h *headSource) store(rel string, st stamp, a *Article) {
+	limit := h.since.Add(-racyWindow).UnixNano()
+	if st.mtime >= limit || st.ctime >= limit {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e := &h.scratch
+	e.b = e.b[:0]
+	e.str(rel)
+	e.stamp(st)
+	encodeHead(e, a)
+	n := len(e.b) + binary.MaxVarintLen64
+	if len(h.fresh) == 0 || cap(h.fresh[len(h.fresh)-1])-len(h.fresh[len(h.fresh)-1]) < n {
+		h.fresh = append(h.fresh, make([]byte, 0, max(slabSize, n)))
+	}
+	slab := &h.fresh[len(h.fresh)-1]
+	*slab = binary.AppendUvarint(*slab, uint64(len(e.b)))
+	*slab = append(*slab, e.b...)
+	h.freshKeys = append(h.freshKeys, freshKey{rel: rel, st: st})
+}
+
+// write replaces the cache file with the records of this load, when any
+// changed: a file is new, changed or gone. Files read before the old
+// records were ready change nothing if they had not changed. The records
+// used from the old file are copied from it, read again.
+func (h *headSource) write() error {
+	<-h.ready
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	same := 0
+	for _, k := range h.freshKeys {
+		if old, ok := h.old[k.rel]; ok && old.st == k.st {
+			same++
+		}
+	}
+	if same == len(h.old) && same == len(h.freshKeys) && h.bad == 0 {
+		return nil
+	}
+	size := len(headsMagic) + len(h.build) + len(h.root) + 32
+	for _, slab := range h.fresh {
+		size += len(slab)
+	}
+	if h.hits > 0 {
+		if fi, err := os.Stat(h.cache.file(h.root)); err == nil {
+			size += int(min(fi.Size(), maxHeadsFile))
+		}
+	}
+	e := encoder{b: make([]byte, 0, size)}
+	e.b = append(e.b, headsMagic...)
+	e.b = append(e.b, 0, 0, 0, 0) // the checksum of what follows
+	start := len(e.b)
+	e.str(h.build)
+	e.str(h.root)
+	if h.hits > 0 {
+		mark := len(e.b)
+		err := h.scan(func(rel string, _ stamp, _, raw string) {
+			if _, unused := h.old[rel]; !unused {
+				e.str(raw)
+			}
+		})
+		if err != nil {
+			// The file changed under us: keep only this load's records.
+			e.b = e.b[:mark]
+		}
+	}
+	for _, slab := range h.fresh {
+		e.b = append(e.b, slab...)
+	}
+	binary.LittleEndian.PutUint32(e.b[start-4:], crc32.Checksum(e.b[start:], crcTable))
+	return WriteFileAtomic(h.cache.file(h.root), e.b, 0o600)
+}
+
+// encodeHead appends an article without its body. Every field of Article
+// but Body and Location is kept: Location is where the file is found now.
+func encodeHead(e *encoder, a *Article) {
+	e.str(a.ID)
+	e.str(a.Title)
+	e.str(a.DateText)
+	e.str(a.Source)
+	e.str(a.Link)
+	e.str(a.Format)
+	e.bool(a.Partial)
+	e.uint(uint64(max(a.seq, 0)))
+	switch name, offset := a.Date.Zone(); {
+	case a.Date.IsZero():
+		e.uint(0)
+	case a.Date.Location() == time.UTC:
+		e.uint(1)
+		e.int(a.Date.Unix())
+		e.uint(uint64(a.Date.Nanosecond()))
+	default:
+		e.uint(2)
+		e.int(a.Date.Unix())
+		e.uint(uint64(a.Date.Nanosecond()))
+		e.str(name)
+		e.int(int64(offset))
+	}
+	e.uint(uint64(len(a.Tags)))
+	for _, t := range a.Tags {
+		e.str(t.Name)
+		e.bool(t.Country)
+		e.str(t.Code)
+	}
+	e.uint(uint64(len(a.Mentions)))
+	for _, m := range a.Mentions {
+		e.str(m.Name)
+		e.str(m.Code)
+		e.uint(math.Float64bits(m.Score))
+	}
+	e.uint(uint64(len(a.Refs)))
+	for _, r := range a.Refs {
+		e.uint(uint64(r.N))
+		e.str(r.URL)
+		e.uint(uint64(r.Kind))
+	}
+	// An image is most often a footnote too: it is written as the
+	// footnote's number then, else as 0 and the URL.
+	e.uint(uint64(len(a.Images)))
+	for _, u := range a.Images {
+		n := 0
+		for _, r := range a.Refs {
+			if r.URL == u {
+				n = r.N
+				break
+			}
+		}
+		e.uint(uint64(n))
+		if n == 0 {
+			e.str(u)
+		}
+	}
+}
+
+// Caps on one decoded record, past which it is refused: the parsers keep
+// within them.
+const (
+	maxHeadMentions = 64
+	maxHeadString   = 64 << 10
+)
+
+// decodeHead reads an article back, checking every field. Strings that
+// repeat across articles are shared through in; the others are copied,
+// so that the cache file's text can be let go.
+func decodeHead(s string, in *interner) (*Article, error) {
+	d := decoder{s: s}
+	a := &Article{}
+	a.ID = strings.Clone(d.str())
+	a.Title = strings.Clone(d.str())
+	a.DateText = in.get(d.str())
+	a.Source = in.get(d.str())
+	a.Link = strings.Clone(d.str())
+	a.Format = in.get(d.str())
+	a.Partial = d.bool()
+	a.seq = int(d.uint() & math.MaxInt32)
+	switch d.uint() {
+	case 0:
+	case 1:
+		a.Date = time.Unix(d.int(), int64(d.uint()%1e9)).UTC()
+	case 2:
+		sec, nsec := d.int(), int64(d.uint()%1e9)
+		name, offset := d.str(), d.int()
+		if offset < -24*3600 || offset > 24*3600 {
+			return nil, errHeads
+		}
+		a.Date = time.Unix(sec, nsec).In(time.FixedZone(in.get(name), int(offset)))
+	default:
+		return nil, errHeads
+	}
+	n := d.count(MaxTags)
+	if n > 0 {
+		a.Tags = make([]Tag, n)
+	}
+	for i := range a.Tags {
+		a.Tags[i] = Tag{Name: in.get(d.str()), Country: d.bool(), Code: in.get(d.str())}
+		if a.Tags[i].Name == "" {
+			return nil, errHeads
+		}
+	}
+	if n = d.count(maxHeadMentions); n > 0 {
+		a.Mentions = make([]Mention, n)
+	}
+	for i := range a.Mentions {
+		a.Mentions[i] = Mention{Name: in.get(d.str()), Code: in.get(d.str()), Score: math.Float64frombits(d.uint())}
+	}
+	if n = d.count(MaxRefs); n > 0 {
+		a.Refs = make([]Ref, n)
+	}
+	for i := range a.Refs {
+		a.Refs[i] = Ref{N: int(d.uint() & math.MaxInt32), URL: strings.Clone(d.str()), Kind: RefKind(d.uint() & 1)}
+		if a.Refs[i].N != i+1 || !isHTTP(a.Refs[i].URL) {
+			return nil, errHeads
+		}
+	}
+	if n = d.count(MaxRefs); n > 0 {
+		a.Images = make([]string, n)
+	}
+	for i := range a.Images {
+		n := d.count(len(a.Refs))
+		if n > 0 {
+			a.Images[i] = a.Refs[n-1].URL
+			continue
+		}
+		a.Images[i] = strings.Clone(d.str())
+		if !isHTTP(a.Images[i]) {
+			return nil, errHeads
+		}
+	}
+	if a.Link != "" && !isHTTP(a.Link) || d.err != nil || d.s != "" || len(a.ID) != IDLen {
+		return nil, errHeads
+	}
+	return a, nil
+}
+
+// isHTTP reports whether a URL read back from the cache is one SafeURL
+// could have kept.
+func isHTTP(u string) bool {
+	return (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) && !strings.ContainsAny(u, " \t")
+}
+
+// encoder appends the cache's values: unsigned varints, zig-zag signed
+// varints, and strings as a length and bytes.
+type encoder struct{ b []byte }
+
+func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *encoder) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *encoder) bool(v bool) {
+	if v {
+		e.uint(1)
+	} else {
+		e.uint(0)
+	}
+}
+
+func (e *encoder) stamp(st stamp) {
+	e.int(st.size)
+	e.int(st.mtime)
+	e.int(st.ctime)
+	e.uint(st.ino)
+	e.uint(st.dev)
+}
+
+// decoder reads what encoder wrote. The first failure sticks in err, and
+// every read after it returns zero values.
+type decoder struct {
+	s   string
+	err error
+}
+
+func (d *decoder) fail() { d.err, d.s = errHeads, "" }
+
+func (d *decoder) uint() uint64 {
+	v, n := uvarint(d.s)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.s = d.s[n:]
+	return v
+}
+
+func (d *decoder) int() int64 {
+	u := d.uint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return v
+}
+
+func (d *decoder) bool() bool {
+	switch d.uint() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	d.fail()
+	return false
+}
+
+// bytes reads a length and that many bytes, unchecked: a whole record.
+func (d *decoder) bytes() string {
+	n := d.uint()
+	if n > uint64(len(d.s)) {
+		d.fail()
+		return ""
+	}
+	v := d.s[:n]
+	d.s = d.s[n:]
+	return v
+}
+
+// str reads a string, which must be as clean as ingest leaves text that
+// is kept on one line.
+func (d *decoder) str() string {
+	v := d.bytes()
+	if len(v) > maxHeadString || !isClean(v, false) {
+		d.fail()
+		return ""
+	}
+	return v
+}
+
+// count reads a count of at most limit items.
+func (d *decoder) count(limit int) int {
+	n := d.uint()
+	if n > uint64(limit) {
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) stamp() stamp {
+	return stamp{size: d.int(), mtime: d.int(), ctime: d.int(), ino: d.uint(), dev: d.uint()}
+}
+
+// uvarint is binary.Uvarint for a string.
+func uvarint(s string) (uint64, int) {
+	var x uint64
+	var shift uint
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		b := s[i]
+		if b < 0x80 {
+			if i == binary.MaxVarintLen64-1 && b > 1 {
+				return 0, -1
+			}
+			return x | uint64(b)<<shift, i + 1
+		}
+		x |= uint64(b&0x7f) << shift
+		shift += 7
+	}
+	return 0, 0
+}
