@@ -175,10 +175,32 @@ func (a *app) loader() *feed.Loader {
 	return &feed.Loader{Stdin: a.io.in, Fetch: a.fetcher().Fetch}
 }
 
+// headLoader returns the loader of commands that show no article bodies,
+// or read them again when they do: it leaves them out, and caches what is
+// left of each directory's articles, so that a large directory costs
+// little memory and, the second time, little time.
+func (a *app) headLoader() *feed.Loader {
+	l := a.loader()
+	l.DropBodies = true
+	if dir, err := feed.DefaultCacheDir(a.io.getenv); err == nil {
+		l.Heads = &feed.HeadCache{Dir: dir}
+	}
+	return l
+}
+
 // load reads every source, reports each failure on stderr, and returns
 // the articles newest first. failed is true when any source failed.
 func (a *app) load(ctx context.Context, srcs []feed.Source) (arts []*feed.Article, failed bool) {
-	arts, errs := a.loader().LoadAll(ctx, srcs)
+	return a.loadWith(ctx, a.loader(), srcs)
+}
+
+// loadHeads is load without the articles' bodies; see headLoader.
+func (a *app) loadHeads(ctx context.Context, srcs []feed.Source) (arts []*feed.Article, failed bool) {
+	return a.loadWith(ctx, a.headLoader(), srcs)
+}
+
+func (a *app) loadWith(ctx context.Context, l *feed.Loader, srcs []feed.Source) (arts []*feed.Article, failed bool) {
+	arts, errs := l.LoadAll(ctx, srcs)
 	for _, err := range errs {
 		a.warn(err)
 	}

@@ -60,7 +60,7 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 	if err != nil {
 		return err
 	}
-	arts, failed := a.load(ctx, a.sources(args))
+	arts, failed := a.loadHeads(ctx, a.sources(args))
 	var shown []*feed.Article
 	for _, art := range arts {
 		if match(art) {

@@ -13,7 +13,9 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	progress := &tui.Progress{}
 	fetcher := a.fetcher()
 	fetcher.Progress = progress.Fetch
-	loader := a.loader()
+	// Articles keep only their headers in memory; the reader reads a body
+	// again when it opens the article.
+	loader := a.headLoader()
 	loader.Fetch = func(ctx context.Context, rawURL string) (feed.Doc, error) {
 		progress.Fetch(rawURL, 0, -1)
 		defer progress.Done(rawURL)
@@ -29,5 +31,6 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Getenv:   a.io.getenv,
 		Progress: progress,
 		FullPage: a.fullPage,
+		Body:     loader.Body,
 	})
 }
