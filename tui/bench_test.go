@@ -325,3 +325,32 @@ func BenchmarkLoadBatches(b *testing.B) {
 		_ = d.m.View()
 	}
 }
+
+// BenchmarkLoadDir loads a directory through the reader's whole pipeline:
+// the loader as the reader sets it up (bodies left out), the pump, and
+// every batch through Update, until loading has ended, and the frame. It
+// needs a directory made by gen-corpus in GAZETTE_BENCH_CORPUS.
+func BenchmarkLoadDir(b *testing.B) {
+	dir := os.Getenv("GAZETTE_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("set GAZETTE_BENCH_CORPUS to a directory made by gen-corpus")
+	}
+	heads := &feed.HeadCache{Dir: b.TempDir(), Build: "bench"}
+	b.ReportAllocs()
+	for b.Loop() {
+		ctx := context.Background()
+		opt := Options{
+			Sources: []feed.Source{{Location: dir}},
+			Loader:  &feed.Loader{DropBodies: true, Heads: heads},
+			Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
+		}
+		d := &driver{t: b, m: newModel(ctx, opt)}
+		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		d.run(startLoad(ctx, opt.Loader, opt.Sources))
+		if d.m.loading || len(d.m.all) == 0 {
+			b.Fatalf("still loading with %d articles", len(d.m.all))
+		}
+		_ = d.m.View()
+		b.ReportMetric(float64(len(d.m.all)), "articles")
+	}
+}

@@ -53,12 +53,14 @@ func (t *tagTable) intern(name, code string, country, declared bool) tagID {
 // entry is one article as the list keeps it: the article, its interned
 // tags, and what the list row shows, computed once.
 type entry struct {
+	// a is the article: view, kept in place.
 	a *feed.Article
-	// view is the part of the article that filters read (title, source,
-	// tags, mentions, date), packed with the other entries of its batch:
-	// filtering 100,000 articles is bound by memory, and reading compact
-	// memory in order is about ten times faster than chasing each
-	// article's own allocations.
+	// view is the article, copied into the entry so that what filters read
+	// (title, source, tags, mentions, date) is packed with the other
+	// entries of its batch: filtering 100,000 articles is bound by memory,
+	// and reading compact memory in order is about ten times faster than
+	// chasing each article's own allocations. The loader's copy is then
+	// let go, so that each article is held once.
 	view feed.Article
 	// tags are the declared tags; mentions the detected countries that are
 	// not also declared.
@@ -119,7 +121,7 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	off := 0
 	for i, a := range arts {
 		e := &slab[i]
-		e.a = a
+		e.a = &e.view
 		e.sec = math.MinInt64
 		if !a.Date.IsZero() {
 			e.sec, e.nsec = a.Date.Unix(), int32(a.Date.Nanosecond())
@@ -132,14 +134,10 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 		tagSlab = append(tagSlab, a.Tags...)
 		m0 := len(mentionSlab)
 		mentionSlab = append(mentionSlab, a.Mentions...)
-		e.view = feed.Article{
-			ID:       a.ID,
-			Title:    title,
-			Source:   source,
-			Tags:     tagSlab[t0:len(tagSlab):len(tagSlab)],
-			Mentions: mentionSlab[m0:len(mentionSlab):len(mentionSlab)],
-			Date:     a.Date,
-		}
+		e.view = *a
+		e.view.Title, e.view.Source = title, source
+		e.view.Tags = tagSlab[t0:len(tagSlab):len(tagSlab)]
+		e.view.Mentions = mentionSlab[m0:len(mentionSlab):len(mentionSlab)]
 		i0 := len(idSlab)
 		for _, t := range a.Tags {
 			idSlab = append(idSlab, tt.intern(t.Name, t.Code, t.Country, true))
@@ -166,8 +164,8 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 }
 
 // newer orders entries newest first, as feed.Newer orders articles: by
-// date, undated last, then by title and ID. It reads only the entries,
-// which sit together in memory, not the articles.
+// date, undated last, then by title, and then as feed.Newer has it. It
+// reads only the entries, which sit together in memory.
 func newer(a, b *entry) int {
 	if a.sec != b.sec {
 		return cmp.Compare(b.sec, a.sec)
@@ -178,7 +176,15 @@ func newer(a, b *entry) int {
 	if c := strings.Compare(a.view.Title, b.view.Title); c != 0 {
 		return c
 	}
-	return strings.Compare(a.view.ID, b.view.ID)
+	switch {
+	case a == b:
+		return 0
+	case feed.Newer(a.a, b.a):
+		return -1
+	case feed.Newer(b.a, a.a):
+		return 1
+	}
+	return 0
 }
 
 // mergeNewest merges two newest-first lists into a new one, leaving both

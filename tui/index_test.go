@@ -86,7 +86,7 @@ func TestMergeNewest(t *testing.T) {
 	}
 	m := mergeNewest(newEntries(odd, tt), newEntries(even, tt))
 	for i, e := range m {
-		if e.a != arts[i] {
+		if e.a.ID != arts[i].ID {
 			t.Fatalf("row %d: %q, want %q", i, e.a.Title, arts[i].Title)
 		}
 	}

@@ -589,7 +589,7 @@ func TestPickerDetected(t *testing.T) {
 		t.Fatalf("cursor on %q, want Mongolia among %s", got, names(d.m.picker))
 	}
 	d.keys("space", "enter")
-	if len(d.m.visible) != 1 || d.m.visible[0].a != &a {
+	if len(d.m.visible) != 1 || d.m.visible[0].a.ID != a.ID {
 		t.Errorf("%d visible for the detected Mongolia", len(d.m.visible))
 	}
 }
@@ -611,7 +611,7 @@ func TestPickerDetectionFillsIn(t *testing.T) {
 		t.Fatalf("cursor on %q, want the detected Mongolia offered", got)
 	}
 	d.keys("space", "enter")
-	if len(d.m.visible) != 1 || d.m.visible[0].a != &a {
+	if len(d.m.visible) != 1 || d.m.visible[0].a.ID != a.ID {
 		t.Errorf("%d visible for Mongolia, want the one article that mentions it", len(d.m.visible))
 	}
 }
