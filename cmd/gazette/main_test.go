@@ -66,7 +66,6 @@ func TestListGolden(t *testing.T) {
 		{"list-query", []string{"list", "--query", "tag:china -tag:russia"}},
 		{"list-limit", []string{"list", "-n", "3"}},
 		{"list-json-russia", []string{"list", "--tag", "russia", "--json"}},
-
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
