@@ -115,13 +115,14 @@ type headSource struct {
 	ready chan struct{}
 	early atomic.Int64
 
-	mu sync.Mutex
-	// old holds the records of the cache file not yet used, by relative
-	// path. Each is its own allocation, let go once used, so that the
-	// records and the articles made of them are not all in memory at once.
-	old map[string]headRecord
+	// old holds the records of the cache file by relative path. It is not
+	// changed once ready is closed, so that workers read it without a
+	// lock; each record is looked up by the one worker that has its file.
+	old map[string]*headRecord
 	// hits counts the records used, and bad those that did not decode.
-	hits, bad int
+	hits, bad atomic.Int64
+
+	mu sync.Mutex
 	// fresh are the records made in this load, as they will be written,
 	// in slabs of about slabSize bytes: a million small allocations would
 	// cost the collector more. freshKeys say which files they are.
@@ -141,8 +142,12 @@ const slabSize = 1 << 20
 
 // headRecord is one file's record in a cache file.
 type headRecord struct {
-	st   stamp
-	body string // the encoded article
+	st stamp
+	// body is the encoded article, in a string of its own that is let go
+	// once it is used, so that the records and the articles made of them
+	// are not all in memory at once.
+	body string
+	used bool
 }
 
 // openHeads starts reading the cache of the directory at root (absolute).
@@ -151,16 +156,15 @@ func (c *HeadCache) openHeads(root string) *headSource {
 	h := &headSource{cache: c, root: root, build: c.build(), since: c.clock(), ready: make(chan struct{})}
 	read := func() {
 		defer close(h.ready)
-		old := map[string]headRecord{}
+		old := map[string]*headRecord{}
 		err := h.scan(func(rel string, st stamp, body, _ string) {
-			old[rel] = headRecord{st: st, body: body}
+			// The key is copied, so that it does not hold the record.
+			old[strings.Clone(rel)] = &headRecord{st: st, body: body}
 		})
 		if err != nil {
-			old = map[string]headRecord{}
+			old = map[string]*headRecord{}
 		}
-		h.mu.Lock()
 		h.old = old
-		h.mu.Unlock()
 	}
 	if fi, err := os.Stat(c.file(root)); err == nil && fi.Size() > syncHeads {
 		go read()
@@ -286,27 +290,20 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *A
 		}
 		<-h.ready
 	}
-	h.mu.Lock()
 	rec, ok := h.old[rel]
-	h.mu.Unlock()
-	if !ok || rec.st != st {
+	if !ok || rec.used || rec.st != st {
 		h.cache.misses.Add(1)
 		return nil, st, false, true
 	}
 	a, err = decodeHead(rec.body, in)
-	h.mu.Lock()
-	if err == nil {
-		delete(h.old, rel)
-		h.hits++
-	} else {
-		// The file is read, and its record replaced.
-		h.bad++
-	}
-	h.mu.Unlock()
 	if err != nil {
+		// The file is read, and its record replaced.
+		h.bad.Add(1)
 		h.cache.misses.Add(1)
 		return nil, st, false, true
 	}
+	rec.used, rec.body = true, ""
+	h.hits.Add(1)
 	h.cache.hits.Add(1)
 	a.Location = path
 	return a, st, true, true
@@ -344,20 +341,27 @@ func (h *headSource) write() error {
 	<-h.ready
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	same := 0
+	// The file stays as it is if every record not used was made again,
+	// the same, and nothing else was made.
+	unused, same := 0, 0
+	for _, rec := range h.old {
+		if !rec.used {
+			unused++
+		}
+	}
 	for _, k := range h.freshKeys {
-		if old, ok := h.old[k.rel]; ok && old.st == k.st {
+		if old, ok := h.old[k.rel]; ok && !old.used && old.st == k.st {
 			same++
 		}
 	}
-	if same == len(h.old) && same == len(h.freshKeys) && h.bad == 0 {
+	if same == unused && same == len(h.freshKeys) && h.bad.Load() == 0 {
 		return nil
 	}
 	size := len(headsMagic) + len(h.build) + len(h.root) + 32
 	for _, slab := range h.fresh {
 		size += len(slab)
 	}
-	if h.hits > 0 {
+	if h.hits.Load() > 0 {
 		if fi, err := os.Stat(h.cache.file(h.root)); err == nil {
 			size += int(min(fi.Size(), maxHeadsFile))
 		}
@@ -368,10 +372,10 @@ func (h *headSource) write() error {
 	start := len(e.b)
 	e.str(h.build)
 	e.str(h.root)
-	if h.hits > 0 {
+	if h.hits.Load() > 0 {
 		mark := len(e.b)
 		err := h.scan(func(rel string, _ stamp, _, raw string) {
-			if _, unused := h.old[rel]; !unused {
+			if rec, ok := h.old[rel]; ok && rec.used {
 				e.str(raw)
 			}
 		})

@@ -151,8 +151,11 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Each worker shares strings among its own articles, with no
+			// lock to wait on.
+			var in interner
 			for j := range jobs {
-				l.run(ctx, st, j, out)
+				l.run(ctx, st, &in, j, out)
 			}
 		}()
 	}
@@ -212,8 +215,7 @@ func sendErr(ctx context.Context, out chan<- Result, name string, err error) {
 type loadState struct {
 	// cwd makes relative paths absolute for article IDs, as filepath.Abs
 	// would, without asking the system once per file.
-	cwd    string
-	intern interner
+	cwd string
 	// heads are the caches of the directories loaded, written at the end;
 	// only the goroutine listing the sources adds to it.
 	heads []*headSource
@@ -415,7 +417,7 @@ func linkInside(path, root string) bool {
 
 // run reads and parses one job, turning a panic in a parser into an error
 // for that source alone.
-func (l *Loader) run(ctx context.Context, st *loadState, j job, out chan<- Result) {
+func (l *Loader) run(ctx context.Context, st *loadState, in *interner, j job, out chan<- Result) {
 	if ctx.Err() != nil {
 		return
 	}
@@ -429,7 +431,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, j job, out chan<- Resul
 	if j.heads != nil {
 		var a *Article
 		var hit bool
-		a, stamp, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, &st.intern)
+		a, stamp, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in)
 		if hit {
 			applySource(a, j.src)
 			send(ctx, out, Result{Article: a})
@@ -456,7 +458,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, j job, out chan<- Resul
 		applySource(a, j.src)
 		switch {
 		case drop:
-			st.slim(a)
+			slim(a, in)
 		case l.DropBodies && a.Body == nil:
 			// Nil means left out: an article with no body has an empty one.
 			a.Body = []Block{}
@@ -477,18 +479,18 @@ func rereadable(j job) bool {
 // their own: they may be parts of the whole text, which would otherwise
 // stay in memory with them. Strings that repeat across articles (sources,
 // dates, tags) are shared.
-func (st *loadState) slim(a *Article) {
+func slim(a *Article, in *interner) {
 	a.Body = nil
 	a.ID = strings.Clone(a.ID)
 	a.Title = strings.Clone(a.Title)
 	a.Link = strings.Clone(a.Link)
-	a.Source = st.intern.get(a.Source)
-	a.DateText = st.intern.get(a.DateText)
+	a.Source = in.get(a.Source)
+	a.DateText = in.get(a.DateText)
 	a.Tags = slices.Clip(a.Tags)
 	for i := range a.Tags {
 		// Country names and codes come from the country table already.
 		if !a.Tags[i].Country {
-			a.Tags[i].Name = st.intern.get(a.Tags[i].Name)
+			a.Tags[i].Name = in.get(a.Tags[i].Name)
 		}
 	}
 	a.Refs = slices.Clip(a.Refs)
@@ -509,10 +511,10 @@ func (st *loadState) slim(a *Article) {
 }
 
 // interner shares equal strings among articles, up to a bound, so that a
-// corpus of unique strings cannot make the table grow without end.
+// corpus of unique strings cannot make the table grow without end. It is
+// for one goroutine.
 type interner struct {
-	mu sync.Mutex
-	m  map[string]string
+	m map[string]string
 }
 
 // maxInterned bounds the interner's table.
@@ -523,8 +525,6 @@ func (in *interner) get(s string) string {
 	if s == "" {
 		return ""
 	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
 	if v, ok := in.m[s]; ok {
 		return v
 	}
