@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -110,15 +111,32 @@ func (a *app) matcher(tags []string, query string, detected bool) (func(*feed.Ar
 	}, nil
 }
 
+// listJSON prints the articles as one indented JSON array, an element at
+// a time: encoding 100,000 at once would hold all of the text in memory,
+// and indent it in one pass after.
 func (a *app) listJSON(arts []*feed.Article) error {
-	out := make([]feed.JSONArticle, len(arts))
-	for i, art := range arts {
-		out[i] = art.ToJSON(false)
+	if len(arts) == 0 {
+		_, err := a.stdout.WriteString("[]\n")
+		return err
 	}
-	enc := json.NewEncoder(a.stdout)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	enc.SetIndent("  ", "  ")
+	a.stdout.WriteString("[\n")
+	for i, art := range arts {
+		buf.Reset()
+		if err := enc.Encode(art.ToJSON(false)); err != nil {
+			return err
+		}
+		if i > 0 {
+			a.stdout.WriteString(",\n")
+		}
+		a.stdout.WriteString("  ")
+		a.stdout.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	}
+	_, err := a.stdout.WriteString("\n]\n")
+	return err
 }
 
 // listColumns are the widest the tags column grows on a terminal.
