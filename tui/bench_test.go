@@ -354,3 +354,73 @@ func BenchmarkLoadDir(b *testing.B) {
 		b.ReportMetric(float64(len(d.m.all)), "articles")
 	}
 }
+
+// BenchmarkFacetCounts measures one tick in the tag picker: the facet
+// counts of every tag under the chosen ones, over the whole list, and the
+// frame.
+func BenchmarkFacetCounts(b *testing.B) {
+	d := benchDriver(b, 120, 40)
+	d.keys("t")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d.keys("space")
+		_ = d.m.View()
+	}
+	b.StopTimer()
+	if len(d.m.picker.counts) == 0 {
+		b.Fatal("no facet counts")
+	}
+}
+
+// BenchmarkOpenFromFile measures opening an article whose body was left
+// out at load, as the reader loads a directory: reading and parsing the
+// file again, rendering at 120 columns, and the frame.
+func BenchmarkOpenFromFile(b *testing.B) {
+	dir := b.TempDir()
+	const n = 200
+	for i, a := range synthCorpus(n) {
+		var t strings.Builder
+		t.WriteString(a.Title + "\n\n")
+		for _, tag := range a.Tags {
+			t.WriteString(tag.Name + " | ")
+		}
+		t.WriteString(a.Date.Format("2 January 2006") + " | " + a.Source + "\n\n")
+		for _, blk := range a.Body {
+			if blk.Kind == feed.Image {
+				t.WriteString("Picture -" + a.Refs[blk.Ref-1].URL + "\n\n")
+				continue
+			}
+			t.WriteString(blk.Text + "\n\n")
+		}
+		if err := os.WriteFile(fmt.Sprintf("%s/%03d.txt", dir, i), []byte(t.String()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	l := &feed.Loader{DropBodies: true}
+	arts, errs := l.LoadAll(context.Background(), []feed.Source{{Location: dir}})
+	if len(arts) != n || len(errs) > 0 || arts[0].Body != nil {
+		b.Fatalf("%d articles, errors %v", len(arts), errs)
+	}
+	d := newDriver(b, 120, 40, arts, nil)
+	d.m.opt.Body = l.Body
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d.m.cache = newRenderCache(defaultCacheSize)
+		next, cmd := d.m.Update(keyPress("enter"))
+		d.m = next.(model)
+		if msg, ok := cmd().(renderedMsg); ok {
+			next, _ = d.m.Update(msg)
+			d.m = next.(model)
+		}
+		if d.m.reader.shown.id != d.m.reader.e.a.ID || d.m.reader.article().Body == nil {
+			b.Fatal("the article is not on screen with its body")
+		}
+		_ = d.m.View()
+		d.keys("esc", "j")
+		if i%n == n-1 {
+			d.keys("g")
+		}
+	}
+}
