@@ -151,9 +151,14 @@ type headRecord struct {
 }
 
 // openHeads starts reading the cache of the directory at root (absolute).
-// A missing, damaged or foreign cache is an empty one.
+// A missing, damaged or foreign cache is an empty one. It returns nil when
+// the build is unknown: a cache could not be told from another build's.
 func (c *HeadCache) openHeads(root string) *headSource {
-	h := &headSource{cache: c, root: root, build: c.build(), since: c.clock(), ready: make(chan struct{})}
+	build := c.build()
+	if build == "" {
+		return nil
+	}
+	h := &headSource{cache: c, root: root, build: build, since: c.clock(), ready: make(chan struct{})}
 	read := func() {
 		defer close(h.ready)
 		old := map[string]*headRecord{}
@@ -234,7 +239,7 @@ func (h *headSource) scan(fn func(rel string, st stamp, body, raw string)) (err 
 		}
 		return string(buf[:n]), nil
 	}
-	if build, err := read(maxHeadString); err != nil || build != h.build || build == "" {
+	if build, err := read(maxHeadString); err != nil || build != h.build {
 		return errHeads
 	}
 	if root, err := read(maxHeadString); err != nil || root != h.root {

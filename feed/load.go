@@ -288,8 +288,9 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 	realRoot, _ = filepath.Abs(realRoot)
 	var heads *headSource
 	if abs := st.absPath(root); l.DropBodies && l.Heads != nil && abs != "" {
-		heads = l.Heads.openHeads(abs)
-		st.heads = append(st.heads, heads)
+		if heads = l.Heads.openHeads(abs); heads != nil {
+			st.heads = append(st.heads, heads)
+		}
 	}
 	count := 0
 	// dirAt is a directory waiting to be listed: its path, and its path in
@@ -351,9 +352,10 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 }
 
 // readDir calls visit on each entry of dir, in the order the system gives
-// them, until visit returns false; more is false then.
+// them, until visit returns false; more is false then. A directory
+// swapped for a FIFO since it was listed is refused, never waited on.
 func readDir(dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
-	f, err := os.Open(dir)
+	f, err := os.OpenFile(dir, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return true, err
 	}
