@@ -276,42 +276,43 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
 // lookup returns the cached article of the file at path, rel in the
 // directory, whose directory entry is d; or, when the file must be read,
-// its stamp as it is now, and whether it may be cached. Only regular files
-// are: a link is always read, through its checks.
-func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *Article, st stamp, hit, cacheable bool) {
+// whether its article may be cached. Only regular files are: a link is
+// always read, through its checks. A file is looked at (lstat) only when
+// it has a record.
+func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *Article, hit, cacheable bool) {
 	if d == nil || !d.Type().IsRegular() || SanitizeLine(path) != path {
-		return nil, stamp{}, false, false
+		return nil, false, false
 	}
-	fi, err := d.Info()
-	if err != nil {
-		return nil, stamp{}, false, false
-	}
-	st = fileStamp(fi)
 	select {
 	case <-h.ready:
 	default:
 		if h.early.Add(1) <= maxEarly {
-			return nil, st, false, true
+			return nil, false, true
 		}
 		<-h.ready
 	}
 	rec, ok := h.old[rel]
-	if !ok || rec.used || rec.st != st {
+	if !ok || rec.used {
 		h.cache.misses.Add(1)
-		return nil, st, false, true
+		return nil, false, true
+	}
+	fi, err := d.Info()
+	if err != nil || fileStamp(fi) != rec.st {
+		h.cache.misses.Add(1)
+		return nil, false, true
 	}
 	a, err = decodeHead(rec.body, in)
 	if err != nil {
 		// The file is read, and its record replaced.
 		h.bad.Add(1)
 		h.cache.misses.Add(1)
-		return nil, st, false, true
+		return nil, false, true
 	}
 	rec.used, rec.body = true, ""
 	h.hits.Add(1)
 	h.cache.hits.Add(1)
 	a.Location = path
-	return a, st, true, true
+	return a, true, true
 }
 
 // store records a file's article, read and parsed, for the next load,

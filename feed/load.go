@@ -136,6 +136,9 @@ type job struct {
 	rel   string
 	d     fs.DirEntry
 	heads *headSource
+	// regular is set for a file that was a regular file, not a link, when
+	// it was listed; it is opened as one.
+	regular bool
 }
 
 // Load streams the articles of every source on the returned channel, which
@@ -259,8 +262,11 @@ func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs cha
 		return
 	}
 	if !fi.IsDir() {
+		// A file named itself, not through a link, is opened as a file.
+		lfi, err := os.Lstat(loc)
+		regular := err == nil && lfi.Mode().IsRegular()
 		select {
-		case jobs <- job{src: src, path: loc}:
+		case jobs <- job{src: src, path: loc, regular: regular}:
 		case <-ctx.Done():
 		}
 		return
@@ -331,7 +337,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 			return false
 		}
 		select {
-		case jobs <- job{src: src, path: path, rel: rel, d: d, heads: heads}:
+		case jobs <- job{src: src, path: path, rel: rel, d: d, heads: heads, regular: d.Type().IsRegular()}:
 			return true
 		case <-ctx.Done():
 			return false
@@ -428,19 +434,18 @@ func (l *Loader) run(ctx context.Context, st *loadState, in *interner, j job, ou
 			sendErr(ctx, out, j.path, fmt.Errorf("internal error while parsing: %v", p))
 		}
 	}()
-	var stamp stamp
 	cacheable := false
 	if j.heads != nil {
 		var a *Article
 		var hit bool
-		a, stamp, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in)
+		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in)
 		if hit {
 			applySource(a, j.src)
 			send(ctx, out, Result{Article: a})
 			return
 		}
 	}
-	doc, err := l.read(ctx, st, j)
+	doc, fi, err := l.read(ctx, st, j)
 	if err != nil {
 		sendErr(ctx, out, j.path, err)
 		return
@@ -451,10 +456,11 @@ func (l *Loader) run(ctx context.Context, st *loadState, in *interner, j job, ou
 		sendErr(ctx, out, j.path, err)
 	}
 	drop := l.DropBodies && len(arts) == 1 && rereadable(j)
-	if drop && cacheable && err == nil {
+	if drop && cacheable && err == nil && fi != nil {
 		// Before the source's tags are added: they are the source's, not
-		// the file's.
-		j.heads.store(j.rel, stamp, arts[0])
+		// the file's. The stamp is the file's as it was opened, before it
+		// was read.
+		j.heads.store(j.rel, fileStamp(fi), arts[0])
 	}
 	for _, a := range arts {
 		applySource(a, j.src)
@@ -472,9 +478,16 @@ func (l *Loader) run(ctx context.Context, st *loadState, in *interner, j job, ou
 }
 
 // rereadable reports whether a job's document can be read again by Body:
-// a local file whose sanitized name is still its path.
+// a regular file (links are followed once, at load, through their
+// checks, and never again) whose sanitized name is still its path.
 func rereadable(j job) bool {
-	return j.src.FS == nil && j.path != "" && j.path != "-" && !isURL(j.path) && SanitizeLine(j.path) == j.path
+	return j.src.FS == nil && j.regular && localPath(j.path)
+}
+
+// localPath reports whether an article's Location can name a local file
+// to read again: not standard input or a URL, and the same sanitized.
+func localPath(loc string) bool {
+	return loc != "" && loc != "-" && !isURL(loc) && SanitizeLine(loc) == loc
 }
 
 // slim drops an article's body and gives the strings it keeps memory of
@@ -549,13 +562,15 @@ func (in *interner) get(s string) string {
 // reading it. An article that has a body, or that came from no file, is
 // returned as it is.
 func (l *Loader) Body(ctx context.Context, a *Article) (*Article, error) {
-	if a == nil || a.Body != nil || !rereadable(job{path: a.Location}) {
+	if a == nil || a.Body != nil || !localPath(a.Location) {
 		return a, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	data, err := ReadFile(a.Location, l.maxFileSize())
+	// The file was a regular file at load: a link in its place since could
+	// lead anywhere.
+	data, _, err := readFile(a.Location, l.maxFileSize(), true)
 	if err != nil {
 		return nil, &SourceError{Source: a.Location, Err: err}
 	}
@@ -586,31 +601,35 @@ func applySource(a *Article, src Source) {
 	a.Tags = MergeTags(a.Tags, src.Tags)
 }
 
-// read fetches one job's bytes, with the size cap.
-func (l *Loader) read(ctx context.Context, st *loadState, j job) (Doc, error) {
+// read fetches one job's bytes, with the size cap, and for a file what
+// fstat said of it.
+func (l *Loader) read(ctx context.Context, st *loadState, j job) (Doc, fs.FileInfo, error) {
 	switch {
 	case j.path == "-":
 		if l.Stdin == nil {
-			return Doc{}, errors.New("no standard input")
+			return Doc{}, nil, errors.New("no standard input")
 		}
 		data, err := readCapped(l.Stdin, l.maxFileSize())
-		return Doc{Location: "-", Data: data}, err
+		return Doc{Location: "-", Data: data}, nil, err
 	case j.src.FS != nil:
 		f, err := j.src.FS.Open(j.path)
 		if err != nil {
-			return Doc{}, cleanPathErr(err)
+			return Doc{}, nil, cleanPathErr(err)
 		}
 		defer f.Close()
 		data, err := readCapped(f, l.maxFileSize())
-		return Doc{Location: j.path, Data: data, Key: "embedded:" + j.path}, err
+		return Doc{Location: j.path, Data: data, Key: "embedded:" + j.path}, nil, err
 	case isURL(j.path):
 		if l.Fetch == nil {
-			return Doc{}, errors.New("URLs cannot be loaded here")
+			return Doc{}, nil, errors.New("URLs cannot be loaded here")
 		}
-		return l.Fetch(ctx, j.path)
+		doc, err := l.Fetch(ctx, j.path)
+		return doc, nil, err
 	}
-	data, err := ReadFile(j.path, l.maxFileSize())
-	return Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, err
+	// A file listed as a regular file is opened as one: a link put in its
+	// place since could lead anywhere.
+	data, fi, err := readFile(j.path, l.maxFileSize(), j.regular)
+	return Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, fi, err
 }
 
 // ReadFile reads at most max bytes of a regular file. It never blocks on a
@@ -618,22 +637,37 @@ func (l *Loader) read(ctx context.Context, st *loadState, j job) (Doc, error) {
 // opening, so a file swapped for something else between listing and
 // reading is refused too.
 func ReadFile(path string, max int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	data, _, err := readFile(path, max, false)
+	return data, err
+}
+
+// readFile is ReadFile, also returning what fstat said of the file. With
+// noLinks, a symbolic link is refused rather than followed.
+func readFile(path string, max int64, noLinks bool) ([]byte, fs.FileInfo, error) {
+	flags := os.O_RDONLY | syscall.O_NONBLOCK
+	if noLinks {
+		flags |= syscall.O_NOFOLLOW
+	}
+	f, err := os.OpenFile(path, flags, 0)
+	if noLinks && errors.Is(err, syscall.ELOOP) {
+		return nil, nil, errors.New("became a symbolic link after it was listed; skipped")
+	}
 	if err != nil {
-		return nil, cleanPathErr(err)
+		return nil, nil, cleanPathErr(err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, cleanPathErr(err)
+		return nil, nil, cleanPathErr(err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
+		return nil, nil, errors.New("not a regular file")
 	}
 	if fi.Size() > max {
-		return nil, fmt.Errorf("file is %s, over the %s limit", humanBytes(fi.Size()), humanBytes(max))
+		return nil, nil, fmt.Errorf("file is %s, over the %s limit", humanBytes(fi.Size()), humanBytes(max))
 	}
-	return readSized(f, fi.Size(), max)
+	data, err := readSized(f, fi.Size(), max)
+	return data, fi, err
 }
 
 // readSized reads all of r, whose size is probably size, failing rather

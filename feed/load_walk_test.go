@@ -32,3 +32,19 @@ func TestReadDirFIFO(t *testing.T) {
 		t.Fatal("readDir waited on a FIFO")
 	}
 }
+
+// A file listed as a regular file and then swapped for a link is refused,
+// not followed: the link could lead out of the directory.
+func TestReadFileListedRegular(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret.txt")
+	writeFile(t, secret, article("Secret"))
+	link := filepath.Join(dir, "swapped.txt")
+	symlink(t, secret, link)
+	if _, _, err := readFile(link, 1<<20, true); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("reading a link in place of a listed file: %v", err)
+	}
+	if data, _, err := readFile(link, 1<<20, false); err != nil || !strings.Contains(string(data), "Secret") {
+		t.Errorf("a link named on the command line is followed: %q, %v", data, err)
+	}
+}
