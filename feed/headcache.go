@@ -162,9 +162,15 @@ func (c *HeadCache) openHeads(root string) *headSource {
 	read := func() {
 		defer close(h.ready)
 		old := map[string]*headRecord{}
-		err := h.scan(func(rel string, st stamp, body, _ string) {
-			// The key is copied, so that it does not hold the record.
-			old[strings.Clone(rel)] = &headRecord{st: st, body: body}
+		err := h.scan(func(_, rel, rest []byte) {
+			st, n, ok := readStamp(rest)
+			if ok {
+				// The article alone is kept: the path and stamp are known.
+				old[string(rel)] = &headRecord{st: st, body: string(rest[n:])}
+			}
+		}, func(size int64) {
+			// Records run to a few hundred bytes.
+			old = make(map[string]*headRecord, min(size/256, DefaultMaxFiles))
 		})
 		if err != nil {
 			old = map[string]*headRecord{}
@@ -195,13 +201,13 @@ var errHeads = errors.New("damaged cache of article headers")
 const maxHeadRecord = 4 << 20
 
 // scan reads the cache file, as ReadFile reads any file (only a regular
-// file, never blocking, within a cap), and calls fn with each record: the
-// file's path in the directory, its stamp, the encoded article, and the
-// whole record, all in one string of their own. A panic while reading
-// the file is an error, like any damage. The records are passed before
-// the checksum at the end of the file is checked: on an error, the caller
-// forgets them.
-func (h *headSource) scan(fn func(rel string, st stamp, body, raw string)) (err error) {
+// file, never blocking, within a cap), and calls fn with each whole record,
+// the file's path in the directory, which it starts with, and the rest of
+// it, all valid only during the call. size is the file's size. A panic while
+// reading the file is an error, like any damage. The records are passed
+// before the checksum, which covers the whole file, can be checked: on an
+// error, the caller forgets them.
+func (h *headSource) scan(fn func(rec, rel, rest []byte), size func(int64)) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = errHeads
@@ -219,6 +225,9 @@ func (h *headSource) scan(fn func(rel string, st stamp, body, raw string)) (err 
 	if !fi.Mode().IsRegular() || fi.Size() > maxHeadsFile {
 		return errHeads
 	}
+	if size != nil {
+		size(fi.Size())
+	}
 	head := make([]byte, len(headsMagic)+4)
 	if _, err := io.ReadFull(f, head); err != nil || string(head[:len(headsMagic)]) != headsMagic {
 		return errHeads
@@ -226,23 +235,23 @@ func (h *headSource) scan(fn func(rel string, st stamp, body, raw string)) (err 
 	crc := crc32.New(crcTable)
 	r := bufio.NewReaderSize(io.TeeReader(io.LimitReader(f, maxHeadsFile), crc), 64<<10)
 	var buf []byte
-	read := func(limit uint64) (string, error) {
+	read := func(limit uint64) ([]byte, error) {
 		n, err := binary.ReadUvarint(r)
 		if err != nil || n > limit {
-			return "", errHeads
+			return nil, errHeads
 		}
 		if uint64(cap(buf)) < n {
 			buf = make([]byte, n)
 		}
 		if _, err := io.ReadFull(r, buf[:n]); err != nil {
-			return "", errHeads
+			return nil, errHeads
 		}
-		return string(buf[:n]), nil
+		return buf[:n], nil
 	}
-	if build, err := read(maxHeadString); err != nil || build != h.build {
+	if build, err := read(maxHeadString); err != nil || string(build) != h.build {
 		return errHeads
 	}
-	if root, err := read(maxHeadString); err != nil || root != h.root {
+	if root, err := read(maxHeadString); err != nil || string(root) != h.root {
 		return errHeads
 	}
 	for i := 0; ; i++ {
@@ -253,18 +262,16 @@ func (h *headSource) scan(fn func(rel string, st stamp, body, raw string)) (err 
 		if _, err := r.Peek(1); err == io.EOF {
 			break
 		}
-		raw, err := read(maxHeadRecord)
+		rec, err := read(maxHeadRecord)
 		if err != nil {
 			return err
 		}
-		d := decoder{s: raw}
-		// Unchecked: a path that is not clean matches no file.
-		rel := d.bytes()
-		st := d.stamp()
-		if d.err != nil {
+		n, k := binary.Uvarint(rec)
+		if k <= 0 || n > uint64(len(rec)-k) {
 			return errHeads
 		}
-		fn(rel, st, d.s, raw)
+		// Unchecked: a path that is not clean matches no file.
+		fn(rec, rec[k:k+int(n)], rec[k+int(n):])
 	}
 	if binary.LittleEndian.Uint32(head[len(headsMagic):]) != crc.Sum32() {
 		return errHeads
@@ -380,11 +387,12 @@ func (h *headSource) write() error {
 	e.str(h.root)
 	if h.hits.Load() > 0 {
 		mark := len(e.b)
-		err := h.scan(func(rel string, _ stamp, _, raw string) {
-			if rec, ok := h.old[rel]; ok && rec.used {
-				e.str(raw)
+		err := h.scan(func(rec, rel, _ []byte) {
+			if r, ok := h.old[string(rel)]; ok && r.used {
+				e.uint(uint64(len(rec)))
+				e.b = append(e.b, rec...)
 			}
-		})
+		}, nil)
 		if err != nil {
 			// The file changed under us: keep only this load's records.
 			e.b = e.b[:mark]
@@ -639,8 +647,19 @@ func (d *decoder) count(limit int) int {
 	return int(n)
 }
 
-func (d *decoder) stamp() stamp {
-	return stamp{size: d.int(), mtime: d.int(), ctime: d.int(), ino: d.uint(), dev: d.uint()}
+// readStamp reads the stamp at the start of b (after a record's path),
+// and how many bytes it took.
+func readStamp(b []byte) (st stamp, n int, ok bool) {
+	var v [5]uint64
+	for i := range v {
+		x, k := binary.Uvarint(b[n:])
+		if k <= 0 {
+			return stamp{}, 0, false
+		}
+		v[i], n = x, n+k
+	}
+	zig := func(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+	return stamp{size: zig(v[0]), mtime: zig(v[1]), ctime: zig(v[2]), ino: v[3], dev: v[4]}, n, true
 }
 
 // uvarint is binary.Uvarint for a string.

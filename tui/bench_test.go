@@ -328,16 +328,16 @@ func BenchmarkLoadBatches(b *testing.B) {
 
 // BenchmarkLoadDir loads a directory through the reader's whole pipeline:
 // the loader as the reader sets it up (bodies left out), the pump, and
-// every batch through Update, until loading has ended, and the frame. It
+// every batch through Update, until loading has ended, and the frame;
+// first with no header cache, then with the one the first load wrote. It
 // needs a directory made by gen-corpus in GAZETTE_BENCH_CORPUS.
 func BenchmarkLoadDir(b *testing.B) {
 	dir := os.Getenv("GAZETTE_BENCH_CORPUS")
 	if dir == "" {
 		b.Skip("set GAZETTE_BENCH_CORPUS to a directory made by gen-corpus")
 	}
-	heads := &feed.HeadCache{Dir: b.TempDir(), Build: "bench"}
-	b.ReportAllocs()
-	for b.Loop() {
+	load := func(b *testing.B, heads *feed.HeadCache) {
+		b.Helper()
 		ctx := context.Background()
 		opt := Options{
 			Sources: []feed.Source{{Location: dir}},
@@ -353,6 +353,21 @@ func BenchmarkLoadDir(b *testing.B) {
 		_ = d.m.View()
 		b.ReportMetric(float64(len(d.m.all)), "articles")
 	}
+	heads := &feed.HeadCache{Dir: b.TempDir(), Build: "bench"}
+	b.Run("cache=none", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			load(b, nil)
+		}
+	})
+	b.Run("cache=warm", func(b *testing.B) {
+		load(b, heads)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			load(b, heads)
+		}
+	})
 }
 
 // BenchmarkFacetCounts measures one tick in the tag picker: the facet
