@@ -521,7 +521,7 @@ func decodeHead(s string, in *interner) (*Article, error) {
 		a.Refs = make([]Ref, n)
 	}
 	for i := range a.Refs {
-		a.Refs[i] = Ref{N: int(d.uint() & math.MaxInt32), URL: strings.Clone(d.str()), Kind: RefKind(d.uint() & 1)}
+		a.Refs[i] = Ref{N: int(d.uint() & math.MaxInt32), URL: in.get(d.str()), Kind: RefKind(d.uint() & 1)}
 		if a.Refs[i].N != i+1 || !isHTTP(a.Refs[i].URL) {
 			return nil, errHeads
 		}
@@ -535,7 +535,7 @@ func decodeHead(s string, in *interner) (*Article, error) {
 			a.Images[i] = a.Refs[n-1].URL
 			continue
 		}
-		a.Images[i] = strings.Clone(d.str())
+		a.Images[i] = in.get(d.str())
 		if !isHTTP(a.Images[i]) {
 			return nil, errHeads
 		}

@@ -493,7 +493,7 @@ func localPath(loc string) bool {
 // slim drops an article's body and gives the strings it keeps memory of
 // their own: they may be parts of the whole text, which would otherwise
 // stay in memory with them. Strings that repeat across articles (sources,
-// dates, tags) are shared.
+// dates, tags, a site's stock images) are shared.
 func slim(a *Article, in *interner) {
 	a.Body = nil
 	a.ID = strings.Clone(a.ID)
@@ -510,11 +510,11 @@ func slim(a *Article, in *interner) {
 	}
 	a.Refs = slices.Clip(a.Refs)
 	for i := range a.Refs {
-		a.Refs[i].URL = strings.Clone(a.Refs[i].URL)
+		a.Refs[i].URL = in.get(a.Refs[i].URL)
 	}
 	a.Images = slices.Clip(a.Images)
 	for i, u := range a.Images {
-		a.Images[i] = strings.Clone(u)
+		a.Images[i] = in.get(u)
 		for _, r := range a.Refs {
 			if r.URL == u {
 				a.Images[i] = r.URL
