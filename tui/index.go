@@ -26,15 +26,62 @@ type tagInfo struct {
 	declared bool
 }
 
-// tagTable interns tag names. It only grows, and is only touched from
-// Update, so snapshots of its length stay valid for commands.
+// tagTable interns tag names, and the short lists of tags that articles
+// share. It only grows, and is only touched from Update, so snapshots of
+// its length stay valid for commands.
 type tagTable struct {
 	infos  []tagInfo
 	byName map[string]tagID
+	// sets holds each list of up to maxSharedTags declared tags once, with
+	// its IDs: most articles carry one of a few thousand such lists, and
+	// 100,000 copies of them would cost about ten megabytes.
+	sets map[tagSetKey]tagSet
+}
+
+// maxSharedTags is the longest list of tags that is shared, and maxTagSets
+// bounds how many lists are: past either, an article's tags are its own.
+const (
+	maxSharedTags = 4
+	maxTagSets    = 1 << 16
+)
+
+// tagSetKey names a list of tags by their IDs plus one; zero ends it.
+type tagSetKey [maxSharedTags]tagID
+
+// tagSet is one shared list of tags, and their IDs.
+type tagSet struct {
+	tags []feed.Tag
+	ids  []tagID
 }
 
 func newTagTable() *tagTable {
-	return &tagTable{byName: make(map[string]tagID)}
+	return &tagTable{byName: make(map[string]tagID), sets: make(map[tagSetKey]tagSet)}
+}
+
+// shared returns the shared list equal to tags, made when new, interning
+// the tags; ok is false when tags is too long to share.
+func (t *tagTable) shared(tags []feed.Tag) (tagSet, bool) {
+	if len(tags) > maxSharedTags {
+		return tagSet{}, false
+	}
+	var key tagSetKey
+	var ids [maxSharedTags]tagID
+	for k, tag := range tags {
+		ids[k] = t.intern(tag.Name, tag.Code, tag.Country, true)
+		key[k] = ids[k] + 1
+	}
+	set, ok := t.sets[key]
+	if ok && slices.Equal(set.tags, tags) {
+		return set, true
+	}
+	set = tagSet{tags: slices.Clip(slices.Clone(tags)), ids: slices.Clip(slices.Clone(ids[:len(tags)]))}
+	if len(set.ids) == 0 {
+		set.tags, set.ids = nil, nil
+	}
+	if !ok && len(t.sets) < maxTagSets {
+		t.sets[key] = set
+	}
+	return set, true
 }
 
 func (t *tagTable) intern(name, code string, country, declared bool) tagID {
@@ -97,13 +144,16 @@ func (e *entry) hasTag(id tagID, detected bool) bool {
 const listDateLayout = "02 Jan 2006"
 
 // newEntries builds the entries of a batch of articles, interning their
-// tags. The entries, their tag IDs and the strings and tags their views
-// hold are each allocated in one block, in the batch's order.
+// tags. The entries, their tag IDs and the strings and countries their
+// views hold are each allocated in one block, in the batch's order; short
+// lists of declared tags are shared through the tag table.
 func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	size, ntags, nments := 0, 0, 0
 	for _, a := range arts {
 		size += len(a.Title) + len(a.Source)
-		ntags += len(a.Tags)
+		if len(a.Tags) > maxSharedTags {
+			ntags += len(a.Tags)
+		}
 		nments += len(a.Mentions)
 	}
 	var sb strings.Builder
@@ -130,19 +180,23 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 		off += len(a.Title)
 		source := arena[off : off+len(a.Source)]
 		off += len(a.Source)
-		t0 := len(tagSlab)
-		tagSlab = append(tagSlab, a.Tags...)
 		m0 := len(mentionSlab)
 		mentionSlab = append(mentionSlab, a.Mentions...)
 		e.view = *a
 		e.view.Title, e.view.Source = title, source
-		e.view.Tags = tagSlab[t0:len(tagSlab):len(tagSlab)]
 		e.view.Mentions = mentionSlab[m0:len(mentionSlab):len(mentionSlab)]
-		i0 := len(idSlab)
-		for _, t := range a.Tags {
-			idSlab = append(idSlab, tt.intern(t.Name, t.Code, t.Country, true))
+		if set, ok := tt.shared(a.Tags); ok {
+			e.view.Tags, e.tags = set.tags, set.ids
+		} else {
+			t0 := len(tagSlab)
+			tagSlab = append(tagSlab, a.Tags...)
+			e.view.Tags = tagSlab[t0:len(tagSlab):len(tagSlab)]
+			i0 := len(idSlab)
+			for _, t := range a.Tags {
+				idSlab = append(idSlab, tt.intern(t.Name, t.Code, t.Country, true))
+			}
+			e.tags = idSlab[i0:len(idSlab):len(idSlab)]
 		}
-		e.tags = idSlab[i0:len(idSlab):len(idSlab)]
 		e.fills = !slices.ContainsFunc(a.Tags, func(t feed.Tag) bool { return t.Country })
 		i1 := len(idSlab)
 		for _, m := range a.Mentions {
