@@ -323,8 +323,8 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 		switch mode := d.Type(); {
 		case mode.IsRegular():
 		case mode&fs.ModeSymlink != 0:
-			if !linkInside(path, realRoot) {
-				sendErr(ctx, out, path, errors.New("symbolic link leads outside the directory; skipped"))
+			if err := linkInside(path, realRoot); err != nil {
+				sendErr(ctx, out, path, err)
 				return true
 			}
 		default:
@@ -404,23 +404,26 @@ func (l *Loader) walkFS(ctx context.Context, src Source, jobs chan<- job, out ch
 	}
 }
 
-// linkInside reports whether the symbolic link at path resolves to a
-// regular file inside root.
-func linkInside(path, root string) bool {
+// linkInside returns nil when the symbolic link at path resolves to a
+// regular file inside root, and otherwise says why the link is skipped.
+func linkInside(path, root string) error {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		return false
+		// A loop, or a link to nothing.
+		return errors.New("symbolic link is broken or loops; skipped")
 	}
 	target, err = filepath.Abs(target)
 	if err != nil {
-		return false
+		return errors.New("symbolic link cannot be resolved; skipped")
 	}
 	rel, err := filepath.Rel(root, target)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return false
+		return errors.New("symbolic link leads outside the directory; skipped")
 	}
-	fi, err := os.Stat(target)
-	return err == nil && fi.Mode().IsRegular()
+	if fi, err := os.Stat(target); err != nil || !fi.Mode().IsRegular() {
+		return errors.New("symbolic link leads to something that is not a regular file; skipped")
+	}
+	return nil
 }
 
 // run reads and parses one job, turning a panic in a parser into an error

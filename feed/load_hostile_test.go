@@ -173,6 +173,16 @@ func TestLoadSpecialFiles(t *testing.T) {
 	if len(r.errs) != len(wantErr) {
 		t.Errorf("%d errors, want %d:\n%s", len(r.errs), len(wantErr), strings.Join(r.errs, "\n"))
 	}
+	// Each skipped link says why.
+	for name, why := range map[string]string{
+		"loop.txt": "broken or loops", "ping.txt": "broken or loops", "dangle.txt": "broken or loops",
+		"secret.txt": "outside the directory", "relout.txt": "outside the directory", "passwd.txt": "outside the directory",
+		"fifolink.md": "not a regular file",
+	} {
+		if e := r.errorFor(name); !strings.Contains(e, why) {
+			t.Errorf("error for %s = %q, want it to say %q", name, e, why)
+		}
+	}
 }
 
 // TestLoadSpecialFilesNamed gives special files to the loader by name, as
