@@ -78,10 +78,13 @@ func parseText(doc Doc) (*Article, error) {
 	}
 	body := rest[:footerStart(rest)]
 	var rb refBuilder
+	// The body builder holds the body to the caps every format shares,
+	// and says so where it cuts.
+	bb := newBodyBuilder(nil, &rb)
 	var para []string
 	flush := func() {
 		if len(para) > 0 {
-			a.Body = append(a.Body, Block{Kind: Paragraph, Text: strings.Join(para, " ")})
+			bb.add(Block{Kind: Paragraph, Text: strings.Join(para, " ")})
 			para = para[:0]
 		}
 	}
@@ -94,14 +97,15 @@ func parseText(doc Doc) (*Article, error) {
 		}
 		if raw, ok := pictureURL(line); ok {
 			flush()
-			if u, ok := SafeURL(raw, nil); ok {
-				a.Body = append(a.Body, Block{Kind: Image, Ref: rb.add(u, RefImage)})
+			if u, ok := SafeURL(raw, nil); ok && !bb.cut {
+				bb.add(Block{Kind: Image, Ref: rb.add(u, RefImage)})
 			}
 			continue
 		}
 		para = append(para, line)
 	}
 	flush()
+	a.Body = bb.blocks
 	a.Refs = rb.refs
 	a.Images = rb.images()
 	return a, nil

@@ -228,3 +228,24 @@ func TestHasTag(t *testing.T) {
 		}
 	}
 }
+
+// A text article is held to the body caps of every format, and says
+// where it was cut.
+func TestParseTextBodyCap(t *testing.T) {
+	para := strings.Repeat("word ", 200) + "\n\n"
+	in := "Long\n\n" + strings.Repeat(para, (MaxBodyText/len(para))+50)
+	a, err := ParseText("x.txt", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := 0
+	for _, b := range a.Body {
+		size += len(b.Text)
+	}
+	if size > MaxBodyText+len(cutNotice) {
+		t.Errorf("body holds %d bytes, cap is %d", size, MaxBodyText)
+	}
+	if last := a.Body[len(a.Body)-1]; last.Text != cutNotice {
+		t.Errorf("last block %q, want the notice that the body was cut", last.Text[:min(len(last.Text), 60)])
+	}
+}
