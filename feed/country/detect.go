@@ -3,7 +3,6 @@ package country
 import (
 	"math"
 	"math/bits"
-	"sort"
 )
 
 // Mention is a country found in an article's text, with how strongly the
@@ -139,7 +138,13 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 		size += len(p) + 1
 	}
 	size = min(size, budget)
-	d := doc{norm: make([]byte, 0, size+size/8), toks: make([]token, 0, size/5+8)}
+	sc, _ := g.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	defer sc.release(g)
+	d := &sc.d
+	*d = doc{norm: grow(d.norm[:0], size+size/8), toks: growToks(d.toks[:0], size/5+8)}
 	d.add(clip(title, budget), 0)
 	budget -= len(title)
 	for i, p := range paragraphs {
@@ -150,8 +155,9 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 		budget -= len(p)
 	}
 
-	var hits []hit
-	var amb []pending
+	hits := sc.hits[:0]
+	amb := sc.amb[:0]
+	defer func() { sc.hits, sc.amb = hits[:0], amb[:0] }()
 	var evidence [1 << 8]uint16 // unambiguous mentions per country
 	var groupHits uint16
 	n := len(d.toks)
@@ -204,7 +210,41 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 	if len(amb) > 0 {
 		hits = d.settle(g, amb, hits, &evidence, groupHits)
 	}
-	return score(g, &d, hits, opt)
+	return score(g, d, hits, opt)
+}
+
+// scratch is the working memory of one Detect call, kept for the next.
+type scratch struct {
+	d    doc
+	hits []hit
+	amb  []pending
+}
+
+// maxScratch is the largest buffer kept between calls, in bytes of text:
+// a call with a raised MaxBytes should not pin its memory for good.
+const maxScratch = 256 << 10
+
+func (sc *scratch) release(g *gazetteer) {
+	if cap(sc.d.norm) > maxScratch {
+		return
+	}
+	g.scratch.Put(sc)
+}
+
+// grow returns b with room for at least n bytes.
+func grow(b []byte, n int) []byte {
+	if cap(b) < n {
+		return make([]byte, 0, n)
+	}
+	return b
+}
+
+// growToks returns t with room for at least n tokens.
+func growToks(t []token, n int) []token {
+	if cap(t) < n {
+		return make([]token, 0, n)
+	}
+	return t
 }
 
 // clip cuts s to at most n bytes; a rune cut in two reads as U+FFFD.
@@ -379,7 +419,8 @@ func score(g *gazetteer, d *doc, hits []hit, opt Options) []Mention {
 		sum     float64
 		segs    uint64
 	}
-	var accs []acc
+	var buf [16]acc
+	accs := buf[:0]
 	for _, h := range hits {
 		j := -1
 		for x := range accs {
@@ -403,10 +444,26 @@ func score(g *gazetteer, d *doc, hits []hit, opt Options) []Mention {
 		best = math.Max(best, accs[x].sum)
 	}
 	// Ties go to the country mentioned first.
-	sort.SliceStable(accs, func(i, j int) bool { return accs[i].sum > accs[j].sum })
-	var out []Mention
+	// An insertion sort is stable and, on the handful of countries an
+	// article names, cheaper than sort.SliceStable's allocations.
+	for i := 1; i < len(accs); i++ {
+		for j := i; j > 0 && accs[j].sum > accs[j-1].sum; j-- {
+			accs[j], accs[j-1] = accs[j-1], accs[j]
+		}
+	}
+	keep := func(a acc) bool { return a.sum >= opt.Threshold && a.sum >= opt.Relative*best }
+	n := 0
 	for _, a := range accs {
-		if a.sum >= opt.Threshold && a.sum >= opt.Relative*best && len(out) < opt.Max {
+		if keep(a) && n < opt.Max {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Mention, 0, n)
+	for _, a := range accs {
+		if keep(a) && len(out) < opt.Max {
 			c := g.countries[a.country]
 			out = append(out, Mention{Name: c.Name, Alpha2: c.Alpha2, Score: a.sum})
 		}

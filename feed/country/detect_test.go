@@ -1,6 +1,7 @@
 package country
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -369,4 +370,37 @@ func FuzzDetect(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDetectConcurrent runs Detect from several goroutines at once, as the
+// loader does, and requires the answers a lone call gives: the buffers one
+// call reuses from another must carry nothing over.
+func TestDetectConcurrent(t *testing.T) {
+	cases := loadEval(t)
+	want := make([][]Mention, len(cases))
+	for i, c := range cases {
+		want[i] = Detect(c.title, c.paragraphs)
+	}
+	const workers = 4
+	errs := make(chan string, workers)
+	for w := range workers {
+		go func() {
+			bad := ""
+			for round := range 3 {
+				for k := range cases {
+					i := (k + w*7 + round) % len(cases)
+					c := cases[i]
+					if got := Detect(c.title, c.paragraphs); !slices.Equal(got, want[i]) && bad == "" {
+						bad = fmt.Sprintf("%s: got %v, want %v", c.name, got, want[i])
+					}
+				}
+			}
+			errs <- bad
+		}()
+	}
+	for range workers {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
 }

@@ -85,7 +85,8 @@ type wordBits struct {
 }
 
 // gazetteer is everything Detect looks up, built once from the two data
-// files and never changed afterwards.
+// files and never changed afterwards; only its pool of scratch buffers
+// moves.
 type gazetteer struct {
 	countries []Country
 	phrases   map[string]phrase
@@ -97,6 +98,9 @@ type gazetteer struct {
 	// stop are capitalised words that do not make a neighbouring
 	// "Jordan" a person's name: "President", "In", "Monday".
 	stop map[string]bool
+	// scratch holds *scratch buffers between calls to Detect, which runs on
+	// every article at load; only their capacity carries over.
+	scratch sync.Pool
 }
 
 // maxRules is how many ambiguity rules fit in a wordBits mask.
