@@ -55,10 +55,12 @@ func Check(out []byte) (Report, error) {
 // Options relax Check for output that has not passed the output filter
 // yet.
 type Options struct {
-	// HostlessLinks allows hyperlinks to http and https URLs that name no
-	// host, such as "http://#x". Glamour links any text that looks like a
-	// URL; such a link leads nowhere, and the output filter drops it.
-	HostlessLinks bool
+	// TextLinks allows hyperlinks to http and https URLs that name no host,
+	// such as "http://#x", or carry user information, such as
+	// "http://@.a". Glamour links any text that looks like a URL; the
+	// output filter drops both kinds, so they are allowed only in output
+	// that has not passed it yet.
+	TextLinks bool
 }
 
 // Check is the package's Check with the options o.
@@ -91,7 +93,7 @@ func (o Options) Check(out []byte) (Report, error) {
 				if target == "" {
 					break
 				}
-				if !webURL(target, o.HostlessLinks) {
+				if !webURL(target, o.TextLinks) {
 					return rep, fmt.Errorf("hyperlink to %q at byte %d", target, i)
 				}
 				link = &Link{Target: target}
@@ -175,9 +177,12 @@ func checkActions(out []byte) error {
 
 // webURL reports whether s is an absolute http or https URL with a host
 // (unless hostless is set) and no credentials.
-func webURL(s string, hostless bool) bool {
+func webURL(s string, textLinks bool) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && (u.Host != "" || hostless) && u.User == nil
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" {
+		return false
+	}
+	return textLinks || u.Host != "" && u.User == nil
 }
 
 // Bidi reports whether r is a bidirectional formatting control, which can

@@ -75,15 +75,17 @@ func TestCheckFails(t *testing.T) {
 	}
 }
 
-func TestHostlessLinks(t *testing.T) {
-	out := []byte("\x1b]8;;http://#.a\x07http://#.a\x1b]8;;\x07")
-	if _, err := Check(out); err == nil {
-		t.Error("Check passed a link without a host")
+func TestTextLinks(t *testing.T) {
+	for _, target := range []string{"http://#.a", "http://@.a", "https://user:pw@bank.example"} {
+		out := []byte("\x1b]8;;" + target + "\x07" + target + "\x1b]8;;\x07")
+		if _, err := Check(out); err == nil {
+			t.Errorf("Check passed a link to %s", target)
+		}
+		if _, err := (Options{TextLinks: true}).Check(out); err != nil {
+			t.Errorf("TextLinks, %s: %v", target, err)
+		}
 	}
-	if _, err := (Options{HostlessLinks: true}).Check(out); err != nil {
-		t.Errorf("HostlessLinks: %v", err)
-	}
-	if _, err := (Options{HostlessLinks: true}).Check([]byte("\x1b]8;;file:///x\x07x\x1b]8;;\x07")); err == nil {
-		t.Error("HostlessLinks passed a file: link")
+	if _, err := (Options{TextLinks: true}).Check([]byte("\x1b]8;;file:///x\x07x\x1b]8;;\x07")); err == nil {
+		t.Error("TextLinks passed a file: link")
 	}
 }
