@@ -39,7 +39,7 @@ stand in: they match --tag, and the tags column shows them with a leading
   gazette list --tag russia --tag china ~/news
   gazette list --query 'tag:china -tag:russia after:2022-01-15'
   gazette list --tag russia --json | jq -r '.[].title'
-  gazette list ~/news | cut -f4 | sort | uniq -c`
+  gazette list ~/news | cut -f2 | cut -c1-7 | uniq -c    # articles per month`
 	cmd.Args = cobra.ArbitraryArgs
 	f := cmd.Flags()
 	f.StringArrayVarP(&opt.tags, "tag", "t", nil, "only articles carrying this tag (repeatable; all must match)")
