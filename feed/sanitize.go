@@ -167,7 +167,10 @@ func SafeURL(raw string, base *url.URL) (string, bool) {
 	}
 	u.User = nil
 	out := u.String()
-	if strings.HasPrefix(out, "-") || !isClean(out, false) {
+	// Serialising can lengthen a URL (a stray byte becomes %EF%BF%BD), so
+	// the cap applies to the result too, or a second pass would refuse
+	// what the first let through.
+	if len(out) > maxURLLen || strings.HasPrefix(out, "-") || !isClean(out, false) {
 		return "", false
 	}
 	return out, true
