@@ -173,6 +173,11 @@ func SafeURL(raw string, base *url.URL) (string, bool) {
 	if len(out) > maxURLLen || strings.HasPrefix(out, "-") || !isClean(out, false) {
 		return "", false
 	}
+	// Resolution can make a URL that does not parse back, such as a host
+	// of "::" from a hostile base; keep only one that reads back as itself.
+	if v, err := url.Parse(out); err != nil || v.String() != out {
+		return "", false
+	}
 	return out, true
 }
 
