@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rivo/uniseg"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
@@ -153,7 +153,7 @@ func (a *app) listLines(arts []*feed.Article) {
 			date = art.Date.Format("2006-01-02")
 		}
 		rows[i] = [4]string{art.ShortID(), date, strings.Join(tagColumn(art), ", "), art.Title}
-		tagsWidth = max(tagsWidth, min(uniseg.StringWidth(rows[i][2]), maxTagsColumn))
+		tagsWidth = max(tagsWidth, min(ansi.StringWidth(rows[i][2]), maxTagsColumn))
 	}
 	if !a.io.outTTY {
 		for _, r := range rows {
@@ -165,7 +165,7 @@ func (a *app) listLines(arts []*feed.Article) {
 	for _, r := range rows {
 		tags := truncate(r[2], maxTagsColumn)
 		line := fmt.Sprintf("%s  %-10s  %s%s  %s", r[0], r[1], tags,
-			strings.Repeat(" ", max(0, tagsWidth-uniseg.StringWidth(tags))), r[3])
+			strings.Repeat(" ", max(0, tagsWidth-ansi.StringWidth(tags))), r[3])
 		if width > 0 {
 			line = truncate(line, width)
 		}
@@ -191,21 +191,11 @@ func tagColumn(art *feed.Article) []string {
 	return names
 }
 
-// truncate cuts s to at most width display columns, with an ellipsis.
+// truncate cuts s to at most width display columns, with an ellipsis,
+// by graphemes as the reader cuts its rows.
 func truncate(s string, width int) string {
-	if uniseg.StringWidth(s) <= width {
+	if ansi.StringWidth(s) <= width {
 		return s
 	}
-	var b strings.Builder
-	w := 0
-	g := uniseg.NewGraphemes(s)
-	for g.Next() {
-		cw := g.Width()
-		if w+cw > width-1 {
-			break
-		}
-		b.WriteString(g.Str())
-		w += cw
-	}
-	return b.String() + "…"
+	return ansi.Truncate(s, width, "…")
 }

@@ -259,3 +259,22 @@ func TestListDetected(t *testing.T) {
 		t.Errorf("--tag ukraine --detected:\n%s", all.stdout)
 	}
 }
+
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"a longer title", 8, "a longe…"},
+		{"中文标题很长", 7, "中文标…"},
+		{"café au lait", 5, "café…"},
+	}
+	for _, tt := range tests {
+		if got := truncate(tt.in, tt.width); got != tt.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.width, got, tt.want)
+		}
+	}
+}
