@@ -33,7 +33,9 @@ import (
 // every string in it must be as clean as ingest leaves it, URLs must be
 // http or https, and counts are capped. A record that fails is read from
 // its file again; a cache that fails is ignored and written anew. It is
-// written atomically (see WriteFileAtomic), readable only by the user.
+// written to a temporary file, readable only by the user, that is renamed
+// over the old one once whole, after the load has delivered its last
+// article (see Wait).
 type HeadCache struct {
 	// Dir holds the cache files; see DefaultCacheDir.
 	Dir string
@@ -47,6 +49,17 @@ type HeadCache struct {
 	// hits and misses count the files taken from the cache and read, for
 	// tests.
 	hits, misses atomic.Int64
+	// writing counts the cache files being written after their loads
+	// ended.
+	writing sync.WaitGroup
+}
+
+// Wait blocks until the cache files of the loads that have ended are
+// written. A load's channel closes as soon as its last article is out, and
+// its cache is written after that; a program calls Wait before it exits,
+// so that the next launch finds the cache.
+func (c *HeadCache) Wait() {
+	c.writing.Wait()
 }
 
 // headsMagic starts every cache file; the number is the layout's version.
@@ -123,10 +136,16 @@ type headSource struct {
 	hits, bad atomic.Int64
 
 	mu sync.Mutex
-	// fresh are the records made in this load, as they will be written,
-	// in slabs of about slabSize bytes: a million small allocations would
-	// cost the collector more. freshKeys say which files they are.
-	fresh     [][]byte
+	// out is the next cache file: a temporary file beside the cache file,
+	// made at the first fresh record, that replaces it when the load ends.
+	// Records go to it as they are made, so that a load keeps none of them
+	// in memory. outErr is the first failure to write it; the load then
+	// writes no cache.
+	out     *os.File
+	outw    *bufio.Writer
+	outSize int64
+	outErr  error
+	// freshKeys say which files the records made in this load are of.
 	freshKeys []freshKey
 	scratch   encoder
 }
@@ -136,9 +155,6 @@ type freshKey struct {
 	rel string
 	st  stamp
 }
-
-// slabSize is the size of one slab of fresh records.
-const slabSize = 1 << 20
 
 // headRecord is one file's record in a cache file.
 type headRecord struct {
@@ -331,29 +347,106 @@ func (h *headSource) store(rel string, st stamp, a *Article) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.out == nil && h.outErr == nil {
+		h.outErr = h.create()
+	}
+	if h.outErr != nil {
+		return
+	}
 	e := &h.scratch
 	e.b = e.b[:0]
 	e.str(rel)
 	e.stamp(st)
 	encodeHead(e, a)
-	n := len(e.b) + binary.MaxVarintLen64
-	if len(h.fresh) == 0 || cap(h.fresh[len(h.fresh)-1])-len(h.fresh[len(h.fresh)-1]) < n {
-		h.fresh = append(h.fresh, make([]byte, 0, max(slabSize, n)))
-	}
-	slab := &h.fresh[len(h.fresh)-1]
-	*slab = binary.AppendUvarint(*slab, uint64(len(e.b)))
-	*slab = append(*slab, e.b...)
+	h.put(e.b)
 	h.freshKeys = append(h.freshKeys, freshKey{rel: rel, st: st})
 }
 
-// write replaces the cache file with the records of this load, when any
+// create starts the next cache file: the magic, room for the checksum,
+// the build and the directory. It is readable only by the user.
+func (h *headSource) create() error {
+	path := h.cache.file(h.root)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return cleanPathErr(err)
+	}
+	prefix := ".tmp-" + filepath.Base(path) + "-"
+	removeStale(dir, prefix)
+	f, err := os.CreateTemp(dir, prefix+"*")
+	if err != nil {
+		return cleanPathErr(err)
+	}
+	h.out, h.outw = f, bufio.NewWriterSize(f, 64<<10)
+	e := encoder{b: append([]byte(headsMagic), 0, 0, 0, 0)}
+	e.str(h.build)
+	e.str(h.root)
+	h.outw.Write(e.b) // a failure stays with the writer, and Flush returns it
+	h.outSize = int64(len(e.b))
+	return nil
+}
+
+// staleAfter is how long a temporary cache file has gone unwritten when
+// it is taken for one left behind by a program that was killed.
+const staleAfter = time.Hour
+
+// removeStale removes the temporary files of dir whose names start with
+// prefix that have not been written to for staleAfter.
+func removeStale(dir, prefix string) {
+	entries, _ := os.ReadDir(dir)
+	for _, d := range entries {
+		if !strings.HasPrefix(d.Name(), prefix) || !d.Type().IsRegular() {
+			continue
+		}
+		if fi, err := d.Info(); err == nil && time.Since(fi.ModTime()) > staleAfter {
+			os.Remove(filepath.Join(dir, d.Name()))
+		}
+	}
+}
+
+// put writes one record to the next cache file, preceded by its length.
+// Past maxHeadsFile, the file would not be read: no cache is written.
+func (h *headSource) put(rec []byte) {
+	var n [binary.MaxVarintLen64]byte
+	k := binary.PutUvarint(n[:], uint64(len(rec)))
+	h.outw.Write(n[:k])
+	h.outw.Write(rec)
+	h.outSize += int64(k + len(rec))
+	if h.outSize > maxHeadsFile {
+		h.outErr = errors.New("the cache would be too large")
+	}
+}
+
+// discard removes the next cache file, unwritten.
+func (h *headSource) discard() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.drop()
+}
+
+func (h *headSource) drop() {
+	if h.out != nil {
+		h.out.Close()
+		os.Remove(h.out.Name())
+		h.out, h.outw = nil, nil
+	}
+}
+
+// write puts the next cache file in place of the old one, when anything
 // changed: a file is new, changed or gone. Files read before the old
 // records were ready change nothing if they had not changed. The records
 // used from the old file are copied from it, read again.
-func (h *headSource) write() error {
+//
+// The file is not synced: one cut short by a crash fails its checksum,
+// and is only a cache, written again by the next load.
+func (h *headSource) write() (err error) {
 	<-h.ready
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	defer func() {
+		if err != nil {
+			h.drop()
+		}
+	}()
 	// The file stays as it is if every record not used was made again,
 	// the same, and nothing else was made.
 	unused, same := 0, 0
@@ -368,41 +461,63 @@ func (h *headSource) write() error {
 		}
 	}
 	if same == unused && same == len(h.freshKeys) && h.bad.Load() == 0 {
+		h.drop()
 		return nil
 	}
-	size := len(headsMagic) + len(h.build) + len(h.root) + 32
-	for _, slab := range h.fresh {
-		size += len(slab)
+	if h.out == nil && h.outErr == nil {
+		h.outErr = h.create()
+	}
+	if h.outErr != nil {
+		return h.outErr
 	}
 	if h.hits.Load() > 0 {
-		if fi, err := os.Stat(h.cache.file(h.root)); err == nil {
-			size += int(min(fi.Size(), maxHeadsFile))
+		if err := h.outw.Flush(); err != nil {
+			return err
 		}
-	}
-	e := encoder{b: make([]byte, 0, size)}
-	e.b = append(e.b, headsMagic...)
-	e.b = append(e.b, 0, 0, 0, 0) // the checksum of what follows
-	start := len(e.b)
-	e.str(h.build)
-	e.str(h.root)
-	if h.hits.Load() > 0 {
-		mark := len(e.b)
+		mark := h.outSize
 		err := h.scan(func(rec, rel, _ []byte) {
 			if r, ok := h.old[string(rel)]; ok && r.used {
-				e.uint(uint64(len(rec)))
-				e.b = append(e.b, rec...)
+				h.put(rec)
 			}
 		}, nil)
 		if err != nil {
 			// The file changed under us: keep only this load's records.
-			e.b = e.b[:mark]
+			h.outw.Reset(h.out)
+			if err := h.out.Truncate(mark); err != nil {
+				return err
+			}
+			if _, err := h.out.Seek(mark, io.SeekStart); err != nil {
+				return err
+			}
+			h.outSize = mark
+		}
+		if h.outErr != nil {
+			return h.outErr
 		}
 	}
-	for _, slab := range h.fresh {
-		e.b = append(e.b, slab...)
+	if err := h.outw.Flush(); err != nil {
+		return err
 	}
-	binary.LittleEndian.PutUint32(e.b[start-4:], crc32.Checksum(e.b[start:], crcTable))
-	return WriteFileAtomic(h.cache.file(h.root), e.b, 0o600)
+	// The checksum covers all that follows it, read back: the records of
+	// the old file were copied in, and some perhaps cut off again.
+	start := int64(len(headsMagic) + 4)
+	crc := crc32.New(crcTable)
+	if _, err := io.Copy(crc, io.NewSectionReader(h.out, start, h.outSize-start)); err != nil {
+		return err
+	}
+	if _, err := h.out.WriteAt(binary.LittleEndian.AppendUint32(nil, crc.Sum32()), start-4); err != nil {
+		return err
+	}
+	name := h.out.Name()
+	err = h.out.Close()
+	h.out, h.outw = nil, nil
+	if err == nil {
+		err = os.Rename(name, h.cache.file(h.root))
+	}
+	if err != nil {
+		os.Remove(name)
+	}
+	return err
 }
 
 // encodeHead appends an article without its body. Every field of Article

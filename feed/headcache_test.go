@@ -59,6 +59,9 @@ func lazyDir(t *testing.T) string {
 func loadJSON(t *testing.T, l *Loader, srcs ...Source) (map[string]string, []string) {
 	t.Helper()
 	arts, errs := l.LoadAll(context.Background(), srcs)
+	if l.Heads != nil {
+		l.Heads.Wait()
+	}
 	out := map[string]string{}
 	for _, a := range arts {
 		data, err := json.Marshal(a.ToJSON(false))
@@ -464,6 +467,86 @@ func TestHeadCacheLarge(t *testing.T) {
 		}
 		if again, err := os.Stat(files[0]); err != nil || !again.ModTime().Equal(fi.ModTime()) {
 			t.Errorf("load %d wrote the cache again, with nothing changed", i)
+		}
+	}
+}
+
+// The cache is written after the last article is out, and Wait waits for
+// it. A load cancelled part way leaves no temporary file behind, and a
+// temporary file a killed program left is removed once it is old.
+func TestHeadCacheWriteAfterLoad(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 300 {
+		data := fmt.Sprintf("Article %d\n\nRussia | 17 January 2022 | Wire\n\nText %d.\n", i, i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%03d.txt", i)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leftovers := func(c *HeadCache) []string {
+		names, _ := filepath.Glob(filepath.Join(c.Dir, "heads", ".tmp-*"))
+		return names
+	}
+
+	c := newHeadCache(t)
+	heads := filepath.Join(c.Dir, "heads")
+	if err := os.MkdirAll(heads, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	prefix := ".tmp-" + filepath.Base(c.file(dir)) + "-"
+	stale, fresh := filepath.Join(heads, prefix+"killed"), filepath.Join(heads, prefix+"running")
+	for _, name := range []string{stale, fresh} {
+		if err := os.WriteFile(name, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * staleAfter)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	l := &Loader{DropBodies: true, Heads: c}
+	n := 0
+	for r := range l.Load(context.Background(), []Source{{Location: dir}}) {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		n++
+	}
+	c.Wait()
+	if n != 300 {
+		t.Fatalf("%d articles", n)
+	}
+	if _, err := os.Stat(c.file(dir)); err != nil {
+		t.Fatalf("no cache after Wait: %v", err)
+	}
+	if got := leftovers(c); !slices.Equal(got, []string{fresh}) {
+		t.Errorf("temporary files %v, want only the recent one %s", got, fresh)
+	}
+	c.hits.Store(0)
+	loadJSON(t, l, Source{Location: dir})
+	if h := c.hits.Load(); h != 300 {
+		t.Errorf("%d articles from the cache, want 300", h)
+	}
+
+	for range 20 {
+		c := newHeadCache(t)
+		l := &Loader{DropBodies: true, Heads: c}
+		ctx, cancel := context.WithCancel(context.Background())
+		ch := l.Load(ctx, []Source{{Location: dir}})
+		<-ch
+		cancel()
+		for range ch {
+		}
+		c.Wait()
+		if got := leftovers(c); len(got) > 0 {
+			t.Fatalf("a cancelled load left %v", got)
+		}
+		if _, err := os.Stat(c.file(dir)); err == nil {
+			// The load was over before it was cancelled: its cache is whole.
+			c.hits.Store(0)
+			loadJSON(t, &Loader{DropBodies: true, Heads: c}, Source{Location: dir})
+			if h := c.hits.Load(); h != 300 {
+				t.Fatalf("%d articles from the cache of a load cancelled at its end", h)
+			}
 		}
 	}
 }

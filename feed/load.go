@@ -144,7 +144,8 @@ type job struct {
 // Load streams the articles of every source on the returned channel, which
 // is closed when all are done or ctx is cancelled. Order is not defined:
 // callers sort. A failing file or source yields one Result with a
-// *SourceError, and the rest still load.
+// *SourceError, and the rest still load. The header cache, if any, is
+// written after the channel closes; see HeadCache.Wait.
 func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	out := make(chan Result, resultBuffer)
 	jobs := make(chan job, 256)
@@ -173,20 +174,28 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	}()
 	go func() {
 		wg.Wait()
-		if ctx.Err() == nil {
-			// The cache is only a saving: a failure to write it costs the
-			// next load time, and is no error of any source.
-			for _, h := range st.heads {
-				_ = h.write()
-			}
+		// The list is whole: it is the caller's before the cache is written.
+		if l.Heads != nil {
+			l.Heads.writing.Add(1)
+			defer l.Heads.writing.Done()
 		}
 		close(out)
+		for _, h := range st.heads {
+			if ctx.Err() != nil {
+				h.discard()
+				continue
+			}
+			// The cache is only a saving: a failure to write it costs the
+			// next load time, and is no error of any source.
+			_ = h.write()
+		}
 	}()
 	return out
 }
 
 // LoadAll loads every source and returns the articles, newest first, and
-// the errors, in the order they arrived.
+// the errors, in the order they arrived. The header cache may still be
+// being written; see HeadCache.Wait.
 func (l *Loader) LoadAll(ctx context.Context, sources []Source) ([]*Article, []error) {
 	var arts []*Article
 	var errs []error

@@ -328,8 +328,9 @@ func BenchmarkLoadBatches(b *testing.B) {
 
 // BenchmarkLoadDir loads a directory through the reader's whole pipeline:
 // the loader as the reader sets it up (bodies left out), the pump, and
-// every batch through Update, until loading has ended, and the frame;
-// first with no header cache, then with the one the first load wrote. It
+// every batch through Update, until loading has ended, and the frame:
+// with an empty header cache, as a first launch; with none; and with the
+// one an earlier load wrote, as every later launch. It
 // needs a directory made by gen-corpus in GAZETTE_BENCH_CORPUS.
 func BenchmarkLoadDir(b *testing.B) {
 	dir := os.Getenv("GAZETTE_BENCH_CORPUS")
@@ -353,6 +354,13 @@ func BenchmarkLoadDir(b *testing.B) {
 		_ = d.m.View()
 		b.ReportMetric(float64(len(d.m.all)), "articles")
 	}
+	b.Run("cache=cold", func(b *testing.B) {
+		// A first launch: an empty cache, written at the end.
+		b.ReportAllocs()
+		for b.Loop() {
+			load(b, &feed.HeadCache{Dir: b.TempDir(), Build: "bench"})
+		}
+	})
 	heads := &feed.HeadCache{Dir: b.TempDir(), Build: "bench"}
 	b.Run("cache=none", func(b *testing.B) {
 		b.ReportAllocs()

@@ -38,6 +38,9 @@ type app struct {
 
 	// net holds the config, the fetcher and the notices; see config.go.
 	net netState
+	// heads is the header cache of the loads without bodies, written after
+	// each; run waits for it before the program exits.
+	heads *feed.HeadCache
 }
 
 func newApp(s stdio) *app {
@@ -60,6 +63,23 @@ func (a *app) flush() {
 	a.stdout.Flush()
 	a.outFilter.Flush()
 	a.errFilter.Flush()
+}
+
+// waitCache waits for the header cache to be written, so that the next
+// launch finds it, unless the program is being interrupted.
+func (a *app) waitCache(ctx context.Context) {
+	if a.heads == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		a.heads.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -182,9 +202,12 @@ func (a *app) loader() *feed.Loader {
 func (a *app) headLoader() *feed.Loader {
 	l := a.loader()
 	l.DropBodies = true
-	if dir, err := feed.DefaultCacheDir(a.io.getenv); err == nil {
-		l.Heads = &feed.HeadCache{Dir: dir}
+	if a.heads == nil {
+		if dir, err := feed.DefaultCacheDir(a.io.getenv); err == nil {
+			a.heads = &feed.HeadCache{Dir: dir}
+		}
 	}
+	l.Heads = a.heads
 	return l
 }
 

@@ -91,6 +91,7 @@ func run(ctx context.Context, args []string, io stdio) (code int) {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	a.flush()
+	a.waitCache(ctx)
 	var ue usageError
 	switch {
 	case err == nil:
