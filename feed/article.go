@@ -9,6 +9,7 @@ package feed
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"strings"
 	"time"
 )
@@ -223,8 +224,9 @@ func (a *Article) declared(name string) bool {
 func MakeID(parts ...string) string {
 	h := sha256.New()
 	for _, p := range parts {
-		h.Write([]byte(p))
+		io.WriteString(h, p)
 		h.Write([]byte{0})
 	}
-	return hex.EncodeToString(h.Sum(nil))[:IDLen]
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:IDLen/2])
 }

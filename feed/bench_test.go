@@ -73,6 +73,43 @@ func BenchmarkParseText(b *testing.B) {
 	}
 }
 
+// BenchmarkParseCorpus parses the articles of the generated corpus from
+// memory, without reading files: the work a first load does per article
+// beyond the floor, with and without country detection.
+func BenchmarkParseCorpus(b *testing.B) {
+	dir := corpusDir(b, 10_000)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var docs []Doc
+	size := 0
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, Doc{Location: path, Data: data, Key: path})
+		size += len(data)
+	}
+	for _, detect := range []bool{false, true} {
+		b.Run(fmt.Sprintf("detect=%v", detect), func(b *testing.B) {
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, d := range docs {
+					if _, err := parseDoc(d, detect); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(docs)), "ns/article")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
 // BenchmarkLoad loads a generated directory of articles, to the last
 // article, sorted. Beside it:
 //

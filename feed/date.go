@@ -19,11 +19,15 @@ var months = map[string]time.Month{
 // It returns the date at midnight UTC.
 func ParseDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
-	if len(s) < 8 || len(s) > 40 {
+	// Every form has a year of four digits: most header segments, the
+	// tags and the source, are turned away here, before any parsing.
+	if len(s) < 8 || len(s) > 40 || !hasDigits(s, 4) {
 		return time.Time{}, false
 	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, true
+	if len(s) == len("2006-01-02") && s[4] == '-' {
+		if t, err := time.Parse("2006-01-02", s); err == nil {
+			return t, true
+		}
 	}
 	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return r == ' ' || r == ',' || r == '.' || r == '/'
@@ -50,6 +54,16 @@ func ParseDate(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// hasDigits reports whether s has at least n ASCII digits.
+func hasDigits(s string, n int) bool {
+	for i := 0; i < len(s) && n > 0; i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			n--
+		}
+	}
+	return n == 0
 }
 
 // dayNumber reads "17", "17th", "1st", "2nd", "3rd".

@@ -155,11 +155,9 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// Each worker shares strings among its own articles, with no
-			// lock to wait on.
-			var in interner
+			var w worker
 			for j := range jobs {
-				l.run(ctx, st, &in, j, out)
+				l.run(ctx, st, &w, j, out)
 			}
 		}()
 	}
@@ -435,9 +433,24 @@ func linkInside(path, root string) error {
 	return nil
 }
 
+// worker is what one goroutine of a load keeps from job to job.
+type worker struct {
+	// in shares strings among the worker's own articles, with no lock to
+	// wait on.
+	in interner
+	// buf is read into, file after file: what the parsers make of a file
+	// is copied out of it, and the next file is read over it.
+	buf []byte
+}
+
+// maxKeptBuffer is the largest read buffer a worker keeps for the next
+// file; a larger file's is let go.
+const maxKeptBuffer = 256 << 10
+
 // run reads and parses one job, turning a panic in a parser into an error
 // for that source alone.
-func (l *Loader) run(ctx context.Context, st *loadState, in *interner, j job, out chan<- Result) {
+func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out chan<- Result) {
+	in := &w.in
 	if ctx.Err() != nil {
 		return
 	}
@@ -457,12 +470,17 @@ func (l *Loader) run(ctx context.Context, st *loadState, in *interner, j job, ou
 			return
 		}
 	}
-	doc, fi, err := l.read(ctx, st, j)
+	doc, fi, err := l.read(ctx, st, j, w.buf)
 	if err != nil {
 		sendErr(ctx, out, j.path, err)
 		return
 	}
 	arts, err := ParseDoc(doc)
+	if data := doc.Data; cap(data) <= maxKeptBuffer && fi != nil {
+		// A file's bytes, read into the buffer: nothing parsed from them
+		// refers to them.
+		w.buf = data[:0]
+	}
 	if err != nil {
 		// Articles may come with the error, when some were left out.
 		sendErr(ctx, out, j.path, err)
@@ -582,7 +600,7 @@ func (l *Loader) Body(ctx context.Context, a *Article) (*Article, error) {
 	}
 	// The file was a regular file at load: a link in its place since could
 	// lead anywhere.
-	data, _, err := readFile(a.Location, l.maxFileSize(), true)
+	data, _, err := readFile(a.Location, l.maxFileSize(), true, nil)
 	if err != nil {
 		return nil, &SourceError{Source: a.Location, Err: err}
 	}
@@ -614,8 +632,8 @@ func applySource(a *Article, src Source) {
 }
 
 // read fetches one job's bytes, with the size cap, and for a file what
-// fstat said of it.
-func (l *Loader) read(ctx context.Context, st *loadState, j job) (Doc, fs.FileInfo, error) {
+// fstat said of it. A file is read into buf when it fits.
+func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (Doc, fs.FileInfo, error) {
 	switch {
 	case j.path == "-":
 		if l.Stdin == nil {
@@ -640,7 +658,7 @@ func (l *Loader) read(ctx context.Context, st *loadState, j job) (Doc, fs.FileIn
 	}
 	// A file listed as a regular file is opened as one: a link put in its
 	// place since could lead anywhere.
-	data, fi, err := readFile(j.path, l.maxFileSize(), j.regular)
+	data, fi, err := readFile(j.path, l.maxFileSize(), j.regular, buf)
 	return Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, fi, err
 }
 
@@ -649,13 +667,14 @@ func (l *Loader) read(ctx context.Context, st *loadState, j job) (Doc, fs.FileIn
 // opening, so a file swapped for something else between listing and
 // reading is refused too.
 func ReadFile(path string, max int64) ([]byte, error) {
-	data, _, err := readFile(path, max, false)
+	data, _, err := readFile(path, max, false, nil)
 	return data, err
 }
 
 // readFile is ReadFile, also returning what fstat said of the file. With
-// noLinks, a symbolic link is refused rather than followed.
-func readFile(path string, max int64, noLinks bool) ([]byte, fs.FileInfo, error) {
+// noLinks, a symbolic link is refused rather than followed. The file is
+// read into buf when it fits.
+func readFile(path string, max int64, noLinks bool, buf []byte) ([]byte, fs.FileInfo, error) {
 	flags := os.O_RDONLY | syscall.O_NONBLOCK
 	if noLinks {
 		flags |= syscall.O_NOFOLLOW
@@ -678,16 +697,20 @@ func readFile(path string, max int64, noLinks bool) ([]byte, fs.FileInfo, error)
 	if fi.Size() > max {
 		return nil, nil, fmt.Errorf("file is %s, over the %s limit", humanBytes(fi.Size()), humanBytes(max))
 	}
-	data, err := readSized(f, fi.Size(), max)
+	data, err := readSized(f, fi.Size(), max, buf)
 	return data, fi, err
 }
 
 // readSized reads all of r, whose size is probably size, failing rather
 // than truncating past max bytes. One buffer of the right size is read
-// into, where io.ReadAll would grow one through several; a file that
-// grew since it was measured is read to its end all the same.
-func readSized(r io.Reader, size, max int64) ([]byte, error) {
-	buf := make([]byte, 0, min(size, max)+1)
+// into (buf, when it is large enough), where io.ReadAll would grow one
+// through several; a file that grew since it was measured is read to its
+// end all the same.
+func readSized(r io.Reader, size, max int64, buf []byte) ([]byte, error) {
+	if want := min(size, max) + 1; int64(cap(buf)) < want {
+		buf = make([]byte, 0, want)
+	}
+	buf = buf[:0]
 	for {
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, min(len(buf), 1<<20))

@@ -41,10 +41,10 @@ func TestReadFileListedRegular(t *testing.T) {
 	writeFile(t, secret, article("Secret"))
 	link := filepath.Join(dir, "swapped.txt")
 	symlink(t, secret, link)
-	if _, _, err := readFile(link, 1<<20, true); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+	if _, _, err := readFile(link, 1<<20, true, nil); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Errorf("reading a link in place of a listed file: %v", err)
 	}
-	if data, _, err := readFile(link, 1<<20, false); err != nil || !strings.Contains(string(data), "Secret") {
+	if data, _, err := readFile(link, 1<<20, false, nil); err != nil || !strings.Contains(string(data), "Secret") {
 		t.Errorf("a link named on the command line is followed: %q, %v", data, err)
 	}
 }

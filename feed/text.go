@@ -81,6 +81,8 @@ func parseText(doc Doc) (*Article, error) {
 	// The body builder holds the body to the caps every format shares,
 	// and says so where it cuts.
 	bb := newBodyBuilder(nil, &rb)
+	// Blocks are separated by blank lines: room for them all at once.
+	bb.blocks = make([]Block, 0, min(strings.Count(body, "\n\n")+1, MaxBodyBlocks))
 	var para []string
 	flush := func() {
 		if len(para) > 0 {
@@ -105,7 +107,9 @@ func parseText(doc Doc) (*Article, error) {
 		para = append(para, line)
 	}
 	flush()
-	a.Body = bb.blocks
+	if len(bb.blocks) > 0 {
+		a.Body = bb.blocks
+	}
 	a.Refs = rb.refs
 	a.Images = rb.images()
 	return a, nil
