@@ -195,9 +195,15 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 // the errors, in the order they arrived. The header cache may still be
 // being written; see HeadCache.Wait.
 func (l *Loader) LoadAll(ctx context.Context, sources []Source) ([]*Article, []error) {
+	return Collect(l.Load(ctx, sources))
+}
+
+// Collect takes every result of a load, and returns the articles, newest
+// first, and the errors, in the order they arrived.
+func Collect(ch <-chan Result) ([]*Article, []error) {
 	var arts []*Article
 	var errs []error
-	for r := range l.Load(ctx, sources) {
+	for r := range ch {
 		if r.Err != nil {
 			errs = append(errs, r.Err)
 			continue

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime/debug"
-	"runtime/metrics"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -42,59 +40,8 @@ type loadBatchMsg struct {
 // startLoad starts the loader and pumps its first batch.
 func startLoad(ctx context.Context, l *feed.Loader, srcs []feed.Source) tea.Cmd {
 	return func() tea.Msg {
-		return pump(ctx, limitHeadroom(ctx, l.Load(ctx, srcs), os.Getenv("GOMEMLIMIT") != ""), minBatchWait)
+		return pump(ctx, feed.LimitHeadroom(ctx, l.Load(ctx, srcs), os.Getenv("GOMEMLIMIT") != ""), minBatchWait)
 	}
-}
-
-// loadHeadroom is how much garbage the collector lets pile up above the
-// live heap while a load runs: this much, or half the live heap when that
-// is more.
-//
-// Loading makes garbage fast (each article is read, decoded and copied
-// into the list), and by default the collector lets the heap grow to twice
-// what was live at its last cycle: at 100,000 articles the live heap is
-// under 90 MB but the process peaked past 200 MB of memory. A soft memory
-// limit of the live heap plus the headroom makes it collect sooner, for a
-// few percent more time (measured: 205 MB down to 185 MB, 1.45 s up to
-// 1.55 s). It follows the live heap up, so a larger list is never starved
-// of memory, and it is lifted when the load ends.
-const loadHeadroom = 64 << 20
-
-// headroomEvery is how many results pass between updates of the limit.
-const headroomEvery = 4096
-
-// limitHeadroom forwards a load's results, keeping a soft memory limit of
-// the live heap plus loadHeadroom while they come, and putting the limit
-// back as it was when they end or ctx is cancelled. A limit the user set
-// (userLimit, from GOMEMLIMIT) stands, and the results pass as they are.
-func limitHeadroom(ctx context.Context, ch <-chan feed.Result, userLimit bool) <-chan feed.Result {
-	if userLimit {
-		return ch
-	}
-	out := make(chan feed.Result, cap(ch))
-	go func() {
-		before := debug.SetMemoryLimit(-1)
-		defer debug.SetMemoryLimit(before)
-		defer close(out)
-		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		n := 0
-		for r := range ch {
-			if n%headroomEvery == 0 {
-				metrics.Read(sample)
-				if sample[0].Value.Kind() == metrics.KindUint64 {
-					live := int64(sample[0].Value.Uint64())
-					debug.SetMemoryLimit(min(before, live+max(loadHeadroom, live/2)))
-				}
-			}
-			n++
-			select {
-			case out <- r:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out
 }
 
 // pumpCmd reads the next batch from a load stream, gathering for window.

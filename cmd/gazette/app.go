@@ -223,7 +223,9 @@ func (a *app) loadHeads(ctx context.Context, srcs []feed.Source) (arts []*feed.A
 }
 
 func (a *app) loadWith(ctx context.Context, l *feed.Loader, srcs []feed.Source) (arts []*feed.Article, failed bool) {
-	arts, errs := l.LoadAll(ctx, srcs)
+	userLimit := a.io.getenv("GOMEMLIMIT") != ""
+	arts, errs := feed.Collect(feed.LimitHeadroom(ctx, l.Load(ctx, srcs), userLimit))
+	feed.KeepHeadroom(userLimit)
 	for _, err := range errs {
 		a.warn(err)
 	}
