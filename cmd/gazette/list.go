@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -111,32 +112,87 @@ func (a *app) matcher(tags []string, query string, detected bool) (func(*feed.Ar
 	}, nil
 }
 
-// listJSON prints the articles as one indented JSON array, an element at
-// a time: encoding 100,000 at once would hold all of the text in memory,
-// and indent it in one pass after.
+// listJSON prints the articles as one indented JSON array. The elements
+// are encoded a chunk at a time, on every core, and written in order: a
+// few chunks are in memory at once, never the whole array.
 func (a *app) listJSON(arts []*feed.Article) error {
 	if len(arts) == 0 {
 		_, err := a.stdout.WriteString("[]\n")
 		return err
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("  ", "  ")
+	chunks := (len(arts) + jsonChunk - 1) / jsonChunk
+	workers := runtime.GOMAXPROCS(0)
+	type encoded struct {
+		data []byte
+		err  error
+	}
+	results := make([]chan encoded, chunks)
+	for i := range results {
+		results[i] = make(chan encoded, 1)
+	}
+	// ahead bounds the chunks encoded but not yet written.
+	ahead := make(chan struct{}, 2*workers)
+	next := make(chan int)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(next)
+		for i := range chunks {
+			select {
+			case ahead <- struct{}{}:
+			case <-done:
+				return
+			}
+			next <- i
+		}
+	}()
+	for range workers {
+		go func() {
+			for i := range next {
+				data, err := encodeJSONChunk(arts[i*jsonChunk : min((i+1)*jsonChunk, len(arts))])
+				results[i] <- encoded{data, err}
+			}
+		}()
+	}
 	a.stdout.WriteString("[\n")
-	for i, art := range arts {
-		buf.Reset()
-		if err := enc.Encode(art.ToJSON(false)); err != nil {
-			return err
+	for i := range chunks {
+		r := <-results[i]
+		<-ahead
+		if r.err != nil {
+			return r.err
 		}
 		if i > 0 {
 			a.stdout.WriteString(",\n")
 		}
-		a.stdout.WriteString("  ")
-		a.stdout.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		a.stdout.Write(r.data)
 	}
 	_, err := a.stdout.WriteString("\n]\n")
 	return err
+}
+
+// jsonChunk is how many articles one goroutine of listJSON encodes at a
+// time.
+const jsonChunk = 256
+
+// encodeJSONChunk encodes articles as elements of listJSON's array,
+// indented and separated by commas.
+func encodeJSONChunk(arts []*feed.Article) ([]byte, error) {
+	var out, buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("  ", "  ")
+	for i, art := range arts {
+		buf.Reset()
+		if err := enc.Encode(art.ToJSON(false)); err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			out.WriteString(",\n")
+		}
+		out.WriteString("  ")
+		out.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	}
+	return out.Bytes(), nil
 }
 
 // listColumns are the widest the tags column grows on a terminal.

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aymanbagabas/go-udiff"
 )
@@ -115,6 +117,34 @@ func TestListJSONShape(t *testing.T) {
 	}
 	if !undated {
 		t.Error("the sample feed's undated article should have \"date\": null")
+	}
+}
+
+// Many articles are encoded in chunks, on several goroutines, and come out
+// as one array in the list's order: newest first, as the lines of list.
+func TestListJSONMany(t *testing.T) {
+	dir := t.TempDir()
+	const n = 3*jsonChunk + 17
+	for i := range n {
+		day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
+		text := fmt.Sprintf("Article %d\n\nRussia | %s | Wire\n\nText.\n", i, day.Format("2006-01-02"))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.txt", i)), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := map[string]string{"XDG_CACHE_HOME": t.TempDir()}
+	r := runGazette(t, "", env, "list", "--json", dir)
+	var arts []struct{ Title string }
+	if err := json.Unmarshal([]byte(r.stdout), &arts); err != nil || r.code != 0 {
+		t.Fatalf("exit %d, %v\n%s", r.code, err, r.stderr)
+	}
+	if len(arts) != n {
+		t.Fatalf("%d articles, want %d", len(arts), n)
+	}
+	for i, a := range arts {
+		if want := fmt.Sprintf("Article %d", n-1-i); a.Title != want {
+			t.Fatalf("element %d is %q, want %q", i, a.Title, want)
+		}
 	}
 }
 
