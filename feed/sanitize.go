@@ -43,6 +43,14 @@ func Sanitize(s string) string {
 // title, a source or a file name: runs of line breaks (including U+2028 and
 // U+2029) and tabs become one space, and the result is trimmed.
 func SanitizeLine(s string) string {
+	if plainLine(s) {
+		return s
+	}
+	return sanitizeLine(s)
+}
+
+// sanitizeLine is SanitizeLine without the shortcut for plain lines.
+func sanitizeLine(s string) string {
 	s = Sanitize(s)
 	if strings.ContainsAny(s, "\n\t\u2028\u2029") || strings.TrimSpace(s) != s {
 		s = strings.Join(strings.Fields(s), " ")
@@ -124,6 +132,21 @@ func bidi(r rune) bool {
 // zeroWidth reports whether r is an invisible zero-width character.
 func zeroWidth(r rune) bool {
 	return r >= 0x200B && r <= 0x200D || r == 0x2060 || r == 0xFEFF
+}
+
+// plainLine reports whether s is printable ASCII that neither starts nor
+// ends with a space, which SanitizeLine leaves as it is: most titles,
+// sources and paths, checked in one pass.
+func plainLine(s string) bool {
+	if s != "" && (s[0] == ' ' || s[len(s)-1] == ' ') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // isClean reports whether s is valid UTF-8 with nothing Sanitize would change.

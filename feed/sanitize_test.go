@@ -200,6 +200,8 @@ func FuzzSanitize(f *testing.F) {
 		f.Add(tc.in)
 	}
 	f.Add("\r\n\r\r\n \u2028 \t")
+	f.Add(" padded title ")
+	f.Add("a plain title")
 	f.Fuzz(func(t *testing.T, in string) {
 		s := Sanitize(in)
 		checkText(t, "Sanitize", in, s)
@@ -216,6 +218,9 @@ func FuzzSanitize(f *testing.F) {
 		}
 		if again := SanitizeLine(line); again != line {
 			t.Fatalf("SanitizeLine not idempotent: %q -> %q -> %q", in, line, again)
+		}
+		if slow := sanitizeLine(in); slow != line {
+			t.Fatalf("SanitizeLine(%q) = %q, but in full %q", in, line, slow)
 		}
 	})
 }
