@@ -272,10 +272,23 @@ func introducer(seq []byte) byte {
 
 // splitST reports whether seq is a string sequence that the decoder cut at
 // an ESC which is the last byte of data: the ESC may be the first half of
-// an ST whose backslash arrives in the next write.
+// an ST whose backslash arrives in the next write. A string that a BEL or
+// an ST ended is whole, and the ESC after it starts the next sequence.
 func splitST(data, seq []byte) bool {
 	return len(seq) >= 2 && len(seq) == len(data)-1 && data[len(data)-1] == ansi.ESC &&
-		isStringIntro(seq[1])
+		isStringIntro(seq[1]) && !terminated(seq)
+}
+
+// terminated reports whether a string sequence ends with its terminator:
+// BEL, ST, or ESC \.
+func terminated(seq []byte) bool {
+	switch last := seq[len(seq)-1]; {
+	case last == ansi.BEL || last == ansi.ST:
+		return true
+	case last == '\\':
+		return len(seq) >= 4 && seq[len(seq)-2] == ansi.ESC
+	}
+	return false
 }
 
 // isStringIntro reports whether ESC b starts a string sequence: DCS, SOS,

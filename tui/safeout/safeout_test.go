@@ -74,6 +74,7 @@ var threatCases = []filterCase{
 	{"sgr with colon subparameters", "\x1b[4:3m\x1b[58:2::255:0:0mx\x1b[m", "\x1b[4:3m\x1b[58:2::255:0:0mx\x1b[m", 0},
 	{"lone esc then bracket text", "\x1b\n[2J", "\n[2J", 1},
 	{"csi cut by control", "\x1b[3\n1m", "\n1m", 1},
+	{"link ended by BEL, then a lone esc", "\x1b]8;;https://a.example/\x07l\x1b]8;;\x07\x1b", "\x1b]8;;https://a.example/\x07l\x1b]8;;\x07", 1},
 }
 
 // printKeeps is output gazette itself writes to stdout, which must pass
@@ -99,6 +100,8 @@ var tuiCases = []filterCase{
 	{"modes", "\x1b[?7l\x1b[?7h\x1b[4h\x1b[4l\x1b[?5W\x1b[2 q\x1b[ q", "\x1b[?7l\x1b[?7h\x1b[4h\x1b[4l\x1b[?5W\x1b[2 q\x1b[ q", 0},
 	{"keyboard", "\x1b[>4;2m\x1b[>4m\x1b[>11u\x1b[<u\x1b[<1u\x1b[=0;1u\x1b[?u", "\x1b[>4;2m\x1b[>4m\x1b[>11u\x1b[<u\x1b[<1u\x1b[=0;1u\x1b[?u", 0},
 	{"queries", "\x1b]11;?\x07\x1b]10;?\x1b\\\x1b[c\x1b[6n", "\x1b]11;?\x07\x1b]10;?\x1b\\\x1b[c\x1b[6n", 0},
+	{"query ended by BEL, then a lone esc", "x\x1b]10;?\x07\x1b", "x\x1b]10;?\x07", 1},
+	{"query ended by ST, then a lone esc", "x\x1b]10;?\x1b\\\x1b", "x\x1b]10;?\x1b\\", 1},
 	{"osc52 dropped", "\x1b]52;c;ZXZpbA==\x07x", "x", 1},
 	{"title dropped", "\x1b]2;t\x07\x1b[21tx", "x", 2},
 	{"osc11 set dropped", "\x1b]11;#ff0000\x07x", "x", 1},
