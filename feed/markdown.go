@@ -134,8 +134,11 @@ func writeMarkdownBlock(b *strings.Builder, blk Block) {
 
 // EscapeMarkdown makes text literal in Markdown: every character that could
 // start emphasis, a link or image (a "!" is harmless once "[" is escaped),
-// code, raw HTML, a table cell or an entity is escaped, and so is anything at the start of a line that could
-// open a block (heading, quote, list, fence, rule). Newlines are kept.
+// code, raw HTML, a table cell or an entity is escaped, and so is anything
+// at the start of a line that could open a block (heading, quote, list,
+// fence, rule). So are every "@" and the colon of "ftp:", from which
+// renderers that link bare URLs (GFM's autolinks) would make mailto: and
+// ftp: links; only http and https may be linked. Newlines are kept.
 func EscapeMarkdown(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/16)
@@ -158,8 +161,13 @@ func EscapeMarkdown(s string) string {
 			b.WriteByte('\\')
 		}
 		switch c {
-		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~':
+		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '@':
 			b.WriteByte('\\')
+			b.WriteByte(c)
+		case ':':
+			if i >= 3 && s[i-3:i] == "ftp" {
+				b.WriteByte('\\')
+			}
 			b.WriteByte(c)
 		case '&':
 			b.WriteString("&amp;")

@@ -1,12 +1,14 @@
 package feed
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -29,6 +31,8 @@ func TestEscapeMarkdown(t *testing.T) {
 		{"a | b | c", "a \\| b \\| c"},
 		{"line one\n# line two", "line one\n\\# line two"},
 		{"2022 was a year. 3. Not a list", "2022 was a year. 3. Not a list"},
+		{"write to desk@news.example", "write to desk\\@news.example"},
+		{"ftp://files.example/a and FTP: b", "ftp\\://files.example/a and FTP: b"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -39,33 +43,56 @@ func TestEscapeMarkdown(t *testing.T) {
 	}
 }
 
-// TestEscapedTextStaysText parses escaped hostile text with goldmark, the
-// parser Glamour uses, and checks that it yields one paragraph of plain
-// text with no links, images, HTML, code or emphasis.
+// TestEscapedTextStaysText parses escaped hostile text as Glamour does, and
+// checks that it yields one paragraph of plain text with no links (but the
+// http ones GFM makes of bare URLs), images, HTML, code or emphasis.
 func TestEscapedTextStaysText(t *testing.T) {
 	hostile := []string{
 		"# heading", "> quote", "- item", "1. item", "```", "~~~", "---", "***", "===",
 		"[x](javascript:alert(1))", "![img](file:///etc/passwd)", "<b>html</b>", "<!-- c -->",
 		"https://ok.example/ <http://auto.example>", "`code`", "*em* __strong__", "| a | b |",
 		"&#27;[2J", "\\", "[ref]: https://evil.example/", "    four spaces",
+		"mail desk@news.example", "ftp://files.example/x", "(ftp://files.example/x)", "~~gone~~", "- [ ] task",
 	}
-	md := goldmark.New()
 	for _, h := range hostile {
 		t.Run(h, func(t *testing.T) {
 			src := []byte(EscapeMarkdown(h))
-			doc := md.Parser().Parse(text.NewReader(src))
+			doc := gfm.Parser().Parse(text.NewReader(src))
 			if doc.ChildCount() != 1 || doc.FirstChild().Kind() != ast.KindParagraph {
 				t.Fatalf("%q became %d blocks, first %v", src, doc.ChildCount(), doc.FirstChild().Kind())
 			}
-			ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-				switch n.Kind() {
-				case ast.KindLink, ast.KindImage, ast.KindAutoLink, ast.KindRawHTML, ast.KindCodeSpan, ast.KindEmphasis:
-					t.Errorf("%q produced a %v node", src, n.Kind())
-				}
-				return ast.WalkContinue, nil
-			})
+			if err := literal(src); err != nil {
+				t.Error(err)
+			}
 		})
 	}
+}
+
+// gfm parses as Glamour does: CommonMark with the GitHub extensions, which
+// link bare URLs and addresses.
+var gfm = goldmark.New(goldmark.WithExtensions(extension.GFM))
+
+// literal returns an error when escaped text src parses as anything but
+// paragraphs of text and links to bare http and https URLs.
+func literal(src []byte) error {
+	var err error
+	doc := gfm.Parser().Parse(text.NewReader(src))
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *ast.Document, *ast.Paragraph, *ast.Text, *ast.String:
+			return ast.WalkContinue, nil
+		case *ast.AutoLink:
+			u := strings.ToLower(string(n.URL(src)))
+			if n.AutoLinkType == ast.AutoLinkURL && (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "www.")) {
+				return ast.WalkSkipChildren, nil
+			}
+			err = fmt.Errorf("%q links to %q", src, n.URL(src))
+		default:
+			err = fmt.Errorf("%q produced a %v node", src, n.Kind())
+		}
+		return ast.WalkStop, nil
+	})
+	return err
 }
 
 func TestMarkdownFootnotes(t *testing.T) {
@@ -130,19 +157,12 @@ func FuzzParseText(f *testing.F) {
 
 func FuzzEscapeMarkdown(f *testing.F) {
 	f.Add("# [x](javascript:alert(1)) <b> &#27; ```")
+	f.Add("mail desk@news.example or ftp://files.example/ or www.example.com")
 	f.Fuzz(func(t *testing.T, s string) {
 		s = SanitizeLine(s)
-		src := []byte(EscapeMarkdown(s))
-		doc := goldmark.New().Parser().Parse(text.NewReader(src))
-		ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-			switch n.Kind() {
-			case ast.KindLink, ast.KindImage, ast.KindAutoLink, ast.KindRawHTML, ast.KindHTMLBlock,
-				ast.KindCodeSpan, ast.KindFencedCodeBlock, ast.KindCodeBlock, ast.KindHeading,
-				ast.KindBlockquote, ast.KindList, ast.KindThematicBreak:
-				t.Errorf("%q produced a %v node", src, n.Kind())
-			}
-			return ast.WalkContinue, nil
-		})
+		if err := literal([]byte(EscapeMarkdown(s))); err != nil {
+			t.Error(err)
+		}
 	})
 }
 
