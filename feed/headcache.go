@@ -49,15 +49,16 @@ type HeadCache struct {
 	// hits and misses count the files taken from the cache and read, for
 	// tests.
 	hits, misses atomic.Int64
-	// writing counts the cache files being written after their loads
-	// ended.
+	// writing counts the loads that use the cache and have not written it
+	// yet.
 	writing sync.WaitGroup
 }
 
-// Wait blocks until the cache files of the loads that have ended are
-// written. A load's channel closes as soon as its last article is out, and
-// its cache is written after that; a program calls Wait before it exits,
-// so that the next launch finds the cache.
+// Wait blocks until every load that uses the cache has ended and written
+// its cache file. A load's channel closes as soon as its last article is
+// out, and its cache is written after that; a program calls Wait before it
+// exits, so that the next launch finds the cache. A cancelled load writes
+// nothing, and ends as soon as its workers have stopped.
 func (c *HeadCache) Wait() {
 	c.writing.Wait()
 }

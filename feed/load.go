@@ -170,13 +170,15 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 			l.expand(ctx, st, src, jobs, out)
 		}
 	}()
+	if l.Heads != nil {
+		l.Heads.writing.Add(1)
+	}
 	go func() {
 		wg.Wait()
-		// The list is whole: it is the caller's before the cache is written.
 		if l.Heads != nil {
-			l.Heads.writing.Add(1)
 			defer l.Heads.writing.Done()
 		}
+		// The list is whole: it is the caller's before the cache is written.
 		close(out)
 		for _, h := range st.heads {
 			if ctx.Err() != nil {
