@@ -316,19 +316,11 @@ func mayComplete(pending []byte, st ansi.State, data []byte) (bool, ansi.State) 
 			if c < 0x20 || c > 0x2F {
 				return true, st
 			}
-		case ansi.PrefixState:
-			if c >= '<' && c <= '?' {
+		case ansi.PrefixState, ansi.ParamsState, ansi.IntermedState:
+			var param bool
+			if st, param = csiParam(st, c); param {
 				continue
 			}
-			st = ansi.ParamsState
-			fallthrough
-		case ansi.ParamsState:
-			if c >= '0' && c <= '9' || c == ';' || c == ':' {
-				continue
-			}
-			st = ansi.IntermedState
-			fallthrough
-		case ansi.IntermedState:
 			if c < 0x20 || c > 0x2F {
 				return true, st
 			}
@@ -361,19 +353,11 @@ func skipSequence(data []byte, st ansi.State, intro byte) (int, bool, ansi.State
 			if c < 0x20 || c > 0x2F {
 				return i, true, ansi.NormalState
 			}
-		case ansi.PrefixState:
-			if c >= '<' && c <= '?' {
-				continue
-			}
-			st = ansi.ParamsState
-			fallthrough
-		case ansi.ParamsState:
-			if c >= '0' && c <= '9' || c == ';' || c == ':' {
-				continue
-			}
-			st = ansi.IntermedState
-			fallthrough
 		default:
+			var param bool
+			if st, param = csiParam(st, c); param {
+				continue
+			}
 			if c >= 0x20 && c <= 0x2F {
 				continue
 			}
@@ -387,6 +371,26 @@ func skipSequence(data []byte, st ansi.State, intro byte) (int, bool, ansi.State
 		}
 	}
 	return len(data), false, st
+}
+
+// csiParam reads byte c of a control sequence that stopped in state st:
+// it returns the state after c, and whether c was a prefix or parameter
+// byte. Any other byte moves a sequence in the prefix or parameter state
+// on to its intermediate bytes, to be read there; other states are kept.
+func csiParam(st ansi.State, c byte) (ansi.State, bool) {
+	switch st {
+	case ansi.PrefixState:
+		if c >= '<' && c <= '?' {
+			return st, true
+		}
+		fallthrough
+	case ansi.ParamsState:
+		if c >= '0' && c <= '9' || c == ';' || c == ':' {
+			return ansi.ParamsState, true
+		}
+		return ansi.IntermedState, false
+	}
+	return st, false
 }
 
 // forbiddenRune reports whether r is a C1 control or a bidirectional
