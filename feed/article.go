@@ -55,9 +55,30 @@ type Article struct {
 	// page may be fetched on demand.
 	Partial bool
 
+	// Key names the story itself, whatever carried it, so that it survives
+	// moves, renames, re-fetches and a feed rotating its items: for a feed
+	// item its GUID (else its link, else its title and date), for a file its
+	// title, date and source. The same story from two sources has one Key.
+	// The store keeps read and starred state by it.
+	Key string
+	// State is what the reader remembers of the article. The store fills it
+	// in; parsers leave it zero.
+	State State
+
 	// seq is the article's place in its document, which orders articles
 	// that nothing else tells apart the same way on every machine.
 	seq int
+}
+
+// State is the reader's memory of one article.
+type State struct {
+	// Read is true once the article was opened or marked read.
+	Read bool
+	// Starred is true while the user keeps the article starred.
+	Starred bool
+	// FirstSeen is when the store first saw the article; zero when no store
+	// is in use.
+	FirstSeen time.Time
 }
 
 // Tag is one declared tag of an article.
