@@ -11,7 +11,8 @@ import (
 
 // Sanitize makes untrusted text safe to keep and to show: invalid UTF-8
 // becomes U+FFFD; CRLF and CR become LF; C0 controls other than LF and TAB,
-// DEL, C1 controls and bidi controls are removed. It is idempotent.
+// DEL, C1 controls, bidi controls and Unicode tag characters (outside a
+// flag's emoji tag sequence) are removed. It is idempotent.
 func Sanitize(s string) string {
 	if isClean(s, true) {
 		return s
@@ -31,6 +32,10 @@ func Sanitize(s string) string {
 			}
 		case r == '\n' || r == '\t':
 			b.WriteRune(r)
+		case r == blackFlag:
+			n := flagTags(s[i:])
+			b.WriteString(s[i-size : i+n])
+			i += n
 		case dropped(r):
 		default:
 			b.WriteRune(r)
@@ -115,7 +120,41 @@ func dropped(r rune) bool {
 	case r >= 0x7F && r <= 0x9F:
 		return true
 	}
-	return bidi(r)
+	return bidi(r) || tagChar(r)
+}
+
+// tagChar reports whether r is a Unicode tag character (U+E0000 to
+// U+E007F). Tags are invisible on a terminal but read by whatever the text
+// is piped to, so they can carry hidden instructions ("ASCII smuggling").
+func tagChar(r rune) bool { return r >= 0xE0000 && r <= 0xE007F }
+
+// blackFlag is U+1F3F4, the base of the subdivision flags (Scotland,
+// Wales, England), which spell their region in tag characters.
+const blackFlag = 0x1F3F4
+
+// maxFlagTags is the longest region a flag spells: two letters of country
+// and up to four of subdivision. A longer run is hidden text, not a flag.
+const maxFlagTags = 6
+
+// flagTags returns the length in bytes of the emoji tag sequence at the
+// start of s, which follows a black flag: one to maxFlagTags tag letters
+// or digits ended by CANCEL TAG (U+E007F). It returns 0 where there is
+// none, and then every tag character there is dropped.
+func flagTags(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == 0xE007F && n > 0:
+			return i + size
+		case n < maxFlagTags && (r >= 0xE0030 && r <= 0xE0039 || r >= 0xE0061 && r <= 0xE007A):
+			n++
+			i += size
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 // bidi reports whether r is a bidirectional formatting control.
@@ -165,6 +204,9 @@ func isClean(s string, allowNL bool) bool {
 			return false
 		}
 		i += size
+		if r == blackFlag {
+			i += flagTags(s[i:])
+		}
 	}
 	return true
 }
