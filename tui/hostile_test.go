@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/safeout"
 	"github.com/gazette-news/gazette/internal/termcheck"
-	"github.com/gazette-news/gazette/tui/safeout"
 )
 
 // renderLimit is how long RenderArticle may take on the worst articles

@@ -7,6 +7,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/chart"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 // listModel is the article list: a cursor over the visible entries and the
@@ -130,7 +133,7 @@ func (m *model) renderRow(e *entry, w int, lay rowLayout, selected bool) string 
 		b.WriteString("  ")
 	}
 	if lay.date > 0 {
-		d := fit(e.dateColumn(), lay.date)
+		d := cells.Fit(e.dateColumn(), lay.date)
 		if selected {
 			b.WriteString(st.selRow.Inherit(st.date).Render(d))
 		} else {
@@ -138,7 +141,7 @@ func (m *model) renderRow(e *entry, w int, lay rowLayout, selected bool) string 
 		}
 		b.WriteString(bg("  "))
 	}
-	title := fit(e.a.Title, lay.title)
+	title := cells.Fit(e.a.Title, lay.title)
 	if selected {
 		b.WriteString(st.selTitle.Render(title))
 	} else {
@@ -148,13 +151,13 @@ func (m *model) renderRow(e *entry, w int, lay rowLayout, selected bool) string 
 		b.WriteString(bg("  "))
 		badges := m.badges(e, lay.tags, selected)
 		b.WriteString(badges)
-		if pad := lay.tags - width(badges); pad > 0 {
+		if pad := lay.tags - cells.Width(badges); pad > 0 {
 			b.WriteString(bg(strings.Repeat(" ", pad)))
 		}
 	}
 	if lay.source > 0 {
 		b.WriteString(bg("  "))
-		src := fit(e.a.Source, lay.source)
+		src := cells.Fit(e.a.Source, lay.source)
 		if selected {
 			b.WriteString(st.selRow.Inherit(st.source).Render(src))
 		} else {
@@ -171,7 +174,7 @@ func badgeText(t tagInfo, short bool) string {
 		return t.code
 	}
 	if short {
-		return truncate(t.name, 10)
+		return cells.Truncate(t.name, 10)
 	}
 	return t.name
 }
@@ -189,7 +192,7 @@ func (m *model) badge(id tagID, short, detected bool) string {
 	case st.noColor:
 		return "[" + label + "]"
 	case t.country:
-		return st.badges[paletteIndex(t.code, t.name)].Render(" " + label + " ")
+		return st.badges[chart.PaletteIndex(t.code, t.name)].Render(" " + label + " ")
 	default:
 		return st.badgeTag.Render(" " + label + " ")
 	}
@@ -198,9 +201,9 @@ func (m *model) badge(id tagID, short, detected bool) string {
 // badgeWidth is the width badge would render at.
 func badgeWidth(t tagInfo, short, detected bool) int {
 	if detected {
-		return 1 + width(badgeText(t, short))
+		return 1 + cells.Width(badgeText(t, short))
 	}
-	return 2 + width(badgeText(t, short))
+	return 2 + cells.Width(badgeText(t, short))
 }
 
 // namedTagsWidth is the narrowest tag column that shows country names
@@ -245,12 +248,12 @@ func (m *model) badges(e *entry, w int, selected bool) string {
 	for k, id := range e.tags {
 		reserve := 0
 		if left := len(e.tags) - k - 1; left > 0 {
-			reserve = 2 + len(thousands(left))
+			reserve = 2 + len(humanize.Thousands(left))
 		}
 		if !put(id, false, reserve) {
-			tail := "+" + thousands(len(e.tags)-k)
+			tail := "+" + humanize.Thousands(len(e.tags)-k)
 			sep := min(used, 1)
-			if used+sep+width(tail) <= w {
+			if used+sep+cells.Width(tail) <= w {
 				if sep > 0 {
 					b.WriteString(space)
 				}
@@ -273,9 +276,9 @@ func (m *model) badges(e *entry, w int, selected bool) string {
 // the screen knows the count is final.
 func statusText(loading bool, visible, total int, tagNames []string, anyMode bool, query string) string {
 	filtered := len(tagNames) > 0 || query != ""
-	count := thousands(total)
+	count := humanize.Thousands(total)
 	if filtered {
-		count = thousands(visible) + "/" + thousands(total)
+		count = humanize.Thousands(visible) + "/" + humanize.Thousands(total)
 	}
 	var parts []string
 	if loading {

@@ -14,6 +14,8 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 // screen is the main screen under any overlay.
@@ -675,7 +677,7 @@ func (m *model) helpBar() string {
 	// help.Model lets the last item overflow when its ellipsis does not
 	// fit; cut it to the screen.
 	m.memo.helpKey = k
-	m.memo.help = " " + truncate(h.ShortHelpView(m.keys.forFocus(m.focus).ShortHelp()), m.width-1)
+	m.memo.help = " " + cells.Truncate(h.ShortHelpView(m.keys.forFocus(m.focus).ShortHelp()), m.width-1)
 	return m.memo.help
 }
 
@@ -689,9 +691,9 @@ func (m *model) listView() string {
 	left := st.app.Render("gazette") + " " + st.headerText.Render(m.opt.label())
 	right := ""
 	if n := len(m.errs); n > 0 {
-		right = st.statusWarn.Render(plural(n, "error", "errors")+" · e") + " "
+		right = st.statusWarn.Render(humanize.Plural(n, "error", "errors")+" · e") + " "
 	}
-	b.WriteString(spread(left, right, w))
+	b.WriteString(cells.Spread(left, right, w))
 	b.WriteString("\n")
 
 	// Rows: only those on screen are rendered.
@@ -709,7 +711,7 @@ func (m *model) listView() string {
 		case m.flt.active():
 			msg = "No article matches. esc clears the filter; t changes the tags."
 		}
-		b.WriteString("\n  " + st.dim.Render(truncate(msg, w-4)))
+		b.WriteString("\n  " + st.dim.Render(cells.Truncate(msg, w-4)))
 		b.WriteString(strings.Repeat("\n", h-1))
 	default:
 		end := min(l.offset+h, len(m.visible))
@@ -736,11 +738,11 @@ func (m *model) listView() string {
 
 	// Status line, or the filter box while it has the focus.
 	if m.focus == focusFilter {
-		right := st.count.Render(thousands(len(m.visible)) + "/" + thousands(len(m.all)))
+		right := st.count.Render(humanize.Thousands(len(m.visible)) + "/" + humanize.Thousands(len(m.all)))
 		if m.fltErr != "" {
-			right = st.errorText.Render(truncate(m.fltErr, w/2))
+			right = st.errorText.Render(cells.Truncate(m.fltErr, w/2))
 		}
-		b.WriteString(" " + spread(m.input.View(), right+" ", w-1))
+		b.WriteString(" " + cells.Spread(m.input.View(), right+" ", w-1))
 	} else {
 		var names []string
 		for _, id := range m.flt.tags {
@@ -759,10 +761,10 @@ func (m *model) listView() string {
 			right = st.notice.Render(m.notice) + " "
 		case m.loading:
 			if p := m.opt.Progress.Line(); p != "" {
-				right = st.notice.Render(truncate(p, max(w/2, 10))) + " "
+				right = st.notice.Render(cells.Truncate(p, max(w/2, 10))) + " "
 			}
 		}
-		b.WriteString(spread(left, right, w))
+		b.WriteString(cells.Spread(left, right, w))
 	}
 	b.WriteString("\n")
 	b.WriteString(m.helpBar())

@@ -16,6 +16,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/chart"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 func TestStatusText(t *testing.T) {
@@ -51,8 +54,8 @@ func TestStatusText(t *testing.T) {
 
 func TestThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4321: "-4,321"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		if got := humanize.Thousands(n); got != want {
+			t.Errorf("humanize.Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 }
@@ -74,7 +77,7 @@ func TestRowsAlign(t *testing.T) {
 			if lay.source > 0 {
 				start := w - 1 - lay.source
 				got := ansi.Cut(ansi.Strip(row), start, start+lay.source)
-				if want := fit(d.m.visible[i].a.Source, lay.source); got != want {
+				if want := cells.Fit(d.m.visible[i].a.Source, lay.source); got != want {
 					t.Errorf("width %d: row %d has %q in the source column, want %q", w, i, got, want)
 				}
 			}
@@ -93,12 +96,12 @@ func TestTruncateByDisplayWidth(t *testing.T) {
 		{"short", 10, "short"},
 	}
 	for _, tt := range tests {
-		got := truncate(tt.in, tt.w)
+		got := cells.Truncate(tt.in, tt.w)
 		if got != tt.want || ansi.StringWidth(got) > tt.w {
-			t.Errorf("truncate(%q, %d) = %q (%d cells), want %q", tt.in, tt.w, got, ansi.StringWidth(got), tt.want)
+			t.Errorf("cells.Truncate(%q, %d) = %q (%d cells), want %q", tt.in, tt.w, got, ansi.StringWidth(got), tt.want)
 		}
-		if f := fit(tt.in, tt.w); ansi.StringWidth(f) != tt.w {
-			t.Errorf("fit(%q, %d) is %d cells", tt.in, tt.w, ansi.StringWidth(f))
+		if f := cells.Fit(tt.in, tt.w); ansi.StringWidth(f) != tt.w {
+			t.Errorf("cells.Fit(%q, %d) is %d cells", tt.in, tt.w, ansi.StringWidth(f))
 		}
 	}
 }
@@ -106,23 +109,23 @@ func TestTruncateByDisplayWidth(t *testing.T) {
 // Badge colours depend on the country alone: the same every run, and
 // different for the countries seen together most.
 func TestBadgeColours(t *testing.T) {
-	if paletteIndex("RU", "Russia") != paletteIndex("ru", "Russia") {
+	if chart.PaletteIndex("RU", "Russia") != chart.PaletteIndex("ru", "Russia") {
 		t.Error("colour depends on the case of the code")
 	}
 	seen := map[int]string{}
 	for _, c := range []string{"RU", "CN", "US", "UA", "IN", "IR", "PK", "JP", "DE", "FR", "GB", "TR", "IL", "TW", "SA", "KP"} {
-		i := paletteIndex(c, "")
+		i := chart.PaletteIndex(c, "")
 		if other, ok := seen[i]; ok {
 			t.Errorf("%s and %s share a colour", c, other)
 		}
 		seen[i] = c
 	}
-	if i := paletteIndex("", "Atlantis"); i < 0 || i >= len(badgePalette) {
+	if i := chart.PaletteIndex("", "Atlantis"); i < 0 || i >= chart.PaletteSize {
 		t.Errorf("colour %d out of the palette", i)
 	}
 	st := newStyles(true, false)
-	ru := st.badges[paletteIndex("RU", "")].Render(" RU ")
-	cn := st.badges[paletteIndex("CN", "")].Render(" CN ")
+	ru := st.badges[chart.PaletteIndex("RU", "")].Render(" RU ")
+	cn := st.badges[chart.PaletteIndex("CN", "")].Render(" CN ")
 	if ansi.Strip(ru) == ru || ru[:strings.Index(ru, "RU")] == cn[:strings.Index(cn, "CN")] {
 		t.Errorf("badges not coloured apart: %q %q", ru, cn)
 	}
@@ -221,7 +224,7 @@ func TestCursorKeepsArticleWhileLoading(t *testing.T) {
 	if got := d.m.visible[d.m.list.cursor].a; got != sel {
 		t.Errorf("cursor moved from %q to %q", sel.Title, got.Title)
 	}
-	if st := statusLine(d.screen()); st != " "+thousands(len(arts))+" articles" {
+	if st := statusLine(d.screen()); st != " "+humanize.Thousands(len(arts))+" articles" {
 		t.Errorf("status after loading: %q", st)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 // panelKind tells the panels apart.
@@ -90,16 +92,16 @@ func (p panelModel) view(m *model, w, h int) string {
 		end := min(p.offset+rows, len(p.lines))
 		pos = fmt.Sprintf("%d–%d of %d", p.offset+1, end, len(p.lines))
 	}
-	b.WriteString(spread(st.panelTitle.Render(truncate(p.title, inner-len(pos)-1)), st.dim.Render(pos), inner))
+	b.WriteString(cells.Spread(st.panelTitle.Render(cells.Truncate(p.title, inner-len(pos)-1)), st.dim.Render(pos), inner))
 	b.WriteString("\n\n")
 	for i := p.offset; i < min(p.offset+rows, len(p.lines)); i++ {
 		if i > p.offset {
 			b.WriteString("\n")
 		}
-		b.WriteString(fit(p.lines[i], inner))
+		b.WriteString(cells.Fit(p.lines[i], inner))
 	}
 	if len(p.lines) == 0 {
-		b.WriteString(st.dim.Render(fit("(nothing)", inner)))
+		b.WriteString(st.dim.Render(cells.Fit("(nothing)", inner)))
 	}
 	return st.panel.Render(b.String())
 }
@@ -126,7 +128,7 @@ func (m *model) openErrors() {
 	case 0:
 		lines = []string{"Every source loaded without error."}
 	default:
-		title = plural(n, "source failed", "sources failed")
+		title = humanize.Plural(n, "source failed", "sources failed")
 	}
 	m.panel = panelModel{kind: panelErrors, title: title, lines: lines}
 	m.focus = focusPanel
@@ -277,15 +279,15 @@ func (l linksModel) view(m *model, items []linkItem, w, h int) string {
 	b.WriteString("\n\n")
 	lw := 0
 	for _, it := range items {
-		lw = max(lw, width(it.label))
+		lw = max(lw, cells.Width(it.label))
 	}
 	for i := l.offset; i < min(l.offset+rows, len(items)); i++ {
 		if i > l.offset {
 			b.WriteString("\n")
 		}
 		it := items[i]
-		line := fit(it.label, lw) + "  " + it.url
-		line = fit(line, inner)
+		line := cells.Fit(it.label, lw) + "  " + it.url
+		line = cells.Fit(line, inner)
 		if i == l.cursor {
 			line = st.pickerSel.Render(line)
 		}

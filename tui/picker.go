@@ -6,6 +6,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 // pickerModel is the tag picker: every tag with its facet count, countries
@@ -165,10 +167,10 @@ func (p pickerModel) view(m *model, w, h int) string {
 		mode = "any of them"
 	}
 	var b strings.Builder
-	b.WriteString(spread(st.panelTitle.Render("Tags"), st.dim.Render("show articles with "+mode), inner))
+	b.WriteString(cells.Spread(st.panelTitle.Render("Tags"), st.dim.Render("show articles with "+mode), inner))
 	b.WriteString("\n")
 	if len(p.items) == 0 {
-		b.WriteString(st.dim.Render(fit("No tags yet.", inner)))
+		b.WriteString(st.dim.Render(cells.Fit("No tags yet.", inner)))
 	}
 	for i := p.offset; i < min(p.offset+rows, len(p.items)); i++ {
 		if i > p.offset {
@@ -180,7 +182,7 @@ func (p pickerModel) view(m *model, w, h int) string {
 			box = "[x] "
 		}
 		cnt := p.count(it.id)
-		num := thousands(cnt)
+		num := humanize.Thousands(cnt)
 		bw := badgeWidth(it.info, true, false)
 		badge := m.badge(it.id, true, false)
 		if !it.info.country {
@@ -192,7 +194,7 @@ func (p pickerModel) view(m *model, w, h int) string {
 			}
 		}
 		nameW := inner - 4 - bw - 1 - len(num) - 1
-		name := fit(it.info.name, max(nameW, 1))
+		name := cells.Fit(it.info.name, max(nameW, 1))
 		line := box + badge + " " + name + " " + num
 		switch {
 		case i == p.cursor:
@@ -217,8 +219,8 @@ func (p pickerModel) view(m *model, w, h int) string {
 	}
 	pos := ""
 	if len(p.items) > rows {
-		pos = thousands(p.cursor+1) + "/" + thousands(len(p.items))
+		pos = humanize.Thousands(p.cursor+1) + "/" + humanize.Thousands(len(p.items))
 	}
-	b.WriteString(spread(st.dim.Render(truncate(sel, inner-len(pos)-1)), st.dim.Render(pos), inner))
+	b.WriteString(cells.Spread(st.dim.Render(cells.Truncate(sel, inner-len(pos)-1)), st.dim.Render(pos), inner))
 	return st.panel.Render(b.String())
 }

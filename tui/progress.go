@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 // Progress tracks the downloads of a load for the status line. A fetcher
@@ -79,24 +80,12 @@ func (p *Progress) Line() string {
 	if u, err := url.Parse(host); err == nil && u.Host != "" {
 		host = u.Host
 	}
-	s := "↓ " + host + " " + sizeText(t.read)
+	s := "↓ " + host + " " + humanize.Bytes(t.read)
 	if t.total > 0 {
-		s += " of " + sizeText(t.total)
+		s += " of " + humanize.Bytes(t.total)
 	}
 	if n := len(urls) - 1; n > 0 {
 		s += fmt.Sprintf(", +%d more", n)
 	}
 	return s
-}
-
-// sizeText formats a byte count in the units people read: "950 B",
-// "120 KB", "1.2 MB".
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d B", n)
 }

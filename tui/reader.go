@@ -13,6 +13,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 // readerMaxWidth is the widest the reader wraps text to: lines longer than
@@ -350,7 +352,7 @@ func (m *model) openLink(u string) tea.Cmd {
 func hardWrapLines(lines []string, w int) []string {
 	var out []string
 	for i, l := range lines {
-		if width(l) <= w {
+		if cells.Width(l) <= w {
 			if out != nil {
 				out = append(out, l)
 			}
@@ -416,12 +418,12 @@ func (m *model) readerView() string {
 		left = st.errorText.Render(r.notice)
 	}
 	pct := fmt.Sprintf("%.0f%%", r.vp.ScrollPercent()*100)
-	right := st.percent.Render(thousands(r.idx+1) + "/" + thousands(len(m.visible)) + " · " + pct)
+	right := st.percent.Render(humanize.Thousands(r.idx+1) + "/" + humanize.Thousands(len(m.visible)) + " · " + pct)
 	b.WriteString(padding)
 	if m.focus == focusPrompt {
-		b.WriteString(fit(left, cw))
+		b.WriteString(cells.Fit(left, cw))
 	} else {
-		b.WriteString(spread(left, right, cw))
+		b.WriteString(cells.Spread(left, right, cw))
 	}
 	return b.String()
 }
@@ -448,7 +450,7 @@ func (m *model) readerHeader(cw int, padding string) string {
 	if title == "" {
 		title = "Untitled"
 	}
-	b.WriteString(padding + "  " + st.readerHead.Render(truncate(title, cw-4)) + "\n")
+	b.WriteString(padding + "  " + st.readerHead.Render(cells.Truncate(title, cw-4)) + "\n")
 	var meta []string
 	if d := a.DisplayDate(); d != "" {
 		meta = append(meta, d)
@@ -456,8 +458,8 @@ func (m *model) readerHeader(cw int, padding string) string {
 	if a.Source != "" {
 		meta = append(meta, a.Source)
 	}
-	metaText := st.dim.Render(truncate(strings.Join(meta, " · "), cw-4))
-	if bw := cw - 4 - width(metaText) - 2; bw > 4 {
+	metaText := st.dim.Render(cells.Truncate(strings.Join(meta, " · "), cw-4))
+	if bw := cw - 4 - cells.Width(metaText) - 2; bw > 4 {
 		if badges := m.badges(m.reader.e, bw, false); badges != "" {
 			metaText += "  " + badges
 		}

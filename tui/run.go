@@ -30,7 +30,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/gazette-news/gazette/feed"
-	"github.com/gazette-news/gazette/tui/safeout"
+	"github.com/gazette-news/gazette/internal/safeout"
 )
 
 // Options configure the reader.

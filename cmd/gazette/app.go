@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -14,7 +13,7 @@ import (
 
 	"github.com/gazette-news/gazette"
 	"github.com/gazette-news/gazette/feed"
-	"github.com/gazette-news/gazette/tui/safeout"
+	"github.com/gazette-news/gazette/internal/safeout"
 )
 
 // app holds one run's streams and global flags.
@@ -235,12 +234,4 @@ func (a *app) loadWith(ctx context.Context, l *feed.Loader, srcs []feed.Source) 
 // warn prints one error line on stderr, sanitized.
 func (a *app) warn(err error) {
 	fmt.Fprintf(a.stderr, "gazette: %s\n", feed.SanitizeLine(err.Error()))
-}
-
-// plural returns "1 article" or "3 articles".
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, word)
-	}
-	return fmt.Sprintf("%d %ss", n, strings.TrimSuffix(word, "s"))
 }
