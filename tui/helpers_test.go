@@ -143,3 +143,16 @@ func plainScreen(s string) string {
 	}
 	return strings.Join(lines, "\n") + "\n"
 }
+
+// reference is the test article with a metadata line, images and
+// footnotes.
+func reference(t testing.TB) *feed.Article {
+	t.Helper()
+	for _, a := range testArticles(t) {
+		if strings.HasPrefix(a.Title, "Putin and Xi") {
+			return a
+		}
+	}
+	t.Fatal("reference article missing")
+	return nil
+}

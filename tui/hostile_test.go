@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 	"github.com/gazette-news/gazette/internal/termcheck"
 )
@@ -24,7 +25,7 @@ const renderLimit = 60 * time.Second
 
 // renderWithin renders a with RenderArticle and fails the test if it has
 // not returned within renderLimit.
-func renderWithin(t *testing.T, a *feed.Article, opt RenderOptions) string {
+func renderWithin(t *testing.T, a *feed.Article, opt render.Options) string {
 	t.Helper()
 	type result struct {
 		out string
@@ -33,7 +34,7 @@ func renderWithin(t *testing.T, a *feed.Article, opt RenderOptions) string {
 	done := make(chan result, 1)
 	start := time.Now()
 	go func() {
-		out, err := RenderArticle(context.Background(), a, opt)
+		out, err := render.Article(context.Background(), a, opt)
 		done <- result{out, err}
 	}()
 	select {
@@ -100,7 +101,7 @@ func TestRenderLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.a.ID = "limits"
-			opts := []RenderOptions{{Width: 80, Style: "dark"}, {Width: 20, Style: "notty", BodyOnly: true}}
+			opts := []render.Options{{Width: 80, Style: "dark"}, {Width: 20, Style: "notty", BodyOnly: true}}
 			if len(tt.a.Body) > 1000 {
 				opts = opts[:1] // the 5 MB article costs seconds per rendering
 			}
@@ -151,7 +152,7 @@ func FuzzRender(f *testing.F) {
 	}
 	f.Add([]byte("\x1b]8;;javascript:x\x07a\x1b]8;;\x07 \u009b2J \u202e"), uint8(0), uint8(0), true)
 	f.Fuzz(func(t *testing.T, data []byte, format, width uint8, raw bool) {
-		opt := RenderOptions{Width: minRenderWidth + int(width)%100, Style: "dark", Deadline: 10 * time.Second}
+		opt := render.Options{Width: render.MinWidth + int(width)%100, Style: "dark", Deadline: 10 * time.Second}
 		var arts []*feed.Article
 		if raw {
 			// Fields as no parser would leave them: the output filter alone
@@ -170,7 +171,7 @@ func FuzzRender(f *testing.F) {
 			arts = arts[:3]
 		}
 		for _, a := range arts {
-			out, err := RenderArticle(context.Background(), a, opt)
+			out, err := render.Article(context.Background(), a, opt)
 			if err != nil {
 				t.Fatalf("RenderArticle: %v", err)
 			}

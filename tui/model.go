@@ -86,9 +86,6 @@ type model struct {
 	focus         focus
 	dark          bool
 	noColor       bool
-	// style is the Glamour style forced by the options or the
-	// environment; empty means "follow the background".
-	style string
 
 	tags    *tagTable
 	all     []*entry
@@ -174,7 +171,6 @@ func newModel(ctx context.Context, opt Options) model {
 		height:     24,
 		dark:       true,
 		noColor:    opt.noColor(),
-		style:      opt.forcedStyle(),
 		tags:       newTagTable(),
 		loading:    true,
 		fltLatest:  new(atomic.Int64),
@@ -220,17 +216,7 @@ func (m *model) setStyles() {
 
 // glamourStyle is the style articles render in now.
 func (m *model) glamourStyle() string {
-	switch {
-	case m.style != "":
-		return m.style
-	case m.noColor && m.getenv("TERM") == "dumb":
-		return "ascii"
-	case m.noColor:
-		return "notty"
-	case m.dark:
-		return "dark"
-	}
-	return "light"
+	return m.opt.styleChoice(m.dark).Style()
 }
 
 func (m *model) getenv(k string) string { return m.opt.Getenv(k) }

@@ -19,6 +19,7 @@ import (
 	"github.com/gazette-news/gazette/internal/cells"
 	"github.com/gazette-news/gazette/internal/chart"
 	"github.com/gazette-news/gazette/internal/humanize"
+	"github.com/gazette-news/gazette/internal/render"
 )
 
 func TestStatusText(t *testing.T) {
@@ -200,11 +201,11 @@ func TestStyleChoice(t *testing.T) {
 			}
 		})
 	}
-	if err := CheckStyle("no-such-style"); err == nil {
+	if err := render.CheckStyle("no-such-style"); err == nil {
 		t.Error("CheckStyle accepted an unknown style")
 	}
-	if err := CheckStyle("light"); err != nil {
-		t.Errorf("CheckStyle(light): %v", err)
+	if err := render.CheckStyle("light"); err != nil {
+		t.Errorf("render.CheckStyle(light): %v", err)
 	}
 }
 
@@ -398,10 +399,10 @@ func TestBodyLoadedOnOpen(t *testing.T) {
 func TestRenderCacheEvicts(t *testing.T) {
 	c := newRenderCache(2)
 	a, b, x := renderKey{id: "a"}, renderKey{id: "b"}, renderKey{id: "x"}
-	c.put(a, rendered{lines: []string{"a"}})
-	c.put(b, rendered{lines: []string{"b"}})
+	c.put(a, rendered{Result: render.Result{Lines: []string{"a"}}})
+	c.put(b, rendered{Result: render.Result{Lines: []string{"b"}}})
 	c.get(a)
-	c.put(x, rendered{lines: []string{"x"}})
+	c.put(x, rendered{Result: render.Result{Lines: []string{"x"}}})
 	if _, ok := c.get(b); ok {
 		t.Error("least recently used entry kept")
 	}

@@ -10,11 +10,11 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/internal/cells"
 	"github.com/gazette-news/gazette/internal/humanize"
+	"github.com/gazette-news/gazette/internal/render"
 )
 
 // readerMaxWidth is the widest the reader wraps text to: lines longer than
@@ -57,6 +57,13 @@ func (r *readerModel) article() *feed.Article {
 	return r.e.a
 }
 
+// rendered is a finished rendering of the article it was made from, with
+// its body: the list's article may have been loaded without one.
+type rendered struct {
+	render.Result
+	article *feed.Article
+}
+
 // renderedMsg carries a finished rendering.
 type renderedMsg struct {
 	key renderKey
@@ -75,12 +82,13 @@ func renderCmd(ctx context.Context, a *feed.Article, body BodyFunc, k renderKey,
 			}
 			a = full
 		}
-		r, err := renderArticle(ctx, a, RenderOptions{
+		res, err := render.Lines(ctx, a, render.Options{
 			Width: wrap, Style: k.style, BodyOnly: true,
 			Deadline: deadline,
 		})
+		r := rendered{Result: res}
 		if err == nil {
-			r.lines = hardWrapLines(r.lines, max(wrap, minRenderWidth))
+			r.Lines = render.HardWrap(r.Lines, max(wrap, render.MinWidth))
 			r.article = a
 		}
 		return renderedMsg{key: k, r: r, err: err}
@@ -89,7 +97,7 @@ func renderCmd(ctx context.Context, a *feed.Article, body BodyFunc, k renderKey,
 
 // readerWidth is the width the reader wraps text to in a terminal w wide.
 func readerWidth(w int) int {
-	return max(min(w, readerMaxWidth), minRenderWidth)
+	return max(min(w, readerMaxWidth), render.MinWidth)
 }
 
 // readerHeights returns the viewport height for a terminal h tall: the
@@ -167,12 +175,12 @@ func (m *model) showRendering(k renderKey, res rendered) {
 	sameArticle := r.shown.id == k.id && r.shown.id != ""
 	pct := r.vp.ScrollPercent()
 	atTop := r.vp.AtTop()
-	r.setLines(res.lines)
+	r.setLines(res.Lines)
 	r.shown = k
 	r.full = res.article
-	r.plain = res.plain
-	if res.plain {
-		r.notice = res.notice
+	r.plain = res.Plain
+	if res.Plain {
+		r.notice = res.Notice
 	}
 	switch {
 	case sameArticle && !atTop:
@@ -345,28 +353,6 @@ func (m *model) openFootnote(count string) tea.Cmd {
 func (m *model) openLink(u string) tea.Cmd {
 	m.setNotice("Opening "+u+" …", false)
 	return openURL(u, m.opt.Opener, m.getenv("BROWSER"))
-}
-
-// hardWrapLines breaks lines wider than w, such as long URLs, so that the
-// viewport never has to wrap or cut them.
-func hardWrapLines(lines []string, w int) []string {
-	var out []string
-	for i, l := range lines {
-		if cells.Width(l) <= w {
-			if out != nil {
-				out = append(out, l)
-			}
-			continue
-		}
-		if out == nil {
-			out = append(make([]string, 0, len(lines)+8), lines[:i]...)
-		}
-		out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
-	}
-	if out == nil {
-		return lines
-	}
-	return out
 }
 
 // readerView renders the article screen.

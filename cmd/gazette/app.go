@@ -13,6 +13,7 @@ import (
 
 	"github.com/gazette-news/gazette"
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 )
 
@@ -145,19 +146,11 @@ func (a *app) colorOn() bool {
 	return a.io.outTTY
 }
 
-// glamourStyle picks the article style: --style, then GLAMOUR_STYLE, then
-// a colourless style when colour is off, then dark.
+// glamourStyle picks the article style by the policy the reader uses too.
+// A command cannot ask the terminal for its background, so it takes a
+// dark one.
 func (a *app) glamourStyle() string {
-	if !a.colorOn() {
-		return "notty"
-	}
-	if a.style != "" {
-		return a.style
-	}
-	if s := a.io.getenv("GLAMOUR_STYLE"); s != "" {
-		return s
-	}
-	return "dark"
+	return render.StyleChoice{Flag: a.style, Getenv: a.io.getenv, NoColor: !a.colorOn()}.Style()
 }
 
 // termWidth returns the width of the terminal on stdout, or 0.
