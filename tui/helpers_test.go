@@ -156,3 +156,13 @@ func reference(t testing.TB) *feed.Article {
 	t.Fatal("reference article missing")
 	return nil
 }
+
+// at reports whether the reader shows screen s under overlay o.
+func (d *driver) at(s screen, o overlay) bool {
+	return d.m.screen == s && d.m.overlay == o
+}
+
+// where names the screen and overlay, for failure messages.
+func (d *driver) where() string {
+	return d.m.screen.String() + "/" + d.m.overlay.String()
+}

@@ -235,7 +235,7 @@ func TestOpenHostileURLs(t *testing.T) {
 				if err != nil {
 					t.Skipf("refused at the check, so never opened: %v", err)
 				}
-				msg := openURL(raw, browser, "")().(openedMsg)
+				msg := openURL(raw, lookupOpener(browser, ""))().(openedMsg)
 				if msg.err != nil || msg.refused {
 					t.Fatalf("open: %+v", msg)
 				}
@@ -261,7 +261,7 @@ func TestOpenHostileURLs(t *testing.T) {
 	for _, raw := range refused {
 		t.Run(fmt.Sprintf("refuse %q", raw), func(t *testing.T) {
 			os.Remove(args)
-			msg := openURL(raw, browser, "")().(openedMsg)
+			msg := openURL(raw, lookupOpener(browser, ""))().(openedMsg)
 			if !msg.refused || msg.err == nil {
 				t.Fatalf("not refused: %+v", msg)
 			}
@@ -306,7 +306,7 @@ func TestOpenAndPipeHostileArticle(t *testing.T) {
 		want string
 	}{{[]string{"o"}, link}, {[]string{"1", "o"}, ref}} {
 		os.Remove(args)
-		if d.m.focus != focusReader {
+		if !d.at(screenReader, overlayNone) {
 			d.keys("enter")
 		}
 		d.keys(tc.keys...)
@@ -322,7 +322,7 @@ func TestOpenAndPipeHostileArticle(t *testing.T) {
 	stdin := filepath.Join(dir, "stdin")
 	env := filepath.Join(dir, "env")
 	d.keys("esc")
-	if d.m.focus != focusReader {
+	if !d.at(screenReader, overlayNone) {
 		d.keys("enter")
 	}
 	d.keys("|")
@@ -395,14 +395,14 @@ func TestScreensHostileCorpus(t *testing.T) {
 	seen := map[string]bool{}
 	for i := range arts {
 		d.keys("enter")
-		if d.m.focus != focusReader {
-			t.Fatalf("article %d: focus %s", i, d.m.focus)
+		if !d.at(screenReader, overlayNone) {
+			t.Fatalf("article %d: at %s", i, d.where())
 		}
 		seen[d.m.reader.article().ID] = true
 		check(fmt.Sprintf("article %d (%s)", i, d.m.reader.article().Location))
 		d.keys("l")
 		check(fmt.Sprintf("links of article %d", i))
-		for d.m.focus != focusList {
+		for !d.at(screenList, overlayNone) {
 			d.keys("esc")
 		}
 		d.keys("down")

@@ -78,7 +78,7 @@ func TestRowsAlign(t *testing.T) {
 			if lay.source > 0 {
 				start := w - 1 - lay.source
 				got := ansi.Cut(ansi.Strip(row), start, start+lay.source)
-				if want := cells.Fit(d.m.visible[i].a.Source, lay.source); got != want {
+				if want := cells.Fit(d.m.list.visible[i].a.Source, lay.source); got != want {
 					t.Errorf("width %d: row %d has %q in the source column, want %q", w, i, got, want)
 				}
 			}
@@ -214,15 +214,15 @@ func TestCursorKeepsArticleWhileLoading(t *testing.T) {
 	arts := testArticles(t)
 	old, newer := arts[len(arts)/2:], arts[:len(arts)/2]
 	d := newDriver(t, 80, 24, nil, nil)
-	d.m.loading = true
+	d.m.list.loading = true
 	d.send(loadBatchMsg{arts: old})
 	if st := statusLine(d.screen()); !strings.Contains(st, "loading… 5") || strings.Contains(st, "articles") {
 		t.Errorf("status while loading: %q", st)
 	}
 	d.keys("j")
-	sel := d.m.visible[d.m.list.cursor].a
+	sel := d.m.list.visible[d.m.list.scroll.cursor].a
 	d.send(loadBatchMsg{arts: newer, done: true})
-	if got := d.m.visible[d.m.list.cursor].a; got != sel {
+	if got := d.m.list.visible[d.m.list.scroll.cursor].a; got != sel {
 		t.Errorf("cursor moved from %q to %q", sel.Title, got.Title)
 	}
 	if st := statusLine(d.screen()); st != " "+humanize.Thousands(len(arts))+" articles" {
@@ -234,7 +234,7 @@ func TestCursorKeepsArticleWhileLoading(t *testing.T) {
 func TestFilterWhileLoading(t *testing.T) {
 	arts := testArticles(t)
 	d := newDriver(t, 80, 24, nil, nil)
-	d.m.loading = true
+	d.m.list.loading = true
 	d.send(loadBatchMsg{arts: arts[:3]})
 	d.keys("/")
 	d.typeText("tag:china")
@@ -246,10 +246,10 @@ func TestFilterWhileLoading(t *testing.T) {
 			want++
 		}
 	}
-	if len(d.m.visible) != want {
-		t.Fatalf("%d visible, want %d", len(d.m.visible), want)
+	if len(d.m.list.visible) != want {
+		t.Fatalf("%d visible, want %d", len(d.m.list.visible), want)
 	}
-	for _, e := range d.m.visible {
+	for _, e := range d.m.list.visible {
 		if !e.a.HasTag("China", false) {
 			t.Errorf("%q has no China tag", e.a.Title)
 		}
@@ -261,17 +261,17 @@ func TestQueryError(t *testing.T) {
 	d := newDriver(t, 100, 24, testArticles(t), nil)
 	d.keys("/")
 	d.typeText("tag:china ")
-	n := len(d.m.visible)
+	n := len(d.m.list.visible)
 	d.send(tea.PasteMsg{Content: "nosuch:x"})
-	if len(d.m.visible) != n || d.m.fltErr == "" {
-		t.Errorf("visible %d (want %d), error %q", len(d.m.visible), n, d.m.fltErr)
+	if len(d.m.list.visible) != n || d.m.list.fltErr == "" {
+		t.Errorf("visible %d (want %d), error %q", len(d.m.list.visible), n, d.m.list.fltErr)
 	}
 	if !strings.Contains(d.screen(), "nosuch") {
 		t.Errorf("error not shown:\n%s", d.screen())
 	}
 	d.keys("esc")
-	if d.m.flt.active() || len(d.m.visible) != len(d.m.all) {
-		t.Errorf("esc did not clear the filter: %d of %d", len(d.m.visible), len(d.m.all))
+	if d.m.list.flt.active() || len(d.m.list.visible) != len(d.m.list.all) {
+		t.Errorf("esc did not clear the filter: %d of %d", len(d.m.list.visible), len(d.m.list.all))
 	}
 }
 
@@ -280,7 +280,7 @@ func TestPickerAnyMode(t *testing.T) {
 	d := newDriver(t, 100, 30, arts, nil)
 	d.keys("t", "r", "space")
 	d.keys("t") // "t" jumps to the next tag starting with t: Taiwan
-	if got := d.m.picker.items[d.m.picker.cursor].info.name; got != "Taiwan" {
+	if got := d.m.picker.items[d.m.picker.scroll.cursor].info.name; got != "Taiwan" {
 		t.Fatalf("cursor on %q, want Taiwan", got)
 	}
 	d.keys("space", "a", "enter")
@@ -290,16 +290,16 @@ func TestPickerAnyMode(t *testing.T) {
 			want++
 		}
 	}
-	if len(d.m.visible) != want {
-		t.Errorf("%d visible, want %d", len(d.m.visible), want)
+	if len(d.m.list.visible) != want {
+		t.Errorf("%d visible, want %d", len(d.m.list.visible), want)
 	}
 	if !strings.Contains(d.screen(), "Russia or Taiwan") {
 		t.Errorf("status does not show the mode:\n%s", d.screen())
 	}
 	// esc on the list clears the tags.
 	d.keys("esc")
-	if len(d.m.visible) != len(arts) {
-		t.Errorf("esc left %d of %d", len(d.m.visible), len(arts))
+	if len(d.m.list.visible) != len(arts) {
+		t.Errorf("esc left %d of %d", len(d.m.list.visible), len(arts))
 	}
 }
 
@@ -319,11 +319,11 @@ func TestReaderNextPrevBack(t *testing.T) {
 		t.Errorf("n left the filtered list: %q", d.m.reader.e.a.Title)
 	}
 	d.keys("p", "q")
-	if d.m.focus != focusList || d.m.list.cursor != 1 {
-		t.Errorf("back: focus %s, cursor %d", d.m.focus, d.m.list.cursor)
+	if !d.at(screenList, overlayNone) || d.m.list.scroll.cursor != 1 {
+		t.Errorf("back: at %s, cursor %d", d.where(), d.m.list.scroll.cursor)
 	}
-	if d.m.flt.text != "tag:russia" {
-		t.Errorf("filter lost: %q", d.m.flt.text)
+	if d.m.list.flt.text != "tag:russia" {
+		t.Errorf("filter lost: %q", d.m.list.flt.text)
 	}
 }
 
@@ -344,7 +344,7 @@ func TestReaderResize(t *testing.T) {
 		}
 	}
 	n := 0
-	for k := range d.m.cache.items {
+	for k := range d.m.reader.cache.items {
 		if k.id == d.m.reader.e.a.ID {
 			n++
 		}
@@ -358,13 +358,13 @@ func TestReaderResize(t *testing.T) {
 func TestPrefetchNext(t *testing.T) {
 	d := newDriver(t, 100, 30, testArticles(t), nil)
 	d.keys("enter")
-	next := d.m.visible[1].a.ID
+	next := d.m.list.visible[1].a.ID
 	k := renderKey{id: next, width: readerWidth(100), style: d.m.glamourStyle()}
-	if _, ok := d.m.cache.peek(k); !ok {
+	if _, ok := d.m.reader.cache.peek(k); !ok {
 		t.Fatal("the next article was not rendered ahead")
 	}
-	if len(d.m.rendering) != 0 {
-		t.Errorf("renderings still marked under way: %v", d.m.rendering)
+	if len(d.m.reader.rendering) != 0 {
+		t.Errorf("renderings still marked under way: %v", d.m.reader.rendering)
 	}
 }
 
@@ -391,8 +391,8 @@ func TestBodyLoadedOnOpen(t *testing.T) {
 		t.Errorf("footnotes missing:\n%s", s)
 	}
 	d.keys("l")
-	if d.m.focus != focusLinks {
-		t.Errorf("no links from the full article: focus %s", d.m.focus)
+	if !d.at(screenReader, overlayLinks) {
+		t.Errorf("no links from the full article: at %s", d.where())
 	}
 }
 
@@ -505,8 +505,8 @@ func TestNoOpenerShowsURL(t *testing.T) {
 	d := newDriver(t, 80, 24, testArticles(t), nil)
 	d.keys("G", "enter", "1", "o")
 	url := d.m.reader.e.a.Refs[0].URL
-	if d.m.focus != focusPanel || d.m.panel.kind != panelURL {
-		t.Fatalf("focus %s, panel %s", d.m.focus, d.m.panel.kind)
+	if !d.at(screenReader, overlayPanel) || d.m.panel.kind != panelURL {
+		t.Fatalf("at %s, panel %s", d.where(), d.m.panel.kind)
 	}
 	if !strings.Contains(d.screen(), url) {
 		t.Errorf("URL %q not on screen:\n%s", url, d.screen())
@@ -528,8 +528,8 @@ func TestPipe(t *testing.T) {
 	d.keys("enter", "|")
 	d.typeText("wc -l; echo done")
 	d.keys("enter")
-	if d.m.focus != focusPanel || d.m.panel.kind != panelOutput {
-		t.Fatalf("focus %s:\n%s", d.m.focus, d.screen())
+	if !d.at(screenReader, overlayPanel) || d.m.panel.kind != panelOutput {
+		t.Fatalf("at %s:\n%s", d.where(), d.screen())
 	}
 	lines := strings.Count(a.Markdown(feed.MarkdownOptions{}), "\n")
 	if got := d.m.panel.lines; len(got) != 2 || strings.TrimSpace(got[0]) != strconv.Itoa(lines) || got[1] != "done" {
@@ -543,8 +543,8 @@ func TestPipe(t *testing.T) {
 	}
 	// The command line is remembered.
 	d.keys("esc", "|")
-	if d.m.prompt.Value() != "wc -l; echo done" {
-		t.Errorf("prompt holds %q", d.m.prompt.Value())
+	if d.m.reader.prompt.Value() != "wc -l; echo done" {
+		t.Errorf("prompt holds %q", d.m.reader.prompt.Value())
 	}
 }
 
@@ -586,15 +586,15 @@ func TestPickerDetected(t *testing.T) {
 		t.Errorf("a detected country is offered: %s", names(d.m.picker))
 	}
 	d = newDriver(t, 100, 30, nil, nil)
-	d.m.opt.Detected, d.m.flt.detected = true, true
+	d.m.opt.Detected, d.m.list.flt.detected = true, true
 	d.send(loadBatchMsg{arts: arts, done: true})
 	d.keys("t", "m")
-	if got := d.m.picker.items[d.m.picker.cursor].info.name; got != "Mongolia" {
+	if got := d.m.picker.items[d.m.picker.scroll.cursor].info.name; got != "Mongolia" {
 		t.Fatalf("cursor on %q, want Mongolia among %s", got, names(d.m.picker))
 	}
 	d.keys("space", "enter")
-	if len(d.m.visible) != 1 || d.m.visible[0].a.ID != a.ID {
-		t.Errorf("%d visible for the detected Mongolia", len(d.m.visible))
+	if len(d.m.list.visible) != 1 || d.m.list.visible[0].a.ID != a.ID {
+		t.Errorf("%d visible for the detected Mongolia", len(d.m.list.visible))
 	}
 }
 
@@ -611,12 +611,12 @@ func TestPickerDetectionFillsIn(t *testing.T) {
 	arts = append(arts, &a)
 	d := newDriver(t, 100, 30, arts, nil)
 	d.keys("t", "m")
-	if got := d.m.picker.items[d.m.picker.cursor].info.name; got != "Mongolia" {
+	if got := d.m.picker.items[d.m.picker.scroll.cursor].info.name; got != "Mongolia" {
 		t.Fatalf("cursor on %q, want the detected Mongolia offered", got)
 	}
 	d.keys("space", "enter")
-	if len(d.m.visible) != 1 || d.m.visible[0].a.ID != a.ID {
-		t.Errorf("%d visible for Mongolia, want the one article that mentions it", len(d.m.visible))
+	if len(d.m.list.visible) != 1 || d.m.list.visible[0].a.ID != a.ID {
+		t.Errorf("%d visible for Mongolia, want the one article that mentions it", len(d.m.list.visible))
 	}
 }
 

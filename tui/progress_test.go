@@ -36,7 +36,7 @@ func TestProgressLine(t *testing.T) {
 // While loading, the status line shows the download under way.
 func TestStatusShowsDownloads(t *testing.T) {
 	d := newDriver(t, 100, 20, nil, nil)
-	d.m.loading = true
+	d.m.list.loading = true
 	d.m.opt.Progress = &Progress{}
 	d.m.opt.Progress.Fetch("https://wire.example/world.rss", 40<<10, 80<<10)
 	d.send(loadBatchMsg{arts: testArticles(t)[:2]})

@@ -4,6 +4,7 @@ import (
 	"image/color"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 
 	"github.com/gazette-news/gazette/internal/chart"
@@ -126,5 +127,20 @@ func newStyles(dark, noColor bool) styles {
 			Ellipsis: lipgloss.NewStyle(),
 		}
 	}
+	return s
+}
+
+// inputStyles are the styles of a text input: the filter box or the pipe
+// prompt.
+func inputStyles(st styles, dark, noColor bool) textinput.Styles {
+	s := textinput.DefaultStyles(dark)
+	s.Focused.Prompt = st.prompt
+	s.Blurred.Prompt = st.prompt
+	if noColor {
+		s = textinput.Styles{}
+	}
+	// A steady cursor: blinking redraws the screen twice a second for
+	// nothing.
+	s.Cursor.Blink = false
 	return s
 }
