@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -479,6 +481,39 @@ func (m model) open(idx int) (model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.reader, cmd = m.reader.show(m.list.visible[idx], idx)
 	return m, cmd
+}
+
+// openFootnote opens footnote count, or the article's own page when no
+// number was typed.
+func (m *model) openFootnote(count string) tea.Cmd {
+	a := m.reader.article()
+	if count == "" {
+		if a.Link == "" {
+			m.setNotice("This article has no web page of its own; l lists its links.", false)
+			return nil
+		}
+		return m.openLink(a.Link)
+	}
+	n, _ := strconv.Atoi(count)
+	if n < 1 || n > len(a.Refs) {
+		if len(a.Refs) == 0 {
+			m.setNotice(fmt.Sprintf("There is no footnote %d: this article has none.", n), true)
+		} else {
+			m.setNotice(fmt.Sprintf("There is no footnote %d: they go from 1 to %d.", n, len(a.Refs)), true)
+		}
+		return nil
+	}
+	return m.openLink(a.Refs[n-1].URL)
+}
+
+// openLink opens a URL with the opener, saying so in the footer. Until the
+// opener has been looked up, the link waits for it.
+func (m *model) openLink(raw string) tea.Cmd {
+	m.setNotice("Opening "+raw+" …", false)
+	if m.opener == nil {
+		return resolveOpener(m.opt.Opener, m.opt.Getenv("BROWSER"), raw)
+	}
+	return openURL(raw, *m.opener)
 }
 
 // wheelStep is how many rows one wheel notch moves.
