@@ -50,6 +50,14 @@ type MarkdownOptions struct {
 	// than link reference definitions, which Markdown renderers hide. The
 	// terminal renderers use it so that the list shows.
 	VisibleFootnotes bool
+	// TerminalFootnotes writes each footnote as a paragraph of its own, of
+	// escaped text: visible, as with VisibleFootnotes, and kept apart by
+	// renderers that ignore hard line breaks, as Glamour does. It implies
+	// VisibleFootnotes.
+	TerminalFootnotes bool
+	// BodyOnly leaves out the "# Title" heading and the metadata line, for
+	// screens that show them in a header of their own.
+	BodyOnly bool
 }
 
 // Markdown returns the article as Markdown: a "# Title" heading, the
@@ -62,30 +70,38 @@ type MarkdownOptions struct {
 // structure, HTML or a live entity.
 func (a *Article) Markdown(opt MarkdownOptions) string {
 	var b strings.Builder
-	title := a.Title
-	if title == "" {
-		title = "Untitled"
-	}
-	b.WriteString("# ")
-	b.WriteString(EscapeMarkdown(title))
-	b.WriteString("\n\n")
-	if m := a.Meta(); m != "" {
-		b.WriteString("*")
-		b.WriteString(EscapeMarkdown(m))
-		b.WriteString("*\n\n")
+	if !opt.BodyOnly {
+		title := a.Title
+		if title == "" {
+			title = "Untitled"
+		}
+		b.WriteString("# ")
+		b.WriteString(EscapeMarkdown(title))
+		b.WriteString("\n\n")
+		if m := a.Meta(); m != "" {
+			b.WriteString("*")
+			b.WriteString(EscapeMarkdown(m))
+			b.WriteString("*\n\n")
+		}
 	}
 	for _, blk := range a.Body {
 		writeMarkdownBlock(&b, blk)
 	}
 	if len(a.Refs) > 0 {
 		for i, r := range a.Refs {
-			if opt.VisibleFootnotes {
+			switch {
+			case opt.TerminalFootnotes:
+				if i > 0 {
+					b.WriteString("\n")
+				}
+				fmt.Fprintf(&b, "\\[%d\\]: %s (%s)\n", r.N, r.URL, r.Kind)
+			case opt.VisibleFootnotes:
 				fmt.Fprintf(&b, "\\[%d\\]: %s (%s)", r.N, r.URL, r.Kind)
 				if i < len(a.Refs)-1 {
 					b.WriteString("  ")
 				}
 				b.WriteString("\n")
-			} else {
+			default:
 				fmt.Fprintf(&b, "[%d]: %s (%s)\n", r.N, r.URL, r.Kind)
 			}
 		}

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 
-	tea "charm.land/bubbletea/v2"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
 )
@@ -136,8 +137,8 @@ func benchDriver(b *testing.B, w, h int) *driver {
 		b.Fatal(err)
 	}
 	d := newDriver(b, w, h, arts, nil)
-	if len(d.m.all) != len(arts) {
-		b.Fatalf("%d articles in the list, want %d", len(d.m.all), len(arts))
+	if len(d.m.list.all) != len(arts) {
+		b.Fatalf("%d articles in the list, want %d", len(d.m.list.all), len(arts))
 	}
 	return d
 }
@@ -161,8 +162,8 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				d.m.results = resultCache{}
-				d.m.visVersion = -1
+				d.m.list.results = resultCache{}
+				d.m.list.visVersion = -1
 				if i%2 == 0 {
 					d.typeText(c.key)
 				} else {
@@ -171,7 +172,7 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 				_ = d.m.View()
 			}
 			b.StopTimer()
-			b.ReportMetric(float64(len(d.m.visible)), "matches")
+			b.ReportMetric(float64(len(d.m.list.visible)), "matches")
 		})
 	}
 }
@@ -261,7 +262,7 @@ func BenchmarkOpenArticle(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if !cached {
-					d.m.cache = newRenderCache(defaultCacheSize)
+					d.m.reader.cache = newRenderCache(defaultCacheSize)
 				}
 				open(b, d)
 				if i%rows == rows-1 {
@@ -278,13 +279,13 @@ func BenchmarkScroll(b *testing.B) {
 	d := benchDriver(b, 120, 40)
 	// The longest of the first articles, so that there is room to scroll.
 	longest := 0
-	for i, e := range d.m.visible[:200] {
-		if len(e.a.Body) > len(d.m.visible[longest].a.Body) {
+	for i, e := range d.m.list.visible[:200] {
+		if len(e.a.Body) > len(d.m.list.visible[longest].a.Body) {
 			longest = i
 		}
 	}
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 24})
-	d.m.list = d.m.list.moveTo(longest, d.m.visible, d.m.listHeight())
+	d.m.list = d.m.list.moveTo(longest)
 	d.keys("enter")
 	if d.m.reader.vp.TotalLineCount() < d.m.reader.vp.Height()+10 {
 		b.Fatalf("article too short to scroll: %d lines", d.m.reader.vp.TotalLineCount())
@@ -316,7 +317,7 @@ func BenchmarkLoadBatches(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		d := newDriver(b, 120, 40, nil, nil)
-		d.m.loading = true
+		d.m.list.loading = true
 		for k := 0; k < len(shuffled); k += maxBatch {
 			batch := append([]*feed.Article(nil), shuffled[k:min(k+maxBatch, len(shuffled))]...)
 			feed.SortNewest(batch)
@@ -348,11 +349,11 @@ func BenchmarkLoadDir(b *testing.B) {
 		d := &driver{t: b, m: newModel(ctx, opt)}
 		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 		d.run(startLoad(ctx, opt.Loader, opt.Sources))
-		if d.m.loading || len(d.m.all) == 0 {
-			b.Fatalf("still loading with %d articles", len(d.m.all))
+		if d.m.list.loading || len(d.m.list.all) == 0 {
+			b.Fatalf("still loading with %d articles", len(d.m.list.all))
 		}
 		_ = d.m.View()
-		b.ReportMetric(float64(len(d.m.all)), "articles")
+		b.ReportMetric(float64(len(d.m.list.all)), "articles")
 	}
 	b.Run("cache=cold", func(b *testing.B) {
 		// A first launch: an empty cache, written at the end.
@@ -430,7 +431,7 @@ func BenchmarkOpenFromFile(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		d.m.cache = newRenderCache(defaultCacheSize)
+		d.m.reader.cache = newRenderCache(defaultCacheSize)
 		next, cmd := d.m.Update(keyPress("enter"))
 		d.m = next.(model)
 		if msg, ok := cmd().(renderedMsg); ok {

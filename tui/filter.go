@@ -27,30 +27,6 @@ type filterJob struct {
 	top bool
 }
 
-// filterDoneMsg carries a filter run's outcome.
-type filterDoneMsg struct {
-	job filterJob
-	res filterResult
-	err error
-}
-
-// cmd returns the command that parses the query and filters.
-func (j filterJob) cmd() tea.Cmd {
-	return safeCmd(func() tea.Msg {
-		q, err := feed.ParseQuery(j.flt.text)
-		if err != nil {
-			return filterDoneMsg{job: j, err: err}
-		}
-		q.Detected = j.flt.detected
-		j.flt.query = q
-		res, ok := runFilter(j.all, j.flt, j.ntags, j.latest, j.gen)
-		if !ok {
-			return nil
-		}
-		return filterDoneMsg{job: j, res: res}
-	})
-}
-
 // resultCache keeps the last few filter results of one list version and
 // one choice of tags, by query text, so that deleting what was just typed
 // costs nothing.
@@ -94,20 +70,20 @@ func (c *resultCache) store(msg filterDoneMsg) {
 // command, and makes earlier runs still going give up. A result cached for
 // the same text is applied at once; a filter that can only narrow the
 // current one runs over the visible list alone.
-func (m *model) startFilter(f filter, top bool) tea.Cmd {
-	m.fltGen++
-	m.fltLatest.Store(m.fltGen)
-	if hit, ok := m.results.lookup(f, m.version); ok {
-		hit.job.gen, hit.job.top = m.fltGen, top
-		return m.applyFilterDone(hit)
+func (l *listModel) startFilter(f filter, top bool) tea.Cmd {
+	l.fltGen++
+	l.fltLatest.Store(l.fltGen)
+	if hit, ok := l.results.lookup(f, l.version); ok {
+		hit.job.gen, hit.job.top = l.fltGen, top
+		return l.applyFilterDone(hit)
 	}
-	base := m.all
-	if m.visVersion == m.version && narrows(m.flt, f) {
-		base = m.visible
+	base := l.all
+	if l.visVersion == l.version && narrows(l.flt, f) {
+		base = l.visible
 	}
 	return filterJob{
-		all: base, version: m.version, ntags: len(m.tags.infos),
-		flt: f, gen: m.fltGen, latest: m.fltLatest, top: top,
+		all: base, version: l.version, ntags: len(l.tags.infos),
+		flt: f, gen: l.fltGen, latest: l.fltLatest, top: top,
 	}.cmd()
 }
 
@@ -141,54 +117,56 @@ func narrows(old, f filter) bool {
 
 // startPreview recounts the picker's facets for the tags it has chosen so
 // far, without touching the list.
-func (m *model) startPreview() tea.Cmd {
-	f := m.flt
-	f.tags = m.picker.chosen
-	f.any = m.picker.any
-	m.pickGen++
-	m.pickLatest.Store(m.pickGen)
+func (l *listModel) startPreview(tags []tagID, anyTag bool) tea.Cmd {
+	f := l.flt
+	f.tags = tags
+	f.any = anyTag
+	l.pickGen++
+	l.pickLatest.Store(l.pickGen)
 	return filterJob{
-		all: m.all, version: m.version, ntags: len(m.tags.infos),
-		flt: f, gen: m.pickGen, latest: m.pickLatest, preview: true,
+		all: l.all, version: l.version, ntags: len(l.tags.infos),
+		flt: f, gen: l.pickGen, latest: l.pickLatest, preview: true,
 	}.cmd()
 }
 
-// applyFilterDone takes a finished filter run into the model.
-func (m *model) applyFilterDone(msg filterDoneMsg) tea.Cmd {
-	j := msg.job
-	if j.preview {
-		if j.gen != m.pickGen || msg.err != nil {
-			return nil
-		}
-		m.picker.counts = msg.res.counts
-		return nil
+// previewCounts returns the facet counts of the picker's latest preview
+// run, if msg is that run.
+func (l listModel) previewCounts(msg filterDoneMsg) ([]int, bool) {
+	if msg.job.gen != l.pickGen || msg.err != nil {
+		return nil, false
 	}
-	if j.gen != m.fltGen {
+	return msg.res.counts, true
+}
+
+// applyFilterDone takes a finished filter run into the model.
+func (l *listModel) applyFilterDone(msg filterDoneMsg) tea.Cmd {
+	j := msg.job
+	if j.gen != l.fltGen {
 		return nil
 	}
 	if msg.err != nil {
 		// Keep the last good result while the query is being typed; say
 		// what is wrong under the box.
-		m.fltErr = feed.SanitizeLine(msg.err.Error())
-		m.fltText = j.flt.text
+		l.fltErr = feed.SanitizeLine(msg.err.Error())
+		l.fltText = j.flt.text
 		return nil
 	}
-	m.results.store(msg)
-	m.fltErr = ""
-	m.flt = j.flt
-	m.fltText = j.flt.text
-	m.visible = msg.res.visible
-	m.visVersion = j.version
-	m.counts = msg.res.counts
+	l.results.store(msg)
+	l.fltErr = ""
+	l.flt = j.flt
+	l.fltText = j.flt.text
+	l.visible = msg.res.visible
+	l.visVersion = j.version
+	l.counts = msg.res.counts
 	if j.top {
-		m.list.cursor, m.list.offset, m.list.moved = 0, 0, false
-		m.list = m.list.clamp(m.visible, m.listHeight())
+		l.scroll, l.moved = scroller{}, false
+		*l = l.clamp()
 	} else {
-		m.list = m.list.reselect(m.visible, m.listHeight())
+		*l = l.reselect()
 	}
-	if j.version != m.version {
+	if j.version != l.version {
 		// Articles arrived while it ran: run again over all of them.
-		return m.startFilter(m.flt, false)
+		return l.startFilter(l.flt, false)
 	}
 	return nil
 }
@@ -196,40 +174,40 @@ func (m *model) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 // addBatch merges a batch of loaded articles into the list, and into the
 // visible list through the filter in force, keeping the cursor on its
 // article.
-func (m *model) addBatch(arts []*feed.Article) {
+func (l *listModel) addBatch(arts []*feed.Article) {
 	if len(arts) == 0 {
 		return
 	}
-	add := newEntries(arts, m.tags)
-	current := m.visVersion == m.version
-	m.all = mergeNewest(m.all, add)
-	m.version++
+	add := newEntries(arts, l.tags)
+	current := l.visVersion == l.version
+	l.all = mergeNewest(l.all, add)
+	l.version++
 	if current {
-		m.visVersion = m.version
+		l.visVersion = l.version
 	}
-	if n := len(m.tags.infos); len(m.counts) < n {
-		m.counts = append(m.counts, make([]int, n-len(m.counts))...)
+	if n := len(l.tags.infos); len(l.counts) < n {
+		l.counts = append(l.counts, make([]int, n-len(l.counts))...)
 	}
-	if !m.flt.active() {
-		m.visible = m.all
+	if !l.flt.active() {
+		l.visible = l.all
 		for _, e := range add {
-			countTags(m.counts, e, m.flt.detected)
+			countTags(l.counts, e, l.flt.detected)
 		}
 	} else {
 		var keep []*entry
 		for _, e := range add {
-			q := m.flt.query.Match(&e.view)
-			t := q && m.flt.matchTags(e)
+			q := l.flt.query.Match(&e.view)
+			t := q && l.flt.matchTags(e)
 			if t {
 				keep = append(keep, e)
 			}
-			if (m.flt.any && q) || t {
-				countTags(m.counts, e, m.flt.detected)
+			if (l.flt.any && q) || t {
+				countTags(l.counts, e, l.flt.detected)
 			}
 		}
 		if len(keep) > 0 {
-			m.visible = mergeNewest(m.visible, keep)
+			l.visible = mergeNewest(l.visible, keep)
 		}
 	}
-	m.list = m.list.reselect(m.visible, m.listHeight())
+	*l = l.reselect()
 }

@@ -119,8 +119,8 @@ func TestFlowTagRussia(t *testing.T) {
 	press(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	fm := tm.FinalModel(t).(model)
-	if fm.screen != screenList || len(fm.flt.tags) != 1 {
-		t.Errorf("final state: screen %s, tags %v", fm.screen, fm.flt.tags)
+	if fm.screen != screenList || len(fm.list.flt.tags) != 1 {
+		t.Errorf("final state: screen %s, tags %v", fm.screen, fm.list.flt.tags)
 	}
 }
 
@@ -144,7 +144,7 @@ func TestFlowQuery(t *testing.T) {
 	press(tm, "ctrl+c")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	fm := tm.FinalModel(t).(model)
-	if got := fm.flt.query.String(); got != "tag:China -tag:Russia" {
+	if got := fm.list.flt.query.String(); got != "tag:China -tag:Russia" {
 		t.Errorf("final query %q", got)
 	}
 }

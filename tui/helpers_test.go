@@ -143,3 +143,26 @@ func plainScreen(s string) string {
 	}
 	return strings.Join(lines, "\n") + "\n"
 }
+
+// reference is the test article with a metadata line, images and
+// footnotes.
+func reference(t testing.TB) *feed.Article {
+	t.Helper()
+	for _, a := range testArticles(t) {
+		if strings.HasPrefix(a.Title, "Putin and Xi") {
+			return a
+		}
+	}
+	t.Fatal("reference article missing")
+	return nil
+}
+
+// at reports whether the reader shows screen s under overlay o.
+func (d *driver) at(s screen, o overlay) bool {
+	return d.m.screen == s && d.m.overlay == o
+}
+
+// where names the screen and overlay, for failure messages.
+func (d *driver) where() string {
+	return d.m.screen.String() + "/" + d.m.overlay.String()
+}

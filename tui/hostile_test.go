@@ -12,8 +12,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/render"
+	"github.com/gazette-news/gazette/internal/safeout"
 	"github.com/gazette-news/gazette/internal/termcheck"
-	"github.com/gazette-news/gazette/tui/safeout"
 )
 
 // renderLimit is how long RenderArticle may take on the worst articles
@@ -24,7 +25,7 @@ const renderLimit = 60 * time.Second
 
 // renderWithin renders a with RenderArticle and fails the test if it has
 // not returned within renderLimit.
-func renderWithin(t *testing.T, a *feed.Article, opt RenderOptions) string {
+func renderWithin(t *testing.T, a *feed.Article, opt render.Options) string {
 	t.Helper()
 	type result struct {
 		out string
@@ -33,7 +34,7 @@ func renderWithin(t *testing.T, a *feed.Article, opt RenderOptions) string {
 	done := make(chan result, 1)
 	start := time.Now()
 	go func() {
-		out, err := RenderArticle(context.Background(), a, opt)
+		out, err := render.Article(context.Background(), a, opt)
 		done <- result{out, err}
 	}()
 	select {
@@ -100,7 +101,7 @@ func TestRenderLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.a.ID = "limits"
-			opts := []RenderOptions{{Width: 80, Style: "dark"}, {Width: 20, Style: "notty", BodyOnly: true}}
+			opts := []render.Options{{Width: 80, Style: "dark"}, {Width: 20, Style: "notty", BodyOnly: true}}
 			if len(tt.a.Body) > 1000 {
 				opts = opts[:1] // the 5 MB article costs seconds per rendering
 			}
@@ -151,7 +152,7 @@ func FuzzRender(f *testing.F) {
 	}
 	f.Add([]byte("\x1b]8;;javascript:x\x07a\x1b]8;;\x07 \u009b2J \u202e"), uint8(0), uint8(0), true)
 	f.Fuzz(func(t *testing.T, data []byte, format, width uint8, raw bool) {
-		opt := RenderOptions{Width: minRenderWidth + int(width)%100, Style: "dark", Deadline: 10 * time.Second}
+		opt := render.Options{Width: render.MinWidth + int(width)%100, Style: "dark", Deadline: 10 * time.Second}
 		var arts []*feed.Article
 		if raw {
 			// Fields as no parser would leave them: the output filter alone
@@ -170,7 +171,7 @@ func FuzzRender(f *testing.F) {
 			arts = arts[:3]
 		}
 		for _, a := range arts {
-			out, err := RenderArticle(context.Background(), a, opt)
+			out, err := render.Article(context.Background(), a, opt)
 			if err != nil {
 				t.Fatalf("RenderArticle: %v", err)
 			}
@@ -234,7 +235,7 @@ func TestOpenHostileURLs(t *testing.T) {
 				if err != nil {
 					t.Skipf("refused at the check, so never opened: %v", err)
 				}
-				msg := openURL(raw, browser, "")().(openedMsg)
+				msg := openURL(raw, lookupOpener(browser, ""))().(openedMsg)
 				if msg.err != nil || msg.refused {
 					t.Fatalf("open: %+v", msg)
 				}
@@ -260,7 +261,7 @@ func TestOpenHostileURLs(t *testing.T) {
 	for _, raw := range refused {
 		t.Run(fmt.Sprintf("refuse %q", raw), func(t *testing.T) {
 			os.Remove(args)
-			msg := openURL(raw, browser, "")().(openedMsg)
+			msg := openURL(raw, lookupOpener(browser, ""))().(openedMsg)
 			if !msg.refused || msg.err == nil {
 				t.Fatalf("not refused: %+v", msg)
 			}
@@ -305,7 +306,7 @@ func TestOpenAndPipeHostileArticle(t *testing.T) {
 		want string
 	}{{[]string{"o"}, link}, {[]string{"1", "o"}, ref}} {
 		os.Remove(args)
-		if d.m.focus != focusReader {
+		if !d.at(screenReader, overlayNone) {
 			d.keys("enter")
 		}
 		d.keys(tc.keys...)
@@ -321,7 +322,7 @@ func TestOpenAndPipeHostileArticle(t *testing.T) {
 	stdin := filepath.Join(dir, "stdin")
 	env := filepath.Join(dir, "env")
 	d.keys("esc")
-	if d.m.focus != focusReader {
+	if !d.at(screenReader, overlayNone) {
 		d.keys("enter")
 	}
 	d.keys("|")
@@ -394,14 +395,14 @@ func TestScreensHostileCorpus(t *testing.T) {
 	seen := map[string]bool{}
 	for i := range arts {
 		d.keys("enter")
-		if d.m.focus != focusReader {
-			t.Fatalf("article %d: focus %s", i, d.m.focus)
+		if !d.at(screenReader, overlayNone) {
+			t.Fatalf("article %d: at %s", i, d.where())
 		}
 		seen[d.m.reader.article().ID] = true
 		check(fmt.Sprintf("article %d (%s)", i, d.m.reader.article().Location))
 		d.keys("l")
 		check(fmt.Sprintf("links of article %d", i))
-		for d.m.focus != focusList {
+		for !d.at(screenList, overlayNone) {
 			d.keys("esc")
 		}
 		d.keys("down")

@@ -131,15 +131,15 @@ func TestTypingMatchesFullFilter(t *testing.T) {
 	d := newDriver(t, 120, 30, arts, nil)
 	check := func(step string) {
 		t.Helper()
-		q, err := feed.ParseQuery(d.m.flt.text)
+		q, err := feed.ParseQuery(d.m.list.flt.text)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := d.m.flt
+		f := d.m.list.flt
 		f.query = q
-		want, _ := runFilter(d.m.all, f, len(d.m.tags.infos), nil, 0)
-		if !slices.Equal(d.m.visible, want.visible) || !slices.Equal(d.m.counts, want.counts) {
-			t.Fatalf("%s (%q): %d visible, the whole filter gives %d", step, d.m.flt.text, len(d.m.visible), len(want.visible))
+		want, _ := runFilter(d.m.list.all, f, len(d.m.tags.infos), nil, 0)
+		if !slices.Equal(d.m.list.visible, want.visible) || !slices.Equal(d.m.list.counts, want.counts) {
+			t.Fatalf("%s (%q): %d visible, the whole filter gives %d", step, d.m.list.flt.text, len(d.m.list.visible), len(want.visible))
 		}
 	}
 	d.keys("t", "c", "space", "enter") // a tag, so counts matter too

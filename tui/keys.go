@@ -7,9 +7,11 @@ import (
 
 // keyMap holds every key binding of the reader. The same bindings drive
 // dispatch (key.Matches) and the help views, so help cannot drift from what
-// the keys do. Its help.KeyMap methods describe the screen named by focus.
+// the keys do. Its help.KeyMap methods describe the screen and overlay it
+// was made for.
 type keyMap struct {
-	focus focus
+	screen  screen
+	overlay overlay
 
 	Up       key.Binding
 	Down     key.Binding
@@ -89,35 +91,37 @@ func newKeyMap() keyMap {
 	}
 }
 
-// forFocus returns the key map describing the given screen in help.
-func (k keyMap) forFocus(f focus) keyMap {
-	k.focus = f
+// forState returns the key map describing a screen under an overlay in
+// help.
+func (k keyMap) forState(s screen, o overlay) keyMap {
+	k.screen, k.overlay = s, o
 	return k
 }
 
-// ShortHelp implements help.KeyMap: the help bar of the focused screen.
+// ShortHelp implements help.KeyMap: the help bar of the overlay, else of
+// the screen.
 func (k keyMap) ShortHelp() []key.Binding {
-	switch k.focus {
-	case focusReader:
-		return []key.Binding{k.Down, k.Up, k.Next, k.OpenLink, k.Links, k.Pipe, k.Back, k.Help}
-	case focusFilter:
+	switch k.overlay {
+	case overlayFilter:
 		return []key.Binding{k.Accept, k.Cancel, k.ForceQ}
-	case focusPicker:
+	case overlayPicker:
 		return []key.Binding{k.Toggle, k.Apply, k.Mode, k.ClearTags, k.Close}
-	case focusLinks:
+	case overlayLinks:
 		return []key.Binding{k.Down, k.Up, k.Apply, k.Close}
-	case focusPrompt:
+	case overlayPrompt:
 		return []key.Binding{k.Apply, k.Close}
-	case focusPanel, focusHelp:
+	case overlayPanel:
 		return []key.Binding{k.Down, k.Up, k.Close}
+	}
+	if k.screen == screenReader {
+		return []key.Binding{k.Down, k.Up, k.Next, k.OpenLink, k.Links, k.Pipe, k.Back, k.Help}
 	}
 	return []key.Binding{k.Down, k.Up, k.Open, k.Filter, k.Tags, k.Help, k.Quit}
 }
 
-// FullHelp implements help.KeyMap: every key of the focused screen, in
-// columns.
+// FullHelp implements help.KeyMap: every key of the screen, in columns.
 func (k keyMap) FullHelp() [][]key.Binding {
-	if k.focus == focusReader {
+	if k.screen == screenReader {
 		return [][]key.Binding{
 			{k.Down, k.Up, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.Top, k.Bottom},
 			{k.Next, k.Prev, k.OpenLink, k.Digit, k.Links, k.Pipe, k.Full},

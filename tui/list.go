@@ -3,76 +3,389 @@ package tui
 import (
 	"slices"
 	"strings"
+	"sync/atomic"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/chart"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
-// listModel is the article list: a cursor over the visible entries and the
-// first row on screen. Only the rows on screen are ever rendered, so the
-// list costs the same at 15 articles and at 100,000.
+// listModel is the list screen: every article loaded, the filter in
+// force and the articles it lets through, a cursor over them, the filter
+// box and the status line. Only the rows on screen are ever rendered, so
+// the list costs the same at 15 articles and at 100,000.
 type listModel struct {
-	cursor int
-	offset int
+	*common
+	scroll scroller
 	// sel is the entry under the cursor, so that the cursor stays on the
 	// same article when articles arrive or the filter changes.
 	sel *entry
 	// moved is set once the user moves the cursor; until then the cursor
 	// stays on the newest article while the list loads.
 	moved bool
+
+	// input is the filter box.
+	input textinput.Model
+	spin  spinner.Model
+
+	all     []*entry
+	version int
+	loading bool
+
+	flt        filter
+	fltText    string
+	fltErr     string
+	fltGen     int64
+	fltLatest  *atomic.Int64
+	pickGen    int64
+	pickLatest *atomic.Int64
+	visible    []*entry
+	// visVersion is the list version the visible list was filtered from.
+	visVersion int
+	counts     []int
+	results    resultCache
+
+	// rows are the rows drawn by prepare for rowsFor, by entry; the map
+	// is shared by the copies of the model.
+	rows    map[*entry]string
+	rowsFor rowsKey
 }
+
+// rowsKey says what the kept list rows were drawn for.
+type rowsKey struct {
+	width   int
+	dark    bool
+	noColor bool
+}
+
+// maxKeptRows bounds the kept list rows.
+const maxKeptRows = 4096
 
 // scrollMargin is how many rows the cursor keeps from the edges of the
 // screen when it can.
 const scrollMargin = 2
 
-// clamp keeps the cursor within n entries and the window of height rows
-// around the cursor.
-func (l listModel) clamp(visible []*entry, height int) listModel {
-	n := len(visible)
-	if n == 0 {
-		l.cursor, l.offset, l.sel = 0, 0, nil
-		return l
+// newListModel builds the list screen, loading.
+func newListModel(c *common) listModel {
+	l := listModel{
+		common:     c,
+		loading:    true,
+		fltLatest:  new(atomic.Int64),
+		pickLatest: new(atomic.Int64),
+		rows:       make(map[*entry]string),
 	}
-	l.cursor = min(max(l.cursor, 0), n-1)
-	height = max(height, 1)
-	margin := min(scrollMargin, (height-1)/2)
-	if l.cursor < l.offset+margin {
-		l.offset = l.cursor - margin
+	l.flt.detected = c.opt.Detected
+	l.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	l.input = textinput.New()
+	l.input.Prompt = "/ "
+	l.input.Placeholder = "words, tag:russia, -tag:usa, source:\"…\", after:2022-01-15"
+	l.input.CharLimit = 500
+	return l
+}
+
+// setStyles takes the styles of common.
+func (l *listModel) setStyles() {
+	l.spin.Style = l.st.spinner
+	l.input.SetStyles(inputStyles(l.st, l.dark, l.noColor))
+}
+
+// height is the number of list rows on screen.
+func (l listModel) height() int {
+	return max(l.common.height-3, 1)
+}
+
+// resize fits the list to a new window size.
+func (l listModel) resize() listModel {
+	l = l.clamp()
+	l.input.SetWidth(max(l.width-30, 10))
+	return l
+}
+
+// clamp keeps the cursor on the visible list and the window around it.
+func (l listModel) clamp() listModel {
+	l.scroll = l.scroll.clamp(len(l.visible), l.height(), scrollMargin)
+	l.sel = nil
+	if len(l.visible) > 0 {
+		l.sel = l.visible[l.scroll.cursor]
 	}
-	if l.cursor > l.offset+height-1-margin {
-		l.offset = l.cursor - height + 1 + margin
-	}
-	l.offset = min(max(l.offset, 0), max(n-height, 0))
-	l.sel = visible[l.cursor]
 	return l
 }
 
 // moveTo puts the cursor on entry i.
-func (l listModel) moveTo(i int, visible []*entry, height int) listModel {
-	l.cursor = i
+func (l listModel) moveTo(i int) listModel {
+	if len(l.visible) == 0 {
+		return l
+	}
+	l.scroll.cursor = i
 	l.moved = true
-	return l.clamp(visible, height)
+	return l.clamp()
 }
 
 // reselect finds the selected entry again in a new visible list, which is
 // in the same newest-first order, by binary search. When it is gone the
 // cursor stays at the same row.
-func (l listModel) reselect(visible []*entry, height int) listModel {
+func (l listModel) reselect() listModel {
 	if !l.moved || l.sel == nil {
 		if !l.moved {
-			l.cursor, l.offset = 0, 0
+			l.scroll = scroller{}
 		}
-		return l.clamp(visible, height)
+		return l.clamp()
 	}
-	if i, ok := slices.BinarySearchFunc(visible, l.sel, newer); ok {
+	if i, ok := slices.BinarySearchFunc(l.visible, l.sel, newer); ok {
 		// Keep the selected row where it was on screen.
-		row := l.cursor - l.offset
-		l.cursor = i
-		l.offset = i - row
+		row := l.scroll.cursor - l.scroll.offset
+		l.scroll.cursor = i
+		l.scroll.offset = i - row
 	}
-	return l.clamp(visible, height)
+	return l.clamp()
+}
+
+// rowAt returns the entry shown on screen row y, if any.
+func (l listModel) rowAt(y int) (int, bool) {
+	row := y - 1 // the header takes the first row
+	if row < 0 || row >= l.height() {
+		return 0, false
+	}
+	i := l.scroll.offset + row
+	return i, i < len(l.visible)
+}
+
+// update handles what reaches the list: load batches, filter results,
+// spinner ticks, and the keys the root leaves it.
+func (l listModel) update(msg tea.Msg) (listModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadBatchMsg:
+		l.addBatch(msg.arts)
+		switch {
+		case msg.done:
+			l.loading = false
+			return l, nil
+		case msg.ch == nil:
+			return l, nil
+		}
+		return l, pumpCmd(l.ctx, msg.ch, batchWindow(len(l.all)))
+
+	case filterDoneMsg:
+		return l, l.applyFilterDone(msg)
+
+	case spinner.TickMsg:
+		if !l.loading {
+			return l, nil
+		}
+		var cmd tea.Cmd
+		l.spin, cmd = l.spin.Update(msg)
+		return l, cmd
+
+	case tea.KeyPressMsg:
+		return l.handleKey(msg)
+	}
+	// Pastes and the like reach the filter box, which takes them only
+	// while it has the focus.
+	before := l.input.Value()
+	var cmd tea.Cmd
+	l.input, cmd = l.input.Update(msg)
+	if l.input.Value() != before {
+		f := l.flt
+		f.text = l.input.Value()
+		return l, tea.Batch(cmd, l.startFilter(f, true))
+	}
+	return l, cmd
+}
+
+// handleKey moves the cursor, or clears the filter.
+func (l listModel) handleKey(msg tea.KeyPressMsg) (listModel, tea.Cmd) {
+	k := l.keys
+	h := l.height()
+	c := l.scroll.cursor
+	switch {
+	case key.Matches(msg, k.Down):
+		l = l.moveTo(c + 1)
+	case key.Matches(msg, k.Up):
+		l = l.moveTo(c - 1)
+	case key.Matches(msg, k.PageDown):
+		l = l.moveTo(c + h)
+	case key.Matches(msg, k.PageUp):
+		l = l.moveTo(c - h)
+	case key.Matches(msg, k.HalfDown):
+		l = l.moveTo(c + h/2)
+	case key.Matches(msg, k.HalfUp):
+		l = l.moveTo(c - h/2)
+	case key.Matches(msg, k.Top):
+		l = l.moveTo(0)
+	case key.Matches(msg, k.Bottom):
+		l = l.moveTo(len(l.visible) - 1)
+	case key.Matches(msg, k.ClearFl):
+		switch {
+		case l.fltText != "":
+			f := l.flt
+			f.text = ""
+			return l, l.startFilter(f, true)
+		case len(l.flt.tags) > 0:
+			f := l.flt
+			f.tags = nil
+			return l, l.startFilter(f, true)
+		}
+	}
+	return l, nil
+}
+
+// focusFilterBox gives the filter box the keys, holding the query in force.
+func (l listModel) focusFilterBox() (listModel, tea.Cmd) {
+	l.input.SetValue(l.fltText)
+	l.input.CursorEnd()
+	return l, l.input.Focus()
+}
+
+// updateFilterBox handles a key while the filter box has the focus:
+// typing filters as it goes, enter keeps the filter, esc clears it. done
+// reports that the box lets the focus go.
+func (l listModel) updateFilterBox(msg tea.KeyPressMsg) (_ listModel, _ tea.Cmd, done bool) {
+	k := l.keys
+	switch {
+	case key.Matches(msg, k.Accept):
+		l.input.Blur()
+		return l, nil, true
+	case key.Matches(msg, k.Cancel):
+		l.input.Blur()
+		l.input.SetValue("")
+		l.fltErr = ""
+		f := l.flt
+		f.text = ""
+		return l, l.startFilter(f, true), true
+	case msg.Code == tea.KeyDown, msg.Code == tea.KeyUp:
+		// The arrows move through the results without leaving the box.
+		d := 1
+		if msg.Code == tea.KeyUp {
+			d = -1
+		}
+		return l.moveTo(l.scroll.cursor + d), nil, false
+	}
+	before := l.input.Value()
+	var cmd tea.Cmd
+	l.input, cmd = l.input.Update(msg)
+	if l.input.Value() == before {
+		return l, cmd, false
+	}
+	f := l.flt
+	f.text = l.input.Value()
+	return l, tea.Batch(cmd, l.startFilter(f, true)), false
+}
+
+// setTags filters by the tags the picker chose, keeping the query.
+func (l listModel) setTags(tags []tagID, anyTag bool) (listModel, tea.Cmd) {
+	f := l.flt
+	f.tags, f.any = tags, anyTag
+	f.text = l.fltText
+	return l, l.startFilter(f, true)
+}
+
+// prepare draws the rows on screen that are not kept yet, except the
+// selected one, which View draws: it changes with every move.
+func (l *listModel) prepare() {
+	rk := rowsKey{width: l.width, dark: l.dark, noColor: l.noColor}
+	if l.rowsFor != rk || len(l.rows) > maxKeptRows {
+		l.rowsFor, l.rows = rk, make(map[*entry]string)
+	}
+	lay := layoutFor(l.width)
+	sc := l.scroll.clamp(len(l.visible), l.height(), scrollMargin)
+	start, end := sc.window(len(l.visible), l.height())
+	for i := start; i < end; i++ {
+		e := l.visible[i]
+		if _, ok := l.rows[e]; !ok && i != sc.cursor {
+			l.rows[e] = l.renderRow(e, l.width, lay, false)
+		}
+	}
+}
+
+// view draws the list screen above the help bar: header, rows, and the
+// status line, or the filter box while it has the focus.
+func (l listModel) view(filterBox bool) string {
+	st := &l.st
+	w := l.width
+	var b strings.Builder
+
+	// Header.
+	left := st.app.Render("gazette") + " " + st.headerText.Render(l.opt.label())
+	right := ""
+	if n := len(l.errs); n > 0 {
+		right = st.statusWarn.Render(humanize.Plural(n, "error", "errors")+" · e") + " "
+	}
+	b.WriteString(cells.Spread(left, right, w))
+	b.WriteString("\n")
+
+	// Rows: only those on screen are rendered.
+	h := l.height()
+	sc := l.scroll.clamp(len(l.visible), h, scrollMargin)
+	lay := layoutFor(w)
+	switch {
+	case len(l.visible) == 0:
+		msg := "No articles."
+		switch {
+		case l.loading:
+			msg = "Loading articles…"
+		case len(l.all) == 0:
+			msg = "No articles found in " + l.opt.label() + "."
+		case l.flt.active():
+			msg = "No article matches. esc clears the filter; t changes the tags."
+		}
+		b.WriteString("\n  " + st.dim.Render(cells.Truncate(msg, w-4)))
+		b.WriteString(strings.Repeat("\n", h-1))
+	default:
+		start, end := sc.window(len(l.visible), h)
+		kept := l.rowsFor == rowsKey{width: w, dark: l.dark, noColor: l.noColor}
+		for i := start; i < end; i++ {
+			e := l.visible[i]
+			row, ok := l.rows[e]
+			switch {
+			case i == sc.cursor:
+				b.WriteString(l.renderRow(e, w, lay, true))
+			case ok && kept:
+				b.WriteString(row)
+			default:
+				b.WriteString(l.renderRow(e, w, lay, false))
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString(strings.Repeat("\n", h-(end-start)))
+	}
+
+	// Status line, or the filter box while it has the focus.
+	if filterBox {
+		right := st.count.Render(humanize.Thousands(len(l.visible)) + "/" + humanize.Thousands(len(l.all)))
+		if l.fltErr != "" {
+			right = st.errorText.Render(cells.Truncate(l.fltErr, w/2))
+		}
+		b.WriteString(" " + cells.Spread(l.input.View(), right+" ", w-1))
+		return b.String()
+	}
+	var names []string
+	for _, id := range l.flt.tags {
+		names = append(names, l.tags.infos[id].name)
+	}
+	status := statusText(l.loading, len(l.visible), len(l.all), names, l.flt.any, l.flt.text)
+	left = " " + st.status.Render(status)
+	if l.loading {
+		left = " " + l.spin.View() + " " + st.status.Render(status)
+	}
+	right = ""
+	switch {
+	case l.notice != "" && l.noticeErr:
+		right = st.errorText.Render(l.notice) + " "
+	case l.notice != "":
+		right = st.notice.Render(l.notice) + " "
+	case l.loading && l.progress != "":
+		right = st.notice.Render(cells.Truncate(l.progress, max(w/2, 10))) + " "
+	}
+	b.WriteString(cells.Spread(left, right, w))
+	return b.String()
 }
 
 // rowLayout holds the column widths of list rows for one terminal width.
@@ -110,7 +423,7 @@ func layoutFor(w int) rowLayout {
 }
 
 // renderRow renders one list row of exactly w cells.
-func (m *model) renderRow(e *entry, w int, lay rowLayout, selected bool) string {
+func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string {
 	st := &m.st
 	var b strings.Builder
 	plainBg := st.title
@@ -130,7 +443,7 @@ func (m *model) renderRow(e *entry, w int, lay rowLayout, selected bool) string 
 		b.WriteString("  ")
 	}
 	if lay.date > 0 {
-		d := fit(e.dateColumn(), lay.date)
+		d := cells.Fit(e.dateColumn(), lay.date)
 		if selected {
 			b.WriteString(st.selRow.Inherit(st.date).Render(d))
 		} else {
@@ -138,7 +451,7 @@ func (m *model) renderRow(e *entry, w int, lay rowLayout, selected bool) string 
 		}
 		b.WriteString(bg("  "))
 	}
-	title := fit(e.a.Title, lay.title)
+	title := cells.Fit(e.a.Title, lay.title)
 	if selected {
 		b.WriteString(st.selTitle.Render(title))
 	} else {
@@ -148,13 +461,13 @@ func (m *model) renderRow(e *entry, w int, lay rowLayout, selected bool) string 
 		b.WriteString(bg("  "))
 		badges := m.badges(e, lay.tags, selected)
 		b.WriteString(badges)
-		if pad := lay.tags - width(badges); pad > 0 {
+		if pad := lay.tags - cells.Width(badges); pad > 0 {
 			b.WriteString(bg(strings.Repeat(" ", pad)))
 		}
 	}
 	if lay.source > 0 {
 		b.WriteString(bg("  "))
-		src := fit(e.a.Source, lay.source)
+		src := cells.Fit(e.a.Source, lay.source)
 		if selected {
 			b.WriteString(st.selRow.Inherit(st.source).Render(src))
 		} else {
@@ -171,7 +484,7 @@ func badgeText(t tagInfo, short bool) string {
 		return t.code
 	}
 	if short {
-		return truncate(t.name, 10)
+		return cells.Truncate(t.name, 10)
 	}
 	return t.name
 }
@@ -179,7 +492,7 @@ func badgeText(t tagInfo, short bool) string {
 // badge renders one tag. A country gets its own colour; another tag a
 // neutral one; a detected country (not declared) is dimmed and marked with
 // "~" so it never passes for a declared tag.
-func (m *model) badge(id tagID, short, detected bool) string {
+func (m *common) badge(id tagID, short, detected bool) string {
 	t := m.tags.infos[id]
 	label := badgeText(t, short)
 	st := &m.st
@@ -189,7 +502,7 @@ func (m *model) badge(id tagID, short, detected bool) string {
 	case st.noColor:
 		return "[" + label + "]"
 	case t.country:
-		return st.badges[paletteIndex(t.code, t.name)].Render(" " + label + " ")
+		return st.badges[chart.PaletteIndex(t.code, t.name)].Render(" " + label + " ")
 	default:
 		return st.badgeTag.Render(" " + label + " ")
 	}
@@ -198,9 +511,9 @@ func (m *model) badge(id tagID, short, detected bool) string {
 // badgeWidth is the width badge would render at.
 func badgeWidth(t tagInfo, short, detected bool) int {
 	if detected {
-		return 1 + width(badgeText(t, short))
+		return 1 + cells.Width(badgeText(t, short))
 	}
-	return 2 + width(badgeText(t, short))
+	return 2 + cells.Width(badgeText(t, short))
 }
 
 // namedTagsWidth is the narrowest tag column that shows country names
@@ -210,7 +523,7 @@ const namedTagsWidth = 28
 // badges renders an entry's tags in at most w cells: names in a wide
 // column, else country codes, and "+N" for those left over. Detected
 // countries follow the declared tags when there is room.
-func (m *model) badges(e *entry, w int, selected bool) string {
+func (m *common) badges(e *entry, w int, selected bool) string {
 	if len(e.tags) == 0 && len(e.mentions) == 0 {
 		return ""
 	}
@@ -245,12 +558,12 @@ func (m *model) badges(e *entry, w int, selected bool) string {
 	for k, id := range e.tags {
 		reserve := 0
 		if left := len(e.tags) - k - 1; left > 0 {
-			reserve = 2 + len(thousands(left))
+			reserve = 2 + len(humanize.Thousands(left))
 		}
 		if !put(id, false, reserve) {
-			tail := "+" + thousands(len(e.tags)-k)
+			tail := "+" + humanize.Thousands(len(e.tags)-k)
 			sep := min(used, 1)
-			if used+sep+width(tail) <= w {
+			if used+sep+cells.Width(tail) <= w {
 				if sep > 0 {
 					b.WriteString(space)
 				}
@@ -273,9 +586,9 @@ func (m *model) badges(e *entry, w int, selected bool) string {
 // the screen knows the count is final.
 func statusText(loading bool, visible, total int, tagNames []string, anyMode bool, query string) string {
 	filtered := len(tagNames) > 0 || query != ""
-	count := thousands(total)
+	count := humanize.Thousands(total)
 	if filtered {
-		count = thousands(visible) + "/" + thousands(total)
+		count = humanize.Thousands(visible) + "/" + humanize.Thousands(total)
 	}
 	var parts []string
 	if loading {

@@ -2,18 +2,17 @@ package tui
 
 import (
 	"context"
-	"strings"
-	"sync/atomic"
+	"fmt"
+	"strconv"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
-	"charm.land/bubbles/v2/textinput"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
 )
 
 // screen is the main screen under any overlay.
@@ -32,168 +31,124 @@ func (s screen) String() string {
 	return "list"
 }
 
-// focus is what receives keys: a screen, or something over it.
-type focus int
+// overlay is what takes the keys over the screen, if anything.
+type overlay int
 
 const (
-	focusList focus = iota
-	focusFilter
-	focusPicker
-	focusReader
-	focusLinks
-	focusPrompt
-	focusPanel
-	focusHelp
+	overlayNone   overlay = iota
+	overlayFilter         // the filter box, on the list's status line
+	overlayPicker         // the tag picker, over the list
+	overlayLinks          // the link picker, over the reader
+	overlayPrompt         // the pipe command line, in the reader's footer
+	overlayPanel          // a text panel: errors, a command's output, a URL, help
 )
 
-// String names the focus.
-func (f focus) String() string {
-	switch f {
-	case focusFilter:
+// String names the overlay.
+func (o overlay) String() string {
+	switch o {
+	case overlayFilter:
 		return "filter"
-	case focusPicker:
+	case overlayPicker:
 		return "picker"
-	case focusReader:
-		return "reader"
-	case focusLinks:
+	case overlayLinks:
 		return "links"
-	case focusPrompt:
+	case overlayPrompt:
 		return "prompt"
-	case focusPanel:
+	case overlayPanel:
 		return "panel"
-	case focusHelp:
-		return "help"
 	}
-	return "list"
+	return "none"
 }
 
-// model is the root model of the reader.
-type model struct {
+// common is what every part of the reader shares: the options, the
+// terminal, the styles, the tag table, the errors and the notice. The root
+// and its children hold the same pointer, as glow's children do; only
+// Update writes through it.
+type common struct {
 	ctx  context.Context
 	opt  Options
 	keys keyMap
 	help help.Model
 	st   styles
-	spin spinner.Model
-	// input is the filter box; prompt the pipe command line.
-	input  textinput.Model
-	prompt textinput.Model
 
 	width, height int
-	screen        screen
-	focus         focus
 	dark          bool
 	noColor       bool
-	// style is the Glamour style forced by the options or the
-	// environment; empty means "follow the background".
-	style string
 
-	tags    *tagTable
-	all     []*entry
-	version int
-	loading bool
-	errs    []string
+	// tags interns every tag of the list; rows, the picker and the
+	// reader's header draw badges from it.
+	tags *tagTable
+	// errs are the sources that failed, sanitized, one line each.
+	errs []string
 
-	flt        filter
-	fltText    string
-	fltErr     string
-	fltGen     int64
-	fltLatest  *atomic.Int64
-	pickGen    int64
-	pickLatest *atomic.Int64
-	visible    []*entry
-	// visVersion is the list version the visible list was filtered from.
-	visVersion int
-	counts     []int
-	results    resultCache
-
-	list     listModel
-	picker   pickerModel
-	reader   readerModel
-	links    linksModel
-	panel    panelModel
-	lastPipe string
-
+	// notice is a one-line message shown until the next key.
 	notice    string
 	noticeErr bool
 
-	cache *renderCache
-	// rendering holds the renderings under way for the cache alone.
-	rendering map[renderKey]bool
-	// fullPages are the articles whose web page f fetched, by ID. It is a
-	// map, so the copies of the model share it; only Update writes it.
-	fullPages map[string]*feed.Article
-	// memo keeps parts of the screen that rarely change between frames.
-	memo *frameMemo
+	// progress is the downloads line the last progressMsg brought.
+	progress string
+	// opener is the link opener once it has been looked up.
+	opener *opener
 }
 
-// frameMemo keeps drawn parts of the screen between frames: the reader's
-// header, the help bar, and list rows. Each part is redrawn when what it
-// was drawn for changes. It is shared by the copies of the model, and
-// only used from the program's loop.
-type frameMemo struct {
-	headerKey headerKey
-	header    string
+// setNotice shows a one-line message until the next key.
+func (c *common) setNotice(s string, isErr bool) {
+	c.notice, c.noticeErr = s, isErr
+}
 
-	helpKey helpKey
-	help    string
+// glamourStyle is the style articles render in now.
+func (c *common) glamourStyle() string {
+	return c.opt.styleChoice(c.dark).Style()
+}
 
-	rowsKey rowsKey
-	rows    map[*entry]string
+// model is the root model of the reader: the screen under the overlay,
+// the child models, and the frame parts kept between frames.
+type model struct {
+	*common
+	screen  screen
+	overlay overlay
+
+	list   listModel
+	reader readerModel
+	picker pickerModel
+	links  linksModel
+	panel  panelModel
+
+	// helpBar is the help bar drawn by Update for helpFor.
+	helpBar string
+	helpFor helpKey
 }
 
 // helpKey says what the help bar was drawn for.
 type helpKey struct {
-	focus focus
-	width int
-	dark  bool
-	color bool
-}
-
-// rowsKey says what the memoised list rows were drawn for.
-type rowsKey struct {
+	screen  screen
+	overlay overlay
 	width   int
 	dark    bool
-	noColor bool
+	color   bool
 }
-
-// maxMemoRows bounds the memoised list rows.
-const maxMemoRows = 4096
 
 // newModel builds the root model; Run starts it, and tests drive it.
 func newModel(ctx context.Context, opt Options) model {
 	opt = opt.withDefaults()
-	m := model{
-		ctx:        ctx,
-		opt:        opt,
-		keys:       newKeyMap(),
-		help:       help.New(),
-		width:      80,
-		height:     24,
-		dark:       true,
-		noColor:    opt.noColor(),
-		style:      opt.forcedStyle(),
-		tags:       newTagTable(),
-		loading:    true,
-		fltLatest:  new(atomic.Int64),
-		pickLatest: new(atomic.Int64),
-		cache:      newRenderCache(defaultCacheSize),
-		rendering:  make(map[renderKey]bool),
-		fullPages:  make(map[string]*feed.Article),
-		memo:       &frameMemo{},
+	c := &common{
+		ctx:     ctx,
+		opt:     opt,
+		keys:    newKeyMap(),
+		help:    help.New(),
+		width:   80,
+		height:  24,
+		dark:    true,
+		noColor: opt.noColor(),
+		tags:    newTagTable(),
 	}
-	m.flt.detected = opt.Detected
-	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	m.input = textinput.New()
-	m.input.Prompt = "/ "
-	m.input.Placeholder = "words, tag:russia, -tag:usa, source:\"…\", after:2022-01-15"
-	m.input.CharLimit = 500
-	m.prompt = textinput.New()
-	m.prompt.Prompt = "| "
-	m.prompt.Placeholder = "command to pipe the article to, e.g. wc -w"
-	m.prompt.CharLimit = 1000
-	m.reader.vp = viewport.New()
+	m := model{
+		common: c,
+		list:   newListModel(c),
+		reader: newReaderModel(c),
+	}
 	m.setStyles()
+	m.prepare()
 	return m
 }
 
@@ -201,84 +156,53 @@ func newModel(ctx context.Context, opt Options) model {
 func (m *model) setStyles() {
 	m.st = newStyles(m.dark, m.noColor)
 	m.help.Styles = m.st.help
-	m.spin.Style = m.st.spinner
-	for _, ti := range []*textinput.Model{&m.input, &m.prompt} {
-		s := textinput.DefaultStyles(m.dark)
-		s.Focused.Prompt = m.st.prompt
-		s.Blurred.Prompt = m.st.prompt
-		if m.noColor {
-			s = textinput.Styles{}
-		}
-		// A steady cursor: blinking redraws the screen twice a second
-		// for nothing.
-		s.Cursor.Blink = false
-		ti.SetStyles(s)
-	}
+	m.list.setStyles()
+	m.reader.setStyles()
 }
 
-// glamourStyle is the style articles render in now.
-func (m *model) glamourStyle() string {
-	switch {
-	case m.style != "":
-		return m.style
-	case m.noColor && m.getenv("TERM") == "dumb":
-		return "ascii"
-	case m.noColor:
-		return "notty"
-	case m.dark:
-		return "dark"
-	}
-	return "light"
-}
-
-func (m *model) getenv(k string) string { return m.opt.Getenv(k) }
-
-// listHeight is the number of list rows on screen.
-func (m *model) listHeight() int {
-	return max(m.height-3, 1)
-}
-
-// setNotice shows a one-line message until the next key.
-func (m *model) setNotice(s string, isErr bool) {
-	m.notice, m.noticeErr = s, isErr
-}
-
-// baseFocus is the focus of the screen under the overlays.
-func (m *model) baseFocus() focus {
-	if m.screen == screenReader {
-		return focusReader
-	}
-	return focusList
-}
-
-// Init starts loading and asks the terminal for its background colour.
+// Init starts loading, watches the downloads, looks up the link opener and
+// asks the terminal for its background colour.
 func (m model) Init() tea.Cmd {
 	return tea.Batch(
 		startLoad(m.ctx, m.opt.Loader, m.opt.Sources),
+		watchProgress(m.ctx, m.opt.Progress),
+		resolveOpener(m.opt.Opener, m.opt.Getenv("BROWSER"), ""),
 		tea.RequestBackgroundColor,
-		m.spin.Tick,
+		m.list.spin.Tick,
 	)
 }
 
-// Update handles one message.
+// Update handles one message, then draws the frame parts that changed, so
+// that View only assembles.
 func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := m.update(msg)
+	m.prepare()
+	return m, cmd
+}
+
+func (m model) update(msg tea.Msg) (model, tea.Cmd) {
+	// The reader moves through the list the list shows now, and takes
+	// renderings to screen only while it is the screen.
+	m.reader.visible = m.list.visible
+	m.reader.active = m.screen == screenReader
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
-		m.list = m.list.clamp(m.visible, m.listHeight())
-		m.input.SetWidth(max(m.width-30, 10))
-		m.prompt.SetWidth(max(readerWidth(m.width)-4, 10))
+		m.list = m.list.resize()
+		m.reader = m.reader.resize()
 		// Panels wrap their text to the window: wrap it again.
-		switch {
-		case m.focus == focusHelp:
-			m.openHelp()
-		case m.focus == focusPanel && m.panel.kind == panelErrors:
-			offset := m.panel.offset
-			m.openErrors()
-			m.panel.offset = offset
+		if m.overlay == overlayPanel {
+			switch m.panel.kind {
+			case panelHelp:
+				m.openHelp()
+			case panelErrors:
+				offset := m.panel.scroll.offset
+				m.openErrors()
+				m.panel.scroll.offset = offset
+			}
 		}
 		if m.screen == screenReader {
-			return m, m.ensureRendered()
+			return m, m.reader.ensureRendered()
 		}
 		return m, nil
 
@@ -289,32 +213,52 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.dark = msg.IsDark()
 		m.setStyles()
 		if m.screen == screenReader {
-			return m, m.ensureRendered()
+			return m, m.reader.ensureRendered()
 		}
 		return m, nil
-
-	case fullPageMsg:
-		return m, m.applyFullPage(msg)
 
 	case loadBatchMsg:
 		for _, err := range msg.errs {
 			m.errs = append(m.errs, feed.SanitizeLine(err.Error()))
 		}
-		m.addBatch(msg.arts)
-		switch {
-		case msg.done:
-			m.loading = false
-			return m, nil
-		case msg.ch == nil:
+		// The batch is a message too: it brings the downloads line up to
+		// date while a watcher waits for the next change.
+		m.progress = m.opt.Progress.Line()
+		var cmd tea.Cmd
+		m.list, cmd = m.list.update(msg)
+		return m, cmd
+
+	case progressMsg:
+		if !m.list.loading {
+			m.progress = ""
 			return m, nil
 		}
-		return m, pumpCmd(m.ctx, msg.ch, batchWindow(len(m.all)))
+		m.progress = msg.line
+		return m, watchProgress(m.ctx, m.opt.Progress)
 
 	case filterDoneMsg:
-		return m, m.applyFilterDone(msg)
+		if msg.job.preview {
+			if counts, ok := m.list.previewCounts(msg); ok {
+				m.picker.counts = counts
+			}
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.list, cmd = m.list.update(msg)
+		return m, cmd
 
-	case renderedMsg:
-		return m, m.applyRendered(msg)
+	case renderedMsg, fullPageMsg:
+		var cmd tea.Cmd
+		m.reader, cmd = m.reader.update(msg)
+		return m, cmd
+
+	case openerMsg:
+		o := msg.opener
+		m.opener = &o
+		if msg.url != "" {
+			return m, openURL(msg.url, o)
+		}
+		return m, nil
 
 	case openedMsg:
 		switch {
@@ -340,11 +284,8 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case spinner.TickMsg:
-		if !m.loading {
-			return m, nil
-		}
 		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
+		m.list, cmd = m.list.update(msg)
 		return m, cmd
 
 	case tea.KeyPressMsg:
@@ -354,221 +295,232 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleWheel(msg)
 
 	case tea.MouseClickMsg:
-		return m.handleClick(msg)
+		if msg.Button != tea.MouseLeft || m.screen != screenList || m.overlay != overlayNone {
+			return m, nil
+		}
+		if i, ok := m.list.rowAt(msg.Y); ok {
+			if i == m.list.scroll.cursor {
+				return m.open(i)
+			}
+			m.list = m.list.moveTo(i)
+		}
+		return m, nil
 	}
 
-	// Anything else (pastes, cursor blinks) goes to the focused input.
+	// Anything else (pastes, cursor blinks) goes to the input in use.
 	var cmd tea.Cmd
-	switch m.focus {
-	case focusFilter:
-		before := m.input.Value()
-		m.input, cmd = m.input.Update(msg)
-		if m.input.Value() != before {
-			f := m.flt
-			f.text = m.input.Value()
-			return m, tea.Batch(cmd, m.startFilter(f, true))
-		}
-	case focusPrompt:
-		m.prompt, cmd = m.prompt.Update(msg)
+	switch m.overlay {
+	case overlayFilter:
+		m.list, cmd = m.list.update(msg)
+	case overlayPrompt:
+		m.reader, cmd = m.reader.update(msg)
 	}
 	return m, cmd
 }
 
-// handleKey dispatches a key press to the focused part.
-func (m model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+// handleKey gives a key to the overlay that has it, else to the screen.
+// The root keeps the keys that change screens or open overlays; the
+// children get the rest.
+func (m model) handleKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	k := m.keys
 	if key.Matches(msg, k.ForceQ) {
 		return m, tea.Quit
 	}
-	if m.focus != focusPrompt {
+	if m.overlay != overlayPrompt {
 		m.notice, m.noticeErr = "", false
 	}
-	switch m.focus {
-	case focusFilter:
-		return m.updateFilterBox(msg)
-	case focusPicker:
-		_, rows := pickerSize(m.width, m.height, len(m.picker.items))
+	switch m.overlay {
+	case overlayFilter:
+		var cmd tea.Cmd
+		var done bool
+		m.list, cmd, done = m.list.updateFilterBox(msg)
+		if done {
+			m.overlay = overlayNone
+		}
+		return m, cmd
+	case overlayPicker:
 		var act pickerAction
-		m.picker, act = m.picker.update(msg, k, rows)
+		m.picker, act = m.picker.update(msg)
 		switch act {
 		case pickerChanged:
-			return m, m.startPreview()
+			return m, m.list.startPreview(m.picker.chosen, m.picker.any)
 		case pickerApply:
-			f := m.flt
-			f.tags, f.any = m.picker.chosen, m.picker.any
-			f.text = m.fltText
-			m.focus = focusList
-			return m, m.startFilter(f, true)
+			m.overlay = overlayNone
+			var cmd tea.Cmd
+			m.list, cmd = m.list.setTags(m.picker.chosen, m.picker.any)
+			return m, cmd
 		case pickerClose:
-			m.focus = focusList
+			m.overlay = overlayNone
 		}
 		return m, nil
-	case focusPanel, focusHelp:
-		_, rows := panelSize(m.width, m.height, m.panel.kind)
+	case overlayPanel:
 		var closed bool
-		m.panel, closed = m.panel.update(msg, k, rows)
+		m.panel, closed = m.panel.update(msg)
 		if closed {
-			m.focus = m.baseFocus()
+			m.overlay = overlayNone
 		}
 		return m, nil
-	case focusLinks:
-		items := linkItems(m.reader.article())
-		_, rows := panelSize(m.width, m.height, panelURL)
+	case overlayLinks:
 		var u string
 		var closed bool
-		m.links, u, closed = m.links.update(msg, k, items, rows)
+		m.links, u, closed = m.links.update(msg)
 		if closed {
-			m.focus = focusReader
+			m.overlay = overlayNone
 			if u != "" {
 				return m, m.openLink(u)
 			}
 		}
 		return m, nil
-	case focusPrompt:
-		return m.updatePrompt(msg)
-	case focusReader:
-		if key.Matches(msg, k.Help) {
-			m.openHelp()
-			return m, nil
+	case overlayPrompt:
+		var cmd tea.Cmd
+		var done bool
+		m.reader, cmd, done = m.reader.updatePrompt(msg)
+		if done {
+			m.overlay = overlayNone
 		}
-		return m, m.updateReader(msg)
+		return m, cmd
 	}
-	return m.updateList(msg)
+	if m.screen == screenReader {
+		return m.readerKey(msg)
+	}
+	return m.listKey(msg)
 }
 
-// updateList handles a key on the list.
-func (m model) updateList(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+// listKey handles a key on the list screen.
+func (m model) listKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	k := m.keys
-	h := m.listHeight()
-	move := func(to int) {
-		if len(m.visible) > 0 {
-			m.list = m.list.moveTo(to, m.visible, h)
-		}
-	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit
-	case key.Matches(msg, k.Down):
-		move(m.list.cursor + 1)
-	case key.Matches(msg, k.Up):
-		move(m.list.cursor - 1)
-	case key.Matches(msg, k.PageDown):
-		move(m.list.cursor + h)
-	case key.Matches(msg, k.PageUp):
-		move(m.list.cursor - h)
-	case key.Matches(msg, k.HalfDown):
-		move(m.list.cursor + h/2)
-	case key.Matches(msg, k.HalfUp):
-		move(m.list.cursor - h/2)
-	case key.Matches(msg, k.Top):
-		move(0)
-	case key.Matches(msg, k.Bottom):
-		move(len(m.visible) - 1)
 	case key.Matches(msg, k.Open):
-		return m, m.open(m.list.cursor)
+		return m.open(m.list.scroll.cursor)
 	case key.Matches(msg, k.Filter):
-		m.focus = focusFilter
-		m.input.SetValue(m.fltText)
-		m.input.CursorEnd()
-		return m, m.input.Focus()
+		m.overlay = overlayFilter
+		var cmd tea.Cmd
+		m.list, cmd = m.list.focusFilterBox()
+		return m, cmd
 	case key.Matches(msg, k.Tags):
-		m.picker = newPicker(m.tags, m.counts, m.flt)
-		m.focus = focusPicker
+		m.picker = newPicker(m.common, m.list.counts, m.list.flt)
+		m.overlay = overlayPicker
+		return m, nil
 	case key.Matches(msg, k.Errors):
 		m.openErrors()
+		return m, nil
 	case key.Matches(msg, k.Help):
 		m.openHelp()
-	case key.Matches(msg, k.ClearFl):
-		switch {
-		case m.fltText != "":
-			f := m.flt
-			f.text = ""
-			return m, m.startFilter(f, true)
-		case len(m.flt.tags) > 0:
-			f := m.flt
-			f.tags = nil
-			return m, m.startFilter(f, true)
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.list, cmd = m.list.update(msg)
+	return m, cmd
+}
+
+// readerKey handles a key on the article screen.
+func (m model) readerKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
+	k := m.keys
+	r := &m.reader
+	if key.Matches(msg, k.Help) {
+		m.openHelp()
+		return m, nil
+	}
+	if key.Matches(msg, k.Digit) {
+		var cmd tea.Cmd
+		m.reader, cmd = m.reader.update(msg)
+		return m, cmd
+	}
+	count := r.count
+	r.count = ""
+	switch {
+	case key.Matches(msg, k.Back):
+		m.screen = screenList
+		m.notice = ""
+	case key.Matches(msg, k.Next):
+		if r.idx+1 < len(m.list.visible) {
+			return m.open(r.idx + 1)
 		}
+		m.setNotice("This is the last article.", false)
+	case key.Matches(msg, k.Prev):
+		if r.idx > 0 {
+			return m.open(r.idx - 1)
+		}
+		m.setNotice("This is the first article.", false)
+	case key.Matches(msg, k.OpenLink):
+		return m, m.openFootnote(count)
+	case key.Matches(msg, k.Links):
+		items := linkItems(r.article())
+		if len(items) == 0 {
+			m.setNotice("This article has no links.", false)
+			return m, nil
+		}
+		m.links = newLinks(m.common, items)
+		m.overlay = overlayLinks
+	case key.Matches(msg, k.Pipe):
+		m.overlay = overlayPrompt
+		return m, m.reader.openPrompt()
+	case key.Matches(msg, k.Full):
+		return m, m.reader.fetchFull()
+	case key.Matches(msg, k.Errors):
+		m.openErrors()
+	default:
+		var cmd tea.Cmd
+		m.reader, cmd = m.reader.update(msg)
+		return m, cmd
 	}
 	return m, nil
 }
 
-// updateFilterBox handles a key while the filter box has the focus:
-// typing filters as it goes, enter keeps the filter, esc clears it.
-func (m model) updateFilterBox(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Accept):
-		m.input.Blur()
-		m.focus = focusList
-		return m, nil
-	case key.Matches(msg, k.Cancel):
-		m.input.Blur()
-		m.input.SetValue("")
-		m.focus = focusList
-		m.fltErr = ""
-		f := m.flt
-		f.text = ""
-		return m, m.startFilter(f, true)
-	case msg.Code == tea.KeyDown, msg.Code == tea.KeyUp:
-		// The arrows move through the results without leaving the box.
-		if len(m.visible) > 0 {
-			d := 1
-			if msg.Code == tea.KeyUp {
-				d = -1
-			}
-			m.list = m.list.moveTo(m.list.cursor+d, m.visible, m.listHeight())
-		}
+// open shows entry idx of the visible list in the reader.
+func (m model) open(idx int) (model, tea.Cmd) {
+	if idx < 0 || idx >= len(m.list.visible) {
 		return m, nil
 	}
-	before := m.input.Value()
+	m.list = m.list.moveTo(idx)
+	m.screen = screenReader
+	m.overlay = overlayNone
+	m.reader.active = true
 	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	if m.input.Value() == before {
-		return m, cmd
-	}
-	f := m.flt
-	f.text = m.input.Value()
-	return m, tea.Batch(cmd, m.startFilter(f, true))
-}
-
-// openPrompt asks for a command to pipe the article to.
-func (m *model) openPrompt() tea.Cmd {
-	m.prompt.SetValue(m.lastPipe)
-	m.prompt.CursorEnd()
-	m.focus = focusPrompt
-	return m.prompt.Focus()
-}
-
-// updatePrompt handles a key in the pipe prompt.
-func (m model) updatePrompt(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Apply):
-		line := strings.TrimSpace(m.prompt.Value())
-		m.prompt.Blur()
-		m.focus = focusReader
-		if line == "" {
-			return m, nil
-		}
-		m.lastPipe = line
-		m.setNotice("Running "+line+" …", false)
-		return m, pipeArticle(m.ctx, line, m.reader.article().Markdown(feed.MarkdownOptions{}))
-	case msg.Code == tea.KeyEscape:
-		m.prompt.Blur()
-		m.focus = focusReader
-		return m, nil
-	}
-	var cmd tea.Cmd
-	m.prompt, cmd = m.prompt.Update(msg)
+	m.reader, cmd = m.reader.show(m.list.visible[idx], idx)
 	return m, cmd
+}
+
+// openFootnote opens footnote count, or the article's own page when no
+// number was typed.
+func (m *model) openFootnote(count string) tea.Cmd {
+	a := m.reader.article()
+	if count == "" {
+		if a.Link == "" {
+			m.setNotice("This article has no web page of its own; l lists its links.", false)
+			return nil
+		}
+		return m.openLink(a.Link)
+	}
+	n, _ := strconv.Atoi(count)
+	if n < 1 || n > len(a.Refs) {
+		if len(a.Refs) == 0 {
+			m.setNotice(fmt.Sprintf("There is no footnote %d: this article has none.", n), true)
+		} else {
+			m.setNotice(fmt.Sprintf("There is no footnote %d: they go from 1 to %d.", n, len(a.Refs)), true)
+		}
+		return nil
+	}
+	return m.openLink(a.Refs[n-1].URL)
+}
+
+// openLink opens a URL with the opener, saying so in the footer. Until the
+// opener has been looked up, the link waits for it.
+func (m *model) openLink(raw string) tea.Cmd {
+	m.setNotice("Opening "+raw+" …", false)
+	if m.opener == nil {
+		return resolveOpener(m.opt.Opener, m.opt.Getenv("BROWSER"), raw)
+	}
+	return openURL(raw, *m.opener)
 }
 
 // wheelStep is how many rows one wheel notch moves.
 const wheelStep = 3
 
 // handleWheel scrolls whatever is under the focus.
-func (m model) handleWheel(msg tea.MouseWheelMsg) (tea.Model, tea.Cmd) {
+func (m model) handleWheel(msg tea.MouseWheelMsg) (model, tea.Cmd) {
 	d := 0
 	switch msg.Button {
 	case tea.MouseWheelDown:
@@ -578,47 +530,41 @@ func (m model) handleWheel(msg tea.MouseWheelMsg) (tea.Model, tea.Cmd) {
 	default:
 		return m, nil
 	}
-	switch m.focus {
-	case focusReader, focusPrompt:
-		if d > 0 {
-			m.reader.vp.ScrollDown(d)
-		} else {
-			m.reader.vp.ScrollUp(-d)
+	switch m.overlay {
+	case overlayPanel:
+		m.panel = m.panel.scrollBy(d)
+	case overlayPicker:
+		m.picker = m.picker.moveBy(d / wheelStep)
+	case overlayLinks:
+	case overlayNone, overlayFilter, overlayPrompt:
+		if m.screen == screenReader {
+			m.reader = m.reader.scrollBy(d)
+		} else if len(m.list.visible) > 0 {
+			m.list = m.list.moveTo(m.list.scroll.cursor + d)
 		}
-	case focusList, focusFilter:
-		if len(m.visible) > 0 {
-			m.list = m.list.moveTo(m.list.cursor+d, m.visible, m.listHeight())
-		}
-	case focusPanel, focusHelp:
-		_, rows := panelSize(m.width, m.height, m.panel.kind)
-		m.panel.offset = min(max(m.panel.offset+d, 0), max(len(m.panel.lines)-rows, 0))
-	case focusPicker:
-		_, rows := pickerSize(m.width, m.height, len(m.picker.items))
-		m.picker.cursor += d / wheelStep
-		m.picker = m.picker.clamp(rows)
 	}
 	return m, nil
 }
 
-// handleClick selects the list row clicked; a click on the selected row
-// opens it.
-func (m model) handleClick(msg tea.MouseClickMsg) (tea.Model, tea.Cmd) {
-	if msg.Button != tea.MouseLeft || m.focus != focusList {
-		return m, nil
+// prepare draws, after each Update, the frame parts that are kept between
+// frames: the help bar, the reader's header and the list rows on screen.
+// View then only assembles, and writes nothing.
+func (m *model) prepare() {
+	m.reader.visible = m.list.visible
+	k := helpKey{screen: m.screen, overlay: m.overlay, width: m.width, dark: m.dark, color: !m.noColor}
+	if m.helpFor != k || m.helpBar == "" {
+		h := m.help
+		h.SetWidth(m.width - 1)
+		// help.Model lets the last item overflow when its ellipsis does
+		// not fit; cut it to the screen.
+		m.helpFor = k
+		m.helpBar = " " + cells.Truncate(h.ShortHelpView(m.keys.forState(m.screen, m.overlay).ShortHelp()), m.width-1)
 	}
-	row := msg.Y - 1 // the header takes the first row
-	if row < 0 || row >= m.listHeight() {
-		return m, nil
+	if m.screen == screenReader {
+		m.reader.prepare()
+	} else {
+		m.list.prepare()
 	}
-	i := m.list.offset + row
-	if i >= len(m.visible) {
-		return m, nil
-	}
-	if i == m.list.cursor {
-		return m, m.open(i)
-	}
-	m.list = m.list.moveTo(i, m.visible, m.listHeight())
-	return m, nil
 }
 
 // View renders the screen.
@@ -626,7 +572,7 @@ func (m model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	if m.focus == focusPanel && m.panel.kind == panelURL {
+	if m.overlay == overlayPanel && m.panel.kind == panelURL {
 		// Let the terminal select the URL for copying.
 		v.MouseMode = tea.MouseModeNone
 	}
@@ -640,18 +586,18 @@ func (m model) render() string {
 	}
 	var base string
 	if m.screen == screenReader {
-		base = m.readerView() + "\n" + m.helpBar()
+		base = m.reader.view(m.overlay == overlayPrompt) + "\n" + m.helpBar
 	} else {
-		base = m.listView()
+		base = m.list.view(m.overlay == overlayFilter) + "\n" + m.helpBar
 	}
 	var box string
-	switch m.focus {
-	case focusPicker:
-		box = m.picker.view(&m, m.width, m.height)
-	case focusPanel, focusHelp:
-		box = m.panel.view(&m, m.width, m.height)
-	case focusLinks:
-		box = m.links.view(&m, linkItems(m.reader.article()), m.width, m.height)
+	switch m.overlay {
+	case overlayPicker:
+		box = m.picker.view()
+	case overlayPanel:
+		box = m.panel.view()
+	case overlayLinks:
+		box = m.links.view()
 	}
 	if box == "" {
 		return base
@@ -662,109 +608,4 @@ func (m model) render() string {
 		lipgloss.NewLayer(base),
 		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
 	).Render()
-}
-
-// helpBar is the short help at the bottom of the screen.
-func (m *model) helpBar() string {
-	k := helpKey{focus: m.focus, width: m.width, dark: m.dark, color: !m.noColor}
-	if m.memo.helpKey == k && m.memo.help != "" {
-		return m.memo.help
-	}
-	h := m.help
-	h.SetWidth(m.width - 1)
-	// help.Model lets the last item overflow when its ellipsis does not
-	// fit; cut it to the screen.
-	m.memo.helpKey = k
-	m.memo.help = " " + truncate(h.ShortHelpView(m.keys.forFocus(m.focus).ShortHelp()), m.width-1)
-	return m.memo.help
-}
-
-// listView draws the list screen: header, rows, status line, help bar.
-func (m *model) listView() string {
-	st := &m.st
-	w := m.width
-	var b strings.Builder
-
-	// Header.
-	left := st.app.Render("gazette") + " " + st.headerText.Render(m.opt.label())
-	right := ""
-	if n := len(m.errs); n > 0 {
-		right = st.statusWarn.Render(plural(n, "error", "errors")+" · e") + " "
-	}
-	b.WriteString(spread(left, right, w))
-	b.WriteString("\n")
-
-	// Rows: only those on screen are rendered.
-	h := m.listHeight()
-	l := m.list.clamp(m.visible, h)
-	lay := layoutFor(w)
-	switch {
-	case len(m.visible) == 0:
-		msg := "No articles."
-		switch {
-		case m.loading:
-			msg = "Loading articles…"
-		case len(m.all) == 0:
-			msg = "No articles found in " + m.opt.label() + "."
-		case m.flt.active():
-			msg = "No article matches. esc clears the filter; t changes the tags."
-		}
-		b.WriteString("\n  " + st.dim.Render(truncate(msg, w-4)))
-		b.WriteString(strings.Repeat("\n", h-1))
-	default:
-		end := min(l.offset+h, len(m.visible))
-		rk := rowsKey{width: w, dark: m.dark, noColor: m.noColor}
-		if m.memo.rowsKey != rk || len(m.memo.rows) > maxMemoRows {
-			m.memo.rowsKey, m.memo.rows = rk, make(map[*entry]string)
-		}
-		for i := l.offset; i < end; i++ {
-			e := m.visible[i]
-			switch row, ok := m.memo.rows[e]; {
-			case i == l.cursor:
-				b.WriteString(m.renderRow(e, w, lay, true))
-			case ok:
-				b.WriteString(row)
-			default:
-				row = m.renderRow(e, w, lay, false)
-				m.memo.rows[e] = row
-				b.WriteString(row)
-			}
-			b.WriteString("\n")
-		}
-		b.WriteString(strings.Repeat("\n", h-(end-l.offset)))
-	}
-
-	// Status line, or the filter box while it has the focus.
-	if m.focus == focusFilter {
-		right := st.count.Render(thousands(len(m.visible)) + "/" + thousands(len(m.all)))
-		if m.fltErr != "" {
-			right = st.errorText.Render(truncate(m.fltErr, w/2))
-		}
-		b.WriteString(" " + spread(m.input.View(), right+" ", w-1))
-	} else {
-		var names []string
-		for _, id := range m.flt.tags {
-			names = append(names, m.tags.infos[id].name)
-		}
-		status := statusText(m.loading, len(m.visible), len(m.all), names, m.flt.any, m.flt.text)
-		left := " " + st.status.Render(status)
-		if m.loading {
-			left = " " + m.spin.View() + " " + st.status.Render(status)
-		}
-		right := ""
-		switch {
-		case m.notice != "" && m.noticeErr:
-			right = st.errorText.Render(m.notice) + " "
-		case m.notice != "":
-			right = st.notice.Render(m.notice) + " "
-		case m.loading:
-			if p := m.opt.Progress.Line(); p != "" {
-				right = st.notice.Render(truncate(p, max(w/2, 10))) + " "
-			}
-		}
-		b.WriteString(spread(left, right, w))
-	}
-	b.WriteString("\n")
-	b.WriteString(m.helpBar())
-	return b.String()
 }

@@ -16,6 +16,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/chart"
+	"github.com/gazette-news/gazette/internal/humanize"
+	"github.com/gazette-news/gazette/internal/render"
 )
 
 func TestStatusText(t *testing.T) {
@@ -51,8 +55,8 @@ func TestStatusText(t *testing.T) {
 
 func TestThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4321: "-4,321"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		if got := humanize.Thousands(n); got != want {
+			t.Errorf("humanize.Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 }
@@ -74,7 +78,7 @@ func TestRowsAlign(t *testing.T) {
 			if lay.source > 0 {
 				start := w - 1 - lay.source
 				got := ansi.Cut(ansi.Strip(row), start, start+lay.source)
-				if want := fit(d.m.visible[i].a.Source, lay.source); got != want {
+				if want := cells.Fit(d.m.list.visible[i].a.Source, lay.source); got != want {
 					t.Errorf("width %d: row %d has %q in the source column, want %q", w, i, got, want)
 				}
 			}
@@ -93,12 +97,12 @@ func TestTruncateByDisplayWidth(t *testing.T) {
 		{"short", 10, "short"},
 	}
 	for _, tt := range tests {
-		got := truncate(tt.in, tt.w)
+		got := cells.Truncate(tt.in, tt.w)
 		if got != tt.want || ansi.StringWidth(got) > tt.w {
-			t.Errorf("truncate(%q, %d) = %q (%d cells), want %q", tt.in, tt.w, got, ansi.StringWidth(got), tt.want)
+			t.Errorf("cells.Truncate(%q, %d) = %q (%d cells), want %q", tt.in, tt.w, got, ansi.StringWidth(got), tt.want)
 		}
-		if f := fit(tt.in, tt.w); ansi.StringWidth(f) != tt.w {
-			t.Errorf("fit(%q, %d) is %d cells", tt.in, tt.w, ansi.StringWidth(f))
+		if f := cells.Fit(tt.in, tt.w); ansi.StringWidth(f) != tt.w {
+			t.Errorf("cells.Fit(%q, %d) is %d cells", tt.in, tt.w, ansi.StringWidth(f))
 		}
 	}
 }
@@ -106,23 +110,23 @@ func TestTruncateByDisplayWidth(t *testing.T) {
 // Badge colours depend on the country alone: the same every run, and
 // different for the countries seen together most.
 func TestBadgeColours(t *testing.T) {
-	if paletteIndex("RU", "Russia") != paletteIndex("ru", "Russia") {
+	if chart.PaletteIndex("RU", "Russia") != chart.PaletteIndex("ru", "Russia") {
 		t.Error("colour depends on the case of the code")
 	}
 	seen := map[int]string{}
 	for _, c := range []string{"RU", "CN", "US", "UA", "IN", "IR", "PK", "JP", "DE", "FR", "GB", "TR", "IL", "TW", "SA", "KP"} {
-		i := paletteIndex(c, "")
+		i := chart.PaletteIndex(c, "")
 		if other, ok := seen[i]; ok {
 			t.Errorf("%s and %s share a colour", c, other)
 		}
 		seen[i] = c
 	}
-	if i := paletteIndex("", "Atlantis"); i < 0 || i >= len(badgePalette) {
+	if i := chart.PaletteIndex("", "Atlantis"); i < 0 || i >= chart.PaletteSize {
 		t.Errorf("colour %d out of the palette", i)
 	}
 	st := newStyles(true, false)
-	ru := st.badges[paletteIndex("RU", "")].Render(" RU ")
-	cn := st.badges[paletteIndex("CN", "")].Render(" CN ")
+	ru := st.badges[chart.PaletteIndex("RU", "")].Render(" RU ")
+	cn := st.badges[chart.PaletteIndex("CN", "")].Render(" CN ")
 	if ansi.Strip(ru) == ru || ru[:strings.Index(ru, "RU")] == cn[:strings.Index(cn, "CN")] {
 		t.Errorf("badges not coloured apart: %q %q", ru, cn)
 	}
@@ -197,11 +201,11 @@ func TestStyleChoice(t *testing.T) {
 			}
 		})
 	}
-	if err := CheckStyle("no-such-style"); err == nil {
+	if err := render.CheckStyle("no-such-style"); err == nil {
 		t.Error("CheckStyle accepted an unknown style")
 	}
-	if err := CheckStyle("light"); err != nil {
-		t.Errorf("CheckStyle(light): %v", err)
+	if err := render.CheckStyle("light"); err != nil {
+		t.Errorf("render.CheckStyle(light): %v", err)
 	}
 }
 
@@ -210,18 +214,18 @@ func TestCursorKeepsArticleWhileLoading(t *testing.T) {
 	arts := testArticles(t)
 	old, newer := arts[len(arts)/2:], arts[:len(arts)/2]
 	d := newDriver(t, 80, 24, nil, nil)
-	d.m.loading = true
+	d.m.list.loading = true
 	d.send(loadBatchMsg{arts: old})
 	if st := statusLine(d.screen()); !strings.Contains(st, "loading… 5") || strings.Contains(st, "articles") {
 		t.Errorf("status while loading: %q", st)
 	}
 	d.keys("j")
-	sel := d.m.visible[d.m.list.cursor].a
+	sel := d.m.list.visible[d.m.list.scroll.cursor].a
 	d.send(loadBatchMsg{arts: newer, done: true})
-	if got := d.m.visible[d.m.list.cursor].a; got != sel {
+	if got := d.m.list.visible[d.m.list.scroll.cursor].a; got != sel {
 		t.Errorf("cursor moved from %q to %q", sel.Title, got.Title)
 	}
-	if st := statusLine(d.screen()); st != " "+thousands(len(arts))+" articles" {
+	if st := statusLine(d.screen()); st != " "+humanize.Thousands(len(arts))+" articles" {
 		t.Errorf("status after loading: %q", st)
 	}
 }
@@ -230,7 +234,7 @@ func TestCursorKeepsArticleWhileLoading(t *testing.T) {
 func TestFilterWhileLoading(t *testing.T) {
 	arts := testArticles(t)
 	d := newDriver(t, 80, 24, nil, nil)
-	d.m.loading = true
+	d.m.list.loading = true
 	d.send(loadBatchMsg{arts: arts[:3]})
 	d.keys("/")
 	d.typeText("tag:china")
@@ -242,10 +246,10 @@ func TestFilterWhileLoading(t *testing.T) {
 			want++
 		}
 	}
-	if len(d.m.visible) != want {
-		t.Fatalf("%d visible, want %d", len(d.m.visible), want)
+	if len(d.m.list.visible) != want {
+		t.Fatalf("%d visible, want %d", len(d.m.list.visible), want)
 	}
-	for _, e := range d.m.visible {
+	for _, e := range d.m.list.visible {
 		if !e.a.HasTag("China", false) {
 			t.Errorf("%q has no China tag", e.a.Title)
 		}
@@ -257,17 +261,17 @@ func TestQueryError(t *testing.T) {
 	d := newDriver(t, 100, 24, testArticles(t), nil)
 	d.keys("/")
 	d.typeText("tag:china ")
-	n := len(d.m.visible)
+	n := len(d.m.list.visible)
 	d.send(tea.PasteMsg{Content: "nosuch:x"})
-	if len(d.m.visible) != n || d.m.fltErr == "" {
-		t.Errorf("visible %d (want %d), error %q", len(d.m.visible), n, d.m.fltErr)
+	if len(d.m.list.visible) != n || d.m.list.fltErr == "" {
+		t.Errorf("visible %d (want %d), error %q", len(d.m.list.visible), n, d.m.list.fltErr)
 	}
 	if !strings.Contains(d.screen(), "nosuch") {
 		t.Errorf("error not shown:\n%s", d.screen())
 	}
 	d.keys("esc")
-	if d.m.flt.active() || len(d.m.visible) != len(d.m.all) {
-		t.Errorf("esc did not clear the filter: %d of %d", len(d.m.visible), len(d.m.all))
+	if d.m.list.flt.active() || len(d.m.list.visible) != len(d.m.list.all) {
+		t.Errorf("esc did not clear the filter: %d of %d", len(d.m.list.visible), len(d.m.list.all))
 	}
 }
 
@@ -276,7 +280,7 @@ func TestPickerAnyMode(t *testing.T) {
 	d := newDriver(t, 100, 30, arts, nil)
 	d.keys("t", "r", "space")
 	d.keys("t") // "t" jumps to the next tag starting with t: Taiwan
-	if got := d.m.picker.items[d.m.picker.cursor].info.name; got != "Taiwan" {
+	if got := d.m.picker.items[d.m.picker.scroll.cursor].info.name; got != "Taiwan" {
 		t.Fatalf("cursor on %q, want Taiwan", got)
 	}
 	d.keys("space", "a", "enter")
@@ -286,16 +290,16 @@ func TestPickerAnyMode(t *testing.T) {
 			want++
 		}
 	}
-	if len(d.m.visible) != want {
-		t.Errorf("%d visible, want %d", len(d.m.visible), want)
+	if len(d.m.list.visible) != want {
+		t.Errorf("%d visible, want %d", len(d.m.list.visible), want)
 	}
 	if !strings.Contains(d.screen(), "Russia or Taiwan") {
 		t.Errorf("status does not show the mode:\n%s", d.screen())
 	}
 	// esc on the list clears the tags.
 	d.keys("esc")
-	if len(d.m.visible) != len(arts) {
-		t.Errorf("esc left %d of %d", len(d.m.visible), len(arts))
+	if len(d.m.list.visible) != len(arts) {
+		t.Errorf("esc left %d of %d", len(d.m.list.visible), len(arts))
 	}
 }
 
@@ -315,11 +319,11 @@ func TestReaderNextPrevBack(t *testing.T) {
 		t.Errorf("n left the filtered list: %q", d.m.reader.e.a.Title)
 	}
 	d.keys("p", "q")
-	if d.m.focus != focusList || d.m.list.cursor != 1 {
-		t.Errorf("back: focus %s, cursor %d", d.m.focus, d.m.list.cursor)
+	if !d.at(screenList, overlayNone) || d.m.list.scroll.cursor != 1 {
+		t.Errorf("back: at %s, cursor %d", d.where(), d.m.list.scroll.cursor)
 	}
-	if d.m.flt.text != "tag:russia" {
-		t.Errorf("filter lost: %q", d.m.flt.text)
+	if d.m.list.flt.text != "tag:russia" {
+		t.Errorf("filter lost: %q", d.m.list.flt.text)
 	}
 }
 
@@ -340,7 +344,7 @@ func TestReaderResize(t *testing.T) {
 		}
 	}
 	n := 0
-	for k := range d.m.cache.items {
+	for k := range d.m.reader.cache.items {
 		if k.id == d.m.reader.e.a.ID {
 			n++
 		}
@@ -354,13 +358,13 @@ func TestReaderResize(t *testing.T) {
 func TestPrefetchNext(t *testing.T) {
 	d := newDriver(t, 100, 30, testArticles(t), nil)
 	d.keys("enter")
-	next := d.m.visible[1].a.ID
+	next := d.m.list.visible[1].a.ID
 	k := renderKey{id: next, width: readerWidth(100), style: d.m.glamourStyle()}
-	if _, ok := d.m.cache.peek(k); !ok {
+	if _, ok := d.m.reader.cache.peek(k); !ok {
 		t.Fatal("the next article was not rendered ahead")
 	}
-	if len(d.m.rendering) != 0 {
-		t.Errorf("renderings still marked under way: %v", d.m.rendering)
+	if len(d.m.reader.rendering) != 0 {
+		t.Errorf("renderings still marked under way: %v", d.m.reader.rendering)
 	}
 }
 
@@ -387,18 +391,18 @@ func TestBodyLoadedOnOpen(t *testing.T) {
 		t.Errorf("footnotes missing:\n%s", s)
 	}
 	d.keys("l")
-	if d.m.focus != focusLinks {
-		t.Errorf("no links from the full article: focus %s", d.m.focus)
+	if !d.at(screenReader, overlayLinks) {
+		t.Errorf("no links from the full article: at %s", d.where())
 	}
 }
 
 func TestRenderCacheEvicts(t *testing.T) {
 	c := newRenderCache(2)
 	a, b, x := renderKey{id: "a"}, renderKey{id: "b"}, renderKey{id: "x"}
-	c.put(a, rendered{lines: []string{"a"}})
-	c.put(b, rendered{lines: []string{"b"}})
+	c.put(a, rendered{Result: render.Result{Lines: []string{"a"}}})
+	c.put(b, rendered{Result: render.Result{Lines: []string{"b"}}})
 	c.get(a)
-	c.put(x, rendered{lines: []string{"x"}})
+	c.put(x, rendered{Result: render.Result{Lines: []string{"x"}}})
 	if _, ok := c.get(b); ok {
 		t.Error("least recently used entry kept")
 	}
@@ -501,8 +505,8 @@ func TestNoOpenerShowsURL(t *testing.T) {
 	d := newDriver(t, 80, 24, testArticles(t), nil)
 	d.keys("G", "enter", "1", "o")
 	url := d.m.reader.e.a.Refs[0].URL
-	if d.m.focus != focusPanel || d.m.panel.kind != panelURL {
-		t.Fatalf("focus %s, panel %s", d.m.focus, d.m.panel.kind)
+	if !d.at(screenReader, overlayPanel) || d.m.panel.kind != panelURL {
+		t.Fatalf("at %s, panel %s", d.where(), d.m.panel.kind)
 	}
 	if !strings.Contains(d.screen(), url) {
 		t.Errorf("URL %q not on screen:\n%s", url, d.screen())
@@ -524,8 +528,8 @@ func TestPipe(t *testing.T) {
 	d.keys("enter", "|")
 	d.typeText("wc -l; echo done")
 	d.keys("enter")
-	if d.m.focus != focusPanel || d.m.panel.kind != panelOutput {
-		t.Fatalf("focus %s:\n%s", d.m.focus, d.screen())
+	if !d.at(screenReader, overlayPanel) || d.m.panel.kind != panelOutput {
+		t.Fatalf("at %s:\n%s", d.where(), d.screen())
 	}
 	lines := strings.Count(a.Markdown(feed.MarkdownOptions{}), "\n")
 	if got := d.m.panel.lines; len(got) != 2 || strings.TrimSpace(got[0]) != strconv.Itoa(lines) || got[1] != "done" {
@@ -539,8 +543,8 @@ func TestPipe(t *testing.T) {
 	}
 	// The command line is remembered.
 	d.keys("esc", "|")
-	if d.m.prompt.Value() != "wc -l; echo done" {
-		t.Errorf("prompt holds %q", d.m.prompt.Value())
+	if d.m.reader.prompt.Value() != "wc -l; echo done" {
+		t.Errorf("prompt holds %q", d.m.reader.prompt.Value())
 	}
 }
 
@@ -582,15 +586,15 @@ func TestPickerDetected(t *testing.T) {
 		t.Errorf("a detected country is offered: %s", names(d.m.picker))
 	}
 	d = newDriver(t, 100, 30, nil, nil)
-	d.m.opt.Detected, d.m.flt.detected = true, true
+	d.m.opt.Detected, d.m.list.flt.detected = true, true
 	d.send(loadBatchMsg{arts: arts, done: true})
 	d.keys("t", "m")
-	if got := d.m.picker.items[d.m.picker.cursor].info.name; got != "Mongolia" {
+	if got := d.m.picker.items[d.m.picker.scroll.cursor].info.name; got != "Mongolia" {
 		t.Fatalf("cursor on %q, want Mongolia among %s", got, names(d.m.picker))
 	}
 	d.keys("space", "enter")
-	if len(d.m.visible) != 1 || d.m.visible[0].a.ID != a.ID {
-		t.Errorf("%d visible for the detected Mongolia", len(d.m.visible))
+	if len(d.m.list.visible) != 1 || d.m.list.visible[0].a.ID != a.ID {
+		t.Errorf("%d visible for the detected Mongolia", len(d.m.list.visible))
 	}
 }
 
@@ -607,12 +611,12 @@ func TestPickerDetectionFillsIn(t *testing.T) {
 	arts = append(arts, &a)
 	d := newDriver(t, 100, 30, arts, nil)
 	d.keys("t", "m")
-	if got := d.m.picker.items[d.m.picker.cursor].info.name; got != "Mongolia" {
+	if got := d.m.picker.items[d.m.picker.scroll.cursor].info.name; got != "Mongolia" {
 		t.Fatalf("cursor on %q, want the detected Mongolia offered", got)
 	}
 	d.keys("space", "enter")
-	if len(d.m.visible) != 1 || d.m.visible[0].a.ID != a.ID {
-		t.Errorf("%d visible for Mongolia, want the one article that mentions it", len(d.m.visible))
+	if len(d.m.list.visible) != 1 || d.m.list.visible[0].a.ID != a.ID {
+		t.Errorf("%d visible for Mongolia, want the one article that mentions it", len(d.m.list.visible))
 	}
 }
 

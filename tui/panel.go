@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 // panelKind tells the panels apart.
@@ -40,10 +42,22 @@ func (k panelKind) String() string {
 // panelModel is a scrollable box over the screen: the error list, a pipe
 // command's output, a URL to copy, or the full help.
 type panelModel struct {
+	*common
 	kind   panelKind
 	title  string
 	lines  []string
-	offset int
+	scroll scroller
+}
+
+// newPanel opens a panel of lines at the top.
+func newPanel(c *common, kind panelKind, title string, lines []string) panelModel {
+	return panelModel{common: c, kind: kind, title: title, lines: lines}
+}
+
+// rows is the number of lines of text on screen.
+func (p panelModel) rows() int {
+	_, rows := panelSize(p.width, p.height, p.kind)
+	return rows
 }
 
 // panelSize returns the inner width and the rows of text a panel gets.
@@ -57,49 +71,58 @@ func panelSize(w, h int, kind panelKind) (inner, rows int) {
 }
 
 // update handles a key in a panel; it reports whether the panel closes.
-func (p panelModel) update(msg tea.KeyPressMsg, k keyMap, rows int) (panelModel, bool) {
+func (p panelModel) update(msg tea.KeyPressMsg) (panelModel, bool) {
+	k := p.keys
+	rows := p.rows()
+	d := 0
 	switch {
 	case key.Matches(msg, k.Close), key.Matches(msg, k.Help) && p.kind == panelHelp,
 		key.Matches(msg, k.Errors) && p.kind == panelErrors:
 		return p, true
 	case key.Matches(msg, k.Down):
-		p.offset++
+		d = 1
 	case key.Matches(msg, k.Up):
-		p.offset--
+		d = -1
 	case key.Matches(msg, k.PageDown):
-		p.offset += rows
+		d = rows
 	case key.Matches(msg, k.PageUp):
-		p.offset -= rows
+		d = -rows
 	case key.Matches(msg, k.Top):
-		p.offset = 0
+		d = -len(p.lines)
 	case key.Matches(msg, k.Bottom):
-		p.offset = len(p.lines)
+		d = len(p.lines)
 	}
-	p.offset = min(max(p.offset, 0), max(len(p.lines)-rows, 0))
+	p.scroll = p.scroll.scroll(d, len(p.lines), rows)
 	return p, false
 }
 
+// scrollBy scrolls the panel d lines, for the mouse wheel.
+func (p panelModel) scrollBy(d int) panelModel {
+	p.scroll = p.scroll.scroll(d, len(p.lines), p.rows())
+	return p
+}
+
 // view renders the panel box for a terminal w by h.
-func (p panelModel) view(m *model, w, h int) string {
-	st := &m.st
-	inner, rows := panelSize(w, h, p.kind)
+func (p panelModel) view() string {
+	st := &p.st
+	inner, rows := panelSize(p.width, p.height, p.kind)
 	rows = min(rows, max(len(p.lines), 1))
+	start, end := p.scroll.window(len(p.lines), rows)
 	var b strings.Builder
 	pos := ""
 	if len(p.lines) > rows {
-		end := min(p.offset+rows, len(p.lines))
-		pos = fmt.Sprintf("%d–%d of %d", p.offset+1, end, len(p.lines))
+		pos = fmt.Sprintf("%d–%d of %d", start+1, end, len(p.lines))
 	}
-	b.WriteString(spread(st.panelTitle.Render(truncate(p.title, inner-len(pos)-1)), st.dim.Render(pos), inner))
+	b.WriteString(cells.Spread(st.panelTitle.Render(cells.Truncate(p.title, inner-len(pos)-1)), st.dim.Render(pos), inner))
 	b.WriteString("\n\n")
-	for i := p.offset; i < min(p.offset+rows, len(p.lines)); i++ {
-		if i > p.offset {
+	for i := start; i < end; i++ {
+		if i > start {
 			b.WriteString("\n")
 		}
-		b.WriteString(fit(p.lines[i], inner))
+		b.WriteString(cells.Fit(p.lines[i], inner))
 	}
 	if len(p.lines) == 0 {
-		b.WriteString(st.dim.Render(fit("(nothing)", inner)))
+		b.WriteString(st.dim.Render(cells.Fit("(nothing)", inner)))
 	}
 	return st.panel.Render(b.String())
 }
@@ -126,10 +149,10 @@ func (m *model) openErrors() {
 	case 0:
 		lines = []string{"Every source loaded without error."}
 	default:
-		title = plural(n, "source failed", "sources failed")
+		title = humanize.Plural(n, "source failed", "sources failed")
 	}
-	m.panel = panelModel{kind: panelErrors, title: title, lines: lines}
-	m.focus = focusPanel
+	m.panel = newPanel(m.common, panelErrors, title, lines)
+	m.overlay = overlayPanel
 }
 
 // showPipeOutput shows what a pipe command printed.
@@ -147,8 +170,8 @@ func (m *model) showPipeOutput(msg pipeDoneMsg) {
 	if len(lines) == 0 {
 		lines = []string{"(no output)"}
 	}
-	m.panel = panelModel{kind: panelOutput, title: title, lines: lines}
-	m.focus = focusPanel
+	m.panel = newPanel(m.common, panelOutput, title, lines)
+	m.overlay = overlayPanel
 }
 
 // showURL shows a URL that could not be opened, so that it can be copied.
@@ -162,18 +185,18 @@ func (m *model) showURL(msg openedMsg) {
 	lines = append(lines, "")
 	// Hard-wrapped, so that no part of a long URL is hidden.
 	lines = append(lines, strings.Split(ansi.Hardwrap(msg.url, inner, false), "\n")...)
-	m.panel = panelModel{kind: panelURL, title: "Open link", lines: lines}
-	m.focus = focusPanel
+	m.panel = newPanel(m.common, panelURL, "Open link", lines)
+	m.overlay = overlayPanel
 }
 
 // openHelp shows every key of the current screen and, from the list, the
 // filter language.
 func (m *model) openHelp() {
 	inner, _ := panelSize(m.width, m.height, panelHelp)
-	km := m.keys.forFocus(focusList)
+	km := m.keys.forState(screenList, overlayNone)
 	title := "Keys · article list"
 	if m.screen == screenReader {
-		km = m.keys.forFocus(focusReader)
+		km = m.keys.forState(screenReader, overlayNone)
 		title = "Keys · article"
 	}
 	h := m.help
@@ -187,8 +210,8 @@ func (m *model) openHelp() {
 		lines = append(lines, "", m.st.panelTitle.Render("Tag picker (t)"))
 		lines = append(lines, wrapPanelText("space ticks a tag · a shows articles with all or any of the ticked tags · C clears · enter applies · esc closes · another letter jumps to the next tag starting with it", inner)...)
 	}
-	m.panel = panelModel{kind: panelHelp, title: title, lines: lines}
-	m.focus = focusHelp
+	m.panel = newPanel(m.common, panelHelp, title, lines)
+	m.overlay = overlayPanel
 }
 
 // queryHelp is the filter language in brief, as the help panel shows it.
@@ -224,69 +247,72 @@ func linkItems(a *feed.Article) []linkItem {
 
 // linksModel is the link picker over the reader.
 type linksModel struct {
-	cursor int
-	offset int
+	*common
+	items  []linkItem
+	scroll scroller
+}
+
+// newLinks opens the link picker on items.
+func newLinks(c *common, items []linkItem) linksModel {
+	return linksModel{common: c, items: items}
 }
 
 // update handles a key in the link picker; it returns the URL to open, if
 // any, and whether the picker closes.
-func (l linksModel) update(msg tea.KeyPressMsg, k keyMap, items []linkItem, rows int) (linksModel, string, bool) {
+func (l linksModel) update(msg tea.KeyPressMsg) (linksModel, string, bool) {
+	k, items := l.keys, l.items
+	_, rows := panelSize(l.width, l.height, panelURL)
 	switch {
 	case key.Matches(msg, k.Close), key.Matches(msg, k.Links):
 		return l, "", true
 	case key.Matches(msg, k.Apply), key.Matches(msg, k.OpenLink):
-		if l.cursor < len(items) {
-			return l, items[l.cursor].url, true
+		if l.scroll.cursor < len(items) {
+			return l, items[l.scroll.cursor].url, true
 		}
 		return l, "", true
 	case key.Matches(msg, k.Down):
-		l.cursor++
+		l.scroll.cursor++
 	case key.Matches(msg, k.Up):
-		l.cursor--
+		l.scroll.cursor--
 	case key.Matches(msg, k.Top):
-		l.cursor = 0
+		l.scroll.cursor = 0
 	case key.Matches(msg, k.Bottom):
-		l.cursor = len(items) - 1
+		l.scroll.cursor = len(items) - 1
 	case key.Matches(msg, k.Digit):
 		// A digit jumps to that footnote.
 		n := int(msg.Text[0] - '0')
 		for i, it := range items {
 			if strings.HasPrefix(it.label, fmt.Sprintf("[%d]", n)) {
-				l.cursor = i
+				l.scroll.cursor = i
 			}
 		}
 	}
-	l.cursor = min(max(l.cursor, 0), max(len(items)-1, 0))
-	rows = max(rows, 1)
-	if l.cursor < l.offset {
-		l.offset = l.cursor
-	}
-	if l.cursor >= l.offset+rows {
-		l.offset = l.cursor - rows + 1
-	}
+	l.scroll = l.scroll.clamp(len(items), rows, 0)
 	return l, "", false
 }
 
 // view renders the link picker box.
-func (l linksModel) view(m *model, items []linkItem, w, h int) string {
-	st := &m.st
-	inner, rows := panelSize(w, h, panelURL)
+func (l linksModel) view() string {
+	st := &l.st
+	items := l.items
+	inner, rows := panelSize(l.width, l.height, panelURL)
 	rows = min(rows, max(len(items), 1))
 	var b strings.Builder
 	b.WriteString(st.panelTitle.Render("Links"))
 	b.WriteString("\n\n")
 	lw := 0
 	for _, it := range items {
-		lw = max(lw, width(it.label))
+		lw = max(lw, cells.Width(it.label))
 	}
-	for i := l.offset; i < min(l.offset+rows, len(items)); i++ {
-		if i > l.offset {
+	start, end := l.scroll.window(len(items), rows)
+	for i := start; i < end; i++ {
+		if i > start {
 			b.WriteString("\n")
 		}
 		it := items[i]
-		line := fit(it.label, lw) + "  " + it.url
-		line = fit(line, inner)
-		if i == l.cursor {
+		line := cells.Fit(it.label, lw) + "  " + it.url
+		line = cells.Fit(line, inner)
+		if i == l.scroll.cursor {
 			line = st.pickerSel.Render(line)
 		}
 		b.WriteString(line)

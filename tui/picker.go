@@ -6,20 +6,23 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 // pickerModel is the tag picker: every tag with its facet count, countries
 // first and by count. Its order is fixed when it opens, so rows do not jump
 // while counts change under the cursor.
 type pickerModel struct {
+	*common
 	items  []facet
 	counts []int
 	// chosen are the tags ticked so far, in the order they were ticked,
 	// which is the order the status line names them in.
 	chosen []tagID
 	any    bool
-	cursor int
-	offset int
+	scroll scroller
 }
 
 // pickerAction is what a key in the picker asks of the root model.
@@ -35,9 +38,9 @@ const (
 // newPicker opens the picker on the tags known now, with the filter's
 // current choice ticked. Countries only detected in the text are listed
 // when the filter counts detected countries, and only then.
-func newPicker(tt *tagTable, counts []int, f filter) pickerModel {
-	items := make([]facet, 0, len(tt.infos))
-	for i, info := range tt.infos {
+func newPicker(c *common, counts []int, f filter) pickerModel {
+	items := make([]facet, 0, len(c.tags.infos))
+	for i, info := range c.tags.infos {
 		if !info.declared && !f.detected {
 			continue
 		}
@@ -49,6 +52,7 @@ func newPicker(tt *tagTable, counts []int, f filter) pickerModel {
 	}
 	sortFacets(items)
 	return pickerModel{
+		common: c,
 		items:  items,
 		counts: counts,
 		chosen: slices.Clone(f.tags),
@@ -67,8 +71,16 @@ func (p pickerModel) count(id tagID) int {
 	return 0
 }
 
+// rows is the number of tags on screen.
+func (p pickerModel) rows() int {
+	_, rows := pickerSize(p.width, p.height, len(p.items))
+	return rows
+}
+
 // update handles a key, returning the picker and what the root should do.
-func (p pickerModel) update(msg tea.KeyPressMsg, k keyMap, rows int) (pickerModel, pickerAction) {
+func (p pickerModel) update(msg tea.KeyPressMsg) (pickerModel, pickerAction) {
+	k := p.keys
+	rows := p.rows()
 	n := len(p.items)
 	switch {
 	case key.Matches(msg, k.Close):
@@ -79,7 +91,7 @@ func (p pickerModel) update(msg tea.KeyPressMsg, k keyMap, rows int) (pickerMode
 		if n == 0 {
 			return p, pickerNone
 		}
-		id := p.items[p.cursor].id
+		id := p.items[p.scroll.cursor].id
 		if i := slices.Index(p.chosen, id); i >= 0 {
 			p.chosen = slices.Delete(slices.Clone(p.chosen), i, i+1)
 		} else {
@@ -96,55 +108,44 @@ func (p pickerModel) update(msg tea.KeyPressMsg, k keyMap, rows int) (pickerMode
 		p.chosen = nil
 		return p, pickerChanged
 	case key.Matches(msg, k.Down):
-		p.cursor++
+		p.scroll.cursor++
 	case key.Matches(msg, k.Up):
-		p.cursor--
+		p.scroll.cursor--
 	case key.Matches(msg, k.PageDown):
-		p.cursor += rows
+		p.scroll.cursor += rows
 	case key.Matches(msg, k.PageUp):
-		p.cursor -= rows
+		p.scroll.cursor -= rows
 	case key.Matches(msg, k.Top):
-		p.cursor = 0
+		p.scroll.cursor = 0
 	case key.Matches(msg, k.Bottom):
-		p.cursor = n - 1
+		p.scroll.cursor = n - 1
 	default:
 		// A letter jumps to the next tag starting with it.
 		if r := []rune(msg.Text); len(r) == 1 && n > 0 {
-			p.cursor = p.jump(strings.ToLower(msg.Text))
+			p.scroll.cursor = p.jump(strings.ToLower(msg.Text))
 		}
 	}
-	p = p.clamp(rows)
+	p.scroll = p.scroll.clamp(n, rows, 0)
 	return p, pickerNone
+}
+
+// moveBy moves the cursor d tags, for the mouse wheel.
+func (p pickerModel) moveBy(d int) pickerModel {
+	p.scroll.cursor += d
+	p.scroll = p.scroll.clamp(len(p.items), p.rows(), 0)
+	return p
 }
 
 // jump finds the next tag after the cursor whose name starts with prefix.
 func (p pickerModel) jump(prefix string) int {
 	n := len(p.items)
 	for k := 1; k <= n; k++ {
-		i := (p.cursor + k) % n
+		i := (p.scroll.cursor + k) % n
 		if strings.HasPrefix(strings.ToLower(p.items[i].info.name), prefix) {
 			return i
 		}
 	}
-	return p.cursor
-}
-
-func (p pickerModel) clamp(rows int) pickerModel {
-	n := len(p.items)
-	if n == 0 {
-		p.cursor, p.offset = 0, 0
-		return p
-	}
-	p.cursor = min(max(p.cursor, 0), n-1)
-	rows = max(rows, 1)
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if p.cursor >= p.offset+rows {
-		p.offset = p.cursor - rows + 1
-	}
-	p.offset = min(max(p.offset, 0), max(n-rows, 0))
-	return p
+	return p.scroll.cursor
 }
 
 // pickerSize returns the picker box's inner width and list rows for a
@@ -156,22 +157,23 @@ func pickerSize(w, h, n int) (inner, rows int) {
 }
 
 // view renders the picker box.
-func (p pickerModel) view(m *model, w, h int) string {
-	st := &m.st
-	inner, rows := pickerSize(w, h, len(p.items))
-	p = p.clamp(rows)
+func (p pickerModel) view() string {
+	st := &p.st
+	inner, rows := pickerSize(p.width, p.height, len(p.items))
+	sc := p.scroll.clamp(len(p.items), rows, 0)
 	mode := "all of them"
 	if p.any {
 		mode = "any of them"
 	}
 	var b strings.Builder
-	b.WriteString(spread(st.panelTitle.Render("Tags"), st.dim.Render("show articles with "+mode), inner))
+	b.WriteString(cells.Spread(st.panelTitle.Render("Tags"), st.dim.Render("show articles with "+mode), inner))
 	b.WriteString("\n")
 	if len(p.items) == 0 {
-		b.WriteString(st.dim.Render(fit("No tags yet.", inner)))
+		b.WriteString(st.dim.Render(cells.Fit("No tags yet.", inner)))
 	}
-	for i := p.offset; i < min(p.offset+rows, len(p.items)); i++ {
-		if i > p.offset {
+	start, end := sc.window(len(p.items), rows)
+	for i := start; i < end; i++ {
+		if i > start {
 			b.WriteString("\n")
 		}
 		it := p.items[i]
@@ -180,22 +182,22 @@ func (p pickerModel) view(m *model, w, h int) string {
 			box = "[x] "
 		}
 		cnt := p.count(it.id)
-		num := thousands(cnt)
+		num := humanize.Thousands(cnt)
 		bw := badgeWidth(it.info, true, false)
-		badge := m.badge(it.id, true, false)
+		badge := p.badge(it.id, true, false)
 		if !it.info.country {
 			// The name follows; the badge only marks a tag that is no
 			// country.
-			badge, bw = m.st.badgeTag.Render(" # "), 3
-			if m.st.noColor {
+			badge, bw = st.badgeTag.Render(" # "), 3
+			if st.noColor {
 				badge = "[#]"
 			}
 		}
 		nameW := inner - 4 - bw - 1 - len(num) - 1
-		name := fit(it.info.name, max(nameW, 1))
+		name := cells.Fit(it.info.name, max(nameW, 1))
 		line := box + badge + " " + name + " " + num
 		switch {
-		case i == p.cursor:
+		case i == sc.cursor:
 			line = st.pickerSel.Render(box) + badge + st.pickerSel.Render(" "+name+" "+num)
 		case cnt == 0:
 			line = st.faint.Render(box) + badge + st.faint.Render(" "+name+" "+num)
@@ -205,7 +207,7 @@ func (p pickerModel) view(m *model, w, h int) string {
 	b.WriteString("\n")
 	var names []string
 	for _, id := range p.chosen {
-		names = append(names, m.tags.infos[id].name)
+		names = append(names, p.tags.infos[id].name)
 	}
 	sel := "none chosen"
 	if len(names) > 0 {
@@ -217,8 +219,8 @@ func (p pickerModel) view(m *model, w, h int) string {
 	}
 	pos := ""
 	if len(p.items) > rows {
-		pos = thousands(p.cursor+1) + "/" + thousands(len(p.items))
+		pos = humanize.Thousands(sc.cursor+1) + "/" + humanize.Thousands(len(p.items))
 	}
-	b.WriteString(spread(st.dim.Render(truncate(sel, inner-len(pos)-1)), st.dim.Render(pos), inner))
+	b.WriteString(cells.Spread(st.dim.Render(cells.Truncate(sel, inner-len(pos)-1)), st.dim.Render(pos), inner))
 	return st.panel.Render(b.String())
 }

@@ -7,16 +7,42 @@ import (
 	"sync"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 // Progress tracks the downloads of a load for the status line. A fetcher
 // reports to it from any goroutine (its Fetch method fits
-// feed.Fetcher.Progress); the reader reads it when it draws a frame while
-// loading. The zero value is ready to use.
+// feed.Fetcher.Progress); while the list loads, the reader is sent its
+// line in a message after each change, and never reads it while drawing.
+// The zero value is ready to use.
 type Progress struct {
 	mu     sync.Mutex
 	active map[string]transfer
 	done   int
+	// notify is signalled, without blocking, on every change, so that the
+	// reader is sent the new line rather than reading it while it draws.
+	notify chan struct{}
+}
+
+// changed returns a channel that receives after the downloads change.
+func (p *Progress) changed() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.notify == nil {
+		p.notify = make(chan struct{}, 1)
+	}
+	return p.notify
+}
+
+// signal wakes a watcher; p.mu is held.
+func (p *Progress) signal() {
+	if p.notify == nil {
+		return
+	}
+	select {
+	case p.notify <- struct{}{}:
+	default:
+	}
 }
 
 // transfer is one download under way.
@@ -30,6 +56,7 @@ type transfer struct {
 func (p *Progress) Fetch(url string, read, total int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer p.signal()
 	if p.active == nil {
 		p.active = make(map[string]transfer)
 	}
@@ -52,6 +79,7 @@ func (p *Progress) Fetch(url string, read, total int64) {
 func (p *Progress) Done(url string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer p.signal()
 	if _, ok := p.active[url]; ok {
 		delete(p.active, url)
 		p.done++
@@ -79,24 +107,12 @@ func (p *Progress) Line() string {
 	if u, err := url.Parse(host); err == nil && u.Host != "" {
 		host = u.Host
 	}
-	s := "↓ " + host + " " + sizeText(t.read)
+	s := "↓ " + host + " " + humanize.Bytes(t.read)
 	if t.total > 0 {
-		s += " of " + sizeText(t.total)
+		s += " of " + humanize.Bytes(t.total)
 	}
 	if n := len(urls) - 1; n > 0 {
 		s += fmt.Sprintf(", +%d more", n)
 	}
 	return s
-}
-
-// sizeText formats a byte count in the units people read: "950 B",
-// "120 KB", "1.2 MB".
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d B", n)
 }

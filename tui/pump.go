@@ -3,10 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
-
-	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
 )
@@ -26,27 +23,6 @@ const (
 // batchWindow is how long a batch gathers when n articles are listed.
 func batchWindow(n int) time.Duration {
 	return min(minBatchWait+time.Duration(n)*waitPerLoaded, maxBatchWait)
-}
-
-// loadBatchMsg carries the articles and errors that arrived since the last
-// batch, articles sorted newest first.
-type loadBatchMsg struct {
-	ch   <-chan feed.Result
-	arts []*feed.Article
-	errs []error
-	done bool
-}
-
-// startLoad starts the loader and pumps its first batch.
-func startLoad(ctx context.Context, l *feed.Loader, srcs []feed.Source) tea.Cmd {
-	return func() tea.Msg {
-		return pump(ctx, feed.LimitHeadroom(ctx, l.Load(ctx, srcs), os.Getenv("GOMEMLIMIT") != ""), minBatchWait)
-	}
-}
-
-// pumpCmd reads the next batch from a load stream, gathering for window.
-func pumpCmd(ctx context.Context, ch <-chan feed.Result, window time.Duration) tea.Cmd {
-	return func() tea.Msg { return pump(ctx, ch, window) }
 }
 
 // pump blocks for the first result, then gathers whatever else arrives
@@ -99,25 +75,4 @@ gather:
 	}
 	feed.SortNewest(msg.arts)
 	return msg
-}
-
-// cmdFailedMsg reports a command that panicked. The reader shows it as an
-// error and carries on: one bad article or source must not kill the
-// terminal.
-type cmdFailedMsg struct{ err error }
-
-// safeCmd wraps a command so that a panic in it becomes a cmdFailedMsg.
-// Bubble Tea would otherwise end the program on it.
-func safeCmd(cmd tea.Cmd) tea.Cmd {
-	if cmd == nil {
-		return nil
-	}
-	return func() (msg tea.Msg) {
-		defer func() {
-			if p := recover(); p != nil {
-				msg = cmdFailedMsg{err: fmt.Errorf("internal error: %v", p)}
-			}
-		}()
-		return cmd()
-	}
 }

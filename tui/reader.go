@@ -1,18 +1,18 @@
 package tui
 
 import (
-	"context"
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/humanize"
+	"github.com/gazette-news/gazette/internal/render"
 )
 
 // readerMaxWidth is the widest the reader wraps text to: lines longer than
@@ -20,12 +20,20 @@ import (
 const readerMaxWidth = 100
 
 // readerModel is the article screen: a header, the rendered article in a
-// viewport, and a footer with the scroll position.
+// viewport, a footer with the scroll position or the pipe prompt. It keeps
+// the renderings it made, and the web pages f fetched.
 type readerModel struct {
+	*common
 	e *entry
 	// idx is the article's row in the visible list, for n and p.
 	idx int
-	vp  viewport.Model
+	// visible is the list the list screen shows, which n, p and the
+	// prefetch move through; active is true while the reader is the
+	// screen. The root sets both before each message.
+	visible []*entry
+	active  bool
+
+	vp viewport.Model
 	// want is the rendering the screen needs; shown the one in vp.
 	want, shown renderKey
 	plain       bool
@@ -38,6 +46,50 @@ type readerModel struct {
 	// lines are the rendered lines in vp, which only keeps the scroll
 	// position: the screen draws the lines in view itself.
 	lines []string
+
+	// prompt is the pipe command line; lastPipe the last command run.
+	prompt   textinput.Model
+	lastPipe string
+
+	// cache keeps renderings by article, width and style; rendering holds
+	// the renderings under way for the cache alone. fullPages are the
+	// articles whose web page f fetched, by ID. They are shared by the
+	// copies of the model; only Update writes them.
+	cache     *renderCache
+	rendering map[renderKey]bool
+	fullPages map[string]*feed.Article
+
+	// header is the header drawn by prepare for headerFor.
+	header    string
+	headerFor headerKey
+}
+
+// newReaderModel builds the article screen, empty.
+func newReaderModel(c *common) readerModel {
+	r := readerModel{
+		common:    c,
+		vp:        viewport.New(),
+		cache:     newRenderCache(defaultCacheSize),
+		rendering: make(map[renderKey]bool),
+		fullPages: make(map[string]*feed.Article),
+	}
+	r.prompt = textinput.New()
+	r.prompt.Prompt = "| "
+	r.prompt.Placeholder = "command to pipe the article to, e.g. wc -w"
+	r.prompt.CharLimit = 1000
+	return r
+}
+
+// setStyles takes the styles of common.
+func (r *readerModel) setStyles() {
+	r.prompt.SetStyles(inputStyles(r.st, r.dark, r.noColor))
+}
+
+// resize fits the prompt to a new window size; the viewport follows when
+// the rendering is ensured.
+func (r readerModel) resize() readerModel {
+	r.prompt.SetWidth(max(readerWidth(r.width)-4, 10))
+	return r
 }
 
 // setLines puts rendered lines on screen.
@@ -55,39 +107,16 @@ func (r *readerModel) article() *feed.Article {
 	return r.e.a
 }
 
-// renderedMsg carries a finished rendering.
-type renderedMsg struct {
-	key renderKey
-	r   rendered
-	err error
-}
-
-// renderCmd renders an article in a command, never in Update, first
-// loading its body when it came without one.
-func renderCmd(ctx context.Context, a *feed.Article, body BodyFunc, k renderKey, deadline time.Duration, wrap int) tea.Cmd {
-	return safeCmd(func() tea.Msg {
-		if a.Body == nil && body != nil {
-			full, err := body(ctx, a)
-			if err != nil {
-				return renderedMsg{key: k, err: err}
-			}
-			a = full
-		}
-		r, err := renderArticle(ctx, a, RenderOptions{
-			Width: wrap, Style: k.style, BodyOnly: true,
-			Deadline: deadline,
-		})
-		if err == nil {
-			r.lines = hardWrapLines(r.lines, max(wrap, minRenderWidth))
-			r.article = a
-		}
-		return renderedMsg{key: k, r: r, err: err}
-	})
+// rendered is a finished rendering of the article it was made from, with
+// its body: the list's article may have been loaded without one.
+type rendered struct {
+	render.Result
+	article *feed.Article
 }
 
 // readerWidth is the width the reader wraps text to in a terminal w wide.
 func readerWidth(w int) int {
-	return max(min(w, readerMaxWidth), minRenderWidth)
+	return max(min(w, readerMaxWidth), render.MinWidth)
 }
 
 // readerHeights returns the viewport height for a terminal h tall: the
@@ -96,15 +125,9 @@ func readerHeight(h int) int {
 	return max(h-5, 1)
 }
 
-// open shows entry idx of the visible list in the reader, from the cache
-// when it has the rendering, else through a render command.
-func (m *model) open(idx int) tea.Cmd {
-	if idx < 0 || idx >= len(m.visible) {
-		return nil
-	}
-	e := m.visible[idx]
-	m.list = m.list.moveTo(idx, m.visible, m.listHeight())
-	r := m.reader
+// show puts entry e, row idx of the visible list, on screen: from the
+// cache when it has the rendering, else through a render command.
+func (r readerModel) show(e *entry, idx int) (readerModel, tea.Cmd) {
 	if r.e != e {
 		r.setLines(nil)
 		r.vp.SetYOffset(0)
@@ -113,64 +136,59 @@ func (m *model) open(idx int) tea.Cmd {
 		r.full = nil
 	}
 	r.e, r.idx, r.count = e, idx, ""
-	m.reader = r
-	m.screen = screenReader
-	m.focus = focusReader
-	return m.ensureRendered()
+	return r, r.ensureRendered()
 }
 
 // ensureRendered puts the current article's rendering for the current
 // width and style in the viewport, or asks for it.
-func (m *model) ensureRendered() tea.Cmd {
-	r := &m.reader
+func (r *readerModel) ensureRendered() tea.Cmd {
 	if r.e == nil {
 		return nil
 	}
-	w := readerWidth(m.width)
+	w := readerWidth(r.width)
 	r.vp.SetWidth(w)
-	r.vp.SetHeight(readerHeight(m.height))
-	a, full := m.articleOf(r.e)
-	k := renderKey{id: a.ID, width: w, style: m.glamourStyle(), full: full}
+	r.vp.SetHeight(readerHeight(r.height))
+	a, full := r.articleOf(r.e)
+	k := renderKey{id: a.ID, width: w, style: r.glamourStyle(), full: full}
 	r.want = k
 	if r.shown == k {
 		return nil
 	}
-	if res, ok := m.cache.get(k); ok {
-		m.showRendering(k, res)
-		return m.prefetch()
+	if res, ok := r.cache.get(k); ok {
+		r.showRendering(k, res)
+		return r.prefetch()
 	}
-	return renderCmd(m.ctx, a, m.opt.Body, k, m.opt.RenderDeadline, w)
+	return renderCmd(r.ctx, a, r.opt.Body, k, r.opt.RenderDeadline, w)
 }
 
 // prefetch renders the next article of the list ahead, into the cache, so
 // that n shows it at once.
-func (m *model) prefetch() tea.Cmd {
-	i := m.reader.idx + 1
-	if i >= len(m.visible) {
+func (r *readerModel) prefetch() tea.Cmd {
+	i := r.idx + 1
+	if i >= len(r.visible) {
 		return nil
 	}
-	next, full := m.articleOf(m.visible[i])
-	k := renderKey{id: next.ID, width: m.reader.want.width, style: m.reader.want.style, full: full}
-	if _, ok := m.cache.peek(k); ok || m.rendering[k] {
+	next, full := r.articleOf(r.visible[i])
+	k := renderKey{id: next.ID, width: r.want.width, style: r.want.style, full: full}
+	if _, ok := r.cache.peek(k); ok || r.rendering[k] {
 		return nil
 	}
-	m.rendering[k] = true
-	return renderCmd(m.ctx, next, m.opt.Body, k, m.opt.RenderDeadline, k.width)
+	r.rendering[k] = true
+	return renderCmd(r.ctx, next, r.opt.Body, k, r.opt.RenderDeadline, k.width)
 }
 
 // showRendering puts a rendering in the viewport, keeping the reading
 // position in proportion when only the width changed.
-func (m *model) showRendering(k renderKey, res rendered) {
-	r := &m.reader
+func (r *readerModel) showRendering(k renderKey, res rendered) {
 	sameArticle := r.shown.id == k.id && r.shown.id != ""
 	pct := r.vp.ScrollPercent()
 	atTop := r.vp.AtTop()
-	r.setLines(res.lines)
+	r.setLines(res.Lines)
 	r.shown = k
 	r.full = res.article
-	r.plain = res.plain
-	if res.plain {
-		r.notice = res.notice
+	r.plain = res.Plain
+	if res.Plain {
+		r.notice = res.Notice
 	}
 	switch {
 	case sameArticle && !atTop:
@@ -181,42 +199,55 @@ func (m *model) showRendering(k renderKey, res rendered) {
 	}
 }
 
+// update handles what reaches the reader: renderings, fetched pages, the
+// scrolling keys and footnote digits the root leaves it, and input for
+// the prompt.
+func (r readerModel) update(msg tea.Msg) (readerModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case renderedMsg:
+		return r, r.applyRendered(msg)
+	case fullPageMsg:
+		return r, r.applyFullPage(msg)
+	case tea.KeyPressMsg:
+		r.handleKey(msg)
+		return r, nil
+	}
+	var cmd tea.Cmd
+	r.prompt, cmd = r.prompt.Update(msg)
+	return r, cmd
+}
+
 // applyRendered takes a finished rendering: into the cache always, and on
 // screen when it is still the one wanted, then prefetches the next.
-func (m *model) applyRendered(msg renderedMsg) tea.Cmd {
-	delete(m.rendering, msg.key)
+func (r *readerModel) applyRendered(msg renderedMsg) tea.Cmd {
+	delete(r.rendering, msg.key)
 	if msg.err != nil {
-		if msg.key == m.reader.want {
-			m.reader.notice = feed.SanitizeLine(msg.err.Error())
-			m.reader.shown = msg.key
-			m.reader.setLines([]string{"", "  " + m.st.errorText.Render(m.reader.notice)})
+		if msg.key == r.want {
+			r.notice = feed.SanitizeLine(msg.err.Error())
+			r.shown = msg.key
+			r.setLines([]string{"", "  " + r.st.errorText.Render(r.notice)})
 		}
 		return nil
 	}
-	m.cache.put(msg.key, msg.r)
-	if msg.key == m.reader.want && m.screen == screenReader {
-		m.showRendering(msg.key, msg.r)
-		return m.prefetch()
+	r.cache.put(msg.key, msg.r)
+	if msg.key == r.want && r.active {
+		r.showRendering(msg.key, msg.r)
+		return r.prefetch()
 	}
 	return nil
 }
 
-// updateReader handles a key on the article screen.
-func (m *model) updateReader(msg tea.KeyPressMsg) tea.Cmd {
-	r := &m.reader
-	k := m.keys
+// handleKey scrolls, or gathers a footnote number.
+func (r *readerModel) handleKey(msg tea.KeyPressMsg) {
+	k := r.keys
 	if key.Matches(msg, k.Digit) {
 		if len(r.count) < 4 {
 			r.count += msg.Text
 		}
-		return nil
+		return
 	}
-	count := r.count
 	r.count = ""
 	switch {
-	case key.Matches(msg, k.Back):
-		m.screen, m.focus = screenList, focusList
-		m.notice = ""
 	case key.Matches(msg, k.Down):
 		r.vp.ScrollDown(1)
 	case key.Matches(msg, k.Up):
@@ -233,152 +264,106 @@ func (m *model) updateReader(msg tea.KeyPressMsg) tea.Cmd {
 		r.vp.GotoTop()
 	case key.Matches(msg, k.Bottom):
 		r.vp.GotoBottom()
-	case key.Matches(msg, k.Next):
-		if r.idx+1 < len(m.visible) {
-			return m.open(r.idx + 1)
-		}
-		m.setNotice("This is the last article.", false)
-	case key.Matches(msg, k.Prev):
-		if r.idx > 0 {
-			return m.open(r.idx - 1)
-		}
-		m.setNotice("This is the first article.", false)
-	case key.Matches(msg, k.OpenLink):
-		return m.openFootnote(count)
-	case key.Matches(msg, k.Links):
-		if len(linkItems(r.article())) == 0 {
-			m.setNotice("This article has no links.", false)
-			return nil
-		}
-		m.links = linksModel{}
-		m.focus = focusLinks
-	case key.Matches(msg, k.Pipe):
-		return m.openPrompt()
-	case key.Matches(msg, k.Full):
-		return m.fetchFull()
-	case key.Matches(msg, k.Errors):
-		m.openErrors()
 	}
-	return nil
+}
+
+// scrollBy scrolls the article d lines, down when d is positive.
+func (r readerModel) scrollBy(d int) readerModel {
+	if d > 0 {
+		r.vp.ScrollDown(d)
+	} else {
+		r.vp.ScrollUp(-d)
+	}
+	return r
+}
+
+// openPrompt asks for a command to pipe the article to.
+func (r *readerModel) openPrompt() tea.Cmd {
+	r.prompt.SetValue(r.lastPipe)
+	r.prompt.CursorEnd()
+	return r.prompt.Focus()
+}
+
+// updatePrompt handles a key in the pipe prompt; done reports that the
+// prompt closed.
+func (r readerModel) updatePrompt(msg tea.KeyPressMsg) (_ readerModel, _ tea.Cmd, done bool) {
+	switch {
+	case key.Matches(msg, r.keys.Apply):
+		line := strings.TrimSpace(r.prompt.Value())
+		r.prompt.Blur()
+		if line == "" {
+			return r, nil, true
+		}
+		r.lastPipe = line
+		r.setNotice("Running "+line+" …", false)
+		return r, pipeArticle(r.ctx, line, r.article().Markdown(feed.MarkdownOptions{})), true
+	case msg.Code == tea.KeyEscape:
+		r.prompt.Blur()
+		return r, nil, true
+	}
+	var cmd tea.Cmd
+	r.prompt, cmd = r.prompt.Update(msg)
+	return r, cmd, false
 }
 
 // articleOf returns the article an entry shows: its fetched web page when
 // f brought one, else the article as loaded.
-func (m *model) articleOf(e *entry) (a *feed.Article, full bool) {
-	if fp, ok := m.fullPages[e.a.ID]; ok {
+func (r *readerModel) articleOf(e *entry) (a *feed.Article, full bool) {
+	if fp, ok := r.fullPages[e.a.ID]; ok {
 		return fp, true
 	}
 	return e.a, false
 }
 
-// fullPageMsg carries the article with its fetched web page, or why it
-// could not be had.
-type fullPageMsg struct {
-	id  string
-	a   *feed.Article
-	err error
-}
-
 // fetchFull fetches the web page of the article on screen in a command,
 // for articles that came as a summary.
-func (m *model) fetchFull() tea.Cmd {
-	a := m.reader.article()
+func (r *readerModel) fetchFull() tea.Cmd {
+	a := r.article()
 	switch {
-	case m.opt.FullPage == nil:
-		m.setNotice("Full pages cannot be fetched here.", true)
+	case r.opt.FullPage == nil:
+		r.setNotice("Full pages cannot be fetched here.", true)
 		return nil
 	case a.Link == "":
-		m.setNotice("This article has no web page to fetch.", false)
+		r.setNotice("This article has no web page to fetch.", false)
 		return nil
-	case m.fullPages[a.ID] != nil:
-		m.setNotice("This is the full page already.", false)
+	case r.fullPages[a.ID] != nil:
+		r.setNotice("This is the full page already.", false)
 		return nil
 	}
-	m.setNotice("Fetching "+a.Link+" …", false)
-	ctx, fetch := m.ctx, m.opt.FullPage
-	return safeCmd(func() tea.Msg {
-		full, err := fetch(ctx, a)
-		return fullPageMsg{id: a.ID, a: full, err: err}
-	})
+	r.setNotice("Fetching "+a.Link+" …", false)
+	return fetchFullCmd(r.ctx, r.opt.FullPage, a)
 }
 
 // applyFullPage shows a fetched web page in place of the summary.
-func (m *model) applyFullPage(msg fullPageMsg) tea.Cmd {
+func (r *readerModel) applyFullPage(msg fullPageMsg) tea.Cmd {
 	if msg.err != nil {
-		m.setNotice("Could not fetch the full page: "+feed.SanitizeLine(msg.err.Error()), true)
+		r.setNotice("Could not fetch the full page: "+feed.SanitizeLine(msg.err.Error()), true)
 		return nil
 	}
-	m.fullPages[msg.id] = msg.a
-	m.setNotice("Showing the full page.", false)
-	if m.screen == screenReader && m.reader.e != nil && m.reader.e.a.ID == msg.id {
-		return m.ensureRendered()
+	r.fullPages[msg.id] = msg.a
+	r.setNotice("Showing the full page.", false)
+	if r.active && r.e != nil && r.e.a.ID == msg.id {
+		return r.ensureRendered()
 	}
 	return nil
 }
 
-// openFootnote opens footnote count, or the article's own page when no
-// number was typed.
-func (m *model) openFootnote(count string) tea.Cmd {
-	a := m.reader.article()
-	if count == "" {
-		if a.Link == "" {
-			m.setNotice("This article has no web page of its own; l lists its links.", false)
-			return nil
-		}
-		return m.openLink(a.Link)
-	}
-	n, _ := strconv.Atoi(count)
-	if n < 1 || n > len(a.Refs) {
-		if len(a.Refs) == 0 {
-			m.setNotice(fmt.Sprintf("There is no footnote %d: this article has none.", n), true)
-		} else {
-			m.setNotice(fmt.Sprintf("There is no footnote %d: they go from 1 to %d.", n, len(a.Refs)), true)
-		}
-		return nil
-	}
-	return m.openLink(a.Refs[n-1].URL)
-}
-
-// openLink opens a URL with the opener, saying so in the footer.
-func (m *model) openLink(u string) tea.Cmd {
-	m.setNotice("Opening "+u+" …", false)
-	return openURL(u, m.opt.Opener, m.getenv("BROWSER"))
-}
-
-// hardWrapLines breaks lines wider than w, such as long URLs, so that the
-// viewport never has to wrap or cut them.
-func hardWrapLines(lines []string, w int) []string {
-	var out []string
-	for i, l := range lines {
-		if width(l) <= w {
-			if out != nil {
-				out = append(out, l)
-			}
-			continue
-		}
-		if out == nil {
-			out = append(make([]string, 0, len(lines)+8), lines[:i]...)
-		}
-		out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
-	}
-	if out == nil {
-		return lines
-	}
-	return out
-}
-
-// readerView renders the article screen.
-func (m *model) readerView() string {
-	st := &m.st
-	r := &m.reader
+// view draws the article screen above the help bar; prompt is true while
+// the pipe prompt has the keys.
+func (r readerModel) view(prompt bool) string {
+	st := &r.st
 	if r.e == nil {
 		return ""
 	}
-	cw := readerWidth(m.width)
-	padding := strings.Repeat(" ", max((m.width-cw)/2, 0))
+	cw := readerWidth(r.width)
+	padding := strings.Repeat(" ", max((r.width-cw)/2, 0))
 	var b strings.Builder
 	b.Grow(16 << 10)
-	b.WriteString(m.readerHeader(cw, padding))
+	if r.headerFor == r.headerKey() {
+		b.WriteString(r.header)
+	} else {
+		b.WriteString(r.drawHeader())
+	}
 
 	// Body: only the lines on screen, as rendered; nothing is re-styled
 	// or re-measured while scrolling.
@@ -402,26 +387,26 @@ func (m *model) readerView() string {
 	// in the list and scroll percentage on the right.
 	left := ""
 	switch {
-	case m.focus == focusPrompt:
-		left = m.prompt.View()
+	case prompt:
+		left = r.prompt.View()
 	case r.count != "":
 		left = st.notice.Render("footnote " + r.count + " — press o to open it")
-	case m.notice != "":
-		if m.noticeErr {
-			left = st.errorText.Render(m.notice)
+	case r.common.notice != "":
+		if r.noticeErr {
+			left = st.errorText.Render(r.common.notice)
 		} else {
-			left = st.notice.Render(m.notice)
+			left = st.notice.Render(r.common.notice)
 		}
 	case r.plain && r.notice != "":
 		left = st.errorText.Render(r.notice)
 	}
 	pct := fmt.Sprintf("%.0f%%", r.vp.ScrollPercent()*100)
-	right := st.percent.Render(thousands(r.idx+1) + "/" + thousands(len(m.visible)) + " · " + pct)
+	right := st.percent.Render(humanize.Thousands(r.idx+1) + "/" + humanize.Thousands(len(r.visible)) + " · " + pct)
 	b.WriteString(padding)
-	if m.focus == focusPrompt {
-		b.WriteString(fit(left, cw))
+	if prompt {
+		b.WriteString(cells.Fit(left, cw))
 	} else {
-		b.WriteString(spread(left, right, cw))
+		b.WriteString(cells.Spread(left, right, cw))
 	}
 	return b.String()
 }
@@ -434,21 +419,34 @@ type headerKey struct {
 	noColor bool
 }
 
-// readerHeader draws the title, the date, source and badges, and a rule,
-// once per article and width: it does not change while scrolling.
-func (m *model) readerHeader(cw int, padding string) string {
-	k := headerKey{e: m.reader.e, width: m.width, dark: m.dark, noColor: m.noColor}
-	if m.memo.headerKey == k {
-		return m.memo.header
+// headerKey is what the header would be drawn for now.
+func (r *readerModel) headerKey() headerKey {
+	return headerKey{e: r.e, width: r.width, dark: r.dark, noColor: r.noColor}
+}
+
+// prepare draws the header when what it shows changed: it does not change
+// while scrolling.
+func (r *readerModel) prepare() {
+	if r.e == nil {
+		return
 	}
-	st := &m.st
-	a := m.reader.e.a
+	if k := r.headerKey(); r.headerFor != k {
+		r.headerFor, r.header = k, r.drawHeader()
+	}
+}
+
+// drawHeader draws the title, the date, source and badges, and a rule.
+func (r *readerModel) drawHeader() string {
+	cw := readerWidth(r.width)
+	padding := strings.Repeat(" ", max((r.width-cw)/2, 0))
+	st := &r.st
+	a := r.e.a
 	var b strings.Builder
 	title := a.Title
 	if title == "" {
 		title = "Untitled"
 	}
-	b.WriteString(padding + "  " + st.readerHead.Render(truncate(title, cw-4)) + "\n")
+	b.WriteString(padding + "  " + st.readerHead.Render(cells.Truncate(title, cw-4)) + "\n")
 	var meta []string
 	if d := a.DisplayDate(); d != "" {
 		meta = append(meta, d)
@@ -456,14 +454,13 @@ func (m *model) readerHeader(cw int, padding string) string {
 	if a.Source != "" {
 		meta = append(meta, a.Source)
 	}
-	metaText := st.dim.Render(truncate(strings.Join(meta, " · "), cw-4))
-	if bw := cw - 4 - width(metaText) - 2; bw > 4 {
-		if badges := m.badges(m.reader.e, bw, false); badges != "" {
+	metaText := st.dim.Render(cells.Truncate(strings.Join(meta, " · "), cw-4))
+	if bw := cw - 4 - cells.Width(metaText) - 2; bw > 4 {
+		if badges := r.badges(r.e, bw, false); badges != "" {
 			metaText += "  " + badges
 		}
 	}
 	b.WriteString(padding + "  " + metaText + "\n")
 	b.WriteString(padding + st.rule.Render(strings.Repeat("─", cw)) + "\n")
-	m.memo.headerKey, m.memo.header = k, b.String()
-	return m.memo.header
+	return b.String()
 }

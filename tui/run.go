@@ -25,12 +25,12 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/glamour/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/gazette-news/gazette/feed"
-	"github.com/gazette-news/gazette/tui/safeout"
+	"github.com/gazette-news/gazette/internal/render"
+	"github.com/gazette-news/gazette/internal/safeout"
 )
 
 // Options configure the reader.
@@ -59,7 +59,7 @@ type Options struct {
 	// empty means $BROWSER, else xdg-open (open on macOS).
 	Opener string
 	// RenderDeadline bounds the rendering of one article; past it the
-	// article shows as plain text. Zero means DefaultRenderDeadline.
+	// article shows as plain text. Zero means render.DefaultDeadline.
 	RenderDeadline time.Duration
 	// Getenv reads the environment; nil means os.Getenv. Tests set it.
 	Getenv func(string) string
@@ -87,7 +87,7 @@ func (o Options) withDefaults() Options {
 		o.Getenv = os.Getenv
 	}
 	if o.RenderDeadline <= 0 {
-		o.RenderDeadline = DefaultRenderDeadline
+		o.RenderDeadline = render.DefaultDeadline
 	}
 	return o
 }
@@ -100,17 +100,10 @@ func (o Options) noColor() bool {
 	return o.Getenv("TERM") == "dumb"
 }
 
-// forcedStyle is the Glamour style chosen by option or environment, or ""
-// to follow the terminal's background.
-func (o Options) forcedStyle() string {
-	s := strings.TrimSpace(o.Style)
-	if s == "" {
-		s = strings.TrimSpace(o.Getenv("GLAMOUR_STYLE"))
-	}
-	if s == "auto" {
-		return ""
-	}
-	return s
+// styleChoice is what the article style is chosen from, on a dark
+// background or not.
+func (o Options) styleChoice(dark bool) render.StyleChoice {
+	return render.StyleChoice{Flag: o.Style, Getenv: o.Getenv, NoColor: o.noColor(), Light: !dark}
 }
 
 // label names the sources for the header.
@@ -129,27 +122,15 @@ func envSize(s string, def int) int {
 	return def
 }
 
-// ErrStyle reports a style that cannot be loaded.
-var ErrStyle = errors.New("unknown style")
-
-// CheckStyle reports whether a Glamour style name or style file can be
-// used, so that a bad --style fails before the screen changes.
-func CheckStyle(style string) error {
-	if style == "" || style == "auto" {
-		return nil
-	}
-	if _, err := glamour.NewTermRenderer(glamour.WithStylePath(style)); err != nil {
-		return fmt.Errorf("%w %q: use dark, light, notty, ascii, dracula, pink, tokyo-night or a JSON style file", ErrStyle, feed.SanitizeLine(style))
-	}
-	return nil
-}
+// ErrStyle reports a style that cannot be loaded; it is render.ErrStyle.
+var ErrStyle = render.ErrStyle
 
 // Run shows the reader until the user quits or ctx is cancelled. The
 // terminal is restored on every way out: quitting, an error, a cancelled
 // ctx, or a panic, which Bubble Tea catches and Run returns as an error.
 func Run(ctx context.Context, opt Options) error {
 	opt = opt.withDefaults()
-	if err := CheckStyle(opt.forcedStyle()); err != nil {
+	if err := render.CheckStyle(opt.styleChoice(true).Forced()); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)

@@ -2,87 +2,13 @@ package tui
 
 import (
 	"image/color"
-	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
+
+	"github.com/gazette-news/gazette/internal/chart"
 )
-
-// badgePalette holds the background colours of country badges. Each has a
-// foreground chosen for contrast, and all read on dark and light terminals
-// alike, because a badge always paints its own background.
-var badgePalette = [...]struct{ bg, fg string }{
-	{"#B8322A", "#FFFFFF"}, // brick red
-	{"#1F6FB2", "#FFFFFF"}, // blue
-	{"#1E8449", "#FFFFFF"}, // green
-	{"#B7950B", "#000000"}, // mustard
-	{"#7D3C98", "#FFFFFF"}, // purple
-	{"#117A65", "#FFFFFF"}, // teal
-	{"#E59866", "#000000"}, // apricot
-	{"#2E4053", "#FFFFFF"}, // slate
-	{"#C2185B", "#FFFFFF"}, // raspberry
-	{"#00838F", "#FFFFFF"}, // cyan
-	{"#6D4C41", "#FFFFFF"}, // brown
-	{"#AAB7B8", "#000000"}, // silver
-	{"#9E9D24", "#000000"}, // olive
-	{"#3949AB", "#FFFFFF"}, // indigo
-	{"#E67E22", "#000000"}, // orange
-	{"#558B2F", "#FFFFFF"}, // moss
-}
-
-// paletteIndex picks a country's badge colour from its ISO alpha-2 code,
-// so that a country keeps its colour across runs, screens and corpora. The
-// countries most often in the news have colours of their own, all
-// different; the others share the palette by their letters.
-func paletteIndex(code, name string) int {
-	switch strings.ToUpper(code) {
-	case "RU":
-		return 0 // brick red
-	case "CN":
-		return 3 // mustard
-	case "US":
-		return 1 // blue
-	case "UA":
-		return 9 // cyan
-	case "IN":
-		return 14 // orange
-	case "IR":
-		return 2 // green
-	case "PK":
-		return 5 // teal
-	case "JP":
-		return 8 // raspberry
-	case "DE":
-		return 7 // slate
-	case "FR":
-		return 13 // indigo
-	case "GB":
-		return 4 // purple
-	case "TR":
-		return 6 // apricot
-	case "IL":
-		return 11 // silver
-	case "TW":
-		return 15 // moss
-	case "SA":
-		return 12 // olive
-	case "KP":
-		return 10 // brown
-	}
-	if len(code) == 2 {
-		a, b := int(code[0]|0x20)-'a', int(code[1]|0x20)-'a'
-		if a >= 0 && a < 26 && b >= 0 && b < 26 {
-			return (a*26 + b) % len(badgePalette)
-		}
-	}
-	// A country without a code still gets a stable colour, from its name.
-	h := uint32(2166136261)
-	for i := 0; i < len(name); i++ {
-		h ^= uint32(name[i])
-		h *= 16777619
-	}
-	return int(h % uint32(len(badgePalette)))
-}
 
 // styles are the Lip Gloss styles of every screen, built once for a
 // background (dark or light) and a colour setting, and rebuilt when the
@@ -115,7 +41,7 @@ type styles struct {
 	readerHead lipgloss.Style
 	percent    lipgloss.Style
 
-	badges   [len(badgePalette)]lipgloss.Style
+	badges   [chart.PaletteSize]lipgloss.Style
 	badgeTag lipgloss.Style // a tag that is no country
 	detected lipgloss.Style // a country detected in the text, not declared
 
@@ -173,14 +99,15 @@ func newStyles(dark, noColor bool) styles {
 	s.readerHead = lipgloss.NewStyle().Bold(true).Foreground(text)
 	s.percent = lipgloss.NewStyle().Foreground(muted)
 
-	for i, p := range badgePalette {
+	for i := range s.badges {
 		if noColor {
 			s.badges[i] = lipgloss.NewStyle()
 			continue
 		}
+		b := chart.Palette(i)
 		s.badges[i] = lipgloss.NewStyle().
-			Foreground(lipgloss.Color(p.fg)).
-			Background(lipgloss.Color(p.bg))
+			Foreground(lipgloss.Color(b.FG)).
+			Background(lipgloss.Color(b.BG))
 	}
 	if noColor {
 		s.badgeTag = lipgloss.NewStyle()
@@ -200,5 +127,20 @@ func newStyles(dark, noColor bool) styles {
 			Ellipsis: lipgloss.NewStyle(),
 		}
 	}
+	return s
+}
+
+// inputStyles are the styles of a text input: the filter box or the pipe
+// prompt.
+func inputStyles(st styles, dark, noColor bool) textinput.Styles {
+	s := textinput.DefaultStyles(dark)
+	s.Focused.Prompt = st.prompt
+	s.Blurred.Prompt = st.prompt
+	if noColor {
+		s = textinput.Styles{}
+	}
+	// A steady cursor: blinking redraws the screen twice a second for
+	// nothing.
+	s.Cursor.Blink = false
 	return s
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -14,7 +13,8 @@ import (
 
 	"github.com/gazette-news/gazette"
 	"github.com/gazette-news/gazette/feed"
-	"github.com/gazette-news/gazette/tui/safeout"
+	"github.com/gazette-news/gazette/internal/render"
+	"github.com/gazette-news/gazette/internal/safeout"
 )
 
 // app holds one run's streams and global flags.
@@ -146,19 +146,11 @@ func (a *app) colorOn() bool {
 	return a.io.outTTY
 }
 
-// glamourStyle picks the article style: --style, then GLAMOUR_STYLE, then
-// a colourless style when colour is off, then dark.
+// glamourStyle picks the article style by the policy the reader uses too.
+// A command cannot ask the terminal for its background, so it takes a
+// dark one.
 func (a *app) glamourStyle() string {
-	if !a.colorOn() {
-		return "notty"
-	}
-	if a.style != "" {
-		return a.style
-	}
-	if s := a.io.getenv("GLAMOUR_STYLE"); s != "" {
-		return s
-	}
-	return "dark"
+	return render.StyleChoice{Flag: a.style, Getenv: a.io.getenv, NoColor: !a.colorOn()}.Style()
 }
 
 // termWidth returns the width of the terminal on stdout, or 0.
@@ -235,12 +227,4 @@ func (a *app) loadWith(ctx context.Context, l *feed.Loader, srcs []feed.Source) 
 // warn prints one error line on stderr, sanitized.
 func (a *app) warn(err error) {
 	fmt.Fprintf(a.stderr, "gazette: %s\n", feed.SanitizeLine(err.Error()))
-}
-
-// plural returns "1 article" or "3 articles".
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, word)
-	}
-	return fmt.Sprintf("%d %ss", n, strings.TrimSuffix(word, "s"))
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 func (a *app) exportCommand() *cobra.Command {
@@ -25,7 +26,7 @@ its category. Files and directories have no place in OPML and are left out.`
 			return err
 		}
 		if skipped > 0 {
-			fmt.Fprintf(a.stderr, "gazette: left out %s: OPML lists only URLs\n", plural(skipped, "file source"))
+			fmt.Fprintf(a.stderr, "gazette: left out %s: OPML lists only URLs\n", humanize.Plural(skipped, "file source", "file sources"))
 		}
 		return nil
 	}

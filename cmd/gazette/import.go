@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 func (a *app) importCommand() *cobra.Command {
@@ -68,7 +69,7 @@ func (a *app) importOPML(file string) error {
 			return err
 		}
 	}
-	msg := fmt.Sprintf("imported %s", plural(added, "feed"))
+	msg := fmt.Sprintf("imported %s", humanize.Plural(added, "feed", "feeds"))
 	if dup > 0 {
 		msg += fmt.Sprintf(", %d already configured", dup)
 	}

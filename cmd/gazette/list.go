@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/cells"
 )
 
 // listOptions are the flags of `gazette list`.
@@ -219,11 +220,11 @@ func (a *app) listLines(arts []*feed.Article) {
 	}
 	width := a.termWidth()
 	for _, r := range rows {
-		tags := truncate(r[2], maxTagsColumn)
+		tags := cells.Truncate(r[2], maxTagsColumn)
 		line := fmt.Sprintf("%s  %-10s  %s%s  %s", r[0], r[1], tags,
 			strings.Repeat(" ", max(0, tagsWidth-ansi.StringWidth(tags))), r[3])
 		if width > 0 {
-			line = truncate(line, width)
+			line = cells.Truncate(line, width)
 		}
 		fmt.Fprintln(a.stdout, line)
 	}
@@ -245,13 +246,4 @@ func tagColumn(art *feed.Article) []string {
 		}
 	}
 	return names
-}
-
-// truncate cuts s to at most width display columns, with an ellipsis,
-// by graphemes as the reader cuts its rows.
-func truncate(s string, width int) string {
-	if ansi.StringWidth(s) <= width {
-		return s
-	}
-	return ansi.Truncate(s, width, "…")
 }

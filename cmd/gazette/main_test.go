@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aymanbagabas/go-udiff"
+	"github.com/gazette-news/gazette/internal/cells"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -303,7 +304,7 @@ func TestTruncate(t *testing.T) {
 		{"café au lait", 5, "café…"},
 	}
 	for _, tt := range tests {
-		if got := truncate(tt.in, tt.width); got != tt.want {
+		if got := cells.Truncate(tt.in, tt.width); got != tt.want {
 			t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.width, got, tt.want)
 		}
 	}

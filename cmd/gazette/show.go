@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
-	"github.com/gazette-news/gazette/tui"
+	"github.com/gazette-news/gazette/internal/render"
 )
 
 // showOptions are the flags of `gazette show`.
@@ -210,7 +210,7 @@ func (a *app) printArticles(ctx context.Context, arts []*feed.Article, format st
 		case formatText:
 			a.stdout.WriteString(art.Text(width))
 		case formatANSI:
-			out, err := tui.RenderArticle(ctx, art, tui.RenderOptions{Width: width, Style: a.glamourStyle()})
+			out, err := render.Article(ctx, art, render.Options{Width: width, Style: a.glamourStyle()})
 			if err != nil {
 				return fmt.Errorf("render %s: %w", art.ShortID(), err)
 			}

@@ -14,7 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
-	"github.com/gazette-news/gazette/tui"
+	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/chart"
+	"github.com/gazette-news/gazette/internal/humanize"
 )
 
 // tagsOptions are the flags of `gazette tags`.
@@ -201,27 +203,27 @@ func (a *app) tagsJSON(counts []*tagCount) error {
 }
 
 // chartRow turns a count into a row of the chart.
-func chartRow(c *tagCount) tui.ChartRow {
-	return tui.ChartRow{Label: c.Tag, Count: c.Count, Detected: c.Detected, Country: c.Country, Code: c.Code}
+func chartRow(c *tagCount) chart.ChartRow {
+	return chart.ChartRow{Label: c.Tag, Count: c.Count, Detected: c.Detected, Country: c.Country, Code: c.Code}
 }
 
 // tagChart prints the bar chart, and a key to the shading when some of it
 // is shaded.
 func (a *app) tagChart(counts []*tagCount, articles int) {
 	if len(counts) == 0 {
-		fmt.Fprintf(a.stdout, "No tags in %s.\n", plural(articles, "article"))
+		fmt.Fprintf(a.stdout, "No tags in %s.\n", humanize.Plural(articles, "article", "articles"))
 		return
 	}
-	rows := make([]tui.ChartRow, len(counts))
+	rows := make([]chart.ChartRow, len(counts))
 	shaded := false
 	for i, c := range counts {
 		rows[i] = chartRow(c)
 		shaded = shaded || c.Detected > 0
 	}
 	width := a.chartWidth()
-	fmt.Fprintln(a.chartOut(), tui.TagChart(rows, width, a.chartStyle()))
+	fmt.Fprintln(a.chartOut(), chart.TagChart(rows, width, a.chartStyle()))
 	if shaded {
-		fmt.Fprintf(a.stdout, "\n%s\n", truncate("░ detected in the text, not declared", width))
+		fmt.Fprintf(a.stdout, "\n%s\n", cells.Truncate("░ detected in the text, not declared", width))
 	}
 }
 
@@ -229,7 +231,7 @@ func (a *app) tagChart(counts []*tagCount, articles int) {
 // every month from the first to the last, so that sparklines keep time.
 func (a *app) monthTable(counts []*tagCount, articles int) {
 	if len(counts) == 0 {
-		fmt.Fprintf(a.stdout, "No countries in %s.\n", plural(articles, "article"))
+		fmt.Fprintf(a.stdout, "No countries in %s.\n", humanize.Plural(articles, "article", "articles"))
 		return
 	}
 	var first, last string
@@ -242,13 +244,13 @@ func (a *app) monthTable(counts []*tagCount, articles int) {
 		}
 	}
 	months := monthRange(first, last)
-	rows := make([]tui.MonthRow, len(counts))
+	rows := make([]chart.MonthRow, len(counts))
 	for i, c := range counts {
 		per := make([]int, len(months))
 		for j, m := range months {
 			per[j] = c.Months[m]
 		}
-		rows[i] = tui.MonthRow{ChartRow: chartRow(c), Months: per, Undated: c.Undated}
+		rows[i] = chart.MonthRow{ChartRow: chartRow(c), Months: per, Undated: c.Undated}
 	}
 	// In a pipe the table keeps every month unless $COLUMNS sets a width:
 	// a file or a pager holds wide lines better than lost months.
@@ -256,7 +258,7 @@ func (a *app) monthTable(counts []*tagCount, articles int) {
 	if w, err := strconv.Atoi(a.io.getenv("COLUMNS")); width == 0 && err == nil && w > 0 {
 		width = w
 	}
-	fmt.Fprintln(a.chartOut(), tui.MonthTable(months, rows, width, a.chartStyle()))
+	fmt.Fprintln(a.chartOut(), chart.MonthTable(months, rows, width, a.chartStyle()))
 }
 
 // monthRange lists the months from first to last, both YYYY-MM, with
@@ -274,8 +276,8 @@ func monthRange(first, last string) []string {
 	return out
 }
 
-func (a *app) chartStyle() tui.ChartStyle {
-	return tui.ChartStyle{NoColor: !a.colorOn()}
+func (a *app) chartStyle() chart.ChartStyle {
+	return chart.ChartStyle{NoColor: !a.colorOn()}
 }
 
 // chartWidth is the terminal's width, else $COLUMNS, else the default.
@@ -286,7 +288,7 @@ func (a *app) chartWidth() int {
 	if w, err := strconv.Atoi(a.io.getenv("COLUMNS")); err == nil && w > 0 {
 		return w
 	}
-	return tui.DefaultChartWidth
+	return chart.DefaultChartWidth
 }
 
 // chartOut is stdout with the chart's 24-bit colours brought down to what

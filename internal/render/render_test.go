@@ -1,7 +1,8 @@
-package tui
+package render
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -66,22 +67,25 @@ func TestTrimRightANSI(t *testing.T) {
 	}
 }
 
+// reference is an article with a metadata line, images and footnotes.
 func reference(t testing.TB) *feed.Article {
 	t.Helper()
-	for _, a := range testArticles(t) {
-		if strings.HasPrefix(a.Title, "Putin and Xi") {
-			return a
-		}
+	data, err := os.ReadFile("testdata/reference.txt")
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("reference article missing")
-	return nil
+	arts, err := feed.ParseDoc(feed.Doc{Location: "testdata/reference.txt", Data: data})
+	if err != nil || len(arts) != 1 || !strings.HasPrefix(arts[0].Title, "Putin and Xi") {
+		t.Fatalf("reference article: %v", err)
+	}
+	return arts[0]
 }
 
 // The rendering keeps the footnotes, each on its own line, and trims
 // Glamour's padding.
-func TestRenderArticle(t *testing.T) {
+func TestArticle(t *testing.T) {
 	a := reference(t)
-	out, err := RenderArticle(context.Background(), a, RenderOptions{Width: 80, Style: "dark"})
+	out, err := Article(context.Background(), a, Options{Width: 80, Style: "dark"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +103,7 @@ func TestRenderArticle(t *testing.T) {
 			t.Errorf("line %d is %d wide", i, ansi.StringWidth(l))
 		}
 	}
-	if _, err := RenderArticle(context.Background(), a, RenderOptions{Width: 80, Style: "no-such-style"}); err == nil {
+	if _, err := Article(context.Background(), a, Options{Width: 80, Style: "no-such-style"}); err == nil {
 		t.Error("unknown style rendered")
 	}
 }
@@ -107,24 +111,24 @@ func TestRenderArticle(t *testing.T) {
 // Past the deadline the plain text shows, with a notice.
 func TestRenderDeadline(t *testing.T) {
 	a := reference(t)
-	r, err := renderArticle(context.Background(), a, RenderOptions{Width: 80, Deadline: time.Nanosecond, BodyOnly: true})
+	r, err := Lines(context.Background(), a, Options{Width: 80, Deadline: time.Nanosecond, BodyOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.plain || !strings.Contains(r.notice, "longer than") {
-		t.Fatalf("plain %v, notice %q", r.plain, r.notice)
+	if !r.Plain || !strings.Contains(r.Notice, "longer than") {
+		t.Fatalf("plain %v, notice %q", r.Plain, r.Notice)
 	}
-	text := strings.Join(r.lines, "\n")
+	text := strings.Join(r.Lines, "\n")
 	if strings.Contains(text, a.Title) || !strings.Contains(text, "[1]: https://cdn1.i-scmp.com/") {
 		t.Errorf("fallback text:\n%s", text)
 	}
-	out, err := RenderArticle(context.Background(), a, RenderOptions{Width: 80, Deadline: time.Nanosecond})
+	out, err := Article(context.Background(), a, Options{Width: 80, Deadline: time.Nanosecond})
 	if err != nil || !strings.HasPrefix(out, "(shown as plain text") || !strings.Contains(out, a.Title) {
 		t.Errorf("RenderArticle fallback: %v\n%s", err, out)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := RenderArticle(ctx, a, RenderOptions{Width: 80}); err == nil {
+	if _, err := Article(ctx, a, Options{Width: 80}); err == nil {
 		t.Error("rendered under a cancelled context")
 	}
 }
@@ -137,34 +141,17 @@ func TestRenderHuge(t *testing.T) {
 		{Kind: feed.Code, Text: strings.Repeat("y", 50_000)},
 	}}
 	start := time.Now()
-	r, err := renderArticle(context.Background(), a, RenderOptions{Width: 100, Deadline: 10 * time.Second})
+	r, err := Lines(context.Background(), a, Options{Width: 100, Deadline: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.plain {
-		t.Errorf("fell back to plain text after %s: %s", time.Since(start), r.notice)
+	if r.Plain {
+		t.Errorf("fell back to plain text after %s: %s", time.Since(start), r.Notice)
 	}
-	lines := hardWrapLines(r.lines, 100)
+	lines := HardWrap(r.Lines, 100)
 	for i, l := range lines {
 		if w := ansi.StringWidth(l); w > 100 {
 			t.Fatalf("line %d is %d wide", i, w)
 		}
-	}
-}
-
-func TestStripHead(t *testing.T) {
-	a := reference(t)
-	md := a.Markdown(feed.MarkdownOptions{VisibleFootnotes: true})
-	body := stripHead(a, md)
-	if strings.Contains(body, "# Putin") || strings.Contains(body, "Virtual Wire*") {
-		t.Errorf("head left in:\n%s", body[:200])
-	}
-	if !strings.HasSuffix(md, body) || len(body) >= len(md) {
-		t.Error("stripHead changed the body")
-	}
-	b := *a
-	b.Title = "Other"
-	if stripHead(&b, md) != md {
-		t.Error("cut a head that does not match the article")
 	}
 }

@@ -1,4 +1,4 @@
-package tui
+package chart
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -232,7 +233,6 @@ func TestTagChartColours(t *testing.T) {
 	rows := chartRows()
 	out := TagChart(rows, 60, ChartStyle{})
 	lines := strings.Split(out, "\n")
-	badges := newStyles(true, false)
 	k := 0
 	for _, line := range lines {
 		if line == "" {
@@ -248,11 +248,11 @@ func TestTagChartColours(t *testing.T) {
 		}
 		var want string
 		if r.Country {
-			badge := badges.badges[paletteIndex(r.Code, r.Label)]
-			if barColor(r) != badge.GetBackground() {
-				t.Errorf("%s: bar colour %v, badge colour %v", r.Label, barColor(r), badge.GetBackground())
+			badge := lipgloss.Color(Palette(PaletteIndex(r.Code, r.Label)).BG)
+			if barColor(r) != badge {
+				t.Errorf("%s: bar colour %v, badge colour %v", r.Label, barColor(r), badge)
 			}
-			want = sgrForeground(badge.GetBackground())
+			want = sgrForeground(badge)
 		} else {
 			want = sgrForeground(barColor(ChartRow{}))
 		}

@@ -1,4 +1,7 @@
-package tui
+// Package chart draws the tag chart, the month table and sparklines, and
+// holds the badge palette, so that a country has the same colour in the
+// reader's list, its picker and `gazette tags`.
+package chart
 
 import (
 	"image/color"
@@ -7,6 +10,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gazette-news/gazette/internal/cells"
 )
 
 // ChartRow is one bar of a tag chart: a tag and how many articles carry it.
@@ -67,7 +72,7 @@ const neutralBar = "#8A8A8A"
 // a country looks the same in the list, the picker and the chart.
 func barColor(r ChartRow) color.Color {
 	if r.Country {
-		return lipgloss.Color(badgePalette[paletteIndex(r.Code, r.Label)].bg)
+		return lipgloss.Color(badgePalette[PaletteIndex(r.Code, r.Label)].BG)
 	}
 	return lipgloss.Color(neutralBar)
 }
@@ -165,7 +170,7 @@ func TagChart(rows []ChartRow, width int, st ChartStyle) string {
 	// around it are placed.
 	room := width - len(chartGap) - countW - 1
 	labelW := min(widest, max(room-minChartBar, min(widest, minChartLabel)))
-	cells := room - labelW
+	barCells := room - labelW
 
 	var b strings.Builder
 	for i, r := range rows {
@@ -175,8 +180,8 @@ func TagChart(rows []ChartRow, width int, st ChartStyle) string {
 				b.WriteByte('\n')
 			}
 		}
-		line := fit(r.Label, labelW) + chartGap + padLeft(strconv.Itoa(r.Count), countW)
-		if s, w := st.bar(r, top, cells); w > 0 {
+		line := cells.Fit(r.Label, labelW) + chartGap + cells.PadLeft(strconv.Itoa(r.Count), countW)
+		if s, w := st.bar(r, top, barCells); w > 0 {
 			line += " " + s
 		}
 		line = strings.TrimRight(line, " ")
@@ -277,25 +282,25 @@ func MonthTable(months []string, rows []MonthRow, width int, st ChartStyle) stri
 
 	cell := func(n, w int) string {
 		if n == 0 {
-			return chartGap + padLeft("·", w)
+			return chartGap + cells.PadLeft("·", w)
 		}
-		return chartGap + padLeft(strconv.Itoa(n), w)
+		return chartGap + cells.PadLeft(strconv.Itoa(n), w)
 	}
 	var b strings.Builder
 	head := strings.Repeat(" ", labelW)
 	if trendW > 0 {
-		head += chartGap + fit("trend", trendW)
+		head += chartGap + cells.Fit("trend", trendW)
 	}
 	for _, m := range months[first:] {
-		head += chartGap + padLeft(m, colW)
+		head += chartGap + cells.PadLeft(m, colW)
 	}
 	if undated {
-		head += chartGap + padLeft("undated", undatedW)
+		head += chartGap + cells.PadLeft("undated", undatedW)
 	}
-	head += chartGap + padLeft("total", totalW)
+	head += chartGap + cells.PadLeft("total", totalW)
 	b.WriteString(chartLine(head, width))
 	for _, r := range rows {
-		line := fit(r.Label, labelW)
+		line := cells.Fit(r.Label, labelW)
 		ms := monthCounts(r.Months, len(months))
 		if trendW > 0 {
 			spark := Sparkline(ms[len(ms)-trendN:])
@@ -333,4 +338,96 @@ func chartLine(s string, width int) string {
 		s = ansi.Truncate(s, width, "")
 	}
 	return s
+}
+
+// PaletteSize is the number of badge colours.
+const PaletteSize = 16
+
+// Badge is one badge colour pair, as "#RRGGBB" strings.
+type Badge struct {
+	// BG is the badge's background, also the bar colour of its country.
+	BG string
+	// FG is the text colour chosen for contrast with BG.
+	FG string
+}
+
+// Palette returns badge colour i, for i in [0, PaletteSize).
+func Palette(i int) Badge {
+	return badgePalette[i]
+}
+
+// badgePalette holds the background colours of country badges. Each has a
+// foreground chosen for contrast, and all read on dark and light terminals
+// alike, because a badge always paints its own background.
+var badgePalette = [PaletteSize]Badge{
+	{BG: "#B8322A", FG: "#FFFFFF"}, // brick red
+	{BG: "#1F6FB2", FG: "#FFFFFF"}, // blue
+	{BG: "#1E8449", FG: "#FFFFFF"}, // green
+	{BG: "#B7950B", FG: "#000000"}, // mustard
+	{BG: "#7D3C98", FG: "#FFFFFF"}, // purple
+	{BG: "#117A65", FG: "#FFFFFF"}, // teal
+	{BG: "#E59866", FG: "#000000"}, // apricot
+	{BG: "#2E4053", FG: "#FFFFFF"}, // slate
+	{BG: "#C2185B", FG: "#FFFFFF"}, // raspberry
+	{BG: "#00838F", FG: "#FFFFFF"}, // cyan
+	{BG: "#6D4C41", FG: "#FFFFFF"}, // brown
+	{BG: "#AAB7B8", FG: "#000000"}, // silver
+	{BG: "#9E9D24", FG: "#000000"}, // olive
+	{BG: "#3949AB", FG: "#FFFFFF"}, // indigo
+	{BG: "#E67E22", FG: "#000000"}, // orange
+	{BG: "#558B2F", FG: "#FFFFFF"}, // moss
+}
+
+// PaletteIndex picks a country's badge colour from its ISO alpha-2 code,
+// so that a country keeps its colour across runs, screens and corpora. The
+// countries most often in the news have colours of their own, all
+// different; the others share the palette by their letters.
+func PaletteIndex(code, name string) int {
+	switch strings.ToUpper(code) {
+	case "RU":
+		return 0 // brick red
+	case "CN":
+		return 3 // mustard
+	case "US":
+		return 1 // blue
+	case "UA":
+		return 9 // cyan
+	case "IN":
+		return 14 // orange
+	case "IR":
+		return 2 // green
+	case "PK":
+		return 5 // teal
+	case "JP":
+		return 8 // raspberry
+	case "DE":
+		return 7 // slate
+	case "FR":
+		return 13 // indigo
+	case "GB":
+		return 4 // purple
+	case "TR":
+		return 6 // apricot
+	case "IL":
+		return 11 // silver
+	case "TW":
+		return 15 // moss
+	case "SA":
+		return 12 // olive
+	case "KP":
+		return 10 // brown
+	}
+	if len(code) == 2 {
+		a, b := int(code[0]|0x20)-'a', int(code[1]|0x20)-'a'
+		if a >= 0 && a < 26 && b >= 0 && b < 26 {
+			return (a*26 + b) % len(badgePalette)
+		}
+	}
+	// A country without a code still gets a stable colour, from its name.
+	h := uint32(2166136261)
+	for i := 0; i < len(name); i++ {
+		h ^= uint32(name[i])
+		h *= 16777619
+	}
+	return int(h % uint32(len(badgePalette)))
 }

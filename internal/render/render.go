@@ -1,4 +1,8 @@
-package tui
+// Package render turns an Article into styled terminal lines with Glamour,
+// under a deadline past which the article's plain text is shown instead,
+// and holds the one policy that picks the article style. The reader and
+// `gazette show --format ansi` both render through it.
+package render
 
 import (
 	"context"
@@ -13,19 +17,19 @@ import (
 	"github.com/gazette-news/gazette/feed"
 )
 
-// DefaultRenderDeadline is how long Glamour may take over one article
-// before the plain-text rendering is shown instead.
-const DefaultRenderDeadline = 2 * time.Second
+// DefaultDeadline is how long Glamour may take over one article before
+// the plain-text rendering is shown instead.
+const DefaultDeadline = 2 * time.Second
 
 // maxToken is the longest run of non-space bytes handed to Glamour; longer
 // runs are broken, because word wrapping a huge token is slow and useless.
 const maxToken = 1024
 
-// minRenderWidth is the narrowest width articles are wrapped to.
-const minRenderWidth = 20
+// MinWidth is the narrowest width articles are wrapped to.
+const MinWidth = 20
 
-// RenderOptions say how an article is rendered for a terminal.
-type RenderOptions struct {
+// Options say how an article is rendered for a terminal.
+type Options struct {
 	// Width is the number of columns to wrap to.
 	Width int
 	// Style is a Glamour style name ("dark", "light", "notty", "ascii", ...)
@@ -33,62 +37,61 @@ type RenderOptions struct {
 	Style string
 	// Deadline bounds the time Glamour may take; past it the article is
 	// rendered as plain text with a notice. Zero means
-	// DefaultRenderDeadline.
+	// DefaultDeadline.
 	Deadline time.Duration
 	// BodyOnly leaves out the title and metadata lines, for screens that
 	// show them in a header of their own.
 	BodyOnly bool
 }
 
-// rendered is the outcome of rendering one article.
-type rendered struct {
-	// lines are the rendered lines, trailing padding trimmed.
-	lines []string
-	// plain is true when Glamour missed the deadline or failed and the
+// Result is the outcome of rendering one article.
+type Result struct {
+	// Lines are the rendered lines, trailing padding trimmed.
+	Lines []string
+	// Plain is true when Glamour missed the deadline or failed and the
 	// plain-text rendering is shown instead.
-	plain bool
-	// notice explains a plain rendering to the reader.
-	notice string
-	// article is the article rendered, with its body.
-	article *feed.Article
+	Plain bool
+	// Notice explains a plain rendering to the reader.
+	Notice string
 }
 
-// RenderArticle renders an article's Markdown, footnotes included, as
+// Article renders an article's Markdown, footnotes included, as
 // styled terminal text. When Glamour takes longer than the deadline or
 // fails, the article comes back as plain text wrapped to the width, after a
 // one-line notice; the error is then nil. It fails only for a style that
 // cannot be loaded or a cancelled ctx.
-func RenderArticle(ctx context.Context, a *feed.Article, opt RenderOptions) (string, error) {
-	r, err := renderArticle(ctx, a, opt)
+func Article(ctx context.Context, a *feed.Article, opt Options) (string, error) {
+	r, err := Lines(ctx, a, opt)
 	if err != nil {
 		return "", err
 	}
-	out := strings.Join(r.lines, "\n")
-	if r.plain {
-		out = "(" + r.notice + ")\n\n" + out
+	out := strings.Join(r.Lines, "\n")
+	if r.Plain {
+		out = "(" + r.Notice + ")\n\n" + out
 	}
 	return strings.TrimRight(out, "\n") + "\n", nil
 }
 
-// renderArticle renders with Glamour in its own goroutine under the
-// deadline. Glamour cannot be interrupted, so a render past the deadline is
+// Lines renders an article as Article does, as lines, and says whether
+// the plain-text fallback was taken. Glamour runs in its own goroutine
+// under the deadline. Glamour cannot be interrupted, so a render past the deadline is
 // left to finish on its own; the Markdown it gets is bounded (escaped text,
 // no nesting, broken tokens), so it does finish.
-func renderArticle(ctx context.Context, a *feed.Article, opt RenderOptions) (rendered, error) {
-	width := max(opt.Width, minRenderWidth)
+func Lines(ctx context.Context, a *feed.Article, opt Options) (Result, error) {
+	width := max(opt.Width, MinWidth)
 	style := opt.Style
 	if style == "" {
 		style = "dark"
 	}
 	deadline := opt.Deadline
 	if deadline <= 0 {
-		deadline = DefaultRenderDeadline
+		deadline = DefaultDeadline
 	}
 	// The renderer is built first, outside the deadline: a bad style is an
 	// error to report, not a reason to fall back.
 	tr, err := glamour.NewTermRenderer(glamour.WithStylePath(style), glamour.WithWordWrap(width))
 	if err != nil {
-		return rendered{}, fmt.Errorf("style %q: %w", style, err)
+		return Result{}, fmt.Errorf("style %q: %w", style, err)
 	}
 	md := articleMarkdown(a, opt.BodyOnly)
 
@@ -111,20 +114,20 @@ func renderArticle(ctx context.Context, a *feed.Article, opt RenderOptions) (ren
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
-		return rendered{}, ctx.Err()
+		return Result{}, ctx.Err()
 	case res := <-done:
 		if res.err != nil {
 			return plainRendering(a, width, opt.BodyOnly, fmt.Sprintf("shown as plain text: %s", feed.SanitizeLine(res.err.Error()))), nil
 		}
-		return rendered{lines: trimLines(res.out)}, nil
+		return Result{Lines: trimLines(res.out)}, nil
 	case <-timer.C:
 		return plainRendering(a, width, opt.BodyOnly, fmt.Sprintf("shown as plain text: formatting took longer than %s", deadline)), nil
 	}
 }
 
 // plainRendering is the fallback: the article's own plain text, wrapped.
-func plainRendering(a *feed.Article, width int, bodyOnly bool, notice string) rendered {
-	text := a.Text(max(width-4, minRenderWidth-4))
+func plainRendering(a *feed.Article, width int, bodyOnly bool, notice string) Result {
+	text := a.Text(max(width-4, MinWidth-4))
 	if bodyOnly {
 		// The first lines are the title and the metadata, up to the first
 		// blank line; the header already shows them.
@@ -142,72 +145,15 @@ func plainRendering(a *feed.Article, width int, bodyOnly bool, notice string) re
 		}
 		out = append(out, "  "+l)
 	}
-	return rendered{lines: out, plain: true, notice: notice}
+	return Result{Lines: out, Plain: true, Notice: notice}
 }
 
 // articleMarkdown is the Markdown Glamour gets: the article's own, with
-// visible footnotes, without the title and metadata when the header shows
-// them, and with over-long tokens broken.
+// footnotes as paragraphs Glamour shows, without the title and metadata
+// when the screen shows them in a header, and with over-long tokens broken.
 func articleMarkdown(a *feed.Article, bodyOnly bool) string {
-	md := a.Markdown(feed.MarkdownOptions{VisibleFootnotes: true})
-	if bodyOnly {
-		md = stripHead(a, md)
-	}
-	return breakLongTokens(footnoteParagraphs(md), maxToken)
-}
-
-// footnoteParagraphs puts each footnote line of the Markdown in a paragraph
-// of its own. The lines end in hard breaks, which Glamour ignores; without
-// this the whole list would flow into one paragraph.
-func footnoteParagraphs(md string) string {
-	lines := strings.Split(md, "\n")
-	changed := false
-	for i, l := range lines {
-		if isFootnoteLine(l) && strings.HasSuffix(l, "  ") {
-			lines[i] = strings.TrimRight(l, " ") + "\n"
-			changed = true
-		}
-	}
-	if !changed {
-		return md
-	}
-	return strings.Join(lines, "\n")
-}
-
-// isFootnoteLine reports whether a Markdown line is a visible footnote,
-// `\[12\]: https://…`.
-func isFootnoteLine(l string) bool {
-	rest, ok := strings.CutPrefix(l, `\[`)
-	if !ok {
-		return false
-	}
-	i := 0
-	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
-		i++
-	}
-	return i > 0 && strings.HasPrefix(rest[i:], `\]: `)
-}
-
-// stripHead removes the "# Title" heading and the metadata line that
-// Article.Markdown writes first. If the Markdown does not start the way the
-// article says it should, it is left whole: a duplicate title is better than
-// a missing paragraph.
-func stripHead(a *feed.Article, md string) string {
-	title := a.Title
-	if title == "" {
-		title = "Untitled"
-	}
-	rest, ok := strings.CutPrefix(md, "# "+feed.EscapeMarkdown(title)+"\n\n")
-	if !ok {
-		return md
-	}
-	if m := a.Meta(); m != "" {
-		rest, ok = strings.CutPrefix(rest, "*"+feed.EscapeMarkdown(m)+"*\n\n")
-		if !ok {
-			return md
-		}
-	}
-	return rest
+	md := a.Markdown(feed.MarkdownOptions{TerminalFootnotes: true, BodyOnly: bodyOnly})
+	return breakLongTokens(md, maxToken)
 }
 
 // breakLongTokens inserts a space into every run of more than n bytes
@@ -321,4 +267,26 @@ func trimRightANSI(line string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// HardWrap breaks lines wider than w, such as long URLs, so that a
+// viewport never has to wrap or cut them.
+func HardWrap(lines []string, w int) []string {
+	var out []string
+	for i, l := range lines {
+		if ansi.StringWidth(l) <= w {
+			if out != nil {
+				out = append(out, l)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(lines)+8), lines[:i]...)
+		}
+		out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
+	}
+	if out == nil {
+		return lines
+	}
+	return out
 }

@@ -1,0 +1,213 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/render"
+)
+
+// The commands of the reader: everything slow (loading, filtering,
+// rendering, fetching, running programs) runs in one of these, off the
+// UI loop, and comes back as a message of messages.go.
+
+// startLoad starts the loader and pumps its first batch.
+func startLoad(ctx context.Context, l *feed.Loader, srcs []feed.Source) tea.Cmd {
+	return func() tea.Msg {
+		return pump(ctx, feed.LimitHeadroom(ctx, l.Load(ctx, srcs), os.Getenv("GOMEMLIMIT") != ""), minBatchWait)
+	}
+}
+
+// pumpCmd reads the next batch from a load stream, gathering for window.
+func pumpCmd(ctx context.Context, ch <-chan feed.Result, window time.Duration) tea.Cmd {
+	return func() tea.Msg { return pump(ctx, ch, window) }
+}
+
+// safeCmd wraps a command so that a panic in it becomes a cmdFailedMsg.
+// Bubble Tea would otherwise end the program on it.
+func safeCmd(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() (msg tea.Msg) {
+		defer func() {
+			if p := recover(); p != nil {
+				msg = cmdFailedMsg{err: fmt.Errorf("internal error: %v", p)}
+			}
+		}()
+		return cmd()
+	}
+}
+
+// cmd returns the command that parses the query and filters.
+func (j filterJob) cmd() tea.Cmd {
+	return safeCmd(func() tea.Msg {
+		q, err := feed.ParseQuery(j.flt.text)
+		if err != nil {
+			return filterDoneMsg{job: j, err: err}
+		}
+		q.Detected = j.flt.detected
+		j.flt.query = q
+		res, ok := runFilter(j.all, j.flt, j.ntags, j.latest, j.gen)
+		if !ok {
+			return nil
+		}
+		return filterDoneMsg{job: j, res: res}
+	})
+}
+
+// resolveOpener looks the link opener up, once, in a command; waiting is
+// a link to open as soon as it is known.
+func resolveOpener(configured, browserEnv, waiting string) tea.Cmd {
+	return safeCmd(func() tea.Msg {
+		return openerMsg{opener: lookupOpener(configured, browserEnv), url: waiting}
+	})
+}
+
+// lookupOpener finds the opener's program in $PATH. It reads directories,
+// so it runs in a command, never in Update.
+func lookupOpener(configured, browserEnv string) opener {
+	argv := openerCommand(configured, browserEnv)
+	o := opener{argv: argv, name: filepath.Base(argv[0])}
+	if path, err := exec.LookPath(argv[0]); err == nil {
+		o.path = path
+	}
+	return o
+}
+
+// openURL opens a URL with the resolved opener, without a shell: the URL
+// is checked, then passed as one argument of exec.Command. A terminal
+// browser gets the terminal; any other opener runs in the background, and
+// a failure it reports within a short wait is shown.
+func openURL(raw string, o opener) tea.Cmd {
+	u, err := checkURL(raw)
+	if err != nil {
+		return func() tea.Msg { return openedMsg{url: raw, err: err, refused: true} }
+	}
+	if o.path == "" {
+		return func() tea.Msg { return openedMsg{url: u, with: o.name, err: errNoOpener, noOpener: true} }
+	}
+	name := o.name
+	args := append(append([]string(nil), o.argv[1:]...), u)
+	cmd := exec.Command(o.path, args...)
+	if isTerminalBrowser(name) {
+		return tea.ExecProcess(cmd, func(err error) tea.Msg {
+			return openedMsg{url: u, with: name, err: err}
+		})
+	}
+	return safeCmd(func() tea.Msg {
+		// No stdin, stdout or stderr: a GUI opener must not write over the
+		// screen or read keys meant for the reader.
+		if err := cmd.Start(); err != nil {
+			return openedMsg{url: u, with: name, err: err}
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			return openedMsg{url: u, with: name, err: err}
+		case <-time.After(openWait):
+			// Still running: a browser that stays in the foreground. It
+			// is reaped by the goroutine above when it exits.
+			return openedMsg{url: u, with: name}
+		}
+	})
+}
+
+// pipeArticle runs the user's command line with sh -c and feeds it the
+// article's Markdown on standard input. The command line is the user's
+// own; the article reaches the command only through stdin, never through
+// its arguments or environment.
+func pipeArticle(ctx context.Context, command, markdown string) tea.Cmd {
+	return safeCmd(func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, pipeTimeout)
+		defer cancel()
+		start := time.Now()
+		cmd := exec.CommandContext(ctx, "sh", "-c", command)
+		cmd.Stdin = strings.NewReader(markdown)
+		out := &cappedBuffer{max: maxPipeOutput}
+		cmd.Stdout = out
+		cmd.Stderr = out
+		setProcessGroup(cmd)
+		cmd.WaitDelay = time.Second
+		err := cmd.Run()
+		if ctx.Err() == context.DeadlineExceeded {
+			err = fmt.Errorf("stopped after %s", pipeTimeout)
+		}
+		return pipeDoneMsg{
+			command: command,
+			output:  feed.Sanitize(out.buf.String()),
+			cut:     out.cut,
+			err:     err,
+			elapsed: time.Since(start),
+		}
+	})
+}
+
+// renderCmd renders an article in a command, never in Update, first
+// loading its body when it came without one.
+func renderCmd(ctx context.Context, a *feed.Article, body BodyFunc, k renderKey, deadline time.Duration, wrap int) tea.Cmd {
+	return safeCmd(func() tea.Msg {
+		if a.Body == nil && body != nil {
+			full, err := body(ctx, a)
+			if err != nil {
+				return renderedMsg{key: k, err: err}
+			}
+			a = full
+		}
+		res, err := render.Lines(ctx, a, render.Options{
+			Width: wrap, Style: k.style, BodyOnly: true,
+			Deadline: deadline,
+		})
+		r := rendered{Result: res}
+		if err == nil {
+			r.Lines = render.HardWrap(r.Lines, max(wrap, render.MinWidth))
+			r.article = a
+		}
+		return renderedMsg{key: k, r: r, err: err}
+	})
+}
+
+// fetchFullCmd fetches the web page of an article that came as a summary.
+func fetchFullCmd(ctx context.Context, fetch BodyFunc, a *feed.Article) tea.Cmd {
+	return safeCmd(func() tea.Msg {
+		full, err := fetch(ctx, a)
+		return fullPageMsg{id: a.ID, a: full, err: err}
+	})
+}
+
+// progressInterval is the least time between two progress messages:
+// downloads report many times a second, and a frame for each is waste.
+const progressInterval = 100 * time.Millisecond
+
+// watchProgress waits for the downloads to change and sends the new line.
+// It is armed again by each progressMsg while the list loads.
+func watchProgress(ctx context.Context, p *Progress) tea.Cmd {
+	if p == nil {
+		return nil
+	}
+	changed := p.changed()
+	return func() tea.Msg {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-changed:
+		}
+		t := time.NewTimer(progressInterval)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		return progressMsg{line: p.Line()}
+	}
+}

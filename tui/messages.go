@@ -1,0 +1,79 @@
+package tui
+
+import (
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// The messages the reader's commands send back to Update. Each is handled
+// by the root, which hands it to the child it concerns.
+
+// loadBatchMsg carries the articles and errors that arrived since the last
+// batch, articles sorted newest first.
+type loadBatchMsg struct {
+	ch   <-chan feed.Result
+	arts []*feed.Article
+	errs []error
+	done bool
+}
+
+// progressMsg carries the downloads line after the downloads changed.
+type progressMsg struct{ line string }
+
+// filterDoneMsg carries a filter run's outcome.
+type filterDoneMsg struct {
+	job filterJob
+	res filterResult
+	err error
+}
+
+// renderedMsg carries a finished rendering.
+type renderedMsg struct {
+	key renderKey
+	r   rendered
+	err error
+}
+
+// fullPageMsg carries the article with its fetched web page, or why it
+// could not be had.
+type fullPageMsg struct {
+	id  string
+	a   *feed.Article
+	err error
+}
+
+// openerMsg carries the link opener, resolved in a command: looking a
+// program up in $PATH reads directories, which Update must not. url, when
+// set, is the link that was waiting for it.
+type openerMsg struct {
+	opener opener
+	url    string
+}
+
+// openedMsg reports the outcome of opening a URL.
+type openedMsg struct {
+	url string
+	// with names the program that opened it.
+	with string
+	err  error
+	// noOpener is set when no browser could be found; the URL is then
+	// shown so that it can be copied.
+	noOpener bool
+	// refused is set when the URL was not one to open at all.
+	refused bool
+}
+
+// pipeDoneMsg reports a finished pipe command.
+type pipeDoneMsg struct {
+	command string
+	output  string
+	cut     bool
+	err     error
+	elapsed time.Duration
+}
+
+// cmdFailedMsg reports a command that panicked. The reader shows it as an
+// error and carries on: one bad article or source must not kill the
+// terminal.
+type cmdFailedMsg struct{ err error }
