@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
 )
 
 // filterJob is one run of the filter over a snapshot of the list. It runs
@@ -37,7 +38,7 @@ type filterDoneMsg struct {
 // cmd returns the command that parses the query and filters.
 func (j filterJob) cmd() tea.Cmd {
 	return safeCmd(func() tea.Msg {
-		q, err := feed.ParseQuery(j.flt.text)
+		q, err := query.Parse(j.flt.text)
 		if err != nil {
 			return filterDoneMsg{job: j, err: err}
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
 )
 
 // Filters read an entry's packed view, not the article: the view must
@@ -25,7 +26,7 @@ func TestViewMatchesArticle(t *testing.T) {
 	}
 	for _, qs := range queries {
 		for _, detected := range []bool{false, true} {
-			q, err := feed.ParseQuery(qs)
+			q, err := query.Parse(qs)
 			if err != nil {
 				t.Fatalf("%s: %v", qs, err)
 			}
@@ -52,7 +53,7 @@ func TestRunFilterParallel(t *testing.T) {
 	arts := synthCorpus(50_000)
 	tt := newTagTable()
 	entries := newEntries(arts, tt)
-	q, err := feed.ParseQuery("energy -tag:usa")
+	q, err := query.Parse("energy -tag:usa")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestTypingMatchesFullFilter(t *testing.T) {
 	d := newDriver(t, 120, 30, arts, nil)
 	check := func(step string) {
 		t.Helper()
-		q, err := feed.ParseQuery(d.m.flt.text)
+		q, err := query.Parse(d.m.flt.text)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
 )
 
 // listOptions are the flags of `gazette list`.
@@ -88,7 +89,7 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 
 // matcher builds the article filter from --tag and --query. With detected,
 // tags also match the countries detected in an article's text.
-func (a *app) matcher(tags []string, query string, detected bool) (func(*feed.Article) bool, error) {
+func (a *app) matcher(tags []string, text string, detected bool) (func(*feed.Article) bool, error) {
 	var want []string
 	for _, t := range tags {
 		tag, ok := feed.MakeTag(t)
@@ -97,7 +98,7 @@ func (a *app) matcher(tags []string, query string, detected bool) (func(*feed.Ar
 		}
 		want = append(want, tag.Name)
 	}
-	q, err := feed.ParseQuery(query)
+	q, err := query.Parse(text)
 	if err != nil {
 		return nil, usagef("--query: %v", err)
 	}

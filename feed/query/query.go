@@ -1,4 +1,6 @@
-package feed
+// Package query is gazette's filter language, as the reader's filter box
+// and `gazette list --query` read it.
+package query
 
 import (
 	"errors"
@@ -8,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/country"
 )
 
@@ -80,10 +83,10 @@ type sourceWant struct {
 	pat  pattern
 }
 
-// ParseQuery parses a filter query. Its errors are short and name the
+// Parse parses a filter query. Its errors are short and name the
 // offending text, so that the reader can show them under the filter box.
-func ParseQuery(s string) (Query, error) {
-	s = SanitizeLine(s)
+func Parse(s string) (Query, error) {
+	s = feed.SanitizeLine(s)
 	var q Query
 	i := 0
 	for {
@@ -159,7 +162,7 @@ func parseTerm(s string, i int) (*term, int, error) {
 			for _, v := range items {
 				// Sanitize first, as the article parser does, so that a tag
 				// reads the same here and in the header it should match.
-				if v = SanitizeTag(v); v == "" {
+				if v = feed.SanitizeTag(v); v == "" {
 					continue
 				}
 				if c, ok := country.Lookup(v); ok {
@@ -339,7 +342,7 @@ func (q Query) Words() []string {
 	return out
 }
 
-// String returns the query in canonical form, which ParseQuery reads back
+// String returns the query in canonical form, which Parse reads back
 // as the same query: fields in lower case, countries by their canonical
 // names, and values quoted where they need it.
 func (q Query) String() string {
@@ -411,7 +414,7 @@ func writeQuoted(b *strings.Builder, v string) {
 
 // Match reports whether the article satisfies every term of the query. It
 // does not allocate, so it can run over a whole list on every keystroke.
-func (q Query) Match(a *Article) bool {
+func (q Query) Match(a *feed.Article) bool {
 	// Tags, sources and dates first: they are cheap and reject the most.
 	for i := range q.terms {
 		if t := &q.terms[i]; t.kind >= termTag && t.match(a, q.Detected) == t.neg {
@@ -427,7 +430,7 @@ func (q Query) Match(a *Article) bool {
 }
 
 // match reports whether the article satisfies the term, ignoring negation.
-func (t *term) match(a *Article, detected bool) bool {
+func (t *term) match(a *feed.Article, detected bool) bool {
 	switch t.kind {
 	case termWord:
 		return t.pat.subsequenceOf(a.Title) || t.pat.in(a.Source)
