@@ -99,10 +99,14 @@ func TestNarrows(t *testing.T) {
 		old, new string
 		want     bool
 	}{
-		{"olymp", "olympi", true},
+		{"olymp", "olympi", false}, // whole words: "olympi" is another word
+		{"coal", "coal OR gas", false},
+		{"coal ", "coal OR gas", false},
+		{"coal OR gas ", "coal OR gas -tag:usa", false},
+		{"(coal ", "(coal gas", false},
 		{"olymp", "olymp beijing", true},
 		{"olymp ", "olymp -tag:russia", true},
-		{"tag:china", "tag:china olymp", false}, // "tag:china" → "tag:china" + " olymp": last word is a field
+		{"tag:china", "tag:china olymp", true},
 		{"tag:china ", "tag:china olymp", true},
 		{"-olymp", "-olympi", false},
 		{"tag:chin", "tag:china", false},

@@ -63,7 +63,12 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 	if err != nil {
 		return err
 	}
-	arts, failed := a.loadHeads(ctx, a.sources(args))
+	load := a.loadHeads
+	if q, err := query.Parse(opt.query); err == nil && q.NeedsBody() {
+		// Words are looked for in the bodies too: read them.
+		load = a.load
+	}
+	arts, failed := load(ctx, a.sources(args))
 	var shown []*feed.Article
 	for _, art := range arts {
 		if match(art) {

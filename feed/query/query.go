@@ -1,5 +1,6 @@
-// Package query is gazette's filter language, as the reader's filter box
-// and `gazette list --query` read it.
+// Package query is gazette's filter language: the reader's filter box and
+// `gazette list --query` parse it, and the full-text index shares its
+// tokenizer, so that an index answers a query exactly as a scan does.
 package query
 
 import (
@@ -14,10 +15,17 @@ import (
 	"github.com/gazette-news/gazette/feed/country"
 )
 
-// Query is a parsed filter, as typed in the reader's filter box or given to
-// `gazette list --query`. Its terms are separated by spaces and all must
-// hold:
+// Query is a parsed filter. Terms side by side must all hold; OR between
+// two terms lets either hold, and binds tighter than the space, so that
+// "coal OR gas -tag:usa" means (coal OR gas) and not tag:usa. Parentheses
+// group, and "-" negates a term or a group:
 //
+//	gas                 the word, whole, in the title, the source or the body,
+//	                    ignoring case and diacritics: never Vegas or gasoline
+//	gas*                a word that starts with gas
+//	"coal deal"         the words in order in the title, the source or the body
+//	title:gas           the word (or title:gas*, title:"coal deal") in the title
+//	~olymp              the letters in order in the title (fuzzy)
 //	tag:russia          the article carries the tag; countries are canonical,
 //	                    so tag:prc means China; other tags match ignoring case
 //	tag:russia,china    either tag
@@ -26,10 +34,9 @@ import (
 //	                    separated by commas matches any of them
 //	after:2022-01-15    dated on or after that day
 //	before:2022-02-01   dated before that day
-//	"winter olympics"   the title or the source contains the phrase, ignoring case
-//	olympics            the word's letters appear in the title in order
-//	                    (fuzzy, ignoring case), or the source contains it
-//	-term               negates any term: -tag:usa, -source:x, -word
+//	is:unread           not read yet; also is:read and is:starred
+//	sort:relevance      ranks by relevance instead of newest first
+//	-term, -(a OR b)    negates a term or a group
 //
 // Articles without a date never match after: or before:, negated or not, so
 // -after:D keeps dated articles before D. The zero Query matches everything.
@@ -37,31 +44,63 @@ type Query struct {
 	// Detected makes tag: terms also match countries detected in the text
 	// (Article.Mentions), not only the declared tags.
 	Detected bool
+	// Relevance is set by sort:relevance: the caller ranks the matches by
+	// Score rather than newest first. It filters nothing.
+	Relevance bool
 
-	terms []term
+	// root is the boolean tree; nil matches everything.
+	root *node
+	// leaves are the text leaves that search the body, numbered as
+	// TextLeaves numbers them.
+	leaves []*node
 }
 
-// termKind tells the kinds of query terms apart. Words and phrases come
-// first: Match checks every later kind before them, as those are cheaper.
-type termKind uint8
+// kind tells the nodes of a query tree apart.
+type kind uint8
 
 const (
-	termWord termKind = iota
-	termPhrase
-	termTag
-	termSource
-	termAfter
-	termBefore
+	kindAnd    kind = iota // every kid holds
+	kindOr                 // some kid holds
+	kindText               // words, a prefix or a phrase in the text
+	kindFuzzy              // ~word: a subsequence of the title
+	kindTag                // tag:
+	kindSource             // source:
+	kindAfter              // after:
+	kindBefore             // before:
+	kindIs                 // is:
 )
 
-// term is one parsed query term. Text fields are folded once here so that
-// Match never allocates.
-type term struct {
-	kind termKind
+// state is a value of is:.
+type state uint8
+
+const (
+	stateUnread state = iota
+	stateRead
+	stateStarred
+)
+
+var stateNames = [...]string{"unread", "read", "starred"}
+
+// node is one node of a query tree: an operator with kids, or a leaf.
+type node struct {
+	kind kind
 	neg  bool
-	// text is the word, phrase or date as the query writes it.
-	text string
-	// pat is text prepared for matching, for word and phrase terms.
+	kids []*node
+
+	// text is the word, phrase, fuzzy word or date as written; quoted
+	// tells whether the query quoted it.
+	text   string
+	quoted bool
+	// title limits a text leaf to the title.
+	title bool
+	// toks are a text leaf's folded tokens; with prefix the last one is a
+	// prefix. leaf is its number among the body leaves, or -1.
+	toks   []string
+	prefix bool
+	leaf   int
+	// first is the first token, for a quick test that rejects texts.
+	first pattern
+	// pat is a fuzzy word prepared for matching.
 	pat pattern
 	// tags are the alternatives of a tag: term.
 	tags []tagWant
@@ -69,6 +108,8 @@ type term struct {
 	sources []sourceWant
 	// day is the date of after: and before: terms as yyyymmdd.
 	day int
+	// state is the value of an is: term.
+	state state
 }
 
 // tagWant is one alternative of a tag: term.
@@ -83,123 +124,355 @@ type sourceWant struct {
 	pat  pattern
 }
 
-// Parse parses a filter query. Its errors are short and name the
-// offending text, so that the reader can show them under the filter box.
+// parser reads one query.
+type parser struct {
+	s string
+	i int
+	// depth counts the open parentheses.
+	depth int
+	// relevance is set by sort:relevance; sorts counts the sort: terms.
+	relevance bool
+	sorts     int
+}
+
+// Parse parses a filter query. Its errors are short and name the offending
+// text, so that the reader can show them under the filter box.
 func Parse(s string) (Query, error) {
-	s = feed.SanitizeLine(s)
-	var q Query
-	i := 0
-	for {
-		for i < len(s) {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if !unicode.IsSpace(r) {
-				break
-			}
-			i += n
-		}
-		if i >= len(s) {
-			break
-		}
-		t, next, err := parseTerm(s, i)
-		if err != nil {
-			return Query{}, err
-		}
-		i = next
-		if t != nil {
-			q.terms = append(q.terms, *t)
-		}
+	p := parser{s: feed.SanitizeLine(s)}
+	root, err := p.parseAnd()
+	if err != nil {
+		return Query{}, err
 	}
+	if p.i < len(p.s) {
+		// Only a ")" stops parseAnd before the end.
+		return Query{}, errors.New(`unbalanced ")": no "(" opens it`)
+	}
+	q := Query{Relevance: p.relevance, root: root}
+	q.number(root)
 	return q, nil
 }
 
-// parseTerm parses the term starting at s[i], which is not a space. It
-// returns a nil term for input that filters nothing, such as "".
-func parseTerm(s string, i int) (*term, int, error) {
-	var t term
-	if s[i] == '-' {
-		t.neg = true
-		i++
-		if i >= len(s) || isSpaceAt(s, i) {
-			return nil, i, errors.New(`a lone "-" negates nothing; write -word or -tag:name`)
+// number numbers the text leaves that search the body, in query order.
+func (q *Query) number(n *node) {
+	if n == nil {
+		return
+	}
+	if n.kind == kindText && !n.title {
+		n.leaf = len(q.leaves)
+		q.leaves = append(q.leaves, n)
+	}
+	for _, k := range n.kids {
+		q.number(k)
+	}
+}
+
+// skipSpace moves past spaces.
+func (p *parser) skipSpace() {
+	for p.i < len(p.s) && isSpaceAt(p.s, p.i) {
+		_, n := utf8.DecodeRuneInString(p.s[p.i:])
+		p.i += n
+	}
+}
+
+// atOR reports whether the parser is at the operator OR.
+func (p *parser) atOR() bool {
+	s := p.s[p.i:]
+	return strings.HasPrefix(s, "OR") && (len(s) == 2 || isSpaceAt(s, 2) || s[2] == '(' || s[2] == ')')
+}
+
+// parseAnd parses terms side by side up to the end or a ")".
+func (p *parser) parseAnd() (*node, error) {
+	var kids []*node
+	for {
+		p.skipSpace()
+		if p.i >= len(p.s) || p.s[p.i] == ')' {
+			return join(kindAnd, kids), nil
 		}
-		if s[i] == '-' {
-			return nil, i, fmt.Errorf("%q: negate a term with one \"-\"", tokenAt(s, i-1))
+		n, err := p.parseOr()
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			kids = append(kids, n)
 		}
 	}
+}
+
+// parseOr parses terms joined by OR.
+func (p *parser) parseOr() (*node, error) {
+	if p.atOR() {
+		return nil, errors.New(`"OR" needs a term before it`)
+	}
+	var kids []*node
+	sorts, terms := p.sorts, 0
+	for {
+		n, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		terms++
+		if n != nil {
+			kids = append(kids, n)
+		}
+		p.skipSpace()
+		if !p.atOR() {
+			break
+		}
+		p.i += 2
+		p.skipSpace()
+		if p.i >= len(p.s) || p.s[p.i] == ')' || p.atOR() {
+			return nil, errors.New(`"OR" needs a term after it`)
+		}
+	}
+	if p.sorts > sorts && terms > 1 {
+		return nil, errors.New("sort: orders the whole query; it cannot be a choice of OR")
+	}
+	return join(kindOr, kids), nil
+}
+
+// join makes one node of kids under op, flattening kids of the same op.
+func join(op kind, kids []*node) *node {
+	var flat []*node
+	for _, k := range kids {
+		if k.kind == op && !k.neg {
+			flat = append(flat, k.kids...)
+		} else {
+			flat = append(flat, k)
+		}
+	}
+	switch len(flat) {
+	case 0:
+		return nil
+	case 1:
+		return flat[0]
+	}
+	return &node{kind: op, kids: flat}
+}
+
+// parseUnary parses a term or a group, negated or not. It returns nil for
+// input that filters nothing, such as "" or sort:relevance.
+func (p *parser) parseUnary() (*node, error) {
+	s, neg := p.s, false
+	if s[p.i] == '-' {
+		neg = true
+		p.i++
+		if p.i >= len(s) || isSpaceAt(s, p.i) || s[p.i] == ')' {
+			return nil, errors.New(`a lone "-" negates nothing; write -word or -tag:name`)
+		}
+		if s[p.i] == '-' {
+			return nil, fmt.Errorf("%q: negate a term with one \"-\"", tokenAt(s, p.i-1))
+		}
+		if p.atOR() {
+			return nil, errors.New(`"-OR" negates nothing; quote it to look for the word: "OR"`)
+		}
+	}
+	var n *node
+	var err error
+	if s[p.i] == '(' {
+		n, err = p.parseGroup()
+	} else {
+		start := p.i
+		n, err = p.parseTerm()
+		if err == nil && neg && strings.HasPrefix(strings.ToLower(s[start:]), "sort:") {
+			return nil, errors.New("sort: cannot be negated")
+		}
+	}
+	if err != nil || n == nil {
+		return nil, err
+	}
+	if neg {
+		n.neg = !n.neg
+	}
+	return n, nil
+}
+
+// parseGroup parses a parenthesised group at s[i] == '('.
+func (p *parser) parseGroup() (*node, error) {
+	p.i++
+	p.depth++
+	p.skipSpace()
+	if p.i < len(p.s) && p.s[p.i] == ')' {
+		return nil, errors.New(`empty group "()": put terms inside or remove it`)
+	}
+	n, err := p.parseAnd()
+	if err != nil {
+		return nil, err
+	}
+	if p.i >= len(p.s) {
+		return nil, errors.New(`unbalanced "(": close it with ")"`)
+	}
+	p.i++
+	p.depth--
+	return n, nil
+}
+
+// parseTerm parses the term at s[i], which is not a space, "-" or "(".
+func (p *parser) parseTerm() (*node, error) {
+	s, i := p.s, p.i
 	if s[i] == '"' {
 		v, next, err := readQuoted(s, i)
+		p.i = next
 		if err != nil {
-			return nil, next, err
+			return nil, err
 		}
-		if next < len(s) && !isSpaceAt(s, next) {
-			return nil, next, fmt.Errorf("%q: put a space after the closing quote", tokenAt(s, i))
+		if next < len(s) && !isSpaceAt(s, next) && s[next] != ')' {
+			return nil, fmt.Errorf("%q: put a space after the closing quote", tokenAt(s, i))
+		}
+		return textNode(v, true, false), nil
+	}
+	if s[i] == '~' {
+		v, next, err := readValue(s, i+1, "~")
+		p.i = next
+		if err != nil {
+			return nil, err
 		}
 		if v == "" {
-			return nil, next, nil
+			return nil, nil
 		}
-		t.kind, t.text, t.pat = termPhrase, v, newPattern(v)
-		return &t, next, nil
+		return &node{kind: kindFuzzy, text: v, quoted: next > i+1 && s[i+1] == '"', pat: newPattern(v), leaf: -1}, nil
 	}
 	j := i
 	for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
 		j++
 	}
 	if j == i || j >= len(s) || s[j] != ':' {
-		end := tokenEnd(s, i)
-		t.kind, t.text = termWord, s[i:end]
-		t.pat = newPattern(t.text)
-		return &t, end, nil
+		end := wordEnd(s, i)
+		p.i = end
+		return textNode(s[i:end], false, false), nil
 	}
 	key := strings.ToLower(s[i:j])
+	n := &node{leaf: -1}
 	switch key {
 	case "tag", "source":
 		items, next, err := readList(s, j+1, key)
+		p.i = next
 		if err != nil {
-			return nil, next, err
+			return nil, err
 		}
-		if key == "tag" {
-			t.kind = termTag
+		if key == "source" {
+			n.kind = kindSource
 			for _, v := range items {
-				// Sanitize first, as the article parser does, so that a tag
-				// reads the same here and in the header it should match.
-				if v = feed.SanitizeTag(v); v == "" {
-					continue
-				}
-				if c, ok := country.Lookup(v); ok {
-					t.tags = append(t.tags, tagWant{name: c.Name, country: true})
-				} else {
-					t.tags = append(t.tags, tagWant{name: v})
-				}
+				n.sources = append(n.sources, sourceWant{text: v, pat: newPattern(v)})
 			}
-			if len(t.tags) == 0 {
-				return nil, next, fmt.Errorf("%s: needs a tag name, as in tag:russia", key)
+			return n, nil
+		}
+		n.kind = kindTag
+		for _, v := range items {
+			// Sanitize first, as the article parser does, so that a tag
+			// reads the same here and in the header it should match.
+			if v = feed.SanitizeTag(v); v == "" {
+				continue
 			}
-		} else {
-			t.kind = termSource
-			for _, v := range items {
-				t.sources = append(t.sources, sourceWant{text: v, pat: newPattern(v)})
+			if c, ok := country.Lookup(v); ok {
+				n.tags = append(n.tags, tagWant{name: c.Name, country: true})
+			} else {
+				n.tags = append(n.tags, tagWant{name: v})
 			}
 		}
-		return &t, next, nil
+		if len(n.tags) == 0 {
+			return nil, fmt.Errorf("%s: needs a tag name, as in tag:russia", key)
+		}
+		return n, nil
 	case "after", "before":
 		items, next, err := readList(s, j+1, key)
+		p.i = next
 		if err != nil {
-			return nil, next, err
+			return nil, err
 		}
 		if len(items) != 1 {
-			return nil, next, fmt.Errorf("%s: takes one date, as in %s:2022-01-15", key, key)
+			return nil, fmt.Errorf("%s: takes one date, as in %s:2022-01-15", key, key)
 		}
 		d, err := time.Parse(time.DateOnly, items[0])
 		if err != nil {
-			return nil, next, fmt.Errorf("%s: %q is not a date; write YYYY-MM-DD, as in %s:2022-01-15", key, items[0], key)
+			return nil, fmt.Errorf("%s: %q is not a date; write YYYY-MM-DD, as in %s:2022-01-15", key, items[0], key)
 		}
-		t.kind, t.text, t.day = termAfter, d.Format(time.DateOnly), dayKey(d)
+		n.kind, n.text, n.day = kindAfter, d.Format(time.DateOnly), dayKey(d)
 		if key == "before" {
-			t.kind = termBefore
+			n.kind = kindBefore
 		}
-		return &t, next, nil
+		return n, nil
+	case "title":
+		v, next, err := readValue(s, j+1, key)
+		p.i = next
+		if err != nil {
+			return nil, err
+		}
+		if v == "" {
+			return nil, errors.New("title: needs a value, as in title:gas")
+		}
+		return textNode(v, s[j+1] == '"', true), nil
+	case "is":
+		items, next, err := readList(s, j+1, key)
+		p.i = next
+		if err != nil {
+			return nil, err
+		}
+		v := strings.ToLower(items[0])
+		for k, name := range stateNames {
+			if len(items) == 1 && v == name {
+				n.kind, n.state = kindIs, state(k)
+				return n, nil
+			}
+		}
+		return nil, fmt.Errorf("is: %q is not a state; write is:unread, is:read or is:starred", strings.Join(items, ","))
+	case "sort":
+		items, next, err := readList(s, j+1, key)
+		p.i = next
+		if err != nil {
+			return nil, err
+		}
+		switch v := strings.ToLower(items[0]); {
+		case len(items) == 1 && v == "relevance" && p.depth == 0:
+			p.relevance = true
+			p.sorts++
+			return nil, nil
+		case len(items) == 1 && v == "relevance":
+			return nil, errors.New("sort: orders the whole query; put it outside parentheses")
+		}
+		return nil, fmt.Errorf("sort: %q is not an order; write sort:relevance", strings.Join(items, ","))
 	}
-	return nil, j, fmt.Errorf("%q: unknown field %q (fields are tag, source, after and before)", tokenAt(s, i), s[i:j])
+	p.i = j
+	return nil, fmt.Errorf("%q: unknown field %q (fields are tag, source, title, after, before, is and sort)", tokenAt(s, i), s[i:j])
+}
+
+// textNode makes the text leaf of a word or phrase v. A bare word ending in
+// "*" is a prefix. It returns nil when v holds no token: punctuation
+// filters nothing.
+func textNode(v string, quoted, title bool) *node {
+	prefix := !quoted && strings.HasSuffix(v, "*")
+	toks := tokenize(v)
+	if len(toks) == 0 {
+		return nil
+	}
+	// A "*" after punctuation ("gas-*") has no word to extend.
+	if prefix {
+		_, _, end := lastToken(v)
+		prefix = end == len(v)-1
+	}
+	return &node{kind: kindText, text: v, quoted: quoted, title: title, toks: toks, prefix: prefix, leaf: -1, first: newPattern(toks[0])}
+}
+
+// lastToken returns the span of the last token of v.
+func lastToken(v string) (tok string, start, end int) {
+	Tokens(v, func(t string, s, e int) { tok, start, end = t, s, e })
+	return tok, start, end
+}
+
+// readValue reads the value of a field that takes one: quoted, or bare up
+// to a space or a ")".
+func readValue(s string, i int, key string) (string, int, error) {
+	if i < len(s) && s[i] == '"' {
+		v, next, err := readQuoted(s, i)
+		if err != nil {
+			return "", next, err
+		}
+		if next < len(s) && !isSpaceAt(s, next) && s[next] != ')' {
+			return "", next, fmt.Errorf("%s: put a space after the closing quote", key)
+		}
+		return v, next, nil
+	}
+	end := wordEnd(s, i)
+	return s[i:end], end, nil
 }
 
 // readList reads the value of a field at s[i]: items separated by commas,
@@ -215,12 +488,12 @@ func readList(s string, i int, key string) ([]string, int, error) {
 			if err != nil {
 				return nil, i, err
 			}
-			if i < len(s) && s[i] != ',' && !isSpaceAt(s, i) {
+			if i < len(s) && s[i] != ',' && s[i] != ')' && !isSpaceAt(s, i) {
 				return nil, i, fmt.Errorf("%s: put a comma or a space after the closing quote", key)
 			}
 		} else {
 			start := i
-			for i < len(s) && s[i] != ',' && !isSpaceAt(s, i) {
+			for i < len(s) && s[i] != ',' && s[i] != ')' && !isSpaceAt(s, i) {
 				_, n := utf8.DecodeRuneInString(s[i:])
 				i += n
 			}
@@ -247,6 +520,10 @@ func example(key string) string {
 		return "tag:russia"
 	case "source":
 		return `source:"virtual wire"`
+	case "is":
+		return "is:unread"
+	case "sort":
+		return "sort:relevance"
 	}
 	return key + ":2022-01-15"
 }
@@ -272,9 +549,10 @@ func readQuoted(s string, i int) (string, int, error) {
 	return "", len(s), fmt.Errorf("unterminated quote: %s", s[start:])
 }
 
-// tokenEnd returns the index of the first space at or after i.
-func tokenEnd(s string, i int) int {
-	for i < len(s) && !isSpaceAt(s, i) {
+// wordEnd returns the index of the first space or ")" at or after i: a
+// bare word ends there.
+func wordEnd(s string, i int) int {
+	for i < len(s) && s[i] != ')' && !isSpaceAt(s, i) {
 		_, n := utf8.DecodeRuneInString(s[i:])
 		i += n
 	}
@@ -283,7 +561,12 @@ func tokenEnd(s string, i int) int {
 
 // tokenAt returns the text from i up to the next space, for error messages.
 func tokenAt(s string, i int) string {
-	return s[i:tokenEnd(s, i)]
+	end := i
+	for end < len(s) && !isSpaceAt(s, end) {
+		_, n := utf8.DecodeRuneInString(s[end:])
+		end += n
+	}
+	return s[i:end]
 }
 
 // isSpaceAt reports whether a space starts at s[i].
@@ -295,15 +578,6 @@ func isSpaceAt(s string, i int) bool {
 	return unicode.IsSpace(r)
 }
 
-// foldRunes returns s in lower case, as runes.
-func foldRunes(s string) []rune {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		out = append(out, unicode.ToLower(r))
-	}
-	return out
-}
-
 // dayKey returns a calendar day as yyyymmdd, which orders like the days
 // and ignores the time of day and the zone.
 func dayKey(t time.Time) int {
@@ -311,85 +585,142 @@ func dayKey(t time.Time) int {
 	return y*10000 + int(m)*100 + d
 }
 
-// Empty reports whether the query has no terms and so matches everything.
+// Empty reports whether the query filters nothing: it matches every
+// article. A query of sort:relevance alone is empty.
 func (q Query) Empty() bool {
-	return len(q.terms) == 0
+	return q.root == nil
 }
 
 // Tags returns the canonical names of the tags the query asks for, in
 // order, leaving out negated terms.
 func (q Query) Tags() []string {
 	var out []string
-	for _, t := range q.terms {
-		if t.kind == termTag && !t.neg {
-			for _, w := range t.tags {
+	walk(q.root, false, func(n *node, neg bool) {
+		if n.kind == kindTag && !neg {
+			for _, w := range n.tags {
 				out = append(out, w.name)
 			}
 		}
-	}
+	})
 	return out
 }
 
-// Words returns the words and phrases the query looks for in titles, in
-// order, leaving out negated terms; the reader may highlight them.
+// Words returns the words and phrases the query looks for, as written, in
+// order, leaving out negated terms.
 func (q Query) Words() []string {
 	var out []string
-	for _, t := range q.terms {
-		if (t.kind == termWord || t.kind == termPhrase) && !t.neg {
-			out = append(out, t.text)
+	walk(q.root, false, func(n *node, neg bool) {
+		if n.kind == kindText && !neg {
+			out = append(out, n.text)
 		}
-	}
+	})
 	return out
 }
 
-// String returns the query in canonical form, which Parse reads back
-// as the same query: fields in lower case, countries by their canonical
-// names, and values quoted where they need it.
+// walk calls fn with every node under n, and whether an odd number of
+// negations covers it.
+func walk(n *node, neg bool, fn func(n *node, neg bool)) {
+	if n == nil {
+		return
+	}
+	neg = neg != n.neg
+	fn(n, neg)
+	for _, k := range n.kids {
+		walk(k, neg, fn)
+	}
+}
+
+// String returns the query in canonical form, which Parse reads back as the
+// same query: fields in lower case, countries by their canonical names,
+// values quoted where they need it, groups in parentheses only where they
+// change the meaning, and sort:relevance last.
 func (q Query) String() string {
 	var b strings.Builder
-	for i, t := range q.terms {
-		if i > 0 {
+	if q.root != nil {
+		q.root.write(&b, kindAnd)
+	}
+	if q.Relevance {
+		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		if t.neg {
-			b.WriteByte('-')
-		}
-		switch t.kind {
-		case termWord:
-			b.WriteString(t.text)
-		case termPhrase:
-			writeQuoted(&b, t.text)
-		case termTag:
-			b.WriteString("tag:")
-			for k, w := range t.tags {
-				if k > 0 {
-					b.WriteByte(',')
-				}
-				writeValue(&b, w.name)
-			}
-		case termSource:
-			b.WriteString("source:")
-			for k, w := range t.sources {
-				if k > 0 {
-					b.WriteByte(',')
-				}
-				writeValue(&b, w.text)
-			}
-		case termAfter:
-			b.WriteString("after:" + t.text)
-		case termBefore:
-			b.WriteString("before:" + t.text)
-		}
+		b.WriteString("sort:relevance")
 	}
 	return b.String()
 }
 
-// writeValue writes a field value, quoted when it holds a space, a comma or
-// a quote, or is empty.
+// write writes the node, as one operand of parent.
+func (n *node) write(b *strings.Builder, parent kind) {
+	if n.neg {
+		b.WriteByte('-')
+	}
+	switch n.kind {
+	case kindAnd, kindOr:
+		// OR binds tighter than AND, so only an AND inside an OR, or a
+		// negated group, needs parentheses.
+		paren := n.neg || n.kind == kindAnd && parent == kindOr
+		if paren {
+			b.WriteByte('(')
+		}
+		sep := " "
+		if n.kind == kindOr {
+			sep = " OR "
+		}
+		for i, k := range n.kids {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			k.write(b, n.kind)
+		}
+		if paren {
+			b.WriteByte(')')
+		}
+	case kindText:
+		if n.title {
+			b.WriteString("title:")
+		}
+		if n.quoted {
+			writeQuoted(b, n.text)
+		} else {
+			b.WriteString(n.text)
+		}
+	case kindFuzzy:
+		b.WriteByte('~')
+		if n.quoted {
+			writeQuoted(b, n.text)
+		} else {
+			b.WriteString(n.text)
+		}
+	case kindTag:
+		b.WriteString("tag:")
+		for k, w := range n.tags {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			writeValue(b, w.name)
+		}
+	case kindSource:
+		b.WriteString("source:")
+		for k, w := range n.sources {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			writeValue(b, w.text)
+		}
+	case kindAfter:
+		b.WriteString("after:" + n.text)
+	case kindBefore:
+		b.WriteString("before:" + n.text)
+	case kindIs:
+		b.WriteString("is:" + stateNames[n.state])
+	}
+}
+
+// writeValue writes a field value, quoted when it holds a space, a comma, a
+// parenthesis or a quote, or is empty.
 func writeValue(b *strings.Builder, v string) {
 	needs := v == ""
 	for i := 0; i < len(v) && !needs; {
-		needs = v[i] == ',' || v[i] == '"' || isSpaceAt(v, i)
+		needs = v[i] == ',' || v[i] == '"' || v[i] == ')' || v[i] == '(' || isSpaceAt(v, i)
 		_, n := utf8.DecodeRuneInString(v[i:])
 		i += n
 	}
@@ -410,324 +741,4 @@ func writeQuoted(b *strings.Builder, v string) {
 		b.WriteByte(v[i])
 	}
 	b.WriteByte('"')
-}
-
-// Match reports whether the article satisfies every term of the query. It
-// does not allocate, so it can run over a whole list on every keystroke.
-func (q Query) Match(a *feed.Article) bool {
-	// Tags, sources and dates first: they are cheap and reject the most.
-	for i := range q.terms {
-		if t := &q.terms[i]; t.kind >= termTag && t.match(a, q.Detected) == t.neg {
-			return false
-		}
-	}
-	for i := range q.terms {
-		if t := &q.terms[i]; t.kind < termTag && t.match(a, q.Detected) == t.neg {
-			return false
-		}
-	}
-	return true
-}
-
-// match reports whether the article satisfies the term, ignoring negation.
-func (t *term) match(a *feed.Article, detected bool) bool {
-	switch t.kind {
-	case termWord:
-		return t.pat.subsequenceOf(a.Title) || t.pat.in(a.Source)
-	case termPhrase:
-		return t.pat.in(a.Title) || t.pat.in(a.Source)
-	case termTag:
-		for _, w := range t.tags {
-			if w.country {
-				if a.HasTag(w.name, detected) {
-					return true
-				}
-				continue
-			}
-			for _, at := range a.Tags {
-				if !at.Country && strings.EqualFold(at.Name, w.name) {
-					return true
-				}
-			}
-		}
-		return false
-	case termSource:
-		for _, w := range t.sources {
-			if w.pat.in(a.Source) {
-				return true
-			}
-		}
-		return false
-	case termAfter, termBefore:
-		// Undated articles match neither the term nor its negation.
-		if a.Date.IsZero() {
-			return t.neg
-		}
-		if t.kind == termAfter {
-			return dayKey(a.Date) >= t.day
-		}
-		return dayKey(a.Date) < t.day
-	}
-	return false
-}
-
-// pattern is a word, phrase or source prepared once for matching without
-// case, so that matching needs no allocation and, for ASCII, no decoding.
-type pattern struct {
-	// runes is the text in lower case.
-	runes []rune
-	// ascii is true when the text is all ASCII; lower and mask are then set.
-	ascii bool
-	// lower is the text in lower case.
-	lower string
-	// mask holds, for each byte of lower, 0x20 for a letter and 0 for any
-	// other byte, so that c|mask[k] == lower[k] compares without case.
-	mask string
-	// ks is true when lower holds a k or an s, which the Kelvin sign and
-	// the long s also match.
-	ks bool
-}
-
-// newPattern prepares s for matching.
-func newPattern(s string) pattern {
-	p := pattern{runes: foldRunes(s), ascii: true}
-	lower, mask := make([]byte, 0, len(s)), make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			return pattern{runes: p.runes}
-		}
-		var m byte
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if 'a' <= c && c <= 'z' {
-			m = 0x20
-		}
-		lower, mask = append(lower, c), append(mask, m)
-	}
-	p.lower, p.mask = string(lower), string(mask)
-	p.ks = strings.ContainsAny(p.lower, "ks")
-	return p
-}
-
-// subsequenceOf reports whether the pattern's characters appear in s in
-// order, ignoring case: the fuzzy match of a title.
-func (p *pattern) subsequenceOf(s string) bool {
-	if !p.ascii {
-		return subsequenceFold(s, p.runes)
-	}
-	n, m := p.lower, p.mask
-	if p.ks && foldTraps(s) {
-		return subsequenceASCII(s, n, m)
-	}
-	// strings.IndexByte is vectorised, so looking for each character in
-	// turn beats a loop over every byte of s.
-	for k := 0; k < len(n); k++ {
-		j := indexFold(s, n[k], m[k])
-		if j < 0 {
-			return false
-		}
-		s = s[j+1:]
-	}
-	return true
-}
-
-// indexFold returns the index of the first c in s, or of its upper case when
-// mask is 0x20, or -1.
-func indexFold(s string, c, mask byte) int {
-	j := strings.IndexByte(s, c)
-	if mask == 0 {
-		return j
-	}
-	if j >= 0 {
-		s = s[:j]
-	}
-	if u := strings.IndexByte(s, c-0x20); u >= 0 {
-		return u
-	}
-	return j
-}
-
-// foldTraps reports whether s holds a Kelvin sign or a long s, the only
-// non-ASCII runes that fold to ASCII letters.
-func foldTraps(s string) bool {
-	return strings.Contains(s, "\u212a") || strings.Contains(s, "\u017f")
-}
-
-// subsequenceASCII is subsequenceOf for an ASCII pattern n, with letter
-// mask m, that also sees the Kelvin sign and the long s.
-func subsequenceASCII(s, n, m string) bool {
-	if len(n) == 0 {
-		return true
-	}
-	k := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			i += size - 1
-			if c = asciiFold(r); c == 0 {
-				continue
-			}
-		}
-		if c|m[k] == n[k] {
-			k++
-			if k == len(n) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// in reports whether s contains the pattern, ignoring case.
-func (p *pattern) in(s string) bool {
-	if !p.ascii {
-		return containsFold(s, p.runes)
-	}
-	n, m := p.lower, p.mask
-	if len(n) == 0 {
-		return true
-	}
-	n0, m0 := n[0], m[0]
-	if p.ks && foldTraps(s) {
-		// Each byte of the pattern takes at least one byte of s.
-		for i := 0; i+len(n) <= len(s); i++ {
-			if c := s[i]; c|m0 != n0 && c < utf8.RuneSelf {
-				continue
-			}
-			if hasPrefixASCII(s[i:], n, m) {
-				return true
-			}
-		}
-		return false
-	}
-	for len(s) >= len(n) {
-		j := indexFold(s, n0, m0)
-		if j < 0 {
-			return false
-		}
-		if hasPrefixASCII(s[j:], n, m) {
-			return true
-		}
-		s = s[j+1:]
-	}
-	return false
-}
-
-// hasPrefixASCII reports whether s starts with the ASCII pattern n, whose
-// letter mask is m, ignoring case.
-func hasPrefixASCII(s, n, m string) bool {
-	j := 0
-	for k := 0; k < len(n); k++ {
-		if j >= len(s) {
-			return false
-		}
-		c := s[j]
-		j++
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[j-1:])
-			j += size - 1
-			if c = asciiFold(r); c == 0 {
-				return false
-			}
-		}
-		if c|m[k] != n[k] {
-			return false
-		}
-	}
-	return true
-}
-
-// asciiFold returns the lower-case ASCII letter that r equals under simple
-// case folding, or 0. Only the Kelvin sign and the long s have one.
-func asciiFold(r rune) byte {
-	switch r {
-	case '\u212a':
-		return 'k'
-	case '\u017f':
-		return 's'
-	}
-	return 0
-}
-
-// subsequenceFold reports whether the runes of needle, which is in lower
-// case, appear in s in order, ignoring case: the fuzzy match of a title.
-func subsequenceFold(s string, needle []rune) bool {
-	if len(needle) == 0 {
-		return true
-	}
-	k := 0
-	for i := 0; i < len(s); {
-		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[i:])
-		}
-		i += n
-		if foldEq(r, needle[k]) {
-			k++
-			if k == len(needle) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// containsFold reports whether s contains needle, which is in lower case,
-// ignoring case.
-func containsFold(s string, needle []rune) bool {
-	if len(needle) == 0 {
-		return true
-	}
-	for i := 0; i < len(s); {
-		if hasPrefixFold(s[i:], needle) {
-			return true
-		}
-		if s[i] < utf8.RuneSelf {
-			i++
-		} else {
-			_, n := utf8.DecodeRuneInString(s[i:])
-			i += n
-		}
-	}
-	return false
-}
-
-// hasPrefixFold reports whether s starts with needle, ignoring case.
-func hasPrefixFold(s string, needle []rune) bool {
-	i := 0
-	for _, want := range needle {
-		if i >= len(s) {
-			return false
-		}
-		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[i:])
-		}
-		if !foldEq(r, want) {
-			return false
-		}
-		i += n
-	}
-	return true
-}
-
-// foldEq reports whether r equals want, a lower-case rune, under simple case
-// folding, as strings.EqualFold compares runes.
-func foldEq(r, want rune) bool {
-	if r == want {
-		return true
-	}
-	if r < utf8.RuneSelf && want < utf8.RuneSelf {
-		return 'A' <= r && r <= 'Z' && r+'a'-'A' == want
-	}
-	// SimpleFold walks the orbit of runes equal under folding.
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		if f == want {
-			return true
-		}
-	}
-	return false
 }

@@ -137,15 +137,17 @@ func TestQueryMatch(t *testing.T) {
 		{"after:2022-03-09", false, "g"},
 		{"-after:2022-02-01", false, "ab"},
 		{"-before:2022-02-01", false, "cdfg"},
-		// Words are fuzzy on the title, or a substring of the source.
+		// Words are whole words of the title or the source; ~word is the
+		// fuzzy match of the title.
 		{"olympics", false, "d"},
 		{"OLYMPICS", false, "d"},
-		{"wntrolym", false, "d"},
+		{"wntrolym", false, ""},
+		{"~wntrolym", false, "d"},
 		{"ledger", false, "d"},
 		{"virtual", false, "a"},
-		// Fuzzy is loose: "observer" is a source, and also o-b-s-e-r-v-e-r
-		// in "from Black Sea ports ... cover".
-		{"observer", false, "be"},
+		{"observer", false, "b"},
+		// Fuzzy is loose: o-b-s-e-r-v-e-r in "from Black Sea ports ... cover".
+		{"~observer", false, "e"},
 		{"zyzzyva", false, ""},
 		{"-olympics", false, "abcefg"},
 		{"tag:china olympics", false, "d"},
@@ -238,7 +240,7 @@ func TestQueryErrors(t *testing.T) {
 		{`"end\"`, `unterminated quote: "end\"`},
 		{`"winter"olympics`, `"\"winter\"olympics": put a space after the closing quote`},
 		{`tag:"a"b`, "tag: put a comma or a space after the closing quote"},
-		{"tg:russia", `"tg:russia": unknown field "tg" (fields are tag, source, after and before)`},
+		{"tg:russia", `"tg:russia": unknown field "tg" (fields are tag, source, title, after, before, is and sort)`},
 		{"http://example.org", `unknown field "http"`},
 		{"-", `a lone "-" negates nothing`},
 		{"olympics - tag:china", `a lone "-" negates nothing`},
@@ -375,13 +377,15 @@ func FuzzPatternMatch(f *testing.F) {
 	})
 }
 
-func FuzzParseQuery(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"", "tag:russia", "-tag:usa", "tag:russia,china", `source:"virtual wire"`,
 		"after:2022-01-15 before:2022-02-01", `"winter olympics"`, "olympics",
 		`tag:prc -tag:"United States" "a\"b" x,y 5"`, "after:notadate", `"open`,
 		"tag:\u200bRussia", "tag:cote\u0302", "\x1b]52;c;x\a", `source:"a\\b",c`,
 		"тег:россия", "tag:\"\"", "-\"\"",
+		"coal OR gas", "(coal OR gas) -tag:usa", "-(a OR b)", "(a b) OR c", "gas* title:\"coal deal\"",
+		"~olymp is:unread -is:starred", "sort:relevance tag:russia OR tag:china", `"OR" or OR`, "((a)", "a)",
 	} {
 		f.Add(s)
 	}
