@@ -2,6 +2,7 @@ package query
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gazette-news/gazette/feed"
 )
@@ -147,6 +148,10 @@ func (ev *evaluator) holds(n *node) bool {
 		if a.Body == nil || !n.mayOccurInBody(a) {
 			return false
 		}
+		if len(n.toks) == 1 {
+			// One token never spans blocks: look in each.
+			return n.inBlocks(a)
+		}
 		if !ev.haveBody {
 			ev.body, ev.haveBody = IndexText(BodyText(a)), true
 		}
@@ -211,7 +216,46 @@ func (n *node) field(a *feed.Article, detected bool) bool {
 
 // inText reports whether the text term's tokens occur in s, in order.
 func (n *node) inText(s string) bool {
+	if len(n.toks) == 1 && n.first.ascii && !(n.first.ks && foldTraps(s)) {
+		// A whole ASCII word between ASCII separators is a token: found
+		// without tokenizing. Not found, only an ASCII text is decided.
+		if n.first.wordIn(s, n.prefix) {
+			return true
+		}
+		if isASCII(s) {
+			return false
+		}
+	}
 	return n.count(s, 1) > 0
+}
+
+// inBlocks reports whether the one-token term occurs in the body, block by
+// block: the words of BodyText are those of its blocks, each without its
+// link markers and URLs.
+func (n *node) inBlocks(a *feed.Article) bool {
+	for _, b := range a.Body {
+		if b.Kind == feed.Image || !n.mayOccur(b.Text) {
+			continue
+		}
+		text := b.Text
+		if strings.Contains(text, " [") || strings.Contains(text, "://") {
+			text = string(appendPlain(nil, text, a.Refs))
+		}
+		if n.inText(text) {
+			return true
+		}
+	}
+	return false
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // tokenBuf is room enough for a folded token of most languages, so that

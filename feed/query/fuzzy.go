@@ -275,3 +275,33 @@ func foldEq(r, want rune) bool {
 	}
 	return false
 }
+
+// wordIn reports whether s holds the ASCII pattern, ignoring case, as a
+// whole word between ASCII separators (or the ends of s), or with prefix
+// as the start of such a word. s must not hold a Kelvin sign or a long s,
+// which would make a match longer than the pattern.
+func (p *pattern) wordIn(s string, prefix bool) bool {
+	n, m := p.lower, p.mask
+	if len(n) == 0 {
+		return false
+	}
+	for off := 0; len(s)-off >= len(n); {
+		j := indexFold(s[off:], n[0], m[0])
+		if j < 0 {
+			return false
+		}
+		j += off
+		off = j + 1
+		end := j + len(n)
+		if hasPrefixASCII(s[j:], n, m) && (j == 0 || asciiSep(s[j-1])) &&
+			(prefix || end == len(s) || asciiSep(s[end])) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiSep reports whether c is an ASCII byte that separates tokens.
+func asciiSep(c byte) bool {
+	return c < utf8.RuneSelf && asciiClass[c] == classSep
+}

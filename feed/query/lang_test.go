@@ -618,3 +618,33 @@ func TestFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// FuzzInText checks the shortcuts of matching one word (the ASCII word
+// search, the search block by block) against tokenizing the text.
+func FuzzInText(f *testing.F) {
+	f.Add("gas", "Gas, Vegas gasoline", false)
+	f.Add("k", "\u212a k", true)
+	f.Add("cafe", "cafe\u0301 café", false)
+	f.Add("sea", "\u017fea [1] https://sea.org sea", true)
+	f.Fuzz(func(t *testing.T, word, text string, prefix bool) {
+		toks := tokenize(word)
+		if len(toks) != 1 {
+			return
+		}
+		n := &node{kind: kindText, toks: toks, prefix: prefix, first: newPattern(toks[0])}
+		want := false
+		for _, tok := range tokenize(text) {
+			if tok == toks[0] || prefix && strings.HasPrefix(tok, toks[0]) {
+				want = true
+			}
+		}
+		if got := n.inText(text); got != want {
+			t.Errorf("inText(%q, %q, prefix %v) = %v, tokens say %v", word, text, prefix, got, want)
+		}
+		a := &feed.Article{Body: []feed.Block{{Text: text}, {Text: word}}, Refs: []feed.Ref{{N: 1, Kind: feed.RefLink}}}
+		want = n.count(IndexText(BodyText(a)), 1) > 0
+		if got := n.mayOccurInBody(a) && n.inBlocks(a); got != want {
+			t.Errorf("inBlocks(%q, %q, prefix %v) = %v, BodyText says %v", word, text, prefix, got, want)
+		}
+	})
+}
