@@ -509,14 +509,18 @@ func FuzzMatchWith(f *testing.F) {
 	f.Add("東京 OR москв*", "東京で Москве")
 	f.Add("-(cote OR title:x) ~a", "CÔTE d'Ivoire")
 	f.Add("tag:russia (putin OR xi*)", "Putin")
+	f.Add(`"coal deal" OR "deal coal"`, "a coal\ndeal coal [1]\nhttps://x deal")
 	as := langArticles()
 	f.Fuzz(func(t *testing.T, qs, body string) {
 		q, err := Parse(qs)
 		if err != nil {
 			return
 		}
-		extra := &feed.Article{ID: "x", Title: "Fuzz", Body: []feed.Block{{Kind: feed.Paragraph, Text: feed.SanitizeLine(body)}},
-			Refs: []feed.Ref{{N: 1, Kind: feed.RefLink}}}
+		// Each line a block, so that phrases meet block ends.
+		extra := &feed.Article{ID: "x", Title: "Fuzz", Body: []feed.Block{}, Refs: []feed.Ref{{N: 1, Kind: feed.RefLink}}}
+		for line := range strings.Lines(body) {
+			extra.Body = append(extra.Body, feed.Block{Kind: feed.Paragraph, Text: feed.SanitizeLine(line)})
+		}
 		if got, want := indexIDs(q, append(as, extra)), matchIDs(q, append(as, extra)); got != want {
 			t.Errorf("%q over %q: index matches %q, scan %q", qs, body, got, want)
 		}
