@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/render"
 )
 
@@ -50,7 +51,7 @@ func safeCmd(cmd tea.Cmd) tea.Cmd {
 // cmd returns the command that parses the query and filters.
 func (j filterJob) cmd() tea.Cmd {
 	return safeCmd(func() tea.Msg {
-		q, err := feed.ParseQuery(j.flt.text)
+		q, err := query.Parse(j.flt.text)
 		if err != nil {
 			return filterDoneMsg{job: j, err: err}
 		}

@@ -89,10 +89,9 @@ func (l *listModel) startFilter(f filter, top bool) tea.Cmd {
 
 // narrows reports whether every article that passes f also passes old, so
 // that f need only look at what old let through. That holds when the
-// tags are the same and the text only grows by extending its last word or
-// by adding terms, which all must hold too. Words match by fuzzy
-// subsequence and substring, so a longer word matches less; a negated word
-// or a field would not narrow, so those are left out.
+// tags are the same and the text only grows by adding terms after a
+// space, which all must hold too, and no OR or group can join them to
+// what was there. A word that grows is another word: it may match more.
 func narrows(old, f filter) bool {
 	if old.any != f.any || old.detected != f.detected || !slices.Equal(old.tags, f.tags) {
 		return false
@@ -105,14 +104,9 @@ func narrows(old, f filter) bool {
 	if old.text == "" || f.text == old.text || !strings.HasPrefix(f.text, old.text) || strings.Contains(f.text, `"`) {
 		return false
 	}
-	if strings.HasSuffix(old.text, " ") {
-		return true
-	}
-	words := strings.Fields(old.text)
-	last := words[len(words)-1]
-	grown := strings.Fields(f.text)[len(words)-1]
-	plain := func(w string) bool { return !strings.HasPrefix(w, "-") && !strings.Contains(w, ":") }
-	return plain(last) && plain(grown)
+	added := f.text[len(old.text):]
+	return (strings.HasSuffix(old.text, " ") || strings.HasPrefix(added, " ")) &&
+		!strings.ContainsAny(f.text, "()") && !slices.Contains(strings.Fields(f.text), "OR")
 }
 
 // startPreview recounts the picker's facets for the tags it has chosen so

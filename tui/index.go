@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
 )
 
 // tagID is a tag's index in the model's tag table. Articles hold their tags
@@ -264,7 +265,7 @@ func mergeNewest(old, add []*entry) []*entry {
 type filter struct {
 	// text is the filter box as typed; query is it parsed.
 	text  string
-	query feed.Query
+	query query.Query
 	// tags are the chosen tags; any selects articles with any of them
 	// rather than all.
 	tags []tagID

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/cells"
 )
 
@@ -63,7 +64,12 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 	if err != nil {
 		return err
 	}
-	arts, failed := a.loadHeads(ctx, a.sources(args))
+	load := a.loadHeads
+	if q, err := query.Parse(opt.query); err == nil && q.NeedsBody() {
+		// Words are looked for in the bodies too: read them.
+		load = a.load
+	}
+	arts, failed := load(ctx, a.sources(args))
 	var shown []*feed.Article
 	for _, art := range arts {
 		if match(art) {
@@ -89,7 +95,7 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 
 // matcher builds the article filter from --tag and --query. With detected,
 // tags also match the countries detected in an article's text.
-func (a *app) matcher(tags []string, query string, detected bool) (func(*feed.Article) bool, error) {
+func (a *app) matcher(tags []string, text string, detected bool) (func(*feed.Article) bool, error) {
 	var want []string
 	for _, t := range tags {
 		tag, ok := feed.MakeTag(t)
@@ -98,7 +104,7 @@ func (a *app) matcher(tags []string, query string, detected bool) (func(*feed.Ar
 		}
 		want = append(want, tag.Name)
 	}
-	q, err := feed.ParseQuery(query)
+	q, err := query.Parse(text)
 	if err != nil {
 		return nil, usagef("--query: %v", err)
 	}

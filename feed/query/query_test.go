@@ -1,4 +1,4 @@
-package feed
+package query
 
 import (
 	"fmt"
@@ -9,39 +9,41 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gazette-news/gazette/feed"
 )
 
 // queryArticles is a small fixed list of articles that the query tests
 // filter. Each has a one-letter ID.
-func queryArticles() []*Article {
+func queryArticles() []*feed.Article {
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-	country := func(name, code string) Tag { return Tag{Name: name, Country: true, Code: code} }
-	return []*Article{
+	country := func(name, code string) feed.Tag { return feed.Tag{Name: name, Country: true, Code: code} }
+	return []*feed.Article{
 		{
 			ID:     "a",
 			Title:  "Putin and Xi hail Russia-China relations in virtual meet!",
-			Tags:   []Tag{country("Russia", "RU"), country("China", "CN")},
+			Tags:   []feed.Tag{country("Russia", "RU"), country("China", "CN")},
 			Date:   day(2022, 1, 17),
 			Source: "Virtual Wire",
 		},
 		{
 			ID:     "b",
 			Title:  "Taiwan reports largest incursion of the year into its air defence zone",
-			Tags:   []Tag{country("China", "CN"), country("Taiwan", "TW")},
+			Tags:   []feed.Tag{country("China", "CN"), country("Taiwan", "TW")},
 			Date:   day(2022, 1, 24),
 			Source: "Strait Observer",
 		},
 		{
 			ID:     "c",
 			Title:  "Europe's gas storage falls to record low for the time of year",
-			Tags:   []Tag{{Name: "Europe"}, country("Russia", "RU")},
+			Tags:   []feed.Tag{{Name: "Europe"}, country("Russia", "RU")},
 			Date:   day(2022, 2, 1),
 			Source: "Continental Brief",
 		},
 		{
 			ID:     "d",
 			Title:  "Winter Olympics open in Beijing as leaders meet on the sidelines",
-			Tags:   []Tag{country("China", "CN"), country("United States", "US")},
+			Tags:   []feed.Tag{country("China", "CN"), country("United States", "US")},
 			Date:   day(2022, 2, 4),
 			Source: "Pacific Ledger",
 		},
@@ -52,8 +54,8 @@ func queryArticles() []*Article {
 		{
 			ID:       "f",
 			Title:    "Japan protests as coast guard ships linger near disputed islands",
-			Tags:     []Tag{country("Japan", "JP")},
-			Mentions: []Mention{{Name: "China", Code: "CN", Score: 3}},
+			Tags:     []feed.Tag{country("Japan", "JP")},
+			Mentions: []feed.Mention{{Name: "China", Code: "CN", Score: 3}},
 			// A date late in the day in another zone is still that day.
 			Date:   time.Date(2022, 3, 8, 23, 30, 0, 0, time.FixedZone("JST", 9*3600)),
 			Source: "Eastern Sea Daily",
@@ -61,7 +63,7 @@ func queryArticles() []*Article {
 		{
 			ID:     "g",
 			Title:  "ВСТРЕЧА в Москве: Côte d'Ivoire port opens",
-			Tags:   []Tag{country("Côte d'Ivoire", "CI"), {Name: "Énergie"}},
+			Tags:   []feed.Tag{country("Côte d'Ivoire", "CI"), {Name: "Énergie"}},
 			Date:   day(2022, 3, 24),
 			Source: "Southern Cross Report",
 		},
@@ -69,7 +71,7 @@ func queryArticles() []*Article {
 }
 
 // matchIDs returns the IDs of the articles the query matches, joined.
-func matchIDs(q Query, as []*Article) string {
+func matchIDs(q Query, as []*feed.Article) string {
 	var b strings.Builder
 	for _, a := range as {
 		if q.Match(a) {
@@ -135,15 +137,17 @@ func TestQueryMatch(t *testing.T) {
 		{"after:2022-03-09", false, "g"},
 		{"-after:2022-02-01", false, "ab"},
 		{"-before:2022-02-01", false, "cdfg"},
-		// Words are fuzzy on the title, or a substring of the source.
+		// Words are whole words of the title or the source; ~word is the
+		// fuzzy match of the title.
 		{"olympics", false, "d"},
 		{"OLYMPICS", false, "d"},
-		{"wntrolym", false, "d"},
+		{"wntrolym", false, ""},
+		{"~wntrolym", false, "d"},
 		{"ledger", false, "d"},
 		{"virtual", false, "a"},
-		// Fuzzy is loose: "observer" is a source, and also o-b-s-e-r-v-e-r
-		// in "from Black Sea ports ... cover".
-		{"observer", false, "be"},
+		{"observer", false, "b"},
+		// Fuzzy is loose: o-b-s-e-r-v-e-r in "from Black Sea ports ... cover".
+		{"~observer", false, "e"},
 		{"zyzzyva", false, ""},
 		{"-olympics", false, "abcefg"},
 		{"tag:china olympics", false, "d"},
@@ -168,13 +172,13 @@ func TestQueryMatch(t *testing.T) {
 			name += " (detected)"
 		}
 		t.Run(name, func(t *testing.T) {
-			q, err := ParseQuery(tt.query)
+			q, err := Parse(tt.query)
 			if err != nil {
-				t.Fatalf("ParseQuery(%q): %v", tt.query, err)
+				t.Fatalf("Parse(%q): %v", tt.query, err)
 			}
 			q.Detected = tt.detected
 			if got := matchIDs(q, as); got != tt.want {
-				t.Errorf("ParseQuery(%q) matches %q, want %q", tt.query, got, tt.want)
+				t.Errorf("Parse(%q) matches %q, want %q", tt.query, got, tt.want)
 			}
 		})
 	}
@@ -205,15 +209,15 @@ func TestQueryString(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			q, err := ParseQuery(tt.query)
+			q, err := Parse(tt.query)
 			if err != nil {
-				t.Fatalf("ParseQuery(%q): %v", tt.query, err)
+				t.Fatalf("Parse(%q): %v", tt.query, err)
 			}
 			if got := q.String(); got != tt.want {
-				t.Errorf("ParseQuery(%q).String() = %q, want %q", tt.query, got, tt.want)
+				t.Errorf("Parse(%q).String() = %q, want %q", tt.query, got, tt.want)
 			}
 			if q.Empty() != (tt.want == "") {
-				t.Errorf("ParseQuery(%q).Empty() = %v", tt.query, q.Empty())
+				t.Errorf("Parse(%q).Empty() = %v", tt.query, q.Empty())
 			}
 		})
 	}
@@ -236,7 +240,7 @@ func TestQueryErrors(t *testing.T) {
 		{`"end\"`, `unterminated quote: "end\"`},
 		{`"winter"olympics`, `"\"winter\"olympics": put a space after the closing quote`},
 		{`tag:"a"b`, "tag: put a comma or a space after the closing quote"},
-		{"tg:russia", `"tg:russia": unknown field "tg" (fields are tag, source, after and before)`},
+		{"tg:russia", `"tg:russia": unknown field "tg" (fields are tag, source, title, after, before, is and sort)`},
 		{"http://example.org", `unknown field "http"`},
 		{"-", `a lone "-" negates nothing`},
 		{"olympics - tag:china", `a lone "-" negates nothing`},
@@ -244,22 +248,22 @@ func TestQueryErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			q, err := ParseQuery(tt.query)
+			q, err := Parse(tt.query)
 			if err == nil {
-				t.Fatalf("ParseQuery(%q) = %q, want an error", tt.query, q.String())
+				t.Fatalf("Parse(%q) = %q, want an error", tt.query, q.String())
 			}
 			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("ParseQuery(%q) error %q, want it to contain %q", tt.query, err, tt.want)
+				t.Errorf("Parse(%q) error %q, want it to contain %q", tt.query, err, tt.want)
 			}
 			if !q.Empty() {
-				t.Errorf("ParseQuery(%q) returned terms with its error", tt.query)
+				t.Errorf("Parse(%q) returned terms with its error", tt.query)
 			}
 		})
 	}
 }
 
 func TestQueryParts(t *testing.T) {
-	q, err := ParseQuery(`tag:prc,usa -tag:russia "winter olympics" games -boycott tag:europe`)
+	q, err := Parse(`tag:prc,usa -tag:russia "winter olympics" games -boycott tag:europe`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +283,7 @@ func TestQueryParts(t *testing.T) {
 }
 
 func TestQueryMatchAllocs(t *testing.T) {
-	q, err := ParseQuery(`tag:russia,china -tag:usa tag:europe,russia source:"brief" after:2022-01-01 before:2023-01-01 gas "record low" -зима`)
+	q, err := Parse(`tag:russia,china -tag:usa tag:europe,russia source:"brief" after:2022-01-01 before:2023-01-01 gas "record low" -зима`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,26 +377,28 @@ func FuzzPatternMatch(f *testing.F) {
 	})
 }
 
-func FuzzParseQuery(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"", "tag:russia", "-tag:usa", "tag:russia,china", `source:"virtual wire"`,
 		"after:2022-01-15 before:2022-02-01", `"winter olympics"`, "olympics",
 		`tag:prc -tag:"United States" "a\"b" x,y 5"`, "after:notadate", `"open`,
 		"tag:\u200bRussia", "tag:cote\u0302", "\x1b]52;c;x\a", `source:"a\\b",c`,
 		"тег:россия", "tag:\"\"", "-\"\"",
+		"coal OR gas", "(coal OR gas) -tag:usa", "-(a OR b)", "(a b) OR c", "gas* title:\"coal deal\"",
+		"~olymp is:unread -is:starred", "sort:relevance tag:russia OR tag:china", `"OR" or OR`, "((a)", "a)",
 	} {
 		f.Add(s)
 	}
 	as := queryArticles()
 	f.Fuzz(func(t *testing.T, s string) {
-		q, err := ParseQuery(s)
+		q, err := Parse(s)
 		if err != nil {
 			return
 		}
 		canon := q.String()
-		q2, err := ParseQuery(canon)
+		q2, err := Parse(canon)
 		if err != nil {
-			t.Fatalf("ParseQuery(%q).String() = %q, which does not parse: %v", s, canon, err)
+			t.Fatalf("Parse(%q).String() = %q, which does not parse: %v", s, canon, err)
 		}
 		if got := q2.String(); got != canon {
 			t.Fatalf("String() is not stable: %q -> %q -> %q", s, canon, got)
@@ -410,8 +416,8 @@ func FuzzParseQuery(f *testing.F) {
 
 // benchArticles makes n synthetic articles shaped like a real corpus:
 // mostly Russia and China, titles of sixty to ninety characters.
-func benchArticles(n int) []*Article {
-	countries := []Tag{
+func benchArticles(n int) []*feed.Article {
+	countries := []feed.Tag{
 		{Name: "Russia", Country: true, Code: "RU"}, {Name: "China", Country: true, Code: "CN"},
 		{Name: "United States", Country: true, Code: "US"}, {Name: "India", Country: true, Code: "IN"},
 		{Name: "Ukraine", Country: true, Code: "UA"}, {Name: "Japan", Country: true, Code: "JP"},
@@ -420,7 +426,7 @@ func benchArticles(n int) []*Article {
 	words := strings.Fields("talks summit energy pipeline sanctions trade border troops gas " +
 		"olympics ministers deal warns agree visit security grain ports market election")
 	sources := []string{"Virtual Wire", "Pacific Ledger", "Strait Observer", "Continental Brief", "Gulf Dispatch"}
-	as := make([]*Article, n)
+	as := make([]*feed.Article, n)
 	for i := range as {
 		var title strings.Builder
 		for k := 0; title.Len() < 60+i%30; k++ {
@@ -433,11 +439,11 @@ func benchArticles(n int) []*Article {
 			}
 			title.WriteString(w)
 		}
-		tags := []Tag{countries[i%2]}
+		tags := []feed.Tag{countries[i%2]}
 		if i%3 == 0 {
 			tags = append(tags, countries[2+i%5])
 		}
-		as[i] = &Article{
+		as[i] = &feed.Article{
 			ID:     fmt.Sprintf("%016x", i),
 			Title:  title.String(),
 			Tags:   tags,
@@ -461,7 +467,7 @@ func BenchmarkQueryMatch(b *testing.B) {
 		`"winter olympics"`,
 		`tag:china -tag:usa after:2022-01-15 gas`,
 	} {
-		q, err := ParseQuery(query)
+		q, err := Parse(query)
 		if err != nil {
 			b.Fatal(err)
 		}
