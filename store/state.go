@@ -43,7 +43,7 @@ func (s *Store) LoadStates(ctx context.Context) (map[string]feed.State, error) {
 		return nil, s.wrap("load states", err)
 	}
 	m := make(map[string]feed.State, n)
-	err := s.scanStates(ctx, m, n, "SELECT key, first_seen, read | (starred << 1) FROM articles")
+	err := s.scanStates(ctx, m, n, "SELECT key, (first_seen << 2) | read | (starred << 1) FROM articles")
 	if err != nil {
 		return nil, s.wrap("load states", err)
 	}
@@ -59,7 +59,7 @@ func (s *Store) States(ctx context.Context, keys []string) (map[string]feed.Stat
 		if err != nil {
 			return nil, err
 		}
-		err = s.scanStates(ctx, m, min(len(keys)-from, chunk), "SELECT key, first_seen, read | (starred << 1) FROM articles WHERE key IN (SELECT value FROM json_each(?))", arr)
+		err = s.scanStates(ctx, m, min(len(keys)-from, chunk), "SELECT key, (first_seen << 2) | read | (starred << 1) FROM articles WHERE key IN (SELECT value FROM json_each(?))", arr)
 		if err != nil {
 			return nil, s.wrap("read states", err)
 		}
@@ -67,7 +67,9 @@ func (s *Store) States(ctx context.Context, keys []string) (map[string]feed.Stat
 	return m, nil
 }
 
-// scanStates adds the rows of a (key, first_seen, flags) query to m.
+// scanStates adds the rows of a (key, first_seen<<2 | starred<<1 | read)
+// query to m: one number rather than three, since the driver allocates
+// for each large number it returns.
 // The keys are gathered in one buffer that becomes one string, and the
 // map's keys are slices of it, so a row costs no allocation of its own.
 func (s *Store) scanStates(ctx context.Context, m map[string]feed.State, hint int, query string, args ...any) error {
@@ -82,17 +84,16 @@ func (s *Store) scanStates(ctx context.Context, m map[string]feed.State, hint in
 	}
 	var (
 		key   sql.RawBytes
-		first int64
 		flags int64
 		buf   = make([]byte, 0, 20*hint+64)
 		out   = make([]row, 0, hint)
 	)
 	for rows.Next() {
-		if err := rows.Scan(&key, &first, &flags); err != nil {
+		if err := rows.Scan(&key, &flags); err != nil {
 			return err
 		}
 		buf = append(buf, key...)
-		out = append(out, row{len(buf), feed.State{Read: flags&1 != 0, Starred: flags&2 != 0, FirstSeen: time.Unix(first, 0)}})
+		out = append(out, row{len(buf), feed.State{Read: flags&1 != 0, Starred: flags&2 != 0, FirstSeen: time.Unix(flags>>2, 0)}})
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -123,12 +124,12 @@ func (s *Store) MarkAt(ctx context.Context, op Op, at time.Time, keys ...string)
 		q = `INSERT INTO articles (key, first_seen, read, read_at)
 			SELECT value, ?1, ?2, ?3 FROM json_each(?4) WHERE true
 			ON CONFLICT (key) DO UPDATE SET read = excluded.read, read_at = excluded.read_at
-			WHERE excluded.read_at >= articles.read_at`
+			WHERE excluded.read_at >= articles.read_at AND excluded.read != articles.read`
 	case OpStar, OpUnstar:
 		q = `INSERT INTO articles (key, first_seen, starred, starred_at)
 			SELECT value, ?1, ?2, ?3 FROM json_each(?4) WHERE true
 			ON CONFLICT (key) DO UPDATE SET starred = excluded.starred, starred_at = excluded.starred_at
-			WHERE excluded.starred_at >= articles.starred_at`
+			WHERE excluded.starred_at >= articles.starred_at AND excluded.starred != articles.starred`
 	default:
 		return fmt.Errorf("mark: unknown change %q", op)
 	}
@@ -136,23 +137,64 @@ func (s *Store) MarkAt(ctx context.Context, op Op, at time.Time, keys ...string)
 	if op == OpRead || op == OpStar {
 		on = 1
 	}
+	// A key given twice would be counted twice in the unread deltas.
+	keys = unique(keys)
 	return s.write(ctx, "mark "+string(op), func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, q)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
+		deltas := map[string]int{}
 		for from := 0; from < len(keys); from += chunk {
 			arr, err := jsonKeys(keys[from:min(from+chunk, len(keys))])
 			if err != nil {
 				return err
 			}
+			if op == OpRead || op == OpUnread {
+				if err := unreadDeltas(ctx, tx, deltas, arr, on, at); err != nil {
+					return err
+				}
+			}
 			if _, err := stmt.ExecContext(ctx, s.now().Unix(), on, at.UnixMilli(), arr); err != nil {
+				return err
+			}
+		}
+		for src, d := range deltas {
+			if _, err := tx.ExecContext(ctx, "UPDATE sources SET unread = unread + ? WHERE source = ?", d, src); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// unreadDeltas adds to deltas, by source, how the unread count changes
+// when the keys in arr (a JSON array) become read (on is 1) or unread.
+// It runs before the change, and counts only the articles it changes.
+func unreadDeltas(ctx context.Context, tx *sql.Tx, deltas map[string]int, arr string, on int, at time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT si.source, count(*) FROM json_each(?1) j
+		JOIN articles a ON a.key = j.value
+		JOIN source_items si ON si.key = a.key
+		WHERE a.read != ?2 AND a.read_at <= ?3
+		GROUP BY si.source`, arr, on, at.UnixMilli())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	sign := 1
+	if on == 1 {
+		sign = -1
+	}
+	for rows.Next() {
+		var src string
+		var n int
+		if err := rows.Scan(&src, &n); err != nil {
+			return err
+		}
+		deltas[src] += sign * n
+	}
+	return rows.Err()
 }
 
 // Seen records that source lists the keys: a key new to the store gets
@@ -173,16 +215,26 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 		ON CONFLICT (source) DO UPDATE SET seen = excluded.seen`, source, now.UnixMilli()); err != nil {
 		return err
 	}
-	if complete {
-		if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS seen_keys (key TEXT PRIMARY KEY) WITHOUT ROWID"); err != nil {
-			return err
+	// What the source listed before, compared here rather than in SQL:
+	// on a second launch nearly every key is known, and one read of the
+	// source's keys is cheaper than a lookup for each.
+	listed, err := sourceKeys(ctx, tx, source)
+	if err != nil {
+		return err
+	}
+	var added []string
+	for _, k := range keys {
+		if _, ok := listed[k]; ok {
+			listed[k] = true
+			continue
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM temp.seen_keys"); err != nil {
-			return err
+		if _, dup := listed[k]; !dup {
+			added = append(added, k)
+			listed[k] = true
 		}
 	}
-	for from := 0; from < len(keys); from += chunk {
-		arr, err := jsonKeys(keys[from:min(from+chunk, len(keys))])
+	for from := 0; from < len(added); from += chunk {
+		arr, err := jsonKeys(added[from:min(from+chunk, len(added))])
 		if err != nil {
 			return err
 		}
@@ -194,22 +246,58 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 			SELECT ?, value FROM json_each(?)`, source, arr); err != nil {
 			return err
 		}
-		if complete {
-			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO temp.seen_keys SELECT value FROM json_each(?)", arr); err != nil {
-				return err
-			}
+	}
+	if !complete {
+		return nil
+	}
+	var gone []string
+	for k, still := range listed {
+		if !still {
+			gone = append(gone, k)
 		}
 	}
-	if complete {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM source_items WHERE source = ?
-			AND key NOT IN (SELECT key FROM temp.seen_keys)`, source); err != nil {
+	for from := 0; from < len(gone); from += chunk {
+		arr, err := jsonKeys(gone[from:min(from+chunk, len(gone))])
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM temp.seen_keys"); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM source_items WHERE source = ?
+			AND key IN (SELECT value FROM json_each(?))`, source, arr); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sourceKeys returns the keys source lists, each mapped to false.
+func sourceKeys(ctx context.Context, tx *sql.Tx, source string) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT key FROM source_items WHERE source = ?", source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		m[k] = false
+	}
+	return m, rows.Err()
+}
+
+// unique returns keys without repeats, in their first order.
+func unique(keys []string) []string {
+	seen := make(map[string]struct{}, len(keys))
+	out := keys[:0:0]
+	for _, k := range keys {
+		if _, ok := seen[k]; !ok {
+			seen[k] = struct{}{}
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // Count is what UnreadCount found.
