@@ -365,9 +365,11 @@ func (s *Store) wrap(op string, err error) error {
 	msg := oneLine(err)
 	switch sqliteCode(err) {
 	case sqlite3.SQLITE_FULL:
-		msg = "the disk is full (" + msg + ")"
+		msg = "the disk is full, nothing was changed (" + msg + ")"
 	case sqlite3.SQLITE_READONLY:
 		msg = "the database is read-only (" + msg + ")"
+	case sqlite3.SQLITE_IOERR:
+		msg = "the disk could not be written (" + msg + ")"
 	}
 	return &Error{Op: op, Path: s.path, Msg: msg, Err: err}
 }
