@@ -237,3 +237,30 @@ func TestKeysSurvive(t *testing.T) {
 		check(t, moved, heads())
 	})
 }
+
+// FuzzArticleJSON reads arbitrary bytes as a kept article: never a panic,
+// and what comes back is as clean as ingest leaves it.
+func FuzzArticleJSON(f *testing.F) {
+	a := &Article{ID: "0123456789abcdef", Title: "T", Date: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
+		Refs: []Ref{{N: 1, URL: "https://x.example/i.png"}}, Body: []Block{{Kind: Image, Ref: 1}, {Text: "x"}}}
+	seed, _ := a.MarshalJSON()
+	f.Add(seed)
+	f.Add([]byte(`{"title":"\u001b[31mred","body":[{"kind":"image","ref":9}],"link":"javascript:x"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got Article
+		if err := got.UnmarshalJSON(data); err != nil {
+			return
+		}
+		if got.Title != SanitizeLine(got.Title) || got.Source != SanitizeLine(got.Source) {
+			t.Errorf("unclean title or source: %q, %q", got.Title, got.Source)
+		}
+		if got.Link != "" && !isHTTP(got.Link) {
+			t.Errorf("link %q", got.Link)
+		}
+		for _, b := range got.Body {
+			if b.Kind == Image && (b.Ref < 1 || b.Ref > len(got.Refs)) {
+				t.Errorf("image block refers to footnote %d of %d", b.Ref, len(got.Refs))
+			}
+		}
+	})
+}
