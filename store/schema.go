@@ -67,16 +67,23 @@ CREATE TABLE changes (
 );
 CREATE INDEX changes_account ON changes(account, id);
 
+-- The row of the source '' counts the articles any source lists, each
+-- once: an article joins it with its first source and leaves it with
+-- its last.
+INSERT INTO sources (source) VALUES ('');
+
 CREATE TRIGGER source_items_add AFTER INSERT ON source_items BEGIN
 	UPDATE sources SET total = total + 1,
 		unread = unread + coalesce((SELECT read = 0 FROM articles WHERE key = new.key), 0)
-	WHERE source = new.source;
+	WHERE source = new.source
+		OR source = '' AND (SELECT count(*) FROM source_items WHERE key = new.key) = 1;
 END;
 
 CREATE TRIGGER source_items_drop AFTER DELETE ON source_items BEGIN
 	UPDATE sources SET total = total - 1,
 		unread = unread - coalesce((SELECT read = 0 FROM articles WHERE key = old.key), 0)
-	WHERE source = old.source;
+	WHERE source = old.source
+		OR source = '' AND NOT EXISTS (SELECT 1 FROM source_items WHERE key = old.key);
 END;
 
 -- An article leaves its sources before it is deleted, so that the counts

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -170,14 +171,20 @@ func (s *Store) MarkAt(ctx context.Context, op Op, at time.Time, keys ...string)
 }
 
 // unreadDeltas adds to deltas, by source, how the unread count changes
-// when the keys in arr (a JSON array) become read (on is 1) or unread.
+// when the keys in arr (a JSON array) become read (on is 1) or unread;
+// deltas[""] is the change for all sources, where an article counts once.
 // It runs before the change, and counts only the articles it changes.
 func unreadDeltas(ctx context.Context, tx *sql.Tx, deltas map[string]int, arr string, on int, at time.Time) error {
 	rows, err := tx.QueryContext(ctx, `SELECT si.source, count(*) FROM json_each(?1) j
 		JOIN articles a ON a.key = j.value
 		JOIN source_items si ON si.key = a.key
 		WHERE a.read != ?2 AND a.read_at <= ?3
-		GROUP BY si.source`, arr, on, at.UnixMilli())
+		GROUP BY si.source
+		UNION ALL
+		SELECT '', count(*) FROM json_each(?1) j
+		JOIN articles a ON a.key = j.value
+		WHERE a.read != ?2 AND a.read_at <= ?3
+			AND EXISTS (SELECT 1 FROM source_items si WHERE si.key = a.key)`, arr, on, at.UnixMilli())
 	if err != nil {
 		return err
 	}
@@ -210,6 +217,9 @@ func (s *Store) Seen(ctx context.Context, source string, keys []string, complete
 }
 
 func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []string, complete bool) error {
+	if source == "" {
+		return errors.New("a source must have a name")
+	}
 	now := s.now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sources (source, seen) VALUES (?1, ?2)
 		ON CONFLICT (source) DO UPDATE SET seen = excluded.seen`, source, now.UnixMilli()); err != nil {
@@ -314,47 +324,40 @@ type Count struct {
 // UnreadCount counts the unread articles of the sources, as last recorded
 // by Seen, or of every source the store knows when none is given.
 //
-// One source reads its kept counts: one row, whatever its size. Several
+// One source, or none, reads kept counts: one row, whatever the number of
+// articles, so that a status bar can ask every few seconds. Several
 // sources are counted over their articles, so that a story two of them
-// list counts once; that reads the membership of the sources asked about.
+// list counts once; that reads the membership of the sources asked about
+// (about 0.2 s at 100,000 articles).
 func (s *Store) UnreadCount(ctx context.Context, sources ...string) (Count, error) {
 	var c Count
-	if len(sources) == 1 {
-		err := s.db.QueryRowContext(ctx, "SELECT unread, total FROM sources WHERE source = ?", sources[0]).Scan(&c.Unread, &c.Total)
+	if len(sources) <= 1 {
+		src := ""
+		if len(sources) == 1 {
+			src = sources[0]
+		}
+		err := s.db.QueryRowContext(ctx, "SELECT unread, total FROM sources WHERE source = ?", src).Scan(&c.Unread, &c.Total)
 		if err == sql.ErrNoRows {
 			c.Unknown = sources
 			return c, nil
 		}
 		return c, s.wrap("count unread", err)
 	}
-	var arr string
-	if len(sources) > 0 {
-		known, err := s.knownSources(ctx, sources)
-		if err != nil {
-			return c, s.wrap("count unread", err)
-		}
-		for _, src := range sources {
-			if !known[src] {
-				c.Unknown = append(c.Unknown, src)
-			}
-		}
-		if arr, err = jsonKeys(sources); err != nil {
-			return c, err
+	known, err := s.knownSources(ctx, sources)
+	if err != nil {
+		return c, s.wrap("count unread", err)
+	}
+	for _, src := range sources {
+		if !known[src] {
+			c.Unknown = append(c.Unknown, src)
 		}
 	}
-	var q string
-	if arr == "" {
-		q = `SELECT count(*), coalesce(sum(read = 0), 0) FROM articles
-			WHERE key IN (SELECT key FROM source_items)`
-	} else {
-		q = `SELECT count(*), coalesce(sum(read = 0), 0) FROM articles
-			WHERE key IN (SELECT key FROM source_items WHERE source IN (SELECT value FROM json_each(?)))`
+	arr, err := jsonKeys(sources)
+	if err != nil {
+		return c, err
 	}
-	var args []any
-	if arr != "" {
-		args = append(args, arr)
-	}
-	err := s.db.QueryRowContext(ctx, q, args...).Scan(&c.Total, &c.Unread)
+	err = s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(read = 0), 0) FROM articles
+		WHERE key IN (SELECT key FROM source_items WHERE source IN (SELECT value FROM json_each(?)))`, arr).Scan(&c.Total, &c.Unread)
 	return c, s.wrap("count unread", err)
 }
 

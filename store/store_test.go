@@ -326,7 +326,12 @@ func checkCounts(t *testing.T, s *Store) {
 	rows, err := s.db.Query(`SELECT s.source, s.total, s.unread,
 		(SELECT count(*) FROM source_items i WHERE i.source = s.source),
 		(SELECT count(*) FROM source_items i JOIN articles a ON a.key = i.key WHERE i.source = s.source AND a.read = 0)
-		FROM sources s`)
+		FROM sources s WHERE s.source != ''
+		UNION ALL
+		SELECT '(all)', s.total, s.unread,
+		(SELECT count(*) FROM articles a WHERE EXISTS (SELECT 1 FROM source_items i WHERE i.key = a.key)),
+		(SELECT count(*) FROM articles a WHERE a.read = 0 AND EXISTS (SELECT 1 FROM source_items i WHERE i.key = a.key))
+		FROM sources s WHERE s.source = ''`)
 	if err != nil {
 		t.Fatal(err)
 	}
