@@ -175,16 +175,15 @@ func (s *Store) MarkAt(ctx context.Context, op Op, at time.Time, keys ...string)
 // deltas[""] is the change for all sources, where an article counts once.
 // It runs before the change, and counts only the articles it changes.
 func unreadDeltas(ctx context.Context, tx *sql.Tx, deltas map[string]int, arr string, on int, at time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT si.source, count(*) FROM json_each(?1) j
-		JOIN articles a ON a.key = j.value
-		JOIN source_items si ON si.key = a.key
-		WHERE a.read != ?2 AND a.read_at <= ?3
-		GROUP BY si.source
+	// Each changed article's sources are looked up once, for both counts.
+	rows, err := tx.QueryContext(ctx, `WITH changed AS MATERIALIZED (
+			SELECT si.source, si.key FROM json_each(?1) j
+			JOIN articles a ON a.key = j.value
+			JOIN source_items si ON si.key = a.key
+			WHERE a.read != ?2 AND a.read_at <= ?3)
+		SELECT source, count(*) FROM changed GROUP BY source
 		UNION ALL
-		SELECT '', count(*) FROM json_each(?1) j
-		JOIN articles a ON a.key = j.value
-		WHERE a.read != ?2 AND a.read_at <= ?3
-			AND EXISTS (SELECT 1 FROM source_items si WHERE si.key = a.key)`, arr, on, at.UnixMilli())
+		SELECT '', count(DISTINCT key) FROM changed`, arr, on, at.UnixMilli())
 	if err != nil {
 		return err
 	}
