@@ -423,3 +423,21 @@ func TestStatesAndCounts(t *testing.T) {
 		t.Error("an unknown change was accepted")
 	}
 }
+
+// The path reaches SQLite as a URI: characters that mean something in
+// one must still name the file.
+func TestOddPaths(t *testing.T) {
+	for _, name := range []string{"a b", "q?x=1", "h#x", "p%20y", "ü"} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), name, "gazette.db")
+			s, err := Open(path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("the database is not at its path: %v", err)
+			}
+		})
+	}
+}
