@@ -233,14 +233,10 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 	}
 	var added []string
 	for _, k := range keys {
-		if _, ok := listed[k]; ok {
-			listed[k] = true
-			continue
-		}
-		if _, dup := listed[k]; !dup {
+		if _, ok := listed[k]; !ok {
 			added = append(added, k)
-			listed[k] = true
 		}
+		listed[k] = true
 	}
 	for from := 0; from < len(added); from += chunk {
 		arr, err := jsonKeys(added[from:min(from+chunk, len(added))])
