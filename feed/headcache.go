@@ -64,7 +64,7 @@ func (c *HeadCache) Wait() {
 }
 
 // headsMagic starts every cache file; the number is the layout's version.
-const headsMagic = "gazette-heads 1\n"
+const headsMagic = "gazette-heads 2\n"
 
 // maxHeadsFile caps the cache file of one directory: a million articles of
 // a few hundred bytes each.
@@ -525,6 +525,7 @@ func (h *headSource) write() (err error) {
 // but Body and Location is kept: Location is where the file is found now.
 func encodeHead(e *encoder, a *Article) {
 	e.str(a.ID)
+	e.str(a.Key)
 	e.str(a.Title)
 	e.str(a.DateText)
 	e.str(a.Source)
@@ -596,6 +597,7 @@ func decodeHead(s string, in *interner) (*Article, error) {
 	d := decoder{s: s}
 	a := &Article{}
 	a.ID = strings.Clone(d.str())
+	a.Key = strings.Clone(d.str())
 	a.Title = strings.Clone(d.str())
 	a.DateText = in.get(d.str())
 	a.Source = in.get(d.str())

@@ -131,6 +131,13 @@ func ParseHTMLPage(doc Doc) (a *Article, err error) {
 	if a.Title == "" {
 		a.Title = firstText(a.Body)
 	}
+	// A page fetched from the web is that address; a saved file is what
+	// it says, wherever it is kept.
+	link := ""
+	if doc.Base != nil {
+		link = a.Link
+	}
+	a.Key = StoryKey("", link, "", a)
 	return a, nil
 }
 

@@ -1,6 +1,10 @@
 package feed
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
 
 // JSONArticle is the JSON form of an Article, as `list --json` and
 // `show --format json` print it.
@@ -81,4 +85,62 @@ func (a *Article) ToJSON(withBody bool) JSONArticle {
 // MarshalJSON writes the article's JSON form with its body.
 func (a *Article) MarshalJSON() ([]byte, error) {
 	return json.Marshal(a.ToJSON(true))
+}
+
+// UnmarshalJSON reads an article back from the JSON form MarshalJSON
+// writes, as the store keeps fetched items. Everything is cleaned again,
+// as at any ingest; the date keeps only its day unless DateText gives the
+// time, and tags get their country codes back from the country table.
+func (a *Article) UnmarshalJSON(b []byte) error {
+	var j JSONArticle
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*a = Article{
+		ID: SanitizeLine(j.ID), Title: SanitizeLine(j.Title), DateText: SanitizeLine(j.DateText),
+		Source: SanitizeLine(j.Source), Location: SanitizeLine(j.Location), Format: SanitizeLine(j.Format),
+		Partial: j.Partial,
+	}
+	a.Link, _ = SafeURL(j.Link, nil)
+	a.Tags = MergeTags(nil, j.Tags)
+	for _, m := range j.Mentions {
+		a.Mentions = append(a.Mentions, Mention{Name: SanitizeLine(m.Name), Code: SanitizeLine(m.Code), Score: m.Score})
+	}
+	if j.Date != nil {
+		if d, err := time.Parse("2006-01-02", *j.Date); err == nil {
+			a.Date = d
+			if t, ok := parseAnyDate(a.DateText); ok && t.Format("2006-01-02") == *j.Date {
+				a.Date = t
+			}
+		}
+	}
+	for _, u := range j.Images {
+		if u, ok := SafeURL(u, nil); ok {
+			a.Images = append(a.Images, u)
+		}
+	}
+	for _, r := range j.Footnotes {
+		u, ok := SafeURL(r.URL, nil)
+		if !ok || r.N != len(a.Refs)+1 {
+			return fmt.Errorf("footnote %d: bad URL or number", r.N)
+		}
+		kind := RefImage
+		if r.Kind == RefLink.String() {
+			kind = RefLink
+		}
+		a.Refs = append(a.Refs, Ref{N: r.N, URL: u, Kind: kind})
+	}
+	for _, blk := range j.Body {
+		kind := Paragraph
+		for k, name := range blockKindNames {
+			if name == blk.Kind {
+				kind = BlockKind(k)
+			}
+		}
+		if kind == Image && (blk.Ref < 1 || blk.Ref > len(a.Refs)) {
+			continue
+		}
+		a.Body = append(a.Body, Block{Kind: kind, Text: Sanitize(blk.Text), Level: min(max(blk.Level, 0), 16), Ref: blk.Ref})
+	}
+	return nil
 }

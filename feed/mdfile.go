@@ -93,6 +93,7 @@ func ParseMarkdown(doc Doc) (*Article, error) {
 	if a.Title == "" {
 		a.Title = firstText(a.Body)
 	}
+	a.Key = StoryKey("", "", "", a)
 	return a, nil
 }
 

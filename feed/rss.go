@@ -328,6 +328,7 @@ func (fc *feedContext) item(i int, it *gofeed.Item) *Article {
 		a.ID = MakeID(fc.key, idKey, strconv.Itoa(i))
 	}
 	fc.ids[a.ID] = true
+	a.Key = StoryKey(guid, a.Link, fc.source, a)
 	return a
 }
 

@@ -112,6 +112,7 @@ func parseText(doc Doc) (*Article, error) {
 	}
 	a.Refs = rb.refs
 	a.Images = rb.images()
+	a.Key = StoryKey("", "", "", a)
 	return a, nil
 }
 

@@ -1,0 +1,81 @@
+package feed
+
+import (
+	"strings"
+	"time"
+)
+
+// The kinds of story key. The kind is part of the key, so that a GUID,
+// a URL and a title never stand for one another by chance.
+const (
+	// keyGUID is a feed item's GUID.
+	keyGUID = "g"
+	// keyURL is an address: a link, or a GUID that is a URL.
+	keyURL = "u"
+	// keyContent is what an article says about itself: title, date and
+	// source.
+	keyContent = "c"
+)
+
+// StoryKey returns an article's Key: what makes it the same story on
+// every launch, from every source that carries it. It is the one rule
+// every parser follows, in order:
+//
+//   - A feed item's GUID. A GUID that is a URL counts as the item's link,
+//     so that one feed giving the permalink as GUID and another giving it
+//     as link agree. A weak GUID (all digits, or under 8 characters: a
+//     number the feed counts up) is unique within its feed only, and
+//     the feed's title (feed) joins it.
+//   - Else the item's link: a web page fetched from its URL passes its
+//     URL here.
+//   - Else the article's content: its title, date and source, with case
+//     and runs of spaces ignored. Files are always keyed so, never by
+//     their path, which a move or a rename changes. When neither a date
+//     nor a source says anything, the body's text joins the title, which
+//     alone says too little.
+//
+// The key is the kind (g, u or c), a colon, and MakeID of the parts.
+func StoryKey(guid, link, feed string, a *Article) string {
+	guid = strings.TrimSpace(guid)
+	switch {
+	case guid != "" && isURL(guid):
+		if u, ok := SafeURL(guid, nil); ok {
+			guid = u
+		}
+		return keyURL + ":" + MakeID(guid)
+	case guid != "" && weakGUID(guid):
+		return keyGUID + ":" + MakeID(guid, fold(feed))
+	case guid != "":
+		return keyGUID + ":" + MakeID(guid)
+	case link != "":
+		return keyURL + ":" + MakeID(link)
+	}
+	date := a.DateText
+	if !a.Date.IsZero() {
+		date = a.Date.UTC().Format(time.RFC3339)
+	}
+	parts := []string{fold(a.Title), fold(date), fold(a.Source)}
+	if fold(date) == "" && fold(a.Source) == "" {
+		var b strings.Builder
+		for _, blk := range a.Body {
+			b.WriteString(blk.Text)
+			b.WriteByte('\n')
+		}
+		parts = append(parts, fold(b.String()))
+	}
+	return keyContent + ":" + MakeID(parts...)
+}
+
+// weakGUID reports whether a GUID is likely unique within its feed only.
+func weakGUID(guid string) bool {
+	if len(guid) < 8 {
+		return true
+	}
+	return strings.Trim(guid, "0123456789") == ""
+}
+
+// fold lowers the case of s and collapses its runs of spaces, so that a
+// re-saved file whose title gained a space is still the same story.
+func fold(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}

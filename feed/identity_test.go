@@ -1,0 +1,266 @@
+package feed
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStoryKeyRule(t *testing.T) {
+	day := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+	art := &Article{Title: "Coal deal signed", Date: day, Source: "Wire"}
+	tests := []struct {
+		name       string
+		a, b       string
+		sameAsPrev bool
+	}{
+		{"a GUID is the key, whatever the feed and link", StoryKey("tag:wire.example,2024:77", "https://a.example/x", "Wire", art),
+			StoryKey("tag:wire.example,2024:77", "https://b.example/y", "Other", &Article{Title: "Changed"}), true},
+		{"a URL GUID agrees with the same link", StoryKey("https://wire.example/77", "", "Wire", art),
+			StoryKey("", "https://wire.example/77", "Other", art), true},
+		{"a weak GUID is unique within its feed only", StoryKey("77", "", "Wire", art),
+			StoryKey("77", "", "Other wire", art), false},
+		{"a weak GUID in the same feed agrees", StoryKey("77", "", "Wire", art),
+			StoryKey("77", "", " wire ", art), true},
+		{"a GUID and a link with the same text differ", StoryKey("abcdefgh-1", "", "", art),
+			StoryKey("", "abcdefgh-1", "", art), false},
+		{"content: title, date and source, case and spaces aside", StoryKey("", "", "", art),
+			StoryKey("", "", "", &Article{Title: "coal  deal SIGNED ", Date: day, Source: "wire", Body: []Block{{Text: "x"}}}), true},
+		{"content: another date is another story", StoryKey("", "", "", art),
+			StoryKey("", "", "", &Article{Title: art.Title, Date: day.AddDate(0, 0, 1), Source: "Wire"}), false},
+		{"content: the same instant in another zone agrees", StoryKey("", "", "", art),
+			StoryKey("", "", "", &Article{Title: art.Title, Date: day.In(time.FixedZone("X", 3600)), Source: "Wire"}), true},
+		{"content: a bare title takes the body along", StoryKey("", "", "", &Article{Title: "Notes", Body: []Block{{Text: "one"}}}),
+			StoryKey("", "", "", &Article{Title: "Notes", Body: []Block{{Text: "two"}}}), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if (tt.a == tt.b) != tt.sameAsPrev {
+				t.Errorf("keys %s and %s: same = %v, want %v", tt.a, tt.b, tt.a == tt.b, tt.sameAsPrev)
+			}
+		})
+	}
+	for _, k := range []string{StoryKey("tag:x,1:2", "", "", art), StoryKey("", "https://x.example/", "", art), StoryKey("", "", "", art)} {
+		if len(k) != 2+IDLen || k[1] != ':' || !strings.Contains("guc", k[:1]) {
+			t.Errorf("key %q is not kind:hash", k)
+		}
+	}
+}
+
+// rssFeed writes an RSS feed whose items have the given GUIDs.
+func rssFeed(title string, guids ...string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title><link>https://wire.example/</link>`, title)
+	for _, g := range guids {
+		fmt.Fprintf(&b, `<item><title>Story %[1]s</title><guid isPermaLink="false">urn:wire:%[1]s</guid><description>Text of %[1]s.</description></item>`, g)
+	}
+	b.WriteString("</channel></rss>")
+	return []byte(b.String())
+}
+
+// keysByTitle parses a document and maps its articles' titles to keys.
+func keysByTitle(t *testing.T, doc Doc) map[string]string {
+	t.Helper()
+	arts, err := parseFeedDoc(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, a := range arts {
+		m[a.Title] = a.Key
+	}
+	return m
+}
+
+func TestKeysOfFeedItems(t *testing.T) {
+	first := keysByTitle(t, Doc{Location: "https://wire.example/rss", Data: rssFeed("Wire", "a", "b", "c")})
+	t.Run("re-fetch", func(t *testing.T) {
+		again := keysByTitle(t, Doc{Location: "https://wire.example/rss", Data: rssFeed("Wire", "a", "b", "c")})
+		for title, k := range first {
+			if again[title] != k {
+				t.Errorf("%s: %s, then %s", title, k, again[title])
+			}
+		}
+	})
+	t.Run("rotation", func(t *testing.T) {
+		rotated := keysByTitle(t, Doc{Location: "https://wire.example/rss", Data: rssFeed("Wire", "b", "c", "d")})
+		for _, title := range []string{"Story b", "Story c"} {
+			if rotated[title] != first[title] {
+				t.Errorf("%s: %s, then %s after rotation", title, first[title], rotated[title])
+			}
+		}
+		if rotated["Story d"] == first["Story a"] || rotated["Story d"] == "" {
+			t.Errorf("the new item took key %q", rotated["Story d"])
+		}
+	})
+	t.Run("same GUID in two feeds", func(t *testing.T) {
+		mirror := keysByTitle(t, Doc{Location: "https://mirror.example/feed.xml", Data: rssFeed("Mirror", "b")})
+		if mirror["Story b"] != first["Story b"] {
+			t.Errorf("one GUID, two keys: %s and %s", first["Story b"], mirror["Story b"])
+		}
+	})
+	t.Run("distinct", func(t *testing.T) {
+		seen := map[string]bool{}
+		for _, k := range first {
+			if k == "" || seen[k] {
+				t.Errorf("key %q empty or repeated", k)
+			}
+			seen[k] = true
+		}
+	})
+}
+
+// identityDir writes a directory with one article of each file format
+// and two feeds that carry the same GUID.
+func identityDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "news")
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"ref.txt":          "Coal deal signed\nEnergy, China | 1st March 2024 | Wire\n\nThe deal was signed.\n",
+		"sub/notes.md":     "---\ntitle: Fisheries talks\ndate: 2024-03-02\nsource: Desk\n---\n\nTalks resumed.\n",
+		"page.html":        "<html><head><title>Election page</title></head><body><article><h1>Election page</h1><p>Polls opened across the country this morning, and turnout was high in the early hours.</p></article></body></html>",
+		"one.rss":          string(rssFeed("Wire", "shared", "only-one")),
+		"sub/two.rss":      string(rssFeed("Mirror", "shared")),
+		"sub/untitled.txt": "Notes\n\nNo date and no source here.\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// loadKeys loads dir and maps each article's title and format to its key.
+func loadKeys(t *testing.T, dir string, heads *HeadCache) map[string]string {
+	t.Helper()
+	l := &Loader{DropBodies: true, Heads: heads}
+	arts, errs := l.LoadAll(context.Background(), []Source{{Location: dir}})
+	if heads != nil {
+		heads.Wait()
+	}
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	m := map[string]string{}
+	for _, a := range arts {
+		if a.Key == "" {
+			t.Fatalf("%s has no key", a.Location)
+		}
+		name := a.Title + " (" + filepath.Base(a.Location) + ")"
+		if a.Format == "rss" {
+			// Feed items are told apart by title and feed title.
+			name = a.Title + " (" + a.Source + ")"
+		}
+		m[name] = a.Key
+	}
+	return m
+}
+
+func TestKeysSurvive(t *testing.T) {
+	dir := identityDir(t)
+	cacheDir := t.TempDir()
+	// The cache's clock runs ahead, so that files just written are not
+	// too recent to be cached.
+	heads := func() *HeadCache {
+		return &HeadCache{Dir: cacheDir, Build: "test", now: func() time.Time { return time.Now().Add(time.Hour) }}
+	}
+	want := loadKeys(t, dir, heads())
+	if len(want) != 7 {
+		t.Fatalf("loaded %d articles, want 7: %v", len(want), want)
+	}
+	if want["Story shared (Wire)"] != want["Story shared (Mirror)"] {
+		t.Errorf("one GUID in two feed files, two keys: %v", want)
+	}
+	check := func(t *testing.T, dir string, heads *HeadCache) {
+		t.Helper()
+		got := loadKeys(t, dir, heads)
+		for name, k := range want {
+			// A file's name is in the map's key; after a rename, look
+			// the article up by its title alone.
+			if got[name] != k {
+				t.Errorf("%s: key %s, then %s", name, k, got[name])
+			}
+		}
+	}
+	t.Run("restart", func(t *testing.T) { check(t, dir, heads()) })
+	t.Run("header cache deleted", func(t *testing.T) {
+		os.RemoveAll(cacheDir)
+		check(t, dir, heads())
+	})
+	t.Run("reload from the header cache", func(t *testing.T) {
+		h := heads()
+		check(t, dir, h)
+		if h.hits.Load() == 0 {
+			t.Error("nothing came from the header cache")
+		}
+	})
+	t.Run("without the header cache", func(t *testing.T) { check(t, dir, nil) })
+	t.Run("touched", func(t *testing.T) {
+		later := time.Now().Add(time.Minute)
+		filepath.WalkDir(dir, func(p string, _ os.DirEntry, _ error) error { return os.Chtimes(p, later, later) })
+		check(t, dir, heads())
+	})
+	t.Run("re-saved unchanged", func(t *testing.T) {
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, _ error) error {
+			if d.IsDir() {
+				return nil
+			}
+			data, err := os.ReadFile(p)
+			if err == nil {
+				os.Remove(p)
+				err = os.WriteFile(p, data, 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return nil
+		})
+		check(t, dir, heads())
+	})
+	t.Run("directory moved and renamed", func(t *testing.T) {
+		moved := filepath.Join(t.TempDir(), "archive", "renamed")
+		if err := os.MkdirAll(filepath.Dir(moved), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(dir, moved); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Rename(moved, dir)
+		check(t, moved, heads())
+	})
+}
+
+// FuzzArticleJSON reads arbitrary bytes as a kept article: never a panic,
+// and what comes back is as clean as ingest leaves it.
+func FuzzArticleJSON(f *testing.F) {
+	a := &Article{ID: "0123456789abcdef", Title: "T", Date: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
+		Refs: []Ref{{N: 1, URL: "https://x.example/i.png"}}, Body: []Block{{Kind: Image, Ref: 1}, {Text: "x"}}}
+	seed, _ := a.MarshalJSON()
+	f.Add(seed)
+	f.Add([]byte(`{"title":"\u001b[31mred","body":[{"kind":"image","ref":9}],"link":"javascript:x"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got Article
+		if err := got.UnmarshalJSON(data); err != nil {
+			return
+		}
+		if got.Title != SanitizeLine(got.Title) || got.Source != SanitizeLine(got.Source) {
+			t.Errorf("unclean title or source: %q, %q", got.Title, got.Source)
+		}
+		if got.Link != "" && !isHTTP(got.Link) {
+			t.Errorf("link %q", got.Link)
+		}
+		for _, b := range got.Body {
+			if b.Kind == Image && (b.Ref < 1 || b.Ref > len(got.Refs)) {
+				t.Errorf("image block refers to footnote %d of %d", b.Ref, len(got.Refs))
+			}
+		}
+	})
+}

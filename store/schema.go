@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations brings the schema from version i to i+1 at index i. The
+// schema version is SQLite's user_version. Entries are only ever added:
+// a released migration is never edited, since databases out there ran it.
+var migrations = [...]string{
+	// Version 1: state, sources, history and the sync queue.
+	//
+	// Mark keeps the unread counts right as read states change: it counts
+	// the changes by source in the same transaction, which costs less than
+	// a trigger run for each row of a mark-all.
+	//
+	// Times are Unix milliseconds, except first_seen in seconds. A kept
+	// item's date is also kept apart, to the second and with its zone,
+	// which the article's JSON form gives to the day only. Each
+	// source keeps its counts of articles and of unread articles, kept
+	// right by triggers whoever writes, so that `gazette unread` reads one
+	// row instead of the whole directory.
+	`
+CREATE TABLE articles (
+	key        TEXT PRIMARY KEY,
+	first_seen INTEGER NOT NULL,
+	read       INTEGER NOT NULL DEFAULT 0,
+	read_at    INTEGER NOT NULL DEFAULT 0,
+	starred    INTEGER NOT NULL DEFAULT 0,
+	starred_at INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE sources (
+	source TEXT PRIMARY KEY,
+	seen   INTEGER NOT NULL DEFAULT 0,
+	total  INTEGER NOT NULL DEFAULT 0,
+	unread INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE source_items (
+	source TEXT NOT NULL REFERENCES sources(source) ON DELETE CASCADE,
+	key    TEXT NOT NULL REFERENCES articles(key),
+	PRIMARY KEY (source, key)
+) WITHOUT ROWID;
+CREATE INDEX source_items_key ON source_items(key);
+
+CREATE TABLE history (
+	source  TEXT NOT NULL,
+	key     TEXT NOT NULL,
+	fetched INTEGER NOT NULL,
+	seen    INTEGER NOT NULL,
+	date    TEXT NOT NULL DEFAULT '',
+	article TEXT NOT NULL,
+	PRIMARY KEY (source, key),
+	FOREIGN KEY (source, key) REFERENCES source_items(source, key) ON DELETE CASCADE
+);
+
+CREATE TABLE changes (
+	id      INTEGER PRIMARY KEY AUTOINCREMENT,
+	account TEXT NOT NULL,
+	key     TEXT NOT NULL,
+	op      TEXT NOT NULL CHECK (op IN ('read', 'unread', 'star', 'unstar')),
+	at      INTEGER NOT NULL,
+	tries   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX changes_account ON changes(account, id);
+
+-- The row of the source '' counts the articles any source lists, each
+-- once: an article joins it with its first source and leaves it with
+-- its last.
+INSERT INTO sources (source) VALUES ('');
+
+CREATE TRIGGER source_items_add AFTER INSERT ON source_items BEGIN
+	UPDATE sources SET total = total + 1,
+		unread = unread + coalesce((SELECT read = 0 FROM articles WHERE key = new.key), 0)
+	WHERE source = new.source
+		OR source = '' AND (SELECT count(*) FROM source_items WHERE key = new.key) = 1;
+END;
+
+CREATE TRIGGER source_items_drop AFTER DELETE ON source_items BEGIN
+	UPDATE sources SET total = total - 1,
+		unread = unread - coalesce((SELECT read = 0 FROM articles WHERE key = old.key), 0)
+	WHERE source = old.source
+		OR source = '' AND NOT EXISTS (SELECT 1 FROM source_items WHERE key = old.key);
+END;
+
+-- An article leaves its sources before it is deleted, so that the counts
+-- above still see whether it was read.
+CREATE TRIGGER articles_drop BEFORE DELETE ON articles BEGIN
+	DELETE FROM source_items WHERE key = old.key;
+END;
+
+`,
+	// Version 2: the full-text index. It keeps no copy of the text
+	// (content=''); search_docs maps its rowids to story keys, with the
+	// stamp of the version indexed, so that indexing again skips what has
+	// not changed. detail=full keeps positions, which phrases need.
+	`
+CREATE VIRTUAL TABLE search USING fts5(
+	body,
+	content = '',
+	contentless_delete = 1,
+	tokenize = 'unicode61 remove_diacritics 2',
+	detail = full
+);
+
+CREATE TABLE search_docs (
+	doc   INTEGER PRIMARY KEY,
+	key   TEXT NOT NULL UNIQUE,
+	stamp TEXT NOT NULL
+);
+`,
+}
+
+// SchemaVersion is the schema version this package writes.
+const SchemaVersion = len(migrations)
+
+// migrate brings the schema up to SchemaVersion.
+func (s *Store) migrate(ctx context.Context) error {
+	return migrateTo(ctx, s.db, SchemaVersion)
+}
+
+// migrateTo runs the migrations up to version target in one transaction,
+// which checks the version again under the write lock: two processes
+// opening a new database at once migrate it once.
+func migrateTo(ctx context.Context, db *sql.DB, target int) error {
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v >= target {
+		return tooNew(v)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if err := tooNew(v); err != nil {
+		return err
+	}
+	for ; v < target; v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("migrate the schema to version %d: %w", v+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", target)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// tooNew returns an error wrapping ErrTooNew when version v is past what
+// this package knows.
+func tooNew(v int) error {
+	if v > SchemaVersion {
+		return fmt.Errorf("its schema is version %d, this gazette knows up to %d: %w", v, SchemaVersion, ErrTooNew)
+	}
+	return nil
+}

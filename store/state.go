@@ -1,0 +1,416 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// Op is a change to an article's state.
+type Op string
+
+// The four changes a user (or a sync server) makes.
+const (
+	OpRead   Op = "read"
+	OpUnread Op = "unread"
+	OpStar   Op = "star"
+	OpUnstar Op = "unstar"
+)
+
+// Valid reports whether op is one of the four changes.
+func (op Op) Valid() bool {
+	switch op {
+	case OpRead, OpUnread, OpStar, OpUnstar:
+		return true
+	}
+	return false
+}
+
+// chunk is how many keys one statement takes, as a JSON array: one
+// statement per chunk keeps the loop inside SQLite.
+const chunk = 25000
+
+// LoadStates returns the state of every article the store knows, by key.
+// It is one query; the keys share one buffer instead of one allocation
+// each, since this runs at every launch.
+func (s *Store) LoadStates(ctx context.Context) (map[string]feed.State, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM articles").Scan(&n); err != nil {
+		return nil, s.wrap("load states", err)
+	}
+	m := make(map[string]feed.State, n)
+	err := s.scanStates(ctx, m, n, "SELECT key, (first_seen << 2) | read | (starred << 1) FROM articles")
+	if err != nil {
+		return nil, s.wrap("load states", err)
+	}
+	return m, nil
+}
+
+// States returns the state of the given keys; keys the store does not
+// know are left out.
+func (s *Store) States(ctx context.Context, keys []string) (map[string]feed.State, error) {
+	m := make(map[string]feed.State, min(len(keys), chunk))
+	for from := 0; from < len(keys); from += chunk {
+		arr, err := jsonKeys(keys[from:min(from+chunk, len(keys))])
+		if err != nil {
+			return nil, err
+		}
+		err = s.scanStates(ctx, m, min(len(keys)-from, chunk), "SELECT key, (first_seen << 2) | read | (starred << 1) FROM articles WHERE key IN (SELECT value FROM json_each(?))", arr)
+		if err != nil {
+			return nil, s.wrap("read states", err)
+		}
+	}
+	return m, nil
+}
+
+// scanStates adds the rows of a (key, first_seen<<2 | starred<<1 | read)
+// query to m: one number rather than three, since the driver allocates
+// for each large number it returns.
+// The keys are gathered in one buffer that becomes one string, and the
+// map's keys are slices of it, so a row costs no allocation of its own.
+func (s *Store) scanStates(ctx context.Context, m map[string]feed.State, hint int, query string, args ...any) error {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type row struct {
+		end   int
+		state feed.State
+	}
+	var (
+		key   sql.RawBytes
+		flags int64
+		buf   = make([]byte, 0, 20*hint+64)
+		out   = make([]row, 0, hint)
+	)
+	for rows.Next() {
+		if err := rows.Scan(&key, &flags); err != nil {
+			return err
+		}
+		buf = append(buf, key...)
+		out = append(out, row{len(buf), feed.State{Read: flags&1 != 0, Starred: flags&2 != 0, FirstSeen: time.Unix(flags>>2, 0)}})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	all := string(buf)
+	start := 0
+	for _, r := range out {
+		m[all[start:r.end]] = r.state
+		start = r.end
+	}
+	return nil
+}
+
+// Mark applies op to the keys, now, in one transaction: every key is
+// changed or none is. A key the store has not seen is recorded as first
+// seen now.
+func (s *Store) Mark(ctx context.Context, op Op, keys ...string) error {
+	return s.MarkAt(ctx, op, s.now(), keys...)
+}
+
+// MarkAt applies op to the keys as made at time at, in one transaction.
+// A key whose read (or starred) state was last changed after at keeps
+// it: the newer change wins, which is what a sync needs.
+func (s *Store) MarkAt(ctx context.Context, op Op, at time.Time, keys ...string) error {
+	var q string
+	switch op {
+	case OpRead, OpUnread:
+		q = `INSERT INTO articles (key, first_seen, read, read_at)
+			SELECT value, ?1, ?2, ?3 FROM json_each(?4) WHERE true
+			ON CONFLICT (key) DO UPDATE SET read = excluded.read, read_at = excluded.read_at
+			WHERE excluded.read_at >= articles.read_at AND excluded.read != articles.read`
+	case OpStar, OpUnstar:
+		q = `INSERT INTO articles (key, first_seen, starred, starred_at)
+			SELECT value, ?1, ?2, ?3 FROM json_each(?4) WHERE true
+			ON CONFLICT (key) DO UPDATE SET starred = excluded.starred, starred_at = excluded.starred_at
+			WHERE excluded.starred_at >= articles.starred_at AND excluded.starred != articles.starred`
+	default:
+		return fmt.Errorf("mark: unknown change %q", op)
+	}
+	on := 0
+	if op == OpRead || op == OpStar {
+		on = 1
+	}
+	// A key given twice would be counted twice in the unread deltas.
+	keys = unique(keys)
+	return s.write(ctx, "mark "+string(op), func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		deltas := map[string]int{}
+		for from := 0; from < len(keys); from += chunk {
+			arr, err := jsonKeys(keys[from:min(from+chunk, len(keys))])
+			if err != nil {
+				return err
+			}
+			if op == OpRead || op == OpUnread {
+				if err := unreadDeltas(ctx, tx, deltas, arr, on, at); err != nil {
+					return err
+				}
+			}
+			if _, err := stmt.ExecContext(ctx, s.now().Unix(), on, at.UnixMilli(), arr); err != nil {
+				return err
+			}
+		}
+		for src, d := range deltas {
+			if _, err := tx.ExecContext(ctx, "UPDATE sources SET unread = unread + ? WHERE source = ?", d, src); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// unreadDeltas adds to deltas, by source, how the unread count changes
+// when the keys in arr (a JSON array) become read (on is 1) or unread;
+// deltas[""] is the change for all sources, where an article counts once.
+// It runs before the change, and counts only the articles it changes.
+func unreadDeltas(ctx context.Context, tx *sql.Tx, deltas map[string]int, arr string, on int, at time.Time) error {
+	// Each changed article's sources are looked up once, for both counts.
+	rows, err := tx.QueryContext(ctx, `WITH changed AS MATERIALIZED (
+			SELECT si.source, si.key FROM json_each(?1) j
+			JOIN articles a ON a.key = j.value
+			JOIN source_items si ON si.key = a.key
+			WHERE a.read != ?2 AND a.read_at <= ?3)
+		SELECT source, count(*) FROM changed GROUP BY source
+		UNION ALL
+		SELECT '', count(DISTINCT key) FROM changed`, arr, on, at.UnixMilli())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	sign := 1
+	if on == 1 {
+		sign = -1
+	}
+	for rows.Next() {
+		var src string
+		var n int
+		if err := rows.Scan(&src, &n); err != nil {
+			return err
+		}
+		deltas[src] += sign * n
+	}
+	return rows.Err()
+}
+
+// Seen records that source lists the keys: a key new to the store gets
+// first_seen now, and the source's counts of articles and unread articles
+// follow. When complete is true the keys are all the source lists now
+// (a directory read whole), and keys it listed before but not now leave
+// it; when false they are added (a feed, whose past items stay listed).
+// Keys already known cost one lookup each, inside SQLite.
+func (s *Store) Seen(ctx context.Context, source string, keys []string, complete bool) error {
+	return s.write(ctx, "record articles", func(tx *sql.Tx) error {
+		return s.seen(ctx, tx, source, keys, complete)
+	})
+}
+
+func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []string, complete bool) error {
+	if source == "" {
+		return errors.New("a source must have a name")
+	}
+	now := s.now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sources (source, seen) VALUES (?1, ?2)
+		ON CONFLICT (source) DO UPDATE SET seen = excluded.seen`, source, now.UnixMilli()); err != nil {
+		return err
+	}
+	// What the source listed before, compared here rather than in SQL:
+	// on a second launch nearly every key is known, and one read of the
+	// source's keys is cheaper than a lookup for each.
+	listed, err := sourceKeys(ctx, tx, source)
+	if err != nil {
+		return err
+	}
+	var added []string
+	for _, k := range keys {
+		if _, ok := listed[k]; !ok {
+			added = append(added, k)
+		}
+		listed[k] = true
+	}
+	for from := 0; from < len(added); from += chunk {
+		arr, err := jsonKeys(added[from:min(from+chunk, len(added))])
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO articles (key, first_seen)
+			SELECT value, ? FROM json_each(?)`, now.Unix(), arr); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO source_items (source, key)
+			SELECT ?, value FROM json_each(?)`, source, arr); err != nil {
+			return err
+		}
+	}
+	if !complete {
+		return nil
+	}
+	var gone []string
+	for k, still := range listed {
+		if !still {
+			gone = append(gone, k)
+		}
+	}
+	for from := 0; from < len(gone); from += chunk {
+		arr, err := jsonKeys(gone[from:min(from+chunk, len(gone))])
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM source_items WHERE source = ?
+			AND key IN (SELECT value FROM json_each(?))`, source, arr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sourceKeys returns the keys source lists, each mapped to false.
+func sourceKeys(ctx context.Context, tx *sql.Tx, source string) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT key FROM source_items WHERE source = ?", source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		m[k] = false
+	}
+	return m, rows.Err()
+}
+
+// unique returns keys without repeats, in their first order.
+func unique(keys []string) []string {
+	seen := make(map[string]struct{}, len(keys))
+	out := keys[:0:0]
+	for _, k := range keys {
+		if _, ok := seen[k]; !ok {
+			seen[k] = struct{}{}
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Count is what UnreadCount found.
+type Count struct {
+	// Unread and Total count the articles of the sources asked about,
+	// each article once however many of them list it.
+	Unread, Total int
+	// Unknown lists the sources the store has never been told about
+	// (see Seen): their articles are not counted, and the caller may read
+	// them to find out.
+	Unknown []string
+}
+
+// UnreadCount counts the unread articles of the sources, as last recorded
+// by Seen, or of every source the store knows when none is given.
+//
+// One source, or none, reads kept counts: one row, whatever the number of
+// articles, so that a status bar can ask every few seconds. Several
+// sources are counted over their articles, so that a story two of them
+// list counts once; that reads the membership of the sources asked about
+// (about 0.2 s at 100,000 articles).
+func (s *Store) UnreadCount(ctx context.Context, sources ...string) (Count, error) {
+	var c Count
+	if len(sources) <= 1 {
+		src := ""
+		if len(sources) == 1 {
+			src = sources[0]
+		}
+		err := s.db.QueryRowContext(ctx, "SELECT unread, total FROM sources WHERE source = ?", src).Scan(&c.Unread, &c.Total)
+		if err == sql.ErrNoRows {
+			c.Unknown = sources
+			return c, nil
+		}
+		return c, s.wrap("count unread", err)
+	}
+	known, err := s.knownSources(ctx, sources)
+	if err != nil {
+		return c, s.wrap("count unread", err)
+	}
+	for _, src := range sources {
+		if !known[src] {
+			c.Unknown = append(c.Unknown, src)
+		}
+	}
+	arr, err := jsonKeys(sources)
+	if err != nil {
+		return c, err
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(read = 0), 0) FROM articles
+		WHERE key IN (SELECT key FROM source_items WHERE source IN (SELECT value FROM json_each(?)))`, arr).Scan(&c.Total, &c.Unread)
+	return c, s.wrap("count unread", err)
+}
+
+func (s *Store) knownSources(ctx context.Context, sources []string) (map[string]bool, error) {
+	arr, err := jsonKeys(sources)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT source FROM sources WHERE source IN (SELECT value FROM json_each(?))", arr)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	known := make(map[string]bool, len(sources))
+	for rows.Next() {
+		var src string
+		if err := rows.Scan(&src); err != nil {
+			return nil, err
+		}
+		known[src] = true
+	}
+	return known, rows.Err()
+}
+
+// DefaultKeepRead is how long a read item fetched from a URL is kept after
+// it left its feed, unless the config says otherwise.
+const DefaultKeepRead = 90 * 24 * time.Hour
+
+// Prune drops the items fetched from URLs that were read more than
+// keepRead before now and have not been in their feed since then, with
+// their state; and the state of read articles no source lists any more,
+// read as long ago. Unread and starred articles are never dropped. It
+// returns how many articles were dropped.
+func (s *Store) Prune(ctx context.Context, now time.Time, keepRead time.Duration) (int, error) {
+	cutoff := now.Add(-keepRead).UnixMilli()
+	var n int64
+	err := s.write(ctx, "prune", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM source_items WHERE (source, key) IN (
+			SELECT h.source, h.key FROM history h JOIN articles a ON a.key = h.key
+			WHERE h.seen < ?1 AND a.read = 1 AND a.read_at < ?1 AND a.starred = 0)`, cutoff); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE read = 1 AND read_at < ?1 AND starred = 0
+			AND key NOT IN (SELECT key FROM source_items)`, cutoff)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// jsonKeys writes keys as a JSON array, the form json_each reads.
+func jsonKeys(keys []string) (string, error) {
+	b, err := json.Marshal(keys)
+	if err != nil {
+		return "", fmt.Errorf("encode keys: %w", err)
+	}
+	return string(b), nil
+}
