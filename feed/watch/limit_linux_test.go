@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -80,10 +81,14 @@ func TestWatchLimit(t *testing.T) {
 		if len(m.notices) != 1 || !strings.Contains(m.notices[0], "watch limit") {
 			t.Fatalf("got %+v, want one notice of the limit", *m)
 		}
-		write(t, dir, "new/d11/late.md", "late")
-		m = collect(t, ch, dir, 0, func(m *merged) bool { return len(m.added) > 0 })
-		if len(m.notices) > 0 || m.added[0] != filepath.Join("new", "d11", "late.md") {
-			t.Errorf("got %+v", *m)
+		// The first rescan's stamps may be taken while the files above
+		// are still being written, so they may show again; the late one
+		// must.
+		late := filepath.Join("new", "d11", "late.md")
+		write(t, dir, late, "late")
+		m = collect(t, ch, dir, 0, func(m *merged) bool { return slices.Contains(m.added, late) })
+		if len(m.notices) > 0 {
+			t.Errorf("notices again: %q", m.notices)
 		}
 	})
 }
