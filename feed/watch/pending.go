@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // maxPending is how many paths one root may collect in a batch before the
@@ -30,6 +31,8 @@ type entry struct {
 	// dir marks a directory removed in this batch: it stands for every
 	// path under it.
 	dir bool
+	// first and last are the times of the path's first and last event.
+	first, last time.Time
 }
 
 // pending is what one root has collected toward its next batch.
@@ -51,13 +54,14 @@ func (p *pending) setRescan(why string) {
 	p.paths = nil
 }
 
-// get returns rel's entry, making one whose past is before if there is
-// none; nil once the batch is a rescan.
-func (p *pending) get(rel string, before presence) *entry {
+// get returns rel's entry, touched at at, making one whose past is
+// before if there is none; nil once the batch is a rescan.
+func (p *pending) get(rel string, before presence, at time.Time) *entry {
 	if p.rescan != "" {
 		return nil
 	}
 	if e := p.paths[rel]; e != nil {
+		e.last = at
 		return e
 	}
 	if len(p.paths) >= maxPending {
@@ -67,7 +71,7 @@ func (p *pending) get(rel string, before presence) *entry {
 	if p.paths == nil {
 		p.paths = make(map[string]*entry)
 	}
-	e := &entry{before: before}
+	e := &entry{before: before, first: at, last: at}
 	p.paths[rel] = e
 	return e
 }
@@ -75,23 +79,23 @@ func (p *pending) get(rel string, before presence) *entry {
 // created records that a file appeared at rel. Whether it replaced one is
 // unknown (a rename over a file looks like a creation), so a reader takes
 // Added as "read this path", not as a promise that it is new.
-func (p *pending) created(rel string) {
-	if e := p.get(rel, absent); e != nil {
+func (p *pending) created(rel string, at time.Time) {
+	if e := p.get(rel, absent, at); e != nil {
 		e.now = present
 	}
 }
 
 // changed records that the file at rel was written or its metadata
 // changed.
-func (p *pending) changed(rel string) {
-	if e := p.get(rel, present); e != nil {
+func (p *pending) changed(rel string, at time.Time) {
+	if e := p.get(rel, present, at); e != nil {
 		e.now = present
 	}
 }
 
 // removed records that the file at rel is gone.
-func (p *pending) removed(rel string) {
-	if e := p.get(rel, present); e != nil {
+func (p *pending) removed(rel string, at time.Time) {
+	if e := p.get(rel, present, at); e != nil {
 		e.now = absent
 	}
 }
@@ -99,7 +103,7 @@ func (p *pending) removed(rel string) {
 // removedDir records that the directory at rel is gone with everything
 // under it: what the batch knew of its contents is dropped, and the one
 // path stands for them all.
-func (p *pending) removedDir(rel string) {
+func (p *pending) removedDir(rel string, at time.Time) {
 	if p.rescan != "" {
 		return
 	}
@@ -109,7 +113,7 @@ func (p *pending) removedDir(rel string) {
 			delete(p.paths, k)
 		}
 	}
-	if e := p.get(rel, present); e != nil {
+	if e := p.get(rel, present, at); e != nil {
 		e.before, e.now, e.dir = present, absent, true
 	}
 }
@@ -119,6 +123,45 @@ func (p *pending) removedDir(rel string) {
 func (p *pending) dirGone(rel string) bool {
 	e := p.paths[rel]
 	return e != nil && e.dir && e.now == absent
+}
+
+// split takes from p what is ready to be sent at now, and leaves in p
+// what is still moving: a path touched within quiet, unless it has waited
+// latency already. A batch sent because a stream of writes elsewhere hit
+// the latency would otherwise cut an editor's save, or a file being
+// moved away and back, in two, and the reader would see the file vanish
+// and return.
+func (p *pending) split(now time.Time, quiet, latency time.Duration) pending {
+	ready := pending{rescan: p.rescan}
+	if p.rescan != "" {
+		*p = pending{}
+		return ready
+	}
+	for rel, e := range p.paths {
+		if now.Sub(e.last) < quiet && now.Sub(e.first) < latency {
+			continue
+		}
+		if ready.paths == nil {
+			ready.paths = make(map[string]*entry)
+		}
+		ready.paths[rel] = e
+		delete(p.paths, rel)
+	}
+	return ready
+}
+
+// times returns the first first and the last last of p's entries; zero
+// times when it has none.
+func (p *pending) times() (first, last time.Time) {
+	for _, e := range p.paths {
+		if first.IsZero() || e.first.Before(first) {
+			first = e.first
+		}
+		if e.last.After(last) {
+			last = e.last
+		}
+	}
+	return first, last
 }
 
 // change turns what was collected into the batch's Change for root.

@@ -22,7 +22,7 @@ const dirChunk = 256
 // latter with one notice per root).
 func (w *watcher) addTree(r *root, rel string, report bool) error {
 	stack := []string{rel}
-	for len(stack) > 0 {
+	for len(stack) > 0 && !w.cancelled() {
 		d := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if err := w.addWatch(r, d); err != nil {
@@ -41,7 +41,7 @@ func (w *watcher) addTree(r *root, rel string, report bool) error {
 			if de.IsDir() {
 				stack = append(stack, p)
 			} else if report && w.match(p) {
-				r.pend.created(p)
+				r.pend.created(p, w.now)
 			}
 		})
 		if err != nil {
@@ -127,7 +127,7 @@ func (w *watcher) dropWatch(r *root, rel string) {
 func (w *watcher) resync(r *root) error {
 	have := make(map[string]struct{}, len(r.dirs))
 	stack := []string{""}
-	for len(stack) > 0 {
+	for len(stack) > 0 && !w.cancelled() {
 		d := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		have[d] = struct{}{}
@@ -154,7 +154,7 @@ func (w *watcher) resync(r *root) error {
 func (w *watcher) scan(r *root) map[string]stamp {
 	snap := make(map[string]stamp, len(r.snap))
 	stack := []string{""}
-	for len(stack) > 0 {
+	for len(stack) > 0 && !w.cancelled() {
 		d := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		readDir(filepath.Join(r.path, d), func(de fs.DirEntry) {
@@ -186,14 +186,14 @@ func (w *watcher) rescan(r *root) {
 		old, ok := r.snap[p]
 		switch {
 		case !ok:
-			r.pend.created(p)
+			r.pend.created(p, w.now)
 		case old != st:
-			r.pend.changed(p)
+			r.pend.changed(p, w.now)
 		}
 	}
 	for p := range r.snap {
 		if _, ok := snap[p]; !ok {
-			r.pend.removed(p)
+			r.pend.removed(p, w.now)
 		}
 	}
 	r.snap = snap

@@ -143,6 +143,22 @@ type watcher struct {
 	due bool
 	// interval is the current time between rescans.
 	interval time.Duration
+	// now is when the event, tick or batch being handled happened, as the
+	// times of pending entries have it.
+	now time.Time
+	// done is the watch's ctx.Done(): a walk of a large tree stops when
+	// the watch does.
+	done <-chan struct{}
+}
+
+// cancelled reports whether the watch's ctx is done.
+func (w *watcher) cancelled() bool {
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // Watch watches roots, directories, until ctx is done, and returns the
@@ -157,11 +173,12 @@ type watcher struct {
 // reported as files, never followed, so a link loop costs nothing.
 //
 // Batches are sent when the tree has been quiet for Quiet, or Latency
-// after their first change; nothing runs between changes when events can
-// be had. A reader that is slow to take a batch only makes the next one
-// bigger.
+// after their first change; a path still moving then (the middle of an
+// editor's save) waits for the next batch, unless it has waited Latency
+// itself. Nothing runs between changes when events can be had. A reader
+// that is slow to take a batch only makes the next one bigger.
 func Watch(ctx context.Context, roots []string, opts Options) <-chan Batch {
-	w := &watcher{opts: opts, dirs: make(map[string][]ref)}
+	w := &watcher{opts: opts, dirs: make(map[string][]ref), done: ctx.Done()}
 	if w.opts.Quiet <= 0 {
 		w.opts.Quiet = DefaultQuiet
 	}
@@ -302,8 +319,14 @@ func (w *watcher) run(ctx context.Context, out chan<- Batch) {
 	for {
 		if ready == nil && w.due {
 			w.due = false
+			w.now = time.Now()
 			if b := w.build(); len(b.Changes) > 0 || len(b.Notices) > 0 {
 				ready = &b
+			}
+			// What build left is in the middle of something: its own
+			// quiet, or its latency, decides when it goes.
+			if w.first, w.last = w.pendingTimes(); !w.first.IsZero() {
+				w.arm(quiet)
 			}
 		}
 		if !pollArmed && w.needPoll() {
@@ -330,40 +353,62 @@ func (w *watcher) run(ctx context.Context, out chan<- Batch) {
 				w.fallback("the event source closed")
 				continue
 			}
+			w.now = time.Now()
 			if w.event(ev) {
-				w.arm(quiet)
+				w.touch(quiet)
 			}
 		case err, ok := <-errs:
 			if !ok {
 				w.fallback("the event source closed")
 				continue
 			}
+			w.now = time.Now()
 			w.eventError(err)
-			w.arm(quiet)
+			w.touch(quiet)
 		case <-quiet.C:
 			w.first = time.Time{}
 			w.due = true
 		case <-poll.C:
 			pollArmed = false
+			w.now = time.Now()
 			w.tick()
 		}
 	}
 }
 
-// arm (re)starts the quiet timer after an event: it fires when the tree
-// has been quiet for Quiet, or Latency after the batch's first event,
-// whichever is sooner. Between batches nothing is armed.
-func (w *watcher) arm(t *time.Timer) {
-	now := time.Now()
+// touch notes an event at w.now, and arms the quiet timer for it.
+func (w *watcher) touch(t *time.Timer) {
 	if w.first.IsZero() {
-		w.first = now
+		w.first = w.now
 	}
-	w.last = now
+	w.last = w.now
+	w.arm(t)
+}
+
+// arm (re)starts the quiet timer: it fires when the tree has been quiet
+// for Quiet since the last event, or Latency after the first event of the
+// batch, whichever is sooner. Between batches nothing is armed.
+func (w *watcher) arm(t *time.Timer) {
 	at := w.last.Add(w.opts.Quiet)
 	if limit := w.first.Add(w.opts.Latency); limit.Before(at) {
 		at = limit
 	}
-	t.Reset(at.Sub(now))
+	t.Reset(at.Sub(w.now))
+}
+
+// pendingTimes returns the first and last event times of what every root
+// has collected; zero times when nothing is.
+func (w *watcher) pendingTimes() (first, last time.Time) {
+	for _, r := range w.roots {
+		f, l := r.pend.times()
+		if !f.IsZero() && (first.IsZero() || f.Before(first)) {
+			first = f
+		}
+		if l.After(last) {
+			last = l
+		}
+	}
+	return first, last
 }
 
 // needPoll reports whether any root needs the interval timer.
@@ -376,7 +421,7 @@ func (w *watcher) needPoll() bool {
 	return false
 }
 
-// build takes what was collected as a batch.
+// build takes what was collected, and is ready at w.now, as a batch.
 func (w *watcher) build() Batch {
 	var b Batch
 	b.Notices, w.notices = w.notices, nil
@@ -384,8 +429,8 @@ func (w *watcher) build() Batch {
 		if r.pend.empty() {
 			continue
 		}
-		c := r.pend.change(r.name)
-		r.pend = pending{}
+		ready := r.pend.split(w.now, w.opts.Quiet, w.opts.Latency)
+		c := ready.change(r.name)
 		if c.Rescan != "" || len(c.Added)+len(c.Changed)+len(c.Removed) > 0 {
 			b.Changes = append(b.Changes, c)
 		}
@@ -437,9 +482,9 @@ func (w *watcher) apply(r *root, rel string, op fsnotify.Op) {
 	if op.Has(fsnotify.Remove) || op.Has(fsnotify.Rename) {
 		if isDir {
 			w.dropTree(r, rel)
-			r.pend.removedDir(rel)
+			r.pend.removedDir(rel, w.now)
 		} else if w.match(rel) {
-			r.pend.removed(rel)
+			r.pend.removed(rel, w.now)
 		}
 		isDir = false
 	}
@@ -459,12 +504,12 @@ func (w *watcher) apply(r *root, rel string, op fsnotify.Op) {
 		if r.pend.dirGone(rel) {
 			r.pend.setRescan("a directory was replaced by a file")
 		} else if w.match(rel) {
-			r.pend.created(rel)
+			r.pend.created(rel, w.now)
 		}
 		return
 	}
 	if !isDir && (op.Has(fsnotify.Write) || op.Has(fsnotify.Chmod)) && w.match(rel) {
-		r.pend.changed(rel)
+		r.pend.changed(rel, w.now)
 	}
 }
 

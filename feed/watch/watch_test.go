@@ -537,7 +537,7 @@ func TestOverflow(t *testing.T) {
 
 func TestPending(t *testing.T) {
 	type op struct {
-		do  func(*pending, string)
+		do  func(*pending, string, time.Time)
 		rel string
 	}
 	var (
@@ -562,7 +562,7 @@ func TestPending(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var p pending
 			for _, o := range tt.ops {
-				o.do(&p, o.rel)
+				o.do(&p, o.rel, time.Time{})
 			}
 			c := p.change("r")
 			if !slices.Equal(c.Added, tt.added) || !slices.Equal(c.Changed, tt.changed) || !slices.Equal(c.Removed, tt.removed) {
@@ -573,10 +573,84 @@ func TestPending(t *testing.T) {
 	t.Run("too many", func(t *testing.T) {
 		var p pending
 		for i := range maxPending + 1 {
-			p.created(string(rune('a'+i%26)) + itoa3(i%1000) + itoa3(i/1000))
+			p.created(string(rune('a'+i%26))+itoa3(i%1000)+itoa3(i/1000), time.Time{})
 		}
 		if c := p.change("r"); c.Rescan == "" || len(c.Added) > 0 {
 			t.Errorf("got %d added, rescan %q", len(c.Added), c.Rescan)
 		}
 	})
+}
+
+// TestSplit: a batch sent at its latency leaves behind what is still
+// moving, unless that has waited its own latency.
+func TestSplit(t *testing.T) {
+	const quiet, latency = 100 * time.Millisecond, time.Second
+	t0 := time.Now()
+	var p pending
+	p.changed("stream.md", t0)
+	p.changed("stream.md", t0.Add(990*time.Millisecond))
+	p.removed("saving.md", t0.Add(950*time.Millisecond))
+	p.created("saving.md~", t0.Add(950*time.Millisecond))
+	p.created("done.md", t0.Add(500*time.Millisecond))
+	ready := p.split(t0.Add(latency), quiet, latency)
+	if got := ready.change("r"); !slices.Equal(got.Added, []string{"done.md"}) || !slices.Equal(got.Changed, []string{"stream.md"}) || len(got.Removed) > 0 {
+		t.Errorf("sent %+v", got)
+	}
+	if first, last := p.times(); !first.Equal(t0.Add(950*time.Millisecond)) || !last.Equal(first) {
+		t.Errorf("left times %v, %v", first.Sub(t0), last.Sub(t0))
+	}
+	p.created("saving.md", t0.Add(1100*time.Millisecond))
+	p.removed("saving.md~", t0.Add(1100*time.Millisecond))
+	ready = p.split(t0.Add(1300*time.Millisecond), quiet, latency)
+	if got := ready.change("r"); !slices.Equal(got.Changed, []string{"saving.md"}) || len(got.Added)+len(got.Removed) > 0 {
+		t.Errorf("then sent %+v", got)
+	}
+	p.setRescan("lost")
+	p.changed("x", t0)
+	if got := p.split(t0, quiet, latency); got.rescan != "lost" || !p.empty() {
+		t.Errorf("rescan not sent whole: %+v, left %+v", got, p)
+	}
+}
+
+// TestSaveAcrossLatency: a save in the middle of its steps when a stream
+// of writes elsewhere makes a batch go at its latency is not cut in two:
+// the saved file is never reported removed, nor its backup added.
+func TestSaveAcrossLatency(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "a.md", "old")
+	write(t, dir, "stream.md", "0")
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := Watch(ctx, []string{dir}, Options{})
+	var got merged
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range ch {
+			got.add(b, dir)
+		}
+	}()
+	t0 := time.Now()
+	tick := time.NewTicker(10 * time.Millisecond)
+	saved := false
+	for time.Since(t0) < 1500*time.Millisecond {
+		<-tick.C
+		write(t, dir, "stream.md", time.Now().String())
+		// Moved away at 750 ms, written anew at 850: the batch that
+		// goes at 800 ms falls in between.
+		if !saved && time.Since(t0) >= 750*time.Millisecond {
+			saved = true
+			must(t, os.Rename(filepath.Join(dir, "a.md"), filepath.Join(dir, "a.md~")))
+			time.Sleep(100 * time.Millisecond)
+			write(t, dir, "a.md", "new")
+			must(t, os.Remove(filepath.Join(dir, "a.md~")))
+		}
+	}
+	tick.Stop()
+	time.Sleep(time.Second)
+	cancel()
+	<-done
+	if !slices.Equal(got.changed, []string{"a.md", "stream.md"}) || len(got.added)+len(got.removed) > 0 {
+		t.Errorf("got %+v", got)
+	}
+	t.Logf("%d batches", got.batches)
 }
