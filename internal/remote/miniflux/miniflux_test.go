@@ -68,7 +68,7 @@ func TestAgainstMiniflux(t *testing.T) {
 	day := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	f := remotetest.ServeFeed(t, "Wire "+t.Name(),
 		remotetest.Item{GUID: "a", Title: "Grain \x1b[31mships\x1b[0m sail", Link: "https://news.example/a",
-			HTML: `<p>Ships left <a href="javascript:alert(1)">Odesa</a> for <a href="/ports">ports</a>.</p><script>x()</script>`,
+			HTML:       `<p>Ships left <a href="javascript:alert(1)">Odesa</a> for <a href="/ports">ports</a>.</p><script>x()</script>`,
 			Categories: []string{"ukraine", "Energy"}, Date: day},
 		remotetest.Item{GUID: "b", Title: "Second", Link: "https://news.example/b", HTML: "<p>Two</p>", Date: day.Add(time.Hour)},
 	)
