@@ -134,23 +134,31 @@ func runSecretCommand(ctx context.Context, argv []string) (Secret, error) {
 }
 
 // capBuffer keeps the first max bytes written to it and drops the rest,
-// so that a command printing without end cannot fill memory.
+// so that a command printing without end cannot fill memory. It holds its
+// buffer rather than embedding it: an embedded ReadFrom would let io.Copy
+// go around the cap.
 type capBuffer struct {
-	bytes.Buffer
+	buf  bytes.Buffer
 	max  int
 	over bool
 }
 
 func (b *capBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); len(p) > room {
+	if room := b.max - b.buf.Len(); len(p) > room {
 		b.over = true
 		if room > 0 {
-			b.Buffer.Write(p[:room])
+			b.buf.Write(p[:room])
 		}
 		return len(p), nil
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
+
+// Bytes returns what was kept.
+func (b *capBuffer) Bytes() []byte { return b.buf.Bytes() }
+
+// String returns what was kept.
+func (b *capBuffer) String() string { return b.buf.String() }
 
 // lastLine returns the last non-empty line of s, sanitized and clipped.
 func lastLine(s string) string {
