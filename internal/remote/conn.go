@@ -125,7 +125,11 @@ func (c *Conn) AddSecret(v string) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// A server that echoes a form body echoes the secret encoded.
 	c.secrets = append(c.secrets, v)
+	if q := url.QueryEscape(v); q != v {
+		c.secrets = append(c.secrets, q)
+	}
 }
 
 // clean makes text from a server or the network fit for an error:

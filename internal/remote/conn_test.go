@@ -153,10 +153,16 @@ func TestDoFaults(t *testing.T) {
 		w.WriteHeader(500)
 		w.Write([]byte("broken for " + r.Header.Get("X-Auth-Token") + " and session-55"))
 	})
+	mux.HandleFunc("/echo-form", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.WriteHeader(400)
+		w.Write([]byte("bad form: " + string(body)))
+	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	c := newConn(t, srv.URL, secret)
 	c.AddSecret("session-55")
+	c.AddSecret("p@ss w&rd")
 	auth := http.Header{"X-Auth-Token": {secret.Reveal()}}
 
 	tests := []struct {
@@ -171,12 +177,17 @@ func TestDoFaults(t *testing.T) {
 		{"/other-host", ErrRejected},
 		{"/loop", ErrRejected},
 		{"/echo", ErrServer},
+		{"/echo-form", ErrRejected},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			start := time.Now()
 			var out string
-			err := c.Do(t.Context(), Request{Op: "get " + tt.path, Path: tt.path, Header: auth}, &out)
+			r := Request{Op: "get " + tt.path, Path: tt.path, Header: auth}
+			if tt.path == "/echo-form" {
+				r.Form = url.Values{"Passwd": {"p@ss w&rd"}}
+			}
+			err := c.Do(t.Context(), r, &out)
 			if tt.kind == nil {
 				if err != nil || out != `"ok"` {
 					t.Errorf("%q, %v", out, err)
@@ -186,7 +197,8 @@ func TestDoFaults(t *testing.T) {
 			if !errors.Is(err, tt.kind) {
 				t.Fatalf("err %v, want %v", err, tt.kind)
 			}
-			if strings.Contains(err.Error(), secret.Reveal()) || strings.Contains(err.Error(), "session-55") {
+			if strings.Contains(err.Error(), secret.Reveal()) || strings.Contains(err.Error(), "session-55") ||
+				strings.Contains(err.Error(), "ss+w") || strings.Contains(err.Error(), "ss w") {
 				t.Errorf("error %q holds a secret", err)
 			}
 			if time.Since(start) > 5*time.Second {

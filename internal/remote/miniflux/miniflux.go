@@ -181,28 +181,35 @@ func (c *Client) Entries(ctx context.Context, f remote.Filter) ([]remote.Entry, 
 	}
 	out := make([]remote.Entry, 0, len(raw))
 	for _, e := range raw {
-		item := feed.Item{
-			Origin: c.origin, ID: strconv.FormatInt(e.ID, 10), Format: "miniflux",
-			Title: e.Title, Link: e.URL, Content: e.Content, Author: e.Author,
-			Categories: e.Tags, Published: e.Published,
+		// One entry that cannot be read leaves the rest.
+		if entry, ok := c.entry(e); ok {
+			out = append(out, entry)
 		}
-		if e.Feed != nil {
-			item.Feed, item.SiteURL = e.Feed.Title, e.Feed.SiteURL
-			if e.Feed.Category != nil {
-				item.Categories = append([]string{e.Feed.Category.Title}, item.Categories...)
-			}
-		}
-		a, err := feed.ParseItem(item)
-		if err != nil {
-			// One entry that cannot be read leaves the rest.
-			continue
-		}
-		out = append(out, remote.Entry{
-			ID: item.ID, SubscriptionID: strconv.FormatInt(e.FeedID, 10),
-			Read: e.Status == "read", Starred: e.Starred, Changed: e.Changed, Article: a,
-		})
 	}
 	return out, nil
+}
+
+// entry cleans one entry.
+func (c *Client) entry(e jsonEntry) (remote.Entry, bool) {
+	item := feed.Item{
+		Origin: c.origin, ID: strconv.FormatInt(e.ID, 10), Format: "miniflux",
+		Title: e.Title, Link: e.URL, Content: e.Content, Author: e.Author,
+		Categories: e.Tags, Published: e.Published,
+	}
+	if e.Feed != nil {
+		item.Feed, item.SiteURL = e.Feed.Title, e.Feed.SiteURL
+		if e.Feed.Category != nil {
+			item.Categories = append([]string{e.Feed.Category.Title}, item.Categories...)
+		}
+	}
+	a, err := feed.ParseItem(item)
+	if err != nil {
+		return remote.Entry{}, false
+	}
+	return remote.Entry{
+		ID: item.ID, SubscriptionID: strconv.FormatInt(e.FeedID, 10),
+		Read: e.Status == "read", Starred: e.Starred, Changed: e.Changed, Article: a,
+	}, true
 }
 
 // entries pages through the entries the filter selects.
