@@ -253,6 +253,29 @@ func streamQuery(f remote.Filter) url.Values {
 // EntryIDs lists the IDs of the entries the filter selects, newest first,
 // each as the decimal number the API's short form is.
 func (c *Client) EntryIDs(ctx context.Context, f remote.Filter) ([]string, error) {
+	if f.Unread && f.Starred {
+		// Servers differ on excluding read entries from the starred
+		// stream (Miniflux ignores it), so the two lists are crossed here.
+		starred, err := c.EntryIDs(ctx, remote.Filter{Starred: true, Since: f.Since})
+		if err != nil {
+			return nil, err
+		}
+		unread, err := c.EntryIDs(ctx, remote.Filter{Unread: true, Since: f.Since})
+		if err != nil {
+			return nil, err
+		}
+		isUnread := make(map[string]bool, len(unread))
+		for _, id := range unread {
+			isUnread[id] = true
+		}
+		var both []string
+		for _, id := range starred {
+			if isUnread[id] && len(both) < f.Max() {
+				both = append(both, id)
+			}
+		}
+		return both, nil
+	}
 	q := streamQuery(f)
 	max := f.Max()
 	var ids []string

@@ -158,6 +158,13 @@ func TestAgainstMiniflux(t *testing.T) {
 			if slices.Contains(unread, gID) == s.read || slices.Contains(starred, gID) != s.starred {
 				t.Errorf("after %v: in unread IDs %v, in starred IDs %v", s.change, slices.Contains(unread, gID), slices.Contains(starred, gID))
 			}
+			both, err := g.EntryIDs(ctx(t), remote.Filter{Unread: true, Starred: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slices.Contains(both, gID) != (!s.read && s.starred) {
+				t.Errorf("after %v: in unread and starred IDs %v", s.change, slices.Contains(both, gID))
+			}
 		}
 	})
 

@@ -173,6 +173,13 @@ func TestAgainstMiniflux(t *testing.T) {
 			if slices.Contains(unread, id) == s.read || slices.Contains(starred, id) != s.starred {
 				t.Errorf("after %v: in unread IDs %v, in starred IDs %v", s.change, slices.Contains(unread, id), slices.Contains(starred, id))
 			}
+			both, err := other.EntryIDs(ctx(t), remote.Filter{Unread: true, Starred: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slices.Contains(both, id) != (!s.read && s.starred) {
+				t.Errorf("after %v: in unread and starred IDs %v", s.change, slices.Contains(both, id))
+			}
 			if e.Changed.IsZero() {
 				t.Errorf("after %v: no change time", s.change)
 			}
