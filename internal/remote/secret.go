@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -187,4 +188,19 @@ func clipText(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// CheckPrivate returns an error when the file at path may be read or
+// written by anyone but its owner: a secret written in a config file is
+// accepted only from a file that is not. The error names the file and
+// its mode.
+func CheckPrivate(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+		return fmt.Errorf("%q holds a secret but other users can access it (mode %04o); make it private (chmod 600) or take the secret from an environment variable or a command", path, mode)
+	}
+	return nil
 }

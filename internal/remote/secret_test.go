@@ -122,3 +122,29 @@ func TestResolveCommandDeadline(t *testing.T) {
 		t.Errorf("waited %v for a hung command", time.Since(start))
 	}
 }
+
+func TestCheckPrivate(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		mode os.FileMode
+		ok   bool
+	}{{0o600, true}, {0o400, true}, {0o700, true}, {0o640, false}, {0o644, false}, {0o602, false}} {
+		p := filepath.Join(dir, fmt.Sprintf("config-%o.toml", tt.mode))
+		if err := os.WriteFile(p, []byte("password = 'x'\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, tt.mode); err != nil {
+			t.Fatal(err)
+		}
+		err := CheckPrivate(p)
+		if (err == nil) != tt.ok {
+			t.Errorf("mode %04o: %v", tt.mode, err)
+		}
+		if err != nil && (!strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), fmt.Sprintf("%04o", tt.mode))) {
+			t.Errorf("error %q names neither the file nor its mode", err)
+		}
+	}
+	if CheckPrivate(filepath.Join(dir, "missing")) == nil {
+		t.Error("a missing file passed")
+	}
+}
