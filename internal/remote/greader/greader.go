@@ -293,6 +293,7 @@ func (c *Client) EntryIDs(ctx context.Context, f remote.Filter) ([]string, error
 		if err := c.call(ctx, remote.Request{Op: "list entry IDs", Path: "/reader/api/0/stream/items/ids", Query: q}, &resp); err != nil {
 			return nil, err
 		}
+		added := 0
 		for _, ref := range resp.ItemRefs {
 			id, ok := shortID(ref.ID)
 			if !ok {
@@ -301,10 +302,14 @@ func (c *Client) EntryIDs(ctx context.Context, f remote.Filter) ([]string, error
 			if !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
+				added++
 			}
 		}
+		// A page with nothing new ends the list, whatever continuation
+		// the server offers: a server that repeats itself cannot keep
+		// the loop going.
 		next := string(resp.Continuation)
-		if next == "" || next == "0" || len(resp.ItemRefs) == 0 || next == q.Get("c") {
+		if next == "" || next == "0" || added == 0 || next == q.Get("c") {
 			break
 		}
 		q.Set("c", next)

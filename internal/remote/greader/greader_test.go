@@ -316,3 +316,21 @@ func TestStreams(t *testing.T) {
 		t.Error("isState")
 	}
 }
+
+// TestPagingEnds: a server that keeps offering the same page with a new
+// continuation cannot keep the client asking.
+func TestPagingEnds(t *testing.T) {
+	var calls atomic.Int32
+	srv := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		w.Write([]byte(`{"itemRefs":[{"id":"1"},{"id":"2"}],"continuation":"c` + string(rune('a'+n%26)) + `"}`))
+	})
+	c := newClient(t, Config{Endpoint: remote.Endpoint{URL: srv.URL}, User: "ada", Password: remote.NewSecret("pw")})
+	ids, err := c.EntryIDs(t.Context(), remote.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ids, []string{"1", "2"}) || calls.Load() != 2 {
+		t.Errorf("ids %v after %d calls; want [1 2] after 2", ids, calls.Load())
+	}
+}
