@@ -114,9 +114,6 @@ func NewConn(kind string, ep Endpoint, secrets ...Secret) (*Conn, error) {
 // Server names the server, as errors do: "miniflux https://rss.example.org".
 func (c *Conn) Server() string { return c.name }
 
-// URL returns the server's base URL.
-func (c *Conn) URL() string { return c.base.String() }
-
 // AddSecret adds a value, such as a session token, that must never appear
 // in an error.
 func (c *Conn) AddSecret(v string) {

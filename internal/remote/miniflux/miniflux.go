@@ -223,7 +223,8 @@ func (c *Client) entries(ctx context.Context, f remote.Filter, content bool) ([]
 	// meanwhile shift no page.
 	var before int64
 	for len(out) < max {
-		q.Set("limit", strconv.Itoa(min(pageSize, max-len(out))))
+		limit := min(pageSize, max-len(out))
+		q.Set("limit", strconv.Itoa(limit))
 		if before > 0 {
 			q.Set("before_entry_id", strconv.FormatInt(before, 10))
 		}
@@ -243,11 +244,17 @@ func (c *Client) entries(ctx context.Context, f remote.Filter, content bool) ([]
 		if len(page.Entries) == 0 {
 			break
 		}
+		if len(page.Entries) > limit {
+			return nil, c.conn.Fail("list entries", remote.ErrBadAnswer, "a page longer than asked for")
+		}
 		last := page.Entries[len(page.Entries)-1].ID
 		if before > 0 && last >= before {
 			return nil, c.conn.Fail("list entries", remote.ErrBadAnswer, "the pages do not go back in time")
 		}
 		before = last
+		if len(page.Entries) < limit {
+			break
+		}
 	}
 	if len(out) > max {
 		out = out[:max]
