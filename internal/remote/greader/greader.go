@@ -376,14 +376,12 @@ func (c *Client) Entries(ctx context.Context, f remote.Filter) ([]remote.Entry, 
 
 // jsonItem is an entry as stream/items/contents gives it.
 type jsonItem struct {
-	ID         string     `json:"id"`
-	Title      string     `json:"title"`
-	Author     string     `json:"author"`
-	Published  int64      `json:"published"`
-	Updated    int64      `json:"updated"`
-	Timestamp  jsonScalar `json:"timestampUsec"`
-	Crawl      jsonScalar `json:"crawlTimeMsec"`
-	Categories []string   `json:"categories"`
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Author     string   `json:"author"`
+	Published  int64    `json:"published"`
+	Updated    int64    `json:"updated"`
+	Categories []string `json:"categories"`
 	Canonical  []struct {
 		Href string `json:"href"`
 	} `json:"canonical"`
