@@ -80,7 +80,7 @@ func (c *htmlConverter) node(root *html.Node, b *bodyBuilder) error {
 var skippedElements = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
 	atom.Iframe: true, atom.Object: true, atom.Embed: true, atom.Svg: true,
-	atom.Math: true, atom.Canvas: true, atom.Form: true, atom.Button: true,
+	atom.Canvas: true, atom.Form: true, atom.Button: true,
 	atom.Input: true, atom.Select: true, atom.Textarea: true, atom.Nav: true,
 	atom.Head: true, atom.Title: true, atom.Meta: true, atom.Link: true,
 	atom.Base: true, atom.Audio: true, atom.Video: true, atom.Dialog: true,
@@ -90,6 +90,7 @@ var skippedElements = map[atom.Atom]bool{
 // text, advertising, <base> and <meta> refresh, tracking pixels) and
 // points lazily loaded images at their real source.
 func cleanDOM(root *html.Node) {
+	mathToText(root)
 	cf := newClutterFilter(root)
 	removeElements(root, func(n *html.Node) bool {
 		return skippedElements[n.DataAtom] || hidden(n) || cf.clutter(n)
@@ -100,6 +101,7 @@ func cleanDOM(root *html.Node) {
 // before readability scores it (and strips the class names that mark
 // advertising), leaving the <head> and its metadata alone.
 func removeClutter(root *html.Node) {
+	mathToText(root)
 	cf := newClutterFilter(root)
 	removeElements(root, func(n *html.Node) bool {
 		if hidden(n) || cf.clutter(n) {
@@ -133,6 +135,56 @@ func unmark(n *html.Node) {
 // prose or not.
 func markedName(name string) bool {
 	return slices.ContainsFunc(classTokens(name), func(t string) bool { return clutterWords[t] })
+}
+
+// mathToText replaces each MathML <math> element with its text: its
+// alttext when it has one, else the text of its tokens. A formula is
+// part of the sentence around it ("the probability of getting k heads"),
+// and no reader of gazette's output can render MathML.
+func mathToText(root *html.Node) {
+	var maths []*html.Node
+	for n := root; n != nil; {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Math {
+			maths = append(maths, n)
+			n = nextSkippingChildren(n, root)
+			continue
+		}
+		n = nextNode(n, root)
+	}
+	for _, m := range maths {
+		text := strings.Join(strings.Fields(attr(m, "alttext")), " ")
+		if text == "" {
+			text = mathText(m)
+		}
+		if m.Parent == nil {
+			continue
+		}
+		if text != "" {
+			m.Parent.InsertBefore(&html.Node{Type: html.TextNode, Data: text}, m)
+		}
+		m.Parent.RemoveChild(m)
+	}
+}
+
+// mathText returns the text of a <math> element's tokens, leaving out
+// its annotations (the same formula again, in TeX or another markup).
+func mathText(m *html.Node) string {
+	var b strings.Builder
+	for n := m; n != nil; {
+		if n.Type == html.ElementNode && (n.Data == "annotation" || n.Data == "annotation-xml") {
+			n = nextSkippingChildren(n, m)
+			continue
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		if b.Len() > 4096 {
+			break
+		}
+		n = nextNode(n, m)
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // removeElements removes the elements doomed picks, with their children,
@@ -436,7 +488,7 @@ func fixImage(n *html.Node) (drop bool) {
 // skippedElements it holds no void elements, which have no end tag.
 var skippedText = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
-	atom.Iframe: true, atom.Object: true, atom.Svg: true, atom.Math: true,
+	atom.Iframe: true, atom.Object: true, atom.Svg: true,
 	atom.Select: true, atom.Textarea: true,
 }
 
