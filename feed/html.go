@@ -7,12 +7,10 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-	"golang.org/x/net/html/charset"
 )
 
 // maxPageElements caps the elements of a page that readability scores;
@@ -71,7 +69,7 @@ func ParseHTMLPage(doc Doc) (a *Article, err error) {
 			a, err = nil, fmt.Errorf("internal error while reading the page: %v", p)
 		}
 	}()
-	data := htmlUTF8(doc.Data, doc.ContentType)
+	data, _ := HTMLToUTF8(doc.Data, doc.ContentType)
 	if bytes.IndexByte(data, 0) >= 0 {
 		// No page holds NUL once decoded (UTF-16 is decoded by now): this
 		// is an image or another binary file with an .html name.
@@ -181,22 +179,6 @@ func hasText(blocks []Block) bool {
 		}
 	}
 	return false
-}
-
-// htmlUTF8 converts an HTML page to UTF-8, by its byte order mark, the
-// charset of its content type, or its <meta> charset. A page without a
-// BOM or a charset in the content type that is valid UTF-8 is kept as it
-// is, whatever its meta tag claims.
-func htmlUTF8(data []byte, contentType string) []byte {
-	enc, name, certain := charset.DetermineEncoding(data, contentType)
-	if name == "utf-8" || !certain && utf8.Valid(data) {
-		return data
-	}
-	out, err := enc.NewDecoder().Bytes(data)
-	if err != nil {
-		return data
-	}
-	return out
 }
 
 // pageMeta is what ParseHTMLPage reads from a page beside readability.

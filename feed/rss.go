@@ -18,6 +18,7 @@ import (
 	gfatom "github.com/mmcdole/gofeed/atom"
 	ext "github.com/mmcdole/gofeed/extensions"
 	gfjson "github.com/mmcdole/gofeed/json"
+	"golang.org/x/net/html/atom"
 )
 
 // MaxFeedItems caps the items read from one feed; the rest are left out,
@@ -53,10 +54,10 @@ func sniffFeed(contentType string, head []byte) bool {
 	if bytes.HasPrefix(h, []byte("{")) {
 		return jsonFeedRe.Match(h)
 	}
-	if bytes.HasPrefix(h, []byte("<?xml")) {
-		// Skip the declaration, comments and a stylesheet to the root.
-		h = xmlPrologRe.ReplaceAll(h, nil)
-	}
+	// Skip the declaration, comments, a DOCTYPE and stylesheets to the
+	// root, with or without a declaration: WordPress opens its feeds
+	// with a comment.
+	h = skipXMLProlog(h)
 	for _, root := range []string{"<rss", "<feed", "<rdf:RDF", "<RDF"} {
 		if bytes.HasPrefix(h, []byte(root)) {
 			return true
@@ -65,10 +66,75 @@ func sniffFeed(contentType string, head []byte) bool {
 	return false
 }
 
-var (
-	jsonFeedRe  = regexp.MustCompile(`"version"\s*:\s*"https?://jsonfeed\.org/`)
-	xmlPrologRe = regexp.MustCompile(`^(?s:\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>))*\s*`)
-)
+// skipXMLProlog returns an XML document from its root element on: past
+// white space, the declaration, processing instructions, comments and a
+// DOCTYPE with its internal subset.
+func skipXMLProlog(h []byte) []byte {
+	for {
+		h = bytes.TrimLeft(h, " \t\r\n")
+		switch {
+		case bytes.HasPrefix(h, []byte("<?")):
+			h = h[skipPast(h, 2, "?>"):]
+		case bytes.HasPrefix(h, []byte("<!--")):
+			h = h[skipPast(h, 4, "-->"):]
+		case len(h) >= 9 && bytes.EqualFold(h[:9], []byte("<!DOCTYPE")):
+			end := bytes.IndexAny(h, "[>")
+			if end >= 0 && h[end] == '[' {
+				end = skipPast(h, end, "]")
+				end = skipPast(h, end, ">")
+			} else {
+				end = skipPast(h, 0, ">")
+			}
+			h = h[end:]
+		default:
+			return h
+		}
+	}
+}
+
+// xmlFormat takes the documents that look like XML and are no feed
+// (a sitemap, an error page in XML, a feed truncated before its root
+// element): each is an error naming the source, never an article
+// holding raw XML.
+var xmlFormat = Format{
+	Name:  "xml",
+	Sniff: sniffXML,
+	Parse: func(Doc) ([]*Article, error) { return nil, ErrNotFeed },
+}
+
+// sniffXML recognises an XML document: it has an XML declaration, an
+// XML media type, or a prolog or root element no HTML page or text
+// article starts with.
+func sniffXML(contentType string, head []byte) bool {
+	h := bytes.TrimLeft(head, " \t\r\n")
+	if bytes.HasPrefix(h, []byte("<?xml")) {
+		return true
+	}
+	mt := mediaType(contentType)
+	isXMLType := mt == "text/xml" || mt == "application/xml" || strings.HasSuffix(mt, "+xml")
+	root := skipXMLProlog(h)
+	if len(root) < 2 || root[0] != '<' || !isNameStart(root[1]) {
+		// Only a prolog in the head (a long comment) still reads as XML.
+		return len(h) > 0 && len(root) == 0 || isXMLType && len(h) > 0 && h[0] == '<'
+	}
+	end := 1
+	for end < len(root) && !bytes.ContainsAny(root[end:end+1], " \t\r\n/>") {
+		end++
+	}
+	if isXMLType || len(root) < len(h) {
+		// An XML media type, or a prolog before the root: HTML pages
+		// with a DOCTYPE were taken by the HTML format already.
+		return atom.Lookup(bytes.ToLower(root[1:end])) == 0 || isXMLType
+	}
+	// A root element HTML does not have, closed or namespaced as XML is:
+	// "<Breaking> news" is text, "<urlset xmlns=...>" is not.
+	name := root[1:end]
+	return atom.Lookup(bytes.ToLower(name)) == 0 &&
+		(bytes.Contains(head, append([]byte("</"), name...)) || bytes.Contains(root[:min(len(root), 512)], []byte("xmlns")))
+}
+
+// jsonFeedRe finds the version of a JSON Feed.
+var jsonFeedRe = regexp.MustCompile(`"version"\s*:\s*"https?://jsonfeed\.org/`)
 
 // mediaType returns the lower-case media type of a Content-Type header.
 func mediaType(contentType string) string {
@@ -83,12 +149,21 @@ func mediaType(contentType string) string {
 	return mt
 }
 
-// ErrNotFeed is returned for a document that is no RSS, Atom or JSON feed.
+// ErrNotFeed is returned for a document that is no RSS, Atom or JSON
+// feed, such as an XML document of another kind.
 var ErrNotFeed = errors.New("not an RSS, Atom or JSON feed")
 
 func parseFeedDoc(doc Doc) ([]*Article, error) {
-	if h := bytes.TrimLeft(bytes.TrimPrefix(doc.Data, utf8BOM), " \t\r\n"); len(h) > 0 && h[0] == '<' {
-		if err := checkXMLDepth(h, maxXMLDepth); err != nil {
+	data := bytes.TrimPrefix(doc.Data, utf8BOM)
+	if h := bytes.TrimLeft(data, " \t\r\n"); len(h) > 0 && h[0] == '{' {
+		// JSON is UTF-8 by definition: repair, do not guess.
+		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	} else {
+		var err error
+		if data, err = xmlToUTF8(doc.Data, doc.ContentType); err != nil {
+			return nil, err
+		}
+		if err := checkXMLDepth(data, maxXMLDepth); err != nil {
 			return nil, err
 		}
 	}
@@ -97,7 +172,7 @@ func parseFeedDoc(doc Doc) ([]*Article, error) {
 	// translator would parse every item's HTML a second time for it.
 	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	fp.KeepOriginalFeed = true
-	f, err := fp.Parse(bytes.NewReader(dropNullItems(bytes.TrimPrefix(doc.Data, utf8BOM))))
+	f, err := fp.Parse(bytes.NewReader(dropNullItems(data)))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, ErrNotFeed
