@@ -91,6 +91,7 @@ var skippedElements = map[atom.Atom]bool{
 // points lazily loaded images at their real source.
 func cleanDOM(root *html.Node) {
 	mathToText(root)
+	unwrapFallbacks(root)
 	cf := newClutterFilter(root)
 	removeElements(root, func(n *html.Node) bool {
 		return skippedElements[n.DataAtom] || hidden(n) || cf.clutter(n)
@@ -102,6 +103,7 @@ func cleanDOM(root *html.Node) {
 // advertising), leaving the <head> and its metadata alone.
 func removeClutter(root *html.Node) {
 	mathToText(root)
+	unwrapFallbacks(root)
 	cf := newClutterFilter(root)
 	removeElements(root, func(n *html.Node) bool {
 		if hidden(n) || cf.clutter(n) {
@@ -163,6 +165,38 @@ func mathToText(root *html.Node) {
 			m.Parent.InsertBefore(&html.Node{Type: html.TextNode, Data: text}, m)
 		}
 		m.Parent.RemoveChild(m)
+	}
+}
+
+// unwrapFallbacks replaces each <object> with its fallback content:
+// what a browser shows when it cannot show the embedded thing is what a
+// terminal reader can show. Its <param> children go. An <iframe>'s
+// content is not unwrapped: browsers never show it, so it is hidden
+// text, the kind spam and injected text use (threats P8).
+func unwrapFallbacks(root *html.Node) {
+	var found []*html.Node
+	for n := root; n != nil; n = nextNode(n, root) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Object {
+			found = append(found, n)
+		}
+	}
+	// Inner ones first, so that an object inside an object is unwrapped
+	// before its parent moves it.
+	for i := len(found) - 1; i >= 0; i-- {
+		n := found[i]
+		p := n.Parent
+		if p == nil {
+			continue
+		}
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			n.RemoveChild(c)
+			if c.Type != html.ElementNode || c.DataAtom != atom.Param {
+				p.InsertBefore(c, n)
+			}
+			c = next
+		}
+		p.RemoveChild(n)
 	}
 }
 

@@ -2,14 +2,17 @@ package feed
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
+	"maps"
 	"mime"
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -166,6 +169,7 @@ func parseFeedDoc(doc Doc) ([]*Article, error) {
 		if err := checkXMLDepth(data, maxXMLDepth); err != nil {
 			return nil, err
 		}
+		data = atom03Fixes(data)
 	}
 	fp := gofeed.NewParser()
 	// The first image of the content is found by the body converter; the
@@ -183,6 +187,47 @@ func parseFeedDoc(doc Doc) ([]*Article, error) {
 		return nil, ErrNotFeed // some other JSON document
 	}
 	return feedArticles(doc, f)
+}
+
+// Atom 0.3 patterns for atom03Fixes.
+var (
+	atom03EntryRe  = regexp.MustCompile(`(?s)<entry[\s>].*?</entry>`)
+	atom03Base64Re = regexp.MustCompile(`(?s)(<content\b[^>]*?\bmode\s*=\s*)["']base64["']([^>]*>)(.*?)(</content>)`)
+)
+
+// atom03Fixes mends two things gofeed misses in Atom 0.3 feeds. It
+// decodes content with mode="base64" when the content also has a text
+// type (gofeed decodes only untyped or binary content), and it renames
+// <created> to <issued> in entries that have neither <issued> nor
+// <published>: gofeed reads issued as the publication date and skips
+// created, the only date some entries carry.
+func atom03Fixes(data []byte) []byte {
+	if !bytes.Contains(data, []byte("purl.org/atom/ns#")) {
+		return data
+	}
+	if bytes.Contains(data, []byte("base64")) {
+		data = atom03Base64Re.ReplaceAllFunc(data, func(m []byte) []byte {
+			g := atom03Base64Re.FindSubmatch(m)
+			raw := bytes.Join(bytes.Fields(g[3]), nil)
+			dec := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
+			n, err := base64.StdEncoding.Decode(dec, raw)
+			if err != nil {
+				return m
+			}
+			text := html.EscapeString(string(bytes.ToValidUTF8(dec[:n], []byte("\uFFFD"))))
+			return slices.Concat(g[1], []byte(`"escaped"`), g[2], []byte(text), g[4])
+		})
+	}
+	if !bytes.Contains(data, []byte("<created")) {
+		return data
+	}
+	return atom03EntryRe.ReplaceAllFunc(data, func(e []byte) []byte {
+		if bytes.Contains(e, []byte("<issued")) || bytes.Contains(e, []byte("<published")) {
+			return e
+		}
+		e = bytes.ReplaceAll(e, []byte("<created>"), []byte("<issued>"))
+		return bytes.ReplaceAll(e, []byte("</created>"), []byte("</issued>"))
+	})
 }
 
 // dropNullItems removes the null entries of a JSON feed's item list.
@@ -335,9 +380,17 @@ func (fc *feedContext) item(i int, it *gofeed.Item) *Article {
 	var rb refBuilder
 	b := newBodyBuilder(base, &rb)
 	content, plain := fc.content(i, it)
+	if content == "" {
+		content = otherBody(it)
+	}
 	a.Partial = content == "" && a.Link != ""
 	if content == "" {
 		content, plain = it.Description, fc.summaryIsPlain()
+	}
+	if strings.TrimSpace(content) == "" {
+		// Video feeds (YouTube's among them) give their text only as
+		// media:description.
+		content, plain = mediaDescription(it)
 	}
 	extras := itemImages(it, base)
 	lead := -1
@@ -431,6 +484,64 @@ func (fc *feedContext) content(i int, it *gofeed.Item) (string, bool) {
 	return it.Content, false
 }
 
+// otherBody returns the full text an RSS item gives outside
+// content:encoded: an XHTML body (xhtml:body) or a <fullitem>, as HTML.
+func otherBody(it *gofeed.Item) string {
+	if v := it.Custom["fullitem"]; strings.TrimSpace(v) != "" {
+		return v
+	}
+	for _, prefix := range slices.Sorted(maps.Keys(it.Extensions)) {
+		for _, body := range it.Extensions[prefix]["body"] {
+			var b strings.Builder
+			writeExtensionHTML(&b, body, 0)
+			if s := b.String(); strings.TrimSpace(s) != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// maxExtensionDepth caps the nesting writeExtensionHTML follows; the feed
+// is already capped at maxXMLDepth, this keeps the recursion short.
+const maxExtensionDepth = 64
+
+// writeExtensionHTML writes an extension element's children as HTML.
+// gofeed keeps an extension's text apart from its child elements, and
+// its children grouped by name, so mixed content comes out in a
+// different order than written: it serves as a body only when the item
+// has no other.
+func writeExtensionHTML(b *strings.Builder, e ext.Extension, depth int) {
+	b.WriteString(html.EscapeString(e.Value))
+	if depth >= maxExtensionDepth {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(e.Children)) {
+		if !xmlNameRe.MatchString(name) {
+			continue
+		}
+		for _, c := range e.Children[name] {
+			b.WriteString("<" + name + ">")
+			writeExtensionHTML(b, c, depth+1)
+			b.WriteString("</" + name + ">")
+		}
+	}
+}
+
+// xmlNameRe matches the element names writeExtensionHTML writes back.
+var xmlNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,15}$`)
+
+// mediaDescription returns an item's Media RSS description, in a
+// media:group or not, and whether it is plain text (the default).
+func mediaDescription(it *gofeed.Item) (string, bool) {
+	for _, d := range mediaExtensions(it.Extensions, "description") {
+		if strings.TrimSpace(d.Value) != "" {
+			return d.Value, !strings.EqualFold(strings.TrimSpace(d.Attrs["type"]), "html")
+		}
+	}
+	return "", false
+}
+
 // summaryIsPlain reports whether this feed's summaries are plain text:
 // JSON Feed says so; RSS descriptions and Atom summaries are, in
 // practice, HTML.
@@ -474,7 +585,39 @@ func itemDate(it *gofeed.Item) (time.Time, string) {
 	if raw == "" {
 		raw = it.Updated
 	}
+	if t.IsZero() {
+		// Dublin Core terms, in the order that says when a story was
+		// published rather than changed.
+		for _, name := range []string{"issued", "created", "date", "modified"} {
+			for _, prefix := range []string{"dcterms", "dc"} {
+				for _, e := range it.Extensions[prefix][name] {
+					v := strings.TrimSpace(e.Value)
+					if v == "" {
+						continue
+					}
+					if d, ok := parseFeedDate(v); ok {
+						return d, clip(SanitizeLine(v), maxDateText)
+					}
+					if raw == "" {
+						raw = v
+					}
+				}
+			}
+		}
+	}
 	return withOwnZone(t, strings.TrimSpace(raw)), clip(SanitizeLine(raw), maxDateText)
+}
+
+// parseFeedDate reads a date in the forms feeds write outside the
+// elements gofeed parses: RFC 3339 and its date-only form, RFC 1123, and
+// the forms ParseDate knows.
+func parseFeedDate(s string) (time.Time, bool) {
+	for _, l := range append([]string{"2006-01-02T15:04:05Z07:00", "2006-01-02T15:04Z07:00", "2006-01-02"}, zonedLayouts...) {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return ParseDate(s)
 }
 
 // zonedLayouts are the date forms feeds use that carry a UTC offset.
