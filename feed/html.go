@@ -116,14 +116,14 @@ func ParseHTMLPage(doc Doc) (a *Article, err error) {
 	a.Date, a.DateText = pageDate(r, meta)
 
 	if img, ok := SafeURL(r.ImageURL(), base); ok && content != nil && !showsImage(content, img, base) {
-		b.image(img, Paragraph, 0)
+		b.image(img, "", Paragraph, 0)
 	}
 	if content != nil {
 		if err := conv.node(content, b); err != nil {
 			return nil, err
 		}
 	}
-	a.Body = dropTitleHeading(b.blocks, a.Title)
+	a.Body = dropBylineBlock(dropTitleHeading(b.blocks, a.Title), SanitizeLine(r.Byline()))
 	a.Refs = rb.refs
 	a.Images = rb.images()
 	if a.Title == "" {
@@ -272,6 +272,35 @@ func showsImage(root *html.Node, url string, base *url.URL) bool {
 		}
 	}
 	return false
+}
+
+// maxBylineBlock caps the length, in bytes, of a block dropBylineBlock
+// takes for the byline: a byline with a date and a separator, not prose
+// that happens to name the author.
+const maxBylineBlock = 160
+
+// dropBylineBlock drops the line that repeats the byline readability
+// found ("By Steppe Times staff · 5 March 2022") from the first blocks
+// of the body: the byline is shown as the source already.
+func dropBylineBlock(blocks []Block, byline string) []Block {
+	byline = strings.TrimSpace(byline)
+	if len([]rune(byline)) < 3 {
+		return blocks
+	}
+	low := strings.ToLower(byline)
+	seen := 0
+	for i, b := range blocks {
+		if b.Kind == Image {
+			continue
+		}
+		if seen++; seen > 3 {
+			break
+		}
+		if b.Kind == Paragraph && len(b.Text) <= maxBylineBlock && strings.Contains(strings.ToLower(b.Text), low) {
+			return append(blocks[:i:i], blocks[i+1:]...)
+		}
+	}
+	return blocks
 }
 
 // dropTitleHeading drops a heading that opens the body and repeats the

@@ -397,7 +397,7 @@ func (fc *feedContext) item(i int, it *gofeed.Item) *Article {
 	for j, img := range extras {
 		if !mentions(content, img) {
 			lead = j
-			b.image(img.url, Paragraph, 0)
+			b.image(img.url, "", Paragraph, 0)
 			break
 		}
 	}
@@ -412,7 +412,7 @@ func (fc *feedContext) item(i int, it *gofeed.Item) *Article {
 	}
 	for j, img := range extras {
 		if j != lead && !b.hasImage(img.url) {
-			b.image(img.url, Paragraph, 0)
+			b.image(img.url, "", Paragraph, 0)
 		}
 	}
 	for _, enc := range it.Enclosures {
