@@ -68,7 +68,7 @@ func LookupEncoding(label string) (enc encoding.Encoding, name string, ok bool) 
 		return utf32.UTF32(utf32.LittleEndian, utf32.UseBOM), "utf-32le", true
 	case "utf-16":
 		// Without a mark, UTF-16 is big-endian (RFC 2781).
-		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be", true
+		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM), "utf-16be", true
 	}
 	for _, try := range []string{l, strings.ReplaceAll(l, "_", "-")} {
 		if e, err := htmlindex.Get(try); err == nil {
