@@ -128,6 +128,9 @@ type Ref struct {
 	URL string
 	// Kind says whether the footnote is an image or a link.
 	Kind RefKind
+	// Alt is an image's alternative text, sanitized, on one line; empty
+	// for links and for images without one.
+	Alt string
 }
 
 // BlockKind is the kind of one block of body text.

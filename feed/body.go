@@ -122,14 +122,22 @@ func (b *bodyBuilder) ref(raw string, kind RefKind) (n int, ok bool) {
 	return b.refs.add(u, kind), true
 }
 
-// image ends the block being built as kind and adds an image block.
-func (b *bodyBuilder) image(raw string, kind BlockKind, level int) {
+// maxAltLen caps an image's alternative text, in runes.
+const maxAltLen = 300
+
+// image ends the block being built as kind and adds an image block. alt
+// is the image's alternative text, raw; the first one given for a URL
+// is kept.
+func (b *bodyBuilder) image(raw, alt string, kind BlockKind, level int) {
 	if b.cut {
 		return
 	}
 	n, ok := b.ref(raw, RefImage)
 	if !ok {
 		return
+	}
+	if r := &b.refs.refs[n-1]; r.Alt == "" && r.Kind == RefImage {
+		r.Alt = clip(SanitizeLine(alt), maxAltLen)
 	}
 	b.flush(kind, level)
 	b.add(Block{Kind: Image, Ref: n})

@@ -13,9 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"golang.org/x/net/html/charset"
 	"golang.org/x/net/http/httpguts"
 )
 
@@ -438,18 +436,11 @@ func toUTF8(data []byte, contentType string) ([]byte, string) {
 	}
 	switch {
 	case mt == "text/html" || (mt == "" || mt == "application/octet-stream") && looksHTML(data):
-		enc, name, certain := charset.DetermineEncoding(data, contentType)
-		// With no BOM and no charset in the header, a document that is
-		// valid UTF-8 stays as it is, whatever its meta tag claims: the
-		// HTML default of windows-1252 would garble it.
-		if name == "utf-8" || !certain && utf8.Valid(data) {
+		out, changed := HTMLToUTF8(data, contentType)
+		if !changed {
 			return data, contentType
 		}
-		out, err := enc.NewDecoder().Bytes(data)
-		if err != nil {
-			return data, contentType
-		}
-		return bytes.TrimPrefix(out, utf8BOM), withUTF8(mt, "text/html")
+		return out, withUTF8(mt, "text/html")
 	case strings.HasPrefix(mt, "text/") && !strings.HasSuffix(mt, "xml"):
 		label := params["charset"]
 		if bom := bomEncoding(data); bom != "" {
@@ -458,8 +449,8 @@ func toUTF8(data []byte, contentType string) ([]byte, string) {
 		if label == "" {
 			return data, contentType
 		}
-		enc, name := charset.Lookup(label)
-		if enc == nil || name == "utf-8" {
+		enc, name, ok := LookupEncoding(label)
+		if !ok || name == "utf-8" {
 			return data, contentType
 		}
 		out, err := enc.NewDecoder().Bytes(data)

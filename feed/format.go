@@ -64,6 +64,7 @@ type Format struct {
 var formats = []Format{
 	feedFormat,
 	htmlFormat,
+	xmlFormat,
 	markdownFormat,
 	textFormat,
 }
@@ -87,11 +88,7 @@ func formatForName(name string) (Format, bool) {
 // sniffFormat picks the format of a document from its content type, then
 // its first bytes, and falls back to the plain text format.
 func sniffFormat(contentType string, data []byte) Format {
-	head := data
-	if len(head) > 1024 {
-		head = head[:1024]
-	}
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head := sniffHead(data)
 	for _, f := range formats {
 		if f.Sniff != nil && f.Sniff(contentType, head) {
 			return f
@@ -121,4 +118,21 @@ func IsText(data []byte) bool {
 		i += size
 	}
 	return bad <= maxStrayBytes || bad*100 <= len(data)
+}
+
+// sniffHead returns the first bytes of a document for the formats to
+// sniff, as UTF-8: UTF-16 and UTF-32 are decoded first, so that a feed in
+// either is recognised.
+func sniffHead(data []byte) []byte {
+	head := data[:min(len(data), 4096)]
+	label, _ := bomCharset(head)
+	if label == "" || label == "utf-8" {
+		label = wideCharset(head)
+	}
+	if strings.HasPrefix(label, "utf-16") || strings.HasPrefix(label, "utf-32") {
+		if enc, name, ok := LookupEncoding(label); ok {
+			head = decodeWith(head[:len(head)&^3], enc, name)
+		}
+	}
+	return bytes.TrimPrefix(head, utf8BOM)
 }

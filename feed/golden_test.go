@@ -16,11 +16,12 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // goldenInputs are the documents whose parse, Markdown and text are kept
-// as golden files: the sample feed and the feeds under testdata.
+// as golden files: the sample feed, the feeds under testdata, and this
+// package's own pages and feeds.
 func goldenInputs(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	for _, pattern := range []string{"../testdata/sample/*", "../testdata/feeds/*"} {
+	for _, pattern := range []string{"../testdata/sample/*", "../testdata/feeds/*", "testdata/pages/*"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

@@ -7,12 +7,10 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-	"golang.org/x/net/html/charset"
 )
 
 // maxPageElements caps the elements of a page that readability scores;
@@ -71,7 +69,7 @@ func ParseHTMLPage(doc Doc) (a *Article, err error) {
 			a, err = nil, fmt.Errorf("internal error while reading the page: %v", p)
 		}
 	}()
-	data := htmlUTF8(doc.Data, doc.ContentType)
+	data, _ := HTMLToUTF8(doc.Data, doc.ContentType)
 	if bytes.IndexByte(data, 0) >= 0 {
 		// No page holds NUL once decoded (UTF-16 is decoded by now): this
 		// is an image or another binary file with an .html name.
@@ -118,14 +116,14 @@ func ParseHTMLPage(doc Doc) (a *Article, err error) {
 	a.Date, a.DateText = pageDate(r, meta)
 
 	if img, ok := SafeURL(r.ImageURL(), base); ok && content != nil && !showsImage(content, img, base) {
-		b.image(img, Paragraph, 0)
+		b.image(img, "", Paragraph, 0)
 	}
 	if content != nil {
 		if err := conv.node(content, b); err != nil {
 			return nil, err
 		}
 	}
-	a.Body = dropTitleHeading(b.blocks, a.Title)
+	a.Body = dropBylineBlock(dropTitleHeading(b.blocks, a.Title), SanitizeLine(r.Byline()))
 	a.Refs = rb.refs
 	a.Images = rb.images()
 	if a.Title == "" {
@@ -188,22 +186,6 @@ func hasText(blocks []Block) bool {
 		}
 	}
 	return false
-}
-
-// htmlUTF8 converts an HTML page to UTF-8, by its byte order mark, the
-// charset of its content type, or its <meta> charset. A page without a
-// BOM or a charset in the content type that is valid UTF-8 is kept as it
-// is, whatever its meta tag claims.
-func htmlUTF8(data []byte, contentType string) []byte {
-	enc, name, certain := charset.DetermineEncoding(data, contentType)
-	if name == "utf-8" || !certain && utf8.Valid(data) {
-		return data
-	}
-	out, err := enc.NewDecoder().Bytes(data)
-	if err != nil {
-		return data
-	}
-	return out
 }
 
 // pageMeta is what ParseHTMLPage reads from a page beside readability.
@@ -297,6 +279,35 @@ func showsImage(root *html.Node, url string, base *url.URL) bool {
 		}
 	}
 	return false
+}
+
+// maxBylineBlock caps the length, in bytes, of a block dropBylineBlock
+// takes for the byline: a byline with a date and a separator, not prose
+// that happens to name the author.
+const maxBylineBlock = 160
+
+// dropBylineBlock drops the line that repeats the byline readability
+// found ("By Steppe Times staff · 5 March 2022") from the first blocks
+// of the body: the byline is shown as the source already.
+func dropBylineBlock(blocks []Block, byline string) []Block {
+	byline = strings.TrimSpace(byline)
+	if len([]rune(byline)) < 3 {
+		return blocks
+	}
+	low := strings.ToLower(byline)
+	seen := 0
+	for i, b := range blocks {
+		if b.Kind == Image {
+			continue
+		}
+		if seen++; seen > 3 {
+			break
+		}
+		if b.Kind == Paragraph && len(b.Text) <= maxBylineBlock && strings.Contains(strings.ToLower(b.Text), low) {
+			return append(blocks[:i:i], blocks[i+1:]...)
+		}
+	}
+	return blocks
 }
 
 // dropTitleHeading drops a heading that opens the body and repeats the

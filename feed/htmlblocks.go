@@ -80,7 +80,7 @@ func (c *htmlConverter) node(root *html.Node, b *bodyBuilder) error {
 var skippedElements = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
 	atom.Iframe: true, atom.Object: true, atom.Embed: true, atom.Svg: true,
-	atom.Math: true, atom.Canvas: true, atom.Form: true, atom.Button: true,
+	atom.Canvas: true, atom.Form: true, atom.Button: true,
 	atom.Input: true, atom.Select: true, atom.Textarea: true, atom.Nav: true,
 	atom.Head: true, atom.Title: true, atom.Meta: true, atom.Link: true,
 	atom.Base: true, atom.Audio: true, atom.Video: true, atom.Dialog: true,
@@ -90,8 +90,11 @@ var skippedElements = map[atom.Atom]bool{
 // text, advertising, <base> and <meta> refresh, tracking pixels) and
 // points lazily loaded images at their real source.
 func cleanDOM(root *html.Node) {
+	mathToText(root)
+	unwrapFallbacks(root)
+	cf := newClutterFilter(root)
 	removeElements(root, func(n *html.Node) bool {
-		return skippedElements[n.DataAtom] || hidden(n) || clutter(n)
+		return skippedElements[n.DataAtom] || hidden(n) || cf.clutter(n)
 	})
 }
 
@@ -99,7 +102,123 @@ func cleanDOM(root *html.Node) {
 // before readability scores it (and strips the class names that mark
 // advertising), leaving the <head> and its metadata alone.
 func removeClutter(root *html.Node) {
-	removeElements(root, func(n *html.Node) bool { return hidden(n) || clutter(n) })
+	mathToText(root)
+	unwrapFallbacks(root)
+	cf := newClutterFilter(root)
+	removeElements(root, func(n *html.Node) bool {
+		if hidden(n) || cf.clutter(n) {
+			return true
+		}
+		unmark(n)
+		return false
+	})
+}
+
+// unmark removes the clutter words from the class and id of an element
+// kept as content, so that readability, whose own patterns hold "share",
+// "social", "promo" and "sponsor", does not drop it or its heading.
+func unmark(n *html.Node) {
+	if n.Type != html.ElementNode {
+		return
+	}
+	if id := attr(n, "id"); id != "" && markedName(id) {
+		removeAttr(n, "id")
+	}
+	if class := attr(n, "class"); class != "" {
+		names := strings.Fields(class)
+		kept := slices.DeleteFunc(slices.Clone(names), markedName)
+		if len(kept) != len(names) {
+			setAttr(n, "class", strings.Join(kept, " "))
+		}
+	}
+}
+
+// markedName reports whether a class name or id holds a clutter word,
+// prose or not.
+func markedName(name string) bool {
+	return slices.ContainsFunc(classTokens(name), func(t string) bool { return clutterWords[t] })
+}
+
+// mathToText replaces each MathML <math> element with its text: its
+// alttext when it has one, else the text of its tokens. A formula is
+// part of the sentence around it ("the probability of getting k heads"),
+// and no reader of gazette's output can render MathML.
+func mathToText(root *html.Node) {
+	var maths []*html.Node
+	for n := root; n != nil; {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Math {
+			maths = append(maths, n)
+			n = nextSkippingChildren(n, root)
+			continue
+		}
+		n = nextNode(n, root)
+	}
+	for _, m := range maths {
+		text := strings.Join(strings.Fields(attr(m, "alttext")), " ")
+		if text == "" {
+			text = mathText(m)
+		}
+		if m.Parent == nil {
+			continue
+		}
+		if text != "" {
+			m.Parent.InsertBefore(&html.Node{Type: html.TextNode, Data: text}, m)
+		}
+		m.Parent.RemoveChild(m)
+	}
+}
+
+// unwrapFallbacks replaces each <object> with its fallback content:
+// what a browser shows when it cannot show the embedded thing is what a
+// terminal reader can show. Its <param> children go. An <iframe>'s
+// content is not unwrapped: browsers never show it, so it is hidden
+// text, the kind spam and injected text use (threats P8).
+func unwrapFallbacks(root *html.Node) {
+	var found []*html.Node
+	for n := root; n != nil; n = nextNode(n, root) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Object {
+			found = append(found, n)
+		}
+	}
+	// Inner ones first, so that an object inside an object is unwrapped
+	// before its parent moves it.
+	for i := len(found) - 1; i >= 0; i-- {
+		n := found[i]
+		p := n.Parent
+		if p == nil {
+			continue
+		}
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			n.RemoveChild(c)
+			if c.Type != html.ElementNode || c.DataAtom != atom.Param {
+				p.InsertBefore(c, n)
+			}
+			c = next
+		}
+		p.RemoveChild(n)
+	}
+}
+
+// mathText returns the text of a <math> element's tokens, leaving out
+// its annotations (the same formula again, in TeX or another markup).
+func mathText(m *html.Node) string {
+	var b strings.Builder
+	for n := m; n != nil; {
+		if n.Type == html.ElementNode && (n.Data == "annotation" || n.Data == "annotation-xml") {
+			n = nextSkippingChildren(n, m)
+			continue
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		if b.Len() > 4096 {
+			break
+		}
+		n = nextNode(n, m)
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // removeElements removes the elements doomed picks, with their children,
@@ -199,8 +318,8 @@ func hidden(n *html.Node) bool {
 }
 
 // clutterWords are class and id words that mark advertising and page
-// furniture. Only whole words count: "ad" and "share" match, "shadow" and
-// "shares" do not.
+// furniture. Only whole tokens count (see classTokens): "ad" matches
+// "ad-slot" and "adSlot", not "load", "shadow" or "shares".
 var clutterWords = map[string]bool{
 	"ad": true, "ads": true, "adslot": true, "advert": true, "adverts": true, "advertisement": true,
 	"advertising": true, "pub": true, "publicite": true, "sponsor": true, "sponsored": true,
@@ -208,21 +327,175 @@ var clutterWords = map[string]bool{
 	"sharing": true, "social": true, "paywall": true,
 }
 
-// clutter reports whether an element's class or id marks it as
-// advertising or page furniture.
-func clutter(n *html.Node) bool {
-	if n.DataAtom == atom.Body || n.DataAtom == atom.Html || n.DataAtom == atom.Article || n.DataAtom == atom.Main {
+// proseWords are the small words that give away an id made from a
+// heading's text ("how-to-share-files", "sharing-with-a-single-developer"):
+// such an id names a section of the article, not page furniture.
+var proseWords = map[string]bool{
+	"a": true, "an": true, "the": true, "to": true, "of": true, "with": true, "and": true,
+	"or": true, "for": true, "in": true, "on": true, "how": true, "what": true, "why": true,
+	"your": true, "you": true, "is": true, "are": true, "from": true, "by": true, "at": true,
+}
+
+// inlineElements are never clutter: a marked word inside a sentence
+// ("by <span class=ad>Ada</span>", a "pub-date" span) is part of it.
+var inlineElements = map[atom.Atom]bool{
+	atom.A: true, atom.Span: true, atom.Em: true, atom.Strong: true, atom.B: true, atom.I: true,
+	atom.U: true, atom.Time: true, atom.Abbr: true, atom.Cite: true, atom.Code: true,
+	atom.Small: true, atom.Sub: true, atom.Sup: true, atom.Mark: true, atom.Label: true,
+	atom.Font: true, atom.Q: true, atom.S: true, atom.Img: true, atom.Picture: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Body: true, atom.Html: true, atom.Article: true, atom.Main: true,
+}
+
+// Thresholds of the clutter filter. An element marked as clutter by its
+// class or id is removed only when it looks like furniture: little text
+// of its own, or mostly link text, as readability judges its candidates.
+const (
+	// clutterMaxText is the most text, in bytes outside links, an element
+	// marked as clutter may hold and still be removed.
+	clutterMaxText = 120
+	// clutterLinkDensity is the share of link text above which a marked
+	// element is furniture whatever its length (a list of share links).
+	clutterLinkDensity = 0.5
+)
+
+// textStats is what the clutter filter knows of an element's subtree.
+type textStats struct {
+	// text and link count the bytes of visible text, and of the text
+	// inside links.
+	text, link int
+	// main is set when the subtree holds the page's main content: a
+	// <main> or <article> element, or role=main or role=article.
+	main bool
+}
+
+// clutterFilter decides which elements of one document are advertising
+// or page furniture. It never removes an element that holds the main
+// content, or half the document's text or more.
+type clutterFilter struct {
+	stats map[*html.Node]textStats
+	total int
+}
+
+// newClutterFilter measures the text of every element under root. It
+// walks with loops, not recursion: children are summed into their
+// parents in reverse document order.
+func newClutterFilter(root *html.Node) *clutterFilter {
+	var order []*html.Node
+	for n := root; n != nil; {
+		if n.Type == html.ElementNode && skippedText[n.DataAtom] {
+			n = nextSkippingChildren(n, root)
+			continue
+		}
+		order = append(order, n)
+		n = nextNode(n, root)
+	}
+	stats := make(map[*html.Node]textStats, len(order))
+	for i := len(order) - 1; i >= 0; i-- {
+		n := order[i]
+		s := stats[n]
+		switch n.Type {
+		case html.TextNode:
+			s.text += len(strings.TrimSpace(n.Data))
+		case html.ElementNode:
+			if n.DataAtom == atom.A {
+				s.link = s.text
+			}
+			if n.DataAtom == atom.Main || n.DataAtom == atom.Article {
+				s.main = true
+			}
+			switch strings.ToLower(strings.TrimSpace(attr(n, "role"))) {
+			case "main", "article":
+				s.main = true
+			}
+		}
+		stats[n] = s
+		if n != root && n.Parent != nil {
+			p := stats[n.Parent]
+			p.text += s.text
+			p.link += s.link
+			p.main = p.main || s.main
+			stats[n.Parent] = p
+		}
+	}
+	return &clutterFilter{stats: stats, total: stats[root].text}
+}
+
+// clutter reports whether an element is advertising or page furniture:
+// its class or id holds a clutter word as a whole token, and it holds
+// neither the main content nor much of the text.
+func (cf *clutterFilter) clutter(n *html.Node) bool {
+	if inlineElements[n.DataAtom] || !clutterMarked(n) {
 		return false
 	}
-	words := strings.FieldsFunc(strings.ToLower(attr(n, "class")+" "+attr(n, "id")), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	})
-	for _, w := range words {
-		if clutterWords[w] {
-			return true
+	s := cf.stats[n]
+	if s.main || 2*s.text >= cf.total && s.text > 0 {
+		return false
+	}
+	own := s.text - s.link
+	return own <= clutterMaxText || float64(s.link) > clutterLinkDensity*float64(s.text)
+}
+
+// clutterMarked reports whether an element's class or id marks it as
+// advertising or furniture.
+func clutterMarked(n *html.Node) bool {
+	for _, v := range []string{attr(n, "class"), attr(n, "id")} {
+		for _, name := range strings.Fields(v) {
+			if clutterName(name) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// clutterName reports whether one class name or id holds a clutter word
+// and is not made from prose.
+func clutterName(name string) bool {
+	toks := classTokens(name)
+	found := false
+	for _, t := range toks {
+		if proseWords[t] {
+			return false
+		}
+		found = found || clutterWords[t]
+	}
+	return found
+}
+
+// classTokens splits a class name or id into lower-case words at "-",
+// "_", ".", ":", digits and camelCase boundaries:
+// "gigya-share-btns-2_gig_containerParent" gives gigya, share, btns, 2,
+// gig, container, parent.
+func classTokens(name string) []string {
+	var toks []string
+	start := -1
+	var prev rune
+	flush := func(i int) {
+		if start >= 0 {
+			toks = append(toks, strings.ToLower(name[start:i]))
+			start = -1
+		}
+	}
+	for i, r := range name {
+		isLetter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= 0x80
+		isDigit := r >= '0' && r <= '9'
+		switch {
+		case !isLetter && !isDigit:
+			flush(i)
+		case start >= 0 && isDigit != (prev >= '0' && prev <= '9'):
+			flush(i)
+			start = i
+		case start >= 0 && r >= 'A' && r <= 'Z' && prev >= 'a' && prev <= 'z':
+			flush(i)
+			start = i
+		case start < 0:
+			start = i
+		}
+		prev = r
+	}
+	flush(len(name))
+	return toks
 }
 
 // lazySources are the attributes lazy-loading scripts keep the real image
@@ -249,7 +522,7 @@ func fixImage(n *html.Node) (drop bool) {
 // skippedElements it holds no void elements, which have no end tag.
 var skippedText = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
-	atom.Iframe: true, atom.Object: true, atom.Svg: true, atom.Math: true,
+	atom.Iframe: true, atom.Object: true, atom.Svg: true,
 	atom.Select: true, atom.Textarea: true,
 }
 

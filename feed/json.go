@@ -39,6 +39,7 @@ type JSONRef struct {
 	N    int    `json:"n"`
 	URL  string `json:"url"`
 	Kind string `json:"kind"`
+	Alt  string `json:"alt,omitempty"`
 }
 
 // JSONBlock is a body block in JSON.
@@ -73,7 +74,7 @@ func (a *Article) ToJSON(withBody bool) JSONArticle {
 	j.Images = append(j.Images, a.Images...)
 	if withBody {
 		for _, r := range a.Refs {
-			j.Footnotes = append(j.Footnotes, JSONRef{N: r.N, URL: r.URL, Kind: r.Kind.String()})
+			j.Footnotes = append(j.Footnotes, JSONRef{N: r.N, URL: r.URL, Kind: r.Kind.String(), Alt: r.Alt})
 		}
 		for _, blk := range a.Body {
 			j.Body = append(j.Body, JSONBlock{Kind: blk.Kind.String(), Text: blk.Text, Level: blk.Level, Ref: blk.Ref})

@@ -662,6 +662,12 @@ func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (Do
 			return Doc{}, nil, errors.New("URLs cannot be loaded here")
 		}
 		doc, err := l.Fetch(ctx, j.path)
+		if u, ok := PageFeed(doc); err == nil && ok {
+			// A home page that names its feed is read as the feed.
+			if doc, err = l.Fetch(ctx, u); err != nil {
+				err = fmt.Errorf("the feed the page names, %s: %w", u, err)
+			}
+		}
 		return doc, nil, err
 	}
 	// A file listed as a regular file is opened as one: a link put in its

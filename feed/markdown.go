@@ -85,7 +85,7 @@ func (a *Article) Markdown(opt MarkdownOptions) string {
 		}
 	}
 	for _, blk := range a.Body {
-		writeMarkdownBlock(&b, blk)
+		writeMarkdownBlock(&b, blk, altSuffix(a.Refs, blk.Ref, true))
 	}
 	if len(a.Refs) > 0 {
 		for i, r := range a.Refs {
@@ -94,28 +94,69 @@ func (a *Article) Markdown(opt MarkdownOptions) string {
 				if i > 0 {
 					b.WriteString("\n")
 				}
-				fmt.Fprintf(&b, "\\[%d\\]: %s (%s)\n", r.N, r.URL, r.Kind)
+				fmt.Fprintf(&b, "\\[%d\\]: %s (%s)\n", r.N, r.URL, refLabel(r, footnoteText))
 			case opt.VisibleFootnotes:
-				fmt.Fprintf(&b, "\\[%d\\]: %s (%s)", r.N, r.URL, r.Kind)
+				fmt.Fprintf(&b, "\\[%d\\]: %s (%s)", r.N, r.URL, refLabel(r, footnoteText))
 				if i < len(a.Refs)-1 {
 					b.WriteString("  ")
 				}
 				b.WriteString("\n")
 			default:
-				fmt.Fprintf(&b, "[%d]: %s (%s)\n", r.N, r.URL, r.Kind)
+				fmt.Fprintf(&b, "[%d]: %s (%s)\n", r.N, r.URL, refLabel(r, footnoteTitle))
 			}
 		}
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
+// altSuffix returns ": ALT" for an image block whose footnote has
+// alternative text, escaped for Markdown when md is set, else "".
+func altSuffix(refs []Ref, n int, md bool) string {
+	if n < 1 || n > len(refs) || refs[n-1].Alt == "" {
+		return ""
+	}
+	if md {
+		return ": " + EscapeMarkdown(refs[n-1].Alt)
+	}
+	return ": " + refs[n-1].Alt
+}
+
+// footnoteStyle says how a footnote's alt text is written.
+type footnoteStyle int
+
+const (
+	// footnotePlain is plain text.
+	footnotePlain footnoteStyle = iota
+	// footnoteTitle is the title of a Markdown link reference definition,
+	// where only backslashes and parentheses need escaping.
+	footnoteTitle
+	// footnoteText is Markdown text.
+	footnoteText
+)
+
+// refLabel returns what a footnote line says in parentheses after its
+// URL: "link", "image", or "image: ALT".
+func refLabel(r Ref, style footnoteStyle) string {
+	if r.Kind != RefImage || r.Alt == "" {
+		return r.Kind.String()
+	}
+	alt := r.Alt
+	switch style {
+	case footnoteTitle:
+		alt = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(alt)
+	case footnoteText:
+		alt = EscapeMarkdown(alt)
+	}
+	return "image: " + alt
+}
+
 // maxListDepth caps list nesting; deeper items are shown at this depth.
 const maxListDepth = 3
 
-func writeMarkdownBlock(b *strings.Builder, blk Block) {
+func writeMarkdownBlock(b *strings.Builder, blk Block, alt string) {
 	switch blk.Kind {
 	case Image:
-		fmt.Fprintf(b, "\\[Image %d\\]\n\n", blk.Ref)
+		fmt.Fprintf(b, "\\[Image %d%s\\]\n\n", blk.Ref, alt)
 	case Heading:
 		level := min(max(blk.Level, 2), 6)
 		b.WriteString(strings.Repeat("#", level))

@@ -169,7 +169,7 @@ func (w *mdWalker) enter(n ast.Node) bool {
 		return false
 	case *ast.Image:
 		k, l := w.kind()
-		w.b.image(unescapeMarkdown(n.Destination), k, l)
+		w.b.image(unescapeMarkdown(n.Destination), w.altText(n), k, l)
 		return false
 	case *ast.Link:
 		w.links = append(w.links, [2]int{w.b.text.Len(), w.b.flushes})
@@ -181,6 +181,25 @@ func (w *mdWalker) enter(n ast.Node) bool {
 		return false
 	}
 	return true
+}
+
+// altText returns an image's alternative text: the text of its
+// children, decoded.
+func (w *mdWalker) altText(img *ast.Image) string {
+	var alt []byte
+	_ = ast.Walk(img, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := n.(*ast.Text); ok && entering {
+			alt = append(alt, t.Segment.Value(w.src)...)
+			if t.SoftLineBreak() {
+				alt = append(alt, ' ')
+			}
+		}
+		if len(alt) > 4*maxAltLen {
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return unescapeMarkdown(alt)
 }
 
 // leave handles a node on the way up.

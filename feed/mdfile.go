@@ -80,7 +80,7 @@ func ParseMarkdown(doc Doc) (*Article, error) {
 	b := newBodyBuilder(base, &rb)
 	for _, raw := range m.images {
 		if img, ok := SafeURL(raw, base); ok && !bytes.Contains(body, []byte(strings.TrimSpace(raw))) {
-			b.image(img, Paragraph, 0)
+			b.image(img, "", Paragraph, 0)
 		}
 	}
 	title := markdownBlocks(newMarkdownParser(), body, b, a.Title == "")

@@ -25,7 +25,7 @@ func (a *Article) Text(width int) string {
 		b.WriteString("\n")
 		switch blk.Kind {
 		case Image:
-			fmt.Fprintf(&b, "[Image %d]\n", blk.Ref)
+			fmt.Fprintf(&b, "[Image %d%s]\n", blk.Ref, altSuffix(a.Refs, blk.Ref, false))
 		case Heading:
 			wrap(&b, strings.ToUpper(blk.Text), width, "")
 		case Quote:
@@ -43,7 +43,7 @@ func (a *Article) Text(width int) string {
 	if len(a.Refs) > 0 {
 		b.WriteString("\n")
 		for _, r := range a.Refs {
-			fmt.Fprintf(&b, "[%d]: %s (%s)\n", r.N, r.URL, r.Kind)
+			fmt.Fprintf(&b, "[%d]: %s (%s)\n", r.N, r.URL, refLabel(r, footnotePlain))
 		}
 	}
 	return b.String()

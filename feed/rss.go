@@ -2,14 +2,17 @@ package feed
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
+	"maps"
 	"mime"
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +21,7 @@ import (
 	gfatom "github.com/mmcdole/gofeed/atom"
 	ext "github.com/mmcdole/gofeed/extensions"
 	gfjson "github.com/mmcdole/gofeed/json"
+	"golang.org/x/net/html/atom"
 )
 
 // MaxFeedItems caps the items read from one feed; the rest are left out,
@@ -53,10 +57,10 @@ func sniffFeed(contentType string, head []byte) bool {
 	if bytes.HasPrefix(h, []byte("{")) {
 		return jsonFeedRe.Match(h)
 	}
-	if bytes.HasPrefix(h, []byte("<?xml")) {
-		// Skip the declaration, comments and a stylesheet to the root.
-		h = xmlPrologRe.ReplaceAll(h, nil)
-	}
+	// Skip the declaration, comments, a DOCTYPE and stylesheets to the
+	// root, with or without a declaration: WordPress opens its feeds
+	// with a comment.
+	h = skipXMLProlog(h)
 	for _, root := range []string{"<rss", "<feed", "<rdf:RDF", "<RDF"} {
 		if bytes.HasPrefix(h, []byte(root)) {
 			return true
@@ -65,10 +69,75 @@ func sniffFeed(contentType string, head []byte) bool {
 	return false
 }
 
-var (
-	jsonFeedRe  = regexp.MustCompile(`"version"\s*:\s*"https?://jsonfeed\.org/`)
-	xmlPrologRe = regexp.MustCompile(`^(?s:\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>))*\s*`)
-)
+// skipXMLProlog returns an XML document from its root element on: past
+// white space, the declaration, processing instructions, comments and a
+// DOCTYPE with its internal subset.
+func skipXMLProlog(h []byte) []byte {
+	for {
+		h = bytes.TrimLeft(h, " \t\r\n")
+		switch {
+		case bytes.HasPrefix(h, []byte("<?")):
+			h = h[skipPast(h, 2, "?>"):]
+		case bytes.HasPrefix(h, []byte("<!--")):
+			h = h[skipPast(h, 4, "-->"):]
+		case len(h) >= 9 && bytes.EqualFold(h[:9], []byte("<!DOCTYPE")):
+			end := bytes.IndexAny(h, "[>")
+			if end >= 0 && h[end] == '[' {
+				end = skipPast(h, end, "]")
+				end = skipPast(h, end, ">")
+			} else {
+				end = skipPast(h, 0, ">")
+			}
+			h = h[end:]
+		default:
+			return h
+		}
+	}
+}
+
+// xmlFormat takes the documents that look like XML and are no feed
+// (a sitemap, an error page in XML, a feed truncated before its root
+// element): each is an error naming the source, never an article
+// holding raw XML.
+var xmlFormat = Format{
+	Name:  "xml",
+	Sniff: sniffXML,
+	Parse: func(Doc) ([]*Article, error) { return nil, ErrNotFeed },
+}
+
+// sniffXML recognises an XML document: it has an XML declaration, an
+// XML media type, or a prolog or root element no HTML page or text
+// article starts with.
+func sniffXML(contentType string, head []byte) bool {
+	h := bytes.TrimLeft(head, " \t\r\n")
+	if bytes.HasPrefix(h, []byte("<?xml")) {
+		return true
+	}
+	mt := mediaType(contentType)
+	isXMLType := mt == "text/xml" || mt == "application/xml" || strings.HasSuffix(mt, "+xml")
+	root := skipXMLProlog(h)
+	if len(root) < 2 || root[0] != '<' || !isNameStart(root[1]) {
+		// Only a prolog in the head (a long comment) still reads as XML.
+		return len(h) > 0 && len(root) == 0 || isXMLType && len(h) > 0 && h[0] == '<'
+	}
+	end := 1
+	for end < len(root) && !bytes.ContainsAny(root[end:end+1], " \t\r\n/>") {
+		end++
+	}
+	if isXMLType || len(root) < len(h) {
+		// An XML media type, or a prolog before the root: HTML pages
+		// with a DOCTYPE were taken by the HTML format already.
+		return atom.Lookup(bytes.ToLower(root[1:end])) == 0 || isXMLType
+	}
+	// A root element HTML does not have, closed or namespaced as XML is:
+	// "<Breaking> news" is text, "<urlset xmlns=...>" is not.
+	name := root[1:end]
+	return atom.Lookup(bytes.ToLower(name)) == 0 &&
+		(bytes.Contains(head, append([]byte("</"), name...)) || bytes.Contains(root[:min(len(root), 512)], []byte("xmlns")))
+}
+
+// jsonFeedRe finds the version of a JSON Feed.
+var jsonFeedRe = regexp.MustCompile(`"version"\s*:\s*"https?://jsonfeed\.org/`)
 
 // mediaType returns the lower-case media type of a Content-Type header.
 func mediaType(contentType string) string {
@@ -83,21 +152,31 @@ func mediaType(contentType string) string {
 	return mt
 }
 
-// ErrNotFeed is returned for a document that is no RSS, Atom or JSON feed.
+// ErrNotFeed is returned for a document that is no RSS, Atom or JSON
+// feed, such as an XML document of another kind.
 var ErrNotFeed = errors.New("not an RSS, Atom or JSON feed")
 
 func parseFeedDoc(doc Doc) ([]*Article, error) {
-	if h := bytes.TrimLeft(bytes.TrimPrefix(doc.Data, utf8BOM), " \t\r\n"); len(h) > 0 && h[0] == '<' {
-		if err := checkXMLDepth(h, maxXMLDepth); err != nil {
+	data := bytes.TrimPrefix(doc.Data, utf8BOM)
+	if h := bytes.TrimLeft(data, " \t\r\n"); len(h) > 0 && h[0] == '{' {
+		// JSON is UTF-8 by definition: repair, do not guess.
+		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	} else {
+		var err error
+		if data, err = xmlToUTF8(doc.Data, doc.ContentType); err != nil {
 			return nil, err
 		}
+		if err := checkXMLDepth(data, maxXMLDepth); err != nil {
+			return nil, err
+		}
+		data = atom03Fixes(data)
 	}
 	fp := gofeed.NewParser()
 	// The first image of the content is found by the body converter; the
 	// translator would parse every item's HTML a second time for it.
 	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	fp.KeepOriginalFeed = true
-	f, err := fp.Parse(bytes.NewReader(dropNullItems(bytes.TrimPrefix(doc.Data, utf8BOM))))
+	f, err := fp.Parse(bytes.NewReader(dropNullItems(data)))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, ErrNotFeed
@@ -108,6 +187,47 @@ func parseFeedDoc(doc Doc) ([]*Article, error) {
 		return nil, ErrNotFeed // some other JSON document
 	}
 	return feedArticles(doc, f)
+}
+
+// Atom 0.3 patterns for atom03Fixes.
+var (
+	atom03EntryRe  = regexp.MustCompile(`(?s)<entry[\s>].*?</entry>`)
+	atom03Base64Re = regexp.MustCompile(`(?s)(<content\b[^>]*?\bmode\s*=\s*)["']base64["']([^>]*>)(.*?)(</content>)`)
+)
+
+// atom03Fixes mends two things gofeed misses in Atom 0.3 feeds. It
+// decodes content with mode="base64" when the content also has a text
+// type (gofeed decodes only untyped or binary content), and it renames
+// <created> to <issued> in entries that have neither <issued> nor
+// <published>: gofeed reads issued as the publication date and skips
+// created, the only date some entries carry.
+func atom03Fixes(data []byte) []byte {
+	if !bytes.Contains(data, []byte("purl.org/atom/ns#")) {
+		return data
+	}
+	if bytes.Contains(data, []byte("base64")) {
+		data = atom03Base64Re.ReplaceAllFunc(data, func(m []byte) []byte {
+			g := atom03Base64Re.FindSubmatch(m)
+			raw := bytes.Join(bytes.Fields(g[3]), nil)
+			dec := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
+			n, err := base64.StdEncoding.Decode(dec, raw)
+			if err != nil {
+				return m
+			}
+			text := html.EscapeString(string(bytes.ToValidUTF8(dec[:n], []byte("\uFFFD"))))
+			return slices.Concat(g[1], []byte(`"escaped"`), g[2], []byte(text), g[4])
+		})
+	}
+	if !bytes.Contains(data, []byte("<created")) {
+		return data
+	}
+	return atom03EntryRe.ReplaceAllFunc(data, func(e []byte) []byte {
+		if bytes.Contains(e, []byte("<issued")) || bytes.Contains(e, []byte("<published")) {
+			return e
+		}
+		e = bytes.ReplaceAll(e, []byte("<created>"), []byte("<issued>"))
+		return bytes.ReplaceAll(e, []byte("</created>"), []byte("</issued>"))
+	})
 }
 
 // dropNullItems removes the null entries of a JSON feed's item list.
@@ -260,16 +380,24 @@ func (fc *feedContext) item(i int, it *gofeed.Item) *Article {
 	var rb refBuilder
 	b := newBodyBuilder(base, &rb)
 	content, plain := fc.content(i, it)
+	if content == "" {
+		content = otherBody(it)
+	}
 	a.Partial = content == "" && a.Link != ""
 	if content == "" {
 		content, plain = it.Description, fc.summaryIsPlain()
+	}
+	if strings.TrimSpace(content) == "" {
+		// Video feeds (YouTube's among them) give their text only as
+		// media:description.
+		content, plain = mediaDescription(it)
 	}
 	extras := itemImages(it, base)
 	lead := -1
 	for j, img := range extras {
 		if !mentions(content, img) {
 			lead = j
-			b.image(img.url, Paragraph, 0)
+			b.image(img.url, "", Paragraph, 0)
 			break
 		}
 	}
@@ -284,7 +412,7 @@ func (fc *feedContext) item(i int, it *gofeed.Item) *Article {
 	}
 	for j, img := range extras {
 		if j != lead && !b.hasImage(img.url) {
-			b.image(img.url, Paragraph, 0)
+			b.image(img.url, "", Paragraph, 0)
 		}
 	}
 	for _, enc := range it.Enclosures {
@@ -357,6 +485,64 @@ func (fc *feedContext) content(i int, it *gofeed.Item) (string, bool) {
 	return it.Content, false
 }
 
+// otherBody returns the full text an RSS item gives outside
+// content:encoded: an XHTML body (xhtml:body) or a <fullitem>, as HTML.
+func otherBody(it *gofeed.Item) string {
+	if v := it.Custom["fullitem"]; strings.TrimSpace(v) != "" {
+		return v
+	}
+	for _, prefix := range slices.Sorted(maps.Keys(it.Extensions)) {
+		for _, body := range it.Extensions[prefix]["body"] {
+			var b strings.Builder
+			writeExtensionHTML(&b, body, 0)
+			if s := b.String(); strings.TrimSpace(s) != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// maxExtensionDepth caps the nesting writeExtensionHTML follows; the feed
+// is already capped at maxXMLDepth, this keeps the recursion short.
+const maxExtensionDepth = 64
+
+// writeExtensionHTML writes an extension element's children as HTML.
+// gofeed keeps an extension's text apart from its child elements, and
+// its children grouped by name, so mixed content comes out in a
+// different order than written: it serves as a body only when the item
+// has no other.
+func writeExtensionHTML(b *strings.Builder, e ext.Extension, depth int) {
+	b.WriteString(html.EscapeString(e.Value))
+	if depth >= maxExtensionDepth {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(e.Children)) {
+		if !xmlNameRe.MatchString(name) {
+			continue
+		}
+		for _, c := range e.Children[name] {
+			b.WriteString("<" + name + ">")
+			writeExtensionHTML(b, c, depth+1)
+			b.WriteString("</" + name + ">")
+		}
+	}
+}
+
+// xmlNameRe matches the element names writeExtensionHTML writes back.
+var xmlNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,15}$`)
+
+// mediaDescription returns an item's Media RSS description, in a
+// media:group or not, and whether it is plain text (the default).
+func mediaDescription(it *gofeed.Item) (string, bool) {
+	for _, d := range mediaExtensions(it.Extensions, "description") {
+		if strings.TrimSpace(d.Value) != "" {
+			return d.Value, !strings.EqualFold(strings.TrimSpace(d.Attrs["type"]), "html")
+		}
+	}
+	return "", false
+}
+
 // summaryIsPlain reports whether this feed's summaries are plain text:
 // JSON Feed says so; RSS descriptions and Atom summaries are, in
 // practice, HTML.
@@ -400,7 +586,39 @@ func itemDate(it *gofeed.Item) (time.Time, string) {
 	if raw == "" {
 		raw = it.Updated
 	}
+	if t.IsZero() {
+		// Dublin Core terms, in the order that says when a story was
+		// published rather than changed.
+		for _, name := range []string{"issued", "created", "date", "modified"} {
+			for _, prefix := range []string{"dcterms", "dc"} {
+				for _, e := range it.Extensions[prefix][name] {
+					v := strings.TrimSpace(e.Value)
+					if v == "" {
+						continue
+					}
+					if d, ok := parseFeedDate(v); ok {
+						return d, clip(SanitizeLine(v), maxDateText)
+					}
+					if raw == "" {
+						raw = v
+					}
+				}
+			}
+		}
+	}
 	return withOwnZone(t, strings.TrimSpace(raw)), clip(SanitizeLine(raw), maxDateText)
+}
+
+// parseFeedDate reads a date in the forms feeds write outside the
+// elements gofeed parses: RFC 3339 and its date-only form, RFC 1123, and
+// the forms ParseDate knows.
+func parseFeedDate(s string) (time.Time, bool) {
+	for _, l := range append([]string{"2006-01-02T15:04:05Z07:00", "2006-01-02T15:04Z07:00", "2006-01-02"}, zonedLayouts...) {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return ParseDate(s)
 }
 
 // zonedLayouts are the date forms feeds use that carry a UTC offset.

@@ -447,7 +447,7 @@ P8BODY = ("<h1>Extraction</h1>\n" + para("Visible text.") +
           "<p aria-hidden=\"true\">SECRET_ARIA</p>\n<div style=\"visibility: hidden\">SECRET_VISIBILITY</div>\n"
           "<iframe src=\"https://evil.example/\">SECRET_IFRAME</iframe>\n"
           "<svg><script>SECRET_SVG_SCRIPT</script><title>SECRET_SVG</title></svg>\n"
-          "<object data=\"file:///etc/passwd\">SECRET_OBJECT</object>\n" + para("More visible text."))
+          "<object data=\"file:///etc/passwd\">Object fallback text.</object>\n" + para("More visible text."))
 w("p8-extraction.html", html_page("Extraction", P8BODY, head=P8HEAD))
 w("p8-extraction.rss", xml_rss("Chan", [rss_item(
     "Extraction", "x", extra="<content:encoded><![CDATA[" + P8BODY + "]]></content:encoded>\n")]))

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"path"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -41,6 +45,15 @@ func (a *app) add(location, name string, tags []string) error {
 	if location == "-" {
 		return usagef("standard input cannot be a configured source")
 	}
+	if u, others := a.discoverFeed(location); u != "" {
+		if len(others) > 1 {
+			fmt.Fprintf(a.stdout, "%s names %d feeds; adding the first:\n", feed.SanitizeLine(location), len(others))
+			for _, f := range others {
+				fmt.Fprintf(a.stdout, "  %s  %s\n", f.URL, f.Title)
+			}
+		}
+		location = u
+	}
 	s, err := cfg.Add(location, name, tags)
 	if errors.Is(err, feed.ErrDuplicateSource) {
 		fmt.Fprintf(a.stdout, "%s\n", feed.SanitizeLine(err.Error()))
@@ -59,6 +72,41 @@ func (a *app) add(location, name string, tags []string) error {
 	}
 	fmt.Fprintf(a.stdout, "added %s\n", feed.SanitizeLine(s.Location()))
 	return nil
+}
+
+// discoverFeed fetches an http or https URL that does not look like a
+// feed's, and returns the feed to add instead when it is a home page
+// that names feeds, with all the feeds it names. Any failure returns "":
+// the URL is then added as given, as it is when offline.
+func (a *app) discoverFeed(location string) (string, []feed.DiscoveredFeed) {
+	u, err := url.Parse(location)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || feedLikePath(u.Path) {
+		return "", nil
+	}
+	doc, err := a.fetcher().Fetch(context.Background(), location)
+	if err != nil {
+		return "", nil
+	}
+	first, ok := feed.PageFeed(doc)
+	if !ok {
+		return "", nil
+	}
+	return first, feed.DiscoverFeeds(doc.Data, doc.Base)
+}
+
+// feedLikePath reports whether a URL path names a feed already, so that
+// adding it needs no request.
+func feedLikePath(p string) bool {
+	p = strings.ToLower(strings.TrimSuffix(p, "/"))
+	switch path.Ext(p) {
+	case ".xml", ".rss", ".atom", ".json", ".rdf":
+		return true
+	}
+	switch path.Base(p) {
+	case "feed", "feeds", "rss", "atom":
+		return true
+	}
+	return false
 }
 
 // oneArg accepts exactly one argument, and calls anything else a usage
