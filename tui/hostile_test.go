@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/internal/termcheck"
 	"github.com/gazette-news/gazette/tui/safeout"
 )
@@ -364,8 +365,8 @@ func TestPipeOutputFiltered(t *testing.T) {
 // terminal filter even sees it, and no hostile title, tag or body may
 // break the layout: every line fits the width, the frame the height.
 func TestScreensHostileCorpus(t *testing.T) {
-	l := &feed.Loader{}
-	arts, errs := l.LoadAll(context.Background(), []feed.Source{{Location: "../testdata/hostile"}})
+	l := &load.Loader{}
+	arts, errs := l.LoadAll(context.Background(), []load.Source{{Location: "../testdata/hostile"}})
 	if len(arts) < 50 || len(errs) == 0 {
 		t.Fatalf("%d articles, %d errors from the corpus", len(arts), len(errs))
 	}

@@ -11,7 +11,7 @@ import (
 
 // Progress tracks the downloads of a load for the status line. A fetcher
 // reports to it from any goroutine (its Fetch method fits
-// feed.Fetcher.Progress); the reader reads it when it draws a frame while
+// fetch.Fetcher.Progress); the reader reads it when it draws a frame while
 // loading. The zero value is ready to use.
 type Progress struct {
 	mu     sync.Mutex

@@ -3,12 +3,12 @@ package tui
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // Batches bound one load message: at most maxBatch articles, gathered for
@@ -31,21 +31,21 @@ func batchWindow(n int) time.Duration {
 // loadBatchMsg carries the articles and errors that arrived since the last
 // batch, articles sorted newest first.
 type loadBatchMsg struct {
-	ch   <-chan feed.Result
+	ch   <-chan load.Result
 	arts []*feed.Article
 	errs []error
 	done bool
 }
 
 // startLoad starts the loader and pumps its first batch.
-func startLoad(ctx context.Context, l *feed.Loader, srcs []feed.Source) tea.Cmd {
+func startLoad(ctx context.Context, l *load.Loader, srcs []load.Source) tea.Cmd {
 	return func() tea.Msg {
-		return pump(ctx, feed.LimitHeadroom(ctx, l.Load(ctx, srcs), os.Getenv("GOMEMLIMIT") != ""), minBatchWait)
+		return pump(ctx, l.Load(ctx, srcs), minBatchWait)
 	}
 }
 
 // pumpCmd reads the next batch from a load stream, gathering for window.
-func pumpCmd(ctx context.Context, ch <-chan feed.Result, window time.Duration) tea.Cmd {
+func pumpCmd(ctx context.Context, ch <-chan load.Result, window time.Duration) tea.Cmd {
 	return func() tea.Msg { return pump(ctx, ch, window) }
 }
 
@@ -53,14 +53,14 @@ func pumpCmd(ctx context.Context, ch <-chan feed.Result, window time.Duration) t
 // within the batch window, and sorts the articles, so that Update only has
 // to merge. A panic becomes an error in the batch, and the stream goes on
 // being read.
-func pump(ctx context.Context, ch <-chan feed.Result, window time.Duration) (msg loadBatchMsg) {
+func pump(ctx context.Context, ch <-chan load.Result, window time.Duration) (msg loadBatchMsg) {
 	msg.ch = ch
 	defer func() {
 		if p := recover(); p != nil {
 			msg.errs = append(msg.errs, fmt.Errorf("internal error while loading: %v", p))
 		}
 	}()
-	add := func(r feed.Result) {
+	add := func(r load.Result) {
 		switch {
 		case r.Err != nil:
 			msg.errs = append(msg.errs, r.Err)

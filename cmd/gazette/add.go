@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/config"
 )
 
 func (a *app) addCommand() *cobra.Command {
@@ -42,7 +43,7 @@ func (a *app) add(location, name string, tags []string) error {
 		return usagef("standard input cannot be a configured source")
 	}
 	s, err := cfg.Add(location, name, tags)
-	if errors.Is(err, feed.ErrDuplicateSource) {
+	if errors.Is(err, config.ErrDuplicateSource) {
 		fmt.Fprintf(a.stdout, "%s\n", feed.SanitizeLine(err.Error()))
 		return nil
 	}

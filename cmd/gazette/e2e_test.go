@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // tmuxSession runs the built binary in a detached tmux session of a fixed
@@ -86,7 +87,7 @@ func TestE2ETmux(t *testing.T) {
 	}
 
 	// What the screen should show, from the same loader.
-	arts, errs := (&feed.Loader{}).LoadAll(context.Background(), []feed.Source{{Location: data}})
+	arts, errs := (&load.Loader{}).LoadAll(context.Background(), []load.Source{{Location: data}})
 	if len(errs) > 0 || len(arts) == 0 {
 		t.Fatalf("load %s: %d articles, errors %v", data, len(arts), errs)
 	}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package feed
+package load
 
 import (
 	"context"
@@ -14,6 +14,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/safefile"
 )
 
 // loadLimit is how long one load may take before the test calls it a
@@ -23,7 +26,7 @@ const loadLimit = 30 * time.Second
 
 // loaded is the outcome of one load, with the errors as strings.
 type loaded struct {
-	arts []*Article
+	arts []*feed.Article
 	errs []string
 }
 
@@ -72,7 +75,7 @@ func loadWithin(t *testing.T, l *Loader, sources ...Source) loaded {
 			t.Fatalf("load did not finish within %s", loadLimit)
 		}
 		for _, e := range r.errs {
-			if e != SanitizeLine(e) {
+			if e != feed.SanitizeLine(e) {
 				t.Errorf("error not sanitized: %q", e)
 			}
 		}
@@ -203,7 +206,7 @@ func TestLoadSpecialFilesNamed(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ReadFile(fifo, 1<<20); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+	if _, err := safefile.ReadFile(fifo, 1<<20); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("ReadFile(fifo) = %v", err)
 	}
 }
@@ -329,7 +332,7 @@ func TestLoadOddNames(t *testing.T) {
 		t.Errorf("%d articles, want %d", len(r.arts), len(names))
 	}
 	for _, a := range r.arts {
-		if a.Location != SanitizeLine(a.Location) {
+		if a.Location != feed.SanitizeLine(a.Location) {
 			t.Errorf("location not sanitized: %q", a.Location)
 		}
 	}
@@ -360,8 +363,8 @@ func TestQuoteName(t *testing.T) {
 		{"new\nline", `"new line"`},
 	}
 	for _, tt := range tests {
-		if got := quoteName(tt.in); got != tt.want {
-			t.Errorf("quoteName(%q) = %s, want %s", tt.in, got, tt.want)
+		if got := feed.QuoteName(tt.in); got != tt.want {
+			t.Errorf("feed.QuoteName(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
 }
@@ -470,9 +473,9 @@ func TestLoadChangedAfterListing(t *testing.T) {
 	}
 	l := &Loader{
 		Workers: 1,
-		Fetch: func(ctx context.Context, rawURL string) (Doc, error) {
+		Fetch: func(ctx context.Context, rawURL string) (feed.Doc, error) {
 			<-release
-			return Doc{}, errors.New("held until the listing was done")
+			return feed.Doc{}, errors.New("held until the listing was done")
 		},
 	}
 	r := loadWithin(t, l,
@@ -491,26 +494,45 @@ func TestLoadChangedAfterListing(t *testing.T) {
 	}
 }
 
-// TestLoadParserPanic registers a format whose parser panics: the panic
-// becomes a *SourceError for that file alone, and the rest loads.
+// TestLoadParserPanic gives the loader a parser that panics on one file:
+// the panic becomes a *SourceError for that file alone, and the rest loads.
 func TestLoadParserPanic(t *testing.T) {
-	saved := formats
-	t.Cleanup(func() { formats = saved })
-	boom := Format{Name: "boom", Exts: []string{".boom"}, Parse: func(doc Doc) ([]*Article, error) {
-		var found []*Article
+	parse := func(doc feed.Doc) ([]*feed.Article, error) {
+		if !strings.Contains(doc.Location, "bad") {
+			return feed.ParseDoc(doc)
+		}
+		var found []*feed.Article
 		// An index out of range: a runtime panic, as a parser bug would be.
-		return []*Article{found[len(doc.Data)]}, nil
-	}}
-	formats = append([]Format{boom}, saved...)
+		return []*feed.Article{found[len(doc.Data)]}, nil
+	}
 
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "good.txt"), article("Good"))
-	writeFile(t, filepath.Join(dir, "bad\x1b[2J.boom"), []byte("anything"))
-	r := loadWithin(t, &Loader{}, Source{Location: dir})
+	writeFile(t, filepath.Join(dir, "bad\x1b[2J.txt"), []byte("anything"))
+	r := loadWithin(t, &Loader{parse: parse}, Source{Location: dir})
 	if len(r.arts) != 1 || r.arts[0].Title != "Good" {
 		t.Errorf("articles %q", r.titles())
 	}
-	if len(r.errs) != 1 || !strings.Contains(r.errs[0], "internal error") || !strings.Contains(r.errs[0], `bad[2J.boom`) {
+	if len(r.errs) != 1 || !strings.Contains(r.errs[0], "internal error") || !strings.Contains(r.errs[0], `bad[2J.txt`) {
 		t.Errorf("errors %q, want one internal error naming the file", r.errs)
+	}
+}
+
+// A Markdown file with bad front matter fails alone, and through the loader
+// the message names the file and the line, sanitized.
+func TestMarkdownBadFrontMatterLoaded(t *testing.T) {
+	src := "---\ntitle: a\n  bad: indent: here\n---\n"
+	// Through the loader, the message names the file too.
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bad \x1b[31mname.md")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs := (&Loader{}).LoadAll(context.Background(), []Source{{Location: dir}})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "name.md") || !strings.Contains(errs[0].Error(), "line 3") {
+		t.Fatalf("errors %v, want one naming the file and the line", errs)
+	}
+	if s := errs[0].Error(); feed.SanitizeLine(s) != s {
+		t.Errorf("error not clean: %q", s)
 	}
 }

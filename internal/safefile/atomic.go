@@ -1,4 +1,4 @@
-package feed
+package safefile
 
 import (
 	"errors"
@@ -15,11 +15,11 @@ import (
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return cleanPathErr(err)
+		return CleanPathErr(err)
 	}
 	tmp, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
 	if err != nil {
-		return cleanPathErr(err)
+		return CleanPathErr(err)
 	}
 	defer func() {
 		if err != nil {
@@ -28,16 +28,16 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 		}
 	}()
 	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("write: %w", cleanPathErr(err))
+		return fmt.Errorf("write: %w", CleanPathErr(err))
 	}
 	if err := tmp.Chmod(perm); err != nil {
-		return cleanPathErr(err)
+		return CleanPathErr(err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("sync: %w", cleanPathErr(err))
+		return fmt.Errorf("sync: %w", CleanPathErr(err))
 	}
 	if err := tmp.Close(); err != nil {
-		return cleanPathErr(err)
+		return CleanPathErr(err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		var le *os.LinkError

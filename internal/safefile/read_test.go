@@ -1,11 +1,7 @@
-package feed
+package safefile
 
 import (
 	"bytes"
-	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -46,37 +42,6 @@ func TestReadSized(t *testing.T) {
 					t.Errorf("read %d bytes, %v; want %d", len(got), err, len(tt.data))
 				}
 			})
-		}
-	}
-}
-
-// A worker reads file after file into one buffer: each article is what its
-// own file says, whatever the file before it held, long or short.
-func TestLoadReusesBuffer(t *testing.T) {
-	dir := t.TempDir()
-	want := map[string]*Article{}
-	for i, n := range []int{2000, 1, 50, 3000, 0, 7, 600, maxKeptBuffer/40 + 1, 3} {
-		text := fmt.Sprintf("Title %d\n\nRussia | 17 January 2022 | Wire\n\n%s\n", i, strings.Repeat(fmt.Sprintf("word%d ", i), n))
-		path := filepath.Join(dir, fmt.Sprintf("%02d.txt", i))
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		a, err := ParseDoc(Doc{Location: path, Data: []byte(text), Key: path})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want[path] = a[0]
-	}
-	for range 3 {
-		arts, errs := (&Loader{Workers: 1}).LoadAll(context.Background(), []Source{{Location: dir}})
-		if len(errs) > 0 || len(arts) != len(want) {
-			t.Fatalf("%d articles, errors %v", len(arts), errs)
-		}
-		for _, a := range arts {
-			w := want[a.Location]
-			if w == nil || a.Title != w.Title || !slices.Equal(a.Body, w.Body) {
-				t.Errorf("%s: loaded as %q, %d blocks; want %q, %d", a.Location, a.Title, len(a.Body), w.Title, len(w.Body))
-			}
 		}
 	}
 }

@@ -1,4 +1,7 @@
-package feed
+// Package fetch reads http and https URLs for the loader, with timeouts,
+// size caps and redirect checks, and keeps what it fetched in an on-disk
+// cache for conditional requests and offline reading.
+package fetch
 
 import (
 	"bytes"
@@ -15,6 +18,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/safefile"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/net/http/httpguts"
 )
@@ -102,7 +107,7 @@ const maxReason = 80
 func newStatusError(resp *http.Response) *StatusError {
 	raw := strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode))
 	raw = strings.TrimPrefix(raw, " ")
-	clean := SanitizeLine(raw)
+	clean := feed.SanitizeLine(raw)
 	quote := clean != raw
 	if len(clean) > maxReason {
 		clean = strings.ToValidUTF8(clean[:maxReason], "") + "…"
@@ -148,7 +153,7 @@ type TooLargeError struct {
 
 // Error names the limit.
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("response is larger than the %s limit", humanBytes(e.Limit))
+	return fmt.Sprintf("response is larger than the %s limit", safefile.HumanBytes(e.Limit))
 }
 
 func (f *Fetcher) timeout() time.Duration {
@@ -194,12 +199,12 @@ func (f *Fetcher) client() *http.Client {
 // https, and never back to a URL already visited.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	to := req.URL.String()
-	if _, ok := SafeURL(to, nil); !ok {
-		return &RedirectError{To: SanitizeLine(to), Reason: "only http and https are followed"}
+	if _, ok := feed.SafeURL(to, nil); !ok {
+		return &RedirectError{To: feed.SanitizeLine(to), Reason: "only http and https are followed"}
 	}
 	for _, v := range via {
 		if v.URL.String() == to {
-			return &RedirectError{To: SanitizeLine(to), Reason: "redirect loop"}
+			return &RedirectError{To: feed.SanitizeLine(to), Reason: "redirect loop"}
 		}
 	}
 	if len(via) > MaxRedirects {
@@ -214,10 +219,10 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 // the network fails or the server errs (5xx), the cached copy is returned
 // with Doc.Note saying so, and Notice is told. In offline mode only the
 // cache is read.
-func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Doc, error) {
-	u, ok := SafeURL(rawURL, nil)
+func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (feed.Doc, error) {
+	u, ok := feed.SafeURL(rawURL, nil)
 	if !ok {
-		return Doc{}, errors.New("not an http or https URL")
+		return feed.Doc{}, errors.New("not an http or https URL")
 	}
 	var cached *CacheEntry
 	if f.Cache != nil {
@@ -225,7 +230,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Doc, error) {
 	}
 	if f.Offline {
 		if cached == nil {
-			return Doc{}, ErrNotCached
+			return feed.Doc{}, ErrNotCached
 		}
 		return f.cachedDoc(rawURL, cached, nil), nil
 	}
@@ -256,10 +261,10 @@ func networkFailure(err error) bool {
 // failure that sent gazette to the cache, which Notice is told about, or
 // nil in offline mode, where the reader asked for the cache and needs no
 // word per source.
-func (f *Fetcher) cachedDoc(rawURL string, e *CacheEntry, cause error) Doc {
+func (f *Fetcher) cachedDoc(rawURL string, e *CacheEntry, cause error) feed.Doc {
 	note := "offline: cached " + cacheAge(max(0, f.now().Sub(e.FetchedAt)))
 	if cause != nil {
-		note += " (" + SanitizeLine(cause.Error()) + ")"
+		note += " (" + feed.SanitizeLine(cause.Error()) + ")"
 		if f.Notice != nil {
 			f.Notice(rawURL, note)
 		}
@@ -270,19 +275,19 @@ func (f *Fetcher) cachedDoc(rawURL string, e *CacheEntry, cause error) Doc {
 }
 
 // entryDoc turns a cache entry into a document.
-func (f *Fetcher) entryDoc(rawURL string, e *CacheEntry) Doc {
+func (f *Fetcher) entryDoc(rawURL string, e *CacheEntry) feed.Doc {
 	final := e.URL
 	if e.FinalURL != "" {
 		final = e.FinalURL
 	}
 	base, _ := url.Parse(final)
 	data, ctype := toUTF8(e.Body, e.ContentType)
-	return Doc{Location: rawURL, Base: base, Data: data, ContentType: ctype}
+	return feed.Doc{Location: rawURL, Base: base, Data: data, ContentType: ctype}
 }
 
 // fetch sends one GET, conditional when there is a cached copy, and reads
 // the answer under the timeout and the size cap.
-func (f *Fetcher) fetch(parent context.Context, rawURL, u string, cached *CacheEntry) (Doc, error) {
+func (f *Fetcher) fetch(parent context.Context, rawURL, u string, cached *CacheEntry) (feed.Doc, error) {
 	ctx, cancel := context.WithTimeout(parent, f.timeout())
 	defer cancel()
 	// failed turns an error from the transport into the one to report: the
@@ -303,7 +308,7 @@ func (f *Fetcher) fetch(parent context.Context, rawURL, u string, cached *CacheE
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return Doc{}, failed(err)
+		return feed.Doc{}, failed(err)
 	}
 	req.Header.Set("User-Agent", f.userAgent())
 	req.Header.Set("Accept", acceptHeader)
@@ -317,7 +322,7 @@ func (f *Fetcher) fetch(parent context.Context, rawURL, u string, cached *CacheE
 	}
 	resp, err := f.client().Do(req)
 	if err != nil {
-		return Doc{}, failed(err)
+		return feed.Doc{}, failed(err)
 	}
 	defer resp.Body.Close()
 
@@ -330,22 +335,22 @@ func (f *Fetcher) fetch(parent context.Context, rawURL, u string, cached *CacheE
 		return f.entryDoc(rawURL, &e), nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Doc{}, newStatusError(resp)
+		return feed.Doc{}, newStatusError(resp)
 	}
 	body, err := f.readBody(rawURL, resp)
 	if err != nil {
 		var tl *TooLargeError
 		if errors.As(err, &tl) {
-			return Doc{}, err
+			return feed.Doc{}, err
 		}
-		return Doc{}, failed(err)
+		return feed.Doc{}, failed(err)
 	}
 	e := &CacheEntry{
 		URL:          u,
 		FinalURL:     resp.Request.URL.String(),
 		ETag:         validator(resp.Header.Get("ETag"), ""),
 		LastModified: validator(resp.Header.Get("Last-Modified"), ""),
-		ContentType:  SanitizeLine(resp.Header.Get("Content-Type")),
+		ContentType:  feed.SanitizeLine(resp.Header.Get("Content-Type")),
 		FetchedAt:    f.now(),
 		Body:         body,
 	}
@@ -489,6 +494,9 @@ func withUTF8(mt, fallback string) string {
 	}
 	return mt + "; charset=utf-8"
 }
+
+// utf8BOM is the byte order mark of UTF-8.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // looksHTML reports whether a body without a useful content type starts
 // like an HTML page.

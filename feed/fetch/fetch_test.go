@@ -1,4 +1,4 @@
-package feed
+package fetch
 
 import (
 	"bytes"
@@ -16,12 +16,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // sampleArticle is a reference-format article served over HTTP.
 func sampleArticle(t *testing.T) []byte {
 	t.Helper()
-	data, err := os.ReadFile("../testdata/sample/001_geneva-security-talks.txt")
+	data, err := os.ReadFile("../../testdata/sample/001_geneva-security-talks.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +56,8 @@ func TestFetchTextArticle(t *testing.T) {
 	})
 	f := testFetcher(srv)
 	f.UserAgent = "gazette/test"
-	l := &Loader{Fetch: f.Fetch}
-	arts, errs := l.LoadAll(context.Background(), []Source{{Location: srv.URL + "/a.txt", Tags: []string{"Geneva"}}})
+	l := &load.Loader{Fetch: f.Fetch}
+	arts, errs := l.LoadAll(context.Background(), []load.Source{{Location: srv.URL + "/a.txt", Tags: []string{"Geneva"}}})
 	if len(errs) != 0 || len(arts) != 1 {
 		t.Fatalf("got %d articles, errors %v", len(arts), errs)
 	}
@@ -352,8 +354,8 @@ func TestFetchStatus(t *testing.T) {
 				t.Errorf("message %q, want %q", err, tt.want)
 			}
 			// Through the loader, the line names the source and stays clean.
-			l := &Loader{Fetch: testFetcher(srv).Fetch}
-			_, errs := l.LoadAll(context.Background(), []Source{{Location: srv.URL + "/feed"}})
+			l := &load.Loader{Fetch: testFetcher(srv).Fetch}
+			_, errs := l.LoadAll(context.Background(), []load.Source{{Location: srv.URL + "/feed"}})
 			if len(errs) != 1 {
 				t.Fatalf("loader errors %v", errs)
 			}
@@ -540,8 +542,8 @@ func TestFetchOfflineFallback(t *testing.T) {
 		}
 	})
 	t.Run("through the loader", func(t *testing.T) {
-		l := &Loader{Fetch: f.Fetch}
-		arts, errs := l.LoadAll(context.Background(), []Source{{Location: srv.URL}})
+		l := &load.Loader{Fetch: f.Fetch}
+		arts, errs := l.LoadAll(context.Background(), []load.Source{{Location: srv.URL}})
 		if len(arts) != 1 || len(errs) != 0 {
 			t.Fatalf("%d articles, errors %v", len(arts), errs)
 		}
@@ -605,8 +607,8 @@ func TestFetchOfflineMode(t *testing.T) {
 	if !errors.Is(err, ErrNotCached) {
 		t.Errorf("miss: %v", err)
 	}
-	l := &Loader{Fetch: off.Fetch}
-	_, errs := l.LoadAll(context.Background(), []Source{{Location: srv.URL + "/missing"}})
+	l := &load.Loader{Fetch: off.Fetch}
+	_, errs := l.LoadAll(context.Background(), []load.Source{{Location: srv.URL + "/missing"}})
 	if len(errs) != 1 || errs[0].Error() != srv.URL+"/missing: not in the offline cache" {
 		t.Errorf("loader errors %v", errs)
 	}

@@ -1,4 +1,4 @@
-package feed
+package load
 
 import (
 	"bufio"
@@ -10,15 +10,16 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/safefile"
 )
 
 // HeadCache keeps what DropBodies leaves of the articles of a directory
@@ -64,7 +65,7 @@ func (c *HeadCache) Wait() {
 }
 
 // headsMagic starts every cache file; the number is the layout's version.
-const headsMagic = "gazette-heads 1\n"
+const headsMagic = "gazette-heads 2\n"
 
 // maxHeadsFile caps the cache file of one directory: a million articles of
 // a few hundred bytes each.
@@ -230,21 +231,23 @@ func (h *headSource) scan(fn func(rec, rel, rest []byte), size func(int64)) (err
 			err = errHeads
 		}
 	}()
-	f, err := os.OpenFile(h.cache.file(h.root), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, fi, err := safefile.Open(h.cache.file(h.root), false)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if !fi.Mode().IsRegular() || fi.Size() > maxHeadsFile {
+	if fi.Size() > maxHeadsFile {
 		return errHeads
 	}
 	if size != nil {
 		size(fi.Size())
 	}
+	return readHeads(f, h.build, h.root, fn)
+}
+
+// readHeads reads a cache file written by build for the directory root
+// from r, and calls fn with each whole record as scan does.
+func readHeads(f io.Reader, build, root string, fn func(rec, rel, rest []byte)) error {
 	head := make([]byte, len(headsMagic)+4)
 	if _, err := io.ReadFull(f, head); err != nil || string(head[:len(headsMagic)]) != headsMagic {
 		return errHeads
@@ -265,10 +268,10 @@ func (h *headSource) scan(fn func(rec, rel, rest []byte), size func(int64)) (err
 		}
 		return buf[:n], nil
 	}
-	if build, err := read(maxHeadString); err != nil || string(build) != h.build {
+	if b, err := read(maxHeadString); err != nil || string(b) != build {
 		return errHeads
 	}
-	if root, err := read(maxHeadString); err != nil || string(root) != h.root {
+	if r, err := read(maxHeadString); err != nil || string(r) != root {
 		return errHeads
 	}
 	for i := 0; ; i++ {
@@ -303,8 +306,8 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // whether its article may be cached. Only regular files are: a link is
 // always read, through its checks. A file is looked at (lstat) only when
 // it has a record.
-func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *Article, hit, cacheable bool) {
-	if d == nil || !d.Type().IsRegular() || SanitizeLine(path) != path {
+func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *feed.Article, hit, cacheable bool) {
+	if d == nil || !d.Type().IsRegular() || feed.SanitizeLine(path) != path {
 		return nil, false, false
 	}
 	select {
@@ -325,7 +328,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *A
 		h.cache.misses.Add(1)
 		return nil, false, true
 	}
-	a, err = decodeHead(rec.body, in)
+	a, err = feed.DecodeHead(rec.body, in.get)
 	if err != nil {
 		// The file is read, and its record replaced.
 		h.bad.Add(1)
@@ -341,7 +344,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *A
 
 // store records a file's article, read and parsed, for the next load,
 // unless the file changed too recently to be trusted.
-func (h *headSource) store(rel string, st stamp, a *Article) {
+func (h *headSource) store(rel string, st stamp, a *feed.Article) {
 	limit := h.since.Add(-racyWindow).UnixNano()
 	if st.mtime >= limit || st.ctime >= limit {
 		return
@@ -358,7 +361,7 @@ func (h *headSource) store(rel string, st stamp, a *Article) {
 	e.b = e.b[:0]
 	e.str(rel)
 	e.stamp(st)
-	encodeHead(e, a)
+	e.b = feed.AppendHead(e.b, a)
 	h.put(e.b)
 	h.freshKeys = append(h.freshKeys, freshKey{rel: rel, st: st})
 }
@@ -369,13 +372,13 @@ func (h *headSource) create() error {
 	path := h.cache.file(h.root)
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return cleanPathErr(err)
+		return safefile.CleanPathErr(err)
 	}
 	prefix := ".tmp-" + filepath.Base(path) + "-"
 	removeStale(dir, prefix)
 	f, err := os.CreateTemp(dir, prefix+"*")
 	if err != nil {
-		return cleanPathErr(err)
+		return safefile.CleanPathErr(err)
 	}
 	h.out, h.outw = f, bufio.NewWriterSize(f, 64<<10)
 	e := encoder{b: append([]byte(headsMagic), 0, 0, 0, 0)}
@@ -521,248 +524,6 @@ func (h *headSource) write() (err error) {
 	return err
 }
 
-// encodeHead appends an article without its body. Every field of Article
-// but Body and Location is kept: Location is where the file is found now.
-func encodeHead(e *encoder, a *Article) {
-	e.str(a.ID)
-	e.str(a.Title)
-	e.str(a.DateText)
-	e.str(a.Source)
-	e.str(a.Link)
-	e.str(a.Format)
-	e.bool(a.Partial)
-	e.uint(uint64(max(a.seq, 0)))
-	switch name, offset := a.Date.Zone(); {
-	case a.Date.IsZero():
-		e.uint(0)
-	case a.Date.Location() == time.UTC:
-		e.uint(1)
-		e.int(a.Date.Unix())
-		e.uint(uint64(a.Date.Nanosecond()))
-	default:
-		e.uint(2)
-		e.int(a.Date.Unix())
-		e.uint(uint64(a.Date.Nanosecond()))
-		e.str(name)
-		e.int(int64(offset))
-	}
-	e.uint(uint64(len(a.Tags)))
-	for _, t := range a.Tags {
-		e.str(t.Name)
-		e.bool(t.Country)
-		e.str(t.Code)
-	}
-	e.uint(uint64(len(a.Mentions)))
-	for _, m := range a.Mentions {
-		e.str(m.Name)
-		e.str(m.Code)
-		e.uint(math.Float64bits(m.Score))
-	}
-	e.uint(uint64(len(a.Refs)))
-	for _, r := range a.Refs {
-		e.uint(uint64(r.N))
-		e.str(r.URL)
-		e.uint(uint64(r.Kind))
-	}
-	// An image is most often a footnote too: it is written as the
-	// footnote's number then, else as 0 and the URL.
-	e.uint(uint64(len(a.Images)))
-	for _, u := range a.Images {
-		n := 0
-		for _, r := range a.Refs {
-			if r.URL == u {
-				n = r.N
-				break
-			}
-		}
-		e.uint(uint64(n))
-		if n == 0 {
-			e.str(u)
-		}
-	}
-}
-
-// Caps on one decoded record, past which it is refused: the parsers keep
-// within them.
-const (
-	maxHeadMentions = 64
-	maxHeadString   = 64 << 10
-)
-
-// decodeHead reads an article back, checking every field. Strings that
-// repeat across articles are shared through in; the others are copied,
-// so that the cache file's text can be let go.
-func decodeHead(s string, in *interner) (*Article, error) {
-	d := decoder{s: s}
-	a := &Article{}
-	a.ID = strings.Clone(d.str())
-	a.Title = strings.Clone(d.str())
-	a.DateText = in.get(d.str())
-	a.Source = in.get(d.str())
-	a.Link = strings.Clone(d.str())
-	a.Format = in.get(d.str())
-	a.Partial = d.bool()
-	a.seq = int(d.uint() & math.MaxInt32)
-	switch d.uint() {
-	case 0:
-	case 1:
-		a.Date = time.Unix(d.int(), int64(d.uint()%1e9)).UTC()
-	case 2:
-		sec, nsec := d.int(), int64(d.uint()%1e9)
-		name, offset := d.str(), d.int()
-		if offset < -24*3600 || offset > 24*3600 {
-			return nil, errHeads
-		}
-		a.Date = time.Unix(sec, nsec).In(time.FixedZone(in.get(name), int(offset)))
-	default:
-		return nil, errHeads
-	}
-	n := d.count(MaxTags)
-	if n > 0 {
-		a.Tags = make([]Tag, n)
-	}
-	for i := range a.Tags {
-		a.Tags[i] = Tag{Name: in.get(d.str()), Country: d.bool(), Code: in.get(d.str())}
-		if a.Tags[i].Name == "" {
-			return nil, errHeads
-		}
-	}
-	if n = d.count(maxHeadMentions); n > 0 {
-		a.Mentions = make([]Mention, n)
-	}
-	for i := range a.Mentions {
-		a.Mentions[i] = Mention{Name: in.get(d.str()), Code: in.get(d.str()), Score: math.Float64frombits(d.uint())}
-	}
-	if n = d.count(MaxRefs); n > 0 {
-		a.Refs = make([]Ref, n)
-	}
-	for i := range a.Refs {
-		a.Refs[i] = Ref{N: int(d.uint() & math.MaxInt32), URL: in.get(d.str()), Kind: RefKind(d.uint() & 1)}
-		if a.Refs[i].N != i+1 || !isHTTP(a.Refs[i].URL) {
-			return nil, errHeads
-		}
-	}
-	if n = d.count(MaxRefs); n > 0 {
-		a.Images = make([]string, n)
-	}
-	for i := range a.Images {
-		n := d.count(len(a.Refs))
-		if n > 0 {
-			a.Images[i] = a.Refs[n-1].URL
-			continue
-		}
-		a.Images[i] = in.get(d.str())
-		if !isHTTP(a.Images[i]) {
-			return nil, errHeads
-		}
-	}
-	if a.Link != "" && !isHTTP(a.Link) || d.err != nil || d.s != "" || len(a.ID) != IDLen {
-		return nil, errHeads
-	}
-	return a, nil
-}
-
-// isHTTP reports whether a URL read back from the cache is one SafeURL
-// could have kept.
-func isHTTP(u string) bool {
-	return (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) && !strings.ContainsAny(u, " \t")
-}
-
-// encoder appends the cache's values: unsigned varints, zig-zag signed
-// varints, and strings as a length and bytes.
-type encoder struct{ b []byte }
-
-func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
-func (e *encoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
-func (e *encoder) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
-func (e *encoder) bool(v bool) {
-	if v {
-		e.uint(1)
-	} else {
-		e.uint(0)
-	}
-}
-
-func (e *encoder) stamp(st stamp) {
-	e.int(st.size)
-	e.int(st.mtime)
-	e.int(st.ctime)
-	e.uint(st.ino)
-	e.uint(st.dev)
-}
-
-// decoder reads what encoder wrote. The first failure sticks in err, and
-// every read after it returns zero values.
-type decoder struct {
-	s   string
-	err error
-}
-
-func (d *decoder) fail() { d.err, d.s = errHeads, "" }
-
-func (d *decoder) uint() uint64 {
-	v, n := uvarint(d.s)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.s = d.s[n:]
-	return v
-}
-
-func (d *decoder) int() int64 {
-	u := d.uint()
-	v := int64(u >> 1)
-	if u&1 != 0 {
-		v = ^v
-	}
-	return v
-}
-
-func (d *decoder) bool() bool {
-	switch d.uint() {
-	case 0:
-		return false
-	case 1:
-		return true
-	}
-	d.fail()
-	return false
-}
-
-// bytes reads a length and that many bytes, unchecked: a whole record.
-func (d *decoder) bytes() string {
-	n := d.uint()
-	if n > uint64(len(d.s)) {
-		d.fail()
-		return ""
-	}
-	v := d.s[:n]
-	d.s = d.s[n:]
-	return v
-}
-
-// str reads a string, which must be as clean as ingest leaves text that
-// is kept on one line.
-func (d *decoder) str() string {
-	v := d.bytes()
-	if len(v) > maxHeadString || !isClean(v, false) {
-		d.fail()
-		return ""
-	}
-	return v
-}
-
-// count reads a count of at most limit items.
-func (d *decoder) count(limit int) int {
-	n := d.uint()
-	if n > uint64(limit) {
-		d.fail()
-		return 0
-	}
-	return int(n)
-}
-
 // readStamp reads the stamp at the start of b (after a record's path),
 // and how many bytes it took.
 func readStamp(b []byte) (st stamp, n int, ok bool) {
@@ -778,20 +539,22 @@ func readStamp(b []byte) (st stamp, n int, ok bool) {
 	return stamp{size: zig(v[0]), mtime: zig(v[1]), ctime: zig(v[2]), ino: v[3], dev: v[4]}, n, true
 }
 
-// uvarint is binary.Uvarint for a string.
-func uvarint(s string) (uint64, int) {
-	var x uint64
-	var shift uint
-	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
-		b := s[i]
-		if b < 0x80 {
-			if i == binary.MaxVarintLen64-1 && b > 1 {
-				return 0, -1
-			}
-			return x | uint64(b)<<shift, i + 1
-		}
-		x |= uint64(b&0x7f) << shift
-		shift += 7
-	}
-	return 0, 0
+// maxHeadString caps the build and directory names at the head of a
+// cache file.
+const maxHeadString = 64 << 10
+
+// encoder appends the cache's values: unsigned varints, zig-zag signed
+// varints, and strings as a length and bytes.
+type encoder struct{ b []byte }
+
+func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *encoder) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+
+func (e *encoder) stamp(st stamp) {
+	e.int(st.size)
+	e.int(st.mtime)
+	e.int(st.ctime)
+	e.uint(st.ino)
+	e.uint(st.dev)
 }

@@ -1,4 +1,4 @@
-package feed
+package fetch
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/gazette-news/gazette/internal/safefile"
 )
 
 // Cache keeps fetched documents on disk so they can be revalidated with a
@@ -79,7 +81,7 @@ func (c *Cache) Get(rawURL string) (*CacheEntry, bool) {
 	}
 	// Anything unreadable here (a FIFO, an oversize file) is not an entry
 	// gazette wrote, so it goes too.
-	data, err := ReadFile(path, int64(len(cacheMagic))+maxCacheHeader+c.maxEntry())
+	data, err := safefile.ReadFile(path, int64(len(cacheMagic))+maxCacheHeader+c.maxEntry())
 	if err != nil {
 		os.Remove(path)
 		return nil, false
@@ -95,13 +97,13 @@ func (c *Cache) Get(rawURL string) (*CacheEntry, bool) {
 // Put stores an entry under its URL, replacing any older one.
 func (c *Cache) Put(e *CacheEntry) error {
 	if int64(len(e.Body)) > c.maxEntry() {
-		return fmt.Errorf("cache: %s is over the %s entry limit; not cached", humanBytes(int64(len(e.Body))), humanBytes(c.maxEntry()))
+		return fmt.Errorf("cache: %s is over the %s entry limit; not cached", safefile.HumanBytes(int64(len(e.Body))), safefile.HumanBytes(c.maxEntry()))
 	}
 	data, err := encodeCacheEntry(e)
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	if err := WriteFileAtomic(c.path(e.URL), data, 0o600); err != nil {
+	if err := safefile.WriteFileAtomic(c.path(e.URL), data, 0o600); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil
@@ -111,7 +113,7 @@ func (c *Cache) Put(e *CacheEntry) error {
 func (c *Cache) Remove(rawURL string) error {
 	err := os.Remove(c.path(rawURL))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("cache: %w", cleanPathErr(err))
+		return fmt.Errorf("cache: %w", safefile.CleanPathErr(err))
 	}
 	return nil
 }

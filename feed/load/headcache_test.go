@@ -1,6 +1,6 @@
 //go:build unix
 
-package feed
+package load
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gazette-news/gazette/feed"
 )
 
 // lazyDir fills a directory with one file of every kind a directory may
@@ -37,11 +39,11 @@ func lazyDir(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	copyFile("../testdata/sample/000_c5e2517048094a15.txt", filepath.Join(dir, "ref.txt"))
-	copyFile("../testdata/sample/001_geneva-security-talks.txt", filepath.Join(dir, "sub", "geneva.txt"))
-	copyFile("../testdata/feeds/fisheries-talks.md", filepath.Join(dir, "fisheries.md"))
-	copyFile("../testdata/feeds/election-page.html", filepath.Join(dir, "election.html"))
-	copyFile("../testdata/feeds/world-desk.rss", filepath.Join(dir, "world.rss"))
+	copyFile("../../testdata/sample/000_c5e2517048094a15.txt", filepath.Join(dir, "ref.txt"))
+	copyFile("../../testdata/sample/001_geneva-security-talks.txt", filepath.Join(dir, "sub", "geneva.txt"))
+	copyFile("../../testdata/feeds/fisheries-talks.md", filepath.Join(dir, "fisheries.md"))
+	copyFile("../../testdata/feeds/election-page.html", filepath.Join(dir, "election.html"))
+	copyFile("../../testdata/feeds/world-desk.rss", filepath.Join(dir, "world.rss"))
 	if err := os.WriteFile(filepath.Join(dir, "title-only.txt"), []byte("Just a title\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func TestDropBodies(t *testing.T) {
 	if len(full) != len(slim) || len(full) < 8 || len(fullErrs) != 1 || len(slimErrs) != 1 {
 		t.Fatalf("%d and %d articles, errors %v and %v", len(full), len(slim), fullErrs, slimErrs)
 	}
-	byID := map[string]*Article{}
+	byID := map[string]*feed.Article{}
 	for _, a := range full {
 		byID[a.ID] = a
 	}
@@ -110,7 +112,7 @@ func TestDropBodies(t *testing.T) {
 		if want == nil {
 			t.Fatalf("%s: not in the full load", a.Location)
 		}
-		if !slices.ContainsFunc(a.Tags, func(t Tag) bool { return t.Name == "Mine" }) {
+		if !slices.ContainsFunc(a.Tags, func(t feed.Tag) bool { return t.Name == "Mine" }) {
 			t.Errorf("%s: the source's tag is missing", a.Location)
 		}
 		// Feed items are at their URLs; a file reached through a link keeps
@@ -153,7 +155,7 @@ func TestBodyErrors(t *testing.T) {
 	dir := lazyDir(t)
 	l := &Loader{DropBodies: true}
 	arts, _ := l.LoadAll(context.Background(), []Source{{Location: dir}})
-	var ref *Article
+	var ref *feed.Article
 	for _, a := range arts {
 		if strings.HasSuffix(a.Location, "ref.txt") {
 			ref = a
@@ -182,14 +184,14 @@ func TestBodyErrors(t *testing.T) {
 		t.Errorf("Body through a link put in the file's place: %v, %v", got, err)
 	}
 	for _, loc := range []string{"-", "https://example.com/a", ""} {
-		a := &Article{Location: loc}
+		a := &feed.Article{Location: loc}
 		if got, err := l.Body(context.Background(), a); got != a || err != nil {
 			t.Errorf("Body(%q) = %v, %v; want the article as it is", loc, got, err)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := l.Body(ctx, &Article{Location: filepath.Join(dir, "sub", "geneva.txt")}); err == nil {
+	if _, err := l.Body(ctx, &feed.Article{Location: filepath.Join(dir, "sub", "geneva.txt")}); err == nil {
 		t.Error("Body ignored a cancelled context")
 	}
 }
@@ -384,49 +386,6 @@ func TestHeadCacheDamaged(t *testing.T) {
 			t.Fatal("a FIFO in place of the cache file blocked the load")
 		}
 	})
-}
-
-// Every field of an article but its body and location survives the cache.
-// A field added to Article must be added to the cache too, or this fails.
-func TestHeadRecordCoversArticle(t *testing.T) {
-	a := &Article{
-		ID: "0123456789abcdef", Title: "Title", DateText: "17 January 2022", Source: "Wire",
-		Link: "https://example.com/a", Format: "html", Partial: true, seq: 3,
-		Date:     time.Date(2022, 1, 17, 9, 30, 0, 5, time.FixedZone("CET", 3600)),
-		Tags:     []Tag{{Name: "Russia", Country: true, Code: "RU"}, {Name: "Energy"}},
-		Mentions: []Mention{{Name: "China", Code: "CN", Score: 2.75}},
-		Refs:     []Ref{{N: 1, URL: "https://example.com/i.png", Kind: RefImage}, {N: 2, URL: "https://example.com/l", Kind: RefLink}},
-		Images:   []string{"https://example.com/i.png", "https://example.com/other.png"},
-	}
-	// Every field must be set, so that none goes unchecked.
-	v := reflect.ValueOf(a).Elem()
-	for i := range v.NumField() {
-		name := v.Type().Field(i).Name
-		if name != "Body" && name != "Location" && v.Field(i).IsZero() {
-			t.Fatalf("the test leaves Article.%s empty", name)
-		}
-	}
-	var e encoder
-	encodeHead(&e, a)
-	var in interner
-	got, err := decodeHead(string(e.b), &in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !got.Date.Equal(a.Date) || got.Date.Format(time.RFC3339Nano) != a.Date.Format(time.RFC3339Nano) {
-		t.Errorf("date %v, want %v", got.Date, a.Date)
-	}
-	got.Date = a.Date
-	if !reflect.DeepEqual(got, a) {
-		t.Errorf("round trip:\n%+v\nwant\n%+v", got, a)
-	}
-	utc := *a
-	utc.Date = time.Date(2022, 1, 17, 0, 0, 0, 0, time.UTC)
-	e.b = e.b[:0]
-	encodeHead(&e, &utc)
-	if got, err := decodeHead(string(e.b), &in); err != nil || got.Date != utc.Date {
-		t.Errorf("UTC date: %v, %v", got.Date, err)
-	}
 }
 
 // A cache too big to read before the directory is read beside it: the

@@ -1,9 +1,11 @@
-package feed
+package main
 
 import (
 	"context"
 	"runtime/debug"
 	"runtime/metrics"
+
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // loadHeadroom is how much garbage the collector lets pile up above the
@@ -27,11 +29,11 @@ const headroomEvery = 4096
 // the live heap plus loadHeadroom while they come, and putting the limit
 // back as it was when they end or ctx is cancelled. A limit the user set
 // (userLimit, from GOMEMLIMIT) stands, and the results pass as they are.
-func LimitHeadroom(ctx context.Context, ch <-chan Result, userLimit bool) <-chan Result {
+func LimitHeadroom(ctx context.Context, ch <-chan load.Result, userLimit bool) <-chan load.Result {
 	if userLimit {
 		return ch
 	}
-	out := make(chan Result, cap(ch))
+	out := make(chan load.Result, cap(ch))
 	go func() {
 		before := debug.SetMemoryLimit(-1)
 		defer debug.SetMemoryLimit(before)

@@ -1,4 +1,4 @@
-package feed
+package config
 
 import (
 	"errors"
@@ -8,6 +8,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -32,7 +35,7 @@ path = "/srv/news/"
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Source{
+	want := []load.Source{
 		{Location: "https://example.org/feed.xml", Name: "Example]0;x News", Tags: []string{"Russia", "Ukraine"}},
 		{Location: filepath.Join(dir, "news")},
 		{Location: "/srv/news"},
@@ -196,8 +199,8 @@ func FuzzConfig(f *testing.F) {
 			if s.Location == "" {
 				t.Error("empty location")
 			}
-			if isURL(s.Location) {
-				if _, ok := SafeURL(s.Location, nil); !ok {
+			if feed.IsURL(s.Location) {
+				if _, ok := feed.SafeURL(s.Location, nil); !ok {
 					t.Errorf("unsafe URL %q", s.Location)
 				}
 			}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package feed
+package load
 
 import (
 	"io/fs"
@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gazette-news/gazette/internal/safefile"
 )
 
 // A directory swapped for a FIFO between listing and reading is refused
@@ -41,10 +43,10 @@ func TestReadFileListedRegular(t *testing.T) {
 	writeFile(t, secret, article("Secret"))
 	link := filepath.Join(dir, "swapped.txt")
 	symlink(t, secret, link)
-	if _, _, err := readFile(link, 1<<20, true, nil); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+	if _, _, err := safefile.ReadInto(link, 1<<20, true, nil); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Errorf("reading a link in place of a listed file: %v", err)
 	}
-	if data, _, err := readFile(link, 1<<20, false, nil); err != nil || !strings.Contains(string(data), "Secret") {
+	if data, _, err := safefile.ReadInto(link, 1<<20, false, nil); err != nil || !strings.Contains(string(data), "Secret") {
 		t.Errorf("a link named on the command line is followed: %q, %v", data, err)
 	}
 }

@@ -1,10 +1,12 @@
-package feed
+package config
 
 import (
 	"bytes"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gazette-news/gazette/feed"
 )
 
 const testOPML = `<?xml version="1.0" encoding="UTF-8"?>
@@ -123,10 +125,10 @@ func FuzzOPML(f *testing.F) {
 			}
 		}
 		for _, s := range feeds {
-			if u, ok := SafeURL(s.URL, nil); !ok || u != s.URL || !isURL(s.URL) {
+			if u, ok := feed.SafeURL(s.URL, nil); !ok || u != s.URL || !feed.IsURL(s.URL) {
 				t.Errorf("unsafe feed URL %q", s.URL)
 			}
-			if SanitizeLine(s.Name) != s.Name {
+			if feed.SanitizeLine(s.Name) != s.Name {
 				t.Errorf("unsanitized name %q", s.Name)
 			}
 		}

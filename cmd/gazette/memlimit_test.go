@@ -1,4 +1,4 @@
-package feed
+package main
 
 import (
 	"context"
@@ -8,6 +8,9 @@ import (
 	"runtime/debug"
 	"testing"
 	"time"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // While a load runs, the memory limit follows the live heap; when it ends,
@@ -15,13 +18,13 @@ import (
 func TestLimitHeadroom(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(before) })
-	if ch := make(chan Result); LimitHeadroom(context.Background(), ch, true) != ch {
+	if ch := make(chan load.Result); LimitHeadroom(context.Background(), ch, true) != ch {
 		t.Error("a limit from GOMEMLIMIT was overridden")
 	}
 
-	in := make(chan Result, 8)
+	in := make(chan load.Result, 8)
 	out := LimitHeadroom(context.Background(), in, false)
-	in <- Result{Article: &Article{ID: "a"}}
+	in <- load.Result{Article: &feed.Article{ID: "a"}}
 	if r := <-out; r.Article == nil || r.Article.ID != "a" {
 		t.Fatalf("forwarded %+v", r)
 	}
@@ -30,7 +33,7 @@ func TestLimitHeadroom(t *testing.T) {
 		t.Errorf("limit %d while loading, want below %d", during, before)
 	}
 	for i := range headroomEvery + 10 {
-		in <- Result{Err: fmt.Errorf("e%d", i)}
+		in <- load.Result{Err: fmt.Errorf("e%d", i)}
 		<-out
 	}
 	close(in)
@@ -40,9 +43,9 @@ func TestLimitHeadroom(t *testing.T) {
 	waitLimit(t, before)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	in = make(chan Result)
+	in = make(chan load.Result)
 	out = LimitHeadroom(ctx, in, false)
-	go func() { in <- Result{Err: errors.New("never read")} }()
+	go func() { in <- load.Result{Err: errors.New("never read")} }()
 	time.Sleep(10 * time.Millisecond)
 	cancel()
 	waitLimit(t, before)

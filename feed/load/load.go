@@ -1,4 +1,8 @@
-package feed
+// Package load reads articles from directories, files, standard input and
+// (through an injected fetch function) URLs: bounded workers, size caps,
+// body re-reads, and the header cache that lets a large directory load
+// again without reading the files that did not change.
+package load
 
 import (
 	"context"
@@ -12,7 +16,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/safefile"
 )
 
 // DefaultMaxFileSize caps how much of one file is read.
@@ -45,7 +51,7 @@ func (s Source) String() string {
 // Result is one item of a load stream: an article, or an error that names
 // the source it came from. Exactly one of the two is set.
 type Result struct {
-	Article *Article
+	Article *feed.Article
 	Err     error
 }
 
@@ -60,21 +66,11 @@ type SourceError struct {
 
 // Error returns "source: reason", safe for a terminal.
 func (e *SourceError) Error() string {
-	return SanitizeLine(fmt.Sprintf("%s: %v", quoteName(e.Source), e.Err))
+	return feed.SanitizeLine(fmt.Sprintf("%s: %v", feed.QuoteName(e.Source), e.Err))
 }
 
 // Unwrap returns the underlying error.
 func (e *SourceError) Unwrap() error { return e.Err }
-
-// quoteName makes a file name or URL safe to show: sanitized, and quoted
-// when it holds anything a reader could mistake.
-func quoteName(s string) string {
-	clean := SanitizeLine(s)
-	if clean != s || strings.ContainsAny(s, " \"'") || strings.HasPrefix(s, "-") {
-		return fmt.Sprintf("%q", clean)
-	}
-	return clean
-}
 
 // Loader reads articles from sources, concurrently and with bounds.
 type Loader struct {
@@ -88,7 +84,7 @@ type Loader struct {
 	// Stdin is read for the source "-"; nil means no standard input.
 	Stdin io.Reader
 	// Fetch reads a URL source. Nil means URLs cannot be loaded.
-	Fetch func(ctx context.Context, rawURL string) (Doc, error)
+	Fetch func(ctx context.Context, rawURL string) (feed.Doc, error)
 	// DropBodies leaves out the body (Article.Body nil) of every article
 	// that is a file of its own, after its countries are detected, so that
 	// 100,000 articles cost their headers and not their text; Body reads
@@ -100,6 +96,16 @@ type Loader struct {
 	// directory source in a cache, so that the next load reads only the
 	// files that changed. Nil means no cache.
 	Heads *HeadCache
+
+	// Pipe, when set, is what the results of Load pass through before the
+	// caller reads them. The program sets process policy there, such as a
+	// memory limit held while a load runs, which a library must not set
+	// itself. Nil passes the results as they are.
+	Pipe func(ctx context.Context, results <-chan Result) <-chan Result
+
+	// parse parses a document; nil means feed.ParseDoc. Tests give a
+	// parser that fails in ways the real ones should not.
+	parse func(feed.Doc) ([]*feed.Article, error)
 }
 
 func (l *Loader) maxFileSize() int64 {
@@ -190,20 +196,23 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 			_ = h.write()
 		}
 	}()
+	if l.Pipe != nil {
+		return l.Pipe(ctx, out)
+	}
 	return out
 }
 
 // LoadAll loads every source and returns the articles, newest first, and
 // the errors, in the order they arrived. The header cache may still be
 // being written; see HeadCache.Wait.
-func (l *Loader) LoadAll(ctx context.Context, sources []Source) ([]*Article, []error) {
+func (l *Loader) LoadAll(ctx context.Context, sources []Source) ([]*feed.Article, []error) {
 	return Collect(l.Load(ctx, sources))
 }
 
 // Collect takes every result of a load, and returns the articles, newest
 // first, and the errors, in the order they arrived.
-func Collect(ch <-chan Result) ([]*Article, []error) {
-	var arts []*Article
+func Collect(ch <-chan Result) ([]*feed.Article, []error) {
+	var arts []*feed.Article
 	var errs []error
 	for r := range ch {
 		if r.Err != nil {
@@ -212,7 +221,7 @@ func Collect(ch <-chan Result) ([]*Article, []error) {
 		}
 		arts = append(arts, r.Article)
 	}
-	SortNewest(arts)
+	feed.SortNewest(arts)
 	return arts, errs
 }
 
@@ -264,7 +273,7 @@ func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs cha
 		l.walkFS(ctx, src, jobs, out)
 		return
 	}
-	if loc == "-" || isURL(loc) {
+	if loc == "-" || feed.IsURL(loc) {
 		select {
 		case jobs <- job{src: src, path: loc}:
 		case <-ctx.Done():
@@ -273,7 +282,7 @@ func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs cha
 	}
 	fi, err := os.Stat(loc)
 	if err != nil {
-		sendErr(ctx, out, loc, cleanPathErr(err))
+		sendErr(ctx, out, loc, safefile.CleanPathErr(err))
 		return
 	}
 	if !fi.IsDir() {
@@ -303,7 +312,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 	root := src.Location
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		sendErr(ctx, out, root, cleanPathErr(err))
+		sendErr(ctx, out, root, safefile.CleanPathErr(err))
 		return
 	}
 	realRoot, _ = filepath.Abs(realRoot)
@@ -332,7 +341,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 		if strings.HasPrefix(name, ".") {
 			return true
 		}
-		if _, ok := formatForName(name); !ok {
+		if !feed.HasFormat(name) {
 			return true
 		}
 		switch mode := d.Type(); {
@@ -364,7 +373,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 		stack = stack[:len(stack)-1]
 		more, err := readDir(dir.path, func(d fs.DirEntry) bool { return visit(dir, d) })
 		if err != nil && ctx.Err() == nil {
-			sendErr(ctx, out, dir.path, cleanPathErr(err))
+			sendErr(ctx, out, dir.path, safefile.CleanPathErr(err))
 		}
 		if !more {
 			return
@@ -376,7 +385,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 // them, until visit returns false; more is false then. A directory
 // swapped for a FIFO since it was listed is refused, never waited on.
 func readDir(dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
-	f, err := os.OpenFile(dir, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NONBLOCK, 0)
+	f, err := safefile.OpenDir(dir)
 	if err != nil {
 		return true, err
 	}
@@ -401,10 +410,10 @@ func readDir(dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
 func (l *Loader) walkFS(ctx context.Context, src Source, jobs chan<- job, out chan<- Result) {
 	err := fs.WalkDir(src.FS, src.Location, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			sendErr(ctx, out, path, cleanPathErr(err))
+			sendErr(ctx, out, path, safefile.CleanPathErr(err))
 			return nil
 		}
-		if _, ok := formatForName(path); !ok || !d.Type().IsRegular() {
+		if !feed.HasFormat(path) || !d.Type().IsRegular() {
 			return nil
 		}
 		select {
@@ -415,7 +424,7 @@ func (l *Loader) walkFS(ctx context.Context, src Source, jobs chan<- job, out ch
 		return nil
 	})
 	if err != nil && ctx.Err() == nil {
-		sendErr(ctx, out, src.Location, cleanPathErr(err))
+		sendErr(ctx, out, src.Location, safefile.CleanPathErr(err))
 	}
 }
 
@@ -469,7 +478,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 	}()
 	cacheable := false
 	if j.heads != nil {
-		var a *Article
+		var a *feed.Article
 		var hit bool
 		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in)
 		if hit {
@@ -483,7 +492,11 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		sendErr(ctx, out, j.path, err)
 		return
 	}
-	arts, err := ParseDoc(doc)
+	parse := l.parse
+	if parse == nil {
+		parse = feed.ParseDoc
+	}
+	arts, err := parse(doc)
 	if data := doc.Data; cap(data) <= maxKeptBuffer && fi != nil {
 		// A file's bytes, read into the buffer: nothing parsed from them
 		// refers to them.
@@ -507,7 +520,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 			slim(a, in)
 		case l.DropBodies && a.Body == nil:
 			// Nil means left out: an article with no body has an empty one.
-			a.Body = []Block{}
+			a.Body = []feed.Block{}
 		}
 		if !send(ctx, out, Result{Article: a}) {
 			return
@@ -525,14 +538,14 @@ func rereadable(j job) bool {
 // localPath reports whether an article's Location can name a local file
 // to read again: not standard input or a URL, and the same sanitized.
 func localPath(loc string) bool {
-	return loc != "" && loc != "-" && !isURL(loc) && SanitizeLine(loc) == loc
+	return loc != "" && loc != "-" && !feed.IsURL(loc) && feed.SanitizeLine(loc) == loc
 }
 
 // slim drops an article's body and gives the strings it keeps memory of
 // their own: they may be parts of the whole text, which would otherwise
 // stay in memory with them. Strings that repeat across articles (sources,
 // dates, tags, a site's stock images) are shared.
-func slim(a *Article, in *interner) {
+func slim(a *feed.Article, in *interner) {
 	a.Body = nil
 	a.ID = strings.Clone(a.ID)
 	a.Title = strings.Clone(a.Title)
@@ -599,7 +612,7 @@ func (in *interner) get(s string) string {
 // from the file. a itself is not changed, so other goroutines may go on
 // reading it. An article that has a body, or that came from no file, is
 // returned as it is.
-func (l *Loader) Body(ctx context.Context, a *Article) (*Article, error) {
+func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, error) {
 	if a == nil || a.Body != nil || !localPath(a.Location) {
 		return a, nil
 	}
@@ -608,19 +621,19 @@ func (l *Loader) Body(ctx context.Context, a *Article) (*Article, error) {
 	}
 	// The file was a regular file at load: a link in its place since could
 	// lead anywhere.
-	data, _, err := readFile(a.Location, l.maxFileSize(), true, nil)
+	data, _, err := safefile.ReadInto(a.Location, l.maxFileSize(), true, nil)
 	if err != nil {
 		return nil, &SourceError{Source: a.Location, Err: err}
 	}
 	st := newLoadState()
 	// The countries are a's already, detected in this same text.
-	arts, perr := parseDoc(Doc{Location: a.Location, Data: data, Key: st.absPath(a.Location)}, false)
+	arts, perr := feed.ParseDocNoDetect(feed.Doc{Location: a.Location, Data: data, Key: st.absPath(a.Location)})
 	for _, fresh := range arts {
 		if fresh.ID == a.ID {
 			full := *a
 			full.Body, full.Refs, full.Images = fresh.Body, fresh.Refs, fresh.Images
 			if full.Body == nil {
-				full.Body = []Block{}
+				full.Body = []feed.Block{}
 			}
 			return &full, nil
 		}
@@ -632,173 +645,40 @@ func (l *Loader) Body(ctx context.Context, a *Article) (*Article, error) {
 }
 
 // applySource adds a source's own tags to an article.
-func applySource(a *Article, src Source) {
+func applySource(a *feed.Article, src Source) {
 	if len(src.Tags) == 0 {
 		return
 	}
-	a.Tags = MergeTags(a.Tags, src.Tags)
+	a.Tags = feed.MergeTags(a.Tags, src.Tags)
 }
 
 // read fetches one job's bytes, with the size cap, and for a file what
 // fstat said of it. A file is read into buf when it fits.
-func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (Doc, fs.FileInfo, error) {
+func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (feed.Doc, fs.FileInfo, error) {
 	switch {
 	case j.path == "-":
 		if l.Stdin == nil {
-			return Doc{}, nil, errors.New("no standard input")
+			return feed.Doc{}, nil, errors.New("no standard input")
 		}
-		data, err := readCapped(l.Stdin, l.maxFileSize())
-		return Doc{Location: "-", Data: data}, nil, err
+		data, err := safefile.ReadCapped(l.Stdin, l.maxFileSize())
+		return feed.Doc{Location: "-", Data: data}, nil, err
 	case j.src.FS != nil:
 		f, err := j.src.FS.Open(j.path)
 		if err != nil {
-			return Doc{}, nil, cleanPathErr(err)
+			return feed.Doc{}, nil, safefile.CleanPathErr(err)
 		}
 		defer f.Close()
-		data, err := readCapped(f, l.maxFileSize())
-		return Doc{Location: j.path, Data: data, Key: "embedded:" + j.path}, nil, err
-	case isURL(j.path):
+		data, err := safefile.ReadCapped(f, l.maxFileSize())
+		return feed.Doc{Location: j.path, Data: data, Key: "embedded:" + j.path}, nil, err
+	case feed.IsURL(j.path):
 		if l.Fetch == nil {
-			return Doc{}, nil, errors.New("URLs cannot be loaded here")
+			return feed.Doc{}, nil, errors.New("URLs cannot be loaded here")
 		}
 		doc, err := l.Fetch(ctx, j.path)
 		return doc, nil, err
 	}
 	// A file listed as a regular file is opened as one: a link put in its
 	// place since could lead anywhere.
-	data, fi, err := readFile(j.path, l.maxFileSize(), j.regular, buf)
-	return Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, fi, err
-}
-
-// ReadFile reads at most max bytes of a regular file. It never blocks on a
-// FIFO or reads a device: the file is opened non-blocking and checked after
-// opening, so a file swapped for something else between listing and
-// reading is refused too.
-func ReadFile(path string, max int64) ([]byte, error) {
-	data, _, err := readFile(path, max, false, nil)
-	return data, err
-}
-
-// readFile is ReadFile, also returning what fstat said of the file. With
-// noLinks, a symbolic link is refused rather than followed. The file is
-// read into buf when it fits.
-func readFile(path string, max int64, noLinks bool, buf []byte) ([]byte, fs.FileInfo, error) {
-	flags := os.O_RDONLY | syscall.O_NONBLOCK
-	if noLinks {
-		flags |= syscall.O_NOFOLLOW
-	}
-	f, err := os.OpenFile(path, flags, 0)
-	if noLinks && errors.Is(err, syscall.ELOOP) {
-		return nil, nil, errors.New("became a symbolic link after it was listed; skipped")
-	}
-	if err != nil {
-		return nil, nil, cleanPathErr(err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, cleanPathErr(err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, nil, errors.New("not a regular file")
-	}
-	if fi.Size() > max {
-		return nil, nil, fmt.Errorf("file is %s, over the %s limit", humanBytes(fi.Size()), humanBytes(max))
-	}
-	data, err := readSized(f, fi.Size(), max, buf)
-	return data, fi, err
-}
-
-// readSized reads all of r, whose size is probably size, failing rather
-// than truncating past max bytes. One buffer of the right size is read
-// into (buf, when it is large enough), where io.ReadAll would grow one
-// through several; a file that grew since it was measured is read to its
-// end all the same.
-func readSized(r io.Reader, size, max int64, buf []byte) ([]byte, error) {
-	if want := min(size, max) + 1; int64(cap(buf)) < want {
-		buf = make([]byte, 0, want)
-	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, min(len(buf), 1<<20))
-		}
-		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), max+1)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > max {
-			return nil, fmt.Errorf("larger than the %s limit", humanBytes(max))
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, cleanPathErr(err)
-		}
-	}
-}
-
-// readCapped reads all of r, failing rather than truncating past max bytes.
-func readCapped(r io.Reader, max int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, cleanPathErr(err)
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("larger than the %s limit", humanBytes(max))
-	}
-	return data, nil
-}
-
-// cleanPathErr drops the path that os errors embed: the caller names the
-// source itself, sanitized, and a raw file name is untrusted text.
-func cleanPathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return errors.New(pe.Err.Error())
-	}
-	return err
-}
-
-// humanBytes formats a byte count for messages: "8 MiB", "512 KiB".
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
-// isURL reports whether a source names an http or https URL.
-func isURL(s string) bool {
-	l := strings.ToLower(s)
-	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
-}
-
-// ParseDoc parses one document: a file's ending selects its format, and
-// otherwise (URLs, stdin, unknown endings) the content decides.
-func ParseDoc(doc Doc) ([]*Article, error) {
-	return parseDoc(doc, true)
-}
-
-// parseDoc is ParseDoc, detecting countries only when asked.
-func parseDoc(doc Doc, detect bool) ([]*Article, error) {
-	f, ok := Format{}, false
-	if !isURL(doc.Location) && doc.Location != "-" {
-		f, ok = formatForName(doc.Location)
-	}
-	if !ok {
-		f = sniffFormat(doc.ContentType, doc.Data)
-	}
-	arts, err := f.Parse(doc)
-	for i, a := range arts {
-		a.seq = i
-		if detect {
-			DetectCountries(a)
-		}
-	}
-	return arts, err
+	data, fi, err := safefile.ReadInto(j.path, l.maxFileSize(), j.regular, buf)
+	return feed.Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, fi, err
 }

@@ -1,4 +1,4 @@
-package feed
+package fetch
 
 import (
 	"context"
@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // TestFetchEveryFormat serves each test feed and page over loopback, once
@@ -15,22 +18,22 @@ import (
 // that the articles read from the URL are those read from the file.
 func TestFetchEveryFormat(t *testing.T) {
 	files := []struct{ file, ctype string }{
-		{"../testdata/feeds/world-desk.rss", "application/rss+xml; charset=utf-8"},
-		{"../testdata/feeds/summaries-only.rss", "text/xml"},
-		{"../testdata/feeds/asia-desk.atom", "application/atom+xml"},
-		{"../testdata/feeds/morning-briefing.json", "application/feed+json"},
-		{"../testdata/feeds/election-page.html", "text/html; charset=utf-8"},
-		{"../testdata/feeds/port-strike-page.html", "text/html"},
-		{"../testdata/feeds/air-traffic-strike-latin1.html", "text/html; charset=iso-8859-1"},
-		{"../testdata/feeds/fisheries-talks.md", "text/markdown; charset=utf-8"},
-		{"../testdata/sample/001_geneva-security-talks.txt", "text/plain; charset=utf-8"},
+		{"../../testdata/feeds/world-desk.rss", "application/rss+xml; charset=utf-8"},
+		{"../../testdata/feeds/summaries-only.rss", "text/xml"},
+		{"../../testdata/feeds/asia-desk.atom", "application/atom+xml"},
+		{"../../testdata/feeds/morning-briefing.json", "application/feed+json"},
+		{"../../testdata/feeds/election-page.html", "text/html; charset=utf-8"},
+		{"../../testdata/feeds/port-strike-page.html", "text/html"},
+		{"../../testdata/feeds/air-traffic-strike-latin1.html", "text/html; charset=iso-8859-1"},
+		{"../../testdata/feeds/fisheries-talks.md", "text/markdown; charset=utf-8"},
+		{"../../testdata/sample/001_geneva-security-talks.txt", "text/plain; charset=utf-8"},
 	}
 	for _, f := range files {
 		data, err := os.ReadFile(f.file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fromFile, err := ParseDoc(Doc{Location: f.file, Data: data})
+		fromFile, err := feed.ParseDoc(feed.Doc{Location: f.file, Data: data})
 		if err != nil || len(fromFile) == 0 {
 			t.Fatalf("%s from disk: %d articles, %v", f.file, len(fromFile), err)
 		}
@@ -40,8 +43,8 @@ func TestFetchEveryFormat(t *testing.T) {
 					w.Header()["Content-Type"] = []string{ctype}
 					w.Write(data)
 				})
-				l := &Loader{Fetch: testFetcher(srv).Fetch}
-				arts, errs := l.LoadAll(context.Background(), []Source{{Location: srv.URL + "/doc"}})
+				l := &load.Loader{Fetch: testFetcher(srv).Fetch}
+				arts, errs := l.LoadAll(context.Background(), []load.Source{{Location: srv.URL + "/doc"}})
 				if len(errs) != 0 {
 					t.Fatalf("errors %v", errs)
 				}
@@ -58,7 +61,7 @@ func TestFetchEveryFormat(t *testing.T) {
 	}
 }
 
-func titles(arts []*Article) []string {
+func titles(arts []*feed.Article) []string {
 	out := make([]string, len(arts))
 	for i, a := range arts {
 		out[i] = a.Title
@@ -66,9 +69,9 @@ func titles(arts []*Article) []string {
 	return out
 }
 
-func sortedCopy(arts []*Article) []*Article {
+func sortedCopy(arts []*feed.Article) []*feed.Article {
 	c := slices.Clone(arts)
-	SortNewest(c)
+	feed.SortNewest(c)
 	return c
 }
 
@@ -97,8 +100,8 @@ follows so that the page reads as an article: ` + strings.Repeat("Delegations me
 			w.Write([]byte(rss))
 		}
 	})
-	l := &Loader{Fetch: testFetcher(srv).Fetch}
-	arts, errs := l.LoadAll(context.Background(), []Source{{Location: srv.URL + "/old"}})
+	l := &load.Loader{Fetch: testFetcher(srv).Fetch}
+	arts, errs := l.LoadAll(context.Background(), []load.Source{{Location: srv.URL + "/old"}})
 	if len(errs) != 0 || len(arts) != 1 {
 		t.Fatalf("%d articles, errors %v", len(arts), errs)
 	}
@@ -110,12 +113,12 @@ follows so that the page reads as an article: ` + strings.Repeat("Delegations me
 		t.Errorf("page refs %q, want %q", urls, want)
 	}
 
-	arts, errs = l.LoadAll(context.Background(), []Source{{Location: srv.URL + "/feed"}})
+	arts, errs = l.LoadAll(context.Background(), []load.Source{{Location: srv.URL + "/feed"}})
 	if len(errs) != 0 || len(arts) != 1 {
 		t.Fatalf("feed: %d articles, errors %v", len(arts), errs)
 	}
 	for _, r := range arts[0].Refs {
-		if u, ok := SafeURL(r.URL, nil); !ok || u != r.URL {
+		if u, ok := feed.SafeURL(r.URL, nil); !ok || u != r.URL {
 			t.Errorf("feed ref %q is not http(s)", r.URL)
 		}
 	}

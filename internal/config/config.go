@@ -1,4 +1,4 @@
-package feed
+package config
 
 import (
 	"bytes"
@@ -11,6 +11,9 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/internal/safefile"
 )
 
 // MaxConfigSize caps the config file.
@@ -71,11 +74,11 @@ type ConfigError struct {
 
 // Error returns "file:line: message", the form editors jump to.
 func (e *ConfigError) Error() string {
-	name := quoteName(e.Path)
+	name := feed.QuoteName(e.Path)
 	if e.Line > 0 {
-		return SanitizeLine(fmt.Sprintf("%s:%d: %s", name, e.Line, e.Msg))
+		return feed.SanitizeLine(fmt.Sprintf("%s:%d: %s", name, e.Line, e.Msg))
 	}
-	return SanitizeLine(fmt.Sprintf("%s: %s", name, e.Msg))
+	return feed.SanitizeLine(fmt.Sprintf("%s: %s", name, e.Msg))
 }
 
 // LoadConfig reads and checks the config file at path. When the file does
@@ -85,9 +88,9 @@ func (e *ConfigError) Error() string {
 func LoadConfig(path string) (*Config, error) {
 	dir := filepath.Dir(path)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return &Config{dir: dir}, fmt.Errorf("%s: %w", quoteName(path), fs.ErrNotExist)
+		return &Config{dir: dir}, fmt.Errorf("%s: %w", feed.QuoteName(path), fs.ErrNotExist)
 	}
-	data, err := ReadFile(path, MaxConfigSize)
+	data, err := safefile.ReadFile(path, MaxConfigSize)
 	if err != nil {
 		return nil, &ConfigError{Path: path, Msg: err.Error()}
 	}
@@ -105,10 +108,10 @@ func LoadConfig(path string) (*Config, error) {
 // ParseConfig parses a config file's contents; relative paths in it
 // resolve against dir. Errors are *ConfigError with an empty Path.
 func ParseConfig(data []byte, dir string) (*Config, error) {
-	if !IsText(data) {
-		return nil, &ConfigError{Msg: ErrNotText.Error()}
+	if !feed.IsText(data) {
+		return nil, &ConfigError{Msg: feed.ErrNotText.Error()}
 	}
-	text := string(bytes.TrimPrefix(data, utf8BOM))
+	text := strings.TrimPrefix(string(data), "\uFEFF")
 	c := &Config{dir: dir}
 	md, err := toml.Decode(text, c)
 	if err != nil {
@@ -202,20 +205,20 @@ func checkSource(s SourceConfig) (SourceConfig, error) {
 	case s.URL == "" && s.Path == "":
 		return s, errors.New("needs a url or a path")
 	case s.URL != "":
-		u, ok := SafeURL(s.URL, nil)
-		if !ok || !isURL(s.URL) {
-			return s, fmt.Errorf("url %q is not an http or https URL", SanitizeLine(s.URL))
+		u, ok := feed.SafeURL(s.URL, nil)
+		if !ok || !feed.IsURL(s.URL) {
+			return s, fmt.Errorf("url %q is not an http or https URL", feed.SanitizeLine(s.URL))
 		}
 		s.URL = u
 	case strings.ContainsRune(s.Path, 0):
 		return s, errors.New("path holds a NUL byte")
 	}
-	s.Name = clip(SanitizeLine(s.Name), maxSourceName)
+	s.Name = feed.Clip(feed.SanitizeLine(s.Name), maxSourceName)
 	var tags []string
 	for _, t := range s.Tags {
-		tag, ok := MakeTag(t)
+		tag, ok := feed.MakeTag(t)
 		if !ok {
-			return s, fmt.Errorf("tag %q is empty once cleaned", SanitizeLine(t))
+			return s, fmt.Errorf("tag %q is empty once cleaned", feed.SanitizeLine(t))
 		}
 		tags = append(tags, tag.Name)
 	}
@@ -242,10 +245,10 @@ func (c *Config) resolve(s SourceConfig) string {
 }
 
 // Sources returns the configured sources, ready for a Loader.
-func (c *Config) Sources() []Source {
-	out := make([]Source, len(c.Source))
+func (c *Config) Sources() []load.Source {
+	out := make([]load.Source, len(c.Source))
 	for i, s := range c.Source {
-		out[i] = Source{Location: c.resolve(s), Name: s.Name, Tags: s.Tags}
+		out[i] = load.Source{Location: c.resolve(s), Name: s.Name, Tags: s.Tags}
 	}
 	return out
 }
@@ -261,14 +264,14 @@ var ErrDuplicateSource = errors.New("already configured")
 func (c *Config) Add(location, name string, tags []string) (SourceConfig, error) {
 	s := SourceConfig{Name: name, Tags: tags}
 	switch {
-	case isURL(location):
+	case feed.IsURL(location):
 		s.URL = location
 	case looksLikeURL(location):
-		return s, fmt.Errorf("%s: only http and https URLs can be sources", quoteName(location))
+		return s, fmt.Errorf("%s: only http and https URLs can be sources", feed.QuoteName(location))
 	default:
 		abs, err := filepath.Abs(location)
 		if err != nil {
-			return s, fmt.Errorf("%s: %w", quoteName(location), err)
+			return s, fmt.Errorf("%s: %w", feed.QuoteName(location), err)
 		}
 		s.Path = abs
 	}
@@ -279,7 +282,7 @@ func (c *Config) Add(location, name string, tags []string) (SourceConfig, error)
 	key := c.resolve(s)
 	for _, old := range c.Source {
 		if c.resolve(old) == key {
-			return s, fmt.Errorf("%s: %w", quoteName(key), ErrDuplicateSource)
+			return s, fmt.Errorf("%s: %w", feed.QuoteName(key), ErrDuplicateSource)
 		}
 	}
 	c.Source = append(c.Source, s)
@@ -311,7 +314,7 @@ func (c *Config) Save(path string) error {
 	if err := enc.Encode(c); err != nil {
 		return &ConfigError{Path: path, Msg: err.Error()}
 	}
-	if err := WriteFileAtomic(path, b.Bytes(), 0o600); err != nil {
+	if err := safefile.WriteFileAtomic(path, b.Bytes(), 0o600); err != nil {
 		return &ConfigError{Path: path, Msg: err.Error()}
 	}
 	c.dir = filepath.Dir(path)

@@ -1,4 +1,4 @@
-package feed
+package config
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/safefile"
 	"golang.org/x/net/html/charset"
 )
 
@@ -36,7 +38,7 @@ const maxOPMLTags = 16
 // skipped, never interpreted. err is set only when the file is not OPML.
 func ParseOPML(data []byte) (feeds []SourceConfig, skipped []error, err error) {
 	if len(data) > MaxOPMLSize {
-		return nil, nil, fmt.Errorf("larger than the %s limit", humanBytes(MaxOPMLSize))
+		return nil, nil, fmt.Errorf("larger than the %s limit", safefile.HumanBytes(MaxOPMLSize))
 	}
 	dec := xml.NewDecoder(bytes.NewReader(scrubXML(data)))
 	dec.Strict = false
@@ -54,9 +56,9 @@ func ParseOPML(data []byte) (feeds []SourceConfig, skipped []error, err error) {
 		}
 		if err != nil {
 			if !sawRoot {
-				return nil, nil, fmt.Errorf("not an OPML file: %s", SanitizeLine(err.Error()))
+				return nil, nil, fmt.Errorf("not an OPML file: %s", feed.SanitizeLine(err.Error()))
 			}
-			skipped = append(skipped, fmt.Errorf("stopped at a syntax error: %s", SanitizeLine(err.Error())))
+			skipped = append(skipped, fmt.Errorf("stopped at a syntax error: %s", feed.SanitizeLine(err.Error())))
 			break
 		}
 		switch t := tok.(type) {
@@ -64,7 +66,7 @@ func ParseOPML(data []byte) (feeds []SourceConfig, skipped []error, err error) {
 			name := strings.ToLower(t.Name.Local)
 			if !sawRoot {
 				if name != "opml" {
-					return nil, nil, fmt.Errorf("not an OPML file: the root element is <%s>", SanitizeLine(t.Name.Local))
+					return nil, nil, fmt.Errorf("not an OPML file: the root element is <%s>", feed.SanitizeLine(t.Name.Local))
 				}
 				sawRoot = true
 				continue
@@ -157,9 +159,9 @@ func readOutline(attrs []xml.Attr) outline {
 		case "xmlurl":
 			o.xmlURL = strings.TrimSpace(a.Value)
 		case "title":
-			o.title = SanitizeLine(a.Value)
+			o.title = feed.SanitizeLine(a.Value)
 		case "text":
-			text = SanitizeLine(a.Value)
+			text = feed.SanitizeLine(a.Value)
 		case "category":
 			o.category = a.Value
 		}
@@ -171,20 +173,20 @@ func readOutline(attrs []xml.Attr) outline {
 	if o.title == o.xmlURL {
 		o.title = ""
 	}
-	o.title = clip(o.title, maxSourceName)
+	o.title = feed.Clip(o.title, maxSourceName)
 	return o
 }
 
 // source turns a feed outline into a config source, tagged with the
 // folders it sits in and its categories.
 func (o outline) source(folders []string) (SourceConfig, error) {
-	u, ok := SafeURL(o.xmlURL, nil)
-	if !ok || !isURL(o.xmlURL) {
+	u, ok := feed.SafeURL(o.xmlURL, nil)
+	if !ok || !feed.IsURL(o.xmlURL) {
 		label := o.title
 		if label == "" {
 			label = "(untitled)"
 		}
-		return SourceConfig{}, fmt.Errorf("%q: feed URL %q is not http or https; skipped", label, clip(SanitizeLine(o.xmlURL), 200))
+		return SourceConfig{}, fmt.Errorf("%q: feed URL %q is not http or https; skipped", label, feed.Clip(feed.SanitizeLine(o.xmlURL), 200))
 	}
 	var raw []string
 	for _, f := range folders {
@@ -200,7 +202,7 @@ func (o outline) source(folders []string) (SourceConfig, error) {
 	var tags []string
 	seen := make(map[string]bool)
 	for _, r := range raw {
-		tag, ok := MakeTag(r)
+		tag, ok := feed.MakeTag(r)
 		if !ok || seen[tag.Name] {
 			continue
 		}
@@ -233,14 +235,14 @@ type opmlOutline struct {
 // each source's tags in its category attribute. Path sources have no place
 // in OPML and are left out; skipped counts them.
 func WriteOPML(w io.Writer, title string, sources []SourceConfig) (skipped int, err error) {
-	doc := opmlDoc{Version: "2.0", Title: SanitizeLine(title)}
+	doc := opmlDoc{Version: "2.0", Title: feed.SanitizeLine(title)}
 	for _, s := range sources {
-		u, ok := SafeURL(s.URL, nil)
+		u, ok := feed.SafeURL(s.URL, nil)
 		if s.URL == "" || !ok {
 			skipped++
 			continue
 		}
-		name := SanitizeLine(s.Name)
+		name := feed.SanitizeLine(s.Name)
 		text := name
 		if text == "" {
 			text = u
@@ -249,7 +251,7 @@ func WriteOPML(w io.Writer, title string, sources []SourceConfig) (skipped int, 
 		for _, t := range s.Tags {
 			// Commas and slashes separate categories; inside a tag they
 			// would split it on the way back in.
-			t = strings.TrimSpace(strings.NewReplacer(",", " ", "/", " ").Replace(SanitizeTag(t)))
+			t = strings.TrimSpace(strings.NewReplacer(",", " ", "/", " ").Replace(feed.SanitizeTag(t)))
 			if t != "" {
 				cats = append(cats, t)
 			}

@@ -1,4 +1,4 @@
-package feed
+package config
 
 import (
 	"runtime"

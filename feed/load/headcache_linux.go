@@ -1,4 +1,4 @@
-package feed
+package load
 
 import (
 	"io/fs"
