@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -729,5 +728,3 @@ func TestCacheAge(t *testing.T) {
 		}
 	}
 }
-
-func mkfifo(path string) error { return syscall.Mkfifo(path, 0o600) }

@@ -2,7 +2,9 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,5 +42,30 @@ func TestLoadReusesBuffer(t *testing.T) {
 				t.Errorf("%s: loaded as %q, %d blocks; want %q, %d", a.Location, a.Title, len(a.Body), w.Title, len(w.Body))
 			}
 		}
+	}
+}
+
+// A source that is not there fails with a *SourceError that still says
+// so to errors.Is, as does a file gone before its body is read again.
+func TestLoadMissingIsNotExist(t *testing.T) {
+	dir := t.TempDir()
+	_, errs := (&Loader{}).LoadAll(context.Background(), []Source{{Location: filepath.Join(dir, "gone")}})
+	var se *SourceError
+	if len(errs) != 1 || !errors.As(errs[0], &se) || !errors.Is(errs[0], fs.ErrNotExist) {
+		t.Fatalf("errors %v, want one *SourceError that is fs.ErrNotExist", errs)
+	}
+	path := filepath.Join(dir, "a.txt")
+	if err := os.WriteFile(path, []byte("Title\n\nRussia | 17 January 2022 | Wire\n\nBody.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	arts, errs := (&Loader{DropBodies: true}).LoadAll(context.Background(), []Source{{Location: dir}})
+	if len(arts) != 1 || len(errs) != 0 {
+		t.Fatalf("%d articles, errors %v", len(arts), errs)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Loader{}).Body(context.Background(), arts[0]); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Body of a removed file: %v, want fs.ErrNotExist", err)
 	}
 }

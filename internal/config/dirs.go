@@ -1,3 +1,5 @@
+// Package config reads and writes gazette's config file (TOML) and OPML
+// lists of feeds, and knows where the config, cache and data live.
 package config
 
 import (
@@ -26,6 +28,19 @@ func DefaultConfigPath(getenv func(string) string) (string, error) {
 // DefaultConfigPath.
 func DefaultCacheDir(getenv func(string) string) (string, error) {
 	dir, err := userDir(getenv, "XDG_CACHE_HOME", ".cache", "Library/Caches", "LocalAppData")
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "gazette"), nil
+}
+
+// DefaultDataDir returns where what the user made is kept by default (the
+// store's database of read marks and stars): $XDG_DATA_HOME/gazette, else
+// ~/.local/share/gazette; on macOS ~/Library/Application Support/gazette,
+// on Windows %LocalAppData%\gazette. Unlike the cache dir, it is not
+// disposable. getenv is as for DefaultConfigPath.
+func DefaultDataDir(getenv func(string) string) (string, error) {
+	dir, err := userDir(getenv, "XDG_DATA_HOME", ".local/share", "Library/Application Support", "LocalAppData")
 	if err != nil {
 		return "", err
 	}

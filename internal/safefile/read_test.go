@@ -2,8 +2,13 @@ package safefile
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -45,3 +50,51 @@ func TestReadSized(t *testing.T) {
 		}
 	}
 }
+
+// A missing or unreadable file keeps its identity through the path being
+// dropped from the message: errors.Is tells which it was, and the message
+// names no path.
+func TestErrorsKeepIdentity(t *testing.T) {
+	dir := t.TempDir()
+	locked := filepath.Join(dir, "locked\x1b[2J.txt")
+	if err := os.WriteFile(locked, []byte("secret"), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		path  string
+		errno syscall.Errno
+		want  error
+	}{
+		{"missing", filepath.Join(dir, "missing\x1b[2J.txt"), syscall.ENOENT, fs.ErrNotExist},
+		{"permission denied", locked, syscall.EACCES, fs.ErrPermission},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// What the system says, as os wraps it.
+			pe := &fs.PathError{Op: "open", Path: tt.path, Err: tt.errno}
+			errs := map[string]error{"CleanPathErr": CleanPathErr(pe)}
+			_, errs["ReadCapped"] = ReadCapped(failingReader{pe}, 10)
+			if f, err := os.Open(tt.path); err == nil {
+				// Root reads any file: the real open is left to the
+				// errors above.
+				f.Close()
+			} else {
+				_, errs["ReadFile"] = ReadFile(tt.path, 1<<20)
+			}
+			for name, err := range errs {
+				if !errors.Is(err, tt.want) {
+					t.Errorf("%s: %v, want errors.Is %v", name, err, tt.want)
+				}
+				if err != nil && (strings.Contains(err.Error(), "\x1b") || strings.Contains(err.Error(), dir)) {
+					t.Errorf("%s: message %q names the path", name, err)
+				}
+			}
+		})
+	}
+}
+
+// failingReader fails every read with err.
+type failingReader struct{ err error }
+
+func (r failingReader) Read([]byte) (int, error) { return 0, r.err }
