@@ -100,6 +100,9 @@ func TestRenderLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if len(tt.a.Body) > 1000 && os.Getenv("GAZETTE_HEAVY") == "" {
+				t.Skip("the 5 MB article renders for seconds; GAZETTE_HEAVY=1 (set by .ci/run) renders it")
+			}
 			tt.a.ID = "limits"
 			opts := []RenderOptions{{Width: 80, Style: "dark"}, {Width: 20, Style: "notty", BodyOnly: true}}
 			if len(tt.a.Body) > 1000 {
