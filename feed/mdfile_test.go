@@ -1,10 +1,8 @@
 package feed
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -75,17 +73,6 @@ func TestMarkdownBadFrontMatter(t *testing.T) {
 			}
 		})
 	}
-	// Through the loader, the message names the file too.
-	dir := t.TempDir()
-	path := filepath.Join(dir, "bad \x1b[31mname.md")
-	if err := os.WriteFile(path, []byte(tests[1].src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, errs := (&Loader{}).LoadAll(context.Background(), []Source{{Location: dir}})
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "name.md") || !strings.Contains(errs[0].Error(), "line 3") {
-		t.Fatalf("errors %v, want one naming the file and the line", errs)
-	}
-	checkClean(t, errs[0].Error())
 }
 
 func TestMarkdownBody(t *testing.T) {

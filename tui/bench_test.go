@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // The benchmarks run on 100,000 articles. By default they are synthetic,
@@ -121,7 +122,7 @@ func synthCorpus(n int) []*feed.Article {
 // benchCorpus returns the benchmark corpus, built once per process.
 var benchCorpus = sync.OnceValues(func() ([]*feed.Article, error) {
 	if dir := os.Getenv("GAZETTE_BENCH_CORPUS"); dir != "" {
-		arts, errs := (&feed.Loader{}).LoadAll(context.Background(), []feed.Source{{Location: dir}})
+		arts, errs := (&load.Loader{}).LoadAll(context.Background(), []load.Source{{Location: dir}})
 		if len(arts) == 0 {
 			return nil, fmt.Errorf("no articles in %s: %v", dir, errs)
 		}
@@ -338,12 +339,12 @@ func BenchmarkLoadDir(b *testing.B) {
 	if dir == "" {
 		b.Skip("set GAZETTE_BENCH_CORPUS to a directory made by gen-corpus")
 	}
-	load := func(b *testing.B, heads *feed.HeadCache) {
+	loadDir := func(b *testing.B, heads *load.HeadCache) {
 		b.Helper()
 		ctx := context.Background()
 		opt := Options{
-			Sources: []feed.Source{{Location: dir}},
-			Loader:  &feed.Loader{DropBodies: true, Heads: heads},
+			Sources: []load.Source{{Location: dir}},
+			Loader:  &load.Loader{DropBodies: true, Heads: heads},
 			Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
 		}
 		d := &driver{t: b, m: newModel(ctx, opt)}
@@ -359,22 +360,22 @@ func BenchmarkLoadDir(b *testing.B) {
 		// A first launch: an empty cache, written at the end.
 		b.ReportAllocs()
 		for b.Loop() {
-			load(b, &feed.HeadCache{Dir: b.TempDir(), Build: "bench"})
+			loadDir(b, &load.HeadCache{Dir: b.TempDir(), Build: "bench"})
 		}
 	})
-	heads := &feed.HeadCache{Dir: b.TempDir(), Build: "bench"}
+	heads := &load.HeadCache{Dir: b.TempDir(), Build: "bench"}
 	b.Run("cache=none", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			load(b, nil)
+			loadDir(b, nil)
 		}
 	})
 	b.Run("cache=warm", func(b *testing.B) {
-		load(b, heads)
+		loadDir(b, heads)
 		b.ReportAllocs()
 		b.ResetTimer()
 		for b.Loop() {
-			load(b, heads)
+			loadDir(b, heads)
 		}
 	})
 }
@@ -421,8 +422,8 @@ func BenchmarkOpenFromFile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	l := &feed.Loader{DropBodies: true}
-	arts, errs := l.LoadAll(context.Background(), []feed.Source{{Location: dir}})
+	l := &load.Loader{DropBodies: true}
+	arts, errs := l.LoadAll(context.Background(), []load.Source{{Location: dir}})
 	if len(arts) != n || len(errs) > 0 || arts[0].Body != nil {
 		b.Fatalf("%d articles, errors %v", len(arts), errs)
 	}

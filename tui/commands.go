@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/render"
 )
@@ -21,14 +21,14 @@ import (
 // UI loop, and comes back as a message of messages.go.
 
 // startLoad starts the loader and pumps its first batch.
-func startLoad(ctx context.Context, l *feed.Loader, srcs []feed.Source) tea.Cmd {
+func startLoad(ctx context.Context, l *load.Loader, srcs []load.Source) tea.Cmd {
 	return func() tea.Msg {
-		return pump(ctx, feed.LimitHeadroom(ctx, l.Load(ctx, srcs), os.Getenv("GOMEMLIMIT") != ""), minBatchWait)
+		return pump(ctx, l.Load(ctx, srcs), minBatchWait)
 	}
 }
 
 // pumpCmd reads the next batch from a load stream, gathering for window.
-func pumpCmd(ctx context.Context, ch <-chan feed.Result, window time.Duration) tea.Cmd {
+func pumpCmd(ctx context.Context, ch <-chan load.Result, window time.Duration) tea.Cmd {
 	return func() tea.Msg { return pump(ctx, ch, window) }
 }
 

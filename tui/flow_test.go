@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // screenWatch keeps the latest screen of a running program, as plain
@@ -70,7 +70,7 @@ func startFlow(t *testing.T) (*teatest.TestModel, *screenWatch) {
 	t.Helper()
 	w := &screenWatch{}
 	opt := Options{
-		Sources: []feed.Source{{Location: "testdata/articles"}},
+		Sources: []load.Source{{Location: "testdata/articles"}},
 		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
 	}
 	tm := teatest.NewTestModel(t, newModel(context.Background(), opt),

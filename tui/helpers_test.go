@@ -10,13 +10,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // testArticles loads the articles of testdata/articles, newest first.
 func testArticles(t testing.TB) []*feed.Article {
 	t.Helper()
-	l := &feed.Loader{}
-	arts, errs := l.LoadAll(context.Background(), []feed.Source{{Location: "testdata/articles"}})
+	l := &load.Loader{}
+	arts, errs := l.LoadAll(context.Background(), []load.Source{{Location: "testdata/articles"}})
 	if len(errs) > 0 {
 		t.Fatalf("load testdata: %v", errs)
 	}
@@ -45,7 +46,7 @@ type driver struct {
 func newDriver(t testing.TB, w, h int, arts []*feed.Article, errs []error) *driver {
 	t.Helper()
 	opt := Options{
-		Sources: []feed.Source{{Location: "testdata/articles"}},
+		Sources: []load.Source{{Location: "testdata/articles"}},
 		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
 		Opener:  "gazette-test-no-such-opener",
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 	"github.com/gazette-news/gazette/internal/termcheck"
@@ -100,6 +101,9 @@ func TestRenderLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if len(tt.a.Body) > 1000 && os.Getenv("GAZETTE_HEAVY") == "" {
+				t.Skip("the 5 MB article renders for seconds; GAZETTE_HEAVY=1 (set by .ci/run) renders it")
+			}
 			tt.a.ID = "limits"
 			opts := []render.Options{{Width: 80, Style: "dark"}, {Width: 20, Style: "notty", BodyOnly: true}}
 			if len(tt.a.Body) > 1000 {
@@ -365,8 +369,8 @@ func TestPipeOutputFiltered(t *testing.T) {
 // terminal filter even sees it, and no hostile title, tag or body may
 // break the layout: every line fits the width, the frame the height.
 func TestScreensHostileCorpus(t *testing.T) {
-	l := &feed.Loader{}
-	arts, errs := l.LoadAll(context.Background(), []feed.Source{{Location: "../testdata/hostile"}})
+	l := &load.Loader{}
+	arts, errs := l.LoadAll(context.Background(), []load.Source{{Location: "../testdata/hostile"}})
 	if len(arts) < 50 || len(errs) == 0 {
 		t.Fatalf("%d articles, %d errors from the corpus", len(arts), len(errs))
 	}

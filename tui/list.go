@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/internal/cells"
 	"github.com/gazette-news/gazette/internal/chart"
 	"github.com/gazette-news/gazette/internal/humanize"
@@ -610,7 +611,7 @@ func statusText(loading bool, visible, total int, tagNames []string, anyMode boo
 }
 
 // sourceLabel names the sources in the header.
-func sourceLabel(srcs []feed.Source) string {
+func sourceLabel(srcs []load.Source) string {
 	names := make([]string, 0, len(srcs))
 	for _, s := range srcs {
 		names = append(names, feed.SanitizeLine(s.String()))

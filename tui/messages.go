@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // The messages the reader's commands send back to Update. Each is handled
@@ -12,7 +13,7 @@ import (
 // loadBatchMsg carries the articles and errors that arrived since the last
 // batch, articles sorted newest first.
 type loadBatchMsg struct {
-	ch   <-chan feed.Result
+	ch   <-chan load.Result
 	arts []*feed.Article
 	errs []error
 	done bool

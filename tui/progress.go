@@ -12,7 +12,7 @@ import (
 
 // Progress tracks the downloads of a load for the status line. A fetcher
 // reports to it from any goroutine (its Fetch method fits
-// feed.Fetcher.Progress); while the list loads, the reader is sent its
+// fetch.Fetcher.Progress); while the list loads, the reader is sent its
 // line in a message after each change, and never reads it while drawing.
 // The zero value is ready to use.
 type Progress struct {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // Batches bound one load message: at most maxBatch articles, gathered for
@@ -29,14 +30,14 @@ func batchWindow(n int) time.Duration {
 // within the batch window, and sorts the articles, so that Update only has
 // to merge. A panic becomes an error in the batch, and the stream goes on
 // being read.
-func pump(ctx context.Context, ch <-chan feed.Result, window time.Duration) (msg loadBatchMsg) {
+func pump(ctx context.Context, ch <-chan load.Result, window time.Duration) (msg loadBatchMsg) {
 	msg.ch = ch
 	defer func() {
 		if p := recover(); p != nil {
 			msg.errs = append(msg.errs, fmt.Errorf("internal error while loading: %v", p))
 		}
 	}()
-	add := func(r feed.Result) {
+	add := func(r load.Result) {
 		switch {
 		case r.Err != nil:
 			msg.errs = append(msg.errs, r.Err)

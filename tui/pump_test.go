@@ -7,18 +7,19 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // The pump delivers every result, in batches that are sorted and bounded,
 // and says when the stream ends.
 func TestPump(t *testing.T) {
 	arts := synthCorpus(10_000)
-	ch := make(chan feed.Result, 64)
+	ch := make(chan load.Result, 64)
 	go func() {
 		for i, a := range arts {
-			ch <- feed.Result{Article: a}
+			ch <- load.Result{Article: a}
 			if i%1000 == 0 {
-				ch <- feed.Result{Err: errors.New("bad file")}
+				ch <- load.Result{Err: errors.New("bad file")}
 			}
 		}
 		close(ch)
@@ -53,7 +54,7 @@ func TestPump(t *testing.T) {
 func TestPumpCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	msg := pump(ctx, make(chan feed.Result), time.Second)
+	msg := pump(ctx, make(chan load.Result), time.Second)
 	if !msg.done {
 		t.Error("pump did not end on a cancelled context")
 	}

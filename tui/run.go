@@ -29,6 +29,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 )
@@ -36,9 +37,9 @@ import (
 // Options configure the reader.
 type Options struct {
 	// Sources are loaded in the background while the list shows.
-	Sources []feed.Source
+	Sources []load.Source
 	// Loader reads the sources; nil means a Loader with default limits.
-	Loader *feed.Loader
+	Loader *load.Loader
 	// Label names the sources in the header; empty means their names.
 	Label string
 	// Style is a Glamour style name or the path of a JSON style file. Empty
@@ -81,7 +82,7 @@ type BodyFunc func(ctx context.Context, a *feed.Article) (*feed.Article, error)
 // withDefaults fills in what was left empty.
 func (o Options) withDefaults() Options {
 	if o.Loader == nil {
-		o.Loader = &feed.Loader{}
+		o.Loader = &load.Loader{}
 	}
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv

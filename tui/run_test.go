@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // syncBuffer is a bytes.Buffer safe for the program's writer and the test.
@@ -39,7 +39,7 @@ func startRun(t *testing.T, ctx context.Context) (*syncBuffer, *io.PipeWriter, c
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, Options{
-			Sources: []feed.Source{{Location: "testdata/articles"}},
+			Sources: []load.Source{{Location: "testdata/articles"}},
 			Input:   pr,
 			Output:  out,
 			Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/config"
 )
 
 func (a *app) addCommand() *cobra.Command {
@@ -55,7 +56,7 @@ func (a *app) add(location, name string, tags []string) error {
 		location = u
 	}
 	s, err := cfg.Add(location, name, tags)
-	if errors.Is(err, feed.ErrDuplicateSource) {
+	if errors.Is(err, config.ErrDuplicateSource) {
 		fmt.Fprintf(a.stdout, "%s\n", feed.SanitizeLine(err.Error()))
 		return nil
 	}

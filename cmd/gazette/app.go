@@ -13,6 +13,9 @@ import (
 
 	"github.com/gazette-news/gazette"
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/fetch"
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/internal/config"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 )
@@ -40,7 +43,7 @@ type app struct {
 	net netState
 	// heads is the header cache of the loads without bodies, written after
 	// each; run waits for it before the program exits.
-	heads *feed.HeadCache
+	heads *load.HeadCache
 }
 
 func newApp(s stdio) *app {
@@ -98,7 +101,7 @@ standard input.`
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.color, "color", "auto", "colour output: auto, always or never (NO_COLOR is honoured)")
 	pf.StringVar(&a.style, "style", "", "Glamour style for articles: dark, light, notty, ascii, dracula, pink, tokyo-night, or a JSON file (default: from GLAMOUR_STYLE, else the terminal background)")
-	pf.DurationVar(&a.timeout, "timeout", feed.DefaultTimeout, "total time allowed for each network request")
+	pf.DurationVar(&a.timeout, "timeout", fetch.DefaultTimeout, "total time allowed for each network request")
 	pf.BoolVar(&a.offline, "offline", false, "read URLs from the cache only; never use the network")
 	pf.StringVar(&a.configFile, "config", "", "the config file (default: $XDG_CONFIG_HOME/gazette/config.toml)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
@@ -168,35 +171,42 @@ func (a *app) termWidth() int {
 
 // sources turns command-line arguments into sources; none means the
 // configured sources, or the embedded sample feed when there are none.
-func (a *app) sources(args []string) []feed.Source {
+func (a *app) sources(args []string) []load.Source {
 	if len(args) == 0 {
 		if cfg := a.net.cfg; cfg != nil && len(cfg.Source) > 0 {
 			return cfg.Sources()
 		}
-		return []feed.Source{{Location: gazette.SampleDir, Name: "sample feed", FS: gazette.Sample}}
+		return []load.Source{{Location: gazette.SampleDir, Name: "sample feed", FS: gazette.Sample}}
 	}
-	srcs := make([]feed.Source, len(args))
+	srcs := make([]load.Source, len(args))
 	for i, arg := range args {
-		srcs[i] = feed.Source{Location: arg}
+		srcs[i] = load.Source{Location: arg}
 	}
 	return srcs
 }
 
 // loader returns the loader every command shares.
-func (a *app) loader() *feed.Loader {
-	return &feed.Loader{Stdin: a.io.in, Fetch: a.fetcher().Fetch}
+func (a *app) loader() *load.Loader {
+	userLimit := a.io.getenv("GOMEMLIMIT") != ""
+	return &load.Loader{
+		Stdin: a.io.in,
+		Fetch: a.fetcher().Fetch,
+		Pipe: func(ctx context.Context, ch <-chan load.Result) <-chan load.Result {
+			return LimitHeadroom(ctx, ch, userLimit)
+		},
+	}
 }
 
 // headLoader returns the loader of commands that show no article bodies,
 // or read them again when they do: it leaves them out, and caches what is
 // left of each directory's articles, so that a large directory costs
 // little memory and, the second time, little time.
-func (a *app) headLoader() *feed.Loader {
+func (a *app) headLoader() *load.Loader {
 	l := a.loader()
 	l.DropBodies = true
 	if a.heads == nil {
-		if dir, err := feed.DefaultCacheDir(a.io.getenv); err == nil {
-			a.heads = &feed.HeadCache{Dir: dir}
+		if dir, err := config.DefaultCacheDir(a.io.getenv); err == nil {
+			a.heads = &load.HeadCache{Dir: dir}
 		}
 	}
 	l.Heads = a.heads
@@ -205,19 +215,19 @@ func (a *app) headLoader() *feed.Loader {
 
 // load reads every source, reports each failure on stderr, and returns
 // the articles newest first. failed is true when any source failed.
-func (a *app) load(ctx context.Context, srcs []feed.Source) (arts []*feed.Article, failed bool) {
+func (a *app) load(ctx context.Context, srcs []load.Source) (arts []*feed.Article, failed bool) {
 	return a.loadWith(ctx, a.loader(), srcs)
 }
 
 // loadHeads is load without the articles' bodies; see headLoader.
-func (a *app) loadHeads(ctx context.Context, srcs []feed.Source) (arts []*feed.Article, failed bool) {
+func (a *app) loadHeads(ctx context.Context, srcs []load.Source) (arts []*feed.Article, failed bool) {
 	return a.loadWith(ctx, a.headLoader(), srcs)
 }
 
-func (a *app) loadWith(ctx context.Context, l *feed.Loader, srcs []feed.Source) (arts []*feed.Article, failed bool) {
+func (a *app) loadWith(ctx context.Context, l *load.Loader, srcs []load.Source) (arts []*feed.Article, failed bool) {
 	userLimit := a.io.getenv("GOMEMLIMIT") != ""
-	arts, errs := feed.Collect(feed.LimitHeadroom(ctx, l.Load(ctx, srcs), userLimit))
-	feed.KeepHeadroom(userLimit)
+	arts, errs := load.Collect(l.Load(ctx, srcs))
+	KeepHeadroom(userLimit)
 	for _, err := range errs {
 		a.warn(err)
 	}

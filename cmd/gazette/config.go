@@ -9,15 +9,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/fetch"
+	"github.com/gazette-news/gazette/internal/config"
 )
 
 // netState is what a run knows about the config file and the network.
 type netState struct {
 	// cfg is the config, empty when there is no file; cfgPath is its file.
-	cfg     *feed.Config
+	cfg     *config.Config
 	cfgPath string
 
-	fetch *feed.Fetcher
+	fetch *fetch.Fetcher
 
 	// mu guards the notices, which fetches running in parallel send.
 	mu   sync.Mutex
@@ -36,7 +38,7 @@ const annotCreatesConfig = "creates-config"
 func (a *app) loadConfig(cmd *cobra.Command) error {
 	path, explicit := a.configFile, a.configFile != ""
 	if !explicit {
-		p, err := feed.DefaultConfigPath(a.io.getenv)
+		p, err := config.DefaultConfigPath(a.io.getenv)
 		if err != nil {
 			// No home directory: there is no config to read, and the
 			// commands that write one say so themselves.
@@ -44,7 +46,7 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 		}
 		path = p
 	}
-	cfg, err := feed.LoadConfig(path)
+	cfg, err := config.LoadConfig(path)
 	switch {
 	case err == nil:
 	case errors.Is(err, fs.ErrNotExist):
@@ -59,7 +61,7 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 }
 
 // editableConfig returns the config for a command that changes it.
-func (a *app) editableConfig() (*feed.Config, string, error) {
+func (a *app) editableConfig() (*config.Config, string, error) {
 	if a.net.cfg == nil {
 		return nil, "", errors.New("no config file: set $XDG_CONFIG_HOME or $HOME, or use --config FILE")
 	}
@@ -68,18 +70,18 @@ func (a *app) editableConfig() (*feed.Config, string, error) {
 
 // fetcher returns the run's fetcher, made on first use: one HTTP client,
 // cache and set of limits for every URL.
-func (a *app) fetcher() *feed.Fetcher {
+func (a *app) fetcher() *fetch.Fetcher {
 	if a.net.fetch != nil {
 		return a.net.fetch
 	}
-	f := &feed.Fetcher{
+	f := &fetch.Fetcher{
 		Timeout:   a.timeout,
 		UserAgent: "gazette/" + appVersion(),
 		Offline:   a.offline,
 		Notice:    a.notice,
 	}
-	if dir, err := feed.DefaultCacheDir(a.io.getenv); err == nil {
-		f.Cache = &feed.Cache{Dir: dir}
+	if dir, err := config.DefaultCacheDir(a.io.getenv); err == nil {
+		f.Cache = &fetch.Cache{Dir: dir}
 	}
 	a.net.fetch = f
 	return f

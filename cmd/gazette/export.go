@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/config"
 	"github.com/gazette-news/gazette/internal/humanize"
 )
 
@@ -17,11 +17,11 @@ its category. Files and directories have no place in OPML and are left out.`
 	cmd.Example = `  gazette export > subscriptions.opml`
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		var srcs []feed.SourceConfig
+		var srcs []config.SourceConfig
 		if a.net.cfg != nil {
 			srcs = a.net.cfg.Source
 		}
-		skipped, err := feed.WriteOPML(a.stdout, "gazette sources", srcs)
+		skipped, err := config.WriteOPML(a.stdout, "gazette sources", srcs)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 )
 
 // fullPage fetches the web page of an article that came as a summary and
@@ -33,7 +34,7 @@ func (a *app) withFullPages(ctx context.Context, arts []*feed.Article) (out []*f
 		}
 		full, err := a.fullPage(ctx, art)
 		if err != nil {
-			a.warn(&feed.SourceError{Source: art.Link, Err: err})
+			a.warn(&load.SourceError{Source: art.Link, Err: err})
 			failed = true
 			continue
 		}

@@ -8,7 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/config"
 	"github.com/gazette-news/gazette/internal/humanize"
+	"github.com/gazette-news/gazette/internal/safefile"
 )
 
 func (a *app) importCommand() *cobra.Command {
@@ -38,14 +40,14 @@ func (a *app) importOPML(file string) error {
 		if a.io.in == nil {
 			return errors.New("no standard input")
 		}
-		data, err = readAllCapped(a.io.in, feed.MaxOPMLSize)
+		data, err = readAllCapped(a.io.in, config.MaxOPMLSize)
 	} else {
-		data, err = feed.ReadFile(file, feed.MaxOPMLSize)
+		data, err = safefile.ReadFile(file, config.MaxOPMLSize)
 	}
 	if err != nil {
 		return fmt.Errorf("%q: %w", feed.SanitizeLine(file), err)
 	}
-	feeds, skipped, err := feed.ParseOPML(data)
+	feeds, skipped, err := config.ParseOPML(data)
 	if err != nil {
 		return fmt.Errorf("%q: %w", feed.SanitizeLine(file), err)
 	}
@@ -56,7 +58,7 @@ func (a *app) importOPML(file string) error {
 	for _, s := range feeds {
 		_, err := cfg.Add(s.URL, s.Name, s.Tags)
 		switch {
-		case errors.Is(err, feed.ErrDuplicateSource):
+		case errors.Is(err, config.ErrDuplicateSource):
 			dup++
 		case err != nil:
 			a.warn(err)

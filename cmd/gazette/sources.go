@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/internal/config"
 )
 
 func (a *app) sourcesCommand() *cobra.Command {
@@ -39,8 +41,8 @@ type sourceJSON struct {
 }
 
 func (a *app) listSources(asJSON bool) error {
-	var conf []feed.SourceConfig
-	var srcs []feed.Source
+	var conf []config.SourceConfig
+	var srcs []load.Source
 	if cfg := a.net.cfg; cfg != nil {
 		conf, srcs = cfg.Source, cfg.Sources()
 	}

@@ -92,7 +92,7 @@ func (a *app) tags(ctx context.Context, args []string, opt tagsOptions) error {
 	if err != nil {
 		return err
 	}
-	arts, failed := a.load(ctx, a.sources(args))
+	arts, failed := a.loadHeads(ctx, a.sources(args))
 	var counted []*feed.Article
 	for _, art := range arts {
 		if match(art) {

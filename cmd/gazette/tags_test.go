@@ -232,3 +232,22 @@ func TestMonthRange(t *testing.T) {
 		t.Errorf("monthRange backwards = %v", m)
 	}
 }
+
+// Tags counts what the headers say, so it loads articles without their
+// bodies, as list does: the header cache it leaves behind shows it, and
+// the counts are those of a full load.
+func TestTagsLoadsHeads(t *testing.T) {
+	cache := t.TempDir()
+	env := map[string]string{"XDG_CACHE_HOME": cache}
+	heads := runGazette(t, "", env, "tags", "--json", "../../testdata/sample")
+	full := runGazette(t, "", nil, "tags", "--json", "../../testdata/sample")
+	if heads.code != 0 || heads.stdout != full.stdout || heads.stderr != full.stderr {
+		t.Fatalf("with the header cache: exit %d\n%s%s\nwithout:\n%s%s", heads.code, heads.stdout, heads.stderr, full.stdout, full.stderr)
+	}
+	// The sample files were checked out before the test was built, so they
+	// are older than the cache's window for files just changed.
+	files, _ := filepath.Glob(filepath.Join(cache, "gazette", "heads", "*"))
+	if len(files) != 1 {
+		t.Errorf("header cache files %q, want one: tags loaded full articles", files)
+	}
+}

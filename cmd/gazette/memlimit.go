@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"runtime/debug"
+	"runtime/metrics"
+
+	"github.com/gazette-news/gazette/feed/load"
+)
+
+// loadHeadroom is how much garbage the collector lets pile up above the
+// live heap while a load runs (see LimitHeadroom): this much, or half the
+// live heap when that is more.
+//
+// Loading makes garbage fast (each article is read, decoded and copied
+// into the list), and by default the collector lets the heap grow to twice
+// what was live at its last cycle: at 100,000 articles the live heap is
+// under 90 MB but the process peaked past 200 MB of memory. A soft memory
+// limit of the live heap plus the headroom makes it collect sooner, for a
+// few percent more time (measured: 205 MB down to 185 MB, 1.45 s up to
+// 1.55 s). It follows the live heap up, so a larger list is never starved
+// of memory, and it is lifted when the load ends.
+const loadHeadroom = 64 << 20
+
+// headroomEvery is how many results pass between updates of the limit.
+const headroomEvery = 4096
+
+// LimitHeadroom forwards a load's results, keeping a soft memory limit of
+// the live heap plus loadHeadroom while they come, and putting the limit
+// back as it was when they end or ctx is cancelled. A limit the user set
+// (userLimit, from GOMEMLIMIT) stands, and the results pass as they are.
+func LimitHeadroom(ctx context.Context, ch <-chan load.Result, userLimit bool) <-chan load.Result {
+	if userLimit {
+		return ch
+	}
+	out := make(chan load.Result, cap(ch))
+	go func() {
+		before := debug.SetMemoryLimit(-1)
+		defer debug.SetMemoryLimit(before)
+		defer close(out)
+		n := 0
+		for r := range ch {
+			if n%headroomEvery == 0 {
+				setHeadroom(before)
+			}
+			n++
+			select {
+			case out <- r:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// KeepHeadroom sets the soft memory limit that LimitHeadroom keeps during
+// a load, from the live heap now, for the rest of the program, unless the
+// user set one (userLimit, from GOMEMLIMIT). A command that prints what it
+// loaded calls it once the load is over: the live heap grows no more, and
+// printing makes garbage in proportion to the output, which the collector
+// would otherwise let pile up to the size of the live heap.
+func KeepHeadroom(userLimit bool) {
+	if !userLimit {
+		setHeadroom(debug.SetMemoryLimit(-1))
+	}
+}
+
+// setHeadroom sets the memory limit to the live heap at the last
+// collection plus the headroom, or to ceiling when that is lower.
+func setHeadroom(ceiling int64) {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() == metrics.KindUint64 {
+		live := int64(sample[0].Value.Uint64())
+		debug.SetMemoryLimit(min(ceiling, live+max(loadHeadroom, live/2)))
+	}
+}

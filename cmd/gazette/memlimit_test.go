@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime/debug"
+	"testing"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
+)
+
+// While a load runs, the memory limit follows the live heap; when it ends,
+// or is cancelled, the limit is what it was. A limit the user set stands.
+func TestLimitHeadroom(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	if ch := make(chan load.Result); LimitHeadroom(context.Background(), ch, true) != ch {
+		t.Error("a limit from GOMEMLIMIT was overridden")
+	}
+
+	in := make(chan load.Result, 8)
+	out := LimitHeadroom(context.Background(), in, false)
+	in <- load.Result{Article: &feed.Article{ID: "a"}}
+	if r := <-out; r.Article == nil || r.Article.ID != "a" {
+		t.Fatalf("forwarded %+v", r)
+	}
+	during := debug.SetMemoryLimit(-1)
+	if before == math.MaxInt64 && during >= before {
+		t.Errorf("limit %d while loading, want below %d", during, before)
+	}
+	for i := range headroomEvery + 10 {
+		in <- load.Result{Err: fmt.Errorf("e%d", i)}
+		<-out
+	}
+	close(in)
+	if _, open := <-out; open {
+		t.Fatal("results after the end")
+	}
+	waitLimit(t, before)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	in = make(chan load.Result)
+	out = LimitHeadroom(ctx, in, false)
+	go func() { in <- load.Result{Err: errors.New("never read")} }()
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	waitLimit(t, before)
+	_ = out
+}
+
+// waitLimit waits for the memory limit to be want, which the forwarding
+// goroutine puts back as it ends.
+func waitLimit(t *testing.T, want int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for debug.SetMemoryLimit(-1) != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("memory limit %d, want it put back to %d", debug.SetMemoryLimit(-1), want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// After a load, a command keeps the headroom for good, unless the user set
+// a limit.
+func TestKeepHeadroom(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	debug.SetMemoryLimit(math.MaxInt64)
+	KeepHeadroom(true)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("a limit from GOMEMLIMIT was overridden: %d", got)
+	}
+	KeepHeadroom(false)
+	if got := debug.SetMemoryLimit(-1); got == math.MaxInt64 || got < loadHeadroom {
+		t.Errorf("limit %d, want the live heap plus %d", got, loadHeadroom)
+	}
+	debug.SetMemoryLimit(1 << 20)
+	KeepHeadroom(false)
+	if got := debug.SetMemoryLimit(-1); got != 1<<20 {
+		t.Errorf("a lower limit was raised to %d", got)
+	}
+}

@@ -1,0 +1,286 @@
+package feed
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"strings"
+	"time"
+)
+
+// AppendHead appends an article without its body to b, in the binary form
+// the loader's header cache keeps, and returns the extended slice. Every
+// field of Article but Body and Location is kept: Location is where the
+// file is found now. It lives here, not in the loader, because it must see
+// every field, unexported ones too. State is not kept: it is the store's,
+// and a cached copy would bring back marks the user has since changed.
+func AppendHead(b []byte, a *Article) []byte {
+	e := &encoder{b: b}
+	e.str(a.ID)
+	e.str(a.Title)
+	e.str(a.DateText)
+	e.str(a.Source)
+	e.str(a.Link)
+	e.str(a.Format)
+	e.str(a.Key)
+	e.bool(a.Partial)
+	e.uint(uint64(max(a.seq, 0)))
+	switch name, offset := a.Date.Zone(); {
+	case a.Date.IsZero():
+		e.uint(0)
+	case a.Date.Location() == time.UTC:
+		e.uint(1)
+		e.int(a.Date.Unix())
+		e.uint(uint64(a.Date.Nanosecond()))
+	default:
+		e.uint(2)
+		e.int(a.Date.Unix())
+		e.uint(uint64(a.Date.Nanosecond()))
+		e.str(name)
+		e.int(int64(offset))
+	}
+	e.uint(uint64(len(a.Tags)))
+	for _, t := range a.Tags {
+		e.str(t.Name)
+		e.bool(t.Country)
+		e.str(t.Code)
+	}
+	e.uint(uint64(len(a.Mentions)))
+	for _, m := range a.Mentions {
+		e.str(m.Name)
+		e.str(m.Code)
+		e.uint(math.Float64bits(m.Score))
+	}
+	e.uint(uint64(len(a.Refs)))
+	for _, r := range a.Refs {
+		e.uint(uint64(r.N))
+		e.str(r.URL)
+		e.uint(uint64(r.Kind))
+	}
+	// An image is most often a footnote too: it is written as the
+	// footnote's number then, else as 0 and the URL.
+	e.uint(uint64(len(a.Images)))
+	for _, u := range a.Images {
+		n := 0
+		for _, r := range a.Refs {
+			if r.URL == u {
+				n = r.N
+				break
+			}
+		}
+		e.uint(uint64(n))
+		if n == 0 {
+			e.str(u)
+		}
+	}
+	return e.b
+}
+
+// Caps on one decoded record, past which it is refused: the parsers keep
+// within them.
+const (
+	maxHeadMentions = 64
+	maxHeadString   = 64 << 10
+)
+
+// DecodeHead reads back an article that AppendHead wrote, checking every
+// field as untrusted input: strings must be as clean as ingest leaves
+// them, URLs http or https, counts within the parsers' caps. Strings that
+// repeat across articles are passed through intern, which returns an
+// equal string to keep (nil keeps each as it is); the others are copied,
+// so that the text s came from can be let go.
+func DecodeHead(s string, intern func(string) string) (*Article, error) {
+	in := headInterner(intern)
+	d := decoder{s: s}
+	a := &Article{}
+	a.ID = strings.Clone(d.str())
+	a.Title = strings.Clone(d.str())
+	a.DateText = in.get(d.str())
+	a.Source = in.get(d.str())
+	a.Link = strings.Clone(d.str())
+	a.Format = in.get(d.str())
+	a.Key = strings.Clone(d.str())
+	a.Partial = d.bool()
+	a.seq = int(d.uint() & math.MaxInt32)
+	switch d.uint() {
+	case 0:
+	case 1:
+		a.Date = time.Unix(d.int(), int64(d.uint()%1e9)).UTC()
+	case 2:
+		sec, nsec := d.int(), int64(d.uint()%1e9)
+		name, offset := d.str(), d.int()
+		if offset < -24*3600 || offset > 24*3600 {
+			return nil, errBadHead
+		}
+		a.Date = time.Unix(sec, nsec).In(time.FixedZone(in.get(name), int(offset)))
+	default:
+		return nil, errBadHead
+	}
+	n := d.count(MaxTags)
+	if n > 0 {
+		a.Tags = make([]Tag, n)
+	}
+	for i := range a.Tags {
+		a.Tags[i] = Tag{Name: in.get(d.str()), Country: d.bool(), Code: in.get(d.str())}
+		if a.Tags[i].Name == "" {
+			return nil, errBadHead
+		}
+	}
+	if n = d.count(maxHeadMentions); n > 0 {
+		a.Mentions = make([]Mention, n)
+	}
+	for i := range a.Mentions {
+		a.Mentions[i] = Mention{Name: in.get(d.str()), Code: in.get(d.str()), Score: math.Float64frombits(d.uint())}
+	}
+	if n = d.count(MaxRefs); n > 0 {
+		a.Refs = make([]Ref, n)
+	}
+	for i := range a.Refs {
+		a.Refs[i] = Ref{N: int(d.uint() & math.MaxInt32), URL: in.get(d.str()), Kind: RefKind(d.uint() & 1)}
+		if a.Refs[i].N != i+1 || !isHTTP(a.Refs[i].URL) {
+			return nil, errBadHead
+		}
+	}
+	if n = d.count(MaxRefs); n > 0 {
+		a.Images = make([]string, n)
+	}
+	for i := range a.Images {
+		n := d.count(len(a.Refs))
+		if n > 0 {
+			a.Images[i] = a.Refs[n-1].URL
+			continue
+		}
+		a.Images[i] = in.get(d.str())
+		if !isHTTP(a.Images[i]) {
+			return nil, errBadHead
+		}
+	}
+	if a.Link != "" && !isHTTP(a.Link) || d.err != nil || d.s != "" || len(a.ID) != IDLen {
+		return nil, errBadHead
+	}
+	return a, nil
+}
+
+// isHTTP reports whether a URL read back from the cache is one SafeURL
+// could have kept.
+func isHTTP(u string) bool {
+	return (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) && !strings.ContainsAny(u, " \t")
+}
+
+// encoder appends the cache's values: unsigned varints, zig-zag signed
+// varints, and strings as a length and bytes.
+type encoder struct{ b []byte }
+
+func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *encoder) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *encoder) bool(v bool) {
+	if v {
+		e.uint(1)
+	} else {
+		e.uint(0)
+	}
+}
+
+// headInterner is the intern function of DecodeHead.
+type headInterner func(string) string
+
+func (f headInterner) get(s string) string {
+	if f == nil || s == "" {
+		return strings.Clone(s)
+	}
+	return f(s)
+}
+
+// errBadHead marks a record that does not decode.
+var errBadHead = errors.New("damaged cache of article headers")
+
+// decoder reads what encoder wrote. The first failure sticks in err, and
+// every read after it returns zero values.
+type decoder struct {
+	s   string
+	err error
+}
+
+func (d *decoder) fail() { d.err, d.s = errBadHead, "" }
+
+func (d *decoder) uint() uint64 {
+	v, n := uvarint(d.s)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.s = d.s[n:]
+	return v
+}
+
+func (d *decoder) int() int64 {
+	u := d.uint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return v
+}
+
+func (d *decoder) bool() bool {
+	switch d.uint() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	d.fail()
+	return false
+}
+
+// bytes reads a length and that many bytes, unchecked: a whole record.
+func (d *decoder) bytes() string {
+	n := d.uint()
+	if n > uint64(len(d.s)) {
+		d.fail()
+		return ""
+	}
+	v := d.s[:n]
+	d.s = d.s[n:]
+	return v
+}
+
+// str reads a string, which must be as clean as ingest leaves text that
+// is kept on one line.
+func (d *decoder) str() string {
+	v := d.bytes()
+	if len(v) > maxHeadString || !isClean(v, false) {
+		d.fail()
+		return ""
+	}
+	return v
+}
+
+// count reads a count of at most limit items.
+func (d *decoder) count(limit int) int {
+	n := d.uint()
+	if n > uint64(limit) {
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+// uvarint is binary.Uvarint for a string.
+func uvarint(s string) (uint64, int) {
+	var x uint64
+	var shift uint
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		b := s[i]
+		if b < 0x80 {
+			if i == binary.MaxVarintLen64-1 && b > 1 {
+				return 0, -1
+			}
+			return x | uint64(b)<<shift, i + 1
+		}
+		x |= uint64(b&0x7f) << shift
+		shift += 7
+	}
+	return 0, 0
+}

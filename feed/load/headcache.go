@@ -1,0 +1,560 @@
+package load
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/safefile"
+)
+
+// HeadCache keeps what DropBodies leaves of the articles of a directory
+// (everything but the body: header, tags, detected countries, footnotes)
+// in one file per directory, so that loading the directory again reads,
+// parses and detects only the files that changed. A file is taken from
+// the cache while its size, modification and change times, inode and
+// device are those it had when it was read; any change, or a cache written
+// by another build of gazette, means the file is read again.
+//
+// The cache is read as untrusted input, like any file: it is checksummed,
+// every string in it must be as clean as ingest leaves it, URLs must be
+// http or https, and counts are capped. A record that fails is read from
+// its file again; a cache that fails is ignored and written anew. It is
+// written to a temporary file, readable only by the user, that is renamed
+// over the old one once whole, after the load has delivered its last
+// article (see Wait).
+type HeadCache struct {
+	// Dir holds the cache files; see DefaultCacheDir.
+	Dir string
+	// Build names the program that writes the cache; a cache another build
+	// wrote is not read, since its parser may differ. Empty means the
+	// running executable's path, size and modification time.
+	Build string
+
+	// now is the clock, for tests; nil means time.Now.
+	now func() time.Time
+	// hits and misses count the files taken from the cache and read, for
+	// tests.
+	hits, misses atomic.Int64
+	// writing counts the loads that use the cache and have not written it
+	// yet.
+	writing sync.WaitGroup
+}
+
+// Wait blocks until every load that uses the cache has ended and written
+// its cache file. A load's channel closes as soon as its last article is
+// out, and its cache is written after that; a program calls Wait before it
+// exits, so that the next launch finds the cache. A cancelled load writes
+// nothing, and ends as soon as its workers have stopped.
+func (c *HeadCache) Wait() {
+	c.writing.Wait()
+}
+
+// headsMagic starts every cache file; the number is the layout's version.
+const headsMagic = "gazette-heads 2\n"
+
+// maxHeadsFile caps the cache file of one directory: a million articles of
+// a few hundred bytes each.
+const maxHeadsFile = 1 << 30
+
+// racyWindow is how recent a file's change may be for it to be cached:
+// a file changed again within the file system's timestamp resolution after
+// it was read would otherwise look unchanged. Such files are read again
+// next time, until they have been left alone for this long.
+const racyWindow = 2 * time.Second
+
+// stamp is what says a file has not changed since it was cached.
+type stamp struct {
+	size, mtime, ctime int64
+	ino, dev           uint64
+}
+
+// build returns the name of the program writing the cache.
+func (c *HeadCache) build() string {
+	if c.Build != "" {
+		return c.Build
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
+}
+
+func (c *HeadCache) clock() time.Time {
+	if c.now != nil {
+		return c.now()
+	}
+	return time.Now()
+}
+
+// file returns the cache file of the directory whose absolute path is dir.
+func (c *HeadCache) file(dir string) string {
+	sum := sha256.Sum256([]byte(dir))
+	return filepath.Join(c.Dir, "heads", hex.EncodeToString(sum[:16]))
+}
+
+// headSource is the cache of one directory during one load: the records
+// read from its file, and what the load found.
+type headSource struct {
+	cache *HeadCache
+	// root is the directory's absolute path; records name files relative
+	// to it.
+	root  string
+	build string
+	// since is when the load started; files changed within racyWindow of it
+	// are not cached.
+	since time.Time
+	// ready is closed once the cache file is read. It is read while the
+	// first files are, so that those show at once: up to maxEarly files
+	// are read from their files meanwhile, counted by early, and the rest
+	// wait.
+	ready chan struct{}
+	early atomic.Int64
+
+	// old holds the records of the cache file by relative path. It is not
+	// changed once ready is closed, so that workers read it without a
+	// lock; each record is looked up by the one worker that has its file.
+	old map[string]*headRecord
+	// hits counts the records used, and bad those that did not decode.
+	hits, bad atomic.Int64
+
+	mu sync.Mutex
+	// out is the next cache file: a temporary file beside the cache file,
+	// made at the first fresh record, that replaces it when the load ends.
+	// Records go to it as they are made, so that a load keeps none of them
+	// in memory. outErr is the first failure to write it; the load then
+	// writes no cache.
+	out     *os.File
+	outw    *bufio.Writer
+	outSize int64
+	outErr  error
+	// freshKeys say which files the records made in this load are of.
+	freshKeys []freshKey
+	scratch   encoder
+}
+
+// freshKey names the file of a fresh record.
+type freshKey struct {
+	rel string
+	st  stamp
+}
+
+// headRecord is one file's record in a cache file.
+type headRecord struct {
+	st stamp
+	// body is the encoded article, in a string of its own that is let go
+	// once it is used, so that the records and the articles made of them
+	// are not all in memory at once.
+	body string
+	used bool
+}
+
+// openHeads starts reading the cache of the directory at root (absolute).
+// A missing, damaged or foreign cache is an empty one. It returns nil when
+// the build is unknown: a cache could not be told from another build's.
+func (c *HeadCache) openHeads(root string) *headSource {
+	build := c.build()
+	if build == "" {
+		return nil
+	}
+	h := &headSource{cache: c, root: root, build: build, since: c.clock(), ready: make(chan struct{})}
+	read := func() {
+		defer close(h.ready)
+		old := map[string]*headRecord{}
+		err := h.scan(func(_, rel, rest []byte) {
+			st, n, ok := readStamp(rest)
+			if ok {
+				// The article alone is kept: the path and stamp are known.
+				old[string(rel)] = &headRecord{st: st, body: string(rest[n:])}
+			}
+		}, func(size int64) {
+			// Records run to a few hundred bytes.
+			old = make(map[string]*headRecord, min(size/256, DefaultMaxFiles))
+		})
+		if err != nil {
+			old = map[string]*headRecord{}
+		}
+		h.old = old
+	}
+	if fi, err := os.Stat(c.file(root)); err == nil && fi.Size() > syncHeads {
+		go read()
+	} else {
+		// A small cache is read at once, in the time one file takes.
+		read()
+	}
+	return h
+}
+
+// syncHeads is the size of cache file up to which it is read before the
+// directory.
+const syncHeads = 256 << 10
+
+// maxEarly is how many files are read while the cache file is: enough for
+// the first screens of a list.
+const maxEarly = 512
+
+// errHeads marks a cache file that does not read back as written.
+var errHeads = errors.New("damaged cache of article headers")
+
+// maxHeadRecord caps one record of a cache file.
+const maxHeadRecord = 4 << 20
+
+// scan reads the cache file, as ReadFile reads any file (only a regular
+// file, never blocking, within a cap), and calls fn with each whole record,
+// the file's path in the directory, which it starts with, and the rest of
+// it, all valid only during the call. size is the file's size. A panic while
+// reading the file is an error, like any damage. The records are passed
+// before the checksum, which covers the whole file, can be checked: on an
+// error, the caller forgets them.
+func (h *headSource) scan(fn func(rec, rel, rest []byte), size func(int64)) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = errHeads
+		}
+	}()
+	f, fi, err := safefile.Open(h.cache.file(h.root), false)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if fi.Size() > maxHeadsFile {
+		return errHeads
+	}
+	if size != nil {
+		size(fi.Size())
+	}
+	return readHeads(f, h.build, h.root, fn)
+}
+
+// readHeads reads a cache file written by build for the directory root
+// from r, and calls fn with each whole record as scan does.
+func readHeads(f io.Reader, build, root string, fn func(rec, rel, rest []byte)) error {
+	head := make([]byte, len(headsMagic)+4)
+	if _, err := io.ReadFull(f, head); err != nil || string(head[:len(headsMagic)]) != headsMagic {
+		return errHeads
+	}
+	crc := crc32.New(crcTable)
+	r := bufio.NewReaderSize(io.TeeReader(io.LimitReader(f, maxHeadsFile), crc), 64<<10)
+	var buf []byte
+	read := func(limit uint64) ([]byte, error) {
+		n, err := binary.ReadUvarint(r)
+		if err != nil || n > limit {
+			return nil, errHeads
+		}
+		if uint64(cap(buf)) < n {
+			buf = make([]byte, n)
+		}
+		if _, err := io.ReadFull(r, buf[:n]); err != nil {
+			return nil, errHeads
+		}
+		return buf[:n], nil
+	}
+	if b, err := read(maxHeadString); err != nil || string(b) != build {
+		return errHeads
+	}
+	if r, err := read(maxHeadString); err != nil || string(r) != root {
+		return errHeads
+	}
+	for i := 0; ; i++ {
+		if i%1024 == 0 {
+			// Let the first files be read and shown meanwhile.
+			runtime.Gosched()
+		}
+		if _, err := r.Peek(1); err == io.EOF {
+			break
+		}
+		rec, err := read(maxHeadRecord)
+		if err != nil {
+			return err
+		}
+		n, k := binary.Uvarint(rec)
+		if k <= 0 || n > uint64(len(rec)-k) {
+			return errHeads
+		}
+		// Unchecked: a path that is not clean matches no file.
+		fn(rec, rec[k:k+int(n)], rec[k+int(n):])
+	}
+	if binary.LittleEndian.Uint32(head[len(headsMagic):]) != crc.Sum32() {
+		return errHeads
+	}
+	return nil
+}
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// lookup returns the cached article of the file at path, rel in the
+// directory, whose directory entry is d; or, when the file must be read,
+// whether its article may be cached. Only regular files are: a link is
+// always read, through its checks. A file is looked at (lstat) only when
+// it has a record.
+func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *feed.Article, hit, cacheable bool) {
+	if d == nil || !d.Type().IsRegular() || feed.SanitizeLine(path) != path {
+		return nil, false, false
+	}
+	select {
+	case <-h.ready:
+	default:
+		if h.early.Add(1) <= maxEarly {
+			return nil, false, true
+		}
+		<-h.ready
+	}
+	rec, ok := h.old[rel]
+	if !ok || rec.used {
+		h.cache.misses.Add(1)
+		return nil, false, true
+	}
+	fi, err := d.Info()
+	if err != nil || fileStamp(fi) != rec.st {
+		h.cache.misses.Add(1)
+		return nil, false, true
+	}
+	a, err = feed.DecodeHead(rec.body, in.get)
+	if err != nil {
+		// The file is read, and its record replaced.
+		h.bad.Add(1)
+		h.cache.misses.Add(1)
+		return nil, false, true
+	}
+	rec.used, rec.body = true, ""
+	h.hits.Add(1)
+	h.cache.hits.Add(1)
+	a.Location = path
+	return a, true, true
+}
+
+// store records a file's article, read and parsed, for the next load,
+// unless the file changed too recently to be trusted.
+func (h *headSource) store(rel string, st stamp, a *feed.Article) {
+	limit := h.since.Add(-racyWindow).UnixNano()
+	if st.mtime >= limit || st.ctime >= limit {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.out == nil && h.outErr == nil {
+		h.outErr = h.create()
+	}
+	if h.outErr != nil {
+		return
+	}
+	e := &h.scratch
+	e.b = e.b[:0]
+	e.str(rel)
+	e.stamp(st)
+	e.b = feed.AppendHead(e.b, a)
+	h.put(e.b)
+	h.freshKeys = append(h.freshKeys, freshKey{rel: rel, st: st})
+}
+
+// create starts the next cache file: the magic, room for the checksum,
+// the build and the directory. It is readable only by the user.
+func (h *headSource) create() error {
+	path := h.cache.file(h.root)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return safefile.CleanPathErr(err)
+	}
+	prefix := ".tmp-" + filepath.Base(path) + "-"
+	removeStale(dir, prefix)
+	f, err := os.CreateTemp(dir, prefix+"*")
+	if err != nil {
+		return safefile.CleanPathErr(err)
+	}
+	h.out, h.outw = f, bufio.NewWriterSize(f, 64<<10)
+	e := encoder{b: append([]byte(headsMagic), 0, 0, 0, 0)}
+	e.str(h.build)
+	e.str(h.root)
+	h.outw.Write(e.b) // a failure stays with the writer, and Flush returns it
+	h.outSize = int64(len(e.b))
+	return nil
+}
+
+// staleAfter is how long a temporary cache file has gone unwritten when
+// it is taken for one left behind by a program that was killed.
+const staleAfter = time.Hour
+
+// removeStale removes the temporary files of dir whose names start with
+// prefix that have not been written to for staleAfter.
+func removeStale(dir, prefix string) {
+	entries, _ := os.ReadDir(dir)
+	for _, d := range entries {
+		if !strings.HasPrefix(d.Name(), prefix) || !d.Type().IsRegular() {
+			continue
+		}
+		if fi, err := d.Info(); err == nil && time.Since(fi.ModTime()) > staleAfter {
+			os.Remove(filepath.Join(dir, d.Name()))
+		}
+	}
+}
+
+// put writes one record to the next cache file, preceded by its length.
+// Past maxHeadsFile, the file would not be read: no cache is written.
+func (h *headSource) put(rec []byte) {
+	var n [binary.MaxVarintLen64]byte
+	k := binary.PutUvarint(n[:], uint64(len(rec)))
+	h.outw.Write(n[:k])
+	h.outw.Write(rec)
+	h.outSize += int64(k + len(rec))
+	if h.outSize > maxHeadsFile {
+		h.outErr = errors.New("the cache would be too large")
+	}
+}
+
+// discard removes the next cache file, unwritten.
+func (h *headSource) discard() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.drop()
+}
+
+func (h *headSource) drop() {
+	if h.out != nil {
+		h.out.Close()
+		os.Remove(h.out.Name())
+		h.out, h.outw = nil, nil
+	}
+}
+
+// write puts the next cache file in place of the old one, when anything
+// changed: a file is new, changed or gone. Files read before the old
+// records were ready change nothing if they had not changed. The records
+// used from the old file are copied from it, read again.
+//
+// The file is not synced: one cut short by a crash fails its checksum,
+// and is only a cache, written again by the next load.
+func (h *headSource) write() (err error) {
+	<-h.ready
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	defer func() {
+		if err != nil {
+			h.drop()
+		}
+	}()
+	// The file stays as it is if every record not used was made again,
+	// the same, and nothing else was made.
+	unused, same := 0, 0
+	for _, rec := range h.old {
+		if !rec.used {
+			unused++
+		}
+	}
+	for _, k := range h.freshKeys {
+		if old, ok := h.old[k.rel]; ok && !old.used && old.st == k.st {
+			same++
+		}
+	}
+	if same == unused && same == len(h.freshKeys) && h.bad.Load() == 0 {
+		h.drop()
+		return nil
+	}
+	if h.out == nil && h.outErr == nil {
+		h.outErr = h.create()
+	}
+	if h.outErr != nil {
+		return h.outErr
+	}
+	if h.hits.Load() > 0 {
+		if err := h.outw.Flush(); err != nil {
+			return err
+		}
+		mark := h.outSize
+		err := h.scan(func(rec, rel, _ []byte) {
+			if r, ok := h.old[string(rel)]; ok && r.used {
+				h.put(rec)
+			}
+		}, nil)
+		if err != nil {
+			// The file changed under us: keep only this load's records.
+			h.outw.Reset(h.out)
+			if err := h.out.Truncate(mark); err != nil {
+				return err
+			}
+			if _, err := h.out.Seek(mark, io.SeekStart); err != nil {
+				return err
+			}
+			h.outSize = mark
+		}
+		if h.outErr != nil {
+			return h.outErr
+		}
+	}
+	if err := h.outw.Flush(); err != nil {
+		return err
+	}
+	// The checksum covers all that follows it, read back: the records of
+	// the old file were copied in, and some perhaps cut off again.
+	start := int64(len(headsMagic) + 4)
+	crc := crc32.New(crcTable)
+	if _, err := io.Copy(crc, io.NewSectionReader(h.out, start, h.outSize-start)); err != nil {
+		return err
+	}
+	if _, err := h.out.WriteAt(binary.LittleEndian.AppendUint32(nil, crc.Sum32()), start-4); err != nil {
+		return err
+	}
+	name := h.out.Name()
+	err = h.out.Close()
+	h.out, h.outw = nil, nil
+	if err == nil {
+		err = os.Rename(name, h.cache.file(h.root))
+	}
+	if err != nil {
+		os.Remove(name)
+	}
+	return err
+}
+
+// readStamp reads the stamp at the start of b (after a record's path),
+// and how many bytes it took.
+func readStamp(b []byte) (st stamp, n int, ok bool) {
+	var v [5]uint64
+	for i := range v {
+		x, k := binary.Uvarint(b[n:])
+		if k <= 0 {
+			return stamp{}, 0, false
+		}
+		v[i], n = x, n+k
+	}
+	zig := func(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+	return stamp{size: zig(v[0]), mtime: zig(v[1]), ctime: zig(v[2]), ino: v[3], dev: v[4]}, n, true
+}
+
+// maxHeadString caps the build and directory names at the head of a
+// cache file.
+const maxHeadString = 64 << 10
+
+// encoder appends the cache's values: unsigned varints, zig-zag signed
+// varints, and strings as a length and bytes.
+type encoder struct{ b []byte }
+
+func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *encoder) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+
+func (e *encoder) stamp(st stamp) {
+	e.int(st.size)
+	e.int(st.mtime)
+	e.int(st.ctime)
+	e.uint(st.ino)
+	e.uint(st.dev)
+}

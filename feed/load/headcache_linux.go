@@ -1,0 +1,19 @@
+package load
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// fileStamp returns what says a file has not changed: its size, its
+// modification and change times, inode and device. The change time moves
+// on every write and cannot be set back, and a file saved by renaming a
+// new one over it has a new inode.
+func fileStamp(fi fs.FileInfo) stamp {
+	st := stamp{size: fi.Size(), mtime: fi.ModTime().UnixNano()}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		st.ctime = sys.Ctim.Nano()
+		st.ino, st.dev = sys.Ino, uint64(sys.Dev)
+	}
+	return st
+}

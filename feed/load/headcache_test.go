@@ -1,0 +1,511 @@
+//go:build unix
+
+package load
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// lazyDir fills a directory with one file of every kind a directory may
+// hold: articles in each single-article format, a feed of several, a
+// title-only article, a file that is not text, and a link to an article.
+func lazyDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	copyFile := func(from, to string) {
+		t.Helper()
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile("../../testdata/sample/000_c5e2517048094a15.txt", filepath.Join(dir, "ref.txt"))
+	copyFile("../../testdata/sample/001_geneva-security-talks.txt", filepath.Join(dir, "sub", "geneva.txt"))
+	copyFile("../../testdata/feeds/fisheries-talks.md", filepath.Join(dir, "fisheries.md"))
+	copyFile("../../testdata/feeds/election-page.html", filepath.Join(dir, "election.html"))
+	copyFile("../../testdata/feeds/world-desk.rss", filepath.Join(dir, "world.rss"))
+	if err := os.WriteFile(filepath.Join(dir, "title-only.txt"), []byte("Just a title\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "binary.txt"), []byte("PNG\x00\x01\x02"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("ref.txt", filepath.Join(dir, "alias.txt")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// loadJSON loads sources and returns the articles' JSON without bodies,
+// by location, and the error messages.
+func loadJSON(t *testing.T, l *Loader, srcs ...Source) (map[string]string, []string) {
+	t.Helper()
+	arts, errs := l.LoadAll(context.Background(), srcs)
+	if l.Heads != nil {
+		l.Heads.Wait()
+	}
+	out := map[string]string{}
+	for _, a := range arts {
+		data, err := json.Marshal(a.ToJSON(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := a.Location + "#" + a.ID
+		if _, dup := out[key]; dup {
+			t.Fatalf("%s loaded twice", key)
+		}
+		out[key] = string(data)
+	}
+	var msgs []string
+	for _, err := range errs {
+		msgs = append(msgs, err.Error())
+	}
+	slices.Sort(msgs)
+	return out, msgs
+}
+
+// newHeadCache returns a cache in a fresh directory whose clock runs an
+// hour ahead, so that files just written count as settled.
+func newHeadCache(t *testing.T) *HeadCache {
+	t.Helper()
+	return &HeadCache{Dir: t.TempDir(), Build: "test", now: func() time.Time { return time.Now().Add(time.Hour) }}
+}
+
+// Dropping bodies changes nothing but the bodies: every other field is
+// what a full load gives, and Body gives the body back. Feeds keep theirs.
+func TestDropBodies(t *testing.T) {
+	dir := lazyDir(t)
+	src := Source{Location: dir, Tags: []string{"Mine"}}
+	full, fullErrs := (&Loader{}).LoadAll(context.Background(), []Source{src})
+	l := &Loader{DropBodies: true}
+	slim, slimErrs := l.LoadAll(context.Background(), []Source{src})
+	if len(full) != len(slim) || len(full) < 8 || len(fullErrs) != 1 || len(slimErrs) != 1 {
+		t.Fatalf("%d and %d articles, errors %v and %v", len(full), len(slim), fullErrs, slimErrs)
+	}
+	byID := map[string]*feed.Article{}
+	for _, a := range full {
+		byID[a.ID] = a
+	}
+	dropped := 0
+	for _, a := range slim {
+		want := byID[a.ID]
+		if want == nil {
+			t.Fatalf("%s: not in the full load", a.Location)
+		}
+		if !slices.ContainsFunc(a.Tags, func(t feed.Tag) bool { return t.Name == "Mine" }) {
+			t.Errorf("%s: the source's tag is missing", a.Location)
+		}
+		// Feed items are at their URLs; a file reached through a link keeps
+		// its body, since Body never follows links.
+		single := !strings.HasPrefix(a.Location, "https://") && !strings.HasSuffix(a.Location, "alias.txt")
+		switch {
+		case single && a.Body != nil:
+			t.Errorf("%s: body kept", a.Location)
+		case !single && !reflect.DeepEqual(a.Body, want.Body):
+			t.Errorf("%s: a feed's body was dropped", a.Location)
+		}
+		got, err := l.Body(context.Background(), a)
+		if err != nil {
+			t.Fatalf("%s: Body: %v", a.Location, err)
+		}
+		if a.Body == nil {
+			dropped++
+			if got == a || a.Body != nil {
+				t.Errorf("%s: Body changed the article in place", a.Location)
+			}
+		}
+		if len(want.Body) == 0 && got.Body == nil {
+			t.Errorf("%s: an article without text has a nil body, which means left out", a.Location)
+		}
+		if len(want.Body) == 0 {
+			got.Body = want.Body
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: with its body again:\n%+v\nwant\n%+v", a.Location, got, want)
+		}
+	}
+	if dropped != 5 {
+		t.Errorf("%d bodies dropped, want every single-article file's", dropped)
+	}
+}
+
+// Body reports a file that went away, naming it, and never reads a file
+// an article did not come from.
+func TestBodyErrors(t *testing.T) {
+	dir := lazyDir(t)
+	l := &Loader{DropBodies: true}
+	arts, _ := l.LoadAll(context.Background(), []Source{{Location: dir}})
+	var ref *feed.Article
+	for _, a := range arts {
+		if strings.HasSuffix(a.Location, "ref.txt") {
+			ref = a
+		}
+	}
+	if ref == nil {
+		t.Fatal("no ref.txt")
+	}
+	if err := os.Remove(filepath.Join(dir, "ref.txt")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := l.Body(context.Background(), ref)
+	if err == nil || !strings.Contains(err.Error(), "ref.txt") || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("Body of a removed file: %v", err)
+	}
+	// A link put in its place is not followed.
+	secret := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(secret, []byte("Secret\n\nroot:x:0:0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(dir, "ref.txt")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.Body(context.Background(), ref)
+	if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("Body through a link put in the file's place: %v, %v", got, err)
+	}
+	for _, loc := range []string{"-", "https://example.com/a", ""} {
+		a := &feed.Article{Location: loc}
+		if got, err := l.Body(context.Background(), a); got != a || err != nil {
+			t.Errorf("Body(%q) = %v, %v; want the article as it is", loc, got, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := l.Body(ctx, &feed.Article{Location: filepath.Join(dir, "sub", "geneva.txt")}); err == nil {
+		t.Error("Body ignored a cancelled context")
+	}
+}
+
+// The cache gives exactly what parsing gives, the second time without
+// reading a single article file; it is written once, readable only by
+// the user, and not again while nothing changes.
+func TestHeadCacheSame(t *testing.T) {
+	dir := lazyDir(t)
+	src := Source{Location: dir, Tags: []string{"Mine"}}
+	want, wantErrs := loadJSON(t, &Loader{DropBodies: true}, src)
+	c := newHeadCache(t)
+	l := &Loader{DropBodies: true, Heads: c}
+	for i := range 3 {
+		got, errs := loadJSON(t, l, src)
+		if !reflect.DeepEqual(got, want) || !slices.Equal(errs, wantErrs) {
+			t.Fatalf("load %d from the cache:\n%v\n%v\nwant\n%v\n%v", i, got, errs, want, wantErrs)
+		}
+	}
+	// ref.txt, geneva.txt, fisheries.md, election.html and title-only.txt,
+	// twice: not the feed, the link or the file that is not text.
+	if h := c.hits.Load(); h != 10 {
+		t.Errorf("%d articles from the cache, want 10", h)
+	}
+	files, err := filepath.Glob(filepath.Join(c.Dir, "heads", "*"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("cache files %v, %v", files, err)
+	}
+	fi, err := os.Stat(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("cache file mode %v", fi.Mode())
+	}
+	before := fi.ModTime()
+	time.Sleep(10 * time.Millisecond)
+	loadJSON(t, l, src)
+	if fi, err := os.Stat(files[0]); err != nil || !fi.ModTime().Equal(before) {
+		t.Errorf("the cache was written again with nothing changed")
+	}
+}
+
+// A file that changes, appears or goes is read again or forgotten; the
+// others still come from the cache.
+func TestHeadCacheChanges(t *testing.T) {
+	dir := lazyDir(t)
+	c := newHeadCache(t)
+	l := &Loader{DropBodies: true, Heads: c}
+	loadJSON(t, l, Source{Location: dir})
+	writeArticle := func(name, title string) {
+		t.Helper()
+		data := title + "\n\nRussia | 17 January 2022 | Wire\n\nBody text.\n"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The same size, so that only the times and contents tell.
+	writeArticle("title-only.txt", "Changed title")
+	writeArticle("new.txt", "A new article")
+	if err := os.Remove(filepath.Join(dir, "sub", "geneva.txt")); err != nil {
+		t.Fatal(err)
+	}
+	c.hits.Store(0)
+	got, _ := loadJSON(t, l, Source{Location: dir})
+	titles := ""
+	for _, j := range got {
+		titles += j + "\n"
+	}
+	if !strings.Contains(titles, "Changed title") || !strings.Contains(titles, "A new article") ||
+		strings.Contains(titles, "Just a title") || strings.Contains(titles, "Geneva") {
+		t.Errorf("after the changes:\n%s", titles)
+	}
+	if h := c.hits.Load(); h != 3 {
+		t.Errorf("%d from the cache, want ref.txt, fisheries.md and election.html", h)
+	}
+	want, _ := loadJSON(t, &Loader{DropBodies: true}, Source{Location: dir})
+	c.hits.Store(0)
+	if again, _ := loadJSON(t, l, Source{Location: dir}); !reflect.DeepEqual(again, want) || c.hits.Load() != 5 {
+		t.Errorf("the rewritten cache gives %d from the cache:\n%v\nwant\n%v", c.hits.Load(), again, want)
+	}
+}
+
+// A file changed within racyWindow of the load may change again unseen
+// within the file system's time resolution: it is read, not cached.
+func TestHeadCacheRacy(t *testing.T) {
+	dir := lazyDir(t)
+	c := &HeadCache{Dir: t.TempDir(), Build: "test"}
+	l := &Loader{DropBodies: true, Heads: c}
+	loadJSON(t, l, Source{Location: dir})
+	loadJSON(t, l, Source{Location: dir})
+	if h := c.hits.Load(); h != 0 {
+		t.Errorf("%d files just written came from the cache", h)
+	}
+}
+
+// The cache file is read as hostile input: damage of any kind, a record
+// with a control character or a bad URL, a cache of another build or of
+// another directory, or something that is not a file at all, costs a
+// reading of the articles and never an error, a wrong article or a hang.
+func TestHeadCacheDamaged(t *testing.T) {
+	dir := lazyDir(t)
+	want, wantErrs := loadJSON(t, &Loader{DropBodies: true}, Source{Location: dir})
+	c := newHeadCache(t)
+	l := &Loader{DropBodies: true, Heads: c}
+	loadJSON(t, l, Source{Location: dir})
+	files, _ := filepath.Glob(filepath.Join(c.Dir, "heads", "*"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v", files)
+	}
+	good, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// resum puts a valid checksum on a changed file, as an attacker would.
+	resum := func(b []byte) []byte {
+		b = slices.Clone(b)
+		start := len(headsMagic) + 4
+		binary.LittleEndian.PutUint32(b[start-4:], crc32.Checksum(b[start:], crcTable))
+		return b
+	}
+	title := []byte("Putin and Xi")
+	at := strings.Index(string(good), string(title))
+	if at < 0 {
+		t.Fatal("no title in the cache file")
+	}
+	escaped := slices.Clone(good)
+	escaped[at] = 0x1b
+	url := strings.Index(string(good), "https://")
+	badURL := slices.Clone(good)
+	copy(badURL[url:], "javascri")
+	cases := map[string][]byte{
+		"empty":       {},
+		"magic only":  []byte(headsMagic),
+		"truncated":   good[:len(good)/2],
+		"flipped":     append(slices.Clone(good[:len(good)-9]), good[len(good)-9]^0x40),
+		"garbage":     []byte(strings.Repeat("\xff", 5000)),
+		"escape":      resum(escaped),
+		"bad url":     resum(badURL),
+		"huge length": resum(append(slices.Clone(good), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f)),
+	}
+	check := func(name string) {
+		t.Helper()
+		got, errs := loadJSON(t, l, Source{Location: dir})
+		if !reflect.DeepEqual(got, want) || !slices.Equal(errs, wantErrs) {
+			t.Errorf("%s: got\n%v\n%v\nwant\n%v\n%v", name, got, errs, want, wantErrs)
+		}
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile(files[0], data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c.hits.Store(0)
+			check(name)
+			if name == "escape" || name == "bad url" {
+				// One record refused: the other four still serve.
+				if h := c.hits.Load(); h != 4 {
+					t.Errorf("%d from the cache, want the 4 good records", h)
+				}
+			}
+			// It was written anew, whole.
+			c.hits.Store(0)
+			check(name + ", then")
+			if h := c.hits.Load(); h != 5 {
+				t.Errorf("%d from the cache after it was rewritten, want 5", h)
+			}
+		})
+	}
+	t.Run("another build", func(t *testing.T) {
+		c2 := &HeadCache{Dir: c.Dir, Build: "other", now: c.now}
+		loadJSON(t, &Loader{DropBodies: true, Heads: c2}, Source{Location: dir})
+		if h := c2.hits.Load(); h != 0 {
+			t.Errorf("%d from another build's cache", h)
+		}
+	})
+	t.Run("not a file", func(t *testing.T) {
+		if err := os.Remove(files[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Mkfifo(files[0], 0o600); err != nil {
+			t.Skip("no FIFOs here:", err)
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			check("fifo")
+		}()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("a FIFO in place of the cache file blocked the load")
+		}
+	})
+}
+
+// A cache too big to read before the directory is read beside it: the
+// first files are read from their files meanwhile, the rest wait for it,
+// and the result is the same. Files read early that had not changed do
+// not make the cache be written again.
+func TestHeadCacheLarge(t *testing.T) {
+	dir := t.TempDir()
+	const n = 1200
+	for i := range n {
+		title := fmt.Sprintf("Article %d about Russia and China, with a title long enough to fill the cache", i)
+		body := strings.Repeat("Officials in Geneva described the talks as constructive. ", 3)
+		data := fmt.Sprintf("%s\n\nRussia | China | 17 January 2022 | Wire\n\nPicture -https://example.com/%d.jpg\n\n%s\n", title, i, body)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.txt", i)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, _ := loadJSON(t, &Loader{DropBodies: true}, Source{Location: dir})
+	c := newHeadCache(t)
+	l := &Loader{DropBodies: true, Heads: c}
+	loadJSON(t, l, Source{Location: dir})
+	files, _ := filepath.Glob(filepath.Join(c.Dir, "heads", "*"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v", files)
+	}
+	fi, err := os.Stat(files[0])
+	if err != nil || fi.Size() <= syncHeads {
+		t.Fatalf("cache of %d bytes, want more than %d: %v", fi.Size(), syncHeads, err)
+	}
+	for i := range 2 {
+		c.hits.Store(0)
+		got, _ := loadJSON(t, l, Source{Location: dir})
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("load %d from the cache differs", i)
+		}
+		if h := c.hits.Load(); h < n-maxEarly {
+			t.Errorf("load %d: %d from the cache, want at least %d", i, h, n-maxEarly)
+		}
+		if again, err := os.Stat(files[0]); err != nil || !again.ModTime().Equal(fi.ModTime()) {
+			t.Errorf("load %d wrote the cache again, with nothing changed", i)
+		}
+	}
+}
+
+// The cache is written after the last article is out, and Wait waits for
+// it. A load cancelled part way leaves no temporary file behind, and a
+// temporary file a killed program left is removed once it is old.
+func TestHeadCacheWriteAfterLoad(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 300 {
+		data := fmt.Sprintf("Article %d\n\nRussia | 17 January 2022 | Wire\n\nText %d.\n", i, i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%03d.txt", i)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leftovers := func(c *HeadCache) []string {
+		names, _ := filepath.Glob(filepath.Join(c.Dir, "heads", ".tmp-*"))
+		return names
+	}
+
+	c := newHeadCache(t)
+	heads := filepath.Join(c.Dir, "heads")
+	if err := os.MkdirAll(heads, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	prefix := ".tmp-" + filepath.Base(c.file(dir)) + "-"
+	stale, fresh := filepath.Join(heads, prefix+"killed"), filepath.Join(heads, prefix+"running")
+	for _, name := range []string{stale, fresh} {
+		if err := os.WriteFile(name, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * staleAfter)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	l := &Loader{DropBodies: true, Heads: c}
+	n := 0
+	for r := range l.Load(context.Background(), []Source{{Location: dir}}) {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		n++
+	}
+	c.Wait()
+	if n != 300 {
+		t.Fatalf("%d articles", n)
+	}
+	if _, err := os.Stat(c.file(dir)); err != nil {
+		t.Fatalf("no cache after Wait: %v", err)
+	}
+	if got := leftovers(c); !slices.Equal(got, []string{fresh}) {
+		t.Errorf("temporary files %v, want only the recent one %s", got, fresh)
+	}
+	c.hits.Store(0)
+	loadJSON(t, l, Source{Location: dir})
+	if h := c.hits.Load(); h != 300 {
+		t.Errorf("%d articles from the cache, want 300", h)
+	}
+
+	for range 20 {
+		c := newHeadCache(t)
+		l := &Loader{DropBodies: true, Heads: c}
+		ctx, cancel := context.WithCancel(context.Background())
+		ch := l.Load(ctx, []Source{{Location: dir}})
+		<-ch
+		cancel()
+		for range ch {
+		}
+		c.Wait()
+		if got := leftovers(c); len(got) > 0 {
+			t.Fatalf("a cancelled load left %v", got)
+		}
+		if _, err := os.Stat(c.file(dir)); err == nil {
+			// The load was over before it was cancelled: its cache is whole.
+			c.hits.Store(0)
+			loadJSON(t, &Loader{DropBodies: true, Heads: c}, Source{Location: dir})
+			if h := c.hits.Load(); h != 300 {
+				t.Fatalf("%d articles from the cache of a load cancelled at its end", h)
+			}
+		}
+	}
+}

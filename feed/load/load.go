@@ -1,0 +1,690 @@
+// Package load reads articles from directories, files, standard input and
+// (through an injected fetch function) URLs: bounded workers, size caps,
+// body re-reads, and the header cache that lets a large directory load
+// again without reading the files that did not change.
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/safefile"
+)
+
+// DefaultMaxFileSize caps how much of one file is read.
+const DefaultMaxFileSize = 8 << 20
+
+// DefaultMaxFiles caps how many files one directory source may hold.
+const DefaultMaxFiles = 1_000_000
+
+// Source is one place to load articles from.
+type Source struct {
+	// Location is a directory, a file, "-" for standard input, or a URL.
+	Location string
+	// Name is an optional display name for errors and progress.
+	Name string
+	// Tags are added to every article the source yields.
+	Tags []string
+	// FS, when set, is the file system Location is read from, such as the
+	// embedded sample feed.
+	FS fs.FS
+}
+
+// String returns the source's name, or its location.
+func (s Source) String() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Location
+}
+
+// Result is one item of a load stream: an article, or an error that names
+// the source it came from. Exactly one of the two is set.
+type Result struct {
+	Article *feed.Article
+	Err     error
+}
+
+// SourceError is a failure to read or parse one source. Its message is
+// sanitized, so it is safe to print.
+type SourceError struct {
+	// Source is the path or URL that failed, sanitized.
+	Source string
+	// Err is what went wrong.
+	Err error
+}
+
+// Error returns "source: reason", safe for a terminal.
+func (e *SourceError) Error() string {
+	return feed.SanitizeLine(fmt.Sprintf("%s: %v", feed.QuoteName(e.Source), e.Err))
+}
+
+// Unwrap returns the underlying error.
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// Loader reads articles from sources, concurrently and with bounds.
+type Loader struct {
+	// MaxFileSize caps one file or stdin; 0 means DefaultMaxFileSize.
+	MaxFileSize int64
+	// MaxFiles caps the files of one directory; 0 means DefaultMaxFiles.
+	MaxFiles int
+	// Workers bounds how many files are read at once; 0 means a default
+	// suited to the machine.
+	Workers int
+	// Stdin is read for the source "-"; nil means no standard input.
+	Stdin io.Reader
+	// Fetch reads a URL source. Nil means URLs cannot be loaded.
+	Fetch func(ctx context.Context, rawURL string) (feed.Doc, error)
+	// DropBodies leaves out the body (Article.Body nil) of every article
+	// that is a file of its own, after its countries are detected, so that
+	// 100,000 articles cost their headers and not their text; Body reads
+	// one again when it is wanted. Articles of feeds, standard input, URLs
+	// and FS sources keep their bodies: reading one again would mean
+	// reading and parsing the whole source.
+	DropBodies bool
+	// Heads, with DropBodies, keeps what is left of the articles of each
+	// directory source in a cache, so that the next load reads only the
+	// files that changed. Nil means no cache.
+	Heads *HeadCache
+
+	// Pipe, when set, is what the results of Load pass through before the
+	// caller reads them. The program sets process policy there, such as a
+	// memory limit held while a load runs, which a library must not set
+	// itself. Nil passes the results as they are.
+	Pipe func(ctx context.Context, results <-chan Result) <-chan Result
+
+	// parse parses a document; nil means feed.ParseDoc. Tests give a
+	// parser that fails in ways the real ones should not.
+	parse func(feed.Doc) ([]*feed.Article, error)
+}
+
+func (l *Loader) maxFileSize() int64 {
+	if l.MaxFileSize > 0 {
+		return l.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
+
+func (l *Loader) maxFiles() int {
+	if l.MaxFiles > 0 {
+		return l.MaxFiles
+	}
+	return DefaultMaxFiles
+}
+
+func (l *Loader) workers() int {
+	if l.Workers > 0 {
+		return l.Workers
+	}
+	return max(4, 2*runtime.GOMAXPROCS(0))
+}
+
+// resultBuffer is how many results wait for the reader of a load: enough
+// that the workers go on while it takes in a batch.
+const resultBuffer = 4096
+
+// job is one document to read and parse.
+type job struct {
+	src  Source
+	path string // a file path, "-", or a URL
+	// For a file of a directory source: its path in the directory, its
+	// directory entry and the directory's cache, which may be nil.
+	rel   string
+	d     fs.DirEntry
+	heads *headSource
+	// regular is set for a file that was a regular file, not a link, when
+	// it was listed; it is opened as one.
+	regular bool
+}
+
+// Load streams the articles of every source on the returned channel, which
+// is closed when all are done or ctx is cancelled. Order is not defined:
+// callers sort. A failing file or source yields one Result with a
+// *SourceError, and the rest still load. The header cache, if any, is
+// written after the channel closes; see HeadCache.Wait.
+func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
+	out := make(chan Result, resultBuffer)
+	jobs := make(chan job, 256)
+	st := newLoadState()
+	var wg sync.WaitGroup
+	for range l.workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var w worker
+			for j := range jobs {
+				l.run(ctx, st, &w, j, out)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, src := range sources {
+			if ctx.Err() != nil {
+				return
+			}
+			l.expand(ctx, st, src, jobs, out)
+		}
+	}()
+	if l.Heads != nil {
+		l.Heads.writing.Add(1)
+	}
+	go func() {
+		wg.Wait()
+		if l.Heads != nil {
+			defer l.Heads.writing.Done()
+		}
+		// The list is whole: it is the caller's before the cache is written.
+		close(out)
+		for _, h := range st.heads {
+			if ctx.Err() != nil {
+				h.discard()
+				continue
+			}
+			// The cache is only a saving: a failure to write it costs the
+			// next load time, and is no error of any source.
+			_ = h.write()
+		}
+	}()
+	if l.Pipe != nil {
+		return l.Pipe(ctx, out)
+	}
+	return out
+}
+
+// LoadAll loads every source and returns the articles, newest first, and
+// the errors, in the order they arrived. The header cache may still be
+// being written; see HeadCache.Wait.
+func (l *Loader) LoadAll(ctx context.Context, sources []Source) ([]*feed.Article, []error) {
+	return Collect(l.Load(ctx, sources))
+}
+
+// Collect takes every result of a load, and returns the articles, newest
+// first, and the errors, in the order they arrived.
+func Collect(ch <-chan Result) ([]*feed.Article, []error) {
+	var arts []*feed.Article
+	var errs []error
+	for r := range ch {
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+			continue
+		}
+		arts = append(arts, r.Article)
+	}
+	feed.SortNewest(arts)
+	return arts, errs
+}
+
+func send(ctx context.Context, out chan<- Result, r Result) bool {
+	select {
+	case out <- r:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func sendErr(ctx context.Context, out chan<- Result, name string, err error) {
+	send(ctx, out, Result{Err: &SourceError{Source: name, Err: err}})
+}
+
+// loadState is what the workers of one Load share.
+type loadState struct {
+	// cwd makes relative paths absolute for article IDs, as filepath.Abs
+	// would, without asking the system once per file.
+	cwd string
+	// heads are the caches of the directories loaded, written at the end;
+	// only the goroutine listing the sources adds to it.
+	heads []*headSource
+}
+
+func newLoadState() *loadState {
+	cwd, _ := os.Getwd()
+	return &loadState{cwd: cwd}
+}
+
+// absPath returns path made absolute, as filepath.Abs does, or "" when the
+// working directory is unknown.
+func (st *loadState) absPath(path string) string {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path)
+	}
+	if st.cwd == "" {
+		return ""
+	}
+	return filepath.Join(st.cwd, path)
+}
+
+// expand turns a source into jobs: one per file of a directory, or one for
+// a file, stdin or a URL.
+func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs chan<- job, out chan<- Result) {
+	loc := src.Location
+	if src.FS != nil {
+		l.walkFS(ctx, src, jobs, out)
+		return
+	}
+	if loc == "-" || feed.IsURL(loc) {
+		select {
+		case jobs <- job{src: src, path: loc}:
+		case <-ctx.Done():
+		}
+		return
+	}
+	fi, err := os.Stat(loc)
+	if err != nil {
+		sendErr(ctx, out, loc, safefile.CleanPathErr(err))
+		return
+	}
+	if !fi.IsDir() {
+		// A file named itself, not through a link, is opened as a file.
+		lfi, err := os.Lstat(loc)
+		regular := err == nil && lfi.Mode().IsRegular()
+		select {
+		case jobs <- job{src: src, path: loc, regular: regular}:
+		case <-ctx.Done():
+		}
+		return
+	}
+	l.walk(ctx, st, src, jobs, out)
+}
+
+// dirChunk is how many directory entries are read at a time.
+const dirChunk = 256
+
+// walk lists a directory tree as it reads it, a chunk of entries at a time
+// and unsorted, so that the first files are read while a directory of
+// 100,000 is still being listed (sorting would mean reading it all
+// first). Directories wait on a stack, not in recursion, so depth costs
+// no stack. Symbolic links to directories are never followed, so no loop
+// and no escape is possible; links to files are followed only when their
+// target lies inside the root.
+func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<- job, out chan<- Result) {
+	root := src.Location
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		sendErr(ctx, out, root, safefile.CleanPathErr(err))
+		return
+	}
+	realRoot, _ = filepath.Abs(realRoot)
+	var heads *headSource
+	if abs := st.absPath(root); l.DropBodies && l.Heads != nil && abs != "" {
+		if heads = l.Heads.openHeads(abs); heads != nil {
+			st.heads = append(st.heads, heads)
+		}
+	}
+	count := 0
+	// dirAt is a directory waiting to be listed: its path, and its path in
+	// the root.
+	type dirAt struct{ path, rel string }
+	var stack []dirAt
+	// visit handles one entry of dir; false stops the walk.
+	visit := func(dir dirAt, d fs.DirEntry) bool {
+		name := d.Name()
+		path := filepath.Join(dir.path, name)
+		rel := filepath.Join(dir.rel, name)
+		if d.IsDir() {
+			if !strings.HasPrefix(name, ".") {
+				stack = append(stack, dirAt{path, rel})
+			}
+			return true
+		}
+		if strings.HasPrefix(name, ".") {
+			return true
+		}
+		if !feed.HasFormat(name) {
+			return true
+		}
+		switch mode := d.Type(); {
+		case mode.IsRegular():
+		case mode&fs.ModeSymlink != 0:
+			if err := linkInside(path, realRoot); err != nil {
+				sendErr(ctx, out, path, err)
+				return true
+			}
+		default:
+			sendErr(ctx, out, path, errors.New("not a regular file; skipped"))
+			return true
+		}
+		count++
+		if count > l.maxFiles() {
+			sendErr(ctx, out, root, fmt.Errorf("more than %d files; the rest are skipped", l.maxFiles()))
+			return false
+		}
+		select {
+		case jobs <- job{src: src, path: path, rel: rel, d: d, heads: heads, regular: d.Type().IsRegular()}:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	stack = append(stack, dirAt{path: root})
+	for len(stack) > 0 && ctx.Err() == nil {
+		dir := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		more, err := readDir(dir.path, func(d fs.DirEntry) bool { return visit(dir, d) })
+		if err != nil && ctx.Err() == nil {
+			sendErr(ctx, out, dir.path, safefile.CleanPathErr(err))
+		}
+		if !more {
+			return
+		}
+	}
+}
+
+// readDir calls visit on each entry of dir, in the order the system gives
+// them, until visit returns false; more is false then. A directory
+// swapped for a FIFO since it was listed is refused, never waited on.
+func readDir(dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
+	f, err := safefile.OpenDir(dir)
+	if err != nil {
+		return true, err
+	}
+	defer f.Close()
+	for {
+		ents, err := f.ReadDir(dirChunk)
+		for _, d := range ents {
+			if !visit(d) {
+				return false, nil
+			}
+		}
+		if err == io.EOF {
+			return true, nil
+		}
+		if err != nil {
+			return true, err
+		}
+	}
+}
+
+// walkFS lists the files of an fs.FS source.
+func (l *Loader) walkFS(ctx context.Context, src Source, jobs chan<- job, out chan<- Result) {
+	err := fs.WalkDir(src.FS, src.Location, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			sendErr(ctx, out, path, safefile.CleanPathErr(err))
+			return nil
+		}
+		if !feed.HasFormat(path) || !d.Type().IsRegular() {
+			return nil
+		}
+		select {
+		case jobs <- job{src: src, path: path}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return nil
+	})
+	if err != nil && ctx.Err() == nil {
+		sendErr(ctx, out, src.Location, safefile.CleanPathErr(err))
+	}
+}
+
+// linkInside returns nil when the symbolic link at path resolves to a
+// regular file inside root, and otherwise says why the link is skipped.
+func linkInside(path, root string) error {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		// A loop, or a link to nothing.
+		return errors.New("symbolic link is broken or loops; skipped")
+	}
+	target, err = filepath.Abs(target)
+	if err != nil {
+		return errors.New("symbolic link cannot be resolved; skipped")
+	}
+	rel, err := filepath.Rel(root, target)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return errors.New("symbolic link leads outside the directory; skipped")
+	}
+	if fi, err := os.Stat(target); err != nil || !fi.Mode().IsRegular() {
+		return errors.New("symbolic link leads to something that is not a regular file; skipped")
+	}
+	return nil
+}
+
+// worker is what one goroutine of a load keeps from job to job.
+type worker struct {
+	// in shares strings among the worker's own articles, with no lock to
+	// wait on.
+	in interner
+	// buf is read into, file after file: what the parsers make of a file
+	// is copied out of it, and the next file is read over it.
+	buf []byte
+}
+
+// maxKeptBuffer is the largest read buffer a worker keeps for the next
+// file; a larger file's is let go.
+const maxKeptBuffer = 256 << 10
+
+// run reads and parses one job, turning a panic in a parser into an error
+// for that source alone.
+func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out chan<- Result) {
+	in := &w.in
+	if ctx.Err() != nil {
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			sendErr(ctx, out, j.path, fmt.Errorf("internal error while parsing: %v", p))
+		}
+	}()
+	cacheable := false
+	if j.heads != nil {
+		var a *feed.Article
+		var hit bool
+		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in)
+		if hit {
+			applySource(a, j.src)
+			send(ctx, out, Result{Article: a})
+			return
+		}
+	}
+	doc, fi, err := l.read(ctx, st, j, w.buf)
+	if err != nil {
+		sendErr(ctx, out, j.path, err)
+		return
+	}
+	parse := l.parse
+	if parse == nil {
+		parse = feed.ParseDoc
+	}
+	arts, err := parse(doc)
+	if data := doc.Data; cap(data) <= maxKeptBuffer && fi != nil {
+		// A file's bytes, read into the buffer: nothing parsed from them
+		// refers to them.
+		w.buf = data[:0]
+	}
+	if err != nil {
+		// Articles may come with the error, when some were left out.
+		sendErr(ctx, out, j.path, err)
+	}
+	drop := l.DropBodies && len(arts) == 1 && rereadable(j)
+	if drop && cacheable && err == nil && fi != nil {
+		// Before the source's tags are added: they are the source's, not
+		// the file's. The stamp is the file's as it was opened, before it
+		// was read.
+		j.heads.store(j.rel, fileStamp(fi), arts[0])
+	}
+	for _, a := range arts {
+		applySource(a, j.src)
+		switch {
+		case drop:
+			slim(a, in)
+		case l.DropBodies && a.Body == nil:
+			// Nil means left out: an article with no body has an empty one.
+			a.Body = []feed.Block{}
+		}
+		if !send(ctx, out, Result{Article: a}) {
+			return
+		}
+	}
+}
+
+// rereadable reports whether a job's document can be read again by Body:
+// a regular file (links are followed once, at load, through their
+// checks, and never again) whose sanitized name is still its path.
+func rereadable(j job) bool {
+	return j.src.FS == nil && j.regular && localPath(j.path)
+}
+
+// localPath reports whether an article's Location can name a local file
+// to read again: not standard input or a URL, and the same sanitized.
+func localPath(loc string) bool {
+	return loc != "" && loc != "-" && !feed.IsURL(loc) && feed.SanitizeLine(loc) == loc
+}
+
+// slim drops an article's body and gives the strings it keeps memory of
+// their own: they may be parts of the whole text, which would otherwise
+// stay in memory with them. Strings that repeat across articles (sources,
+// dates, tags, a site's stock images) are shared.
+func slim(a *feed.Article, in *interner) {
+	a.Body = nil
+	a.ID = strings.Clone(a.ID)
+	a.Title = strings.Clone(a.Title)
+	a.Link = strings.Clone(a.Link)
+	a.Source = in.get(a.Source)
+	a.DateText = in.get(a.DateText)
+	a.Tags = slices.Clip(a.Tags)
+	for i := range a.Tags {
+		// Country names and codes come from the country table already.
+		if !a.Tags[i].Country {
+			a.Tags[i].Name = in.get(a.Tags[i].Name)
+		}
+	}
+	a.Refs = slices.Clip(a.Refs)
+	for i := range a.Refs {
+		a.Refs[i].URL = in.get(a.Refs[i].URL)
+	}
+	a.Images = slices.Clip(a.Images)
+	for i, u := range a.Images {
+		a.Images[i] = in.get(u)
+		for _, r := range a.Refs {
+			if r.URL == u {
+				a.Images[i] = r.URL
+				break
+			}
+		}
+	}
+	a.Mentions = slices.Clip(a.Mentions)
+}
+
+// interner shares equal strings among articles, up to a bound, so that a
+// corpus of unique strings cannot make the table grow without end. It is
+// for one goroutine.
+type interner struct {
+	m map[string]string
+}
+
+// maxInterned bounds the interner's table.
+const maxInterned = 1 << 14
+
+// get returns a string equal to s that is not part of a larger one.
+func (in *interner) get(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := in.m[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	if in.m == nil {
+		in.m = make(map[string]string)
+	}
+	if len(in.m) < maxInterned {
+		in.m[v] = v
+	}
+	return v
+}
+
+// Body returns a with its body, read again from a.Location through the
+// same size cap and parser, when the loader left it out (see DropBodies;
+// with it, a nil Body means left out, and an article without any text has
+// an empty one). The copy keeps a's header, tags and countries, which are
+// what lists and filters know it by, and takes the body and its footnotes
+// from the file. a itself is not changed, so other goroutines may go on
+// reading it. An article that has a body, or that came from no file, is
+// returned as it is.
+func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, error) {
+	if a == nil || a.Body != nil || !localPath(a.Location) {
+		return a, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// The file was a regular file at load: a link in its place since could
+	// lead anywhere.
+	data, _, err := safefile.ReadInto(a.Location, l.maxFileSize(), true, nil)
+	if err != nil {
+		return nil, &SourceError{Source: a.Location, Err: err}
+	}
+	st := newLoadState()
+	// The countries are a's already, detected in this same text.
+	arts, perr := feed.ParseDocNoDetect(feed.Doc{Location: a.Location, Data: data, Key: st.absPath(a.Location)})
+	for _, fresh := range arts {
+		if fresh.ID == a.ID {
+			full := *a
+			full.Body, full.Refs, full.Images = fresh.Body, fresh.Refs, fresh.Images
+			if full.Body == nil {
+				full.Body = []feed.Block{}
+			}
+			return &full, nil
+		}
+	}
+	if perr == nil {
+		perr = errors.New("the article is no longer in the file")
+	}
+	return nil, &SourceError{Source: a.Location, Err: perr}
+}
+
+// applySource adds a source's own tags to an article.
+func applySource(a *feed.Article, src Source) {
+	if len(src.Tags) == 0 {
+		return
+	}
+	a.Tags = feed.MergeTags(a.Tags, src.Tags)
+}
+
+// read fetches one job's bytes, with the size cap, and for a file what
+// fstat said of it. A file is read into buf when it fits.
+func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (feed.Doc, fs.FileInfo, error) {
+	switch {
+	case j.path == "-":
+		if l.Stdin == nil {
+			return feed.Doc{}, nil, errors.New("no standard input")
+		}
+		data, err := safefile.ReadCapped(l.Stdin, l.maxFileSize())
+		return feed.Doc{Location: "-", Data: data}, nil, err
+	case j.src.FS != nil:
+		f, err := j.src.FS.Open(j.path)
+		if err != nil {
+			return feed.Doc{}, nil, safefile.CleanPathErr(err)
+		}
+		defer f.Close()
+		data, err := safefile.ReadCapped(f, l.maxFileSize())
+		return feed.Doc{Location: j.path, Data: data, Key: "embedded:" + j.path}, nil, err
+	case feed.IsURL(j.path):
+		if l.Fetch == nil {
+			return feed.Doc{}, nil, errors.New("URLs cannot be loaded here")
+		}
+		doc, err := l.Fetch(ctx, j.path)
+		if u, ok := feed.PageFeed(doc); err == nil && ok {
+			// A home page that names its feed is read as the feed.
+			if doc, err = l.Fetch(ctx, u); err != nil {
+				err = fmt.Errorf("the feed the page names, %s: %w", u, err)
+			}
+		}
+		return doc, nil, err
+	}
+	// A file listed as a regular file is opened as one: a link put in its
+	// place since could lead anywhere.
+	data, fi, err := safefile.ReadInto(j.path, l.maxFileSize(), j.regular, buf)
+	return feed.Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, fi, err
+}
