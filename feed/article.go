@@ -61,6 +61,9 @@ type Article struct {
 	// title, date and source. The same story from two sources has one Key.
 	// The store keeps read and starred state by it.
 	Key string
+	// AlsoIn lists the other locations that carried the same story (the
+	// same Key), when a list shows it once.
+	AlsoIn []string
 	// State is what the reader remembers of the article. The store fills it
 	// in; parsers leave it zero.
 	State State
