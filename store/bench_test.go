@@ -1,3 +1,5 @@
+//go:build unix
+
 package store
 
 import (
@@ -8,15 +10,6 @@ import (
 	"testing"
 	"time"
 )
-
-// benchKeys returns n keys shaped like feed's story keys.
-func benchKeys(n int) []string {
-	keys := make([]string, n)
-	for i := range keys {
-		keys[i] = fmt.Sprintf("c:%016x", uint64(i)*0x9e3779b97f4a7c15)
-	}
-	return keys
-}
 
 // benchStore returns a store on disk that lists n articles from one
 // source, every other one read.

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -267,18 +266,12 @@ func TestUnavailable(t *testing.T) {
 	}
 	t.Run("read-only file system", func(t *testing.T) {
 		mnt := t.TempDir()
-		if err := syscall.Mount("tmpfs", mnt, "tmpfs", syscall.MS_RDONLY, "size=1m"); err != nil {
-			t.Skipf("cannot mount a read-only tmpfs here (needs root): %v", err)
-		}
-		defer syscall.Unmount(mnt, 0)
+		mountTmpfs(t, mnt, "size=1m", true)
 		checkUnavailable(t, filepath.Join(mnt, "gazette", "gazette.db"), "read-only file system")
 	})
 	t.Run("read-only file system with a database on it", func(t *testing.T) {
 		mnt := t.TempDir()
-		if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=4m"); err != nil {
-			t.Skipf("cannot mount a tmpfs here (needs root): %v", err)
-		}
-		defer syscall.Unmount(mnt, 0)
+		mountTmpfs(t, mnt, "size=4m", false)
 		path := filepath.Join(mnt, "gazette.db")
 		s, err := Open(path, Options{})
 		if err != nil {
@@ -286,11 +279,18 @@ func TestUnavailable(t *testing.T) {
 		}
 		s.Mark(context.Background(), OpRead, "c:1")
 		s.Close()
-		if err := syscall.Mount("tmpfs", mnt, "tmpfs", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
-			t.Skipf("cannot remount read-only: %v", err)
-		}
+		remountReadOnly(t, mnt)
 		checkUnavailable(t, path, "")
 	})
+}
+
+// benchKeys returns n keys shaped like feed's story keys.
+func benchKeys(n int) []string {
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("c:%016x", uint64(i)*0x9e3779b97f4a7c15)
+	}
+	return keys
 }
 
 // checkUnavailable opens path and wants ErrUnavailable, on one line
