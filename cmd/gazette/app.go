@@ -44,6 +44,8 @@ type app struct {
 	// heads is the header cache of the loads without bodies, written after
 	// each; run waits for it before the program exits.
 	heads *load.HeadCache
+	// state is the store of read marks and stars; see state.go.
+	state stateRun
 }
 
 func newApp(s stdio) *app {

@@ -8,6 +8,7 @@ package state
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
@@ -126,25 +127,32 @@ func Merge(kept, fetched []*feed.Article) []*feed.Article {
 // Dedupe lists each story once: of the articles with the same Key, the
 // first in arts stays (in a list sorted newest first, the newest), and
 // the others' locations go to its AlsoIn. Articles without a Key are all
-// kept. The order of arts is kept.
+// kept, and so are items of one feed that share a Key, which Dedupe cannot
+// tell from items of two feed files; Sync, which knows each article's
+// source, merges those across sources. The order of arts is kept.
 func Dedupe(arts []*feed.Article) []*feed.Article {
 	return dedupe(arts, nil)
 }
 
-// dedupe is Dedupe; origin, when set, gives where an article came from,
-// named in AlsoIn when its Location says nothing new (two feeds carrying
-// one item, whose Location is its link in both).
+// dedupe is Dedupe; origin, when set, gives the source each article came
+// from: copies from two sources are one story, and the source is named in
+// AlsoIn when the copy's Location says nothing new (two feeds carrying one
+// item, whose Location is its link in both).
 func dedupe(arts []*feed.Article, origin map[*feed.Article]string) []*feed.Article {
 	first := make(map[string]*feed.Article, len(arts))
 	out := arts[:0:0]
 	for _, a := range arts {
-		if a.Key == "" {
+		kept, ok := first[a.Key]
+		if a.Key == "" || !ok {
+			if a.Key != "" {
+				first[a.Key] = a
+			}
 			out = append(out, a)
 			continue
 		}
-		kept, ok := first[a.Key]
-		if !ok {
-			first[a.Key] = a
+		if origin[a] == origin[kept] && !ownFile(a) && !ownFile(kept) {
+			// Items of one feed document that share a Key are the feed's
+			// doing: each is listed.
 			out = append(out, a)
 			continue
 		}
@@ -157,6 +165,13 @@ func dedupe(arts []*feed.Article, origin map[*feed.Article]string) []*feed.Artic
 		}
 	}
 	return out
+}
+
+// ownFile reports whether an article is a file of its own, not an item of
+// a feed: its Location is a path, not a link or a feed's path and "#" and
+// the item.
+func ownFile(a *feed.Article) bool {
+	return a.Location != "" && a.Location != "-" && !feed.IsURL(a.Location) && !strings.Contains(a.Location, "#")
 }
 
 func contains(list []string, s string) bool {

@@ -53,8 +53,11 @@ func TestDedupe(t *testing.T) {
 	d := art("d", "", "-", 1)
 	e := art("e", "", "-", 1)
 	f := art("f", "k1", "/x/a.md", 1)
-	got := Dedupe([]*feed.Article{a, b, c, d, e, f})
-	if want := []string{"a", "c", "d", "e"}; !slices.Equal(ids(got), want) {
+	// Two items of one feed with one GUID stay two.
+	g := art("g", "g:1", "/x/feed.xml#1", 1)
+	h := art("h", "g:1", "/x/feed.xml#2", 1)
+	got := Dedupe([]*feed.Article{a, b, c, d, e, f, g, h})
+	if want := []string{"a", "c", "d", "e", "g", "h"}; !slices.Equal(ids(got), want) {
 		t.Fatalf("Dedupe kept %v, want %v", ids(got), want)
 	}
 	if want := []string{"/y/b.md"}; !slices.Equal(a.AlsoIn, want) {
