@@ -122,6 +122,7 @@ standard input.`
 	root.SetErr(a.stderr)
 	root.AddCommand(a.listCommand(), a.showCommand(), a.tagsCommand())
 	root.AddCommand(a.addCommand(), a.sourcesCommand(), a.importCommand(), a.exportCommand())
+	root.AddCommand(a.markCommand(), a.unreadCommand())
 	return root
 }
 
