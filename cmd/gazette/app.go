@@ -217,9 +217,10 @@ func (a *app) headLoader() *load.Loader {
 }
 
 // load reads every source, reports each failure on stderr, and returns
-// the articles newest first. failed is true when any source failed.
+// the articles newest first, each story once, with the state the store
+// keeps (see loadState). failed is true when any source failed.
 func (a *app) load(ctx context.Context, srcs []load.Source) (arts []*feed.Article, failed bool) {
-	return a.loadWith(ctx, a.loader(), srcs)
+	return a.loadState(ctx, a.loader(), srcs, a.openStore(readState))
 }
 
 // loadHeads is load without the articles' bodies; see headLoader.

@@ -94,7 +94,7 @@ func (a *app) show(ctx context.Context, args []string, opt showOptions) error {
 		}
 		ids = append(ids, strings.ToLower(id))
 	}
-	arts, failed := a.loadState(ctx, a.loader(), a.sources(paths), a.openStore(readState))
+	arts, failed := a.load(ctx, a.sources(paths))
 	if len(ids) > 0 {
 		arts, err = pickIDs(arts, ids)
 		if err != nil {
