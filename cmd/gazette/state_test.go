@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -17,12 +18,16 @@ import (
 
 // stateEnv returns an environment whose config, cache and data live in a
 // fresh temporary directory, and the database's path.
-func stateEnv(t *testing.T) (env map[string]string, db string) {
+func stateEnv(t testing.TB) (env map[string]string, db string) {
 	t.Helper()
-	env, _ = xdgEnv(t)
-	data := filepath.Join(t.TempDir(), "data")
-	env["XDG_DATA_HOME"] = data
-	return env, filepath.Join(data, "gazette", "gazette.db")
+	dir := t.TempDir()
+	env = map[string]string{
+		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
+		"XDG_CACHE_HOME":  filepath.Join(dir, "cache"),
+		"XDG_DATA_HOME":   filepath.Join(dir, "data"),
+		"HOME":            filepath.Join(dir, "home"),
+	}
+	return env, filepath.Join(dir, "data", "gazette", "gazette.db")
 }
 
 // storyDir returns a directory of n articles, "Story 0" the newest.
@@ -357,5 +362,62 @@ func TestConcurrentMarkProcesses(t *testing.T) {
 	}
 	if r := mustRun(t, env, "unread", dir); r.stdout != "0\n" {
 		t.Errorf("unread = %q, want 0", r.stdout)
+	}
+}
+
+// A database from a newer gazette is left as it was: one warning, and
+// the commands that read go on without state.
+func TestDatabaseTooNew(t *testing.T) {
+	env, db := stateEnv(t)
+	dir := storyDir(t, 2)
+	id := listJSON(t, env, dir)["Story 0"].ID
+	mustRun(t, env, "mark", "read", id, dir)
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runGazette(t, "", env, "list", dir)
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "newer gazette") {
+		t.Fatalf("list: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := runGazette(t, "", env, "mark", "read", id, dir); r.code != exitFailed || !strings.Contains(r.stderr, "nothing was marked") {
+		t.Errorf("mark: exit %d, stderr %q", r.code, r.stderr)
+	}
+	after, err := os.ReadFile(db)
+	if err != nil || string(after) != string(before) {
+		t.Errorf("the newer database was changed (%v)", err)
+	}
+}
+
+// On a terminal with colour, unread lines are bold; read ones, and every
+// line in a pipe, are not.
+func TestListUnreadBold(t *testing.T) {
+	env, _ := stateEnv(t)
+	dir := storyDir(t, 2)
+	mustRun(t, env, "mark", "read", listJSON(t, env, dir)["Story 0"].ID, dir)
+	var out strings.Builder
+	code := run(context.Background(), []string{"list", "--color", "always", dir}, stdio{
+		in: strings.NewReader(""), out: &out, err: &out, outTTY: true, getenv: func(k string) string { return env[k] },
+	})
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if code != 0 || len(lines) != 2 {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	if strings.Contains(lines[0], "\x1b[1m") || !strings.Contains(lines[0], "Story 0") {
+		t.Errorf("the read line is bold: %q", lines[0])
+	}
+	if !strings.HasPrefix(lines[1], "\x1b[1m") || !strings.HasSuffix(lines[1], "\x1b[22m") {
+		t.Errorf("the unread line is not bold: %q", lines[1])
+	}
+	if r := mustRun(t, env, "list", "--color", "always", dir); strings.Contains(r.stdout, "\x1b") {
+		t.Errorf("a pipe got styling: %q", r.stdout)
 	}
 }
