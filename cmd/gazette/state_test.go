@@ -146,6 +146,13 @@ func TestMarkThenList(t *testing.T) {
 	if r := mustRun(t, env, "unread", dir); r.stdout != "1\n" {
 		t.Errorf("unread after mark --query = %q, want 1", r.stdout)
 	}
+	// A source given twice is one source, listing what it holds.
+	if r := mustRun(t, env, "list", dir, dir); strings.Count(r.stdout, "\n") != 4 {
+		t.Errorf("list of a directory given twice:\n%s", r.stdout)
+	}
+	if r := mustRun(t, env, "unread", dir); r.stdout != "1\n" {
+		t.Errorf("unread after a list of the directory twice = %q, want 1", r.stdout)
+	}
 }
 
 func TestMarkUnknownID(t *testing.T) {

@@ -50,14 +50,16 @@ type Loaded struct {
 
 // Group takes every result of a load of srcs and sorts the articles by
 // the source they came from (see load.Result.Source), in the order of
-// srcs; errs are the load's errors in the order they arrived.
+// srcs, a source given twice once; errs are the load's errors in the
+// order they arrived.
 func Group(ch <-chan load.Result, srcs []load.Source) (loaded []Loaded, errs []error) {
-	loaded = make([]Loaded, len(srcs))
+	loaded = make([]Loaded, 0, len(srcs))
 	at := make(map[string]int, len(srcs))
-	for i, src := range srcs {
-		loaded[i].Source = src
+	for _, src := range srcs {
 		if _, ok := at[src.Location]; !ok {
-			at[src.Location] = i
+			// A second entry would be recorded as listing nothing.
+			at[src.Location] = len(loaded)
+			loaded = append(loaded, Loaded{Source: src})
 		}
 	}
 	for r := range ch {

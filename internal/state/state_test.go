@@ -86,7 +86,7 @@ func TestApply(t *testing.T) {
 }
 
 func TestGroup(t *testing.T) {
-	srcs := []load.Source{{Location: "/a"}, {Location: "/b"}}
+	srcs := []load.Source{{Location: "/a"}, {Location: "/b"}, {Location: "/a"}}
 	ch := make(chan load.Result, 8)
 	ch <- load.Result{Article: art("1", "k1", "/a/1.md", 1), Source: "/a"}
 	ch <- load.Result{Article: art("2", "k2", "/b/2.md", 1), Source: "/b"}
