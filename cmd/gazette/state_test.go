@@ -428,3 +428,35 @@ func TestListUnreadBold(t *testing.T) {
 		t.Errorf("a pipe got styling: %q", r.stdout)
 	}
 }
+
+// With no SOURCE, unread counts the configured sources, a story two of
+// them carry once, and not the sources read only on the command line.
+func TestUnreadConfiguredSources(t *testing.T) {
+	env, _ := stateEnv(t)
+	a, b, other := storyDir(t, 3), storyDir(t, 2), storyDir(t, 5)
+	cfg := filepath.Join(env["XDG_CONFIG_HOME"], "gazette", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("keep_read = \"30d\"\n\n[[source]]\npath = %q\n\n[[source]]\npath = %q\n", a, b)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// b's two stories are a's first two, so the sources hold 3 stories.
+	arts := listJSON(t, env)
+	if len(arts) != 3 {
+		t.Fatalf("list of the configured sources: %d stories, want 3", len(arts))
+	}
+	mustRun(t, env, "mark", "read", arts["Story 0"].ID)
+	if r := mustRun(t, env, "unread"); r.stdout != "2\n" {
+		t.Errorf("unread = %q, want 2", r.stdout)
+	}
+	// A source read once on the command line does not join the count.
+	mustRun(t, env, "mark", "star", listJSON(t, env, other)["Story 4"].ID, other)
+	if r := mustRun(t, env, "unread"); r.stdout != "2\n" {
+		t.Errorf("unread after reading another source = %q, want 2", r.stdout)
+	}
+	// Its Story 0 is a's, read already.
+	if r := mustRun(t, env, "unread", other); r.stdout != "4\n" {
+		t.Errorf("unread of the other source = %q, want 4", r.stdout)
+	}
+}
