@@ -25,6 +25,12 @@ type JSONArticle struct {
 	Partial   bool        `json:"partial,omitempty"`
 	Footnotes []JSONRef   `json:"footnotes,omitempty"`
 	Body      []JSONBlock `json:"body,omitempty"`
+
+	// Read, Starred and FirstSeen are the article's State. FirstSeen is
+	// RFC 3339, or null when no store has seen the article.
+	Read      bool    `json:"read"`
+	Starred   bool    `json:"starred"`
+	FirstSeen *string `json:"first_seen"`
 }
 
 // JSONMention is a detected country in JSON.
@@ -57,6 +63,11 @@ func (a *Article) ToJSON(withBody bool) JSONArticle {
 		ID: a.ID, Title: a.Title, Source: a.Source, Location: a.Location,
 		Link: a.Link, Format: a.Format, Partial: a.Partial, DateText: a.DateText,
 		Tags: []string{}, Countries: []string{}, Mentions: []JSONMention{}, Images: []string{},
+		Read: a.State.Read, Starred: a.State.Starred,
+	}
+	if !a.State.FirstSeen.IsZero() {
+		t := a.State.FirstSeen.UTC().Format(time.RFC3339)
+		j.FirstSeen = &t
 	}
 	for _, t := range a.Tags {
 		j.Tags = append(j.Tags, t.Name)
@@ -89,7 +100,8 @@ func (a *Article) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads an article back from the JSON form MarshalJSON
-// writes, as the store keeps fetched items. Everything is cleaned again,
+// writes, as the store keeps fetched items. The state is left zero: the
+// store's record of it is the one that counts. Everything is cleaned again,
 // as at any ingest; the date keeps only its day unless DateText gives the
 // time, and tags get their country codes back from the country table.
 func (a *Article) UnmarshalJSON(b []byte) error {

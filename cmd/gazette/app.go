@@ -44,6 +44,8 @@ type app struct {
 	// heads is the header cache of the loads without bodies, written after
 	// each; run waits for it before the program exits.
 	heads *load.HeadCache
+	// state is the store of read marks and stars; see state.go.
+	state stateRun
 }
 
 func newApp(s stdio) *app {
@@ -120,6 +122,7 @@ standard input.`
 	root.SetErr(a.stderr)
 	root.AddCommand(a.listCommand(), a.showCommand(), a.tagsCommand())
 	root.AddCommand(a.addCommand(), a.sourcesCommand(), a.importCommand(), a.exportCommand())
+	root.AddCommand(a.markCommand(), a.unreadCommand())
 	return root
 }
 
@@ -214,9 +217,10 @@ func (a *app) headLoader() *load.Loader {
 }
 
 // load reads every source, reports each failure on stderr, and returns
-// the articles newest first. failed is true when any source failed.
+// the articles newest first, each story once, with the state the store
+// keeps (see loadState). failed is true when any source failed.
 func (a *app) load(ctx context.Context, srcs []load.Source) (arts []*feed.Article, failed bool) {
-	return a.loadWith(ctx, a.loader(), srcs)
+	return a.loadState(ctx, a.loader(), srcs, a.openStore(readState))
 }
 
 // loadHeads is load without the articles' bodies; see headLoader.

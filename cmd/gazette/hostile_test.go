@@ -302,8 +302,9 @@ func TestHostileFileNames(t *testing.T) {
 	if r.code != exitFailed {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	if got := strings.Count(r.stdout, "\n"); got != len(names) {
-		t.Errorf("listed %d articles, want %d:\n%s", got, len(names), r.stdout)
+	// The six copies are one story, listed once.
+	if got := strings.Count(r.stdout, "\n"); got != 1 {
+		t.Errorf("listed %d articles, want 1:\n%s", got, r.stdout)
 	}
 	errLines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
 	if len(errLines) != len(names) {

@@ -64,12 +64,16 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 	if err != nil {
 		return err
 	}
-	load := a.loadHeads
+	l := a.headLoader()
 	if q, err := query.Parse(opt.query); err == nil && q.NeedsBody() {
 		// Words are looked for in the bodies too: read them.
-		load = a.load
+		l = a.loader()
 	}
-	arts, failed := load(ctx, a.sources(args))
+	// The state is filled in before the filter, which may ask for it
+	// (is:unread).
+	st := a.openStore(readState)
+	a.state.prune = st != nil
+	arts, failed := a.loadState(ctx, l, a.sources(args), st)
 	var shown []*feed.Article
 	for _, art := range arts {
 		if match(art) {
@@ -225,12 +229,16 @@ func (a *app) listLines(arts []*feed.Article) {
 		return
 	}
 	width := a.termWidth()
-	for _, r := range rows {
+	bold := a.colorOn()
+	for i, r := range rows {
 		tags := cells.Truncate(r[2], maxTagsColumn)
 		line := fmt.Sprintf("%s  %-10s  %s%s  %s", r[0], r[1], tags,
 			strings.Repeat(" ", max(0, tagsWidth-ansi.StringWidth(tags))), r[3])
 		if width > 0 {
 			line = cells.Truncate(line, width)
+		}
+		if bold {
+			line = unreadStyle(arts[i], line)
 		}
 		fmt.Fprintln(a.stdout, line)
 	}

@@ -91,7 +91,9 @@ func run(ctx context.Context, args []string, io stdio) (code int) {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	a.flush()
+	a.finishState(ctx)
 	a.waitCache(ctx)
+	a.flush()
 	var ue usageError
 	switch {
 	case err == nil:

@@ -32,5 +32,6 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Progress: progress,
 		FullPage: a.fullPage,
 		Body:     loader.Body,
+		Store:    a.openStore(keepState),
 	})
 }

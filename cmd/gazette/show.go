@@ -164,7 +164,20 @@ func exists(path string) bool {
 // pickIDs returns, in the order asked, the article each ID prefix names.
 // A prefix that names none, or several, is an error.
 func pickIDs(arts []*feed.Article, ids []string) ([]*feed.Article, error) {
-	var out []*feed.Article
+	out, missing, ambiguous := findIDs(arts, ids)
+	switch {
+	case len(missing) > 0:
+		return nil, fmt.Errorf("no article with ID %s", missing[0])
+	case len(ambiguous) > 0:
+		return nil, ambiguous[0]
+	}
+	return out, nil
+}
+
+// findIDs returns, in the order asked, the article each ID prefix names;
+// the prefixes that name none; and an error for each that names several,
+// listing them.
+func findIDs(arts []*feed.Article, ids []string) (out []*feed.Article, missing []string, ambiguous []error) {
 	for _, id := range ids {
 		var found []*feed.Article
 		for _, art := range arts {
@@ -174,7 +187,7 @@ func pickIDs(arts []*feed.Article, ids []string) ([]*feed.Article, error) {
 		}
 		switch len(found) {
 		case 0:
-			return nil, fmt.Errorf("no article with ID %s", id)
+			missing = append(missing, id)
 		case 1:
 			out = append(out, found[0])
 		default:
@@ -182,10 +195,13 @@ func pickIDs(arts []*feed.Article, ids []string) ([]*feed.Article, error) {
 			for _, f := range found[:min(len(found), 5)] {
 				names = append(names, f.ShortID()+" "+f.Title)
 			}
-			return nil, fmt.Errorf("ID %s is ambiguous: it could be %s", id, strings.Join(names, "; "))
+			if len(found) > 5 {
+				names = append(names, fmt.Sprintf("and %d more", len(found)-5))
+			}
+			ambiguous = append(ambiguous, fmt.Errorf("ID %s is ambiguous: it matches several articles: %s", id, strings.Join(names, "; ")))
 		}
 	}
-	return out, nil
+	return out, missing, ambiguous
 }
 
 // printArticles writes the articles in one format, separated by a rule.

@@ -53,6 +53,10 @@ func (s Source) String() string {
 type Result struct {
 	Article *feed.Article
 	Err     error
+	// Source is the Location of the Source the result came from, so that
+	// a caller can tell what each source listed: an article's own
+	// Location is its file, or its link for a feed item.
+	Source string
 }
 
 // SourceError is a failure to read or parse one source. Its message is
@@ -234,8 +238,8 @@ func send(ctx context.Context, out chan<- Result, r Result) bool {
 	}
 }
 
-func sendErr(ctx context.Context, out chan<- Result, name string, err error) {
-	send(ctx, out, Result{Err: &SourceError{Source: name, Err: err}})
+func sendErr(ctx context.Context, out chan<- Result, src Source, name string, err error) {
+	send(ctx, out, Result{Err: &SourceError{Source: name, Err: err}, Source: src.Location})
 }
 
 // loadState is what the workers of one Load share.
@@ -282,7 +286,7 @@ func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs cha
 	}
 	fi, err := os.Stat(loc)
 	if err != nil {
-		sendErr(ctx, out, loc, safefile.CleanPathErr(err))
+		sendErr(ctx, out, src, loc, safefile.CleanPathErr(err))
 		return
 	}
 	if !fi.IsDir() {
@@ -312,7 +316,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 	root := src.Location
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		sendErr(ctx, out, root, safefile.CleanPathErr(err))
+		sendErr(ctx, out, src, root, safefile.CleanPathErr(err))
 		return
 	}
 	realRoot, _ = filepath.Abs(realRoot)
@@ -348,16 +352,16 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 		case mode.IsRegular():
 		case mode&fs.ModeSymlink != 0:
 			if err := linkInside(path, realRoot); err != nil {
-				sendErr(ctx, out, path, err)
+				sendErr(ctx, out, src, path, err)
 				return true
 			}
 		default:
-			sendErr(ctx, out, path, errors.New("not a regular file; skipped"))
+			sendErr(ctx, out, src, path, errors.New("not a regular file; skipped"))
 			return true
 		}
 		count++
 		if count > l.maxFiles() {
-			sendErr(ctx, out, root, fmt.Errorf("more than %d files; the rest are skipped", l.maxFiles()))
+			sendErr(ctx, out, src, root, fmt.Errorf("more than %d files; the rest are skipped", l.maxFiles()))
 			return false
 		}
 		select {
@@ -373,7 +377,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 		stack = stack[:len(stack)-1]
 		more, err := readDir(dir.path, func(d fs.DirEntry) bool { return visit(dir, d) })
 		if err != nil && ctx.Err() == nil {
-			sendErr(ctx, out, dir.path, safefile.CleanPathErr(err))
+			sendErr(ctx, out, src, dir.path, safefile.CleanPathErr(err))
 		}
 		if !more {
 			return
@@ -410,7 +414,7 @@ func readDir(dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
 func (l *Loader) walkFS(ctx context.Context, src Source, jobs chan<- job, out chan<- Result) {
 	err := fs.WalkDir(src.FS, src.Location, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			sendErr(ctx, out, path, safefile.CleanPathErr(err))
+			sendErr(ctx, out, src, path, safefile.CleanPathErr(err))
 			return nil
 		}
 		if !feed.HasFormat(path) || !d.Type().IsRegular() {
@@ -424,7 +428,7 @@ func (l *Loader) walkFS(ctx context.Context, src Source, jobs chan<- job, out ch
 		return nil
 	})
 	if err != nil && ctx.Err() == nil {
-		sendErr(ctx, out, src.Location, safefile.CleanPathErr(err))
+		sendErr(ctx, out, src, src.Location, safefile.CleanPathErr(err))
 	}
 }
 
@@ -473,7 +477,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			sendErr(ctx, out, j.path, fmt.Errorf("internal error while parsing: %v", p))
+			sendErr(ctx, out, j.src, j.path, fmt.Errorf("internal error while parsing: %v", p))
 		}
 	}()
 	cacheable := false
@@ -483,13 +487,13 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in)
 		if hit {
 			applySource(a, j.src)
-			send(ctx, out, Result{Article: a})
+			send(ctx, out, Result{Article: a, Source: j.src.Location})
 			return
 		}
 	}
 	doc, fi, err := l.read(ctx, st, j, w.buf)
 	if err != nil {
-		sendErr(ctx, out, j.path, err)
+		sendErr(ctx, out, j.src, j.path, err)
 		return
 	}
 	parse := l.parse
@@ -504,7 +508,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 	}
 	if err != nil {
 		// Articles may come with the error, when some were left out.
-		sendErr(ctx, out, j.path, err)
+		sendErr(ctx, out, j.src, j.path, err)
 	}
 	drop := l.DropBodies && len(arts) == 1 && rereadable(j)
 	if drop && cacheable && err == nil && fi != nil {
@@ -522,7 +526,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 			// Nil means left out: an article with no body has an empty one.
 			a.Body = []feed.Block{}
 		}
-		if !send(ctx, out, Result{Article: a}) {
+		if !send(ctx, out, Result{Article: a, Source: j.src.Location}) {
 			return
 		}
 	}

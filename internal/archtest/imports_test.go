@@ -73,6 +73,9 @@ var rules = []rule{
 	// remote runs a user's password_command (an argument list, never a
 	// shell), so it alone of internal/ may start processes.
 	{pkg: "internal/remote/...", allow: []string{"feed", "feed/...", "store/...", "internal/safefile", "internal/config", "internal/humanize", "internal/remote/..."}, deny: charm},
+	// state joins the store to what a load returned, for the commands
+	// and the reader alike.
+	{pkg: "internal/state", allow: []string{"feed", "feed/...", "store"}, deny: append([]string{"os/exec", "net/http"}, charm...)},
 	{pkg: "internal/...", allow: []string{"feed", "feed/...", "store/...", "internal/..."}, deny: []string{"os/exec"}},
 	{pkg: "tui/...", allow: []string{"...", "!cmd/..."}},
 	{pkg: "cmd/...", allow: []string{"..."}},

@@ -35,6 +35,9 @@ const maxSourceName = 200
 type Config struct {
 	// Source lists the sources in the order they were added.
 	Source []SourceConfig `toml:"source"`
+	// KeepRead is how long a read item that left its feed is kept; see
+	// KeepReadDuration.
+	KeepRead string `toml:"keep_read,omitempty"`
 	// dir is the directory of the file, against which relative paths
 	// resolve.
 	dir string
@@ -127,8 +130,11 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		if len(und) > 1 {
 			msg += fmt.Sprintf(" (and %d more)", len(und)-1)
 		}
-		msg += "; known keys are source, and url, path, name and tags in each [[source]]"
+		msg += "; known keys are source and keep_read, and url, path, name and tags in each [[source]]"
 		return nil, &ConfigError{Line: keyLine(text, k[len(k)-1]), Msg: msg}
+	}
+	if _, err := c.KeepReadDuration(); err != nil {
+		return nil, &ConfigError{Line: keyLine(text, "keep_read"), Msg: err.Error()}
 	}
 	seen := make(map[string]int)
 	for i := range c.Source {

@@ -1,0 +1,276 @@
+// Package state joins what the store remembers to what a load returned:
+// which source listed which story, the items a feed no longer lists, the
+// same story from two sources listed once, and each article's read and
+// starred state. The commands and the reader share it, so that both keep
+// the store the same way.
+package state
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/store"
+)
+
+// SourceKey returns the name the store knows a source by: a URL as
+// written, a path made absolute (so that ~/news and news seen from ~ are
+// one source), and "embedded:" and the location for a source read from an
+// fs.FS such as the sample feed. Standard input is no lasting source: its
+// key is "", and nothing is recorded for it.
+func SourceKey(src load.Source) string {
+	loc := src.Location
+	switch {
+	case src.FS != nil:
+		return "embedded:" + loc
+	case loc == "-" || loc == "":
+		return ""
+	case feed.IsURL(loc):
+		return loc
+	}
+	if abs, err := filepath.Abs(loc); err == nil {
+		return abs
+	}
+	return filepath.Clean(loc)
+}
+
+// Loaded is what one source gave in a load.
+type Loaded struct {
+	// Source is the source as it was loaded.
+	Source load.Source
+	// Articles are the articles it gave, in the order they came.
+	Articles []*feed.Article
+	// Failed is true when some of the source could not be read, so that
+	// what it gave is not all it lists.
+	Failed bool
+}
+
+// Group takes every result of a load of srcs and sorts the articles by
+// the source they came from (see load.Result.Source), in the order of
+// srcs, a source given twice once; errs are the load's errors in the
+// order they arrived.
+func Group(ch <-chan load.Result, srcs []load.Source) (loaded []Loaded, errs []error) {
+	loaded = make([]Loaded, 0, len(srcs))
+	at := make(map[string]int, len(srcs))
+	for _, src := range srcs {
+		if _, ok := at[src.Location]; !ok {
+			// A second entry would be recorded as listing nothing.
+			at[src.Location] = len(loaded)
+			loaded = append(loaded, Loaded{Source: src})
+		}
+	}
+	for r := range ch {
+		i, ok := at[r.Source]
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+			if ok {
+				loaded[i].Failed = true
+			}
+			continue
+		}
+		if !ok {
+			// A result from no source asked for cannot be recorded, but
+			// is still listed.
+			i = len(loaded)
+			at[r.Source] = i
+			loaded = append(loaded, Loaded{Source: load.Source{Location: r.Source}, Failed: true})
+		}
+		loaded[i].Articles = append(loaded[i].Articles, r.Article)
+	}
+	return loaded, errs
+}
+
+// Record tells st that source (a SourceKey) lists arts. Items fetched from
+// a URL are kept whole (Store.Keep), so that they stay listed after they
+// leave the feed; a feed only ever adds to what it lists. For a directory
+// or a file, complete says that arts are all it lists now, so that what
+// it no longer holds leaves it (see Store.Seen).
+func Record(ctx context.Context, st *store.Store, source string, arts []*feed.Article, complete bool) error {
+	if st == nil || source == "" {
+		return nil
+	}
+	if feed.IsURL(source) {
+		return st.Keep(ctx, source, arts)
+	}
+	keys := make([]string, 0, len(arts))
+	for _, a := range arts {
+		if a.Key != "" {
+			keys = append(keys, a.Key)
+		}
+	}
+	return st.Seen(ctx, source, keys, complete)
+}
+
+// Merge returns the articles a fetch returned, then the kept ones (see
+// Store.History) it no longer returned: one article for each Key, the
+// fetched copy winning, since it is the newer.
+func Merge(kept, fetched []*feed.Article) []*feed.Article {
+	if len(kept) == 0 {
+		return fetched
+	}
+	have := make(map[string]bool, len(fetched))
+	for _, a := range fetched {
+		have[a.Key] = true
+	}
+	out := make([]*feed.Article, 0, len(fetched)+len(kept))
+	out = append(out, fetched...)
+	for _, a := range kept {
+		if a.Key == "" || !have[a.Key] {
+			have[a.Key] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Dedupe lists each story once: of the articles with the same Key, the
+// first in arts stays (in a list sorted newest first, the newest), and
+// the others' locations go to its AlsoIn. Articles without a Key are all
+// kept, and so are items of one feed that share a Key, which Dedupe cannot
+// tell from items of two feed files; Sync, which knows each article's
+// source, merges those across sources. The order of arts is kept.
+func Dedupe(arts []*feed.Article) []*feed.Article {
+	return dedupe(arts, nil)
+}
+
+// dedupe is Dedupe; origin, when set, gives the source each article came
+// from: copies from two sources are one story, and the source is named in
+// AlsoIn when the copy's Location says nothing new (two feeds carrying one
+// item, whose Location is its link in both).
+func dedupe(arts []*feed.Article, origin map[*feed.Article]string) []*feed.Article {
+	first := make(map[string]*feed.Article, len(arts))
+	out := arts[:0:0]
+	for _, a := range arts {
+		kept, ok := first[a.Key]
+		if a.Key == "" || !ok {
+			if a.Key != "" {
+				first[a.Key] = a
+			}
+			out = append(out, a)
+			continue
+		}
+		if origin[a] == origin[kept] && !ownFile(a) && !ownFile(kept) {
+			// Items of one feed document that share a Key are the feed's
+			// doing: each is listed.
+			out = append(out, a)
+			continue
+		}
+		where := a.Location
+		if where == kept.Location || where == "" {
+			where = origin[a]
+		}
+		if where != "" && where != kept.Location && !contains(kept.AlsoIn, where) {
+			kept.AlsoIn = append(kept.AlsoIn, where)
+		}
+	}
+	return out
+}
+
+// ownFile reports whether an article is a file of its own, not an item of
+// a feed: its Location is a path, not a link or a feed's path and "#" and
+// the item.
+func ownFile(a *feed.Article) bool {
+	return a.Location != "" && a.Location != "-" && !feed.IsURL(a.Location) && !strings.Contains(a.Location, "#")
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Apply sets each article's State from states, by Key; an article the map
+// does not hold gets the zero State.
+func Apply(states map[string]feed.State, arts []*feed.Article) {
+	for _, a := range arts {
+		a.State = states[a.Key]
+	}
+}
+
+// manyKeys is the number of keys past which reading every state the store
+// holds (one scan) costs less than looking each key up.
+const manyKeys = 2000
+
+// Sync records what each source listed (Record), adds to each URL source
+// the items it no longer lists (Merge), and returns every article, newest
+// first, each story once (Dedupe), with its state (Apply). With a nil st
+// it only sorts and dedupes. errs are the store's failures, each naming
+// what failed; the articles come back whole either way.
+//
+// A source is recorded complete when it was read whole: it did not fail
+// and ctx was not cancelled.
+func Sync(ctx context.Context, st *store.Store, loaded []Loaded) (arts []*feed.Article, errs []error) {
+	origin := make(map[*feed.Article]string)
+	for _, l := range loaded {
+		key := SourceKey(l.Source)
+		got := l.Articles
+		if st != nil && key != "" && feed.IsURL(key) {
+			kept, err := st.History(ctx, key)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if len(got) > 0 {
+				if err := Record(ctx, st, key, got, false); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			got = Merge(kept, got)
+		} else if st != nil && key != "" && (len(got) > 0 || !l.Failed) {
+			complete := !l.Failed && ctx.Err() == nil
+			if err := Record(ctx, st, key, got, complete); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		for _, a := range got {
+			origin[a] = l.Source.Location
+		}
+		arts = append(arts, got...)
+	}
+	feed.SortNewest(arts)
+	arts = dedupe(arts, origin)
+	if st == nil {
+		return arts, errs
+	}
+	states, err := States(ctx, st, arts)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	Apply(states, arts)
+	return arts, errs
+}
+
+// States returns the state of the articles, by Key: one lookup for a few,
+// one scan of the store for many.
+func States(ctx context.Context, st *store.Store, arts []*feed.Article) (map[string]feed.State, error) {
+	if st == nil {
+		return nil, nil
+	}
+	if len(arts) > manyKeys {
+		return st.LoadStates(ctx)
+	}
+	keys := make([]string, 0, len(arts))
+	for _, a := range arts {
+		if a.Key != "" {
+			keys = append(keys, a.Key)
+		}
+	}
+	return st.States(ctx, keys)
+}
+
+// Prune drops, in st, what the retention setting lets go (see
+// Store.Prune): items read more than keepRead ago that no source lists
+// any more. Unread and starred articles are never dropped. A keepRead of
+// zero or less keeps everything, and so does a store in memory, which
+// is gone at exit anyway.
+func Prune(ctx context.Context, st *store.Store, keepRead time.Duration) (int, error) {
+	if st == nil || st.Memory() || keepRead <= 0 {
+		return 0, nil
+	}
+	return st.Prune(ctx, time.Now(), keepRead)
+}

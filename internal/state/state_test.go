@@ -1,0 +1,234 @@
+package state
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/store"
+)
+
+func art(id, key, loc string, day int) *feed.Article {
+	return &feed.Article{ID: id, Key: key, Location: loc, Title: id, Date: time.Date(2024, 1, day, 0, 0, 0, 0, time.UTC)}
+}
+
+func ids(arts []*feed.Article) []string {
+	var out []string
+	for _, a := range arts {
+		out = append(out, a.ID)
+	}
+	return out
+}
+
+func TestSourceKey(t *testing.T) {
+	abs, _ := filepath.Abs("news")
+	tests := []struct {
+		src  load.Source
+		want string
+	}{
+		{load.Source{Location: "https://example.org/feed.xml"}, "https://example.org/feed.xml"},
+		{load.Source{Location: "news"}, abs},
+		{load.Source{Location: "/srv/news/"}, "/srv/news"},
+		{load.Source{Location: "-"}, ""},
+		{load.Source{Location: "sample", FS: fstest.MapFS{}}, "embedded:sample"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src.Location, func(t *testing.T) {
+			if got := SourceKey(tt.src); got != tt.want {
+				t.Fatalf("SourceKey(%q) = %q, want %q", tt.src.Location, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDedupe(t *testing.T) {
+	a := art("a", "k1", "/x/a.md", 3)
+	b := art("b", "k1", "/y/b.md", 2)
+	c := art("c", "k2", "/x/c.md", 2)
+	d := art("d", "", "-", 1)
+	e := art("e", "", "-", 1)
+	f := art("f", "k1", "/x/a.md", 1)
+	// Two items of one feed with one GUID stay two.
+	g := art("g", "g:1", "/x/feed.xml#1", 1)
+	h := art("h", "g:1", "/x/feed.xml#2", 1)
+	got := Dedupe([]*feed.Article{a, b, c, d, e, f, g, h})
+	if want := []string{"a", "c", "d", "e", "g", "h"}; !slices.Equal(ids(got), want) {
+		t.Fatalf("Dedupe kept %v, want %v", ids(got), want)
+	}
+	if want := []string{"/y/b.md"}; !slices.Equal(a.AlsoIn, want) {
+		t.Fatalf("AlsoIn = %v, want %v", a.AlsoIn, want)
+	}
+}
+
+func TestMerge(t *testing.T) {
+	kept := []*feed.Article{art("old", "k0", "u0", 1), art("stale", "k1", "u1", 1)}
+	fetched := []*feed.Article{art("fresh", "k1", "u1", 2), art("new", "k2", "u2", 3)}
+	if got, want := ids(Merge(kept, fetched)), []string{"fresh", "new", "old"}; !slices.Equal(got, want) {
+		t.Fatalf("Merge = %v, want %v", got, want)
+	}
+	if got := ids(Merge(nil, fetched)); !slices.Equal(got, []string{"fresh", "new"}) {
+		t.Fatalf("Merge without history = %v", got)
+	}
+}
+
+func TestApply(t *testing.T) {
+	a, b := art("a", "k1", "", 1), art("b", "k2", "", 1)
+	b.State.Read = true
+	Apply(map[string]feed.State{"k1": {Starred: true}}, []*feed.Article{a, b})
+	if !a.State.Starred || b.State.Read {
+		t.Fatalf("Apply: a %+v, b %+v", a.State, b.State)
+	}
+}
+
+func TestGroup(t *testing.T) {
+	srcs := []load.Source{{Location: "/a"}, {Location: "/b"}, {Location: "/a"}}
+	ch := make(chan load.Result, 8)
+	ch <- load.Result{Article: art("1", "k1", "/a/1.md", 1), Source: "/a"}
+	ch <- load.Result{Article: art("2", "k2", "/b/2.md", 1), Source: "/b"}
+	ch <- load.Result{Err: &load.SourceError{Source: "/b/x.md"}, Source: "/b"}
+	ch <- load.Result{Article: art("3", "k3", "/a/3.md", 1), Source: "/a"}
+	close(ch)
+	loaded, errs := Group(ch, srcs)
+	if len(errs) != 1 || len(loaded) != 2 {
+		t.Fatalf("Group: %d errors, %d sources", len(errs), len(loaded))
+	}
+	if got := ids(loaded[0].Articles); !slices.Equal(got, []string{"1", "3"}) || loaded[0].Failed {
+		t.Fatalf("source /a: %v, failed %v", got, loaded[0].Failed)
+	}
+	if !loaded[1].Failed {
+		t.Fatal("source /b did not fail")
+	}
+}
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// TestSyncHistory follows a feed that drops an item: the second load
+// still lists it, with its state.
+func TestSyncHistory(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	const url = "https://example.org/feed.xml"
+	src := load.Source{Location: url}
+	first := []*feed.Article{art("a", "u:a", url+"#a", 2), art("b", "u:b", url+"#b", 1)}
+	first[1].Body = []feed.Block{{Text: "kept body"}}
+	arts, errs := Sync(ctx, st, []Loaded{{Source: src, Articles: first}})
+	if len(errs) > 0 || len(arts) != 2 {
+		t.Fatalf("first Sync: %v, %d articles", errs, len(arts))
+	}
+	if err := st.Mark(ctx, store.OpStar, "u:b"); err != nil {
+		t.Fatal(err)
+	}
+	// The feed no longer lists b; then the fetch fails altogether.
+	for _, loaded := range []Loaded{
+		{Source: src, Articles: []*feed.Article{art("a", "u:a", url+"#a", 2)}},
+		{Source: src, Failed: true},
+	} {
+		arts, errs = Sync(ctx, st, []Loaded{loaded})
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if got := ids(arts); !slices.Equal(got, []string{"a", "b"}) {
+			t.Fatalf("Sync listed %v, want a and b", got)
+		}
+		b := arts[1]
+		if !b.State.Starred || b.State.FirstSeen.IsZero() || len(b.Body) != 1 || b.Body[0].Text != "kept body" {
+			t.Fatalf("the dropped item came back as %+v", b)
+		}
+	}
+	if c, err := st.UnreadCount(ctx, url); err != nil || c.Total != 2 || c.Unread != 2 {
+		t.Fatalf("UnreadCount = %+v, %v; want 2 of 2", c, err)
+	}
+}
+
+// TestSyncDirectory records a directory whole, so that a file removed
+// from it leaves the count, and lists a story two sources carry once.
+func TestSyncDirectory(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	dirA, dirB := load.Source{Location: "/news/a"}, load.Source{Location: "/news/b"}
+	_, errs := Sync(ctx, st, []Loaded{
+		{Source: dirA, Articles: []*feed.Article{art("1", "c:1", "/news/a/1.md", 1), art("2", "c:2", "/news/a/2.md", 2)}},
+		{Source: dirB, Articles: []*feed.Article{art("3", "c:2", "/news/b/2.md", 2)}},
+	})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if err := st.Mark(ctx, store.OpRead, "c:1"); err != nil {
+		t.Fatal(err)
+	}
+	arts, errs := Sync(ctx, st, []Loaded{
+		{Source: dirA, Articles: []*feed.Article{art("2", "c:2", "/news/a/2.md", 2)}},
+		{Source: dirB, Articles: []*feed.Article{art("3", "c:2", "/news/b/2.md", 2)}},
+	})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if got := ids(arts); !slices.Equal(got, []string{"2"}) {
+		t.Fatalf("Sync listed %v, want one copy of the shared story", got)
+	}
+	if want := []string{"/news/b/2.md"}; !slices.Equal(arts[0].AlsoIn, want) {
+		t.Fatalf("AlsoIn = %v, want %v", arts[0].AlsoIn, want)
+	}
+	c, err := st.UnreadCount(ctx, "/news/a")
+	if err != nil || c.Total != 1 || c.Unread != 1 {
+		t.Fatalf("UnreadCount(/news/a) = %+v, %v; want 1 of 1", c, err)
+	}
+	// A failed load of a directory leaves what it listed as it was.
+	if _, errs := Sync(ctx, st, []Loaded{{Source: dirA, Failed: true}}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if c, _ := st.UnreadCount(ctx, "/news/a"); c.Total != 1 {
+		t.Fatalf("a failed load changed the count to %+v", c)
+	}
+}
+
+func TestSyncWithoutStore(t *testing.T) {
+	arts, errs := Sync(context.Background(), nil, []Loaded{{
+		Source:   load.Source{Location: "/a"},
+		Articles: []*feed.Article{art("old", "k", "/a/1", 1), art("new", "k", "/a/2", 2)},
+	}})
+	if len(errs) > 0 || !slices.Equal(ids(arts), []string{"new"}) || !arts[0].State.FirstSeen.IsZero() {
+		t.Fatalf("Sync without a store: %v, %v", ids(arts), errs)
+	}
+}
+
+func TestPruneKeepsUnreadAndStarred(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	if err := st.Mark(ctx, store.OpRead, "read", "starred"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Mark(ctx, store.OpStar, "starred"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Mark(ctx, store.OpUnread, "unread"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := Prune(ctx, st, 0); n != 0 || err != nil {
+		t.Fatalf("Prune forever dropped %d, %v", n, err)
+	}
+	time.Sleep(5 * time.Millisecond)
+	if n, err := Prune(ctx, st, time.Millisecond); n != 1 || err != nil {
+		t.Fatalf("Prune dropped %d, %v; want only the read one", n, err)
+	}
+	states, err := st.LoadStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := states["read"]; ok || len(states) != 2 {
+		t.Fatalf("after Prune the store holds %v", states)
+	}
+}
