@@ -35,6 +35,8 @@ const maxSourceName = 200
 type Config struct {
 	// Source lists the sources in the order they were added.
 	Source []SourceConfig `toml:"source"`
+	// Account lists the sync accounts (see AccountConfig).
+	Account []AccountConfig `toml:"account,omitempty"`
 	// dir is the directory of the file, against which relative paths
 	// resolve.
 	dir string
@@ -103,6 +105,9 @@ func LoadConfig(path string) (*Config, error) {
 		}
 		return nil, err
 	}
+	if err := c.checkPrivate(path); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -127,7 +132,7 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		if len(und) > 1 {
 			msg += fmt.Sprintf(" (and %d more)", len(und)-1)
 		}
-		msg += "; known keys are source, and url, path, name and tags in each [[source]]"
+		msg += "; known keys are source and account, and url, path, name and tags in each [[source]]"
 		return nil, &ConfigError{Line: keyLine(text, k[len(k)-1]), Msg: msg}
 	}
 	seen := make(map[string]int)
@@ -142,6 +147,9 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		}
 		seen[key] = i
 		c.Source[i] = s
+	}
+	if err := c.checkAccounts(text); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
