@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/internal/remote"
-	"github.com/gazette-news/gazette/internal/remote/internal/remotetest"
+	"github.com/gazette-news/gazette/internal/remotetest"
 	"github.com/gazette-news/gazette/internal/remote/miniflux"
 )
 
