@@ -44,6 +44,9 @@ type app struct {
 	// heads is the header cache of the loads without bodies, written after
 	// each; run waits for it before the program exits.
 	heads *load.HeadCache
+	// configSources is set when the configured sources are read, which
+	// then include the sync accounts' articles (see withAccounts).
+	configSources bool
 }
 
 func newApp(s stdio) *app {
@@ -120,6 +123,7 @@ standard input.`
 	root.SetErr(a.stderr)
 	root.AddCommand(a.listCommand(), a.showCommand(), a.tagsCommand())
 	root.AddCommand(a.addCommand(), a.sourcesCommand(), a.importCommand(), a.exportCommand())
+	root.AddCommand(a.syncCommand(), a.removeCommand())
 	return root
 }
 
@@ -173,7 +177,8 @@ func (a *app) termWidth() int {
 // configured sources, or the embedded sample feed when there are none.
 func (a *app) sources(args []string) []load.Source {
 	if len(args) == 0 {
-		if cfg := a.net.cfg; cfg != nil && len(cfg.Source) > 0 {
+		if cfg := a.net.cfg; cfg != nil && (len(cfg.Source) > 0 || len(cfg.Account) > 0) {
+			a.configSources = true
 			return cfg.Sources()
 		}
 		return []load.Source{{Location: gazette.SampleDir, Name: "sample feed", FS: gazette.Sample}}
@@ -192,7 +197,7 @@ func (a *app) loader() *load.Loader {
 		Stdin: a.io.in,
 		Fetch: a.fetcher().Fetch,
 		Pipe: func(ctx context.Context, ch <-chan load.Result) <-chan load.Result {
-			return LimitHeadroom(ctx, ch, userLimit)
+			return LimitHeadroom(ctx, a.withAccounts(ctx, ch), userLimit)
 		},
 	}
 }
