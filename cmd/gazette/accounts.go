@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"sync"
 
 	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/internal/syncer"
@@ -31,6 +33,9 @@ func (a *app) withAccounts(ctx context.Context, in <-chan load.Result) <-chan lo
 			return
 		}
 		defer st.Close()
+		// In the reader, each load (the launch, `r`) also starts a sync
+		// in the background, whose news the next `r` shows.
+		a.bgSync.start(a)
 		for _, acct := range a.net.cfg.Account {
 			src := syncer.SourceName(acct.Name)
 			arts, err := st.History(ctx, src)
@@ -48,3 +53,56 @@ func (a *app) withAccounts(ctx context.Context, in <-chan load.Result) <-chan lo
 	}()
 	return out
 }
+
+// backgroundSync runs the accounts' sync beside the reader, one at a
+// time. Its zero value does nothing: only the reader turns it on.
+type backgroundSync struct {
+	mu      sync.Mutex
+	ctx     context.Context
+	running bool
+	wg      sync.WaitGroup
+}
+
+// enable lets start run syncs until ctx ends.
+func (b *backgroundSync) enable(ctx context.Context) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.ctx = ctx
+}
+
+// start begins a sync of every account unless one is running. What it
+// did is told as a notice, which waits for the reader to end.
+func (b *backgroundSync) start(a *app) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ctx == nil || b.running || b.ctx.Err() != nil {
+		return
+	}
+	b.running = true
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		defer func() {
+			b.mu.Lock()
+			b.running = false
+			b.mu.Unlock()
+		}()
+		st, err := a.openSyncStore()
+		if err != nil {
+			a.notice("sync", err.Error())
+			return
+		}
+		defer st.Close()
+		for _, r := range syncer.SyncAll(b.ctx, st, a.syncConfig(a.net.cfg.Account)) {
+			if r.Err != nil && !errors.Is(r.Err, context.Canceled) {
+				a.notice(r.Account, "sync failed: "+r.Err.Error())
+			}
+			for _, why := range r.Rejected {
+				a.notice(r.Account, "change dropped: "+why)
+			}
+		}
+	}()
+}
+
+// wait waits for a running sync to end.
+func (b *backgroundSync) wait() { b.wg.Wait() }

@@ -47,6 +47,8 @@ type app struct {
 	// configSources is set when the configured sources are read, which
 	// then include the sync accounts' articles (see withAccounts).
 	configSources bool
+	// bgSync syncs the accounts beside the reader.
+	bgSync backgroundSync
 }
 
 func newApp(s stdio) *app {

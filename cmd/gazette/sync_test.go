@@ -3,13 +3,19 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/internal/config"
 	"github.com/gazette-news/gazette/internal/remote"
 	"github.com/gazette-news/gazette/internal/remote/miniflux"
 	"github.com/gazette-news/gazette/internal/remotetest"
@@ -155,5 +161,103 @@ func TestRemoveSource(t *testing.T) {
 	r = runGazette(t, "", env, "remove", "https://nowhere.example/")
 	if r.code != 1 || !strings.Contains(r.stderr, "no such source") {
 		t.Errorf("remove of nothing: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// readerApp returns an app as the reader has it: the config loaded, the
+// configured sources read, syncs in the background on until ctx ends.
+func readerApp(t *testing.T, ctx context.Context, env map[string]string, cfgPath string) *app {
+	t.Helper()
+	a := newApp(stdio{out: io.Discard, err: io.Discard, getenv: func(k string) string { return env[k] }})
+	cfg, err := config.LoadConfig(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.net.cfg, a.net.cfgPath, a.timeout = cfg, cfgPath, 10*time.Second
+	a.sources(nil)
+	a.holdNotices()
+	a.bgSync.enable(ctx)
+	return a
+}
+
+// loadAccounts runs the accounts' part of a load, as the reader's
+// loader does, and returns the titles it lists.
+func loadAccounts(ctx context.Context, a *app) []string {
+	empty := make(chan load.Result)
+	close(empty)
+	arts, _ := load.Collect(a.withAccounts(ctx, empty))
+	var titles []string
+	for _, art := range arts {
+		titles = append(titles, art.Title)
+	}
+	return titles
+}
+
+func writeAccountConfig(t *testing.T, cfgPath, url, user, pass string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(cfgPath), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf("[[account]]\nname = \"home\"\nkind = \"miniflux\"\nurl = %q\nuser = %q\npassword = %q\n", url, user, pass)
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReaderSyncsInTheBackground(t *testing.T) {
+	svc := remotetest.Miniflux(t)
+	user, pass := svc.NewUser(t)
+	f := remotetest.ServeFeed(t, "Wire", remotetest.Item{GUID: "a", Title: "Grain ships sail", Link: "https://news.example/a", HTML: "<p>Ships.</p>"})
+	c, err := miniflux.New(miniflux.Config{Endpoint: remote.Endpoint{URL: svc.URL}, User: user, Password: remote.NewSecret(pass)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Subscribe(t.Context(), f.URL, ""); err != nil {
+		t.Fatal(err)
+	}
+	env, cfgPath := xdgEnv(t)
+	writeAccountConfig(t, cfgPath, svc.URL, user, pass)
+	a := readerApp(t, t.Context(), env, cfgPath)
+	// The launch lists what the store holds (nothing yet) and starts a
+	// sync; the next load (`r`) lists what it brought.
+	if got := loadAccounts(t.Context(), a); len(got) != 0 {
+		t.Errorf("first load %q, want the empty store's nothing", got)
+	}
+	a.bgSync.wait()
+	if got := loadAccounts(t.Context(), a); !slices.Equal(got, []string{"Grain ships sail"}) {
+		t.Errorf("load after the sync %q", got)
+	}
+	a.bgSync.wait()
+}
+
+func TestReaderNotBlockedBySlowServer(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	env, cfgPath := xdgEnv(t)
+	writeAccountConfig(t, cfgPath, srv.URL, "ada", "secret-pass")
+	ctx, cancel := context.WithCancel(t.Context())
+	a := readerApp(t, ctx, env, cfgPath)
+	done := make(chan []string)
+	go func() { done <- loadAccounts(ctx, a) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the load waited on the server")
+	}
+	// Quitting the reader ends the sync that still waits.
+	cancel()
+	stopped := make(chan struct{})
+	go func() { a.bgSync.wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the background sync outlived the reader")
 	}
 }
