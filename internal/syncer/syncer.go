@@ -6,8 +6,9 @@
 // When both sides changed an entry since the last sync, the newer change
 // wins, by the time it was made: the time a change was queued against the
 // time the server says it last changed the entry (Miniflux's changed_at).
-// A server that tells no time (the Google Reader API tells only when an
-// entry was published) loses to a queued change.
+// A server that tells no time loses to a queued change. (What the Google
+// Reader API tells is when an entry was last updated, which is taken as
+// its change time.)
 package syncer
 
 import (
