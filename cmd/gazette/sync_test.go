@@ -126,6 +126,16 @@ password = %q
 		}
 	})
 
+	t.Run("a wrong password", func(t *testing.T) {
+		const wrong = "wrong-password-7777"
+		path := filepath.Join(t.TempDir(), "wrong.toml")
+		writeAccountConfig(t, path, svc.URL, user, wrong)
+		r := runGazette(t, "", env, "--config", path, "sync")
+		if r.code != 1 || !strings.Contains(r.stderr, "refused the credentials") || strings.Contains(r.stdout+r.stderr, wrong) {
+			t.Errorf("exit %d, stderr %q; want 1, the reason, and no password", r.code, r.stderr)
+		}
+	})
+
 	t.Run("unknown account", func(t *testing.T) {
 		r := runGazette(t, "", env, "sync", "--account", "nope")
 		if r.code != 2 || !strings.Contains(r.stderr, `"nope"`) {

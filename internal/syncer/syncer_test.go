@@ -245,10 +245,10 @@ func TestSyncAgainstMiniflux(t *testing.T) {
 		if err := st.Mark(ctx(t), store.OpUnstar, linkB); err != nil {
 			t.Fatal(err)
 		}
-		a2 := linkA
-		a.mark(t, remote.MarkUnread, a2)
+		// Unread on the server, then read in gazette later.
+		a.mark(t, remote.MarkUnread, linkA)
 		tick()
-		if err := st.Mark(ctx(t), store.OpRead, a2); err != nil {
+		if err := st.Mark(ctx(t), store.OpRead, linkA); err != nil {
 			t.Fatal(err)
 		}
 		sum := run(t, st, a.client)
