@@ -112,6 +112,21 @@ CREATE TABLE search_docs (
 	stamp TEXT NOT NULL
 );
 `,
+	// Version 3: the entries of sync accounts. Each row ties a server's
+	// entry ID to the story key the store keeps state by, with the state
+	// the server had at the last sync: the base against which a sync
+	// tells who changed what since.
+	`
+CREATE TABLE remote_entries (
+	account TEXT NOT NULL,
+	id      TEXT NOT NULL,
+	key     TEXT NOT NULL,
+	read    INTEGER NOT NULL DEFAULT 0,
+	starred INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (account, id)
+) WITHOUT ROWID;
+CREATE INDEX remote_entries_key ON remote_entries(key);
+`,
 }
 
 // SchemaVersion is the schema version this package writes.

@@ -111,14 +111,22 @@ func (s *Store) scanStates(ctx context.Context, m map[string]feed.State, hint in
 // Mark applies op to the keys, now, in one transaction: every key is
 // changed or none is. A key the store has not seen is recorded as first
 // seen now.
+//
+// Mark is the user's change: it is also queued, in the same transaction,
+// for every sync account that has one of the keys (see RemoteEntry), so
+// that the next sync sends it. MarkAt queues nothing.
 func (s *Store) Mark(ctx context.Context, op Op, keys ...string) error {
-	return s.MarkAt(ctx, op, s.now(), keys...)
+	return s.markAt(ctx, op, s.now(), true, keys...)
 }
 
 // MarkAt applies op to the keys as made at time at, in one transaction.
 // A key whose read (or starred) state was last changed after at keeps
 // it: the newer change wins, which is what a sync needs.
 func (s *Store) MarkAt(ctx context.Context, op Op, at time.Time, keys ...string) error {
+	return s.markAt(ctx, op, at, false, keys...)
+}
+
+func (s *Store) markAt(ctx context.Context, op Op, at time.Time, queue bool, keys ...string) error {
 	var q string
 	switch op {
 	case OpRead, OpUnread:
@@ -159,6 +167,11 @@ func (s *Store) MarkAt(ctx context.Context, op Op, at time.Time, keys ...string)
 			}
 			if _, err := stmt.ExecContext(ctx, s.now().Unix(), on, at.UnixMilli(), arr); err != nil {
 				return err
+			}
+			if queue {
+				if err := queueForAccounts(ctx, tx, op, at, arr); err != nil {
+					return err
+				}
 			}
 		}
 		for src, d := range deltas {

@@ -16,7 +16,7 @@ import (
 )
 
 func (a *app) addCommand() *cobra.Command {
-	var name string
+	var name, account string
 	var tags []string
 	cmd := newCommand("add [flags] URL|PATH", "Add a feed, page, file or directory to the config")
 	cmd.Long = `Add appends a source to the config file, which plain 'gazette' (and list,
@@ -32,7 +32,15 @@ https; a PATH is stored as an absolute path and must exist.
 	f := cmd.Flags()
 	f.StringVar(&name, "name", "", "a name to show for the source")
 	f.StringArrayVarP(&tags, "tag", "t", nil, "a tag for every article of the source (repeatable)")
+	f.StringVar(&account, "account", "", "subscribe this sync account to the feed on the server instead (the first --tag is its category)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if account != "" {
+			category := ""
+			if len(tags) > 0 {
+				category = tags[0]
+			}
+			return a.subscribe(cmd.Context(), account, args[0], category)
+		}
 		return a.add(args[0], name, tags)
 	}
 	return cmd

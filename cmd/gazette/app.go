@@ -46,6 +46,11 @@ type app struct {
 	heads *load.HeadCache
 	// state is the store of read marks and stars; see state.go.
 	state stateRun
+	// configSources is set when the configured sources are read, which
+	// then include the sync accounts' articles (see withAccounts).
+	configSources bool
+	// bgSync syncs the accounts beside the reader.
+	bgSync backgroundSync
 }
 
 func newApp(s stdio) *app {
@@ -122,7 +127,7 @@ standard input.`
 	root.SetErr(a.stderr)
 	root.AddCommand(a.listCommand(), a.showCommand(), a.tagsCommand())
 	root.AddCommand(a.addCommand(), a.sourcesCommand(), a.importCommand(), a.exportCommand())
-	root.AddCommand(a.markCommand(), a.unreadCommand())
+	root.AddCommand(a.markCommand(), a.unreadCommand(), a.syncCommand(), a.removeCommand())
 	return root
 }
 
@@ -176,7 +181,8 @@ func (a *app) termWidth() int {
 // configured sources, or the embedded sample feed when there are none.
 func (a *app) sources(args []string) []load.Source {
 	if len(args) == 0 {
-		if cfg := a.net.cfg; cfg != nil && len(cfg.Source) > 0 {
+		if cfg := a.net.cfg; cfg != nil && (len(cfg.Source) > 0 || len(cfg.Account) > 0) {
+			a.configSources = true
 			return cfg.Sources()
 		}
 		return []load.Source{{Location: gazette.SampleDir, Name: "sample feed", FS: gazette.Sample}}
@@ -195,7 +201,7 @@ func (a *app) loader() *load.Loader {
 		Stdin: a.io.in,
 		Fetch: a.fetcher().Fetch,
 		Pipe: func(ctx context.Context, ch <-chan load.Result) <-chan load.Result {
-			return LimitHeadroom(ctx, ch, userLimit)
+			return LimitHeadroom(ctx, a.withAccounts(ctx, ch), userLimit)
 		},
 	}
 }

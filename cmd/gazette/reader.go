@@ -21,6 +21,14 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		defer progress.Done(rawURL)
 		return fetcher.Fetch(ctx, rawURL)
 	}
+	// The accounts sync beside the reader, which lists what the store
+	// holds meanwhile; quitting cancels the sync and waits for it.
+	syncCtx, cancelSync := context.WithCancel(ctx)
+	defer a.bgSync.wait()
+	defer cancelSync()
+	if !a.offline {
+		a.bgSync.enable(syncCtx)
+	}
 	return tui.Run(ctx, tui.Options{
 		Sources:  a.sources(args),
 		Loader:   loader,

@@ -67,7 +67,9 @@ var rules = []rule{
 	{pkg: "internal/cells", allow: nil, deny: []string{"os/exec", "net/http"}},
 	{pkg: "internal/termcheck", allow: nil, deny: []string{"os/exec", "net/http"}},
 	{pkg: "internal/safeout", allow: nil, deny: []string{"os/exec", "net/http"}},
-	{pkg: "internal/config", allow: []string{"feed", "feed/load", "internal/safefile", "internal/humanize"}, deny: notFeed},
+	{pkg: "internal/config", allow: []string{"feed", "feed/load", "internal/safefile", "internal/humanize", "internal/remote"}, deny: notFeed},
+	// syncer moves state between the store and a sync account.
+	{pkg: "internal/syncer", allow: []string{"feed", "store", "internal/config", "internal/remote/...", "internal/humanize"}, deny: append([]string{"os/exec"}, charm...)},
 	{pkg: "internal/chart", allow: []string{"feed", "internal/safeout", "internal/cells", "internal/humanize"}, deny: []string{"os/exec", "net/http"}},
 	{pkg: "internal/render", allow: []string{"feed", "internal/safeout", "internal/cells", "internal/humanize"}, deny: []string{"os/exec", "net/http"}},
 	// remote runs a user's password_command (an argument list, never a

@@ -38,6 +38,8 @@ type Config struct {
 	// KeepRead is how long a read item that left its feed is kept; see
 	// KeepReadDuration.
 	KeepRead string `toml:"keep_read,omitempty"`
+	// Account lists the sync accounts (see AccountConfig).
+	Account []AccountConfig `toml:"account,omitempty"`
 	// dir is the directory of the file, against which relative paths
 	// resolve.
 	dir string
@@ -106,6 +108,9 @@ func LoadConfig(path string) (*Config, error) {
 		}
 		return nil, err
 	}
+	if err := c.checkPrivate(path); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -130,7 +135,7 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		if len(und) > 1 {
 			msg += fmt.Sprintf(" (and %d more)", len(und)-1)
 		}
-		msg += "; known keys are source and keep_read, and url, path, name and tags in each [[source]]"
+		msg += "; known keys are source, account and keep_read, and url, path, name and tags in each [[source]]"
 		return nil, &ConfigError{Line: keyLine(text, k[len(k)-1]), Msg: msg}
 	}
 	if _, err := c.KeepReadDuration(); err != nil {
@@ -148,6 +153,9 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		}
 		seen[key] = i
 		c.Source[i] = s
+	}
+	if err := c.checkAccounts(text); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

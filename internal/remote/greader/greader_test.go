@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/internal/remote"
-	"github.com/gazette-news/gazette/internal/remote/internal/remotetest"
 	"github.com/gazette-news/gazette/internal/remote/miniflux"
+	"github.com/gazette-news/gazette/internal/remotetest"
 )
 
 func ctx(t *testing.T) context.Context {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/internal/remote"
-	"github.com/gazette-news/gazette/internal/remote/internal/remotetest"
+	"github.com/gazette-news/gazette/internal/remotetest"
 )
 
 func newClient(t *testing.T, cfg Config) *Client {

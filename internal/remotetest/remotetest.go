@@ -1,12 +1,17 @@
 // Package remotetest finds the real Miniflux that scripts/test-services
 // starts, and serves feeds for it to subscribe to, for the tests of the
-// remote clients.
+// remote clients, the sync engine and the commands that use them.
 package remotetest
 
 import (
 	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -148,4 +153,53 @@ func (f *Feed) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	b.WriteString("</channel></rss>")
 	w.Write([]byte(b.String()))
+}
+
+// NewUser creates a Miniflux user of its own for one test, so that the
+// test sees only its own feeds and entries whatever else runs against
+// the server; the user is deleted when the test ends. It returns the
+// user's name and password, for basic authentication.
+func (s Service) NewUser(t testing.TB) (user, password string) {
+	t.Helper()
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	user = "t" + hex.EncodeToString(b[:])
+	password = "p" + hex.EncodeToString(b[:]) + "x"
+	body, _ := json.Marshal(map[string]any{"username": user, "password": password})
+	var created struct {
+		ID int64 `json:"id"`
+	}
+	if err := s.admin(http.MethodPost, "/v1/users", body, &created); err != nil {
+		t.Fatalf("create a Miniflux user: %v", err)
+	}
+	t.Cleanup(func() {
+		s.admin(http.MethodDelete, fmt.Sprintf("/v1/users/%d", created.ID), nil, nil)
+	})
+	return user, password
+}
+
+// admin makes a call to Miniflux's API as its admin.
+func (s Service) admin(method, path string, body []byte, out any) error {
+	req, err := http.NewRequest(method, s.URL+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.SetBasicAuth(s.User, s.Password)
+	req.Header.Set("Content-Type", "application/json")
+	cl := &http.Client{Timeout: 30 * time.Second}
+	resp, err := cl.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, data)
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
 }
