@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/config"
+	"github.com/gazette-news/gazette/store"
 	"github.com/gazette-news/gazette/tui"
 )
 
@@ -21,6 +25,10 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		defer progress.Done(rawURL)
 		return fetcher.Fetch(ctx, rawURL)
 	}
+	st := a.openStore()
+	if st != nil {
+		defer st.Close()
+	}
 	return tui.Run(ctx, tui.Options{
 		Sources:  a.sources(args),
 		Loader:   loader,
@@ -32,5 +40,26 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Progress: progress,
 		FullPage: a.fullPage,
 		Body:     loader.Body,
+		Store:    st,
 	})
+}
+
+// openStore opens the database of read and starred state, or one in
+// memory with a warning when it cannot be kept; nil only when SQLite
+// cannot run at all.
+func (a *app) openStore() *store.Store {
+	dir, err := config.DefaultDataDir(a.io.getenv)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "gazette: read marks and stars are not kept: %v\n", err)
+		st, _ := store.OpenMemory(store.Options{})
+		return st
+	}
+	st, warning := store.OpenOrMemory(filepath.Join(dir, "gazette.db"), store.Options{})
+	if warning != "" {
+		fmt.Fprintln(a.stderr, warning)
+	}
+	if st != nil && st.Notice() != "" {
+		fmt.Fprintln(a.stderr, st.Notice())
+	}
+	return st
 }
