@@ -384,12 +384,9 @@ func (l listModel) view(filterBox bool) string {
 	for _, id := range l.flt.tags {
 		names = append(names, l.tags.infos[id].name)
 	}
-	status := statusText(l.loading, len(l.visible), len(l.all), names, l.flt.any, l.flt.text)
+	status := statusText(l.loading, len(l.visible), len(l.all), names, l.flt.any, l.flt.text, l.flt.unread)
 	if l.flt.stateful && l.statesReady {
 		status = humanize.Thousands(l.unread) + " unread · " + status
-	}
-	if l.flt.unread {
-		status += " · unread only"
 	}
 	left = " " + st.status.Render(status)
 	if l.loading {
@@ -614,8 +611,8 @@ func (m *common) badges(e *entry, w int, selected bool) string {
 // "olympics"", "312 articles", or while loading "loading… 1,234". The word
 // "articles" appears only once loading has ended, so that a script watching
 // the screen knows the count is final.
-func statusText(loading bool, visible, total int, tagNames []string, anyMode bool, query string) string {
-	filtered := len(tagNames) > 0 || query != ""
+func statusText(loading bool, visible, total int, tagNames []string, anyMode bool, query string, unreadOnly bool) string {
+	filtered := len(tagNames) > 0 || query != "" || unreadOnly
 	count := humanize.Thousands(total)
 	if filtered {
 		count = humanize.Thousands(visible) + "/" + humanize.Thousands(total)
@@ -638,6 +635,9 @@ func statusText(loading bool, visible, total int, tagNames []string, anyMode boo
 	}
 	if query != "" {
 		parts = append(parts, `"`+query+`"`)
+	}
+	if unreadOnly {
+		parts = append(parts, "unread only")
 	}
 	return strings.Join(parts, " · ")
 }
