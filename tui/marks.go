@@ -336,6 +336,10 @@ func (m *model) stateful() bool { return m.marks != nil }
 // command, or nil when nothing changed.
 func (m *model) mark(op store.Op, targets []*entry, undoable bool) tea.Cmd {
 	mk := &marking{op: op}
+	if len(targets) > 1 {
+		mk.entries = make([]*entry, 0, len(targets))
+		mk.before = make([]uint32, 0, len(targets))
+	}
 	bit, on := mk.bit()
 	want := func(st uint32) bool { return (st&bit != 0) != on }
 	for _, e := range targets {
