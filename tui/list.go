@@ -464,7 +464,7 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 	unread := false
 	if lay.marks > 0 {
 		b.WriteString(m.rowMarks(e, selected))
-		unread = e.state.Load()&stateRead == 0
+		unread = m.unreadRow(e)
 	}
 	if lay.date > 0 {
 		d := cells.Fit(e.dateColumn(), lay.date)

@@ -72,6 +72,9 @@ type marks struct {
 	undo    []*marking
 	pending map[int64]*marking
 	nextID  int64
+	// ready is set once the stored states arrived: until then rows show
+	// no marks, rather than every article unread for a moment.
+	ready bool
 }
 
 func newMarks(s *store.Store) *marks {
@@ -217,6 +220,9 @@ func (l *listModel) recountUnread() {
 // that the unread counts and an unread-only list follow.
 func (l *listModel) takeStates(msg statesMsg) tea.Cmd {
 	l.statesReady = true
+	if l.marks != nil {
+		l.marks.ready = true
+	}
 	if msg.err != nil {
 		l.setNotice(feed.SanitizeLine(msg.err.Error()), true)
 		l.errs = append(l.errs, feed.SanitizeLine(msg.err.Error()))
@@ -571,6 +577,9 @@ func (l listModel) toggleUnreadOnly() (listModel, tea.Cmd) {
 func (c *common) rowMarks(e *entry, selected bool) string {
 	st := e.state.Load()
 	unread, star := " ", " "
+	if c.marks == nil || !c.marks.ready {
+		st = stateRead
+	}
 	if st&stateRead == 0 {
 		unread = "•"
 	}
@@ -582,6 +591,11 @@ func (c *common) rowMarks(e *entry, selected bool) string {
 		return s.selRow.Inherit(s.unreadMark).Render(unread) + s.selRow.Inherit(s.star).Render(star) + s.selRow.Render(" ")
 	}
 	return s.unreadMark.Render(unread) + s.star.Render(star) + " "
+}
+
+// unreadRow reports whether a row shows its article unread.
+func (c *common) unreadRow(e *entry) bool {
+	return c.marks != nil && c.marks.ready && e.state.Load()&stateRead == 0
 }
 
 // marksWidth is the width of the marks column.

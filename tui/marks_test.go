@@ -369,3 +369,32 @@ func TestWriteQueueOrder(t *testing.T) {
 		t.Errorf("ran in order %v", order)
 	}
 }
+
+// Until the stored states arrive, rows show no marks rather than every
+// article unread for a moment, and the status line no unread count.
+func TestNoMarksBeforeStates(t *testing.T) {
+	arts := testArticles(t)
+	st := openStore(t)
+	if err := st.Mark(context.Background(), store.OpRead, arts[0].Key); err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{
+		Sources: []load.Source{{Location: "testdata/articles"}},
+		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
+		Store:   st,
+	}
+	d := &driver{t: t, m: newModel(context.Background(), opt)}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.send(loadBatchMsg{arts: arts, done: true})
+	// The rows, without the help bar, whose separators are dots too.
+	rows := func() string {
+		return strings.Join(strings.Split(d.screen(), "\n")[1:1+len(arts)], "\n")
+	}
+	if r := rows(); strings.Contains(r, "•") || strings.Contains(d.screen(), "unread") {
+		t.Errorf("marks before the states arrived:\n%s", d.screen())
+	}
+	d.run(loadStates(d.m.ctx, st))
+	if r := rows(); strings.Count(r, "•") != len(arts)-1 {
+		t.Errorf("want %d unread marks:\n%s", len(arts)-1, r)
+	}
+}
