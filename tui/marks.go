@@ -2,6 +2,7 @@ package tui
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -358,28 +359,47 @@ func (m *model) mark(op store.Op, targets []*entry, undoable bool) tea.Cmd {
 		return nil
 	}
 	changed := len(mk.entries)
-	// Other entries of the same story (when a list holds it twice).
+	// Other entries of the same story (when a list holds it twice). A
+	// key or two, the common case, are compared as they are; more go
+	// through a set.
 	if len(targets) != len(m.list.all) {
-		keys := make(map[string]struct{}, len(mk.entries))
+		var few []string
+		var many map[string]struct{}
 		for _, e := range mk.entries {
 			if e.view.Key != "" {
-				keys[e.view.Key] = struct{}{}
+				few = append(few, e.view.Key)
 			}
 		}
-		inTargets := make(map[*entry]struct{}, len(mk.entries))
-		for _, e := range mk.entries {
-			inTargets[e] = struct{}{}
+		if len(few) > 4 {
+			many = make(map[string]struct{}, len(few))
+			for _, k := range few {
+				many[k] = struct{}{}
+			}
 		}
-		for _, e := range m.list.all {
-			if _, ok := keys[e.view.Key]; !ok || e.view.Key == "" {
-				continue
+		shares := func(k string) bool {
+			if k == "" {
+				return false
 			}
-			if _, ok := inTargets[e]; ok {
-				continue
+			if many != nil {
+				_, ok := many[k]
+				return ok
 			}
-			if st := e.state.Load(); want(st) {
-				mk.entries = append(mk.entries, e)
-				mk.before = append(mk.before, st)
+			for _, f := range few {
+				if f == k {
+					return true
+				}
+			}
+			return false
+		}
+		if len(few) > 0 {
+			for _, e := range m.list.all {
+				if !shares(e.view.Key) {
+					continue
+				}
+				if st := e.state.Load(); want(st) && !slices.Contains(mk.entries[:changed], e) {
+					mk.entries = append(mk.entries, e)
+					mk.before = append(mk.before, st)
+				}
 			}
 		}
 	}

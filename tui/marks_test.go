@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -396,5 +397,39 @@ func TestNoMarksBeforeStates(t *testing.T) {
 	d.run(loadStates(d.m.ctx, st))
 	if r := rows(); strings.Count(r, "•") != len(arts)-1 {
 		t.Errorf("want %d unread marks:\n%s", len(arts)-1, r)
+	}
+}
+
+// The same story listed twice changes as one.
+func TestMarkSharedKey(t *testing.T) {
+	arts := testArticles(t)
+	twin := *arts[3]
+	twin.Title = "A twin of " + twin.Title
+	twin.Location = "elsewhere/twin.txt"
+	all := append(append([]*feed.Article(nil), arts...), &twin)
+	feed.SortNewest(all)
+	st := openStore(t)
+	d := newStateDriver(t, 120, 40, all, st, true)
+	var pair []*entry
+	for _, e := range d.m.list.all {
+		if e.view.Key == twin.Key {
+			pair = append(pair, e)
+		}
+	}
+	if len(pair) != 2 {
+		t.Fatalf("%d entries share the key", len(pair))
+	}
+	d.m.list = d.m.list.moveTo(slices.Index(d.m.list.visible, pair[0]))
+	d.keys("m", "s")
+	for _, e := range pair {
+		if !isRead(e) || !isStarred(e) {
+			t.Errorf("%q: state %b", e.view.Title, e.state.Load())
+		}
+	}
+	d.keys("u", "u")
+	for _, e := range pair {
+		if isRead(e) || isStarred(e) {
+			t.Errorf("after undo %q: state %b", e.view.Title, e.state.Load())
+		}
 	}
 }

@@ -87,6 +87,9 @@ func TestE2ETmuxReadState(t *testing.T) {
 	s.waitFor("the article", func(sc string) bool { return strings.Contains(sc, first.Title) && strings.Contains(sc, "%") })
 	s.keys(false, "q")
 	sc = s.waitFor("the list again", func(sc string) bool { return strings.Contains(sc, status(len(arts)-1)) })
+	if row := firstRow(sc); strings.Contains(row, "•") {
+		t.Errorf("the article just read is still unread: %q", row)
+	}
 	quit()
 
 	// The second launch remembers.
