@@ -433,3 +433,24 @@ func TestMarkSharedKey(t *testing.T) {
 		}
 	}
 }
+
+// Marking runs in Update while a filter run reads the same entries in a
+// command: the state bits are atomic, so the race detector finds nothing
+// (go test -race).
+func TestMarkWhileFiltering(t *testing.T) {
+	arts := testArticles(t)
+	st := openStore(t)
+	d := newStateDriver(t, 120, 40, arts, st, true)
+	f := d.m.list.flt
+	f.text = "is:unread"
+	f.unread = true
+	cmd := d.m.list.startFilter(f, true)
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	next, _ := d.m.Update(keyPress("A"))
+	d.m = next.(model)
+	<-done
+	if d.m.list.unread != 0 {
+		t.Errorf("%d unread after A", d.m.list.unread)
+	}
+}
