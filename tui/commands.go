@@ -14,6 +14,7 @@ import (
 	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/render"
+	"github.com/gazette-news/gazette/store"
 )
 
 // The commands of the reader: everything slow (loading, filtering,
@@ -57,6 +58,7 @@ func (j filterJob) cmd() tea.Cmd {
 		}
 		q.Detected = j.flt.detected
 		j.flt.query = q
+		j.flt.isTerms = mayTestState(j.flt.text)
 		res, ok := runFilter(j.all, j.flt, j.ntags, j.latest, j.gen)
 		if !ok {
 			return nil
@@ -211,4 +213,40 @@ func watchProgress(ctx context.Context, p *Progress) tea.Cmd {
 		}
 		return progressMsg{line: p.Line()}
 	}
+}
+
+// loadStates reads every stored state, beside the load: the list takes
+// them as its batches arrive.
+func loadStates(ctx context.Context, st *store.Store) tea.Cmd {
+	if st == nil {
+		return nil
+	}
+	return safeCmd(func() tea.Msg {
+		states, err := st.LoadStates(ctx)
+		return statesMsg{states: states, err: err}
+	})
+}
+
+// writeMarks writes a marking as one transaction, after the writes queued
+// before it. The write outlives a cancelled ctx: a mark once shown is
+// kept.
+func writeMarks(ctx context.Context, q *writeQueue, st *store.Store, id int64, op store.Op, keys []string) tea.Cmd {
+	ctx = context.WithoutCancel(ctx)
+	q.add(id, func() error { return st.Mark(ctx, op, keys...) })
+	return safeCmd(func() tea.Msg {
+		return markedMsg{id: id, err: q.runUntil(id)}
+	})
+}
+
+// recordSeen records, per source, the keys the load listed, so that the
+// sources' counts of unread articles follow.
+func recordSeen(ctx context.Context, st *store.Store, srcs []load.Source, all []*entry, clean bool) tea.Cmd {
+	return safeCmd(func() tea.Msg {
+		for _, g := range seenGroups(srcs, all, clean) {
+			if err := st.Seen(ctx, g.source, g.keys, g.complete); err != nil {
+				return seenMsg{err: err}
+			}
+		}
+		return seenMsg{}
+	})
 }

@@ -35,6 +35,7 @@ type resultCache struct {
 	tags     []tagID
 	any      bool
 	detected bool
+	unread   bool
 	byText   map[string]filterDoneMsg
 }
 
@@ -51,7 +52,7 @@ func (c *resultCache) lookup(f filter, version int) (filterDoneMsg, bool) {
 }
 
 func (c *resultCache) fits(f filter, version int) bool {
-	return c.version == version && c.any == f.any && c.detected == f.detected && slices.Equal(c.tags, f.tags)
+	return c.version == version && c.any == f.any && c.detected == f.detected && c.unread == f.unread && slices.Equal(c.tags, f.tags)
 }
 
 // store keeps a finished run's result.
@@ -60,7 +61,7 @@ func (c *resultCache) store(msg filterDoneMsg) {
 	if !c.fits(j.flt, j.version) || c.byText == nil || len(c.byText) >= maxCachedResults {
 		*c = resultCache{
 			version: j.version, tags: slices.Clone(j.flt.tags), any: j.flt.any,
-			detected: j.flt.detected, byText: make(map[string]filterDoneMsg),
+			detected: j.flt.detected, unread: j.flt.unread, byText: make(map[string]filterDoneMsg),
 		}
 	}
 	c.byText[j.flt.text] = msg
@@ -93,7 +94,7 @@ func (l *listModel) startFilter(f filter, top bool) tea.Cmd {
 // space, which all must hold too, and no OR or group can join them to
 // what was there. A word that grows is another word: it may match more.
 func narrows(old, f filter) bool {
-	if old.any != f.any || old.detected != f.detected || !slices.Equal(old.tags, f.tags) {
+	if old.any != f.any || old.detected != f.detected || old.unread != f.unread || !slices.Equal(old.tags, f.tags) {
 		return false
 	}
 	if old.any && len(old.tags) > 0 {
@@ -101,7 +102,7 @@ func narrows(old, f filter) bool {
 		// show.
 		return false
 	}
-	if old.text == "" || f.text == old.text || !strings.HasPrefix(f.text, old.text) || strings.Contains(f.text, `"`) {
+	if old.text == "" || f.text == old.text || !strings.HasPrefix(f.text, old.text) || strings.Contains(f.text, `"`) || mayTestState(f.text) {
 		return false
 	}
 	added := f.text[len(old.text):]
@@ -152,6 +153,8 @@ func (l *listModel) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 	l.visible = msg.res.visible
 	l.visVersion = j.version
 	l.counts = msg.res.counts
+	l.unreadCounts = msg.res.unread
+	l.recountUnread()
 	if j.top {
 		l.scroll, l.moved = scroller{}, false
 		*l = l.clamp()
@@ -182,15 +185,18 @@ func (l *listModel) addBatch(arts []*feed.Article) {
 	if n := len(l.tags.infos); len(l.counts) < n {
 		l.counts = append(l.counts, make([]int, n-len(l.counts))...)
 	}
+	l.applyStates(add)
 	if !l.flt.active() {
 		l.visible = l.all
 		for _, e := range add {
 			countTags(l.counts, e, l.flt.detected)
+			l.countUnread(e, true, true)
 		}
 	} else {
 		var keep []*entry
+		var scratch feed.Article
 		for _, e := range add {
-			q := l.flt.query.Match(&e.view)
+			q := l.flt.matchQuery(e, &scratch)
 			t := q && l.flt.matchTags(e)
 			if t {
 				keep = append(keep, e)
@@ -198,6 +204,7 @@ func (l *listModel) addBatch(arts []*feed.Article) {
 			if (l.flt.any && q) || t {
 				countTags(l.counts, e, l.flt.detected)
 			}
+			l.countUnread(e, (l.flt.any && q) || t, t)
 		}
 		if len(keep) > 0 {
 			l.visible = mergeNewest(l.visible, keep)

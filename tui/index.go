@@ -121,6 +121,10 @@ type entry struct {
 	// article; sec is math.MinInt64 when it is unknown.
 	sec  int64
 	nsec int32
+	// state holds the read and starred bits (stateRead, stateStarred).
+	// Update writes it while filter runs read it, hence the atomic; the
+	// view's State stays zero.
+	state atomic.Uint32
 }
 
 // dateColumn is the list's date column, "17 Jan 2022", or "" when the
@@ -272,11 +276,35 @@ type filter struct {
 	any  bool
 	// detected lets tags match countries detected in the text too.
 	detected bool
+	// unread shows unread articles only (the U toggle).
+	unread bool
+	// stateful counts unread articles beside the facet counts: a store
+	// keeps state.
+	stateful bool
+	// isTerms is set when the query may test the state (is:unread), whose
+	// answer the entry's state bits give, not the view.
+	isTerms bool
 }
 
 // active reports whether the filter narrows the list at all.
 func (f filter) active() bool {
-	return !f.query.Empty() || len(f.tags) > 0
+	return !f.query.Empty() || len(f.tags) > 0 || f.unread
+}
+
+// matchQuery reports whether the entry passes the query and the unread
+// toggle. scratch holds a copy of the view with the entry's state when
+// the query tests it.
+func (f filter) matchQuery(e *entry, scratch *feed.Article) bool {
+	st := e.state.Load()
+	if f.unread && st&stateRead != 0 {
+		return false
+	}
+	if !f.isTerms {
+		return f.query.Match(&e.view)
+	}
+	*scratch = e.view
+	scratch.State.Read, scratch.State.Starred = st&stateRead != 0, st&stateStarred != 0
+	return f.query.Match(scratch)
 }
 
 // matchTags reports whether the entry passes the tag part of the filter.
@@ -304,6 +332,9 @@ type filterResult struct {
 	// remain with it chosen. In "all" mode that is the visible articles
 	// carrying it; in "any" mode, those matching the query that carry it.
 	counts []int
+	// unread[id] counts the unread ones among them, when the filter is
+	// stateful.
+	unread []int
 }
 
 // cancelCheckEvery is how many entries a filter run handles between checks
@@ -336,6 +367,9 @@ func runFilter(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int6
 	}
 	wg.Wait()
 	res := filterResult{counts: make([]int, ntags)}
+	if f.stateful {
+		res.unread = make([]int, ntags)
+	}
 	n := 0
 	for p, r := range results {
 		if !oks[p] {
@@ -344,6 +378,9 @@ func runFilter(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int6
 		n += len(r.visible)
 		for i, c := range r.counts {
 			res.counts[i] += c
+		}
+		for i, c := range r.unread {
+			res.unread[i] += c
 		}
 	}
 	if !f.active() {
@@ -361,6 +398,10 @@ func runFilter(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int6
 // inactive filter returns the list itself rather than a copy.
 func filterChunk(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int64, shareAll bool) (filterResult, bool) {
 	res := filterResult{counts: make([]int, ntags)}
+	if f.stateful {
+		res.unread = make([]int, ntags)
+	}
+	var scratch feed.Article
 	active := f.active()
 	switch {
 	case !active && shareAll:
@@ -374,13 +415,16 @@ func filterChunk(all []*entry, f filter, ntags int, latest *atomic.Int64, gen in
 		if latest != nil && i%cancelCheckEvery == cancelCheckEvery-1 && latest.Load() != gen {
 			return filterResult{}, false
 		}
-		q := f.query.Match(&e.view)
+		q := f.matchQuery(e, &scratch)
 		t := q && f.matchTags(e)
 		if active && t {
 			res.visible = append(res.visible, e)
 		}
 		if (f.any && q) || t {
 			countTags(res.counts, e, f.detected)
+			if res.unread != nil && e.state.Load()&stateRead == 0 {
+				countTags(res.unread, e, f.detected)
+			}
 		}
 	}
 	return res, true

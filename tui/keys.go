@@ -48,6 +48,13 @@ type keyMap struct {
 
 	Accept key.Binding
 	Cancel key.Binding
+
+	// The state keys, enabled only when a store keeps state.
+	Mark       key.Binding
+	Star       key.Binding
+	MarkAll    key.Binding
+	Undo       key.Binding
+	UnreadOnly key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -88,6 +95,22 @@ func newKeyMap() keyMap {
 
 		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+
+		Mark:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "read/unread")),
+		Star:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "star")),
+		MarkAll: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "mark all read")),
+		// u is half a page up in the article; in the list, where ctrl+u
+		// still scrolls, it undoes.
+		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo marking")),
+		UnreadOnly: key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "unread only")),
+	}
+}
+
+// enableMarks turns the state keys on or off: without a store they do
+// nothing, and help leaves them out.
+func (k *keyMap) enableMarks(on bool) {
+	for _, b := range []*key.Binding{&k.Mark, &k.Star, &k.MarkAll, &k.Undo, &k.UnreadOnly} {
+		b.SetEnabled(on)
 	}
 }
 
@@ -125,12 +148,13 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		return [][]key.Binding{
 			{k.Down, k.Up, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.Top, k.Bottom},
 			{k.Next, k.Prev, k.OpenLink, k.Digit, k.Links, k.Pipe, k.Full},
-			{k.Back, k.Errors, k.Help, k.ForceQ},
+			{k.Mark, k.Star, k.Back, k.Errors, k.Help, k.ForceQ},
 		}
 	}
 	return [][]key.Binding{
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.ClearFl, k.Tags, k.Errors},
+		{k.Mark, k.Star, k.MarkAll, k.Undo, k.UnreadOnly},
 		{k.Help, k.Quit, k.ForceQ},
 	}
 }

@@ -54,6 +54,15 @@ type listModel struct {
 	counts     []int
 	results    resultCache
 
+	// unread counts the unread articles of the visible list, and
+	// unreadCounts the unread ones of each tag's facet count, when a store
+	// keeps state. states are the stored states while the list loads;
+	// statesReady is set once they arrived.
+	unread       int
+	unreadCounts []int
+	states       map[string]feed.State
+	statesReady  bool
+
 	// rows are the rows drawn by prepare for rowsFor, by entry; the map
 	// is shared by the copies of the model.
 	rows    map[*entry]string
@@ -84,6 +93,7 @@ func newListModel(c *common) listModel {
 		rows:       make(map[*entry]string),
 	}
 	l.flt.detected = c.opt.Detected
+	l.flt.stateful = c.opt.Store != nil
 	l.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	l.input = textinput.New()
 	l.input.Prompt = "/ "
@@ -295,7 +305,7 @@ func (l *listModel) prepare() {
 	if l.rowsFor != rk || len(l.rows) > maxKeptRows {
 		l.rowsFor, l.rows = rk, make(map[*entry]string)
 	}
-	lay := layoutFor(l.width)
+	lay := l.layout(l.width)
 	sc := l.scroll.clamp(len(l.visible), l.height(), scrollMargin)
 	start, end := sc.window(len(l.visible), l.height())
 	for i := start; i < end; i++ {
@@ -325,7 +335,7 @@ func (l listModel) view(filterBox bool) string {
 	// Rows: only those on screen are rendered.
 	h := l.height()
 	sc := l.scroll.clamp(len(l.visible), h, scrollMargin)
-	lay := layoutFor(w)
+	lay := l.layout(w)
 	switch {
 	case len(l.visible) == 0:
 		msg := "No articles."
@@ -336,6 +346,9 @@ func (l listModel) view(filterBox bool) string {
 			msg = "No articles found in " + l.opt.label() + "."
 		case l.flt.active():
 			msg = "No article matches. esc clears the filter; t changes the tags."
+			if l.flt.unread && l.fltText == "" && len(l.flt.tags) == 0 {
+				msg = "No unread article. U shows them all."
+			}
 		}
 		b.WriteString("\n  " + st.dim.Render(cells.Truncate(msg, w-4)))
 		b.WriteString(strings.Repeat("\n", h-1))
@@ -371,7 +384,10 @@ func (l listModel) view(filterBox bool) string {
 	for _, id := range l.flt.tags {
 		names = append(names, l.tags.infos[id].name)
 	}
-	status := statusText(l.loading, len(l.visible), len(l.all), names, l.flt.any, l.flt.text)
+	status := statusText(l.loading, len(l.visible), len(l.all), names, l.flt.any, l.flt.text, l.flt.unread)
+	if l.flt.stateful && l.statesReady {
+		status = humanize.Thousands(l.unread) + " unread · " + status
+	}
 	left = " " + st.status.Render(status)
 	if l.loading {
 		left = " " + l.spin.View() + " " + st.status.Render(status)
@@ -392,6 +408,8 @@ func (l listModel) view(filterBox bool) string {
 // rowLayout holds the column widths of list rows for one terminal width.
 type rowLayout struct {
 	date, title, tags, source int
+	// marks is the width of the column of read and starred marks, or 0.
+	marks int
 }
 
 // layoutFor picks the columns for a width: the title gets what the date,
@@ -443,6 +461,11 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 	} else {
 		b.WriteString("  ")
 	}
+	unread := false
+	if lay.marks > 0 {
+		b.WriteString(m.rowMarks(e, selected))
+		unread = m.unreadRow(e)
+	}
 	if lay.date > 0 {
 		d := cells.Fit(e.dateColumn(), lay.date)
 		if selected {
@@ -453,9 +476,12 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 		b.WriteString(bg("  "))
 	}
 	title := cells.Fit(e.a.Title, lay.title)
-	if selected {
+	switch {
+	case selected:
 		b.WriteString(st.selTitle.Render(title))
-	} else {
+	case unread:
+		b.WriteString(st.unreadTitle.Render(title))
+	default:
 		b.WriteString(plainBg.Render(title))
 	}
 	if lay.tags > 0 {
@@ -585,17 +611,20 @@ func (m *common) badges(e *entry, w int, selected bool) string {
 // "olympics"", "312 articles", or while loading "loading… 1,234". The word
 // "articles" appears only once loading has ended, so that a script watching
 // the screen knows the count is final.
-func statusText(loading bool, visible, total int, tagNames []string, anyMode bool, query string) string {
-	filtered := len(tagNames) > 0 || query != ""
+func statusText(loading bool, visible, total int, tagNames []string, anyMode bool, query string, unreadOnly bool) string {
+	filtered := len(tagNames) > 0 || query != "" || unreadOnly
 	count := humanize.Thousands(total)
 	if filtered {
 		count = humanize.Thousands(visible) + "/" + humanize.Thousands(total)
 	}
 	var parts []string
-	if loading {
+	switch {
+	case loading:
 		parts = append(parts, "loading… "+count)
-	} else {
-		parts = append(parts, count+" articles")
+	case filtered:
+		parts = append(parts, count+" "+humanize.Plural(total, "article", "articles")[len(humanize.Thousands(total))+1:])
+	default:
+		parts = append(parts, humanize.Plural(total, "article", "articles"))
 	}
 	if len(tagNames) > 0 {
 		sep := " + "
@@ -606,6 +635,9 @@ func statusText(loading bool, visible, total int, tagNames []string, anyMode boo
 	}
 	if query != "" {
 		parts = append(parts, `"`+query+`"`)
+	}
+	if unreadOnly {
+		parts = append(parts, "unread only")
 	}
 	return strings.Join(parts, " · ")
 }

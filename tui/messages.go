@@ -78,3 +78,19 @@ type pipeDoneMsg struct {
 // error and carries on: one bad article or source must not kill the
 // terminal.
 type cmdFailedMsg struct{ err error }
+
+// statesMsg carries the read and starred state of every article the store
+// knows, by key.
+type statesMsg struct {
+	states map[string]feed.State
+	err    error
+}
+
+// markedMsg reports a finished write of a marking.
+type markedMsg struct {
+	id  int64
+	err error
+}
+
+// seenMsg reports that what the sources listed was recorded.
+type seenMsg struct{ err error }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/store"
 )
 
 // screen is the main screen under any overlay.
@@ -89,6 +90,9 @@ type common struct {
 	progress string
 	// opener is the link opener once it has been looked up.
 	opener *opener
+	// marks keeps the markings of read and starred state; nil without a
+	// store.
+	marks *marks
 }
 
 // setNotice shows a one-line message until the next key.
@@ -141,7 +145,9 @@ func newModel(ctx context.Context, opt Options) model {
 		dark:    true,
 		noColor: opt.noColor(),
 		tags:    newTagTable(),
+		marks:   newMarks(opt.Store),
 	}
+	c.keys.enableMarks(opt.Store != nil)
 	m := model{
 		common: c,
 		list:   newListModel(c),
@@ -165,6 +171,7 @@ func (m *model) setStyles() {
 func (m model) Init() tea.Cmd {
 	return tea.Batch(
 		startLoad(m.ctx, m.opt.Loader, m.opt.Sources),
+		loadStates(m.ctx, m.opt.Store),
 		watchProgress(m.ctx, m.opt.Progress),
 		resolveOpener(m.opt.Opener, m.opt.Getenv("BROWSER"), ""),
 		tea.RequestBackgroundColor,
@@ -226,7 +233,23 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		m.progress = m.opt.Progress.Line()
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
+		if msg.done {
+			cmd = tea.Batch(cmd, m.loadEnded())
+		}
 		return m, cmd
+
+	case statesMsg:
+		return m, m.list.takeStates(msg)
+
+	case markedMsg:
+		m.markDone(msg)
+		return m, nil
+
+	case seenMsg:
+		if msg.err != nil {
+			m.errs = append(m.errs, feed.SanitizeLine(msg.err.Error()))
+		}
+		return m, nil
 
 	case progressMsg:
 		if !m.list.loading {
@@ -240,6 +263,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		if msg.job.preview {
 			if counts, ok := m.list.previewCounts(msg); ok {
 				m.picker.counts = counts
+				m.picker.unread = msg.res.unread
 			}
 			return m, nil
 		}
@@ -401,6 +425,7 @@ func (m model) listKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		return m, cmd
 	case key.Matches(msg, k.Tags):
 		m.picker = newPicker(m.common, m.list.counts, m.list.flt)
+		m.picker.unread = m.list.unreadCounts
 		m.overlay = overlayPicker
 		return m, nil
 	case key.Matches(msg, k.Errors):
@@ -409,6 +434,11 @@ func (m model) listKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	case key.Matches(msg, k.Help):
 		m.openHelp()
 		return m, nil
+	}
+	if m.stateful() {
+		if done, cmd := m.listMarkKey(msg); done {
+			return m, cmd
+		}
 	}
 	var cmd tea.Cmd
 	m.list, cmd = m.list.update(msg)
@@ -461,6 +491,14 @@ func (m model) readerKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		return m, m.reader.fetchFull()
 	case key.Matches(msg, k.Errors):
 		m.openErrors()
+	case key.Matches(msg, k.Mark) && r.e != nil:
+		cmd := m.toggleRead(r.e)
+		m.setNotice(readNotice(r.e), false)
+		return m, cmd
+	case key.Matches(msg, k.Star) && r.e != nil:
+		cmd := m.toggleStar(r.e)
+		m.setNotice(starNotice(r.e), false)
+		return m, cmd
 	default:
 		var cmd tea.Cmd
 		m.reader, cmd = m.reader.update(msg)
@@ -479,7 +517,12 @@ func (m model) open(idx int) (model, tea.Cmd) {
 	m.overlay = overlayNone
 	m.reader.active = true
 	var cmd tea.Cmd
-	m.reader, cmd = m.reader.show(m.list.visible[idx], idx)
+	e := m.list.visible[idx]
+	m.reader, cmd = m.reader.show(e, idx)
+	if m.stateful() && e.state.Load()&stateRead == 0 {
+		// Opening an article marks it read.
+		cmd = tea.Batch(cmd, m.mark(store.OpRead, []*entry{e}, true))
+	}
 	return m, cmd
 }
 

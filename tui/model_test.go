@@ -42,7 +42,7 @@ func TestStatusText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := statusText(tt.loading, tt.vis, tt.total, tt.tags, tt.any, tt.query)
+			got := statusText(tt.loading, tt.vis, tt.total, tt.tags, tt.any, tt.query, false)
 			if got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}

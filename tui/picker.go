@@ -18,6 +18,9 @@ type pickerModel struct {
 	*common
 	items  []facet
 	counts []int
+	// unread are the unread counts beside counts, when a store keeps
+	// state.
+	unread []int
 	// chosen are the tags ticked so far, in the order they were ticked,
 	// which is the order the status line names them in.
 	chosen []tagID
@@ -67,6 +70,13 @@ func (p pickerModel) isChosen(id tagID) bool {
 func (p pickerModel) count(id tagID) int {
 	if int(id) < len(p.counts) {
 		return p.counts[id]
+	}
+	return 0
+}
+
+func (p pickerModel) unreadCount(id tagID) int {
+	if int(id) < len(p.unread) {
+		return p.unread[id]
 	}
 	return 0
 }
@@ -166,7 +176,11 @@ func (p pickerModel) view() string {
 		mode = "any of them"
 	}
 	var b strings.Builder
-	b.WriteString(cells.Spread(st.panelTitle.Render("Tags"), st.dim.Render("show articles with "+mode), inner))
+	title := st.panelTitle.Render("Tags")
+	if p.opt.Store != nil {
+		title += st.dim.Render(" unread/all")
+	}
+	b.WriteString(cells.Spread(title, st.dim.Render("show articles with "+mode), inner))
 	b.WriteString("\n")
 	if len(p.items) == 0 {
 		b.WriteString(st.dim.Render(cells.Fit("No tags yet.", inner)))
@@ -183,6 +197,9 @@ func (p pickerModel) view() string {
 		}
 		cnt := p.count(it.id)
 		num := humanize.Thousands(cnt)
+		if p.opt.Store != nil {
+			num = humanize.Thousands(p.unreadCount(it.id)) + "/" + num
+		}
 		bw := badgeWidth(it.info, true, false)
 		badge := p.badge(it.id, true, false)
 		if !it.info.country {

@@ -5,12 +5,15 @@
 //
 //	List      j/k ↑/↓ move · space/b page · g/G top/bottom · enter read
 //	          / filter · t tags · e errors · esc clear the filter · ? help · q quit
+//	          with a store: m read/unread · s star · A mark all read · u undo
+//	          · U unread only (ctrl+u still scrolls half a page)
 //	Filter    type to filter as you go · ↑/↓ move · enter keep · esc clear
 //	Tags      j/k move · space tick · a all/any · C clear · a letter jumps
 //	          enter apply · esc close
 //	Article   j/k ↑/↓ line · space/b page · d/u half page · g/G top/bottom
 //	          n/p next/previous article · o open the page · 1…9 o open footnote N
 //	          l links · | pipe to a command · e errors · esc/q back · ? help
+//	          with a store: m read/unread · s star
 //	Anywhere  ctrl+c quit; the mouse wheel scrolls
 package tui
 
@@ -173,8 +176,14 @@ func Run(ctx context.Context, opt Options) error {
 	if opt.noColor() {
 		progOpts = append(progOpts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	p := tea.NewProgram(newModel(ctx, opt), progOpts...)
+	m := newModel(ctx, opt)
+	p := tea.NewProgram(m, progOpts...)
 	_, err := p.Run()
+	if m.marks != nil {
+		// Marks made just before quitting are written before the store
+		// is closed.
+		m.marks.queue.drain()
+	}
 	switch {
 	case err == nil:
 		return nil

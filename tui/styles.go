@@ -41,6 +41,10 @@ type styles struct {
 	readerHead lipgloss.Style
 	percent    lipgloss.Style
 
+	unreadTitle lipgloss.Style // the title of an unread row
+	unreadMark  lipgloss.Style // its "•"
+	star        lipgloss.Style // the "★" of a starred row
+
 	badges   [chart.PaletteSize]lipgloss.Style
 	badgeTag lipgloss.Style // a tag that is no country
 	detected lipgloss.Style // a country detected in the text, not declared
@@ -98,6 +102,9 @@ func newStyles(dark, noColor bool) styles {
 	s.prompt = lipgloss.NewStyle().Foreground(accent).Bold(true)
 	s.readerHead = lipgloss.NewStyle().Bold(true).Foreground(text)
 	s.percent = lipgloss.NewStyle().Foreground(muted)
+	s.unreadTitle = lipgloss.NewStyle().Foreground(text).Bold(true)
+	s.unreadMark = lipgloss.NewStyle().Foreground(accent).Bold(true)
+	s.star = lipgloss.NewStyle().Foreground(c("#B07D00", "#F5C542"))
 
 	for i := range s.badges {
 		if noColor {
