@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/tui"
 )
 
@@ -29,8 +30,15 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	if !a.offline {
 		a.bgSync.enable(syncCtx)
 	}
+	st := a.openStore(keepState)
+	srcs := a.sources(args)
+	// Feed items that left their feed stay listed, from the store.
+	pipe := loader.Pipe
+	loader.Pipe = func(ctx context.Context, ch <-chan load.Result) <-chan load.Result {
+		return withHistory(ctx, st, srcs, pipe(ctx, ch))
+	}
 	return tui.Run(ctx, tui.Options{
-		Sources:  a.sources(args),
+		Sources:  srcs,
 		Loader:   loader,
 		Style:    a.style,
 		NoColor:  !a.colorOn(),
@@ -40,6 +48,6 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Progress: progress,
 		FullPage: a.fullPage,
 		Body:     loader.Body,
-		Store:    a.openStore(keepState),
+		Store:    st,
 	})
 }
