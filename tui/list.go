@@ -58,6 +58,10 @@ type listModel struct {
 	// is shared by the copies of the model.
 	rows    map[*entry]string
 	rowsFor rowsKey
+
+	// waiting names the sources still waiting while the list loads, as
+	// the last progress message had it.
+	waiting string
 }
 
 // rowsKey says what the kept list rows were drawn for.
@@ -372,6 +376,9 @@ func (l listModel) view(filterBox bool) string {
 		names = append(names, l.tags.infos[id].name)
 	}
 	status := statusText(l.loading, len(l.visible), len(l.all), names, l.flt.any, l.flt.text)
+	if l.loading && l.waiting != "" {
+		status += " · " + l.waiting
+	}
 	left = " " + st.status.Render(status)
 	if l.loading {
 		left = " " + l.spin.View() + " " + st.status.Render(status)

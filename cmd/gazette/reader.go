@@ -21,6 +21,7 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		defer progress.Done(rawURL)
 		return fetcher.Fetch(ctx, rawURL)
 	}
+	loader.Waiting = progress.Waiting
 	return tui.Run(ctx, tui.Options{
 		Sources:  a.sources(args),
 		Loader:   loader,

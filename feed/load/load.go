@@ -24,6 +24,12 @@ import (
 // DefaultMaxFileSize caps how much of one file is read.
 const DefaultMaxFileSize = 8 << 20
 
+// DefaultNetWorkers is how many URLs a load fetches at once.
+const DefaultNetWorkers = 16
+
+// DefaultHostLimit is how many URLs of one host a load fetches at once.
+const DefaultHostLimit = 4
+
 // DefaultMaxFiles caps how many files one directory source may hold.
 const DefaultMaxFiles = 1_000_000
 
@@ -81,6 +87,17 @@ type Loader struct {
 	// Workers bounds how many files are read at once; 0 means a default
 	// suited to the machine.
 	Workers int
+	// NetWorkers bounds how many URLs are fetched at once; 0 means
+	// DefaultNetWorkers. URLs have workers of their own, so a server that
+	// never answers holds none of the workers that read files.
+	NetWorkers int
+	// HostLimit bounds how many URLs of one host are fetched at once; 0
+	// means DefaultHostLimit.
+	HostLimit int
+	// Waiting, when set, is told the URL sources of a load that have not
+	// finished yet, each time that list changes, and finally an empty list.
+	// It may be called from several goroutines, one call at a time.
+	Waiting func(locations []string)
 	// Stdin is read for the source "-"; nil means no standard input.
 	Stdin io.Reader
 	// Fetch reads a URL source. Nil means URLs cannot be loaded.
@@ -122,6 +139,20 @@ func (l *Loader) maxFiles() int {
 	return DefaultMaxFiles
 }
 
+func (l *Loader) netWorkers() int {
+	if l.NetWorkers > 0 {
+		return l.NetWorkers
+	}
+	return DefaultNetWorkers
+}
+
+func (l *Loader) hostLimit() int {
+	if l.HostLimit > 0 {
+		return l.HostLimit
+	}
+	return DefaultHostLimit
+}
+
 func (l *Loader) workers() int {
 	if l.Workers > 0 {
 		return l.Workers
@@ -155,6 +186,15 @@ type job struct {
 func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	out := make(chan Result, resultBuffer)
 	jobs := make(chan job, 256)
+	// URL jobs never wait to be queued: the queue holds them all, so a
+	// source listed after a URL is read however slow the URL is.
+	var urls []Source
+	for _, src := range sources {
+		if src.FS == nil && feed.IsURL(src.Location) {
+			urls = append(urls, src)
+		}
+	}
+	netJobs := make(chan job, len(urls))
 	st := newLoadState()
 	var wg sync.WaitGroup
 	for range l.workers() {
@@ -167,11 +207,34 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 			}
 		}()
 	}
+	if len(urls) > 0 {
+		wait := newWaitList(urls, l.Waiting)
+		hosts := newHostLimiter(l.hostLimit())
+		for range min(l.netWorkers(), len(urls)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var w worker
+				for j := range netJobs {
+					if hosts.acquire(ctx, j.path) {
+						l.run(ctx, st, &w, j, out)
+						hosts.release(j.path)
+					}
+					wait.done(j.path)
+				}
+			}()
+		}
+	}
 	go func() {
 		defer close(jobs)
+		defer close(netJobs)
 		for _, src := range sources {
 			if ctx.Err() != nil {
 				return
+			}
+			if src.FS == nil && feed.IsURL(src.Location) {
+				netJobs <- job{src: src, path: src.Location}
+				continue
 			}
 			l.expand(ctx, st, src, jobs, out)
 		}
