@@ -176,6 +176,9 @@ type job struct {
 	// regular is set for a file that was a regular file, not a link, when
 	// it was listed; it is opened as one.
 	regular bool
+	// root, for a file of a directory source, is the source directory,
+	// which rel is opened through so that it cannot lead out of it.
+	root *os.Root
 }
 
 // Load streams the articles of every source on the returned channel, which
@@ -244,6 +247,9 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	}
 	go func() {
 		wg.Wait()
+		for _, r := range st.roots {
+			r.Close()
+		}
 		if l.Heads != nil {
 			defer l.Heads.writing.Done()
 		}
@@ -309,6 +315,9 @@ type loadState struct {
 	// heads are the caches of the directories loaded, written at the end;
 	// only the goroutine listing the sources adds to it.
 	heads []*headSource
+	// roots are the directory sources open, closed once every job is done;
+	// only the goroutine listing the sources adds to it.
+	roots []*os.Root
 }
 
 func newLoadState() *loadState {
@@ -379,6 +388,15 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 		return
 	}
 	realRoot, _ = filepath.Abs(realRoot)
+	// Everything under the source is opened through it: a directory
+	// swapped for a link to elsewhere between listing and reading cannot
+	// lead out, since each step of a path is opened relative to the last.
+	dirRoot, err := os.OpenRoot(root)
+	if err != nil {
+		sendErr(ctx, out, root, safefile.CleanPathErr(err))
+		return
+	}
+	st.roots = append(st.roots, dirRoot)
 	var heads *headSource
 	if abs := st.absPath(root); l.DropBodies && l.Heads != nil && abs != "" {
 		if heads = l.Heads.openHeads(abs); heads != nil {
@@ -424,7 +442,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 			return false
 		}
 		select {
-		case jobs <- job{src: src, path: path, rel: rel, d: d, heads: heads, regular: d.Type().IsRegular()}:
+		case jobs <- job{src: src, path: path, rel: rel, d: d, heads: heads, regular: d.Type().IsRegular(), root: dirRoot}:
 			return true
 		case <-ctx.Done():
 			return false
@@ -434,7 +452,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 	for len(stack) > 0 && ctx.Err() == nil {
 		dir := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		more, err := readDir(dir.path, func(d fs.DirEntry) bool { return visit(dir, d) })
+		more, err := readDir(dirRoot, dir.rel, func(d fs.DirEntry) bool { return visit(dir, d) })
 		if err != nil && ctx.Err() == nil {
 			sendErr(ctx, out, dir.path, safefile.CleanPathErr(err))
 		}
@@ -444,11 +462,15 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 	}
 }
 
-// readDir calls visit on each entry of dir, in the order the system gives
-// them, until visit returns false; more is false then. A directory
-// swapped for a FIFO since it was listed is refused, never waited on.
-func readDir(dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
-	f, err := safefile.OpenDir(dir)
+// readDir calls visit on each entry of dir, a path in root, in the order
+// the system gives them, until visit returns false; more is false then. A
+// directory swapped for a FIFO since it was listed is refused, never
+// waited on, and one swapped for a link out of the root is refused too.
+func readDir(root *os.Root, dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
+	if dir == "" {
+		dir = "."
+	}
+	f, err := safefile.OpenDirIn(root, dir)
 	if err != nil {
 		return true, err
 	}
@@ -747,7 +769,15 @@ func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (fe
 		return doc, nil, err
 	}
 	// A file listed as a regular file is opened as one: a link put in its
-	// place since could lead anywhere.
-	data, fi, err := safefile.ReadInto(j.path, l.maxFileSize(), j.regular, buf)
+	// place since could lead anywhere. A file of a directory is opened
+	// through the directory, which it cannot leave.
+	var data []byte
+	var fi fs.FileInfo
+	var err error
+	if j.root != nil {
+		data, fi, err = safefile.ReadIntoIn(j.root, j.rel, l.maxFileSize(), j.regular, buf)
+	} else {
+		data, fi, err = safefile.ReadInto(j.path, l.maxFileSize(), j.regular, buf)
+	}
 	return feed.Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, fi, err
 }
