@@ -191,6 +191,9 @@ func (a *app) loader() *load.Loader {
 	return &load.Loader{
 		Stdin: a.io.in,
 		Fetch: a.fetcher().Fetch,
+		// Links in what a URL carried are followed under its rule.
+		Linked:  fetch.FromContent,
+		Carried: a.noteCarrier,
 		Pipe: func(ctx context.Context, ch <-chan load.Result) <-chan load.Result {
 			return LimitHeadroom(ctx, ch, userLimit)
 		},

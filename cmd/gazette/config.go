@@ -25,6 +25,11 @@ type netState struct {
 	mu   sync.Mutex
 	hold bool
 	held []string
+
+	// carriers maps the ID of each article a URL source yielded to the
+	// URL that carried it, for following its links; see fullPage.
+	carriersMu sync.Mutex
+	carriers   map[string]string
 }
 
 // annotCreatesConfig marks commands that may start a config file that
@@ -80,6 +85,9 @@ func (a *app) fetcher() *fetch.Fetcher {
 		Offline:   a.offline,
 		Notice:    a.notice,
 	}
+	if a.net.cfg != nil {
+		f.AllowPrivate = a.net.cfg.AllowPrivateAddresses
+	}
 	if dir, err := config.DefaultCacheDir(a.io.getenv); err == nil {
 		f.Cache = &fetch.Cache{Dir: dir}
 	}
@@ -116,4 +124,23 @@ func (a *app) releaseNotices() {
 		fmt.Fprintf(a.stderr, "gazette: %s\n", line)
 	}
 	a.net.held = nil
+}
+
+// noteCarrier remembers the URL that carried an article; it suits
+// load.Loader.Carried.
+func (a *app) noteCarrier(art *feed.Article, carrier string) {
+	a.net.carriersMu.Lock()
+	defer a.net.carriersMu.Unlock()
+	if a.net.carriers == nil {
+		a.net.carriers = make(map[string]string)
+	}
+	a.net.carriers[art.ID] = carrier
+}
+
+// carrierOf returns the URL that carried an article, or "" when it came
+// from no network source.
+func (a *app) carrierOf(art *feed.Article) string {
+	a.net.carriersMu.Lock()
+	defer a.net.carriersMu.Unlock()
+	return a.net.carriers[art.ID]
 }

@@ -102,6 +102,16 @@ type Loader struct {
 	Stdin io.Reader
 	// Fetch reads a URL source. Nil means URLs cannot be loaded.
 	Fetch func(ctx context.Context, rawURL string) (feed.Doc, error)
+	// Linked, when set, marks the context of a fetch of a URL that a
+	// fetched document named (the feed a home page names) with the URL of
+	// that document, so that the fetch can be held to what content may
+	// reach; fetch.FromContent fits.
+	Linked func(ctx context.Context, carrier string) context.Context
+	// Carried, when set, is told of each article a URL source yields,
+	// with the URL of the document that carried it (after redirects), so
+	// that a link in the article can later be followed under the same
+	// rule. It may be called from several goroutines.
+	Carried func(a *feed.Article, carrier string)
 	// DropBodies leaves out the body (Article.Body nil) of every article
 	// that is a file of its own, after its countries are detected, so that
 	// 100,000 articles cost their headers and not their text; Body reads
@@ -598,8 +608,15 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		// was read.
 		j.heads.store(j.rel, fileStamp(fi), arts[0])
 	}
+	carrier := ""
+	if l.Carried != nil && j.src.FS == nil && feed.IsURL(j.path) {
+		carrier = docURL(doc)
+	}
 	for _, a := range arts {
 		applySource(a, j.src)
+		if carrier != "" {
+			l.Carried(a, carrier)
+		}
 		switch {
 		case drop:
 			slim(a, in)
@@ -761,8 +778,13 @@ func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (fe
 		}
 		doc, err := l.Fetch(ctx, j.path)
 		if u, ok := feed.PageFeed(doc); err == nil && ok {
-			// A home page that names its feed is read as the feed.
-			if doc, err = l.Fetch(ctx, u); err != nil {
+			// A home page that names its feed is read as the feed, which
+			// the page, not the user, named.
+			fctx := ctx
+			if l.Linked != nil {
+				fctx = l.Linked(ctx, docURL(doc))
+			}
+			if doc, err = l.Fetch(fctx, u); err != nil {
 				err = fmt.Errorf("the feed the page names, %s: %w", u, err)
 			}
 		}
@@ -780,4 +802,13 @@ func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (fe
 		data, fi, err = safefile.ReadInto(j.path, l.maxFileSize(), j.regular, buf)
 	}
 	return feed.Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, fi, err
+}
+
+// docURL returns where a fetched document came from: the URL its
+// redirects ended at, else the one asked for.
+func docURL(doc feed.Doc) string {
+	if doc.Base != nil {
+		return doc.Base.String()
+	}
+	return doc.Location
 }

@@ -35,6 +35,8 @@ const maxSourceName = 200
 type Config struct {
 	// Source lists the sources in the order they were added.
 	Source []SourceConfig `toml:"source"`
+	// Network holds the top-level network and cache keys.
+	Network
 	// dir is the directory of the file, against which relative paths
 	// resolve.
 	dir string
@@ -129,6 +131,9 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		}
 		msg += "; known keys are source, and url, path, name and tags in each [[source]]"
 		return nil, &ConfigError{Line: keyLine(text, k[len(k)-1]), Msg: msg}
+	}
+	if err := c.Network.check(); err != nil {
+		return nil, &ConfigError{Line: keyLine(text, "cache_size"), Msg: err.Error()}
 	}
 	seen := make(map[string]int)
 	for i := range c.Source {
