@@ -65,7 +65,7 @@ func httpFetch(ctx context.Context, rawURL string) (feed.Doc, error) {
 func stalledSources(tb testing.TB, srv *stalledServer, n int) []Source {
 	dir := tb.TempDir()
 	for i := range n {
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("a%03d.txt", i)), article(fmt.Sprintf("Local %d", i)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("a%03d.txt", i)), []byte(fmt.Sprintf("Local %d\n\nRussia | 17 January 2022 | Wire\n\nBody text.\n", i)), 0o644); err != nil {
 			tb.Fatal(err)
 		}
 	}
