@@ -15,7 +15,6 @@ import (
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/fetch"
 	"github.com/gazette-news/gazette/feed/load"
-	"github.com/gazette-news/gazette/internal/config"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 )
@@ -208,7 +207,7 @@ func (a *app) headLoader() *load.Loader {
 	l := a.loader()
 	l.DropBodies = true
 	if a.heads == nil {
-		if dir, err := config.DefaultCacheDir(a.io.getenv); err == nil {
+		if dir, ok := a.cacheDir(); ok {
 			a.heads = &load.HeadCache{Dir: dir}
 		}
 	}

@@ -30,6 +30,10 @@ type netState struct {
 	// URL that carried it, for following its links; see fullPage.
 	carriersMu sync.Mutex
 	carriers   map[string]string
+
+	// cacheDir is the cache directory, once checked; "" means none.
+	cacheChecked bool
+	cacheDir     string
 }
 
 // annotCreatesConfig marks commands that may start a config file that
@@ -88,8 +92,8 @@ func (a *app) fetcher() *fetch.Fetcher {
 	if a.net.cfg != nil {
 		f.AllowPrivate = a.net.cfg.AllowPrivateAddresses
 	}
-	if dir, err := config.DefaultCacheDir(a.io.getenv); err == nil {
-		f.Cache = &fetch.Cache{Dir: dir}
+	if dir, ok := a.cacheDir(); ok {
+		f.Cache = &fetch.Cache{Dir: dir, MaxSize: a.cacheSize()}
 	}
 	a.net.fetch = f
 	return f
