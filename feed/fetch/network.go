@@ -204,11 +204,12 @@ func (f *Fetcher) refusePrivate(host string) func(network, address string, _ sys
 	}
 }
 
-// dialContext returns the DialContext of a pool: it resolves the host
-// through the Fetcher's resolver and connects to each address in turn;
-// with guard, a private address is refused after resolution and again in
-// the dialer's Control, so no connection to it is ever attempted, and a
-// name that resolves differently the next time is checked again.
+// dialContext returns the DialContext of a pool. With guard, the dialer's
+// Control refuses a private address after the name is resolved and before
+// any connection to it is attempted, on every dial, so a name that
+// resolves differently the next time is checked again. With a Resolver,
+// the name is resolved through it and each address tried in turn, a
+// private one refused before the dialer is even called.
 func (f *Fetcher) dialContext(guard bool, proxies *sync.Map) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if guard && proxies != nil {
@@ -219,6 +220,16 @@ func (f *Fetcher) dialContext(guard bool, proxies *sync.Map) func(ctx context.Co
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
 			return nil, err
+		}
+		if f.Resolver == nil {
+			// The system resolver: net.Dialer resolves the name and races
+			// the addresses (Happy Eyeballs), and Control sees each address
+			// before it is connected to.
+			d := dialer()
+			if guard {
+				d.Control = f.refusePrivate(host)
+			}
+			return f.netDial(ctx, &d, network, addr)
 		}
 		addrs, err := f.lookup(ctx, host)
 		if err != nil {

@@ -250,3 +250,26 @@ func TestRefusePrivateControl(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemResolverGuard uses the system resolver, as the program does:
+// the dialer's Control refuses a loopback address that content asked for,
+// by literal address and by name, before connecting.
+func TestSystemResolverGuard(t *testing.T) {
+	var hits atomic.Int32
+	_, port := listenOn(t, "127.0.0.1", articleHandler(&hits))
+	f := &Fetcher{Timeout: 5 * time.Second}
+	ctx := FromContent(context.Background(), "")
+	for _, host := range []string{"127.0.0.1", "localhost"} {
+		_, err := f.Fetch(ctx, "http://"+host+":"+port+"/a.txt")
+		var pe *PrivateAddressError
+		if !errors.As(err, &pe) {
+			t.Errorf("%s: got %v, want a refusal", host, err)
+		}
+	}
+	if hits.Load() != 0 {
+		t.Errorf("%d requests reached the server", hits.Load())
+	}
+	if _, err := f.Fetch(context.Background(), "http://127.0.0.1:"+port+"/a.txt"); err != nil || hits.Load() != 1 {
+		t.Errorf("typed: %v", err)
+	}
+}
