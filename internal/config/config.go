@@ -129,7 +129,7 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		if len(und) > 1 {
 			msg += fmt.Sprintf(" (and %d more)", len(und)-1)
 		}
-		msg += "; known keys are source, and url, path, name and tags in each [[source]]"
+		msg += "; known keys are source, allow_private_addresses and cache_size, and url, path, name and tags in each [[source]]"
 		return nil, &ConfigError{Line: keyLine(text, k[len(k)-1]), Msg: msg}
 	}
 	if err := c.Network.check(); err != nil {
