@@ -133,6 +133,10 @@ type Loader struct {
 	// parse parses a document; nil means feed.ParseDoc. Tests give a
 	// parser that fails in ways the real ones should not.
 	parse func(feed.Doc) ([]*feed.Article, error)
+
+	// dirs are the directory sources loaded, as given, so that Body reads
+	// a file again through its directory and cannot leave it either.
+	dirs sync.Map
 }
 
 func (l *Loader) maxFileSize() int64 {
@@ -407,6 +411,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 		return
 	}
 	st.roots = append(st.roots, dirRoot)
+	l.dirs.Store(filepath.Clean(root), true)
 	var heads *headSource
 	if abs := st.absPath(root); l.DropBodies && l.Heads != nil && abs != "" {
 		if heads = l.Heads.openHeads(abs); heads != nil {
@@ -722,8 +727,10 @@ func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, erro
 		return nil, err
 	}
 	// The file was a regular file at load: a link in its place since could
-	// lead anywhere.
-	data, _, err := safefile.ReadInto(a.Location, l.maxFileSize(), true, nil)
+	// lead anywhere. A file of a directory source is read through the
+	// directory, which a link put in place of a directory on the way
+	// cannot lead out of.
+	data, err := l.reread(a.Location)
 	if err != nil {
 		return nil, &SourceError{Source: a.Location, Err: err}
 	}
@@ -811,4 +818,34 @@ func docURL(doc feed.Doc) string {
 		return doc.Base.String()
 	}
 	return doc.Location
+}
+
+// reread reads a file of an earlier load again: through the directory
+// source it was found in, when there is one, else by its path, and never
+// through a link in its own place.
+func (l *Loader) reread(path string) ([]byte, error) {
+	dir, rel := "", ""
+	l.dirs.Range(func(k, _ any) bool {
+		d := k.(string)
+		r, err := filepath.Rel(d, path)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) || filepath.IsAbs(r) {
+			return true
+		}
+		// The deepest directory that holds the file.
+		if len(d) > len(dir) {
+			dir, rel = d, r
+		}
+		return true
+	})
+	if dir == "" {
+		data, _, err := safefile.ReadInto(path, l.maxFileSize(), true, nil)
+		return data, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, safefile.CleanPathErr(err)
+	}
+	defer root.Close()
+	data, _, err := safefile.ReadIntoIn(root, rel, l.maxFileSize(), true, nil)
+	return data, err
 }

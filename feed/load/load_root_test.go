@@ -88,3 +88,38 @@ func TestLoadSwapDirForLinkOutside(t *testing.T) {
 	cancel()
 	wg.Wait()
 }
+
+// TestBodyAfterDirSwappedForLink loads a directory without bodies, then
+// swaps its subdirectory for a link to a folder outside holding a file of
+// the same name: reading the body again does not read the outside file.
+func TestBodyAfterDirSwappedForLink(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "root")
+	outside := filepath.Join(base, "outside")
+	for _, d := range []string{filepath.Join(root, "sub"), outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inside := []byte("Story\n\nRussia | 17 January 2022 | Wire\n\nInside text.\n")
+	writeFile(t, filepath.Join(root, "sub", "a.txt"), inside)
+	writeFile(t, filepath.Join(outside, "a.txt"), []byte("Story\n\nRussia | 17 January 2022 | Wire\n\nOutside secret.\n"))
+	l := &Loader{DropBodies: true}
+	arts, errs := l.LoadAll(context.Background(), []Source{{Location: root}})
+	if len(arts) != 1 || len(errs) != 0 {
+		t.Fatalf("got %d articles, errors %v", len(arts), errs)
+	}
+	if err := os.Rename(filepath.Join(root, "sub"), filepath.Join(base, "moved")); err != nil {
+		t.Fatal(err)
+	}
+	symlink(t, outside, filepath.Join(root, "sub"))
+	full, err := l.Body(context.Background(), arts[0])
+	if err == nil {
+		for _, b := range full.Body {
+			if strings.Contains(fmt.Sprint(b), "Outside") {
+				t.Fatalf("Body read the file outside the source: %+v", full.Body)
+			}
+		}
+		t.Fatalf("Body succeeded through a link out of the source: %+v", full.Body)
+	}
+}

@@ -17,6 +17,10 @@ import (
 func OpenIn(root *os.Root, name string, noLinks bool) (*os.File, fs.FileInfo, error) {
 	f, err := root.OpenFile(name, readFlags, 0)
 	if err != nil {
+		// A link in the file's own place says so, wherever it leads.
+		if lfi, lerr := root.Lstat(name); noLinks && lerr == nil && lfi.Mode()&fs.ModeSymlink != 0 {
+			return nil, nil, errBecameLink
+		}
 		return nil, nil, CleanPathErr(err)
 	}
 	fi, err := f.Stat()
