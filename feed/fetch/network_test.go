@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -271,5 +272,39 @@ func TestSystemResolverGuard(t *testing.T) {
 	}
 	if _, err := f.Fetch(context.Background(), "http://127.0.0.1:"+port+"/a.txt"); err != nil || hits.Load() != 1 {
 		t.Errorf("typed: %v", err)
+	}
+}
+
+// TestGuardBehindProxy fetches content links through an HTTP proxy on
+// loopback: the proxy itself is reached, a link to a public name goes
+// through it, and a link to a name that resolves to a private address is
+// refused before anything is sent.
+func TestGuardBehindProxy(t *testing.T) {
+	var seen atomic.Value
+	seen.Store("")
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Store(r.URL.String())
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "A title\n\nBody.\n")
+	}))
+	t.Cleanup(proxy.Close)
+	h := newNetHarness(t, map[string][]string{
+		"public.test":   {"203.0.113.7"},
+		"metadata.test": {"169.254.169.254"},
+	})
+	pu, err := url.Parse(proxy.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.f.Client = &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}
+	ctx := FromContent(context.Background(), "")
+	if _, err := h.f.Fetch(ctx, "http://public.test/a.txt"); err != nil || seen.Load() != "http://public.test/a.txt" {
+		t.Errorf("public name through the proxy: %v, proxy saw %q", err, seen.Load())
+	}
+	seen.Store("")
+	_, err = h.f.Fetch(ctx, "http://metadata.test/latest/")
+	var pe *PrivateAddressError
+	if !errors.As(err, &pe) || seen.Load() != "" {
+		t.Errorf("private name through the proxy: %v, proxy saw %q", err, seen.Load())
 	}
 }
