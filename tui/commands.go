@@ -211,7 +211,7 @@ func watchProgress(ctx context.Context, p *Progress) tea.Cmd {
 			return nil
 		case <-t.C:
 		}
-		return progressMsg{line: p.Line()}
+		return progressMsg{line: p.Line(), waiting: p.WaitingLine()}
 	}
 }
 

@@ -67,6 +67,10 @@ type listModel struct {
 	// is shared by the copies of the model.
 	rows    map[*entry]string
 	rowsFor rowsKey
+
+	// waiting names the sources still waiting while the list loads, as
+	// the last progress message had it.
+	waiting string
 }
 
 // rowsKey says what the kept list rows were drawn for.
@@ -387,6 +391,9 @@ func (l listModel) view(filterBox bool) string {
 	status := statusText(l.loading, len(l.visible), len(l.all), names, l.flt.any, l.flt.text, l.flt.unread)
 	if l.flt.stateful && l.statesReady {
 		status = humanize.Thousands(l.unread) + " unread · " + status
+	}
+	if l.loading && l.waiting != "" {
+		status += " · " + l.waiting
 	}
 	left = " " + st.status.Render(status)
 	if l.loading {

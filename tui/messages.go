@@ -20,7 +20,11 @@ type loadBatchMsg struct {
 }
 
 // progressMsg carries the downloads line after the downloads changed.
-type progressMsg struct{ line string }
+type progressMsg struct {
+	line string
+	// waiting names the sources still waiting, for the status line.
+	waiting string
+}
 
 // filterDoneMsg carries a filter run's outcome.
 type filterDoneMsg struct {

@@ -231,6 +231,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		// The batch is a message too: it brings the downloads line up to
 		// date while a watcher waits for the next change.
 		m.progress = m.opt.Progress.Line()
+		m.list.waiting = m.opt.Progress.WaitingLine()
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
 		if msg.done {
@@ -257,6 +258,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 			return m, nil
 		}
 		m.progress = msg.line
+		m.list.waiting = msg.waiting
 		return m, watchProgress(m.ctx, m.opt.Progress)
 
 	case filterDoneMsg:

@@ -3,7 +3,9 @@ package tui
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/gazette-news/gazette/feed"
@@ -19,6 +21,8 @@ type Progress struct {
 	mu     sync.Mutex
 	active map[string]transfer
 	done   int
+	// waiting is the URL sources of the load not finished yet.
+	waiting []string
 	// notify is signalled, without blocking, on every change, so that the
 	// reader is sent the new line rather than reading it while it draws.
 	notify chan struct{}
@@ -113,6 +117,48 @@ func (p *Progress) Line() string {
 	}
 	if n := len(urls) - 1; n > 0 {
 		s += fmt.Sprintf(", +%d more", n)
+	}
+	return s
+}
+
+// Waiting records the URL sources of the load that have not finished; it
+// fits load.Loader.Waiting.
+func (p *Progress) Waiting(locations []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	defer p.signal()
+	p.waiting = locations
+}
+
+// maxWaitingHosts is how many hosts the waiting line names.
+const maxWaitingHosts = 3
+
+// WaitingLine names the sources still waiting, by host: "3 sources
+// waiting: example.org, example.net, …", or "" when none is.
+func (p *Progress) WaitingLine() string {
+	if p == nil {
+		return ""
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.waiting) == 0 {
+		return ""
+	}
+	var hosts []string
+	for _, loc := range p.waiting {
+		host := feed.SanitizeLine(loc)
+		if u, err := url.Parse(host); err == nil && u.Host != "" {
+			host = u.Host
+		}
+		if !slices.Contains(hosts, host) {
+			hosts = append(hosts, host)
+		}
+	}
+	more := len(hosts) > maxWaitingHosts
+	hosts = hosts[:min(len(hosts), maxWaitingHosts)]
+	s := humanize.Plural(len(p.waiting), "source", "sources") + " waiting: " + strings.Join(hosts, ", ")
+	if more {
+		s += ", …"
 	}
 	return s
 }

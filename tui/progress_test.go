@@ -48,3 +48,44 @@ func TestStatusShowsDownloads(t *testing.T) {
 		t.Errorf("downloads still shown after loading: %q", st)
 	}
 }
+
+// TestWaitingLine names the sources still waiting by host, three at most.
+func TestWaitingLine(t *testing.T) {
+	tests := []struct {
+		name string
+		locs []string
+		want string
+	}{
+		{"none", nil, ""},
+		{"one", []string{"https://example.org/feed.xml"}, "1 source waiting: example.org"},
+		{"same host", []string{"https://example.org/a", "https://example.org/b"}, "2 sources waiting: example.org"},
+		{"many", []string{"https://a.example/", "https://b.example/", "https://c.example/", "https://d.example/"},
+			"4 sources waiting: a.example, b.example, c.example, …"},
+		{"hostile", []string{"https://x.example/\x1b]0;pwned\a"}, "1 source waiting: x.example"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p Progress
+			p.Waiting(tt.locs)
+			if got := p.WaitingLine(); got != tt.want {
+				t.Errorf("WaitingLine() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestWaitingStatusLine shows the sources still waiting on the list's
+// status line while it loads, and nothing of them once it has loaded.
+func TestWaitingStatusLine(t *testing.T) {
+	d := newDriver(t, 120, 20, nil, nil)
+	d.m.list.loading = true
+	next, _ := d.m.Update(progressMsg{waiting: "8 sources waiting: 127.0.0.1:5000"})
+	d.m = next.(model)
+	if st := statusLine(d.screen()); !strings.Contains(st, "8 sources waiting: 127.0.0.1:5000") {
+		t.Errorf("while loading, status line %q", st)
+	}
+	d.m.list.loading = false
+	if st := statusLine(d.screen()); strings.Contains(st, "waiting") {
+		t.Errorf("after loading, status line %q", st)
+	}
+}

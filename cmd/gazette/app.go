@@ -15,7 +15,6 @@ import (
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/fetch"
 	"github.com/gazette-news/gazette/feed/load"
-	"github.com/gazette-news/gazette/internal/config"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 )
@@ -200,6 +199,9 @@ func (a *app) loader() *load.Loader {
 	return &load.Loader{
 		Stdin: a.io.in,
 		Fetch: a.fetcher().Fetch,
+		// Links in what a URL carried are followed under its rule.
+		Linked:  fetch.FromContent,
+		Carried: a.noteCarrier,
 		Pipe: func(ctx context.Context, ch <-chan load.Result) <-chan load.Result {
 			return LimitHeadroom(ctx, a.withAccounts(ctx, ch), userLimit)
 		},
@@ -214,7 +216,7 @@ func (a *app) headLoader() *load.Loader {
 	l := a.loader()
 	l.DropBodies = true
 	if a.heads == nil {
-		if dir, err := config.DefaultCacheDir(a.io.getenv); err == nil {
+		if dir, ok := a.cacheDir(); ok {
 			a.heads = &load.HeadCache{Dir: dir}
 		}
 	}

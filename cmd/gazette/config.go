@@ -25,6 +25,15 @@ type netState struct {
 	mu   sync.Mutex
 	hold bool
 	held []string
+
+	// carriers maps the ID of each article a URL source yielded to the
+	// URL that carried it, for following its links; see fullPage.
+	carriersMu sync.Mutex
+	carriers   map[string]string
+
+	// cacheDir is the cache directory, once checked; "" means none.
+	cacheChecked bool
+	cacheDir     string
 }
 
 // annotCreatesConfig marks commands that may start a config file that
@@ -80,8 +89,11 @@ func (a *app) fetcher() *fetch.Fetcher {
 		Offline:   a.offline,
 		Notice:    a.notice,
 	}
-	if dir, err := config.DefaultCacheDir(a.io.getenv); err == nil {
-		f.Cache = &fetch.Cache{Dir: dir}
+	if a.net.cfg != nil {
+		f.AllowPrivate = a.net.cfg.AllowPrivateAddresses
+	}
+	if dir, ok := a.cacheDir(); ok {
+		f.Cache = &fetch.Cache{Dir: dir, MaxSize: a.cacheSize()}
 	}
 	a.net.fetch = f
 	return f
@@ -116,4 +128,23 @@ func (a *app) releaseNotices() {
 		fmt.Fprintf(a.stderr, "gazette: %s\n", line)
 	}
 	a.net.held = nil
+}
+
+// noteCarrier remembers the URL that carried an article; it suits
+// load.Loader.Carried.
+func (a *app) noteCarrier(art *feed.Article, carrier string) {
+	a.net.carriersMu.Lock()
+	defer a.net.carriersMu.Unlock()
+	if a.net.carriers == nil {
+		a.net.carriers = make(map[string]string)
+	}
+	a.net.carriers[art.ID] = carrier
+}
+
+// carrierOf returns the URL that carried an article, or "" when it came
+// from no network source.
+func (a *app) carrierOf(art *feed.Article) string {
+	a.net.carriersMu.Lock()
+	defer a.net.carriersMu.Unlock()
+	return a.net.carriers[art.ID]
 }

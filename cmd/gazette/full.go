@@ -5,17 +5,19 @@ import (
 	"errors"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/fetch"
 	"github.com/gazette-news/gazette/feed/load"
 )
 
 // fullPage fetches the web page of an article that came as a summary and
 // returns the article with the page's text, through the same fetcher, caps
-// and cache as every other URL.
+// and cache as every other URL. The link is content: it may lead to a
+// private address only from a source on one (see fetch.FromContent).
 func (a *app) fullPage(ctx context.Context, art *feed.Article) (*feed.Article, error) {
 	if art.Link == "" {
 		return nil, errors.New("the article has no web page")
 	}
-	doc, err := a.fetcher().Fetch(ctx, art.Link)
+	doc, err := a.fetcher().Fetch(fetch.FromContent(ctx, a.carrierOf(art)), art.Link)
 	if err != nil {
 		return nil, err
 	}

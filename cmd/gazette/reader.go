@@ -22,6 +22,7 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		defer progress.Done(rawURL)
 		return fetcher.Fetch(ctx, rawURL)
 	}
+	loader.Waiting = progress.Waiting
 	// The accounts sync beside the reader, which lists what the store
 	// holds meanwhile; quitting cancels the sync and waits for it.
 	syncCtx, cancelSync := context.WithCancel(ctx)

@@ -26,6 +26,12 @@ type Cache struct {
 	// MaxEntry caps the body of one entry; 0 means DefaultMaxBody. Larger
 	// bodies are not cached.
 	MaxEntry int64
+	// MaxSize caps all the entries together; 0 means DefaultCacheSize.
+	// After a write takes the cache past it, the least recently used
+	// entries are removed in the background; see Trim.
+	MaxSize int64
+
+	trim trimmer
 }
 
 // CacheEntry is one cached document and what is needed to revalidate it.
@@ -92,6 +98,7 @@ func (c *Cache) Get(rawURL string) (*CacheEntry, bool) {
 		os.Remove(path)
 		return nil, false
 	}
+	touch(path, time.Now())
 	return e, true
 }
 
@@ -107,6 +114,7 @@ func (c *Cache) Put(e *CacheEntry) error {
 	if err := safefile.WriteFileAtomic(c.path(e.URL), data, 0o600); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
+	c.wrote(int64(len(data)))
 	return nil
 }
 

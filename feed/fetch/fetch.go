@@ -12,9 +12,11 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
@@ -47,8 +49,15 @@ type Fetcher struct {
 	// Client sends the requests; nil means one built on
 	// http.DefaultTransport. Its CheckRedirect is replaced by gazette's
 	// policy and its Timeout is left alone: Timeout below bounds each
-	// request.
+	// request. Its Transport, when an *http.Transport, is given gazette's
+	// dialer, which decides where a fetch may connect (see FromContent);
+	// any other Transport is used as it is.
 	Client *http.Client
+	// AllowPrivate lets content lead to private addresses (see
+	// FromContent), as allow_private_addresses does in the config.
+	AllowPrivate bool
+	// Resolver looks host names up; nil means net.DefaultResolver.
+	Resolver Resolver
 	// Timeout bounds each request from dialling to the last body byte, so
 	// a server that trickles its answer cannot hold gazette; 0 means
 	// DefaultTimeout.
@@ -73,6 +82,16 @@ type Fetcher struct {
 	// so far and the expected total (-1 when unknown). It may be called
 	// from several goroutines.
 	Progress func(rawURL string, read, total int64)
+
+	// once makes rt, the client's transport, on first use.
+	once sync.Once
+	rt   http.RoundTripper
+	// dial, when set, connects instead of net.Dialer.DialContext, with
+	// the dialer that would have: tests see every address before it is
+	// connected to.
+	dial func(ctx context.Context, d *net.Dialer, network, addr string) (net.Conn, error)
+	// isPrivate, when set, replaces the test of a private address.
+	isPrivate func(netip.Addr) bool
 }
 
 // ErrNotCached is returned in offline mode for a URL the cache lacks.
@@ -186,10 +205,11 @@ func (f *Fetcher) userAgent() string {
 // client returns the configured client with gazette's redirect policy. The
 // copy shares the Transport, and with it the connection pool.
 func (f *Fetcher) client() *http.Client {
-	c := http.Client{Transport: http.DefaultTransport}
+	var c http.Client
 	if f.Client != nil {
 		c = *f.Client
 	}
+	c.Transport = f.roundTripper(c.Transport)
 	c.CheckRedirect = checkRedirect
 	return &c
 }
@@ -289,6 +309,7 @@ func (f *Fetcher) entryDoc(rawURL string, e *CacheEntry) feed.Doc {
 func (f *Fetcher) fetch(parent context.Context, rawURL, u string, cached *CacheEntry) (feed.Doc, error) {
 	ctx, cancel := context.WithTimeout(parent, f.timeout())
 	defer cancel()
+	ctx = context.WithValue(ctx, hopPolicyKey{}, f.newHopPolicy(parent))
 	// failed turns an error from the transport into the one to report: the
 	// caller's cancellation, the timeout, or the cause without the URL
 	// that net/http repeats (the source is named by the caller).

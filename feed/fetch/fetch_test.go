@@ -528,8 +528,8 @@ func TestFetchOfflineFallback(t *testing.T) {
 		}
 	})
 	t.Run("server gone", func(t *testing.T) {
-		g := *f
-		g.Client = &http.Client{} // a fresh pool: no kept-alive connection to the closed server
+		// A fresh pool: no kept-alive connection to the closed server.
+		g := &Fetcher{Client: &http.Client{}, Timeout: f.Timeout, MaxBody: f.MaxBody, Cache: f.Cache, Now: f.Now, Notice: f.Notice}
 		url := srv.URL
 		srv.Close()
 		doc, err := g.Fetch(context.Background(), url)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,5 +78,55 @@ func TestLoadHomePageReadsItsFeed(t *testing.T) {
 	_, errs = l.LoadAll(context.Background(), []load.Source{{Location: srv.URL + "/broken/"}})
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "missing.xml") {
 		t.Fatalf("broken feed link: errors %v", errs)
+	}
+}
+
+// TestLoadLinkedAndCarried checks that the feed a home page names is
+// fetched as content the page carried, and that each article of a URL
+// source is reported with the URL that carried it.
+func TestLoadLinkedAndCarried(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(`<!DOCTYPE html><html><head><title>Site</title><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body><p>Latest</p></body></html>`))
+		case "/feed.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			w.Write([]byte(rssOf("First story", "Second story")))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	type carrierKey struct{}
+	f := &fetch.Fetcher{Client: srv.Client(), Timeout: 2 * time.Second}
+	var linked []string
+	var mu sync.Mutex
+	carried := map[string]string{}
+	l := &load.Loader{
+		Fetch: func(ctx context.Context, rawURL string) (feed.Doc, error) {
+			if c, ok := ctx.Value(carrierKey{}).(string); ok {
+				linked = append(linked, rawURL+" from "+c)
+			}
+			return f.Fetch(ctx, rawURL)
+		},
+		Linked: func(ctx context.Context, carrier string) context.Context {
+			return context.WithValue(ctx, carrierKey{}, carrier)
+		},
+		Carried: func(a *feed.Article, carrier string) {
+			mu.Lock()
+			carried[a.Title] = carrier
+			mu.Unlock()
+		},
+	}
+	arts, errs := l.LoadAll(context.Background(), []load.Source{{Location: srv.URL + "/"}})
+	if len(errs) != 0 || len(arts) != 2 {
+		t.Fatalf("got %q, errors %v", titles(arts), errs)
+	}
+	if want := srv.URL + "/feed.xml from " + srv.URL + "/"; len(linked) != 1 || linked[0] != want {
+		t.Errorf("linked fetches %q, want %q", linked, want)
+	}
+	for _, a := range arts {
+		if carried[a.Title] != srv.URL+"/feed.xml" {
+			t.Errorf("%q carried by %q", a.Title, carried[a.Title])
+		}
 	}
 }

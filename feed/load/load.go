@@ -24,6 +24,12 @@ import (
 // DefaultMaxFileSize caps how much of one file is read.
 const DefaultMaxFileSize = 8 << 20
 
+// DefaultNetWorkers is how many URLs a load fetches at once.
+const DefaultNetWorkers = 16
+
+// DefaultHostLimit is how many URLs of one host a load fetches at once.
+const DefaultHostLimit = 4
+
 // DefaultMaxFiles caps how many files one directory source may hold.
 const DefaultMaxFiles = 1_000_000
 
@@ -85,10 +91,31 @@ type Loader struct {
 	// Workers bounds how many files are read at once; 0 means a default
 	// suited to the machine.
 	Workers int
+	// NetWorkers bounds how many URLs are fetched at once; 0 means
+	// DefaultNetWorkers. URLs have workers of their own, so a server that
+	// never answers holds none of the workers that read files.
+	NetWorkers int
+	// HostLimit bounds how many URLs of one host are fetched at once; 0
+	// means DefaultHostLimit.
+	HostLimit int
+	// Waiting, when set, is told the URL sources of a load that have not
+	// finished yet, each time that list changes, and finally an empty list.
+	// It may be called from several goroutines, one call at a time.
+	Waiting func(locations []string)
 	// Stdin is read for the source "-"; nil means no standard input.
 	Stdin io.Reader
 	// Fetch reads a URL source. Nil means URLs cannot be loaded.
 	Fetch func(ctx context.Context, rawURL string) (feed.Doc, error)
+	// Linked, when set, marks the context of a fetch of a URL that a
+	// fetched document named (the feed a home page names) with the URL of
+	// that document, so that the fetch can be held to what content may
+	// reach; fetch.FromContent fits.
+	Linked func(ctx context.Context, carrier string) context.Context
+	// Carried, when set, is told of each article a URL source yields,
+	// with the URL of the document that carried it (after redirects), so
+	// that a link in the article can later be followed under the same
+	// rule. It may be called from several goroutines.
+	Carried func(a *feed.Article, carrier string)
 	// DropBodies leaves out the body (Article.Body nil) of every article
 	// that is a file of its own, after its countries are detected, so that
 	// 100,000 articles cost their headers and not their text; Body reads
@@ -110,6 +137,10 @@ type Loader struct {
 	// parse parses a document; nil means feed.ParseDoc. Tests give a
 	// parser that fails in ways the real ones should not.
 	parse func(feed.Doc) ([]*feed.Article, error)
+
+	// dirs are the directory sources loaded, as given, so that Body reads
+	// a file again through its directory and cannot leave it either.
+	dirs sync.Map
 }
 
 func (l *Loader) maxFileSize() int64 {
@@ -124,6 +155,20 @@ func (l *Loader) maxFiles() int {
 		return l.MaxFiles
 	}
 	return DefaultMaxFiles
+}
+
+func (l *Loader) netWorkers() int {
+	if l.NetWorkers > 0 {
+		return l.NetWorkers
+	}
+	return DefaultNetWorkers
+}
+
+func (l *Loader) hostLimit() int {
+	if l.HostLimit > 0 {
+		return l.HostLimit
+	}
+	return DefaultHostLimit
 }
 
 func (l *Loader) workers() int {
@@ -149,6 +194,9 @@ type job struct {
 	// regular is set for a file that was a regular file, not a link, when
 	// it was listed; it is opened as one.
 	regular bool
+	// root, for a file of a directory source, is the source directory,
+	// which rel is opened through so that it cannot lead out of it.
+	root *os.Root
 }
 
 // Load streams the articles of every source on the returned channel, which
@@ -159,6 +207,15 @@ type job struct {
 func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	out := make(chan Result, resultBuffer)
 	jobs := make(chan job, 256)
+	// URL jobs never wait to be queued: the queue holds them all, so a
+	// source listed after a URL is read however slow the URL is.
+	var urls []Source
+	for _, src := range sources {
+		if src.FS == nil && feed.IsURL(src.Location) {
+			urls = append(urls, src)
+		}
+	}
+	netJobs := make(chan job, len(urls))
 	st := newLoadState()
 	var wg sync.WaitGroup
 	for range l.workers() {
@@ -171,11 +228,34 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 			}
 		}()
 	}
+	if len(urls) > 0 {
+		wait := newWaitList(urls, l.Waiting)
+		hosts := newHostLimiter(l.hostLimit())
+		for range min(l.netWorkers(), len(urls)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var w worker
+				for j := range netJobs {
+					if hosts.acquire(ctx, j.path) {
+						l.run(ctx, st, &w, j, out)
+						hosts.release(j.path)
+					}
+					wait.done(j.path)
+				}
+			}()
+		}
+	}
 	go func() {
 		defer close(jobs)
+		defer close(netJobs)
 		for _, src := range sources {
 			if ctx.Err() != nil {
 				return
+			}
+			if src.FS == nil && feed.IsURL(src.Location) {
+				netJobs <- job{src: src, path: src.Location}
+				continue
 			}
 			l.expand(ctx, st, src, jobs, out)
 		}
@@ -185,6 +265,9 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	}
 	go func() {
 		wg.Wait()
+		for _, r := range st.roots {
+			r.Close()
+		}
 		if l.Heads != nil {
 			defer l.Heads.writing.Done()
 		}
@@ -250,6 +333,9 @@ type loadState struct {
 	// heads are the caches of the directories loaded, written at the end;
 	// only the goroutine listing the sources adds to it.
 	heads []*headSource
+	// roots are the directory sources open, closed once every job is done;
+	// only the goroutine listing the sources adds to it.
+	roots []*os.Root
 }
 
 func newLoadState() *loadState {
@@ -320,6 +406,16 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 		return
 	}
 	realRoot, _ = filepath.Abs(realRoot)
+	// Everything under the source is opened through it: a directory
+	// swapped for a link to elsewhere between listing and reading cannot
+	// lead out, since each step of a path is opened relative to the last.
+	dirRoot, err := os.OpenRoot(root)
+	if err != nil {
+		sendErr(ctx, out, src, root, safefile.CleanPathErr(err))
+		return
+	}
+	st.roots = append(st.roots, dirRoot)
+	l.dirs.Store(filepath.Clean(root), true)
 	var heads *headSource
 	if abs := st.absPath(root); l.DropBodies && l.Heads != nil && abs != "" {
 		if heads = l.Heads.openHeads(abs); heads != nil {
@@ -365,7 +461,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 			return false
 		}
 		select {
-		case jobs <- job{src: src, path: path, rel: rel, d: d, heads: heads, regular: d.Type().IsRegular()}:
+		case jobs <- job{src: src, path: path, rel: rel, d: d, heads: heads, regular: d.Type().IsRegular(), root: dirRoot}:
 			return true
 		case <-ctx.Done():
 			return false
@@ -375,7 +471,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 	for len(stack) > 0 && ctx.Err() == nil {
 		dir := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		more, err := readDir(dir.path, func(d fs.DirEntry) bool { return visit(dir, d) })
+		more, err := readDir(dirRoot, dir.rel, func(d fs.DirEntry) bool { return visit(dir, d) })
 		if err != nil && ctx.Err() == nil {
 			sendErr(ctx, out, src, dir.path, safefile.CleanPathErr(err))
 		}
@@ -385,11 +481,15 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 	}
 }
 
-// readDir calls visit on each entry of dir, in the order the system gives
-// them, until visit returns false; more is false then. A directory
-// swapped for a FIFO since it was listed is refused, never waited on.
-func readDir(dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
-	f, err := safefile.OpenDir(dir)
+// readDir calls visit on each entry of dir, a path in root, in the order
+// the system gives them, until visit returns false; more is false then. A
+// directory swapped for a FIFO since it was listed is refused, never
+// waited on, and one swapped for a link out of the root is refused too.
+func readDir(root *os.Root, dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
+	if dir == "" {
+		dir = "."
+	}
+	f, err := safefile.OpenDirIn(root, dir)
 	if err != nil {
 		return true, err
 	}
@@ -517,8 +617,15 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		// was read.
 		j.heads.store(j.rel, fileStamp(fi), arts[0])
 	}
+	carrier := ""
+	if l.Carried != nil && j.src.FS == nil && feed.IsURL(j.path) {
+		carrier = docURL(doc)
+	}
 	for _, a := range arts {
 		applySource(a, j.src)
+		if carrier != "" {
+			l.Carried(a, carrier)
+		}
 		switch {
 		case drop:
 			slim(a, in)
@@ -624,8 +731,10 @@ func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, erro
 		return nil, err
 	}
 	// The file was a regular file at load: a link in its place since could
-	// lead anywhere.
-	data, _, err := safefile.ReadInto(a.Location, l.maxFileSize(), true, nil)
+	// lead anywhere. A file of a directory source is read through the
+	// directory, which a link put in place of a directory on the way
+	// cannot lead out of.
+	data, err := l.reread(a.Location)
 	if err != nil {
 		return nil, &SourceError{Source: a.Location, Err: err}
 	}
@@ -680,15 +789,67 @@ func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (fe
 		}
 		doc, err := l.Fetch(ctx, j.path)
 		if u, ok := feed.PageFeed(doc); err == nil && ok {
-			// A home page that names its feed is read as the feed.
-			if doc, err = l.Fetch(ctx, u); err != nil {
+			// A home page that names its feed is read as the feed, which
+			// the page, not the user, named.
+			fctx := ctx
+			if l.Linked != nil {
+				fctx = l.Linked(ctx, docURL(doc))
+			}
+			if doc, err = l.Fetch(fctx, u); err != nil {
 				err = fmt.Errorf("the feed the page names, %s: %w", u, err)
 			}
 		}
 		return doc, nil, err
 	}
 	// A file listed as a regular file is opened as one: a link put in its
-	// place since could lead anywhere.
-	data, fi, err := safefile.ReadInto(j.path, l.maxFileSize(), j.regular, buf)
+	// place since could lead anywhere. A file of a directory is opened
+	// through the directory, which it cannot leave.
+	var data []byte
+	var fi fs.FileInfo
+	var err error
+	if j.root != nil {
+		data, fi, err = safefile.ReadIntoIn(j.root, j.rel, l.maxFileSize(), j.regular, buf)
+	} else {
+		data, fi, err = safefile.ReadInto(j.path, l.maxFileSize(), j.regular, buf)
+	}
 	return feed.Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, fi, err
+}
+
+// docURL returns where a fetched document came from: the URL its
+// redirects ended at, else the one asked for.
+func docURL(doc feed.Doc) string {
+	if doc.Base != nil {
+		return doc.Base.String()
+	}
+	return doc.Location
+}
+
+// reread reads a file of an earlier load again: through the directory
+// source it was found in, when there is one, else by its path, and never
+// through a link in its own place.
+func (l *Loader) reread(path string) ([]byte, error) {
+	dir, rel := "", ""
+	l.dirs.Range(func(k, _ any) bool {
+		d := k.(string)
+		r, err := filepath.Rel(d, path)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) || filepath.IsAbs(r) {
+			return true
+		}
+		// The deepest directory that holds the file.
+		if len(d) > len(dir) {
+			dir, rel = d, r
+		}
+		return true
+	})
+	if dir == "" {
+		data, _, err := safefile.ReadInto(path, l.maxFileSize(), true, nil)
+		return data, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, safefile.CleanPathErr(err)
+	}
+	defer root.Close()
+	data, _, err := safefile.ReadIntoIn(root, rel, l.maxFileSize(), true, nil)
+	return data, err
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
@@ -403,11 +404,25 @@ func (h hookFS) Open(string) (fs.File, error) {
 	return nil, fs.ErrNotExist
 }
 
+// holdFS is an fs.FS of one file, held.txt, whose Open waits for release
+// and then finds nothing. As the first source, it holds the one file
+// worker of a load.
+type holdFS struct{ release chan struct{} }
+
+func (h holdFS) Open(name string) (fs.File, error) {
+	if name == "held.txt" {
+		<-h.release
+		return nil, fs.ErrNotExist
+	}
+	return fstest.MapFS{"held.txt": {Data: article("Held")}}.Open(name)
+}
+
 // TestLoadChangedAfterListing removes one file and swaps another for a
 // FIFO after the directory was listed and before either is read. The
-// order is forced with one worker, held in a fetch until the listing is
-// done: the sources are a URL, the directory, then a file system whose
-// first Open changes the files and lets the fetch return.
+// order is forced with one file worker, held reading a file until the
+// listing is done: the sources are a file system whose one file is held,
+// the directory, then a file system whose first Open changes the files
+// and releases the held one.
 func TestLoadChangedAfterListing(t *testing.T) {
 	dir := t.TempDir()
 	for _, n := range []string{"a.txt", "gone.txt", "swapped.txt"} {
@@ -432,15 +447,9 @@ func TestLoadChangedAfterListing(t *testing.T) {
 		}
 		close(release)
 	}
-	l := &Loader{
-		Workers: 1,
-		Fetch: func(ctx context.Context, rawURL string) (feed.Doc, error) {
-			<-release
-			return feed.Doc{}, errors.New("held until the listing was done")
-		},
-	}
+	l := &Loader{Workers: 1}
 	r := loadWithin(t, l,
-		Source{Location: "https://example.org/feed"},
+		Source{Location: ".", FS: holdFS{release}},
 		Source{Location: dir},
 		Source{Location: "hook", FS: hookFS{hook}},
 	)

@@ -4,6 +4,7 @@ package load
 
 import (
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -16,13 +17,19 @@ import (
 // A directory swapped for a FIFO between listing and reading is refused
 // at once: opening a FIFO to read would wait for a writer forever.
 func TestReadDirFIFO(t *testing.T) {
-	fifo := filepath.Join(t.TempDir(), "dir")
+	base := t.TempDir()
+	fifo := filepath.Join(base, "dir")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skip("no FIFOs here:", err)
 	}
+	root, err := os.OpenRoot(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
 	done := make(chan error, 1)
 	go func() {
-		_, err := readDir(fifo, func(fs.DirEntry) bool { return true })
+		_, err := readDir(root, "dir", func(fs.DirEntry) bool { return true })
 		done <- err
 	}()
 	select {

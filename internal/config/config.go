@@ -40,6 +40,8 @@ type Config struct {
 	KeepRead string `toml:"keep_read,omitempty"`
 	// Account lists the sync accounts (see AccountConfig).
 	Account []AccountConfig `toml:"account,omitempty"`
+	// Network holds the top-level network and cache keys.
+	Network
 	// dir is the directory of the file, against which relative paths
 	// resolve.
 	dir string
@@ -135,11 +137,14 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		if len(und) > 1 {
 			msg += fmt.Sprintf(" (and %d more)", len(und)-1)
 		}
-		msg += "; known keys are source, account and keep_read, and url, path, name and tags in each [[source]]"
+		msg += "; known keys are source, account, keep_read, allow_private_addresses and cache_size, and url, path, name and tags in each [[source]]"
 		return nil, &ConfigError{Line: keyLine(text, k[len(k)-1]), Msg: msg}
 	}
 	if _, err := c.KeepReadDuration(); err != nil {
 		return nil, &ConfigError{Line: keyLine(text, "keep_read"), Msg: err.Error()}
+	}
+	if err := c.Network.check(); err != nil {
+		return nil, &ConfigError{Line: keyLine(text, "cache_size"), Msg: err.Error()}
 	}
 	seen := make(map[string]int)
 	for i := range c.Source {

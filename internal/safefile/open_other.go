@@ -52,3 +52,10 @@ func openFile(path string, noLinks bool) (*os.File, error) {
 func OpenDir(path string) (*os.File, error) {
 	return os.Open(path)
 }
+
+// readFlags open a file under a root to read; see openFile for what
+// stands in for O_NONBLOCK here.
+const readFlags = os.O_RDONLY
+
+// dirFlags open a directory under a root to list it, as OpenDir does.
+const dirFlags = os.O_RDONLY

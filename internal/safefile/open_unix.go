@@ -34,3 +34,10 @@ func openFile(path string, noLinks bool) (*os.File, error) {
 func OpenDir(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NONBLOCK, 0)
 }
+
+// readFlags open a file under a root to read: O_NONBLOCK, as in openFile,
+// keeps a FIFO from being waited on.
+const readFlags = os.O_RDONLY | syscall.O_NONBLOCK
+
+// dirFlags open a directory under a root to list it, as OpenDir does.
+const dirFlags = os.O_RDONLY | syscall.O_DIRECTORY | syscall.O_NONBLOCK
