@@ -40,6 +40,8 @@ type listModel struct {
 	all     []*entry
 	version int
 	loading bool
+	// refreshing is set while r or the timer reads the sources again.
+	refreshing bool
 
 	flt        filter
 	fltText    string
@@ -178,7 +180,7 @@ func (l listModel) update(msg tea.Msg) (listModel, tea.Cmd) {
 		return l, l.applyFilterDone(msg)
 
 	case spinner.TickMsg:
-		if !l.loading {
+		if !l.loading && !l.refreshing {
 			return l, nil
 		}
 		var cmd tea.Cmd
@@ -373,7 +375,10 @@ func (l listModel) view(filterBox bool) string {
 	}
 	status := statusText(l.loading, len(l.visible), len(l.all), names, l.flt.any, l.flt.text)
 	left = " " + st.status.Render(status)
-	if l.loading {
+	if l.refreshing && !l.loading {
+		status = "refreshing… " + status
+	}
+	if l.loading || l.refreshing {
 		left = " " + l.spin.View() + " " + st.status.Render(status)
 	}
 	right = ""
@@ -382,7 +387,7 @@ func (l listModel) view(filterBox bool) string {
 		right = st.errorText.Render(l.notice) + " "
 	case l.notice != "":
 		right = st.notice.Render(l.notice) + " "
-	case l.loading && l.progress != "":
+	case (l.loading || l.refreshing) && l.progress != "":
 		right = st.notice.Render(cells.Truncate(l.progress, max(w/2, 10))) + " "
 	}
 	b.WriteString(cells.Spread(left, right, w))
@@ -441,7 +446,7 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 			b.WriteString(st.marker.Render("▌ "))
 		}
 	} else {
-		b.WriteString("  ")
+		b.WriteString(m.newMark(e))
 	}
 	if lay.date > 0 {
 		d := cells.Fit(e.dateColumn(), lay.date)

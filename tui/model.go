@@ -89,6 +89,8 @@ type common struct {
 	progress string
 	// opener is the link opener once it has been looked up.
 	opener *opener
+	// newKeys are the story keys of the rows new since the last refresh.
+	newKeys map[string]bool
 }
 
 // setNotice shows a one-line message until the next key.
@@ -113,6 +115,9 @@ type model struct {
 	picker pickerModel
 	links  linksModel
 	panel  panelModel
+
+	// live is the refresh, watch and timer state.
+	live liveState
 
 	// helpBar is the help bar drawn by Update for helpFor.
 	helpBar string
@@ -169,6 +174,7 @@ func (m model) Init() tea.Cmd {
 		resolveOpener(m.opt.Opener, m.opt.Getenv("BROWSER"), ""),
 		tea.RequestBackgroundColor,
 		m.list.spin.Tick,
+		startWatch(m.ctx, m.opt.watch, m.opt.Sources),
 	)
 }
 
@@ -226,10 +232,25 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		m.progress = m.opt.Progress.Line()
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
+		if msg.done {
+			cmd = tea.Batch(cmd, m.loaded())
+		}
 		return m, cmd
 
+	case reloadDoneMsg:
+		return m, m.applyReload(msg)
+
+	case watchStartedMsg:
+		return m, m.watching(msg)
+
+	case watchBatchMsg:
+		return m, m.applyWatchBatch(msg)
+
+	case refreshTickMsg:
+		return m, m.refreshDue(msg)
+
 	case progressMsg:
-		if !m.list.loading {
+		if !m.list.loading && !m.list.refreshing {
 			m.progress = ""
 			return m, nil
 		}
@@ -379,6 +400,9 @@ func (m model) handleKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 			m.overlay = overlayNone
 		}
 		return m, cmd
+	}
+	if key.Matches(msg, k.Refresh) {
+		return m, m.requestReload(m.refreshAll())
 	}
 	if m.screen == screenReader {
 		return m.readerKey(msg)

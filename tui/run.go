@@ -30,6 +30,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/feed/watch"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 )
@@ -74,6 +75,12 @@ type Options struct {
 	// FullPage fetches the web page of an article and returns the article
 	// with the page's text, for the f key; nil means it is not offered.
 	FullPage BodyFunc
+	// Refresh says how often feeds are fetched again by themselves; the
+	// zero value never does, and r refreshes on demand.
+	Refresh Refresh
+
+	// watch tunes the watch of directory sources; tests shorten it.
+	watch watch.Options
 }
 
 // BodyFunc returns an article complete with its body.
