@@ -50,7 +50,11 @@ type listModel struct {
 	fltLatest  *atomic.Int64
 	pickGen    int64
 	pickLatest *atomic.Int64
-	visible    []*entry
+	// fltNext is the query typed since the last frame, when fltQueued;
+	// fltArmed is set while the frame timer runs.
+	fltNext             filter
+	fltQueued, fltArmed bool
+	visible             []*entry
 	// visVersion is the list version the visible list was filtered from.
 	visVersion int
 	counts     []int
@@ -90,7 +94,7 @@ func newListModel(c *common) listModel {
 	l.input = textinput.New()
 	l.input.Prompt = "/ "
 	l.input.Placeholder = "words, tag:russia, -tag:usa, source:\"…\", after:2022-01-15"
-	l.input.CharLimit = 500
+	l.input.CharLimit = maxQuery
 	return l
 }
 
@@ -198,7 +202,8 @@ func (l listModel) update(msg tea.Msg) (listModel, tea.Cmd) {
 	if l.input.Value() != before {
 		f := l.flt
 		f.text = l.input.Value()
-		return l, tea.Batch(cmd, l.startFilter(f, true))
+		l.noteFull()
+		return l, tea.Batch(cmd, l.queueFilter(f))
 	}
 	return l, cmd
 }
@@ -260,6 +265,7 @@ func (l listModel) updateFilterBox(msg tea.KeyPressMsg) (_ listModel, _ tea.Cmd,
 		l.input.Blur()
 		l.input.SetValue("")
 		l.fltErr = ""
+		l.fltQueued = false
 		f := l.flt
 		f.text = ""
 		return l, l.startFilter(f, true), true
@@ -274,12 +280,13 @@ func (l listModel) updateFilterBox(msg tea.KeyPressMsg) (_ listModel, _ tea.Cmd,
 	before := l.input.Value()
 	var cmd tea.Cmd
 	l.input, cmd = l.input.Update(msg)
+	l.noteFull()
 	if l.input.Value() == before {
 		return l, cmd, false
 	}
 	f := l.flt
 	f.text = l.input.Value()
-	return l, tea.Batch(cmd, l.startFilter(f, true)), false
+	return l, tea.Batch(cmd, l.queueFilter(f)), false
 }
 
 // setTags filters by the tags the picker chose, keeping the query.
@@ -365,6 +372,9 @@ func (l listModel) view(filterBox bool) string {
 		right := st.count.Render(humanize.Thousands(len(l.visible)) + "/" + humanize.Thousands(len(l.all)))
 		if l.fltErr != "" {
 			right = st.errorText.Render(cells.Truncate(l.fltErr, w/2))
+		}
+		if l.notice != "" {
+			right = st.errorText.Render(cells.Truncate(l.notice, w/2))
 		}
 		b.WriteString(" " + cells.Spread(l.input.View(), right+" ", w-1))
 		return b.String()

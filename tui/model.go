@@ -91,6 +91,8 @@ type common struct {
 	opener *opener
 	// newKeys are the story keys of the rows new since the last refresh.
 	newKeys map[string]bool
+	// queryFull is set while the filter box has the keys and is full.
+	queryFull bool
 }
 
 // setNotice shows a one-line message until the next key.
@@ -183,6 +185,7 @@ func (m model) Init() tea.Cmd {
 func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := m.update(msg)
 	m.prepare()
+	m.noteInput()
 	return m, cmd
 }
 
@@ -236,6 +239,9 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 			cmd = tea.Batch(cmd, m.loaded())
 		}
 		return m, cmd
+
+	case filterFrameMsg:
+		return m, m.list.flushFilter()
 
 	case reloadDoneMsg:
 		return m, m.applyReload(msg)

@@ -177,7 +177,9 @@ func Run(ctx context.Context, opt Options) error {
 	if opt.noColor() {
 		progOpts = append(progOpts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	p := tea.NewProgram(newModel(ctx, opt), progOpts...)
+	m := newModel(ctx, opt)
+	progOpts = append(progOpts, tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg { return m.filterInput(msg) }))
+	p := tea.NewProgram(m, progOpts...)
 	_, err := p.Run()
 	switch {
 	case err == nil:

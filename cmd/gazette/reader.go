@@ -21,6 +21,10 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		defer progress.Done(rawURL)
 		return fetcher.Fetch(ctx, rawURL)
 	}
+	var refresh tui.Refresh
+	if cfg := a.net.cfg; cfg != nil {
+		refresh.Every, refresh.Sources = cfg.RefreshPlan()
+	}
 	return tui.Run(ctx, tui.Options{
 		Sources:  a.sources(args),
 		Loader:   loader,
@@ -32,5 +36,6 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Progress: progress,
 		FullPage: a.fullPage,
 		Body:     loader.Body,
+		Refresh:  refresh,
 	})
 }

@@ -33,6 +33,9 @@ const maxSourceName = 200
 //	[[source]]
 //	path = "~/news"
 type Config struct {
+	// Refresh is how often the reader fetches every feed again; see
+	// RefreshPlan.
+	Refresh string `toml:"refresh,omitempty"`
 	// Source lists the sources in the order they were added.
 	Source []SourceConfig `toml:"source"`
 	// dir is the directory of the file, against which relative paths
@@ -52,6 +55,8 @@ type SourceConfig struct {
 	Name string `toml:"name,omitempty"`
 	// Tags are added to every article of the source.
 	Tags []string `toml:"tags,omitempty"`
+	// Refresh overrides the top-level refresh for this source.
+	Refresh string `toml:"refresh,omitempty"`
 }
 
 // Location returns the URL or the path as written.
@@ -127,8 +132,11 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		if len(und) > 1 {
 			msg += fmt.Sprintf(" (and %d more)", len(und)-1)
 		}
-		msg += "; known keys are source, and url, path, name and tags in each [[source]]"
+		msg += "; known keys are refresh and source, and url, path, name, tags and refresh in each [[source]]"
 		return nil, &ConfigError{Line: keyLine(text, k[len(k)-1]), Msg: msg}
+	}
+	if err := c.checkRefresh(text); err != nil {
+		return nil, err
 	}
 	seen := make(map[string]int)
 	for i := range c.Source {
