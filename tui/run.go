@@ -4,7 +4,8 @@
 // The keys, as the help screen (?) lists them:
 //
 //	List      j/k ↑/↓ move · space/b page · g/G top/bottom · enter read
-//	          / filter · t tags · e errors · esc clear the filter · ? help · q quit
+//	          / filter · t tags · e errors · r refresh · esc clear the filter
+//	          ? help · q quit
 //	Filter    type to filter as you go · ↑/↓ move · enter keep · esc clear
 //	Tags      j/k move · space tick · a all/any · C clear · a letter jumps
 //	          enter apply · esc close
