@@ -222,10 +222,17 @@ func reloadCmd(ctx context.Context, l *load.Loader, j reloadJob, all []*entry, s
 		if ctx.Err() != nil {
 			return nil
 		}
+		// A file may have been read twice, with its directory and alone,
+		// when a watch batch joined a refresh: the last read wins.
 		ids := make(map[string]bool, len(msg.arts))
-		for _, a := range msg.arts {
-			ids[a.ID] = true
+		uniq := make([]*feed.Article, 0, len(msg.arts))
+		for i := len(msg.arts) - 1; i >= 0; i-- {
+			if a := msg.arts[i]; !ids[a.ID] {
+				ids[a.ID] = true
+				uniq = append(uniq, a)
+			}
 		}
+		msg.arts = uniq
 		msg.keep = make([]*entry, 0, len(all))
 		for _, e := range all {
 			loc := e.a.Location

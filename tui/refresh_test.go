@@ -485,3 +485,42 @@ func TestIdleArmsNoTimer(t *testing.T) {
 func panelText(screen string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(screen, "│", " ")), " ")
 }
+
+// TestRefreshWhileTyping refreshes, and lets the watch reload, while a
+// query is typed, for the race detector: reloads, filter runs and frames
+// interleave as they would under a fast typist.
+func TestRefreshWhileTyping(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 40 {
+		writeArticle(t, dir, fmt.Sprintf("%02d.md", i), fmt.Sprintf("Story %d harbour", i), 1+i%28, "Text.")
+	}
+	opt := Options{Sources: []load.Source{{Location: dir}}, Loader: headLoader(t)}
+	opt.watch = watchOpts
+	d := newLiveDriver(t, opt)
+	d.waitFor("the first load", loadedWith(40))
+	d.key("r", "/")
+	for i, r := range "harbour story 1" {
+		d.loop(tea.KeyPressMsg{Code: r, Text: string(r)})
+		if i%3 == 0 {
+			writeArticle(t, dir, fmt.Sprintf("new%02d.md", i), fmt.Sprintf("Story 1%d harbour", i), 2, "Text.")
+			// In the filter box r is a letter: refresh as the timer does.
+			d.run(d.m.requestReload(d.m.refreshAll()))
+		}
+		d.drain()
+	}
+	d.key("enter")
+	d.waitFor("every reload", func(m *model) bool { return len(m.list.all) == 45 && !m.live.running && m.live.queued.empty() })
+	d.settle()
+	l := d.m.list
+	res, ok := runFilter(l.all, l.flt, len(l.tags.infos), l.fltLatest, l.fltLatest.Load())
+	if !ok {
+		t.Fatal("the check's filter run gave up")
+	}
+	want := len(res.visible)
+	if want == 0 || want == len(l.all) {
+		t.Fatalf("the query lets %d of %d through; the test needs some of them", want, len(l.all))
+	}
+	if got := len(d.m.list.visible); got != want || d.m.list.fltText != "harbour story 1" {
+		t.Errorf("%d rows under %q, want %d", got, d.m.list.fltText, want)
+	}
+}
