@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -174,8 +173,17 @@ func (m *model) startReload(j reloadJob) tea.Cmd {
 func reloadCmd(ctx context.Context, l *load.Loader, j reloadJob, all []*entry, seen map[string]struct{}) tea.Cmd {
 	return safeCmd(func() tea.Msg {
 		msg := reloadDoneMsg{job: j, gone: make(map[string]bool), fresh: make(map[string]bool)}
-		var exact []string  // paths whose articles are all read again
-		var prefix []string // directories, with a separator at the end
+		// Paths are compared made absolute: "./news" lists "news/a.md".
+		cwd, _ := os.Getwd()
+		abs := func(p string) string {
+			if filepath.IsAbs(p) || cwd == "" {
+				return filepath.Clean(p)
+			}
+			return filepath.Join(cwd, p)
+		}
+		// exact are the files, and dirs the directories, whose articles
+		// were all read again or are gone.
+		exact, dirs := make(map[string]bool), make(map[string]bool)
 		read := func(src load.Source, dir bool) {
 			arts, errs := load.Collect(l.Load(ctx, []load.Source{src}))
 			failed := false
@@ -192,9 +200,9 @@ func reloadCmd(ctx context.Context, l *load.Loader, j reloadJob, all []*entry, s
 				// A feed's items that rotated out stay listed, as do the
 				// articles of a source that could not be read.
 			case dir:
-				prefix = append(prefix, strings.TrimSuffix(src.Location, string(filepath.Separator))+string(filepath.Separator))
+				dirs[abs(src.Location)] = true
 			default:
-				exact = append(exact, src.Location)
+				exact[abs(src.Location)] = true
 			}
 		}
 		for _, src := range j.whole {
@@ -210,14 +218,14 @@ func reloadCmd(ctx context.Context, l *load.Loader, j reloadJob, all []*entry, s
 			}
 			if _, err := os.Lstat(src.Location); err != nil {
 				// Gone again since the watch saw it.
-				exact = append(exact, src.Location)
+				exact[abs(src.Location)] = true
 				continue
 			}
 			read(src, false)
 		}
 		for _, p := range j.removed {
-			exact = append(exact, p)
-			prefix = append(prefix, p+string(filepath.Separator))
+			exact[abs(p)] = true
+			dirs[abs(p)] = true
 		}
 		if ctx.Err() != nil {
 			return nil
@@ -235,8 +243,14 @@ func reloadCmd(ctx context.Context, l *load.Loader, j reloadJob, all []*entry, s
 		msg.arts = uniq
 		msg.keep = make([]*entry, 0, len(all))
 		for _, e := range all {
-			loc := e.a.Location
-			inScope := slices.Contains(exact, loc) || slices.ContainsFunc(prefix, func(p string) bool { return strings.HasPrefix(loc, p) })
+			if e.a.Location == "" || feed.IsURL(e.a.Location) || e.a.Location == "-" {
+				if !ids[e.a.ID] {
+					msg.keep = append(msg.keep, e)
+				}
+				continue
+			}
+			loc := abs(e.a.Location)
+			inScope := exact[loc] || within(loc, dirs)
 			switch {
 			case ids[e.a.ID]:
 			case inScope:
@@ -456,4 +470,19 @@ func (m *common) newMark(e *entry) string {
 		return "* "
 	}
 	return m.st.notice.Render("•") + " "
+}
+
+// within reports whether path lies under one of dirs.
+func within(path string, dirs map[string]bool) bool {
+	if len(dirs) == 0 {
+		return false
+	}
+	for d := filepath.Dir(path); ; d = filepath.Dir(d) {
+		if dirs[d] {
+			return true
+		}
+		if up := filepath.Dir(d); up == d {
+			return false
+		}
+	}
 }
