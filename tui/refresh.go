@@ -308,7 +308,7 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 	add := newEntries(msg.arts, m.tags)
 	m.list.replaceAll(mergeNewest(msg.keep, add))
 	cmds := []tea.Cmd{m.list.startFilter(m.list.currentFilter(), false)}
-	cmds = append(cmds, m.reader.reloaded(add, msg.gone))
+	cmds = append(cmds, m.reader.reloaded(add, msg.gone, msg.job.changedFiles()))
 	if !m.live.queued.empty() {
 		j := m.live.queued
 		m.live.queued = reloadJob{}
@@ -338,40 +338,70 @@ func (l *listModel) currentFilter() filter {
 	return f
 }
 
-// reloaded shows the open article again when its file changed, and says
-// so when it is gone; a removed article stays readable until closed.
-func (r *readerModel) reloaded(add []*entry, gone map[string]bool) tea.Cmd {
+// changedFiles are the files a watch saw change, by path as articles
+// name them.
+func (j reloadJob) changedFiles() map[string]bool {
+	files := make(map[string]bool, len(j.files))
+	for _, f := range j.files {
+		files[f.Location] = true
+	}
+	return files
+}
+
+// changed reports whether fresh, a reading of old's story again, may
+// render differently: its file was seen to change, or its header did.
+// A feed read again with nothing new costs no rendering.
+func changed(old, fresh *feed.Article, files map[string]bool) bool {
+	if old == nil || files[fresh.Location] {
+		return true
+	}
+	return old.Title != fresh.Title || old.DateText != fresh.DateText || old.Link != fresh.Link ||
+		old.Source != fresh.Source || old.Partial != fresh.Partial || len(old.Refs) != len(fresh.Refs) ||
+		(old.Body != nil && fresh.Body != nil && len(old.Body) != len(fresh.Body))
+}
+
+// reloaded takes a reload into the reader: renderings of articles that
+// changed are dropped, the open article is shown again when it changed,
+// keeping its place, and says so when its file is gone; a removed
+// article stays readable until closed.
+func (r *readerModel) reloaded(add []*entry, gone map[string]bool, files map[string]bool) tea.Cmd {
+	byID := make(map[string]*entry, len(add))
+	for _, e := range add {
+		byID[e.a.ID] = e
+	}
+	for k, it := range r.cache.items {
+		if e := byID[k.id]; e != nil && changed(it.r.article, e.a, files) {
+			r.cache.drop(k.id)
+		}
+	}
 	if r.e == nil {
 		return nil
 	}
 	id := r.e.a.ID
-	for _, e := range add {
-		if e.a.ID == id {
-			r.e = e
-			r.gone = ""
-			r.cache.drop(id)
-			delete(r.fullPages, id)
-			r.shown = renderKey{}
-			if !r.active {
-				return nil
-			}
-			return r.ensureRendered()
+	e := byID[id]
+	if e == nil {
+		if gone[id] {
+			r.gone = "This article's file was removed; it stays readable until you close it."
 		}
+		return nil
 	}
-	if gone[id] {
-		r.gone = "This article's file was removed; it stays readable until you close it."
+	old := r.e.a
+	if r.full != nil {
+		old = r.full
 	}
-	return nil
-}
-
-// drop forgets every rendering of the article id.
-func (c *renderCache) drop(id string) {
-	for k, it := range c.items {
-		if k.id == id {
-			c.order.Remove(it.elem)
-			delete(c.items, k)
-		}
+	r.e, r.gone = e, ""
+	if !changed(old, e.a, files) {
+		return nil
 	}
+	r.cache.drop(id)
+	delete(r.fullPages, id)
+	// The lines on screen stay until the new ones come, at the same
+	// place: only the style part of what is shown is forgotten.
+	r.shown.style = ""
+	if !r.active {
+		return nil
+	}
+	return r.ensureRendered()
 }
 
 // armRefreshTimer arms one timer for the next timed refresh, if any; with
@@ -483,6 +513,16 @@ func within(path string, dirs map[string]bool) bool {
 		}
 		if up := filepath.Dir(d); up == d {
 			return false
+		}
+	}
+}
+
+// drop forgets every rendering of the article id.
+func (c *renderCache) drop(id string) {
+	for k, it := range c.items {
+		if k.id == id {
+			c.order.Remove(it.elem)
+			delete(c.items, k)
 		}
 	}
 }

@@ -280,8 +280,19 @@ func TestRefreshFeedGainsAnItem(t *testing.T) {
 	d := newLiveDriver(t, opt)
 	d.waitFor("the first load", loadedWith(1))
 
+	// Read the article while the feed refreshes with nothing new: it is
+	// not rendered again.
+	d.key("enter")
+	d.waitFor("the article", func(m *model) bool { return m.reader.shown.id != "" })
+	shown := d.m.reader.shown
 	d.key("r")
 	d.waitFor("a refresh with nothing new", func(m *model) bool { return !m.live.running })
+	// Checked as soon as the reload is in, before any rendering could be.
+	if d.m.reader.shown != shown {
+		t.Errorf("the open article is to be rendered again after a refresh that changed nothing")
+	}
+	d.settle()
+	d.key("esc")
 	if srv.fresh.Load() == 0 {
 		t.Errorf("the refresh did not revalidate: %d full responses, no 304", srv.full.Load())
 	}
