@@ -93,6 +93,8 @@ type common struct {
 	newKeys map[string]bool
 	// queryFull is set while the filter box has the keys and is full.
 	queryFull bool
+	// gate holds the reloads under way, for Run to wait for.
+	gate *gate
 }
 
 // setNotice shows a one-line message until the next key.
@@ -148,6 +150,7 @@ func newModel(ctx context.Context, opt Options) model {
 		dark:    true,
 		noColor: opt.noColor(),
 		tags:    newTagTable(),
+		gate:    new(gate),
 	}
 	m := model{
 		common: c,

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -159,7 +160,7 @@ func (m *model) startReload(j reloadJob) tea.Cmd {
 	m.live.running = true
 	seen := m.live.seen
 	m.live.seen = nil
-	cmds := []tea.Cmd{reloadCmd(m.ctx, m.opt.Loader, j, m.list.all, seen)}
+	cmds := []tea.Cmd{m.gate.guard(reloadCmd(m.ctx, m.opt.Loader, j, m.list.all, seen))}
 	if j.manual {
 		m.list.refreshing = true
 		cmds = append(cmds, m.list.spin.Tick, watchProgress(m.ctx, m.opt.Progress))
@@ -524,5 +525,51 @@ func (c *renderCache) drop(id string) {
 			c.order.Remove(it.elem)
 			delete(c.items, k)
 		}
+	}
+}
+
+// gate lets Run wait for the reloads under way when the program ends,
+// so that none starts a load (or a header cache write) once the caller
+// goes on to wait for the cache or to exit. The zero value is open.
+type gate struct {
+	mu      sync.Mutex
+	idle    sync.Cond
+	running int
+	closed  bool
+}
+
+// guard runs cmd inside the gate; once it is closed, cmd does not run.
+func (g *gate) guard(cmd tea.Cmd) tea.Cmd {
+	return func() tea.Msg {
+		g.mu.Lock()
+		if g.closed {
+			g.mu.Unlock()
+			return nil
+		}
+		g.running++
+		g.mu.Unlock()
+		defer func() {
+			g.mu.Lock()
+			g.running--
+			if g.idle.L != nil {
+				g.idle.Broadcast()
+			}
+			g.mu.Unlock()
+		}()
+		return cmd()
+	}
+}
+
+// close stops new commands and waits for those running; their context
+// should be done, so that they end soon.
+func (g *gate) close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.closed = true
+	if g.idle.L == nil {
+		g.idle.L = &g.mu
+	}
+	for g.running > 0 {
+		g.idle.Wait()
 	}
 }

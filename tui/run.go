@@ -182,6 +182,11 @@ func Run(ctx context.Context, opt Options) error {
 	progOpts = append(progOpts, tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg { return m.filterInput(msg) }))
 	p := tea.NewProgram(m, progOpts...)
 	_, err := p.Run()
+	ctxErr := ctx.Err()
+	// A reload may still be reading: stop it, and let it end before the
+	// caller waits for the header cache or exits.
+	cancel()
+	m.gate.close()
 	switch {
 	case err == nil:
 		return nil
@@ -189,8 +194,8 @@ func Run(ctx context.Context, opt Options) error {
 		return err
 	case errors.Is(err, tea.ErrProgramPanic):
 		return fmt.Errorf("the reader stopped on an internal error; the terminal was restored: %w", err)
-	case ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled):
-		return ctx.Err()
+	case ctxErr != nil && errors.Is(err, tea.ErrProgramKilled):
+		return ctxErr
 	}
 	return err
 }
