@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -172,7 +173,14 @@ func (m *model) startReload(j reloadJob) tea.Cmd {
 // that a source that fails as a whole keeps its articles, and works out
 // which entries of all the new articles replace or find gone.
 func reloadCmd(ctx context.Context, l *load.Loader, j reloadJob, all []*entry, seen map[string]struct{}) tea.Cmd {
-	return safeCmd(func() tea.Msg {
+	return func() (done tea.Msg) {
+		// A panic leaves the list as it was and says so; the reload ends
+		// all the same, so that the next one can run.
+		defer func() {
+			if p := recover(); p != nil {
+				done = reloadDoneMsg{job: j, keep: all, seen: seen, errs: []error{fmt.Errorf("internal error while refreshing: %v", p)}}
+			}
+		}()
 		msg := reloadDoneMsg{job: j, gone: make(map[string]bool), fresh: make(map[string]bool)}
 		// Paths are compared made absolute: "./news" lists "news/a.md".
 		cwd, _ := os.Getwd()
@@ -280,7 +288,7 @@ func reloadCmd(ctx context.Context, l *load.Loader, j reloadJob, all []*entry, s
 		msg.seen = seen
 		feed.SortNewest(msg.arts)
 		return msg
-	})
+	}
 }
 
 // applyReload takes a finished reload into the list, the reader and the

@@ -584,3 +584,16 @@ func TestReloadRelativeDirectory(t *testing.T) {
 		})
 	}
 }
+
+// A reload that panics ends all the same, with the list as it was and
+// the panic as an error, so that later reloads still run.
+func TestReloadPanicEndsTheReload(t *testing.T) {
+	all := []*entry{{}} // no article: reading it panics
+	msg, ok := reloadCmd(context.Background(), &load.Loader{}, reloadJob{removed: []string{"/nowhere"}}, all, nil)().(reloadDoneMsg)
+	if !ok {
+		t.Fatal("no reloadDoneMsg after a panic")
+	}
+	if len(msg.errs) != 1 || !strings.Contains(msg.errs[0].Error(), "internal error") || len(msg.keep) != 1 {
+		t.Errorf("errs %v, keep %d", msg.errs, len(msg.keep))
+	}
+}
