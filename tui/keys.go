@@ -30,6 +30,7 @@ type keyMap struct {
 	Quit    key.Binding
 	ForceQ  key.Binding
 	ClearFl key.Binding
+	Refresh key.Binding
 
 	Back     key.Binding
 	Next     key.Binding
@@ -76,6 +77,7 @@ func newKeyMap() keyMap {
 		Quit:    key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQ:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		ClearFl: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 
 		Back:     key.NewBinding(key.WithKeys("esc", "q", "left", "h"), key.WithHelp("esc/q", "back")),
 		Next:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n/p", "next/prev article")),
@@ -148,12 +150,12 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		return [][]key.Binding{
 			{k.Down, k.Up, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.Top, k.Bottom},
 			{k.Next, k.Prev, k.OpenLink, k.Digit, k.Links, k.Pipe, k.Full},
-			{k.Mark, k.Star, k.Back, k.Errors, k.Help, k.ForceQ},
+			{k.Mark, k.Star, k.Back, k.Errors, k.Refresh, k.Help, k.ForceQ},
 		}
 	}
 	return [][]key.Binding{
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom},
-		{k.Open, k.Filter, k.ClearFl, k.Tags, k.Errors},
+		{k.Open, k.Filter, k.ClearFl, k.Tags, k.Errors, k.Refresh},
 		{k.Mark, k.Star, k.MarkAll, k.Undo, k.UnreadOnly},
 		{k.Help, k.Quit, k.ForceQ},
 	}

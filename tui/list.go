@@ -40,6 +40,8 @@ type listModel struct {
 	all     []*entry
 	version int
 	loading bool
+	// refreshing is set while r or the timer reads the sources again.
+	refreshing bool
 
 	flt        filter
 	fltText    string
@@ -48,7 +50,11 @@ type listModel struct {
 	fltLatest  *atomic.Int64
 	pickGen    int64
 	pickLatest *atomic.Int64
-	visible    []*entry
+	// fltNext is the query typed since the last frame, when fltQueued;
+	// fltArmed is set while the frame timer runs.
+	fltNext             filter
+	fltQueued, fltArmed bool
+	visible             []*entry
 	// visVersion is the list version the visible list was filtered from.
 	visVersion int
 	counts     []int
@@ -102,7 +108,7 @@ func newListModel(c *common) listModel {
 	l.input = textinput.New()
 	l.input.Prompt = "/ "
 	l.input.Placeholder = "words, tag:russia, -tag:usa, source:\"…\", after:2022-01-15"
-	l.input.CharLimit = 500
+	l.input.CharLimit = maxQuery
 	return l
 }
 
@@ -192,7 +198,7 @@ func (l listModel) update(msg tea.Msg) (listModel, tea.Cmd) {
 		return l, l.applyFilterDone(msg)
 
 	case spinner.TickMsg:
-		if !l.loading {
+		if !l.loading && !l.refreshing {
 			return l, nil
 		}
 		var cmd tea.Cmd
@@ -210,7 +216,8 @@ func (l listModel) update(msg tea.Msg) (listModel, tea.Cmd) {
 	if l.input.Value() != before {
 		f := l.flt
 		f.text = l.input.Value()
-		return l, tea.Batch(cmd, l.startFilter(f, true))
+		l.noteFull()
+		return l, tea.Batch(cmd, l.queueFilter(f))
 	}
 	return l, cmd
 }
@@ -272,6 +279,7 @@ func (l listModel) updateFilterBox(msg tea.KeyPressMsg) (_ listModel, _ tea.Cmd,
 		l.input.Blur()
 		l.input.SetValue("")
 		l.fltErr = ""
+		l.fltQueued = false
 		f := l.flt
 		f.text = ""
 		return l, l.startFilter(f, true), true
@@ -286,12 +294,13 @@ func (l listModel) updateFilterBox(msg tea.KeyPressMsg) (_ listModel, _ tea.Cmd,
 	before := l.input.Value()
 	var cmd tea.Cmd
 	l.input, cmd = l.input.Update(msg)
+	l.noteFull()
 	if l.input.Value() == before {
 		return l, cmd, false
 	}
 	f := l.flt
 	f.text = l.input.Value()
-	return l, tea.Batch(cmd, l.startFilter(f, true)), false
+	return l, tea.Batch(cmd, l.queueFilter(f)), false
 }
 
 // setTags filters by the tags the picker chose, keeping the query.
@@ -381,6 +390,9 @@ func (l listModel) view(filterBox bool) string {
 		if l.fltErr != "" {
 			right = st.errorText.Render(cells.Truncate(l.fltErr, w/2))
 		}
+		if l.notice != "" {
+			right = st.errorText.Render(cells.Truncate(l.notice, w/2))
+		}
 		b.WriteString(" " + cells.Spread(l.input.View(), right+" ", w-1))
 		return b.String()
 	}
@@ -396,7 +408,10 @@ func (l listModel) view(filterBox bool) string {
 		status += " · " + l.waiting
 	}
 	left = " " + st.status.Render(status)
-	if l.loading {
+	if l.refreshing && !l.loading {
+		status = "refreshing… " + status
+	}
+	if l.loading || l.refreshing {
 		left = " " + l.spin.View() + " " + st.status.Render(status)
 	}
 	right = ""
@@ -405,7 +420,7 @@ func (l listModel) view(filterBox bool) string {
 		right = st.errorText.Render(l.notice) + " "
 	case l.notice != "":
 		right = st.notice.Render(l.notice) + " "
-	case l.loading && l.progress != "":
+	case (l.loading || l.refreshing) && l.progress != "":
 		right = st.notice.Render(cells.Truncate(l.progress, max(w/2, 10))) + " "
 	}
 	b.WriteString(cells.Spread(left, right, w))
@@ -466,7 +481,7 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 			b.WriteString(st.marker.Render("▌ "))
 		}
 	} else {
-		b.WriteString("  ")
+		b.WriteString(m.newMark(e))
 	}
 	unread := false
 	if lay.marks > 0 {

@@ -93,6 +93,12 @@ type common struct {
 	// marks keeps the markings of read and starred state; nil without a
 	// store.
 	marks *marks
+	// newKeys are the story keys of the rows new since the last refresh.
+	newKeys map[string]bool
+	// queryFull is set while the filter box has the keys and is full.
+	queryFull bool
+	// gate holds the reloads under way, for Run to wait for.
+	gate *gate
 }
 
 // setNotice shows a one-line message until the next key.
@@ -117,6 +123,9 @@ type model struct {
 	picker pickerModel
 	links  linksModel
 	panel  panelModel
+
+	// live is the refresh, watch and timer state.
+	live liveState
 
 	// helpBar is the help bar drawn by Update for helpFor.
 	helpBar string
@@ -146,6 +155,7 @@ func newModel(ctx context.Context, opt Options) model {
 		noColor: opt.noColor(),
 		tags:    newTagTable(),
 		marks:   newMarks(opt.Store),
+		gate:    new(gate),
 	}
 	c.keys.enableMarks(opt.Store != nil)
 	m := model{
@@ -176,6 +186,7 @@ func (m model) Init() tea.Cmd {
 		resolveOpener(m.opt.Opener, m.opt.Getenv("BROWSER"), ""),
 		tea.RequestBackgroundColor,
 		m.list.spin.Tick,
+		startWatch(m.ctx, m.opt.watch, m.opt.Sources),
 	)
 }
 
@@ -184,6 +195,7 @@ func (m model) Init() tea.Cmd {
 func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := m.update(msg)
 	m.prepare()
+	m.noteInput()
 	return m, cmd
 }
 
@@ -235,7 +247,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
 		if msg.done {
-			cmd = tea.Batch(cmd, m.loadEnded())
+			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded())
 		}
 		return m, cmd
 
@@ -252,8 +264,23 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		}
 		return m, nil
 
+	case filterFrameMsg:
+		return m, m.list.flushFilter()
+
+	case reloadDoneMsg:
+		return m, m.applyReload(msg)
+
+	case watchStartedMsg:
+		return m, m.watching(msg)
+
+	case watchBatchMsg:
+		return m, m.applyWatchBatch(msg)
+
+	case refreshTickMsg:
+		return m, m.refreshDue(msg)
+
 	case progressMsg:
-		if !m.list.loading {
+		if !m.list.loading && !m.list.refreshing {
 			m.progress = ""
 			return m, nil
 		}
@@ -405,6 +432,9 @@ func (m model) handleKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 			m.overlay = overlayNone
 		}
 		return m, cmd
+	}
+	if key.Matches(msg, k.Refresh) {
+		return m, m.requestReload(m.refreshAll())
 	}
 	if m.screen == screenReader {
 		return m.readerKey(msg)

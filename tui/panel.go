@@ -202,6 +202,8 @@ func (m *model) openHelp() {
 	h := m.help
 	h.SetWidth(inner)
 	lines := strings.Split(h.FullHelpView(km.FullHelp()), "\n")
+	lines = append(lines, "")
+	lines = append(lines, wrapPanelText(m.refreshHelp(time.Now()), inner)...)
 	if m.screen == screenList {
 		lines = append(lines, "", m.st.panelTitle.Render("Filter language (/)"))
 		for _, l := range queryHelp() {

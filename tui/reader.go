@@ -38,6 +38,8 @@ type readerModel struct {
 	want, shown renderKey
 	plain       bool
 	notice      string
+	// gone says the open article's file was removed.
+	gone string
 	// count is a footnote number being typed before o.
 	count string
 	// full is the article with its body, once a rendering brought it; the
@@ -134,6 +136,7 @@ func (r readerModel) show(e *entry, idx int) (readerModel, tea.Cmd) {
 		r.shown = renderKey{}
 		r.notice = ""
 		r.full = nil
+		r.gone = ""
 	}
 	r.e, r.idx, r.count = e, idx, ""
 	return r, r.ensureRendered()
@@ -399,6 +402,8 @@ func (r readerModel) view(prompt bool) string {
 		}
 	case r.plain && r.notice != "":
 		left = st.errorText.Render(r.notice)
+	case r.gone != "":
+		left = st.errorText.Render(r.gone)
 	}
 	pct := fmt.Sprintf("%.0f%%", r.vp.ScrollPercent()*100)
 	right := st.percent.Render(humanize.Thousands(r.idx+1) + "/" + humanize.Thousands(len(r.visible)) + " · " + pct)

@@ -4,7 +4,8 @@
 // The keys, as the help screen (?) lists them:
 //
 //	List      j/k ↑/↓ move · space/b page · g/G top/bottom · enter read
-//	          / filter · t tags · e errors · esc clear the filter · ? help · q quit
+//	          / filter · t tags · e errors · r refresh · esc clear the filter
+//	          ? help · q quit
 //	          with a store: m read/unread · s star · A mark all read · u undo
 //	          · U unread only (ctrl+u still scrolls half a page)
 //	Filter    type to filter as you go · ↑/↓ move · enter keep · esc clear
@@ -33,6 +34,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/feed/watch"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 	"github.com/gazette-news/gazette/store"
@@ -80,6 +82,12 @@ type Options struct {
 	FullPage BodyFunc
 	// Store keeps read and starred state; nil keeps none.
 	Store *store.Store
+	// Refresh says how often feeds are fetched again by themselves; the
+	// zero value never does, and r refreshes on demand.
+	Refresh Refresh
+
+	// watch tunes the watch of directory sources; tests shorten it.
+	watch watch.Options
 }
 
 // BodyFunc returns an article complete with its body.
@@ -177,8 +185,14 @@ func Run(ctx context.Context, opt Options) error {
 		progOpts = append(progOpts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	m := newModel(ctx, opt)
+	progOpts = append(progOpts, tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg { return m.filterInput(msg) }))
 	p := tea.NewProgram(m, progOpts...)
 	_, err := p.Run()
+	ctxErr := ctx.Err()
+	// A reload may still be reading: stop it, and let it end before the
+	// caller waits for the header cache or exits.
+	cancel()
+	m.gate.close()
 	if m.marks != nil {
 		// Marks made just before quitting are written before the store
 		// is closed.
@@ -191,8 +205,8 @@ func Run(ctx context.Context, opt Options) error {
 		return err
 	case errors.Is(err, tea.ErrProgramPanic):
 		return fmt.Errorf("the reader stopped on an internal error; the terminal was restored: %w", err)
-	case ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled):
-		return ctx.Err()
+	case ctxErr != nil && errors.Is(err, tea.ErrProgramKilled):
+		return ctxErr
 	}
 	return err
 }

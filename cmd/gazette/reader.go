@@ -38,6 +38,10 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	loader.Pipe = func(ctx context.Context, ch <-chan load.Result) <-chan load.Result {
 		return withHistory(ctx, st, srcs, pipe(ctx, ch))
 	}
+	var refresh tui.Refresh
+	if cfg := a.net.cfg; cfg != nil {
+		refresh.Every, refresh.Sources = cfg.RefreshPlan()
+	}
 	return tui.Run(ctx, tui.Options{
 		Sources:  srcs,
 		Loader:   loader,
@@ -50,5 +54,6 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		FullPage: a.fullPage,
 		Body:     loader.Body,
 		Store:    st,
+		Refresh:  refresh,
 	})
 }

@@ -33,6 +33,9 @@ const maxSourceName = 200
 //	[[source]]
 //	path = "~/news"
 type Config struct {
+	// Refresh is how often the reader fetches every feed again; see
+	// RefreshPlan.
+	Refresh string `toml:"refresh,omitempty"`
 	// Source lists the sources in the order they were added.
 	Source []SourceConfig `toml:"source"`
 	// KeepRead is how long a read item that left its feed is kept; see
@@ -59,6 +62,8 @@ type SourceConfig struct {
 	Name string `toml:"name,omitempty"`
 	// Tags are added to every article of the source.
 	Tags []string `toml:"tags,omitempty"`
+	// Refresh overrides the top-level refresh for this source.
+	Refresh string `toml:"refresh,omitempty"`
 }
 
 // Location returns the URL or the path as written.
@@ -137,7 +142,7 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		if len(und) > 1 {
 			msg += fmt.Sprintf(" (and %d more)", len(und)-1)
 		}
-		msg += "; known keys are source, account, keep_read, allow_private_addresses and cache_size, and url, path, name and tags in each [[source]]"
+		msg += "; known keys are source, account, keep_read, refresh, allow_private_addresses and cache_size, and url, path, name, tags and refresh in each [[source]]"
 		return nil, &ConfigError{Line: keyLine(text, k[len(k)-1]), Msg: msg}
 	}
 	if _, err := c.KeepReadDuration(); err != nil {
@@ -145,6 +150,9 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 	}
 	if err := c.Network.check(); err != nil {
 		return nil, &ConfigError{Line: keyLine(text, "cache_size"), Msg: err.Error()}
+	}
+	if err := c.checkRefresh(text); err != nil {
+		return nil, err
 	}
 	seen := make(map[string]int)
 	for i := range c.Source {

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// liveSession builds the binary and opens a shell in a tmux session of
+// its own, for the tests of the reader while it runs; it skips unless
+// GAZETTE_HEAVY is set and tmux is there.
+func liveSession(t *testing.T) (s *tmuxSession, bin, dir string) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (.ci/run installs it)")
+	}
+	if testing.Short() || os.Getenv("GAZETTE_HEAVY") == "" {
+		t.Skip("builds the binary and drives tmux; GAZETTE_HEAVY=1 (set by .ci/run) runs it")
+	}
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "gazette")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	s = &tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "live"}
+	home := filepath.Join(dir, "home")
+	if err := os.Mkdir(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shell := "env -i PATH=" + os.Getenv("PATH") + " HOME=" + home + " XDG_CACHE_HOME=" + home +
+		" XDG_CONFIG_HOME=" + home + " TERM=xterm-256color PS1='live-prompt$ ' sh"
+	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "100", "-y", "30", shell)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s.waitFor("the shell prompt", func(sc string) bool { return strings.Contains(sc, "live-prompt$") })
+	return s, bin, dir
+}
+
+// writeStory writes a small Markdown article.
+func writeStory(t *testing.T, path, title string, day int) {
+	t.Helper()
+	text := "---\ntitle: " + title + "\ndate: 2024-03-" + strconv.Itoa(10+day) + "T10:00:00Z\nsource: Live Wire\n---\n\nText.\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// atPrompt reports whether the pane's last line is the shell's prompt.
+func atPrompt(sc string) bool {
+	lines := strings.Split(strings.TrimRight(sc, "\n"), "\n")
+	return strings.HasPrefix(lines[len(lines)-1], "live-prompt$")
+}
+
+// TestE2EWatchDrop drops a file into the directory the reader shows and
+// waits for its title on screen, with no key pressed.
+func TestE2EWatchDrop(t *testing.T) {
+	s, bin, dir := liveSession(t)
+	news := filepath.Join(dir, "news")
+	if err := os.Mkdir(news, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeStory(t, filepath.Join(news, "a.md"), "Harbour reopens after storm", 1)
+	writeStory(t, filepath.Join(news, "b.md"), "Council votes on budget", 2)
+	s.keys(true, bin+" "+news)
+	s.keys(false, "Enter")
+	s.waitFor("the list", func(sc string) bool { return strings.Contains(sc, "2 articles") })
+
+	start := time.Now()
+	writeStory(t, filepath.Join(news, "c.md"), "Dropped in while watching", 3)
+	s.waitFor("the dropped file's title", func(sc string) bool {
+		return strings.Contains(sc, "Dropped in while watching") && strings.Contains(sc, "3 articles")
+	})
+	t.Logf("the dropped file showed after %s", time.Since(start).Round(time.Millisecond))
+
+	if err := os.Remove(filepath.Join(news, "a.md")); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("the removed file gone", func(sc string) bool {
+		return !strings.Contains(sc, "Harbour reopens") && strings.Contains(sc, "2 articles")
+	})
+	s.keys(false, "q")
+	s.waitFor("the shell", atPrompt)
+}
+
+// TestE2ESignalsRestoreTerminal sends SIGHUP and SIGTERM to the reader and
+// checks that the pane is left as the shell had it: the alternate screen
+// off, no mouse reporting, the cursor shown, and no bracketed paste.
+func TestE2ESignalsRestoreTerminal(t *testing.T) {
+	s, bin, dir := liveSession(t)
+	news := filepath.Join(dir, "news")
+	if err := os.Mkdir(news, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeStory(t, filepath.Join(news, "a.md"), "Harbour reopens after storm", 1)
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			s.t = t
+			s.keys(false, "C-l")
+			s.keys(true, "echo pid=$$; "+bin+" "+news+"; echo exited-$?")
+			s.keys(false, "Enter")
+			s.waitFor("the list", func(sc string) bool { return strings.Contains(sc, "1 articles") })
+			if got := strings.TrimSpace(s.tmux("display", "-p", "-t", s.name, "#{alternate_on}")); got != "1" {
+				t.Fatalf("the reader is not on the alternate screen (alternate_on=%s)", got)
+			}
+			pid := readerPID(t, s)
+			if err := syscall.Kill(pid, sig); err != nil {
+				t.Fatal(err)
+			}
+			sc := s.waitFor("the shell after the signal", func(sc string) bool {
+				return strings.Contains(sc, "exited-") && atPrompt(sc)
+			})
+			flags := strings.Fields(s.tmux("display", "-p", "-t", s.name,
+				"#{alternate_on} #{mouse_any_flag} #{mouse_button_flag} #{mouse_standard_flag} #{mouse_all_flag} #{mouse_sgr_flag} #{cursor_flag}"))
+			want := []string{"0", "0", "0", "0", "0", "0", "1"}
+			if strings.Join(flags, " ") != strings.Join(want, " ") {
+				t.Errorf("after %s the pane's modes are %v, want %v (alternate, 4 mouse modes, SGR mouse, cursor shown)\n%s", sig, flags, want, sc)
+			}
+			// Bracketed paste left on would wrap this paste in ESC [200~,
+			// which the shell's terminal echoes.
+			s.tmux("set-buffer", "echo pasted-ok")
+			s.tmux("paste-buffer", "-p", "-t", s.name)
+			s.keys(false, "Enter")
+			sc = s.waitFor("the paste", func(sc string) bool { return strings.Contains(sc, "pasted-ok") && atPrompt(sc) })
+			if strings.Contains(sc, "200~") {
+				t.Errorf("bracketed paste is still on after %s:\n%s", sig, sc)
+			}
+		})
+	}
+}
+
+// readerPID finds the reader: the child of the pane's shell.
+func readerPID(t *testing.T, s *tmuxSession) int {
+	t.Helper()
+	shell := strings.TrimSpace(s.tmux("display", "-p", "-t", s.name, "#{pane_pid}"))
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		data, err := os.ReadFile("/proc/" + shell + "/task/" + shell + "/children")
+		if err != nil {
+			t.Skipf("cannot find the reader's process: %v", err)
+		}
+		if f := strings.Fields(string(data)); len(f) == 1 {
+			pid, err := strconv.Atoi(f[0])
+			if err == nil {
+				return pid
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the shell has no single child")
+	return 0
+}
+
+// TestE2EPasteThenCtrlC pastes 200 KB into the filter box without
+// brackets, as a terminal that does not bracket pastes sends it, then
+// presses ctrl+c: the reader must quit, where it used to take minutes.
+func TestE2EPasteThenCtrlC(t *testing.T) {
+	s, bin, dir := liveSession(t)
+	news := filepath.Join(dir, "news")
+	if err := os.Mkdir(news, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeStory(t, filepath.Join(news, "a.md"), "Harbour reopens after storm", 1)
+	paste := filepath.Join(dir, "paste.txt")
+	if err := os.WriteFile(paste, []byte(strings.Repeat("olympics tag:china ", 200<<10/19)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.keys(true, bin+" "+news+"; echo exited-$?")
+	s.keys(false, "Enter")
+	s.waitFor("the list", func(sc string) bool { return strings.Contains(sc, "1 articles") })
+	s.keys(false, "/")
+	s.tmux("load-buffer", paste)
+	start := time.Now()
+	s.tmux("paste-buffer", "-t", s.name)
+	s.keys(false, "C-c")
+	s.waitFor("the shell after ctrl+c", func(sc string) bool { return strings.Contains(sc, "exited-") && atPrompt(sc) })
+	t.Logf("200 KB pasted then ctrl+c: back at the shell after %s", time.Since(start).Round(time.Millisecond))
+}
