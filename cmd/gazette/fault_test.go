@@ -2,13 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/gazette-news/gazette/internal/config"
@@ -180,5 +183,182 @@ func TestConfigHomeIsAFile(t *testing.T) {
 	r = runGazette(t, "", env, "list", news)
 	if r.code != exitFailed || !strings.Contains(r.stderr, "config.toml:2: expected end of table array") {
 		t.Fatalf("list with a broken config: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// oneLine fails unless s is exactly one line that holds want.
+func oneLine(t *testing.T, what, s, want string) {
+	t.Helper()
+	if strings.Count(s, "\n") != 1 || !strings.HasSuffix(s, "\n") || !strings.Contains(s, want) {
+		t.Errorf("%s: stderr %q, want one line with %q", what, s, want)
+	}
+}
+
+// newsDir writes n small articles and a config naming their directory
+// under home, and returns the directory and the path of one article.
+func newsDir(t *testing.T, home string, n int) (dir, one string) {
+	t.Helper()
+	dir = filepath.Join(home, "news")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		text := fmt.Sprintf("---\ntitle: Article number %d with a title long enough\ndate: 2024-01-%02d\ntags: [Russia]\n---\nBody %d.\n", i, i%28+1, i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("a%04d.md", i)), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(home, "config", "gazette", "config.toml")
+	if err := config.Update(cfg, func(c *config.Config) error {
+		if _, err := c.Add(dir, "News", nil); err != nil {
+			return err
+		}
+		_, err := c.Add("https://example.org/feed.xml", "Example", nil)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return dir, filepath.Join(dir, "a0001.md")
+}
+
+// TestOutputOnFullDisk runs each command that prints with standard output
+// on /dev/full: each exits 1 with one line on stderr, where they all
+// exited 0 and said nothing.
+func TestOutputOnFullDisk(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full here")
+	}
+	full.Close()
+	home := t.TempDir()
+	dir, one := newsDir(t, home, 50)
+	for _, line := range []string{
+		"list NEWS",
+		"list --json NEWS",
+		"show ARTICLE",
+		"show --format json ARTICLE",
+		"show --format text ARTICLE",
+		"tags NEWS",
+		"tags --json NEWS",
+		"tags --by month NEWS",
+		"sources",
+		"sources --json",
+		"export",
+		"--help",
+	} {
+		t.Run(line, func(t *testing.T) {
+			args := strings.Fields(strings.NewReplacer("NEWS", dir, "ARTICLE", one).Replace(line))
+			full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer full.Close()
+			cmd := gazetteCmd(t, home, append([]string{"--offline"}, args...)...)
+			var stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = full, &stderr
+			err = cmd.Run()
+			if code := exitCode(err); code != exitFailed {
+				t.Errorf("exit %d, want %d", code, exitFailed)
+			}
+			oneLine(t, "", stderr.String(), "gazette: write standard output: no space left on device")
+		})
+	}
+}
+
+// TestOutputFileTooLarge writes `show` into a file on a disk that fills
+// up (a file size limit set by the shell: the writes fail with EFBIG as
+// they would with ENOSPC): the command fails and says so, where it left a
+// truncated file and exited 0.
+func TestOutputFileTooLarge(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	home := t.TempDir()
+	big := filepath.Join(home, "big.md")
+	body := strings.Repeat("A paragraph of the article that goes on for a while.\n\n", 4000)
+	if err := os.WriteFile(big, []byte("---\ntitle: Big\n---\n"+body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(home, "article.md")
+	exe, _ := os.Executable()
+	// 64 blocks: 32 or 64 KiB, depending on the shell's block size.
+	cmd := exec.Command(sh, "-c", `ulimit -f 64 && exec "$0" show "$1" > "$2"`, exe, big, out)
+	cmd.Env = gazetteCmd(t, home).Env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if code := exitCode(err); code != exitFailed {
+		t.Errorf("exit %d, want %d", code, exitFailed)
+	}
+	oneLine(t, "show > file", stderr.String(), "gazette: write standard output: file too large")
+	if fi, err := os.Stat(out); err != nil || fi.Size() >= int64(len(body)) {
+		t.Fatalf("the limit did not apply: %v %v", fi, err)
+	}
+}
+
+// TestOutputClosedPipe closes the pipe after the first line, as `| head
+// -1` does: gazette stops without a word on stderr, whether SIGPIPE ends
+// it or, where SIGPIPE is ignored, the write fails with EPIPE.
+func TestOutputClosedPipe(t *testing.T) {
+	home := t.TempDir()
+	dir, _ := newsDir(t, home, 2000)
+	for _, ignore := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SIGPIPE ignored %v", ignore), func(t *testing.T) {
+			cmd := gazetteCmd(t, home, "list", dir)
+			if ignore {
+				sh, err := exec.LookPath("sh")
+				if err != nil {
+					t.Skip("no sh")
+				}
+				exe, _ := os.Executable()
+				env := cmd.Env
+				cmd = exec.Command(sh, "-c", `trap "" PIPE && exec "$0" list "$1"`, exe, dir)
+				cmd.Env = env
+			}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			buf := make([]byte, 100)
+			if _, err := io.ReadAtLeast(stdout, buf, 1); err != nil {
+				t.Fatal(err)
+			}
+			stdout.Close()
+			err = cmd.Wait()
+			if stderr.Len() > 0 {
+				t.Errorf("stderr %q, want nothing", stderr.String())
+			}
+			if err == nil {
+				t.Error("exit 0 with its output cut short")
+			}
+		})
+	}
+}
+
+// errPipeWriter fails every write as a pipe whose reader left does.
+type errPipeWriter struct{}
+
+func (errPipeWriter) Write([]byte) (int, error) { return 0, syscall.EPIPE }
+
+// TestOutputBrokenPipeQuiet checks the EPIPE path in-process, where no
+// signal ends the program first.
+func TestOutputBrokenPipeQuiet(t *testing.T) {
+	home := t.TempDir()
+	dir, _ := newsDir(t, home, 5)
+	var errb bytes.Buffer
+	code := run(context.Background(), []string{"list", dir}, stdio{
+		out: errPipeWriter{}, err: &errb,
+		getenv: func(k string) string {
+			return map[string]string{"XDG_CONFIG_HOME": filepath.Join(home, "config"), "XDG_CACHE_HOME": filepath.Join(home, "cache")}[k]
+		},
+	})
+	if code != exitFailed || errb.Len() > 0 {
+		t.Errorf("exit %d, stderr %q; want 1 and nothing", code, errb.String())
 	}
 }
