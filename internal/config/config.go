@@ -79,11 +79,11 @@ type ConfigError struct {
 
 // Error returns "file:line: message", the form editors jump to.
 func (e *ConfigError) Error() string {
-	name := feed.QuoteName(e.Path)
+	name, msg := feed.QuoteName(e.Path), clipWords(e.Msg)
 	if e.Line > 0 {
-		return feed.SanitizeLine(fmt.Sprintf("%s:%d: %s", name, e.Line, e.Msg))
+		return feed.SanitizeLine(fmt.Sprintf("%s:%d: %s", name, e.Line, msg))
 	}
-	return feed.SanitizeLine(fmt.Sprintf("%s: %s", name, e.Msg))
+	return feed.SanitizeLine(fmt.Sprintf("%s: %s", name, msg))
 }
 
 // LoadConfig reads and checks the config file at path. When the file does
@@ -122,6 +122,9 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		return nil, &ConfigError{Msg: feed.ErrNotText.Error()}
 	}
 	text := strings.TrimPrefix(string(data), "\uFEFF")
+	if err := checkText(text); err != nil {
+		return nil, err
+	}
 	c := &Config{dir: dir}
 	md, err := toml.Decode(text, c)
 	if err != nil {
