@@ -69,7 +69,7 @@ var rules = []rule{
 	{pkg: "internal/safeout", allow: nil, deny: []string{"os/exec", "net/http"}},
 	{pkg: "internal/config", allow: []string{"feed", "feed/load", "internal/safefile", "internal/humanize"}, deny: notFeed},
 	{pkg: "internal/chart", allow: []string{"feed", "internal/safeout", "internal/cells", "internal/humanize"}, deny: []string{"os/exec", "net/http"}},
-	{pkg: "internal/render", allow: []string{"feed", "internal/safeout", "internal/cells", "internal/humanize"}, deny: []string{"os/exec", "net/http"}},
+	{pkg: "internal/render", allow: []string{"feed", "internal/safeout", "internal/safefile", "internal/cells", "internal/humanize"}, deny: []string{"os/exec", "net/http"}},
 	// remote runs a user's password_command (an argument list, never a
 	// shell), so it alone of internal/ may start processes.
 	{pkg: "internal/remote/...", allow: []string{"feed", "feed/...", "store/...", "internal/safefile", "internal/config", "internal/humanize", "internal/remote/..."}, deny: charm},
