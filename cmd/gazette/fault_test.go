@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gazette-news/gazette/internal/config"
 )
@@ -361,4 +363,76 @@ func TestOutputBrokenPipeQuiet(t *testing.T) {
 	if code != exitFailed || errb.Len() > 0 {
 		t.Errorf("exit %d, stderr %q; want 1 and nothing", code, errb.String())
 	}
+}
+
+// TestKillDuringWrite ends `gazette import` with SIGKILL at moments
+// spread over its run, holding the lock or writing or neither: each time
+// the config reads back whole with every import in it or none, and the
+// next `gazette add` succeeds and leaves no temporary file behind.
+func TestKillDuringWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills processes")
+	}
+	home := t.TempDir()
+	cfgPath := filepath.Join(home, "config", "gazette", "config.toml")
+	const perImport = 2000
+	opml := func(i int) string {
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0"?><opml version="2.0"><body>`)
+		for j := range perImport {
+			fmt.Fprintf(&b, "<outline text=\"Feed %d\" xmlUrl=\"https://run%d.example.org/%d/feed.xml\"/>\n", j, i, j)
+		}
+		b.WriteString("</body></opml>\n")
+		p := filepath.Join(home, fmt.Sprintf("run%d.opml", i))
+		if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	runs := 3
+	if os.Getenv("GAZETTE_HEAVY") != "" {
+		runs = 20
+	}
+	applied := 0
+	for i := range runs {
+		cmd := gazetteCmd(t, home, "import", opml(i))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// From at once to well after the write: the run takes some
+		// few hundred milliseconds, more on a loaded machine.
+		time.Sleep(time.Duration(i*1200/runs) * time.Millisecond)
+		cmd.Process.Kill()
+		cmd.Wait()
+
+		cfg, err := config.LoadConfig(cfgPath)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("kill %d: the config does not read back: %v", i, err)
+		}
+		n := len(cfg.Source)
+		if n%perImport != 0 {
+			t.Fatalf("kill %d: %d sources, a part of an import", i, n)
+		}
+		applied = n / perImport
+		dir := filepath.Join(home, fmt.Sprintf("news%d", i))
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		add := gazetteCmd(t, home, "add", dir)
+		if out, err := add.CombinedOutput(); err != nil {
+			t.Fatalf("kill %d: add after the kill: %v\n%s", i, err, out)
+		}
+		if left, _ := filepath.Glob(filepath.Join(filepath.Dir(cfgPath), ".config.toml.tmp-*")); len(left) > 0 {
+			t.Fatalf("kill %d: temporary files left after the next write: %v", i, left)
+		}
+		// Take the added directory out again, so the count stays a
+		// multiple of an import.
+		if err := config.Update(cfgPath, func(c *config.Config) error {
+			c.Source = c.Source[:len(c.Source)-1]
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("%d of %d killed imports had written the config", applied, runs)
 }
