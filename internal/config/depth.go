@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gazette-news/gazette/internal/humanize"
 )
@@ -191,8 +190,12 @@ func skipString(s string) (n, lines int) {
 // message quotes.
 const maxQuoted = 80
 
+// maxMessage caps a whole error message, for a key of many short words.
+const maxMessage = 4 * maxQuoted
+
 // clipWords shortens every word of msg longer than maxQuoted characters,
-// so that an error about a key of 16,000 characters is one readable line.
+// and msg itself past maxMessage, so that an error about a key of 16,000
+// characters is one readable line.
 func clipWords(msg string) string {
 	if len(msg) <= maxQuoted {
 		return msg
@@ -202,17 +205,19 @@ func clipWords(msg string) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		if utf8.RuneCountInString(w) > maxQuoted {
-			n := 0
-			for j := range w {
-				if n == maxQuoted {
-					w = w[:j] + "…"
-					break
-				}
-				n++
-			}
-		}
-		b.WriteString(w)
+		b.WriteString(clipRunes(w, maxQuoted))
 	}
-	return b.String()
+	return clipRunes(b.String(), maxMessage)
+}
+
+// clipRunes cuts s to n characters, marking the cut with an ellipsis.
+func clipRunes(s string, n int) string {
+	count := 0
+	for j := range s {
+		if count == n {
+			return s[:j] + "…"
+		}
+		count++
+	}
+	return s
 }

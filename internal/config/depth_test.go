@@ -87,6 +87,7 @@ func TestConfigErrorQuotesLittle(t *testing.T) {
 		"long value":        "[[source]]\nurl = \"" + strings.Repeat("v", 20_000) + "\"\n",
 		"long bad value":    "[[source]]\nurl = " + strings.Repeat("v", 20_000) + "\n",
 		"deep header (old)": "[" + strings.Repeat("a.", 7999) + "a]\n",
+		"key of many words": "\"" + strings.Repeat("w ", 10_000) + "\" = 1\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseConfig([]byte(text), "/cfg")
