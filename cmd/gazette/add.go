@@ -47,7 +47,7 @@ https; a PATH is stored as an absolute path and must exist.
 }
 
 func (a *app) add(location, name string, tags []string) error {
-	cfg, path, err := a.editableConfig()
+	path, err := a.editablePath()
 	if err != nil {
 		return err
 	}
@@ -63,20 +63,30 @@ func (a *app) add(location, name string, tags []string) error {
 		}
 		location = u
 	}
-	s, err := cfg.Add(location, name, tags)
-	if errors.Is(err, config.ErrDuplicateSource) {
+	// The config is read again, changed and written under its lock, so
+	// that adds running at the same time all keep their source.
+	var s config.SourceConfig
+	err = config.Update(path, func(cfg *config.Config) error {
+		var err error
+		s, err = cfg.Add(location, name, tags)
+		if err != nil && !errors.Is(err, config.ErrDuplicateSource) {
+			return usageError{err}
+		}
+		if err != nil {
+			return err
+		}
+		if s.Path != "" {
+			if _, err := os.Stat(s.Path); err != nil {
+				return fmt.Errorf("%q: %w", feed.SanitizeLine(s.Path), errors.Unwrap(err))
+			}
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, config.ErrDuplicateSource):
 		fmt.Fprintf(a.stdout, "%s\n", feed.SanitizeLine(err.Error()))
 		return nil
-	}
-	if err != nil {
-		return usageError{err}
-	}
-	if s.Path != "" {
-		if _, err := os.Stat(s.Path); err != nil {
-			return fmt.Errorf("%q: %w", feed.SanitizeLine(s.Path), errors.Unwrap(err))
-		}
-	}
-	if err := cfg.Save(path); err != nil {
+	case err != nil:
 		return err
 	}
 	fmt.Fprintf(a.stdout, "added %s\n", feed.SanitizeLine(s.Location()))

@@ -30,6 +30,8 @@ type app struct {
 	stderr io.Writer
 
 	outFilter, errFilter *safeout.Writer
+	// out keeps the first error writing to standard output met.
+	out *outWriter
 
 	color      string
 	style      string
@@ -56,7 +58,8 @@ func newApp(s stdio) *app {
 	if s.getenv == nil {
 		s.getenv = func(string) string { return "" }
 	}
-	out := safeout.NewWriter(s.out, safeout.Print)
+	ow := &outWriter{w: s.out}
+	out := safeout.NewWriter(ow, safeout.Print)
 	errw := safeout.NewWriter(s.err, safeout.Print)
 	return &app{
 		io:        s,
@@ -64,14 +67,17 @@ func newApp(s stdio) *app {
 		stderr:    errw,
 		outFilter: out,
 		errFilter: errw,
+		out:       ow,
 	}
 }
 
-// flush writes out whatever the buffers and filters still hold.
-func (a *app) flush() {
+// flush writes out whatever the buffers and filters still hold, and
+// returns the first error writing to standard output met, then or before.
+func (a *app) flush() error {
 	a.stdout.Flush()
 	a.outFilter.Flush()
 	a.errFilter.Flush()
+	return a.out.failed()
 }
 
 // waitCache waits for the header cache to be written, so that the next

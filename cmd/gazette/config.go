@@ -69,12 +69,12 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 	return nil
 }
 
-// editableConfig returns the config for a command that changes it.
-func (a *app) editableConfig() (*config.Config, string, error) {
-	if a.net.cfg == nil {
-		return nil, "", errors.New("no config file: set $XDG_CONFIG_HOME or $HOME, or use --config FILE")
+// editablePath returns the config file of a command that changes it.
+func (a *app) editablePath() (string, error) {
+	if a.net.cfgPath == "" {
+		return "", errors.New("no config file: set $XDG_CONFIG_HOME or $HOME, or use --config FILE")
 	}
-	return a.net.cfg, a.net.cfgPath, nil
+	return a.net.cfgPath, nil
 }
 
 // fetcher returns the run's fetcher, made on first use: one HTTP client,

@@ -31,7 +31,7 @@ FILE may be - for standard input.`
 }
 
 func (a *app) importOPML(file string) error {
-	cfg, path, err := a.editableConfig()
+	path, err := a.editablePath()
 	if err != nil {
 		return err
 	}
@@ -54,22 +54,32 @@ func (a *app) importOPML(file string) error {
 	for _, e := range skipped {
 		a.warn(e)
 	}
-	added, dup := 0, 0
-	for _, s := range feeds {
-		_, err := cfg.Add(s.URL, s.Name, s.Tags)
-		switch {
-		case errors.Is(err, config.ErrDuplicateSource):
-			dup++
-		case err != nil:
-			a.warn(err)
-		default:
-			added++
+	var added, dup int
+	var warnings []error
+	err = config.Update(path, func(cfg *config.Config) error {
+		// Counted afresh on each call: the config is read under the lock.
+		added, dup, warnings = 0, 0, nil
+		for _, s := range feeds {
+			_, err := cfg.Add(s.URL, s.Name, s.Tags)
+			switch {
+			case errors.Is(err, config.ErrDuplicateSource):
+				dup++
+			case err != nil:
+				warnings = append(warnings, err)
+			default:
+				added++
+			}
 		}
+		if added == 0 {
+			return errNothingAdded
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errNothingAdded) {
+		return err
 	}
-	if added > 0 {
-		if err := cfg.Save(path); err != nil {
-			return err
-		}
+	for _, w := range warnings {
+		a.warn(w)
 	}
 	msg := fmt.Sprintf("imported %s", humanize.Plural(added, "feed", "feeds"))
 	if dup > 0 {
@@ -81,6 +91,10 @@ func (a *app) importOPML(file string) error {
 	fmt.Fprintln(a.stdout, msg)
 	return nil
 }
+
+// errNothingAdded leaves the config file as it is when an import adds
+// nothing.
+var errNothingAdded = errors.New("nothing to add")
 
 // readAllCapped reads all of r, failing rather than truncating past max
 // bytes.

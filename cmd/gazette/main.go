@@ -90,12 +90,20 @@ func run(ctx context.Context, args []string, io stdio) (code int) {
 	root := a.rootCommand()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	a.flush()
+	outErr := a.flush()
 	a.finishState(ctx)
 	a.waitCache(ctx)
 	a.flush()
 	var ue usageError
 	switch {
+	case outErr != nil && brokenPipe(outErr):
+		// The reader has what it wanted and went away: no message.
+		return exitFailed
+	case outErr != nil:
+		// Whatever else went wrong, output that did not arrive is the
+		// news: one line, and the command failed.
+		fmt.Fprintf(a.stderr, "gazette: %s\n", feed.SanitizeLine(outErr.Error()))
+		return exitFailed
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errSourcesFailed):

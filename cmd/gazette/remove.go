@@ -32,7 +32,7 @@ the feed with that URL or title on the server.`
 }
 
 func (a *app) remove(ctx context.Context, location, account string) error {
-	cfg, path, err := a.editableConfig()
+	path, err := a.editablePath()
 	if err != nil {
 		return err
 	}
@@ -44,11 +44,22 @@ func (a *app) remove(ctx context.Context, location, account string) error {
 		}
 		acct = accts[0]
 	}
-	s, removed := cfg.Remove(location)
-	if removed {
-		if err := saveConfig(cfg, path); err != nil {
-			return err
+	// The config is read again, changed and written under its lock, as
+	// add does; with nothing to remove, nothing is written.
+	var (
+		s       config.SourceConfig
+		removed bool
+	)
+	err = config.Update(path, func(cfg *config.Config) error {
+		if s, removed = cfg.Remove(location); !removed {
+			return errNotConfigured
 		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errNotConfigured) {
+		return err
+	}
+	if removed {
 		fmt.Fprintf(a.stdout, "removed %s\n", feed.SanitizeLine(s.Location()))
 	}
 	if account == "" {
@@ -65,11 +76,8 @@ func (a *app) remove(ctx context.Context, location, account string) error {
 	return nil
 }
 
-// saveConfig writes the changed config. It is the one place remove
-// writes it, so that a locked read-modify-write can take its place.
-func saveConfig(cfg *config.Config, path string) error {
-	return cfg.Save(path)
-}
+// errNotConfigured stops a config update that has nothing to remove.
+var errNotConfigured = errors.New("no such source in the config")
 
 // errNoSubscription is returned when an account follows no such feed.
 var errNoSubscription = errors.New("the account follows no such feed")

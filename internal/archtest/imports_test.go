@@ -71,7 +71,7 @@ var rules = []rule{
 	// syncer moves state between the store and a sync account.
 	{pkg: "internal/syncer", allow: []string{"feed", "store", "internal/config", "internal/remote/...", "internal/humanize"}, deny: append([]string{"os/exec"}, charm...)},
 	{pkg: "internal/chart", allow: []string{"feed", "internal/safeout", "internal/cells", "internal/humanize"}, deny: []string{"os/exec", "net/http"}},
-	{pkg: "internal/render", allow: []string{"feed", "internal/safeout", "internal/cells", "internal/humanize"}, deny: []string{"os/exec", "net/http"}},
+	{pkg: "internal/render", allow: []string{"feed", "internal/safeout", "internal/safefile", "internal/cells", "internal/humanize"}, deny: []string{"os/exec", "net/http"}},
 	// remote runs a user's password_command (an argument list, never a
 	// shell), so it alone of internal/ may start processes.
 	{pkg: "internal/remote/...", allow: []string{"feed", "feed/...", "store/...", "internal/safefile", "internal/config", "internal/humanize", "internal/remote/..."}, deny: charm},

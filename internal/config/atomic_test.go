@@ -25,7 +25,8 @@ func TestConfigCrashMidWrite(t *testing.T) {
 	}
 	// What a crash after half a write leaves: the temporary file.
 	half := append([]byte(nil), whole[:len(whole)/2]...)
-	writeFile(t, filepath.Join(filepath.Dir(path), ".tmp-config.toml-123456"), half)
+	stale := filepath.Join(filepath.Dir(path), ".config.toml.tmp-123456")
+	writeFile(t, stale, half)
 
 	got, err := LoadConfig(path)
 	if err != nil {
@@ -43,6 +44,9 @@ func TestConfigCrashMidWrite(t *testing.T) {
 	again, err := LoadConfig(path)
 	if err != nil || len(again.Sources()) != 2 {
 		t.Fatalf("reload: %v", err)
+	}
+	if _, err := os.Lstat(stale); err == nil {
+		t.Error("the next write left the crashed writer's temporary file")
 	}
 
 	// A config that is itself cut short (written by hand, or by another

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 
 	"github.com/BurntSushi/toml"
 
@@ -17,8 +17,12 @@ import (
 	"github.com/gazette-news/gazette/internal/safefile"
 )
 
-// MaxConfigSize caps the config file.
-const MaxConfigSize = 1 << 20
+// MaxConfigSize caps the config file, for reading and for writing alike:
+// LoadConfig refuses a larger file, and Update refuses to write one, so
+// gazette never writes a config it cannot read back. It holds a full
+// import of the most feeds an OPML file may add (about 1.6 MiB for
+// 10,000 feeds with names and tags) with room to spare.
+const MaxConfigSize = 4 << 20
 
 // maxSourceName caps a source's display name.
 const maxSourceName = 200
@@ -87,23 +91,28 @@ type ConfigError struct {
 
 // Error returns "file:line: message", the form editors jump to.
 func (e *ConfigError) Error() string {
-	name := feed.QuoteName(e.Path)
+	name, msg := feed.QuoteName(e.Path), clipWords(e.Msg)
 	if e.Line > 0 {
-		return feed.SanitizeLine(fmt.Sprintf("%s:%d: %s", name, e.Line, e.Msg))
+		return feed.SanitizeLine(fmt.Sprintf("%s:%d: %s", name, e.Line, msg))
 	}
-	return feed.SanitizeLine(fmt.Sprintf("%s: %s", name, e.Msg))
+	return feed.SanitizeLine(fmt.Sprintf("%s: %s", name, msg))
 }
 
 // LoadConfig reads and checks the config file at path. When the file does
-// not exist it returns an empty config, bound to path, and an error that
-// matches fs.ErrNotExist, so a caller can start a new file or fall back to
-// a default.
+// not exist, or a directory above it is a file, it returns an empty
+// config, bound to path, and an error that matches fs.ErrNotExist, so a
+// caller can start a new file or fall back to a default.
 func LoadConfig(path string) (*Config, error) {
-	dir := filepath.Dir(path)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	return loadFrom(path, filepath.Dir(path), path)
+}
+
+// loadFrom is LoadConfig reading file, resolving relative paths against
+// dir and naming the config path in errors.
+func loadFrom(file, dir, path string) (*Config, error) {
+	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return &Config{dir: dir}, fmt.Errorf("%s: %w", feed.QuoteName(path), fs.ErrNotExist)
 	}
-	data, err := safefile.ReadFile(path, MaxConfigSize)
+	data, err := safefile.ReadFile(file, MaxConfigSize)
 	if err != nil {
 		return nil, &ConfigError{Path: path, Msg: err.Error()}
 	}
@@ -128,6 +137,9 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		return nil, &ConfigError{Msg: feed.ErrNotText.Error()}
 	}
 	text := strings.TrimPrefix(string(data), "\uFEFF")
+	if err := checkText(text); err != nil {
+		return nil, err
+	}
 	c := &Config{dir: dir}
 	md, err := toml.Decode(text, c)
 	if err != nil {
@@ -326,25 +338,4 @@ func looksLikeURL(s string) bool {
 	s = strings.TrimSpace(s)
 	m := urlScheme.FindString(s)
 	return len(m) > 2
-}
-
-// configHeader starts every config file gazette writes.
-const configHeader = "# gazette sources. Each [[source]] has a url or a path, and may have\n" +
-	"# a name and tags that are added to all its articles.\n\n"
-
-// Save writes the config to path atomically, creating its directory.
-// Comments in a hand-written file are not kept.
-func (c *Config) Save(path string) error {
-	var b bytes.Buffer
-	b.WriteString(configHeader)
-	enc := toml.NewEncoder(&b)
-	enc.Indent = ""
-	if err := enc.Encode(c); err != nil {
-		return &ConfigError{Path: path, Msg: err.Error()}
-	}
-	if err := safefile.WriteFileAtomic(path, b.Bytes(), 0o600); err != nil {
-		return &ConfigError{Path: path, Msg: err.Error()}
-	}
-	c.dir = filepath.Dir(path)
-	return nil
 }

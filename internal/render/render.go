@@ -89,7 +89,11 @@ func Lines(ctx context.Context, a *feed.Article, opt Options) (Result, error) {
 	}
 	// The renderer is built first, outside the deadline: a bad style is an
 	// error to report, not a reason to fall back.
-	tr, err := glamour.NewTermRenderer(glamour.WithStylePath(style), glamour.WithWordWrap(width))
+	styleOpt, err := styleOption(style)
+	if err != nil {
+		return Result{}, fmt.Errorf("style %q: %w", style, err)
+	}
+	tr, err := glamour.NewTermRenderer(styleOpt, glamour.WithWordWrap(width))
 	if err != nil {
 		return Result{}, fmt.Errorf("style %q: %w", style, err)
 	}

@@ -74,7 +74,11 @@ func CheckStyle(style string) error {
 	if style == "" || style == "auto" {
 		return nil
 	}
-	if _, err := glamour.NewTermRenderer(glamour.WithStylePath(style)); err != nil {
+	opt, err := styleOption(style)
+	if err == nil {
+		_, err = glamour.NewTermRenderer(opt)
+	}
+	if err != nil {
 		return fmt.Errorf("%w %q: use dark, light, notty, ascii, dracula, pink, tokyo-night or a JSON style file", ErrStyle, feed.SanitizeLine(style))
 	}
 	return nil

@@ -33,6 +33,7 @@ func FuzzWriter(f *testing.F) {
 			t.Fatalf("split at %d changes output:\n%q\n%q", k, split, whole)
 		}
 		checkOutput(t, []byte(whole), mode)
+		checkTags(t, whole)
 		if again := String(whole, mode); again != whole {
 			t.Fatalf("not idempotent:\n%q\n%q", whole, again)
 		}

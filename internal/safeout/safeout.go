@@ -7,6 +7,7 @@
 package safeout
 
 import (
+	"bytes"
 	"io"
 	"strconv"
 	"strings"
@@ -81,6 +82,9 @@ type Writer struct {
 	out, scratch []byte
 	dropped      int
 	linkOpen     bool
+	// final is set while Flush filters a held flag: the stream ends
+	// there, so its tag sequence is complete or there is none.
+	final bool
 	// lastLink is the last hyperlink target that passed unchanged; the
 	// renderer repeats a link on every line it spans.
 	lastLink []byte
@@ -142,6 +146,18 @@ func (w *Writer) Write(p []byte) (int, error) {
 func (w *Writer) Flush() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if len(w.pending) > 0 && w.pendState == ansi.NormalState && bytes.HasPrefix(w.pending, blackFlagUTF8) {
+		// A flag held for the tags that might follow it: the stream
+		// ends here, so they are all there is.
+		data := append([]byte(nil), w.pending...)
+		w.pending = w.pending[:0]
+		w.final = true
+		err := w.filter(data)
+		w.final = false
+		if err != nil {
+			return err
+		}
+	}
 	out := w.out[:0]
 	if len(w.pending) > 0 {
 		if w.pendState == ansi.NormalState {
@@ -232,7 +248,17 @@ func (w *Writer) filter(data []byte) error {
 				}
 				out = append(out, string(utf8.RuneError)...)
 				w.dropped++
-			case forbiddenRune(r):
+			case r == blackFlag:
+				n, undecided := flagTags(data[i+size:], w.final)
+				if undecided {
+					// The flag's tag sequence may go on in the next write.
+					w.hold(data[i:], ansi.NormalState)
+					i = len(data)
+					continue
+				}
+				out = append(out, data[i:i+size+n]...)
+				i += n
+			case forbiddenRune(r) || tagChar(r):
 				w.dropped++
 			default:
 				out = append(out, data[i:i+size]...)

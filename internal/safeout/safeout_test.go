@@ -179,7 +179,7 @@ func allCases() []struct {
 		filterCase
 		mode Mode
 	}
-	for _, tc := range append(append([]filterCase{}, threatCases...), printKeeps...) {
+	for _, tc := range append(append(append([]filterCase{}, threatCases...), printKeeps...), tagCases...) {
 		all = append(all, struct {
 			filterCase
 			mode Mode
