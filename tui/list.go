@@ -595,7 +595,11 @@ func statusText(loading bool, visible, total int, tagNames []string, anyMode boo
 	if loading {
 		parts = append(parts, "loading… "+count)
 	} else {
-		parts = append(parts, count+" articles")
+		noun := "articles"
+		if total == 1 {
+			noun = "article"
+		}
+		parts = append(parts, count+" "+noun)
 	}
 	if len(tagNames) > 0 {
 		sep := " + "

@@ -39,6 +39,8 @@ func TestStatusText(t *testing.T) {
 		{"loading", true, 1234, 1234, nil, false, "", "loading… 1,234"},
 		{"loading filtered", true, 3, 1234, []string{"Russia"}, false, "", "loading… 3/1,234 · Russia"},
 		{"big", false, 100000, 100000, nil, false, "", "100,000 articles"},
+		{"one", false, 1, 1, nil, false, "", "1 article"},
+		{"one of many", false, 1, 3, nil, false, "x", `1/3 articles · "x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

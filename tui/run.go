@@ -6,11 +6,11 @@
 //	List      j/k ↑/↓ move · space/b page · g/G top/bottom · enter read
 //	          / filter · t tags · e errors · esc clear the filter · ? help · q quit
 //	Filter    type to filter as you go · ↑/↓ move · enter keep · esc clear
-//	Tags      j/k move · space tick · a all/any · C clear · a letter jumps
+//	Tags      j/k move · space/x tick · a/tab all/any · C clear · a letter jumps
 //	          enter apply · esc close
 //	Article   j/k ↑/↓ line · space/b page · d/u half page · g/G top/bottom
-//	          n/p next/previous article · o open the page · 1…9 o open footnote N
-//	          l links · | pipe to a command · e errors · esc/q back · ? help
+//	          n/p next/previous article · o open the page · 12o open footnote 12
+//	          l links · | pipe to a command · e errors · esc/q/h/← back · ? help
 //	Anywhere  ctrl+c quit; the mouse wheel scrolls
 package tui
 
