@@ -394,9 +394,15 @@ type rowLayout struct {
 	date, title, tags, source int
 }
 
-// layoutFor picks the columns for a width: the title gets what the date,
-// tags and source leave, and narrow terminals drop the source and then the
-// tags.
+// minTitleWithSource is the least room the title keeps when the source
+// column is shown: the headline comes first, and the source is the first
+// column to go.
+const minTitleWithSource = 50
+
+// layoutFor picks the columns for a width. The headline has priority: the
+// tags show as country codes in a narrow column until the terminal is
+// wide, and the source shows only when the title keeps at least
+// minTitleWithSource cells; narrow terminals drop the date too.
 func layoutFor(w int) rowLayout {
 	var lay rowLayout
 	rest := w - 2 - 1 // the cursor marker and a right margin
@@ -405,18 +411,18 @@ func layoutFor(w int) rowLayout {
 		rest -= lay.date + 2
 	}
 	switch {
-	case w >= 120:
-		lay.tags = 28
-	case w >= 90:
-		lay.tags = 22
+	case w >= 150:
+		lay.tags = namedTagsWidth
+	case w >= 100:
+		lay.tags = 19 // three codes and a "+N"
 	case w >= 56:
-		lay.tags = 14
+		lay.tags = 10 // two codes
 	}
 	if lay.tags > 0 {
 		rest -= lay.tags + 2
 	}
-	if w >= 72 {
-		lay.source = min(max(w/7, 12), 22)
+	if src := min(max(w/8, 12), 22); rest-src-2 >= minTitleWithSource {
+		lay.source = src
 		rest -= lay.source + 2
 	}
 	lay.title = max(rest, 8)

@@ -119,10 +119,10 @@ func readerWidth(w int) int {
 	return max(min(w, readerMaxWidth), render.MinWidth)
 }
 
-// readerHeights returns the viewport height for a terminal h tall: the
-// header takes three rows, the footer and help bar two.
-func readerHeight(h int) int {
-	return max(h-5, 1)
+// readerHeight returns the viewport height for a terminal h tall under a
+// header of head rows; the footer and help bar take two.
+func readerHeight(h, head int) int {
+	return max(h-head-2, 1)
 }
 
 // show puts entry e, row idx of the visible list, on screen: from the
@@ -147,7 +147,7 @@ func (r *readerModel) ensureRendered() tea.Cmd {
 	}
 	w := readerWidth(r.width)
 	r.vp.SetWidth(w)
-	r.vp.SetHeight(readerHeight(r.height))
+	r.vp.SetHeight(readerHeight(r.height, len(titleLines(r.e.a.Title, w, r.height))+2))
 	a, full := r.articleOf(r.e)
 	k := renderKey{id: a.ID, width: w, style: r.glamourStyle(), full: full}
 	r.want = k
@@ -446,7 +446,9 @@ func (r *readerModel) drawHeader() string {
 	if title == "" {
 		title = "Untitled"
 	}
-	b.WriteString(padding + "  " + st.readerHead.Render(cells.Truncate(title, cw-4)) + "\n")
+	for _, line := range titleLines(title, cw, r.height) {
+		b.WriteString(padding + "  " + st.readerHead.Render(line) + "\n")
+	}
 	var meta []string
 	if d := a.DisplayDate(); d != "" {
 		meta = append(meta, d)
