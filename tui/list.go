@@ -458,11 +458,18 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 		}
 		b.WriteString(bg("  "))
 	}
-	title := cells.Fit(e.a.Title, lay.title)
+	// The summary mark follows the title's text, before the padding.
+	mw := summaryMarkWidth(e.a)
+	title := cells.Truncate(e.a.Title, lay.title-mw)
+	pad := strings.Repeat(" ", max(lay.title-mw-cells.Width(title), 0))
 	if selected {
 		b.WriteString(st.selTitle.Render(title))
+		b.WriteString(m.summaryMark(e.a, selected))
+		b.WriteString(st.selTitle.Render(pad))
 	} else {
 		b.WriteString(plainBg.Render(title))
+		b.WriteString(m.summaryMark(e.a, selected))
+		b.WriteString(plainBg.Render(pad))
 	}
 	if lay.tags > 0 {
 		b.WriteString(bg("  "))

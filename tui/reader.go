@@ -183,7 +183,7 @@ func (r *readerModel) showRendering(k renderKey, res rendered) {
 	sameArticle := r.shown.id == k.id && r.shown.id != ""
 	pct := r.vp.ScrollPercent()
 	atTop := r.vp.AtTop()
-	r.setLines(res.Lines)
+	r.setLines(r.withSummaryHint(res.Lines, k.full))
 	r.shown = k
 	r.full = res.article
 	r.plain = res.Plain
