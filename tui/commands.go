@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -100,13 +99,14 @@ func openURL(raw string, o opener) tea.Cmd {
 	args := append(append([]string(nil), o.argv[1:]...), u)
 	cmd := exec.Command(o.path, args...)
 	if isTerminalBrowser(name) {
-		return tea.ExecProcess(cmd, func(err error) tea.Msg {
+		return tea.Exec(childCommand{cmd}, func(err error) tea.Msg {
 			return openedMsg{url: u, with: name, err: err}
 		})
 	}
 	return safeCmd(func() tea.Msg {
 		// No stdin, stdout or stderr: a GUI opener must not write over the
 		// screen or read keys meant for the reader.
+		closeInheritedFDs()
 		if err := cmd.Start(); err != nil {
 			return openedMsg{url: u, with: name, err: err}
 		}
@@ -119,36 +119,6 @@ func openURL(raw string, o opener) tea.Cmd {
 			// Still running: a browser that stays in the foreground. It
 			// is reaped by the goroutine above when it exits.
 			return openedMsg{url: u, with: name}
-		}
-	})
-}
-
-// pipeArticle runs the user's command line with sh -c and feeds it the
-// article's Markdown on standard input. The command line is the user's
-// own; the article reaches the command only through stdin, never through
-// its arguments or environment.
-func pipeArticle(ctx context.Context, command, markdown string) tea.Cmd {
-	return safeCmd(func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, pipeTimeout)
-		defer cancel()
-		start := time.Now()
-		cmd := exec.CommandContext(ctx, "sh", "-c", command)
-		cmd.Stdin = strings.NewReader(markdown)
-		out := &cappedBuffer{max: maxPipeOutput}
-		cmd.Stdout = out
-		cmd.Stderr = out
-		setProcessGroup(cmd)
-		cmd.WaitDelay = time.Second
-		err := cmd.Run()
-		if ctx.Err() == context.DeadlineExceeded {
-			err = fmt.Errorf("stopped after %s", pipeTimeout)
-		}
-		return pipeDoneMsg{
-			command: command,
-			output:  feed.Sanitize(out.buf.String()),
-			cut:     out.cut,
-			err:     err,
-			elapsed: time.Since(start),
 		}
 	})
 }

@@ -89,6 +89,9 @@ type common struct {
 	progress string
 	// opener is the link opener once it has been looked up.
 	opener *opener
+	// exec hands the terminal to a child process: tea.Exec, or in tests
+	// a function that runs it at once.
+	exec func(tea.ExecCommand, tea.ExecCallback) tea.Cmd
 }
 
 // setNotice shows a one-line message until the next key.
@@ -141,6 +144,7 @@ func newModel(ctx context.Context, opt Options) model {
 		dark:    true,
 		noColor: opt.noColor(),
 		tags:    newTagTable(),
+		exec:    tea.Exec,
 	}
 	m := model{
 		common: c,
@@ -273,8 +277,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		return m, nil
 
 	case pipeDoneMsg:
-		m.notice = ""
-		m.showPipeOutput(msg)
+		m.pipeDone(msg)
 		return m, nil
 
 	case cmdFailedMsg:

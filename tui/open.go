@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"runtime"
@@ -68,26 +67,3 @@ func checkURL(raw string) (string, error) {
 
 // openWait is how long an opener is watched for a quick failure.
 const openWait = 3 * time.Second
-
-// Pipe limits: the output kept, and the time a command may run.
-const (
-	maxPipeOutput = 256 << 10
-	pipeTimeout   = 30 * time.Second
-)
-
-// cappedBuffer keeps the first max bytes written to it and drops the rest,
-// so that a chatty command cannot fill memory.
-type cappedBuffer struct {
-	buf bytes.Buffer
-	max int
-	cut bool
-}
-
-func (c *cappedBuffer) Write(p []byte) (int, error) {
-	if room := c.max - c.buf.Len(); room < len(p) {
-		c.cut = true
-		c.buf.Write(p[:max(room, 0)])
-		return len(p), nil
-	}
-	return c.buf.Write(p)
-}

@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -152,25 +151,6 @@ func (m *model) openErrors() {
 		title = humanize.Plural(n, "source failed", "sources failed")
 	}
 	m.panel = newPanel(m.common, panelErrors, title, lines)
-	m.overlay = overlayPanel
-}
-
-// showPipeOutput shows what a pipe command printed.
-func (m *model) showPipeOutput(msg pipeDoneMsg) {
-	inner, _ := panelSize(m.width, m.height, panelOutput)
-	status := "done"
-	if msg.err != nil {
-		status = feed.SanitizeLine(msg.err.Error())
-	}
-	title := fmt.Sprintf("| %s · %s · %s", feed.SanitizeLine(msg.command), status, msg.elapsed.Round(10*time.Millisecond))
-	lines := wrapPanelText(msg.output, inner)
-	if msg.cut {
-		lines = append(lines, "", fmt.Sprintf("(output cut at %d KiB)", maxPipeOutput>>10))
-	}
-	if len(lines) == 0 {
-		lines = []string{"(no output)"}
-	}
-	m.panel = newPanel(m.common, panelOutput, title, lines)
 	m.overlay = overlayPanel
 }
 

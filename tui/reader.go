@@ -47,9 +47,10 @@ type readerModel struct {
 	// position: the screen draws the lines in view itself.
 	lines []string
 
-	// prompt is the pipe command line; lastPipe the last command run.
+	// prompt is the pipe command line; pipeHist the commands run, which
+	// ↑ and ↓ bring back.
 	prompt   textinput.Model
-	lastPipe string
+	pipeHist *pipeHistory
 
 	// cache keeps renderings by article, width and style; rendering holds
 	// the renderings under way for the cache alone. fullPages are the
@@ -72,6 +73,7 @@ func newReaderModel(c *common) readerModel {
 		cache:     newRenderCache(defaultCacheSize),
 		rendering: make(map[renderKey]bool),
 		fullPages: make(map[string]*feed.Article),
+		pipeHist:  &pipeHistory{},
 	}
 	r.prompt = textinput.New()
 	r.prompt.Prompt = "| "
@@ -275,35 +277,6 @@ func (r readerModel) scrollBy(d int) readerModel {
 		r.vp.ScrollUp(-d)
 	}
 	return r
-}
-
-// openPrompt asks for a command to pipe the article to.
-func (r *readerModel) openPrompt() tea.Cmd {
-	r.prompt.SetValue(r.lastPipe)
-	r.prompt.CursorEnd()
-	return r.prompt.Focus()
-}
-
-// updatePrompt handles a key in the pipe prompt; done reports that the
-// prompt closed.
-func (r readerModel) updatePrompt(msg tea.KeyPressMsg) (_ readerModel, _ tea.Cmd, done bool) {
-	switch {
-	case key.Matches(msg, r.keys.Apply):
-		line := strings.TrimSpace(r.prompt.Value())
-		r.prompt.Blur()
-		if line == "" {
-			return r, nil, true
-		}
-		r.lastPipe = line
-		r.setNotice("Running "+line+" …", false)
-		return r, pipeArticle(r.ctx, line, r.article().Markdown(feed.MarkdownOptions{})), true
-	case msg.Code == tea.KeyEscape:
-		r.prompt.Blur()
-		return r, nil, true
-	}
-	var cmd tea.Cmd
-	r.prompt, cmd = r.prompt.Update(msg)
-	return r, cmd, false
 }
 
 // articleOf returns the article an entry shows: its fetched web page when
