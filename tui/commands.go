@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -75,12 +74,7 @@ func resolveOpener(configured, browserEnv, waiting string) tea.Cmd {
 // lookupOpener finds the opener's program in $PATH. It reads directories,
 // so it runs in a command, never in Update.
 func lookupOpener(configured, browserEnv string) opener {
-	argv := openerCommand(configured, browserEnv)
-	o := opener{argv: argv, name: filepath.Base(argv[0])}
-	if path, err := exec.LookPath(argv[0]); err == nil {
-		o.path = path
-	}
-	return o
+	return findOpener(openerCandidates(configured, browserEnv))
 }
 
 // openURL opens a URL with the resolved opener, without a shell: the URL
@@ -96,7 +90,7 @@ func openURL(raw string, o opener) tea.Cmd {
 		return func() tea.Msg { return openedMsg{url: u, with: o.name, err: errNoOpener, noOpener: true} }
 	}
 	name := o.name
-	args := append(append([]string(nil), o.argv[1:]...), u)
+	args := openerArgs(o.argv, u)
 	cmd := exec.Command(o.path, args...)
 	if isTerminalBrowser(name) {
 		return tea.Exec(childCommand{cmd}, func(err error) tea.Msg {

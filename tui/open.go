@@ -3,7 +3,6 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
@@ -35,23 +34,9 @@ func isTerminalBrowser(name string) bool {
 	return false
 }
 
-// openerCommand returns the program and leading arguments of the opener:
-// the configured one, else the first entry of $BROWSER (a list separated by
-// colons), else the system's opener. The opener is the user's own
-// configuration; split on spaces, it may carry arguments.
+// openerCommand returns the first opener tried: see openerCandidates.
 func openerCommand(opener, browserEnv string) []string {
-	if f := strings.Fields(opener); len(f) > 0 {
-		return f
-	}
-	for _, b := range strings.Split(browserEnv, ":") {
-		if f := strings.Fields(b); len(f) > 0 {
-			return f
-		}
-	}
-	if runtime.GOOS == "darwin" {
-		return []string{"open"}
-	}
-	return []string{"xdg-open"}
+	return openerCandidates(opener, browserEnv)[0]
 }
 
 // checkURL re-checks a URL before it is handed to a program: only absolute
