@@ -434,6 +434,9 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 	st := &m.st
 	var b strings.Builder
 	plainBg := st.title
+	if !e.a.State.Read {
+		plainBg = st.unread
+	}
 	bg := func(s string) string {
 		if selected {
 			return st.selRow.Render(s)

@@ -137,7 +137,7 @@ func newModel(ctx context.Context, opt Options) model {
 	c := &common{
 		ctx:     ctx,
 		opt:     opt,
-		keys:    newKeyMap(),
+		keys:    keysFor(opt.Keys),
 		help:    help.New(),
 		width:   80,
 		height:  24,
@@ -158,7 +158,7 @@ func newModel(ctx context.Context, opt Options) model {
 
 // setStyles rebuilds the styles for the background and colour setting.
 func (m *model) setStyles() {
-	m.st = newStyles(m.dark, m.noColor)
+	m.st = newStyles(m.dark, m.noColor).withTheme(m.opt.Theme.For(m.dark))
 	m.help.Styles = m.st.help
 	m.list.setStyles()
 	m.reader.setStyles()

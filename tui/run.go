@@ -30,6 +30,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/internal/config"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 )
@@ -74,6 +75,12 @@ type Options struct {
 	// FullPage fetches the web page of an article and returns the article
 	// with the page's text, for the f key; nil means it is not offered.
 	FullPage BodyFunc
+	// Keys rebinds actions, by name, to the keys given (the config's
+	// [keys] table); see KeyActions. Run refuses what CheckKeys refuses.
+	Keys map[string][]string
+	// Theme sets the list's colours over the built-in dark and light
+	// themes (the config's [theme] table).
+	Theme config.Theme
 }
 
 // BodyFunc returns an article complete with its body.
@@ -132,6 +139,9 @@ var ErrStyle = render.ErrStyle
 func Run(ctx context.Context, opt Options) error {
 	opt = opt.withDefaults()
 	if err := render.CheckStyle(opt.styleChoice(true).Forced()); err != nil {
+		return err
+	}
+	if err := CheckKeys(opt.Keys); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)

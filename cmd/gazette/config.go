@@ -57,7 +57,9 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 		return err
 	}
 	a.net.cfg, a.net.cfgPath = cfg, path
-	return nil
+	// [keys] is checked with the config, not only when the reader starts.
+	_, _, err = a.readerConfig()
+	return err
 }
 
 // editableConfig returns the config for a command that changes it.

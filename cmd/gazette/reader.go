@@ -21,7 +21,13 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		defer progress.Done(rawURL)
 		return fetcher.Fetch(ctx, rawURL)
 	}
+	keys, theme, err := a.readerConfig()
+	if err != nil {
+		return err
+	}
 	return tui.Run(ctx, tui.Options{
+		Keys:     keys,
+		Theme:    theme,
 		Sources:  a.sources(args),
 		Loader:   loader,
 		Style:    a.style,

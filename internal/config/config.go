@@ -35,6 +35,12 @@ const maxSourceName = 200
 type Config struct {
 	// Source lists the sources in the order they were added.
 	Source []SourceConfig `toml:"source"`
+	// Keys rebinds the reader's actions; see keys.go.
+	Keys map[string][]string `toml:"keys,omitempty"`
+	// Theme sets the list's colours; see theme.go.
+	Theme Theme `toml:"theme,omitempty"`
+	// keyLines are the lines of the [keys] table, by action.
+	keyLines map[string]int
 	// dir is the directory of the file, against which relative paths
 	// resolve.
 	dir string
@@ -127,8 +133,14 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		if len(und) > 1 {
 			msg += fmt.Sprintf(" (and %d more)", len(und)-1)
 		}
-		msg += "; known keys are source, and url, path, name and tags in each [[source]]"
+		msg += "; known keys are source, keys, theme, and url, path, name and tags in each [[source]]"
 		return nil, &ConfigError{Line: keyLine(text, k[len(k)-1]), Msg: msg}
+	}
+	if err := c.checkKeys(text); err != nil {
+		return nil, err
+	}
+	if err := c.checkTheme(text); err != nil {
+		return nil, err
 	}
 	seen := make(map[string]int)
 	for i := range c.Source {
