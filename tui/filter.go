@@ -152,6 +152,7 @@ func (l *listModel) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 	l.visible = msg.res.visible
 	l.visVersion = j.version
 	l.counts = msg.res.counts
+	l.detected = msg.res.detected
 	if j.top {
 		l.scroll, l.moved = scroller{}, false
 		*l = l.clamp()
@@ -182,10 +183,13 @@ func (l *listModel) addBatch(arts []*feed.Article) {
 	if n := len(l.tags.infos); len(l.counts) < n {
 		l.counts = append(l.counts, make([]int, n-len(l.counts))...)
 	}
+	if n := len(l.tags.infos); len(l.detected) < n {
+		l.detected = append(l.detected, make([]int, n-len(l.detected))...)
+	}
 	if !l.flt.active() {
 		l.visible = l.all
 		for _, e := range add {
-			countTags(l.counts, e, l.flt.detected)
+			countTags(l.counts, l.detected, e, l.flt.detected)
 		}
 	} else {
 		var keep []*entry
@@ -196,7 +200,7 @@ func (l *listModel) addBatch(arts []*feed.Article) {
 				keep = append(keep, e)
 			}
 			if (l.flt.any && q) || t {
-				countTags(l.counts, e, l.flt.detected)
+				countTags(l.counts, l.detected, e, l.flt.detected)
 			}
 		}
 		if len(keep) > 0 {

@@ -304,6 +304,9 @@ type filterResult struct {
 	// remain with it chosen. In "all" mode that is the visible articles
 	// carrying it; in "any" mode, those matching the query that carry it.
 	counts []int
+	// detected[id] is how many of counts[id] carry the tag only as a
+	// country detected in the text, which the picker's bars shade.
+	detected []int
 }
 
 // cancelCheckEvery is how many entries a filter run handles between checks
@@ -335,7 +338,7 @@ func runFilter(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int6
 		}()
 	}
 	wg.Wait()
-	res := filterResult{counts: make([]int, ntags)}
+	res := filterResult{counts: make([]int, ntags), detected: make([]int, ntags)}
 	n := 0
 	for p, r := range results {
 		if !oks[p] {
@@ -344,6 +347,9 @@ func runFilter(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int6
 		n += len(r.visible)
 		for i, c := range r.counts {
 			res.counts[i] += c
+		}
+		for i, c := range r.detected {
+			res.detected[i] += c
 		}
 	}
 	if !f.active() {
@@ -360,7 +366,7 @@ func runFilter(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int6
 // filterChunk is runFilter over one part of the list. With shareAll, an
 // inactive filter returns the list itself rather than a copy.
 func filterChunk(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int64, shareAll bool) (filterResult, bool) {
-	res := filterResult{counts: make([]int, ntags)}
+	res := filterResult{counts: make([]int, ntags), detected: make([]int, ntags)}
 	active := f.active()
 	switch {
 	case !active && shareAll:
@@ -380,14 +386,15 @@ func filterChunk(all []*entry, f filter, ntags int, latest *atomic.Int64, gen in
 			res.visible = append(res.visible, e)
 		}
 		if (f.any && q) || t {
-			countTags(res.counts, e, f.detected)
+			countTags(res.counts, res.detected, e, f.detected)
 		}
 	}
 	return res, true
 }
 
-// countTags adds one entry's tags to the facet counts.
-func countTags(counts []int, e *entry, detected bool) {
+// countTags adds one entry's tags to the facet counts, and its detected
+// countries to det too.
+func countTags(counts, det []int, e *entry, detected bool) {
 	for _, id := range e.tags {
 		if int(id) < len(counts) {
 			counts[id]++
@@ -397,6 +404,9 @@ func countTags(counts []int, e *entry, detected bool) {
 		for _, id := range e.mentions {
 			if int(id) < len(counts) {
 				counts[id]++
+			}
+			if int(id) < len(det) {
+				det[id]++
 			}
 		}
 	}

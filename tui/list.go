@@ -52,6 +52,7 @@ type listModel struct {
 	// visVersion is the list version the visible list was filtered from.
 	visVersion int
 	counts     []int
+	detected   []int // of counts, the detected countries
 	results    resultCache
 
 	// rows are the rows drawn by prepare for rowsFor, by entry; the map

@@ -244,6 +244,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		if msg.job.preview {
 			if counts, ok := m.list.previewCounts(msg); ok {
 				m.picker.counts = counts
+				m.picker.detected = msg.res.detected
 			}
 			return m, nil
 		}
@@ -404,6 +405,7 @@ func (m model) listKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		return m, cmd
 	case key.Matches(msg, k.Tags):
 		m.picker = newPicker(m.common, m.list.counts, m.list.flt)
+		m.picker.detected = m.list.detected
 		m.overlay = overlayPicker
 		return m, nil
 	case key.Matches(msg, k.Errors):
