@@ -12,7 +12,6 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/internal/cells"
 	"github.com/gazette-news/gazette/internal/chart"
@@ -631,11 +630,7 @@ func statusText(loading bool, visible, total int, tagNames []string, anyMode boo
 	return strings.Join(parts, " · ")
 }
 
-// sourceLabel names the sources in the header.
+// sourceLabel names the sources in the header: see headerName.
 func sourceLabel(srcs []load.Source) string {
-	names := make([]string, 0, len(srcs))
-	for _, s := range srcs {
-		names = append(names, feed.SanitizeLine(s.String()))
-	}
-	return strings.Join(names, ", ")
+	return headerLabel(srcs)
 }

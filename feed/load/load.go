@@ -644,8 +644,13 @@ func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, erro
 	return nil, &SourceError{Source: a.Location, Err: perr}
 }
 
-// applySource adds a source's own tags to an article.
+// applySource adds a source's own tags to an article, and its name, when
+// it has one, as the article's source: the name the user gave is what the
+// list shows and source: matches.
 func applySource(a *feed.Article, src Source) {
+	if src.Name != "" {
+		a.Source = feed.SanitizeLine(src.Name)
+	}
 	if len(src.Tags) == 0 {
 		return
 	}
