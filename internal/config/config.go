@@ -261,7 +261,7 @@ func (c *Config) resolve(s SourceConfig) string {
 func (c *Config) Sources() []load.Source {
 	out := make([]load.Source, len(c.Source))
 	for i, s := range c.Source {
-		out[i] = load.Source{Location: c.resolve(s), Name: s.Name, Tags: s.Tags}
+		out[i] = load.Source{Location: c.resolve(s), Name: s.Name, Tags: s.Tags, ArticleSource: s.Name}
 	}
 	return out
 }
