@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -78,12 +76,7 @@ func resolveOpener(configured, browserEnv, waiting string) tea.Cmd {
 // lookupOpener finds the opener's program in $PATH. It reads directories,
 // so it runs in a command, never in Update.
 func lookupOpener(configured, browserEnv string) opener {
-	argv := openerCommand(configured, browserEnv)
-	o := opener{argv: argv, name: filepath.Base(argv[0])}
-	if path, err := exec.LookPath(argv[0]); err == nil {
-		o.path = path
-	}
-	return o
+	return findOpener(openerCandidates(configured, browserEnv))
 }
 
 // openURL opens a URL with the resolved opener, without a shell: the URL
@@ -99,16 +92,17 @@ func openURL(raw string, o opener) tea.Cmd {
 		return func() tea.Msg { return openedMsg{url: u, with: o.name, err: errNoOpener, noOpener: true} }
 	}
 	name := o.name
-	args := append(append([]string(nil), o.argv[1:]...), u)
+	args := openerArgs(o.argv, u)
 	cmd := exec.Command(o.path, args...)
 	if isTerminalBrowser(name) {
-		return tea.ExecProcess(cmd, func(err error) tea.Msg {
+		return tea.Exec(childCommand{cmd}, func(err error) tea.Msg {
 			return openedMsg{url: u, with: name, err: err}
 		})
 	}
 	return safeCmd(func() tea.Msg {
 		// No stdin, stdout or stderr: a GUI opener must not write over the
 		// screen or read keys meant for the reader.
+		closeInheritedFDs()
 		if err := cmd.Start(); err != nil {
 			return openedMsg{url: u, with: name, err: err}
 		}
@@ -121,36 +115,6 @@ func openURL(raw string, o opener) tea.Cmd {
 			// Still running: a browser that stays in the foreground. It
 			// is reaped by the goroutine above when it exits.
 			return openedMsg{url: u, with: name}
-		}
-	})
-}
-
-// pipeArticle runs the user's command line with sh -c and feeds it the
-// article's Markdown on standard input. The command line is the user's
-// own; the article reaches the command only through stdin, never through
-// its arguments or environment.
-func pipeArticle(ctx context.Context, command, markdown string) tea.Cmd {
-	return safeCmd(func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, pipeTimeout)
-		defer cancel()
-		start := time.Now()
-		cmd := exec.CommandContext(ctx, "sh", "-c", command)
-		cmd.Stdin = strings.NewReader(markdown)
-		out := &cappedBuffer{max: maxPipeOutput}
-		cmd.Stdout = out
-		cmd.Stderr = out
-		setProcessGroup(cmd)
-		cmd.WaitDelay = time.Second
-		err := cmd.Run()
-		if ctx.Err() == context.DeadlineExceeded {
-			err = fmt.Errorf("stopped after %s", pipeTimeout)
-		}
-		return pipeDoneMsg{
-			command: command,
-			output:  feed.Sanitize(out.buf.String()),
-			cut:     out.cut,
-			err:     err,
-			elapsed: time.Since(start),
 		}
 	})
 }

@@ -155,6 +155,7 @@ func (l *listModel) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 	l.counts = msg.res.counts
 	l.unreadCounts = msg.res.unread
 	l.recountUnread()
+	l.detected = msg.res.detected
 	if j.top {
 		l.scroll, l.moved = scroller{}, false
 		*l = l.clamp()
@@ -186,10 +187,13 @@ func (l *listModel) addBatch(arts []*feed.Article) {
 		l.counts = append(l.counts, make([]int, n-len(l.counts))...)
 	}
 	l.applyStates(add)
+	if n := len(l.tags.infos); len(l.detected) < n {
+		l.detected = append(l.detected, make([]int, n-len(l.detected))...)
+	}
 	if !l.flt.active() {
 		l.visible = l.all
 		for _, e := range add {
-			countTags(l.counts, e, l.flt.detected)
+			countTags(l.counts, l.detected, e, l.flt.detected)
 			l.countUnread(e, true, true)
 		}
 	} else {
@@ -202,7 +206,7 @@ func (l *listModel) addBatch(arts []*feed.Article) {
 				keep = append(keep, e)
 			}
 			if (l.flt.any && q) || t {
-				countTags(l.counts, e, l.flt.detected)
+				countTags(l.counts, l.detected, e, l.flt.detected)
 			}
 			l.countUnread(e, (l.flt.any && q) || t, t)
 		}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -49,8 +50,10 @@ func newDriver(t testing.TB, w, h int, arts []*feed.Article, errs []error) *driv
 		Sources: []load.Source{{Location: "testdata/articles"}},
 		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
 		Opener:  "gazette-test-no-such-opener",
+		Output:  io.Discard,
 	}
 	d := &driver{t: t, m: newModel(context.Background(), opt)}
+	d.m.exec = execNow
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.send(loadBatchMsg{arts: arts, errs: errs, done: true})
 	return d
@@ -88,6 +91,17 @@ func (d *driver) run(cmd tea.Cmd) {
 		d.quit = true
 	default:
 		d.send(msg)
+	}
+}
+
+// execNow runs a program given the terminal at once, as tea.Exec would
+// between two messages, with its output discarded.
+func execNow(c tea.ExecCommand, fn tea.ExecCallback) tea.Cmd {
+	return func() tea.Msg {
+		c.SetStdin(strings.NewReader(""))
+		c.SetStdout(io.Discard)
+		c.SetStderr(io.Discard)
+		return fn(c.Run())
 	}
 }
 

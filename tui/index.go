@@ -335,6 +335,9 @@ type filterResult struct {
 	// unread[id] counts the unread ones among them, when the filter is
 	// stateful.
 	unread []int
+	// detected[id] is how many of counts[id] carry the tag only as a
+	// country detected in the text, which the picker's bars shade.
+	detected []int
 }
 
 // cancelCheckEvery is how many entries a filter run handles between checks
@@ -366,7 +369,7 @@ func runFilter(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int6
 		}()
 	}
 	wg.Wait()
-	res := filterResult{counts: make([]int, ntags)}
+	res := filterResult{counts: make([]int, ntags), detected: make([]int, ntags)}
 	if f.stateful {
 		res.unread = make([]int, ntags)
 	}
@@ -381,6 +384,9 @@ func runFilter(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int6
 		}
 		for i, c := range r.unread {
 			res.unread[i] += c
+		}
+		for i, c := range r.detected {
+			res.detected[i] += c
 		}
 	}
 	if !f.active() {
@@ -397,7 +403,7 @@ func runFilter(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int6
 // filterChunk is runFilter over one part of the list. With shareAll, an
 // inactive filter returns the list itself rather than a copy.
 func filterChunk(all []*entry, f filter, ntags int, latest *atomic.Int64, gen int64, shareAll bool) (filterResult, bool) {
-	res := filterResult{counts: make([]int, ntags)}
+	res := filterResult{counts: make([]int, ntags), detected: make([]int, ntags)}
 	if f.stateful {
 		res.unread = make([]int, ntags)
 	}
@@ -421,17 +427,18 @@ func filterChunk(all []*entry, f filter, ntags int, latest *atomic.Int64, gen in
 			res.visible = append(res.visible, e)
 		}
 		if (f.any && q) || t {
-			countTags(res.counts, e, f.detected)
+			countTags(res.counts, res.detected, e, f.detected)
 			if res.unread != nil && e.state.Load()&stateRead == 0 {
-				countTags(res.unread, e, f.detected)
+				countTags(res.unread, nil, e, f.detected)
 			}
 		}
 	}
 	return res, true
 }
 
-// countTags adds one entry's tags to the facet counts.
-func countTags(counts []int, e *entry, detected bool) {
+// countTags adds one entry's tags to the facet counts, and its detected
+// countries to det too.
+func countTags(counts, det []int, e *entry, detected bool) {
 	for _, id := range e.tags {
 		if int(id) < len(counts) {
 			counts[id]++
@@ -441,6 +448,9 @@ func countTags(counts []int, e *entry, detected bool) {
 		for _, id := range e.mentions {
 			if int(id) < len(counts) {
 				counts[id]++
+			}
+			if int(id) < len(det) {
+				det[id]++
 			}
 		}
 	}

@@ -58,6 +58,7 @@ type listModel struct {
 	// visVersion is the list version the visible list was filtered from.
 	visVersion int
 	counts     []int
+	detected   []int // of counts, the detected countries
 	results    resultCache
 
 	// unread counts the unread articles of the visible list, and
@@ -434,9 +435,15 @@ type rowLayout struct {
 	marks int
 }
 
-// layoutFor picks the columns for a width: the title gets what the date,
-// tags and source leave, and narrow terminals drop the source and then the
-// tags.
+// minTitleWithSource is the least room the title keeps when the source
+// column is shown: the headline comes first, and the source is the first
+// column to go.
+const minTitleWithSource = 50
+
+// layoutFor picks the columns for a width. The headline has priority: the
+// tags show as country codes in a narrow column until the terminal is
+// wide, and the source shows only when the title keeps at least
+// minTitleWithSource cells; narrow terminals drop the date too.
 func layoutFor(w int) rowLayout {
 	var lay rowLayout
 	rest := w - 2 - 1 // the cursor marker and a right margin
@@ -445,18 +452,18 @@ func layoutFor(w int) rowLayout {
 		rest -= lay.date + 2
 	}
 	switch {
-	case w >= 120:
-		lay.tags = 28
-	case w >= 90:
-		lay.tags = 22
+	case w >= 150:
+		lay.tags = namedTagsWidth
+	case w >= 100:
+		lay.tags = 19 // three codes and a "+N"
 	case w >= 56:
-		lay.tags = 14
+		lay.tags = 10 // two codes
 	}
 	if lay.tags > 0 {
 		rest -= lay.tags + 2
 	}
-	if w >= 72 {
-		lay.source = min(max(w/7, 12), 22)
+	if src := min(max(w/8, 12), 22); rest-src-2 >= minTitleWithSource {
+		lay.source = src
 		rest -= lay.source + 2
 	}
 	lay.title = max(rest, 8)
@@ -468,6 +475,9 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 	st := &m.st
 	var b strings.Builder
 	plainBg := st.title
+	if !e.a.State.Read {
+		plainBg = st.unread
+	}
 	bg := func(s string) string {
 		if selected {
 			return st.selRow.Render(s)
@@ -497,14 +507,23 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 		}
 		b.WriteString(bg("  "))
 	}
-	title := cells.Fit(e.a.Title, lay.title)
+	// The summary mark follows the title's text, before the padding.
+	mw := summaryMarkWidth(e.a)
+	title := cells.Truncate(e.a.Title, lay.title-mw)
+	pad := strings.Repeat(" ", max(lay.title-mw-cells.Width(title), 0))
 	switch {
 	case selected:
 		b.WriteString(st.selTitle.Render(title))
+		b.WriteString(m.summaryMark(e.a, selected))
+		b.WriteString(st.selTitle.Render(pad))
 	case unread:
 		b.WriteString(st.unreadTitle.Render(title))
+		b.WriteString(m.summaryMark(e.a, selected))
+		b.WriteString(plainBg.Render(pad))
 	default:
 		b.WriteString(plainBg.Render(title))
+		b.WriteString(m.summaryMark(e.a, selected))
+		b.WriteString(plainBg.Render(pad))
 	}
 	if lay.tags > 0 {
 		b.WriteString(bg("  "))
@@ -643,10 +662,12 @@ func statusText(loading bool, visible, total int, tagNames []string, anyMode boo
 	switch {
 	case loading:
 		parts = append(parts, "loading… "+count)
-	case filtered:
-		parts = append(parts, count+" "+humanize.Plural(total, "article", "articles")[len(humanize.Thousands(total))+1:])
 	default:
-		parts = append(parts, humanize.Plural(total, "article", "articles"))
+		noun := "articles"
+		if total == 1 {
+			noun = "article"
+		}
+		parts = append(parts, count+" "+noun)
 	}
 	if len(tagNames) > 0 {
 		sep := " + "
@@ -664,11 +685,7 @@ func statusText(loading bool, visible, total int, tagNames []string, anyMode boo
 	return strings.Join(parts, " · ")
 }
 
-// sourceLabel names the sources in the header.
+// sourceLabel names the sources in the header: see headerName.
 func sourceLabel(srcs []load.Source) string {
-	names := make([]string, 0, len(srcs))
-	for _, s := range srcs {
-		names = append(names, feed.SanitizeLine(s.String()))
-	}
-	return strings.Join(names, ", ")
+	return headerLabel(srcs)
 }

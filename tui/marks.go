@@ -195,7 +195,7 @@ func (l *listModel) countUnread(e *entry, facets, visible bool) {
 		if n := len(l.tags.infos); len(l.unreadCounts) < n {
 			l.unreadCounts = append(l.unreadCounts, make([]int, n-len(l.unreadCounts))...)
 		}
-		countTags(l.unreadCounts, e, l.flt.detected)
+		countTags(l.unreadCounts, nil, e, l.flt.detected)
 	}
 	if visible {
 		l.unread++

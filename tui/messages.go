@@ -69,11 +69,10 @@ type openedMsg struct {
 	refused bool
 }
 
-// pipeDoneMsg reports a finished pipe command.
+// pipeDoneMsg reports a pipe command that ended and gave the terminal
+// back.
 type pipeDoneMsg struct {
 	command string
-	output  string
-	cut     bool
 	err     error
 	elapsed time.Duration
 }

@@ -99,6 +99,9 @@ type common struct {
 	queryFull bool
 	// gate holds the reloads under way, for Run to wait for.
 	gate *gate
+	// exec hands the terminal to a child process: tea.Exec, or in tests
+	// a function that runs it at once.
+	exec func(tea.ExecCommand, tea.ExecCallback) tea.Cmd
 }
 
 // setNotice shows a one-line message until the next key.
@@ -147,7 +150,7 @@ func newModel(ctx context.Context, opt Options) model {
 	c := &common{
 		ctx:     ctx,
 		opt:     opt,
-		keys:    newKeyMap(),
+		keys:    keysFor(opt.Keys),
 		help:    help.New(),
 		width:   80,
 		height:  24,
@@ -156,6 +159,7 @@ func newModel(ctx context.Context, opt Options) model {
 		tags:    newTagTable(),
 		marks:   newMarks(opt.Store),
 		gate:    new(gate),
+		exec:    tea.Exec,
 	}
 	c.keys.enableMarks(opt.Store != nil)
 	m := model{
@@ -170,7 +174,7 @@ func newModel(ctx context.Context, opt Options) model {
 
 // setStyles rebuilds the styles for the background and colour setting.
 func (m *model) setStyles() {
-	m.st = newStyles(m.dark, m.noColor)
+	m.st = newStyles(m.dark, m.noColor).withTheme(m.opt.Theme.For(m.dark))
 	m.help.Styles = m.st.help
 	m.list.setStyles()
 	m.reader.setStyles()
@@ -293,6 +297,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 			if counts, ok := m.list.previewCounts(msg); ok {
 				m.picker.counts = counts
 				m.picker.unread = msg.res.unread
+				m.picker.detected = msg.res.detected
 			}
 			return m, nil
 		}
@@ -326,8 +331,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		return m, nil
 
 	case pipeDoneMsg:
-		m.notice = ""
-		m.showPipeOutput(msg)
+		m.pipeDone(msg)
 		return m, nil
 
 	case cmdFailedMsg:
@@ -458,6 +462,7 @@ func (m model) listKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	case key.Matches(msg, k.Tags):
 		m.picker = newPicker(m.common, m.list.counts, m.list.flt)
 		m.picker.unread = m.list.unreadCounts
+		m.picker.detected = m.list.detected
 		m.overlay = overlayPicker
 		return m, nil
 	case key.Matches(msg, k.Errors):

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +38,8 @@ func TestStatusText(t *testing.T) {
 		{"loading", true, 1234, 1234, nil, false, "", "loading… 1,234"},
 		{"loading filtered", true, 3, 1234, []string{"Russia"}, false, "", "loading… 3/1,234 · Russia"},
 		{"big", false, 100000, 100000, nil, false, "", "100,000 articles"},
+		{"one", false, 1, 1, nil, false, "", "1 article"},
+		{"one of many", false, 1, 3, nil, false, "x", `1/3 articles · "x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -513,49 +514,6 @@ func TestNoOpenerShowsURL(t *testing.T) {
 	}
 	if d.m.View().MouseMode != tea.MouseModeNone {
 		t.Error("mouse still captured: the URL cannot be selected")
-	}
-}
-
-// The pipe feeds the article's Markdown on stdin and shows the output;
-// the article never reaches the command line.
-func TestPipe(t *testing.T) {
-	dir := t.TempDir()
-	pwned := filepath.Join(dir, "pwned")
-	arts := testArticles(t)
-	a := *arts[0]
-	a.Title = "$(touch " + pwned + "); `touch " + pwned + "`"
-	d := newDriver(t, 100, 30, []*feed.Article{&a}, nil)
-	d.keys("enter", "|")
-	d.typeText("wc -l; echo done")
-	d.keys("enter")
-	if !d.at(screenReader, overlayPanel) || d.m.panel.kind != panelOutput {
-		t.Fatalf("at %s:\n%s", d.where(), d.screen())
-	}
-	lines := strings.Count(a.Markdown(feed.MarkdownOptions{}), "\n")
-	if got := d.m.panel.lines; len(got) != 2 || strings.TrimSpace(got[0]) != strconv.Itoa(lines) || got[1] != "done" {
-		t.Errorf("panel shows %q, want the line count %d and done", got, lines)
-	}
-	if !strings.Contains(d.screen(), "wc -l; echo done") {
-		t.Errorf("the command is not named:\n%s", d.screen())
-	}
-	if _, err := os.Stat(pwned); err == nil {
-		t.Fatal("a shell ran feed data")
-	}
-	// The command line is remembered.
-	d.keys("esc", "|")
-	if d.m.reader.prompt.Value() != "wc -l; echo done" {
-		t.Errorf("prompt holds %q", d.m.reader.prompt.Value())
-	}
-}
-
-func TestPipeCaps(t *testing.T) {
-	msg := pipeArticle(context.Background(), "yes gazette | head -c 400000", "")().(pipeDoneMsg)
-	if !msg.cut || len(msg.output) > maxPipeOutput {
-		t.Errorf("output %d bytes, cut %v", len(msg.output), msg.cut)
-	}
-	msg = pipeArticle(context.Background(), "printf 'a\\033]52;c;eA==\\007b'", "")().(pipeDoneMsg)
-	if strings.ContainsAny(msg.output, "\x1b\x07") {
-		t.Errorf("control characters kept: %q", msg.output)
 	}
 }
 

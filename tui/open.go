@@ -1,10 +1,8 @@
 package tui
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
@@ -36,23 +34,9 @@ func isTerminalBrowser(name string) bool {
 	return false
 }
 
-// openerCommand returns the program and leading arguments of the opener:
-// the configured one, else the first entry of $BROWSER (a list separated by
-// colons), else the system's opener. The opener is the user's own
-// configuration; split on spaces, it may carry arguments.
+// openerCommand returns the first opener tried: see openerCandidates.
 func openerCommand(opener, browserEnv string) []string {
-	if f := strings.Fields(opener); len(f) > 0 {
-		return f
-	}
-	for _, b := range strings.Split(browserEnv, ":") {
-		if f := strings.Fields(b); len(f) > 0 {
-			return f
-		}
-	}
-	if runtime.GOOS == "darwin" {
-		return []string{"open"}
-	}
-	return []string{"xdg-open"}
+	return openerCandidates(opener, browserEnv)[0]
 }
 
 // checkURL re-checks a URL before it is handed to a program: only absolute
@@ -68,26 +52,3 @@ func checkURL(raw string) (string, error) {
 
 // openWait is how long an opener is watched for a quick failure.
 const openWait = 3 * time.Second
-
-// Pipe limits: the output kept, and the time a command may run.
-const (
-	maxPipeOutput = 256 << 10
-	pipeTimeout   = 30 * time.Second
-)
-
-// cappedBuffer keeps the first max bytes written to it and drops the rest,
-// so that a chatty command cannot fill memory.
-type cappedBuffer struct {
-	buf bytes.Buffer
-	max int
-	cut bool
-}
-
-func (c *cappedBuffer) Write(p []byte) (int, error) {
-	if room := c.max - c.buf.Len(); room < len(p) {
-		c.cut = true
-		c.buf.Write(p[:max(room, 0)])
-		return len(p), nil
-	}
-	return c.buf.Write(p)
-}

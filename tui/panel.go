@@ -155,25 +155,6 @@ func (m *model) openErrors() {
 	m.overlay = overlayPanel
 }
 
-// showPipeOutput shows what a pipe command printed.
-func (m *model) showPipeOutput(msg pipeDoneMsg) {
-	inner, _ := panelSize(m.width, m.height, panelOutput)
-	status := "done"
-	if msg.err != nil {
-		status = feed.SanitizeLine(msg.err.Error())
-	}
-	title := fmt.Sprintf("| %s · %s · %s", feed.SanitizeLine(msg.command), status, msg.elapsed.Round(10*time.Millisecond))
-	lines := wrapPanelText(msg.output, inner)
-	if msg.cut {
-		lines = append(lines, "", fmt.Sprintf("(output cut at %d KiB)", maxPipeOutput>>10))
-	}
-	if len(lines) == 0 {
-		lines = []string{"(no output)"}
-	}
-	m.panel = newPanel(m.common, panelOutput, title, lines)
-	m.overlay = overlayPanel
-}
-
 // showURL shows a URL that could not be opened, so that it can be copied.
 func (m *model) showURL(msg openedMsg) {
 	inner, _ := panelSize(m.width, m.height, panelURL)

@@ -21,6 +21,8 @@ type pickerModel struct {
 	// unread are the unread counts beside counts, when a store keeps
 	// state.
 	unread []int
+	// detected are the detected share of counts, shaded in the bars.
+	detected []int
 	// chosen are the tags ticked so far, in the order they were ticked,
 	// which is the order the status line names them in.
 	chosen []tagID
@@ -161,7 +163,7 @@ func (p pickerModel) jump(prefix string) int {
 // pickerSize returns the picker box's inner width and list rows for a
 // terminal size.
 func pickerSize(w, h, n int) (inner, rows int) {
-	inner = min(max(w-8, 20), 46)
+	inner = min(max(w-8, 20), 46+pickerBarWidth(w-8))
 	rows = min(max(h-10, 3), max(n, 1))
 	return inner, rows
 }
@@ -186,6 +188,7 @@ func (p pickerModel) view() string {
 		b.WriteString(st.dim.Render(cells.Fit("No tags yet.", inner)))
 	}
 	start, end := sc.window(len(p.items), rows)
+	top := p.topCount()
 	for i := start; i < end; i++ {
 		if i > start {
 			b.WriteString("\n")
@@ -210,14 +213,16 @@ func (p pickerModel) view() string {
 				badge = "[#]"
 			}
 		}
-		nameW := inner - 4 - bw - 1 - len(num) - 1
+		barW := pickerBarWidth(inner)
+		nameW := inner - 4 - bw - 1 - len(num) - 1 - barW
 		name := cells.Fit(it.info.name, max(nameW, 1))
-		line := box + badge + " " + name + " " + num
+		bar := p.bar(it, cnt, top, barW)
+		line := box + badge + " " + name + " " + num + bar
 		switch {
 		case i == sc.cursor:
-			line = st.pickerSel.Render(box) + badge + st.pickerSel.Render(" "+name+" "+num)
+			line = st.pickerSel.Render(box) + badge + st.pickerSel.Render(" "+name+" "+num) + bar
 		case cnt == 0:
-			line = st.faint.Render(box) + badge + st.faint.Render(" "+name+" "+num)
+			line = st.faint.Render(box) + badge + st.faint.Render(" "+name+" "+num) + bar
 		}
 		b.WriteString(line)
 	}

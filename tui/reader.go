@@ -49,9 +49,10 @@ type readerModel struct {
 	// position: the screen draws the lines in view itself.
 	lines []string
 
-	// prompt is the pipe command line; lastPipe the last command run.
+	// prompt is the pipe command line; pipeHist the commands run, which
+	// ↑ and ↓ bring back.
 	prompt   textinput.Model
-	lastPipe string
+	pipeHist *pipeHistory
 
 	// cache keeps renderings by article, width and style; rendering holds
 	// the renderings under way for the cache alone. fullPages are the
@@ -74,6 +75,7 @@ func newReaderModel(c *common) readerModel {
 		cache:     newRenderCache(defaultCacheSize),
 		rendering: make(map[renderKey]bool),
 		fullPages: make(map[string]*feed.Article),
+		pipeHist:  &pipeHistory{},
 	}
 	r.prompt = textinput.New()
 	r.prompt.Prompt = "| "
@@ -121,10 +123,10 @@ func readerWidth(w int) int {
 	return max(min(w, readerMaxWidth), render.MinWidth)
 }
 
-// readerHeights returns the viewport height for a terminal h tall: the
-// header takes three rows, the footer and help bar two.
-func readerHeight(h int) int {
-	return max(h-5, 1)
+// readerHeight returns the viewport height for a terminal h tall under a
+// header of head rows; the footer and help bar take two.
+func readerHeight(h, head int) int {
+	return max(h-head-2, 1)
 }
 
 // show puts entry e, row idx of the visible list, on screen: from the
@@ -150,7 +152,7 @@ func (r *readerModel) ensureRendered() tea.Cmd {
 	}
 	w := readerWidth(r.width)
 	r.vp.SetWidth(w)
-	r.vp.SetHeight(readerHeight(r.height))
+	r.vp.SetHeight(readerHeight(r.height, len(titleLines(r.e.a.Title, w, r.height))+2))
 	a, full := r.articleOf(r.e)
 	k := renderKey{id: a.ID, width: w, style: r.glamourStyle(), full: full}
 	r.want = k
@@ -186,7 +188,7 @@ func (r *readerModel) showRendering(k renderKey, res rendered) {
 	sameArticle := r.shown.id == k.id && r.shown.id != ""
 	pct := r.vp.ScrollPercent()
 	atTop := r.vp.AtTop()
-	r.setLines(res.Lines)
+	r.setLines(r.withSummaryHint(res.Lines, k.full))
 	r.shown = k
 	r.full = res.article
 	r.plain = res.Plain
@@ -278,35 +280,6 @@ func (r readerModel) scrollBy(d int) readerModel {
 		r.vp.ScrollUp(-d)
 	}
 	return r
-}
-
-// openPrompt asks for a command to pipe the article to.
-func (r *readerModel) openPrompt() tea.Cmd {
-	r.prompt.SetValue(r.lastPipe)
-	r.prompt.CursorEnd()
-	return r.prompt.Focus()
-}
-
-// updatePrompt handles a key in the pipe prompt; done reports that the
-// prompt closed.
-func (r readerModel) updatePrompt(msg tea.KeyPressMsg) (_ readerModel, _ tea.Cmd, done bool) {
-	switch {
-	case key.Matches(msg, r.keys.Apply):
-		line := strings.TrimSpace(r.prompt.Value())
-		r.prompt.Blur()
-		if line == "" {
-			return r, nil, true
-		}
-		r.lastPipe = line
-		r.setNotice("Running "+line+" …", false)
-		return r, pipeArticle(r.ctx, line, r.article().Markdown(feed.MarkdownOptions{})), true
-	case msg.Code == tea.KeyEscape:
-		r.prompt.Blur()
-		return r, nil, true
-	}
-	var cmd tea.Cmd
-	r.prompt, cmd = r.prompt.Update(msg)
-	return r, cmd, false
 }
 
 // articleOf returns the article an entry shows: its fetched web page when
@@ -451,7 +424,9 @@ func (r *readerModel) drawHeader() string {
 	if title == "" {
 		title = "Untitled"
 	}
-	b.WriteString(padding + "  " + st.readerHead.Render(cells.Truncate(title, cw-4)) + "\n")
+	for _, line := range titleLines(title, cw, r.height) {
+		b.WriteString(padding + "  " + st.readerHead.Render(line) + "\n")
+	}
 	var meta []string
 	if d := a.DisplayDate(); d != "" {
 		meta = append(meta, d)

@@ -9,11 +9,11 @@
 //	          with a store: m read/unread · s star · A mark all read · u undo
 //	          · U unread only (ctrl+u still scrolls half a page)
 //	Filter    type to filter as you go · ↑/↓ move · enter keep · esc clear
-//	Tags      j/k move · space tick · a all/any · C clear · a letter jumps
+//	Tags      j/k move · space/x tick · a/tab all/any · C clear · a letter jumps
 //	          enter apply · esc close
 //	Article   j/k ↑/↓ line · space/b page · d/u half page · g/G top/bottom
-//	          n/p next/previous article · o open the page · 1…9 o open footnote N
-//	          l links · | pipe to a command · e errors · esc/q back · ? help
+//	          n/p next/previous article · o open the page · 12o open footnote 12
+//	          l links · | pipe to a command · e errors · esc/q/h/← back · ? help
 //	          with a store: m read/unread · s star
 //	Anywhere  ctrl+c quit; the mouse wheel scrolls
 package tui
@@ -35,6 +35,7 @@ import (
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/feed/watch"
+	"github.com/gazette-news/gazette/internal/config"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
 	"github.com/gazette-news/gazette/store"
@@ -88,6 +89,12 @@ type Options struct {
 
 	// watch tunes the watch of directory sources; tests shorten it.
 	watch watch.Options
+	// Keys rebinds actions, by name, to the keys given (the config's
+	// [keys] table); see KeyActions. Run refuses what CheckKeys refuses.
+	Keys map[string][]string
+	// Theme sets the list's colours over the built-in dark and light
+	// themes (the config's [theme] table).
+	Theme config.Theme
 }
 
 // BodyFunc returns an article complete with its body.
@@ -146,6 +153,9 @@ var ErrStyle = render.ErrStyle
 func Run(ctx context.Context, opt Options) error {
 	opt = opt.withDefaults()
 	if err := render.CheckStyle(opt.styleChoice(true).Forced()); err != nil {
+		return err
+	}
+	if err := CheckKeys(opt.Keys); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)

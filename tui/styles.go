@@ -22,6 +22,7 @@ type styles struct {
 	dim        lipgloss.Style
 	faint      lipgloss.Style
 	title      lipgloss.Style
+	unread     lipgloss.Style // the title of an article not read yet
 	selTitle   lipgloss.Style
 	selRow     lipgloss.Style
 	marker     lipgloss.Style
@@ -81,6 +82,7 @@ func newStyles(dark, noColor bool) styles {
 	s.dim = lipgloss.NewStyle().Foreground(muted)
 	s.faint = lipgloss.NewStyle().Foreground(subtle)
 	s.title = lipgloss.NewStyle().Foreground(text)
+	s.unread = s.title
 	s.selRow = lipgloss.NewStyle().Background(selBg)
 	s.selTitle = lipgloss.NewStyle().Foreground(text).Background(selBg).Bold(true)
 	s.marker = lipgloss.NewStyle().Foreground(accent).Background(selBg).Bold(true)

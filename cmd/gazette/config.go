@@ -66,7 +66,9 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 		return err
 	}
 	a.net.cfg, a.net.cfgPath = cfg, path
-	return nil
+	// [keys] is checked with the config, not only when the reader starts.
+	_, _, err = a.readerConfig()
+	return err
 }
 
 // editablePath returns the config file of a command that changes it.

@@ -145,7 +145,8 @@ func TestE2ETmux(t *testing.T) {
 			continue
 		}
 		listed++
-		if !strings.Contains(l, "China") {
+		// Below 150 columns the tag column shows country codes.
+		if !strings.Contains(l, "China") && !strings.Contains(l, " CN ") {
 			t.Errorf("a listed article is not tagged China: %q", l)
 		}
 	}

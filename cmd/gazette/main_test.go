@@ -309,3 +309,38 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+
+// TestShowShortIDPrefix gives --id a prefix too short to be one article's:
+// the error says it matches several and lists them, rather than calling it
+// no ID at all.
+func TestShowShortIDPrefix(t *testing.T) {
+	const dir = "../../testdata/sample"
+	list := runGazette(t, "", nil, "list", dir)
+	counts := map[string]int{}
+	for line := range strings.SplitSeq(strings.TrimSpace(list.stdout), "\n") {
+		counts[line[:1]]++
+	}
+	prefix := ""
+	for p, n := range counts {
+		if n > 1 {
+			prefix = p
+		}
+	}
+	if prefix == "" {
+		t.Fatal("no one-digit prefix shared by two sample articles")
+	}
+	res := runGazette(t, "", nil, "show", dir, "--id", prefix)
+	want := fmt.Sprintf("ID %s matches %d articles; give more digits:", prefix, counts[prefix])
+	if res.code == 0 || !strings.Contains(res.stderr, want) || strings.Contains(res.stderr, "not an article ID") {
+		t.Fatalf("show --id %s: exit %d, stderr %q; want %q", prefix, res.code, res.stderr, want)
+	}
+	for line := range strings.SplitSeq(strings.TrimSpace(list.stdout), "\n") {
+		if id := line[:5]; strings.HasPrefix(id, prefix) && !strings.Contains(res.stderr, id+" ") {
+			t.Errorf("candidate %s not listed: %s", id, res.stderr)
+		}
+	}
+	bad := runGazette(t, "", nil, "show", dir, "--id", "2z1")
+	if bad.code != 2 || !strings.Contains(bad.stderr, "not an article ID") {
+		t.Errorf("show --id 2z1: exit %d, %q", bad.code, bad.stderr)
+	}
+}

@@ -42,7 +42,13 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	if cfg := a.net.cfg; cfg != nil {
 		refresh.Every, refresh.Sources = cfg.RefreshPlan()
 	}
+	keys, theme, err := a.readerConfig()
+	if err != nil {
+		return err
+	}
 	return tui.Run(ctx, tui.Options{
+		Keys:     keys,
+		Theme:    theme,
 		Sources:  srcs,
 		Loader:   loader,
 		Style:    a.style,

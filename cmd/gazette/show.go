@@ -89,7 +89,7 @@ func (a *app) show(ctx context.Context, args []string, opt showOptions) error {
 		}
 	}
 	for _, id := range opt.ids {
-		if !isID(id) {
+		if !isIDPrefix(id) {
 			return usagef("--id %q is not an article ID", id)
 		}
 		ids = append(ids, strings.ToLower(id))
@@ -156,10 +156,23 @@ func isID(s string) bool {
 	return true
 }
 
+// isIDPrefix reports whether s can begin an article ID. --id takes any
+// prefix, however short: one that matches several articles is told so,
+// with the candidates, rather than refused as no ID at all.
+func isIDPrefix(s string) bool {
+	if s == "" || len(s) > feed.IDLen {
+		return false
+	}
+	return strings.Trim(strings.ToLower(s), "0123456789abcdef") == ""
+}
+
 func exists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
 }
+
+// maxCandidates is how many articles an ambiguous ID lists.
+const maxCandidates = 10
 
 // pickIDs returns, in the order asked, the article each ID prefix names.
 // A prefix that names none, or several, is an error.
@@ -191,14 +204,15 @@ func findIDs(arts []*feed.Article, ids []string) (out []*feed.Article, missing [
 		case 1:
 			out = append(out, found[0])
 		default:
+			// One line: the error printer keeps messages to one.
 			var names []string
-			for _, f := range found[:min(len(found), 5)] {
-				names = append(names, f.ShortID()+" "+f.Title)
+			for _, f := range found[:min(len(found), maxCandidates)] {
+				names = append(names, f.ID[:min(len(f.ID), len(id)+4)]+" "+feed.SanitizeLine(f.Title))
 			}
-			if len(found) > 5 {
-				names = append(names, fmt.Sprintf("and %d more", len(found)-5))
+			if len(found) > maxCandidates {
+				names = append(names, fmt.Sprintf("and %d more", len(found)-maxCandidates))
 			}
-			ambiguous = append(ambiguous, fmt.Errorf("ID %s is ambiguous: it matches several articles: %s", id, strings.Join(names, "; ")))
+			ambiguous = append(ambiguous, fmt.Errorf("ID %s matches %d articles; give more digits: %s", id, len(found), strings.Join(names, "; ")))
 		}
 	}
 	return out, missing, ambiguous

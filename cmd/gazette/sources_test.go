@@ -66,7 +66,7 @@ func TestAddSourcesExport(t *testing.T) {
 	}
 
 	r = runGazette(t, "", env, "sources")
-	want := "https://example.org/feed.xml\tExample\tRussia, China\n" + dir + "\t\t\n"
+	want := "https://example.org/feed.xml\tExample\tRussia, China\t0\t\tnot fetched yet\n" + dir + "\t\t\t1\t\t\n"
 	if r.code != 0 || r.stdout != want {
 		t.Errorf("sources: %+v\nwant %q", r, want)
 	}
@@ -95,7 +95,7 @@ func TestAddSourcesExport(t *testing.T) {
 	if r := runGazette(t, "", env2, "import", opml); r.code != 0 || r.stdout != "imported 1 feed\n" {
 		t.Errorf("import of the export: %+v", r)
 	}
-	if r := runGazette(t, "", env2, "sources"); r.stdout != "https://example.org/feed.xml\tExample\tRussia, China\n" {
+	if r := runGazette(t, "", env2, "sources"); r.stdout != "https://example.org/feed.xml\tExample\tRussia, China\t0\t\tnot fetched yet\n" {
 		t.Errorf("after import: %+v", r)
 	}
 }
@@ -122,7 +122,7 @@ func TestImportHostileOPML(t *testing.T) {
 		}
 	}
 	r = runGazette(t, "", env, "sources")
-	if r.stdout != "https://example.org/good.xml\tGood\tNews\n" {
+	if r.stdout != "https://example.org/good.xml\tGood\tNews\t0\t\tnot fetched yet\n" {
 		t.Errorf("sources: %q", r.stdout)
 	}
 	if r := runGazette(t, "<html></html>", env, "import", "-"); r.code != exitFailed || !strings.Contains(r.stderr, "not an OPML file") {

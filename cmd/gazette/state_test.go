@@ -189,7 +189,7 @@ func TestMarkAmbiguousID(t *testing.T) {
 		t.Skip("no two of the articles share an ID prefix")
 	}
 	r := runGazette(t, "", env, "mark", "read", prefix, dir)
-	if r.code != exitFailed || !strings.Contains(r.stderr, "matches several articles") {
+	if r.code != exitFailed || !strings.Contains(r.stderr, "give more digits") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 	for _, title := range byPrefix[prefix] {

@@ -41,6 +41,10 @@ type Source struct {
 	Name string
 	// Tags are added to every article the source yields.
 	Tags []string
+	// ArticleSource, when set, replaces the source of every article the
+	// source yields: the name the user gave it in the config, which the
+	// list shows and source: matches.
+	ArticleSource string
 	// FS, when set, is the file system Location is read from, such as the
 	// embedded sample feed.
 	FS fs.FS
@@ -757,8 +761,12 @@ func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, erro
 	return nil, &SourceError{Source: a.Location, Err: perr}
 }
 
-// applySource adds a source's own tags to an article.
+// applySource adds a source's own tags to an article, and its
+// ArticleSource, when it has one, as the article's source.
 func applySource(a *feed.Article, src Source) {
+	if src.ArticleSource != "" {
+		a.Source = feed.SanitizeLine(src.ArticleSource)
+	}
 	if len(src.Tags) == 0 {
 		return
 	}

@@ -49,6 +49,12 @@ type Config struct {
 	Account []AccountConfig `toml:"account,omitempty"`
 	// Network holds the top-level network and cache keys.
 	Network
+	// Keys rebinds the reader's actions; see keys.go.
+	Keys map[string][]string `toml:"keys,omitempty"`
+	// Theme sets the list's colours; see theme.go.
+	Theme Theme `toml:"theme,omitempty"`
+	// keyLines are the lines of the [keys] table, by action.
+	keyLines map[string]int
 	// dir is the directory of the file, against which relative paths
 	// resolve.
 	dir string
@@ -154,7 +160,7 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		if len(und) > 1 {
 			msg += fmt.Sprintf(" (and %d more)", len(und)-1)
 		}
-		msg += "; known keys are source, account, keep_read, refresh, allow_private_addresses and cache_size, and url, path, name, tags and refresh in each [[source]]"
+		msg += "; known keys are source, account, keep_read, refresh, allow_private_addresses, cache_size, keys and theme, and url, path, name, tags and refresh in each [[source]]"
 		return nil, &ConfigError{Line: keyLine(text, k[len(k)-1]), Msg: msg}
 	}
 	if _, err := c.KeepReadDuration(); err != nil {
@@ -164,6 +170,12 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 		return nil, &ConfigError{Line: keyLine(text, "cache_size"), Msg: err.Error()}
 	}
 	if err := c.checkRefresh(text); err != nil {
+		return nil, err
+	}
+	if err := c.checkKeys(text); err != nil {
+		return nil, err
+	}
+	if err := c.checkTheme(text); err != nil {
 		return nil, err
 	}
 	seen := make(map[string]int)
@@ -288,7 +300,7 @@ func (c *Config) resolve(s SourceConfig) string {
 func (c *Config) Sources() []load.Source {
 	out := make([]load.Source, len(c.Source))
 	for i, s := range c.Source {
-		out[i] = load.Source{Location: c.resolve(s), Name: s.Name, Tags: s.Tags}
+		out[i] = load.Source{Location: c.resolve(s), Name: s.Name, Tags: s.Tags, ArticleSource: s.Name}
 	}
 	return out
 }

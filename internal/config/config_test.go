@@ -36,7 +36,7 @@ path = "/srv/news/"
 		t.Fatal(err)
 	}
 	want := []load.Source{
-		{Location: "https://example.org/feed.xml", Name: "Example]0;x News", Tags: []string{"Russia", "Ukraine"}},
+		{Location: "https://example.org/feed.xml", Name: "Example]0;x News", Tags: []string{"Russia", "Ukraine"}, ArticleSource: "Example]0;x News"},
 		{Location: filepath.Join(dir, "news")},
 		{Location: "/srv/news"},
 	}

@@ -87,7 +87,7 @@ func readFile(t *testing.T, path string) string {
 // key lists the top-level keys too.
 func TestUnknownKeyNamesNetworkKeys(t *testing.T) {
 	_, err := ParseConfig([]byte("cache_sise = \"1GiB\"\n"), t.TempDir())
-	if err == nil || !strings.Contains(err.Error(), "allow_private_addresses and cache_size") {
+	if err == nil || !strings.Contains(err.Error(), "allow_private_addresses, cache_size") {
 		t.Errorf("got %v", err)
 	}
 }

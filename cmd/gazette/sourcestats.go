@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/fetch"
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/internal/humanize"
+)
+
+// sourceStat is what `gazette sources` tells of one source beside its
+// config: how many articles it holds now, when it was last fetched, and
+// what reading it gives as an error. It reads the network never: a URL
+// is read from the cache, as --offline does.
+type sourceStat struct {
+	// Articles is the number of articles the source holds, as cached for
+	// a URL.
+	Articles int `json:"articles"`
+	// Fetched is when a URL was last fetched (or found unchanged); nil
+	// for a path, or a URL never fetched.
+	Fetched *time.Time `json:"last_fetch,omitempty"`
+	// Error is the first error reading the source gives, sanitized; for a
+	// URL never fetched, that it is not cached.
+	Error string `json:"last_error,omitempty"`
+}
+
+// statWorkers bounds the sources read at once.
+const statWorkers = 4
+
+// sourceStats reads every source, URLs from the cache only, and counts.
+func (a *app) sourceStats(ctx context.Context, srcs []load.Source) []sourceStat {
+	out := make([]sourceStat, len(srcs))
+	live := a.fetcher()
+	offline := &fetch.Fetcher{Offline: true, Cache: live.Cache, UserAgent: live.UserAgent}
+	l := a.headLoader()
+	l.Fetch = offline.Fetch
+	sem := make(chan struct{}, statWorkers)
+	var wg sync.WaitGroup
+	for i, src := range srcs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i] = statOf(ctx, l, offline.Cache, src)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// statOf reads one source for its figures.
+func statOf(ctx context.Context, l *load.Loader, cache *fetch.Cache, src load.Source) sourceStat {
+	var st sourceStat
+	if feed.IsURL(src.Location) && cache != nil {
+		if e, ok := cache.Get(src.Location); ok {
+			t := e.FetchedAt
+			st.Fetched = &t
+		}
+	}
+	arts, errs := load.Collect(l.Load(ctx, []load.Source{src}))
+	st.Articles = len(arts)
+	if len(errs) > 0 {
+		st.Error = feed.SanitizeLine(errs[0].Error())
+		if errors.Is(errs[0], fetch.ErrNotCached) {
+			st.Error = "not fetched yet"
+		}
+		if len(errs) > 1 {
+			st.Error += fmt.Sprintf(" (and %d more)", len(errs)-1)
+		}
+	}
+	return st
+}
+
+// fetchedText says when a source was fetched, for a terminal: "fetched
+// 2h ago", "never fetched", or nothing for a path.
+func (s sourceStat) fetchedText(isURL bool, now time.Time) string {
+	switch {
+	case !isURL:
+		return ""
+	case s.Fetched == nil:
+		return "never fetched"
+	}
+	return "fetched " + ago(now.Sub(*s.Fetched))
+}
+
+// fetchedStamp is the fetch time for a pipe: RFC 3339 in UTC, or empty.
+func (s sourceStat) fetchedStamp() string {
+	if s.Fetched == nil {
+		return ""
+	}
+	return s.Fetched.UTC().Format(time.RFC3339)
+}
+
+// articlesText counts the articles for a terminal.
+func (s sourceStat) articlesText() string {
+	return humanize.Plural(s.Articles, "article", "articles")
+}
+
+// ago says how long ago, roughly: "just now", "5m ago", "3h ago", "4d ago".
+func ago(d time.Duration) string {
+	d = max(d, 0)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
+}
