@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -8,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/search"
 )
 
 // filterJob is one run of the filter over a snapshot of the list. It runs
@@ -25,6 +27,10 @@ type filterJob struct {
 	preview bool
 	// top puts the cursor back on the first row: the query changed.
 	top bool
+	// search answers body words from the index; nil scans what bodies
+	// the articles carry. ctx bounds its lookups.
+	search *search.Searcher
+	ctx    context.Context
 }
 
 // resultCache keeps the last few filter results of one list version and
@@ -84,6 +90,7 @@ func (l *listModel) startFilter(f filter, top bool) tea.Cmd {
 	return filterJob{
 		all: base, version: l.version, ntags: len(l.tags.infos),
 		flt: f, gen: l.fltGen, latest: l.fltLatest, top: top,
+		search: l.index.searcher, ctx: l.ctx,
 	}.cmd()
 }
 
@@ -190,7 +197,7 @@ func (l *listModel) addBatch(arts []*feed.Article) {
 	} else {
 		var keep []*entry
 		for _, e := range add {
-			q := l.flt.query.Match(&e.view)
+			q := l.flt.match(&e.view)
 			t := q && l.flt.matchTags(e)
 			if t {
 				keep = append(keep, e)

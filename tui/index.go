@@ -11,6 +11,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/query"
+	"github.com/gazette-news/gazette/internal/search"
 )
 
 // tagID is a tag's index in the model's tag table. Articles hold their tags
@@ -272,6 +273,18 @@ type filter struct {
 	any  bool
 	// detected lets tags match countries detected in the text too.
 	detected bool
+	// hits are the index's answers to the query's body words; nil when
+	// there is no index or the query has none.
+	hits *search.Hits
+}
+
+// match reports whether the article passes the query, asking the index
+// about body words when there is one.
+func (f filter) match(a *feed.Article) bool {
+	if f.hits != nil {
+		return f.hits.Match(a)
+	}
+	return f.query.Match(a)
 }
 
 // active reports whether the filter narrows the list at all.
@@ -374,7 +387,7 @@ func filterChunk(all []*entry, f filter, ntags int, latest *atomic.Int64, gen in
 		if latest != nil && i%cancelCheckEvery == cancelCheckEvery-1 && latest.Load() != gen {
 			return filterResult{}, false
 		}
-		q := f.query.Match(&e.view)
+		q := f.match(&e.view)
 		t := q && f.matchTags(e)
 		if active && t {
 			res.visible = append(res.visible, e)

@@ -372,6 +372,9 @@ func (l listModel) view(filterBox bool) string {
 		names = append(names, l.tags.infos[id].name)
 	}
 	status := statusText(l.loading, len(l.visible), len(l.all), names, l.flt.any, l.flt.text)
+	if l.index.building {
+		status += " · " + l.index.status()
+	}
 	left = " " + st.status.Render(status)
 	if l.loading {
 		left = " " + l.spin.View() + " " + st.status.Render(status)

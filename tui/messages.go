@@ -5,6 +5,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/internal/search"
 )
 
 // The messages the reader's commands send back to Update. Each is handled
@@ -78,3 +79,12 @@ type pipeDoneMsg struct {
 // error and carries on: one bad article or source must not kill the
 // terminal.
 type cmdFailedMsg struct{ err error }
+
+// indexMsg reports how far the background build of the full-text index
+// has come; done ends it, with err when it failed.
+type indexMsg struct {
+	p    search.Progress
+	done bool
+	err  error
+	ch   <-chan indexMsg
+}

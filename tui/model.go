@@ -13,6 +13,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/search"
 )
 
 // screen is the main screen under any overlay.
@@ -89,6 +90,10 @@ type common struct {
 	progress string
 	// opener is the link opener once it has been looked up.
 	opener *opener
+
+	// index is the full-text index's state: its searcher, and how far
+	// the background build has come.
+	index indexState
 }
 
 // setNotice shows a one-line message until the next key.
@@ -141,6 +146,9 @@ func newModel(ctx context.Context, opt Options) model {
 		dark:    true,
 		noColor: opt.noColor(),
 		tags:    newTagTable(),
+	}
+	if opt.Store != nil {
+		c.index.searcher = search.NewSearcher(opt.Store)
 	}
 	m := model{
 		common: c,
@@ -226,7 +234,13 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		m.progress = m.opt.Progress.Line()
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
+		if msg.done {
+			cmd = tea.Batch(cmd, m.startIndex())
+		}
 		return m, cmd
+
+	case indexMsg:
+		return m, m.indexProgress(msg)
 
 	case progressMsg:
 		if !m.list.loading {

@@ -32,6 +32,7 @@ import (
 	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
+	"github.com/gazette-news/gazette/store"
 )
 
 // Options configure the reader.
@@ -74,6 +75,8 @@ type Options struct {
 	// FullPage fetches the web page of an article and returns the article
 	// with the page's text, for the f key; nil means it is not offered.
 	FullPage BodyFunc
+	// Store keeps read and starred state; nil keeps none.
+	Store *store.Store
 }
 
 // BodyFunc returns an article complete with its body.

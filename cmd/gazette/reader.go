@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/config"
+	"github.com/gazette-news/gazette/store"
 	"github.com/gazette-news/gazette/tui"
 )
 
@@ -21,6 +25,10 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		defer progress.Done(rawURL)
 		return fetcher.Fetch(ctx, rawURL)
 	}
+	st := a.openStore()
+	if st != nil {
+		defer st.Close()
+	}
 	return tui.Run(ctx, tui.Options{
 		Sources:  a.sources(args),
 		Loader:   loader,
@@ -32,5 +40,21 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Progress: progress,
 		FullPage: a.fullPage,
 		Body:     loader.Body,
+		Store:    st,
 	})
+}
+
+// openStore opens the database in the data dir, or one in memory when it
+// cannot be opened, with a notice saying so; nil when there is no data
+// dir at all.
+func (a *app) openStore() *store.Store {
+	dir, err := config.DefaultDataDir(a.io.getenv)
+	if err != nil {
+		return nil
+	}
+	st, warning := store.OpenOrMemory(filepath.Join(dir, storeFile), store.Options{})
+	if warning != "" {
+		a.notice("store", strings.TrimPrefix(warning, "gazette: "))
+	}
+	return st
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -63,7 +62,7 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 	arts, failed = a.loadWith(ctx, l, srcs)
 	var roots []string
 	if !failed {
-		roots = localRoots(srcs)
+		roots = search.LocalRoots(sourcePaths(srcs))
 	}
 	plan, err := search.MakePlan(ctx, st, arts, roots)
 	var hits *search.Hits
@@ -145,26 +144,6 @@ func readBodies(ctx context.Context, l *load.Loader, arts []*feed.Article) map[*
 	return m
 }
 
-// localRoots returns the absolute paths of the sources that are local
-// files or directories: a complete load of one tells which indexed
-// articles under it are gone.
-func localRoots(srcs []load.Source) []string {
-	var roots []string
-	for _, s := range srcs {
-		if s.FS != nil || s.Location == "-" || feed.IsURL(s.Location) {
-			continue
-		}
-		abs, err := filepath.Abs(s.Location)
-		if err != nil {
-			continue
-		}
-		if _, err := os.Stat(abs); err == nil {
-			roots = append(roots, abs)
-		}
-	}
-	return roots
-}
-
 // scoredJSON is an article of `list --json --sort relevance`: its JSON
 // form with its relevance.
 type scoredJSON struct {
@@ -190,4 +169,15 @@ func rankByRelevance(arts []*feed.Article, score func(*feed.Article) float64) ([
 		out[i], scores[i] = r.art, math.Round(r.score*1000)/1000
 	}
 	return out, scores
+}
+
+// sourcePaths returns the locations of the sources that are local paths.
+func sourcePaths(srcs []load.Source) []string {
+	var out []string
+	for _, s := range srcs {
+		if s.FS == nil {
+			out = append(out, s.Location)
+		}
+	}
+	return out
 }

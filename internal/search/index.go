@@ -108,6 +108,26 @@ func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []stri
 	return p, nil
 }
 
+// LocalRoots returns the absolute paths of the locations that are local
+// files or directories, for MakePlan's roots: standard input and URLs
+// are left out.
+func LocalRoots(locations []string) []string {
+	var roots []string
+	for _, loc := range locations {
+		if loc == "" || loc == "-" || feed.IsURL(loc) {
+			continue
+		}
+		abs, err := filepath.Abs(loc)
+		if err != nil {
+			continue
+		}
+		if _, err := os.Stat(abs); err == nil {
+			roots = append(roots, abs)
+		}
+	}
+	return roots
+}
+
 // under reports whether path is one of roots or lies inside one.
 func under(path string, roots []string) bool {
 	for _, r := range roots {
