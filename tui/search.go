@@ -21,7 +21,12 @@ type indexState struct {
 
 // status is the status line's word on an index being built.
 func (s indexState) status() string {
-	return fmt.Sprintf("indexing %d%%", s.progress.Percent())
+	pct := 0
+	if s.progress.Total > 0 {
+		// Before the first report, nothing is known to be done.
+		pct = s.progress.Percent()
+	}
+	return fmt.Sprintf("indexing %d%%", pct)
 }
 
 // startIndex starts the background build of the index once the load is
