@@ -155,6 +155,7 @@ func (l *listModel) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 	l.results.store(msg)
 	l.fltErr = ""
 	l.flt = j.flt
+	l.index.highlight = j.flt.query
 	l.fltText = j.flt.text
 	l.visible = msg.res.visible
 	l.visVersion = j.version

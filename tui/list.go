@@ -65,6 +65,8 @@ type rowsKey struct {
 	width   int
 	dark    bool
 	noColor bool
+	// highlight is the query whose words the titles highlight.
+	highlight string
 }
 
 // maxKeptRows bounds the kept list rows.
@@ -291,7 +293,7 @@ func (l listModel) setTags(tags []tagID, anyTag bool) (listModel, tea.Cmd) {
 // prepare draws the rows on screen that are not kept yet, except the
 // selected one, which View draws: it changes with every move.
 func (l *listModel) prepare() {
-	rk := rowsKey{width: l.width, dark: l.dark, noColor: l.noColor}
+	rk := rowsKey{width: l.width, dark: l.dark, noColor: l.noColor, highlight: l.index.highlight.String()}
 	if l.rowsFor != rk || len(l.rows) > maxKeptRows {
 		l.rowsFor, l.rows = rk, make(map[*entry]string)
 	}
@@ -457,10 +459,9 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 	}
 	title := cells.Fit(e.a.Title, lay.title)
 	if selected {
-		b.WriteString(st.selTitle.Render(title))
-	} else {
-		b.WriteString(plainBg.Render(title))
+		plainBg = st.selTitle
 	}
+	b.WriteString(m.renderTitle(e.a.Title, title, plainBg))
 	if lay.tags > 0 {
 		b.WriteString(bg("  "))
 		badges := m.badges(e, lay.tags, selected)

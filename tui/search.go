@@ -2,10 +2,14 @@ package tui
 
 import (
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/search"
 )
 
@@ -17,6 +21,9 @@ type indexState struct {
 	// date; progress is how far it has come.
 	building bool
 	progress search.Progress
+	// highlight is the query in force, whose words are highlighted in
+	// list titles and in the open article.
+	highlight query.Query
 }
 
 // status is the status line's word on an index being built.
@@ -74,4 +81,40 @@ func (m *model) indexProgress(msg indexMsg) tea.Cmd {
 		return m.list.startFilter(m.list.flt, false)
 	}
 	return nil
+}
+
+// renderTitle renders a list row's title, fitted to its column from
+// full, in style base, with the words the filter matched underlined and
+// bold: attributes, not colours, so that they show under NO_COLOR too.
+func (m *common) renderTitle(full, fitted string, base lipgloss.Style) string {
+	spans := m.index.highlight.Highlights(full)
+	if len(spans) == 0 {
+		return base.Render(fitted)
+	}
+	// The fitted title is full's start, then an ellipsis or padding.
+	kept := 0
+	for kept < len(full) && kept < len(fitted) && full[kept] == fitted[kept] {
+		kept++
+	}
+	for kept > 0 && kept < len(fitted) && !utf8.RuneStart(fitted[kept]) {
+		kept--
+	}
+	hl := base.Underline(true).Bold(true)
+	var b strings.Builder
+	at := 0
+	for _, sp := range spans {
+		start, end := sp[0], min(sp[1], kept)
+		if start >= end {
+			break
+		}
+		if start > at {
+			b.WriteString(base.Render(fitted[at:start]))
+		}
+		b.WriteString(hl.Render(fitted[start:end]))
+		at = end
+	}
+	if at < len(fitted) {
+		b.WriteString(base.Render(fitted[at:]))
+	}
+	return b.String()
 }

@@ -2,11 +2,14 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/feed/query"
@@ -93,4 +96,67 @@ func TestIndexInBackground(t *testing.T) {
 // searchProgress is a Progress of done of total.
 func searchProgress(done, total int) search.Progress {
 	return search.Progress{Done: done, Total: total}
+}
+
+// TestHighlightGolden compares screens whose highlighted words are shown
+// between ⟨ and ⟩, with the golden files in testdata/TestHighlightGolden.
+func TestHighlightGolden(t *testing.T) {
+	arts := testArticles(t)
+	steps := []struct {
+		name string
+		do   func(d *driver)
+	}{
+		{"list", func(d *driver) {
+			d.keys("/")
+			d.typeText(`russia OR "air defence" chin*`)
+			d.keys("enter")
+		}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, s := range steps {
+			t.Run(fmt.Sprintf("%s_%dx%d", s.name, size[0], size[1]), func(t *testing.T) {
+				d := newDriver(t, size[0], size[1], arts, nil)
+				s.do(d)
+				// Underlining comes a character at a time: join the runs.
+				golden.RequireEqual(t, strings.ReplaceAll(plainScreen(markUnderline(d.m.View().Content)), "⟩⟨", ""))
+			})
+		}
+	}
+}
+
+// sgr matches one SGR escape sequence.
+var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
+
+// markUnderline puts ⟨ where underlining starts and ⟩ where it ends, so
+// that a screen stripped of its escapes still shows the highlights.
+func markUnderline(s string) string {
+	on := false
+	return sgr.ReplaceAllStringFunc(s, func(seq string) string {
+		params := strings.Split(sgr.FindStringSubmatch(seq)[1], ";")
+		now := on
+		for i := 0; i < len(params); i++ {
+			switch params[i] {
+			case "", "0", "24":
+				now = false
+			case "4":
+				now = true
+			case "38", "48", "58":
+				// A colour: its own numbers follow.
+				if i+1 < len(params) && params[i+1] == "2" {
+					i += 4
+				} else {
+					i += 2
+				}
+			}
+		}
+		mark := ""
+		switch {
+		case now && !on:
+			mark = "⟨"
+		case !now && on:
+			mark = "⟩"
+		}
+		on = now
+		return mark + seq
+	})
 }
