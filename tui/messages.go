@@ -88,3 +88,12 @@ type indexMsg struct {
 	err  error
 	ch   <-chan indexMsg
 }
+
+// highlightedMsg brings the lines of a rendering with the words of the
+// filter's query highlighted, and the lines that hold them.
+type highlightedMsg struct {
+	key   renderKey
+	query string
+	lines []string
+	at    []int
+}

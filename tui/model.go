@@ -261,7 +261,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		m.list, cmd = m.list.update(msg)
 		return m, cmd
 
-	case renderedMsg, fullPageMsg:
+	case renderedMsg, fullPageMsg, highlightedMsg:
 		var cmd tea.Cmd
 		m.reader, cmd = m.reader.update(msg)
 		return m, cmd

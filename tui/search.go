@@ -118,3 +118,151 @@ func (m *common) renderTitle(full, fitted string, base lipgloss.Style) string {
 	}
 	return b.String()
 }
+
+// highlightLines underlines the words q matches in rendered lines, and
+// returns the lines with the numbers of those that hold a match. Escape
+// sequences are kept as they are; an underline that a style reset ends
+// inside a match is started again.
+func highlightLines(q query.Query, lines []string) (out []string, at []int) {
+	out = make([]string, len(lines))
+	var plain []byte
+	var offs []int
+	for i, line := range lines {
+		plain, offs = plainText(line, plain[:0], offs[:0])
+		spans := q.Highlights(string(plain))
+		if len(spans) == 0 {
+			out[i] = line
+			continue
+		}
+		at = append(at, i)
+		out[i] = underline(line, offs, spans)
+	}
+	return out, at
+}
+
+// plainText appends the text of line without its escape sequences to
+// plain, and to offs the offset in line of each byte of it.
+func plainText(line string, plain []byte, offs []int) ([]byte, []int) {
+	for i := 0; i < len(line); {
+		if n := escapeLen(line[i:]); n > 0 {
+			i += n
+			continue
+		}
+		plain = append(plain, line[i])
+		offs = append(offs, i)
+		i++
+	}
+	return plain, offs
+}
+
+// escapeLen returns the length of the escape sequence s starts with, or
+// 0: CSI sequences (colours, styles) and OSC ones (hyperlinks).
+func escapeLen(s string) int {
+	if len(s) < 2 || s[0] != 0x1b {
+		return 0
+	}
+	switch s[1] {
+	case '[':
+		for j := 2; j < len(s); j++ {
+			if s[j] >= 0x40 && s[j] <= 0x7e {
+				return j + 1
+			}
+		}
+		return len(s)
+	case ']':
+		for j := 2; j < len(s); j++ {
+			if s[j] == 0x07 {
+				return j + 1
+			}
+			if s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\' {
+				return j + 2
+			}
+		}
+		return len(s)
+	}
+	return 2
+}
+
+// underline puts the spans of the line's plain text (whose bytes are at
+// offs in line) between underline on and off.
+func underline(line string, offs []int, spans [][2]int) string {
+	const on, off = "\x1b[4m", "\x1b[24m"
+	var b strings.Builder
+	at, k, inside := 0, 0, false
+	for p, o := range offs {
+		if k < len(spans) && p == spans[k][0] {
+			b.WriteString(line[at:o])
+			b.WriteString(on)
+			at, inside = o, true
+		}
+		if inside && p > spans[k][0] && line[at:o] != "" && strings.Contains(line[at:o], "\x1b[") {
+			// A sequence inside the match may have reset the style.
+			b.WriteString(line[at:o])
+			b.WriteString(on)
+			at = o
+		}
+		if inside && p == spans[k][1]-1 {
+			end := o + 1
+			b.WriteString(line[at:end])
+			b.WriteString(off)
+			at, inside = end, false
+			k++
+		}
+	}
+	b.WriteString(line[at:])
+	return b.String()
+}
+
+// highlightCmd highlights the words of q in the lines of the rendering k
+// off the UI loop.
+func highlightCmd(k renderKey, q query.Query, lines []string) tea.Cmd {
+	text := q.String()
+	return safeCmd(func() tea.Msg {
+		out, at := highlightLines(q, lines)
+		return highlightedMsg{key: k, query: text, lines: out, at: at}
+	})
+}
+
+// markMatches asks for the shown article's matches to be highlighted, when
+// a filter with words is in force.
+func (r *readerModel) markMatches() tea.Cmd {
+	r.matchAt = nil
+	q := r.index.highlight
+	if len(q.Words()) == 0 || len(r.lines) == 0 {
+		return nil
+	}
+	return highlightCmd(r.shown, q, r.lines)
+}
+
+// applyHighlighted puts highlighted lines on screen, when they are of the
+// rendering and query shown.
+func (r *readerModel) applyHighlighted(msg highlightedMsg) {
+	if msg.key != r.shown || msg.query != r.index.highlight.String() {
+		return
+	}
+	off := r.vp.YOffset()
+	r.setLines(msg.lines)
+	r.vp.SetYOffset(off)
+	r.matchAt = msg.at
+}
+
+// nextMatch scrolls to the next line below the top that holds a match,
+// or with back to the one above it.
+func (r *readerModel) nextMatch(back bool) {
+	top := r.vp.YOffset()
+	if back {
+		for i := len(r.matchAt) - 1; i >= 0; i-- {
+			if r.matchAt[i] < top {
+				r.vp.SetYOffset(r.matchAt[i])
+				return
+			}
+		}
+		return
+	}
+	for _, l := range r.matchAt {
+		if l > top {
+			r.vp.SetYOffset(l)
+			return
+		}
+	}
+}

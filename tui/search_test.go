@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/gazette-news/gazette/feed/load"
@@ -159,4 +161,69 @@ func markUnderline(s string) string {
 		on = now
 		return mark + seq
 	})
+}
+
+// TestHighlightLines checks the underlining of matches in rendered
+// lines: the text stays the same once escapes are stripped, matches are
+// between underline on and off, and a style reset inside a match does
+// not end its underline.
+func TestHighlightLines(t *testing.T) {
+	q, err := query.Parse(`gas "coal deal"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		in, want string
+	}{
+		{"no match here", "no match here"},
+		{"gas and Vegas", "\x1b[4mgas\x1b[24m and Vegas"},
+		{"\x1b[1mGAS\x1b[m prices", "\x1b[1m\x1b[4mGAS\x1b[24m\x1b[m prices"},
+		{"a coal \x1b[0mdeal", "a \x1b[4mcoal \x1b[0m\x1b[4mdeal\x1b[24m"},
+		{"\x1b]8;;https://gas.example\x07link\x1b]8;;\x07 gas", "\x1b]8;;https://gas.example\x07link\x1b]8;;\x07 \x1b[4mgas\x1b[24m"},
+	}
+	var lines []string
+	for _, tt := range tests {
+		lines = append(lines, tt.in)
+	}
+	out, at := highlightLines(q, lines)
+	for i, tt := range tests {
+		if out[i] != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, out[i], tt.want)
+		}
+		if ansi.Strip(out[i]) != ansi.Strip(tt.in) {
+			t.Errorf("%q: text changed to %q", tt.in, ansi.Strip(out[i]))
+		}
+	}
+	if want := []int{1, 2, 3, 4}; !slices.Equal(at, want) {
+		t.Errorf("lines with matches %v, want %v", at, want)
+	}
+}
+
+// TestReaderMatches checks that the open article highlights the filter's
+// words, and that ] and [ move between the lines that hold them.
+func TestReaderMatches(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			d := newDriver(t, size[0], size[1], testArticles(t), nil)
+			d.keys("/")
+			d.typeText("russia OR russian")
+			d.keys("enter", "enter")
+			r := &d.m.reader
+			at := r.matchAt
+			if len(at) < 3 {
+				t.Fatalf("matches on lines %v, want three or more", at)
+			}
+			golden.RequireEqual(t, strings.ReplaceAll(plainScreen(markUnderline(d.m.View().Content)), "⟩⟨", ""))
+			bottom := max(0, len(r.lines)-r.vp.Height())
+			d.keys("]")
+			first := slices.IndexFunc(at, func(l int) bool { return l > 0 })
+			if got, want := r.vp.YOffset(), min(at[first], bottom); got != want {
+				t.Errorf("] went to line %d, want %d", got, want)
+			}
+			d.keys("g", "]", "]", "[")
+			if got, want := r.vp.YOffset(), min(at[first], bottom); got != want {
+				t.Errorf("g ] ] [ went to line %d, want %d", got, want)
+			}
+		})
+	}
 }
