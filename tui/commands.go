@@ -12,6 +12,7 @@ import (
 	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/render"
+	"github.com/gazette-news/gazette/internal/search"
 	"github.com/gazette-news/gazette/store"
 )
 
@@ -57,6 +58,15 @@ func (j filterJob) cmd() tea.Cmd {
 		q.Detected = j.flt.detected
 		j.flt.query = q
 		j.flt.isTerms = mayTestState(j.flt.text)
+		// Hits answer the query they were made for, and no other.
+		j.flt.hits = nil
+		if j.search != nil && q.NeedsBody() {
+			hits, err := j.search.Search(j.ctx, q)
+			if err != nil {
+				return filterDoneMsg{job: j, err: err}
+			}
+			j.flt.hits = hits
+		}
 		res, ok := runFilter(j.all, j.flt, j.ntags, j.latest, j.gen)
 		if !ok {
 			return nil
@@ -213,4 +223,55 @@ func recordSeen(ctx context.Context, st *store.Store, srcs []load.Source, all []
 		}
 		return seenMsg{}
 	})
+}
+
+// buildIndex brings the full-text index up to date with the loaded
+// articles in the background, and reports its progress as indexMsg, one
+// at a time (see waitIndex). roots are the sources loaded whole, whose
+// files gone from the load leave the index.
+func buildIndex(ctx context.Context, idx search.Index, body BodyFunc, arts []*feed.Article, roots []string) tea.Cmd {
+	return func() tea.Msg {
+		ch := make(chan indexMsg, 1)
+		go func() {
+			defer close(ch)
+			var err error
+			last := search.Progress{}
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("internal error while indexing: %v", p)
+				}
+				select {
+				case ch <- indexMsg{p: last, done: true, err: err}:
+				case <-ctx.Done():
+				}
+			}()
+			plan, err := search.MakePlan(ctx, idx, arts, roots)
+			if err != nil {
+				return
+			}
+			x := search.Indexer{Index: idx, Body: search.BodyFunc(body), Progress: func(p search.Progress) {
+				last = p
+				// The newest progress wins; a full channel holds one not
+				// read yet, which is as good.
+				select {
+				case ch <- indexMsg{p: p}:
+				default:
+				}
+			}}
+			err = x.Run(ctx, plan)
+		}()
+		return waitIndex(ch)()
+	}
+}
+
+// waitIndex waits for the next report of the index build.
+func waitIndex(ch <-chan indexMsg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		msg.ch = ch
+		return msg
+	}
 }

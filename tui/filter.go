@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -8,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/search"
 )
 
 // filterJob is one run of the filter over a snapshot of the list. It runs
@@ -25,6 +27,10 @@ type filterJob struct {
 	preview bool
 	// top puts the cursor back on the first row: the query changed.
 	top bool
+	// search answers body words from the index; nil scans what bodies
+	// the articles carry. ctx bounds its lookups.
+	search *search.Searcher
+	ctx    context.Context
 }
 
 // resultCache keeps the last few filter results of one list version and
@@ -85,6 +91,7 @@ func (l *listModel) startFilter(f filter, top bool) tea.Cmd {
 	return filterJob{
 		all: base, version: l.version, ntags: len(l.tags.infos),
 		flt: f, gen: l.fltGen, latest: l.fltLatest, top: top,
+		search: l.index.searcher, ctx: l.ctx,
 	}.cmd()
 }
 
@@ -149,6 +156,7 @@ func (l *listModel) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 	l.results.store(msg)
 	l.fltErr = ""
 	l.flt = j.flt
+	l.index.highlight = j.flt.query
 	l.fltText = j.flt.text
 	l.visible = msg.res.visible
 	l.visVersion = j.version

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/query"
+	"github.com/gazette-news/gazette/internal/search"
 )
 
 // tagID is a tag's index in the model's tag table. Articles hold their tags
@@ -284,6 +285,18 @@ type filter struct {
 	// isTerms is set when the query may test the state (is:unread), whose
 	// answer the entry's state bits give, not the view.
 	isTerms bool
+	// hits are the index's answers to the query's body words; nil when
+	// there is no index or the query has none.
+	hits *search.Hits
+}
+
+// match reports whether the article passes the query, asking the index
+// about body words when there is one.
+func (f filter) match(a *feed.Article) bool {
+	if f.hits != nil {
+		return f.hits.Match(a)
+	}
+	return f.query.Match(a)
 }
 
 // active reports whether the filter narrows the list at all.
@@ -300,11 +313,11 @@ func (f filter) matchQuery(e *entry, scratch *feed.Article) bool {
 		return false
 	}
 	if !f.isTerms {
-		return f.query.Match(&e.view)
+		return f.match(&e.view)
 	}
 	*scratch = e.view
 	scratch.State.Read, scratch.State.Starred = st&stateRead != 0, st&stateStarred != 0
-	return f.query.Match(scratch)
+	return f.match(scratch)
 }
 
 // matchTags reports whether the entry passes the tag part of the filter.

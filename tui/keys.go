@@ -40,6 +40,10 @@ type keyMap struct {
 	Links    key.Binding
 	Pipe     key.Binding
 	Full     key.Binding
+	// NextMatch and PrevMatch move between the filter's matches in an
+	// article; n and p move between articles.
+	NextMatch key.Binding
+	PrevMatch key.Binding
 
 	Toggle    key.Binding
 	Apply     key.Binding
@@ -88,6 +92,9 @@ func newKeyMap() keyMap {
 		Links: key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "links")),
 		Pipe:  key.NewBinding(key.WithKeys("|"), key.WithHelp("|", "pipe to command")),
 		Full:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fetch full page")),
+
+		NextMatch: key.NewBinding(key.WithKeys("]"), key.WithHelp("]/[", "next/prev match")),
+		PrevMatch: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous match")),
 
 		Toggle:    key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space/x", "toggle")),
 		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
@@ -149,7 +156,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	if k.screen == screenReader {
 		return [][]key.Binding{
 			{k.Down, k.Up, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.Top, k.Bottom},
-			{k.Next, k.Prev, k.OpenLink, k.Digit, k.Links, k.Pipe, k.Full},
+			{k.Next, k.Prev, k.NextMatch, k.OpenLink, k.Digit, k.Links, k.Pipe, k.Full},
 			{k.Mark, k.Star, k.Back, k.Errors, k.Refresh, k.Help, k.ForceQ},
 		}
 	}

@@ -85,6 +85,8 @@ type rowsKey struct {
 	width   int
 	dark    bool
 	noColor bool
+	// highlight is the query whose words the titles highlight.
+	highlight string
 }
 
 // maxKeptRows bounds the kept list rows.
@@ -315,7 +317,7 @@ func (l listModel) setTags(tags []tagID, anyTag bool) (listModel, tea.Cmd) {
 // prepare draws the rows on screen that are not kept yet, except the
 // selected one, which View draws: it changes with every move.
 func (l *listModel) prepare() {
-	rk := rowsKey{width: l.width, dark: l.dark, noColor: l.noColor}
+	rk := rowsKey{width: l.width, dark: l.dark, noColor: l.noColor, highlight: l.index.highlight.String()}
 	if l.rowsFor != rk || len(l.rows) > maxKeptRows {
 		l.rowsFor, l.rows = rk, make(map[*entry]string)
 	}
@@ -407,6 +409,9 @@ func (l listModel) view(filterBox bool) string {
 	}
 	if l.loading && l.waiting != "" {
 		status += " · " + l.waiting
+	}
+	if l.index.building {
+		status += " · " + l.index.status()
 	}
 	left = " " + st.status.Render(status)
 	if l.refreshing && !l.loading {
@@ -511,20 +516,16 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 	mw := summaryMarkWidth(e.a)
 	title := cells.Truncate(e.a.Title, lay.title-mw)
 	pad := strings.Repeat(" ", max(lay.title-mw-cells.Width(title), 0))
+	base, padStyle := plainBg, plainBg
 	switch {
 	case selected:
-		b.WriteString(st.selTitle.Render(title))
-		b.WriteString(m.summaryMark(e.a, selected))
-		b.WriteString(st.selTitle.Render(pad))
+		base, padStyle = st.selTitle, st.selTitle
 	case unread:
-		b.WriteString(st.unreadTitle.Render(title))
-		b.WriteString(m.summaryMark(e.a, selected))
-		b.WriteString(plainBg.Render(pad))
-	default:
-		b.WriteString(plainBg.Render(title))
-		b.WriteString(m.summaryMark(e.a, selected))
-		b.WriteString(plainBg.Render(pad))
+		base = st.unreadTitle
 	}
+	b.WriteString(m.renderTitle(e.a.Title, title, base))
+	b.WriteString(m.summaryMark(e.a, selected))
+	b.WriteString(padStyle.Render(pad))
 	if lay.tags > 0 {
 		b.WriteString(bg("  "))
 		badges := m.badges(e, lay.tags, selected)

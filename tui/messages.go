@@ -5,6 +5,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/internal/search"
 )
 
 // The messages the reader's commands send back to Update. Each is handled
@@ -97,3 +98,21 @@ type markedMsg struct {
 
 // seenMsg reports that what the sources listed was recorded.
 type seenMsg struct{ err error }
+
+// indexMsg reports how far the background build of the full-text index
+// has come; done ends it, with err when it failed.
+type indexMsg struct {
+	p    search.Progress
+	done bool
+	err  error
+	ch   <-chan indexMsg
+}
+
+// highlightedMsg brings the lines of a rendering with the words of the
+// filter's query highlighted, and the lines that hold them.
+type highlightedMsg struct {
+	key   renderKey
+	query string
+	lines []string
+	at    []int
+}

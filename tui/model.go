@@ -13,6 +13,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/internal/cells"
+	"github.com/gazette-news/gazette/internal/search"
 	"github.com/gazette-news/gazette/store"
 )
 
@@ -102,6 +103,10 @@ type common struct {
 	// exec hands the terminal to a child process: tea.Exec, or in tests
 	// a function that runs it at once.
 	exec func(tea.ExecCommand, tea.ExecCallback) tea.Cmd
+
+	// index is the full-text index's state: its searcher, and how far
+	// the background build has come.
+	index indexState
 }
 
 // setNotice shows a one-line message until the next key.
@@ -162,6 +167,9 @@ func newModel(ctx context.Context, opt Options) model {
 		exec:    tea.Exec,
 	}
 	c.keys.enableMarks(opt.Store != nil)
+	if opt.Store != nil {
+		c.index.searcher = search.NewSearcher(opt.Store)
+	}
 	m := model{
 		common: c,
 		list:   newListModel(c),
@@ -251,7 +259,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
 		if msg.done {
-			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded())
+			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded(), m.startIndex())
 		}
 		return m, cmd
 
@@ -283,6 +291,9 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 	case refreshTickMsg:
 		return m, m.refreshDue(msg)
 
+	case indexMsg:
+		return m, m.indexProgress(msg)
+
 	case progressMsg:
 		if !m.list.loading && !m.list.refreshing {
 			m.progress = ""
@@ -305,7 +316,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		m.list, cmd = m.list.update(msg)
 		return m, cmd
 
-	case renderedMsg, fullPageMsg:
+	case renderedMsg, fullPageMsg, highlightedMsg:
 		var cmd tea.Cmd
 		m.reader, cmd = m.reader.update(msg)
 		return m, cmd

@@ -27,6 +27,8 @@ type readerModel struct {
 	e *entry
 	// idx is the article's row in the visible list, for n and p.
 	idx int
+	// matchAt are the lines that hold a match of the filter, for ] and [.
+	matchAt []int
 	// visible is the list the list screen shows, which n, p and the
 	// prefetch move through; active is true while the reader is the
 	// screen. The root sets both before each message.
@@ -161,7 +163,7 @@ func (r *readerModel) ensureRendered() tea.Cmd {
 	}
 	if res, ok := r.cache.get(k); ok {
 		r.showRendering(k, res)
-		return r.prefetch()
+		return tea.Batch(r.markMatches(), r.prefetch())
 	}
 	return renderCmd(r.ctx, a, r.opt.Body, k, r.opt.RenderDeadline, w)
 }
@@ -213,6 +215,9 @@ func (r readerModel) update(msg tea.Msg) (readerModel, tea.Cmd) {
 		return r, r.applyRendered(msg)
 	case fullPageMsg:
 		return r, r.applyFullPage(msg)
+	case highlightedMsg:
+		r.applyHighlighted(msg)
+		return r, nil
 	case tea.KeyPressMsg:
 		r.handleKey(msg)
 		return r, nil
@@ -237,7 +242,7 @@ func (r *readerModel) applyRendered(msg renderedMsg) tea.Cmd {
 	r.cache.put(msg.key, msg.r)
 	if msg.key == r.want && r.active {
 		r.showRendering(msg.key, msg.r)
-		return r.prefetch()
+		return tea.Batch(r.markMatches(), r.prefetch())
 	}
 	return nil
 }
@@ -269,6 +274,10 @@ func (r *readerModel) handleKey(msg tea.KeyPressMsg) {
 		r.vp.GotoTop()
 	case key.Matches(msg, k.Bottom):
 		r.vp.GotoBottom()
+	case key.Matches(msg, k.NextMatch):
+		r.nextMatch(false)
+	case key.Matches(msg, k.PrevMatch):
+		r.nextMatch(true)
 	}
 }
 

@@ -23,6 +23,7 @@ type listOptions struct {
 	json     bool
 	limit    int
 	detected bool
+	sort     string
 }
 
 func (a *app) listCommand() *cobra.Command {
@@ -49,6 +50,7 @@ stand in: they match --tag, and the tags column shows them with a leading
 	f.StringVarP(&opt.query, "query", "q", "", "only articles matching this query (see 'Query language' in the README)")
 	f.BoolVar(&opt.json, "json", false, "print a JSON array")
 	f.IntVarP(&opt.limit, "limit", "n", 0, "print at most this many articles (0: all)")
+	f.StringVar(&opt.sort, "sort", "", "order: date (newest first, the default) or relevance (best match first, as sort:relevance)")
 	f.BoolVar(&opt.detected, "detected", false, "let --tag and tag: also match countries detected in the text of articles that declare other countries")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		return a.list(cmd.Context(), args, opt)
@@ -64,27 +66,50 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 	if err != nil {
 		return err
 	}
-	l := a.headLoader()
-	if q, err := query.Parse(opt.query); err == nil && q.NeedsBody() {
-		// Words are looked for in the bodies too: read them.
-		l = a.loader()
+	switch opt.sort {
+	case "", "date", "relevance":
+	default:
+		return usagef("--sort must be date or relevance, not %q", opt.sort)
 	}
+	q, _ := query.Parse(opt.query) // matcher has read it already
+	q.Detected = opt.detected
+	relevance := opt.sort == "relevance" || q.Relevance && opt.sort == ""
+	score := func(art *feed.Article) float64 { return q.Score(art, nil) }
 	// The state is filled in before the filter, which may ask for it
 	// (is:unread).
 	st := a.openStore(readState)
 	a.state.prune = st != nil
-	arts, failed := a.loadState(ctx, l, a.sources(args), st)
+	var arts []*feed.Article
+	var failed bool
+	if q.NeedsBody() {
+		// Words are looked for in the bodies too: the index answers, or
+		// the bodies are read again.
+		var bs bodySearch
+		arts, failed, bs = a.searchBodies(ctx, a.sources(args), q, st)
+		tagged, _ := a.matcher(opt.tags, "", opt.detected)
+		match = func(art *feed.Article) bool { return tagged(art) && bs.match(art) }
+		score = bs.score
+	} else {
+		arts, failed = a.loadState(ctx, a.headLoader(), a.sources(args), st)
+	}
 	var shown []*feed.Article
 	for _, art := range arts {
 		if match(art) {
 			shown = append(shown, art)
-			if opt.limit > 0 && len(shown) == opt.limit {
+			if !relevance && opt.limit > 0 && len(shown) == opt.limit {
 				break
 			}
 		}
 	}
+	var scores []float64
+	if relevance {
+		shown, scores = rankByRelevance(shown, score)
+		if opt.limit > 0 && len(shown) > opt.limit {
+			shown, scores = shown[:opt.limit], scores[:opt.limit]
+		}
+	}
 	if opt.json {
-		err = a.listJSON(shown)
+		err = a.listJSON(shown, scores)
 	} else {
 		a.listLines(shown)
 	}
@@ -125,8 +150,9 @@ func (a *app) matcher(tags []string, text string, detected bool) (func(*feed.Art
 
 // listJSON prints the articles as one indented JSON array. The elements
 // are encoded a chunk at a time, on every core, and written in order: a
-// few chunks are in memory at once, never the whole array.
-func (a *app) listJSON(arts []*feed.Article) error {
+// few chunks are in memory at once, never the whole array. scores, when
+// not nil, are the articles' relevance, written as "score".
+func (a *app) listJSON(arts []*feed.Article, scores []float64) error {
 	if len(arts) == 0 {
 		_, err := a.stdout.WriteString("[]\n")
 		return err
@@ -160,7 +186,11 @@ func (a *app) listJSON(arts []*feed.Article) error {
 	for range workers {
 		go func() {
 			for i := range next {
-				data, err := encodeJSONChunk(arts[i*jsonChunk : min((i+1)*jsonChunk, len(arts))])
+				var sc []float64
+				if scores != nil {
+					sc = scores[i*jsonChunk : min((i+1)*jsonChunk, len(arts))]
+				}
+				data, err := encodeJSONChunk(arts[i*jsonChunk:min((i+1)*jsonChunk, len(arts))], sc)
 				results[i] <- encoded{data, err}
 			}
 		}()
@@ -187,14 +217,18 @@ const jsonChunk = 256
 
 // encodeJSONChunk encodes articles as elements of listJSON's array,
 // indented and separated by commas.
-func encodeJSONChunk(arts []*feed.Article) ([]byte, error) {
+func encodeJSONChunk(arts []*feed.Article, scores []float64) ([]byte, error) {
 	var out, buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("  ", "  ")
 	for i, art := range arts {
 		buf.Reset()
-		if err := enc.Encode(art.ToJSON(false)); err != nil {
+		var v any = art.ToJSON(false)
+		if scores != nil {
+			v = scoredJSON{JSONArticle: art.ToJSON(false), Score: scores[i]}
+		}
+		if err := enc.Encode(v); err != nil {
 			return nil, err
 		}
 		if i > 0 {

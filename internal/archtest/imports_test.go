@@ -74,6 +74,10 @@ var rules = []rule{
 	{pkg: "internal/render", allow: []string{"feed", "internal/safeout", "internal/safefile", "internal/cells", "internal/humanize"}, deny: []string{"os/exec", "net/http"}},
 	// remote runs a user's password_command (an argument list, never a
 	// shell), so it alone of internal/ may start processes.
+	// search keeps the store's full-text index in step with a load and
+	// answers queries from it; it reads bodies through a function it is
+	// given, never through the loader itself.
+	{pkg: "internal/search", allow: []string{"feed", "feed/query", "store"}, deny: []string{"os/exec", "net/http"}, denyDeps: charm},
 	{pkg: "internal/remote/...", allow: []string{"feed", "feed/...", "store/...", "internal/safefile", "internal/config", "internal/humanize", "internal/remote/..."}, deny: charm},
 	// state joins the store to what a load returned, for the commands
 	// and the reader alike.

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/feed/query"
+	"github.com/gazette-news/gazette/internal/search"
+	"github.com/gazette-news/gazette/store"
+)
+
+// openIndex opens the store that holds the full-text index, making it
+// when there is none yet, or returns nil when it cannot be had: searching
+// then scans the bodies, as it always could.
+func (a *app) openIndex() *store.Store {
+	path, err := a.storePath()
+	if err != nil {
+		return nil
+	}
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		return nil
+	}
+	return st
+}
+
+// bodySearch is how a query's body terms are answered for one run.
+type bodySearch struct {
+	// match and score stand in for q.Match and q.Score.
+	match func(*feed.Article) bool
+	score func(*feed.Article) float64
+}
+
+// searchBodies loads the sources for a query with body terms. Articles are
+// loaded without their bodies; the index answers for those it holds as
+// they are now, and the bodies of the others (new or changed files, or
+// all of them the first time) are read again and scanned. What was read
+// is indexed for the next run, for at most as long as the reading took,
+// so that a first search costs at most about twice a scan and the index
+// is whole after a run or two; the reader builds it in the background.
+func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Query, state *store.Store) (arts []*feed.Article, failed bool, bs bodySearch) {
+	st := state
+	if st == nil {
+		// No database yet: this search makes the index it fills.
+		if st = a.openIndex(); st != nil {
+			defer st.Close()
+		}
+	}
+	if st == nil {
+		arts, failed = a.loadState(ctx, a.loader(), srcs, state)
+		return arts, failed, bodySearch{match: q.Match, score: func(art *feed.Article) float64 { return q.Score(art, nil) }}
+	}
+	l := a.headLoader()
+	arts, failed = a.loadState(ctx, l, srcs, state)
+	var roots []string
+	if !failed {
+		roots = search.LocalRoots(sourcePaths(srcs))
+	}
+	plan, err := search.MakePlan(ctx, st, arts, roots)
+	var hits *search.Hits
+	if err == nil {
+		hits, err = search.NewSearcher(st).Search(ctx, q)
+	}
+	if err != nil {
+		// The index cannot be read: scan every body.
+		plan = search.Plan{Todo: arts, Stamps: make([]string, len(arts))}
+		hits = nil
+	}
+	start := time.Now()
+	full := readBodies(ctx, l, plan.Todo)
+	read := time.Since(start)
+	bs = bodySearch{
+		match: func(art *feed.Article) bool {
+			if f, ok := full[art]; ok {
+				return q.Match(f)
+			}
+			if hits == nil {
+				return q.Match(art)
+			}
+			return hits.Match(art)
+		},
+		score: func(art *feed.Article) float64 {
+			if f, ok := full[art]; ok {
+				return q.Score(f, nil)
+			}
+			if hits == nil {
+				return q.Score(art, nil)
+			}
+			return hits.Score(art)
+		},
+	}
+	if err == nil && (len(plan.Todo) > 0 || len(plan.Gone) > 0) {
+		todo := search.Plan{Gone: plan.Gone}
+		for i, art := range plan.Todo {
+			if f, ok := full[art]; ok && plan.Stamps[i] != "" {
+				todo.Todo = append(todo.Todo, f)
+				todo.Stamps = append(todo.Stamps, plan.Stamps[i])
+			}
+		}
+		// Whatever is left is indexed by the next run, or the reader.
+		ictx, cancel := context.WithTimeout(ctx, max(read, time.Second))
+		(&search.Indexer{Index: st}).Run(ictx, todo)
+		cancel()
+	}
+	return arts, failed, bs
+}
+
+// readBodies reads the bodies of arts again, on every core, and returns
+// each article with its body by the article it completes. An article
+// whose file cannot be read any more is left out, and matches on its
+// other fields alone.
+func readBodies(ctx context.Context, l *load.Loader, arts []*feed.Article) map[*feed.Article]*feed.Article {
+	out := make([]*feed.Article, len(arts))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(2, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(arts) || ctx.Err() != nil {
+					return
+				}
+				if f, err := l.Body(ctx, arts[i]); err == nil {
+					out[i] = f
+				}
+			}
+		})
+	}
+	wg.Wait()
+	m := make(map[*feed.Article]*feed.Article, len(arts))
+	for i, f := range out {
+		if f != nil {
+			m[arts[i]] = f
+		}
+	}
+	return m
+}
+
+// scoredJSON is an article of `list --json --sort relevance`: its JSON
+// form with its relevance.
+type scoredJSON struct {
+	feed.JSONArticle
+	Score float64 `json:"score"`
+}
+
+// rankByRelevance orders the articles best match first, keeping the
+// newest first among equals, and returns their scores in the same order.
+func rankByRelevance(arts []*feed.Article, score func(*feed.Article) float64) ([]*feed.Article, []float64) {
+	type ranked struct {
+		art   *feed.Article
+		score float64
+	}
+	rs := make([]ranked, len(arts))
+	for i, art := range arts {
+		rs[i] = ranked{art, score(art)}
+	}
+	slices.SortStableFunc(rs, func(x, y ranked) int { return cmp.Compare(y.score, x.score) })
+	out := make([]*feed.Article, len(rs))
+	scores := make([]float64, len(rs))
+	for i, r := range rs {
+		out[i], scores[i] = r.art, math.Round(r.score*1000)/1000
+	}
+	return out, scores
+}
+
+// sourcePaths returns the locations of the sources that are local paths.
+func sourcePaths(srcs []load.Source) []string {
+	var out []string
+	for _, s := range srcs {
+		if s.FS == nil {
+			out = append(out, s.Location)
+		}
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package search_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/feed/query"
+	"github.com/gazette-news/gazette/internal/search"
+	"github.com/gazette-news/gazette/store"
+)
+
+// benchCorpus returns the directory of a large corpus to measure with
+// (GAZETTE_BENCH_CORPUS, as gen-corpus writes it), or skips.
+func benchCorpus(b *testing.B) string {
+	dir := os.Getenv("GAZETTE_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("GAZETTE_BENCH_CORPUS names no corpus")
+	}
+	return dir
+}
+
+// BenchmarkFirstBuild measures a first index build of the whole corpus,
+// and reports the index file's size against the size of the text it
+// indexes (the bodies' IndexText).
+func BenchmarkFirstBuild(b *testing.B) {
+	dir := benchCorpus(b)
+	ctx := context.Background()
+	l := &load.Loader{DropBodies: true}
+	heads, _ := l.LoadAll(ctx, []load.Source{{Location: dir}})
+	if n, err := strconv.Atoi(os.Getenv("GAZETTE_BENCH_N")); err == nil && n < len(heads) {
+		heads = heads[:n]
+	}
+	for b.Loop() {
+		b.StopTimer()
+		path := filepath.Join(b.TempDir(), "gazette.db")
+		st, err := store.Open(path, store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		p, err := search.MakePlan(ctx, st, heads, []string{dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := (&search.Indexer{Index: st, Body: l.Body}).Run(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		st.Close()
+		size := int64(0)
+		for _, suffix := range []string{"", "-wal"} {
+			if fi, err := os.Stat(path + suffix); err == nil {
+				size += fi.Size()
+			}
+		}
+		var text int64
+		for _, a := range heads {
+			full, err := l.Body(ctx, a)
+			if err == nil {
+				text += int64(len(query.IndexText(query.BodyText(full))))
+			}
+		}
+		b.ReportMetric(float64(len(heads)), "articles")
+		b.ReportMetric(float64(size)/float64(text), "index/text")
+		b.ReportMetric(float64(text)/(1<<20), "textMiB")
+		b.StartTimer()
+	}
+}
+
+// BenchmarkSearch measures one body word looked up in a complete index of
+// the corpus and matched over every article, as a keystroke does.
+func BenchmarkSearch(b *testing.B) {
+	dir := benchCorpus(b)
+	ctx := context.Background()
+	l := &load.Loader{DropBodies: true}
+	heads, _ := l.LoadAll(ctx, []load.Source{{Location: dir}})
+	st, err := store.Open(filepath.Join(b.TempDir(), "gazette.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	p, err := search.MakePlan(ctx, st, heads, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := (&search.Indexer{Index: st, Body: l.Body}).Run(ctx, p); err != nil {
+		b.Fatal(err)
+	}
+	for _, word := range []string{"samarkand", "pipeline", "the"} {
+		q, _ := query.Parse(word)
+		b.Run(word, func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				h, err := search.NewSearcher(st).Search(ctx, q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = 0
+				for _, a := range heads {
+					if h.Match(a) {
+						n++
+					}
+				}
+			}
+			b.ReportMetric(float64(n), "hits")
+		})
+	}
+}

@@ -1,0 +1,343 @@
+// Package search keeps the full-text index in step with the articles a
+// load found, and answers queries from it, so that a word of an article's
+// body is found without reading the body again.
+package search
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
+	"github.com/gazette-news/gazette/store"
+)
+
+// Index is what the indexer and the searcher need of the store's
+// full-text index; *store.Store has it.
+type Index interface {
+	Index(ctx context.Context, docs []store.IndexDoc) error
+	Indexed(ctx context.Context) (map[string]string, error)
+	Unindex(ctx context.Context, keys ...string) error
+	Match(ctx context.Context, expr string) (map[string]float64, error)
+}
+
+// BodyFunc returns an article complete with its body, as load.Loader.Body
+// does for an article loaded without one.
+type BodyFunc func(ctx context.Context, a *feed.Article) (*feed.Article, error)
+
+// Progress is how far an indexing run has come: Done of Total articles
+// read and indexed (or skipped, when their file could not be read).
+type Progress struct {
+	Done, Total int
+}
+
+// Percent returns Done as a whole percentage of Total, 100 when there is
+// nothing to do; it never says 100 before the run is done.
+func (p Progress) Percent() int {
+	if p.Total <= 0 || p.Done >= p.Total {
+		return 100
+	}
+	return min(99, p.Done*100/p.Total)
+}
+
+// Plan is what an index lacks for a set of articles: the articles to
+// index, because they are new or their file changed, and the indexed keys
+// whose files are gone.
+type Plan struct {
+	// Todo are the articles to index, with their stamps in Stamps.
+	Todo   []*feed.Article
+	Stamps []string
+	// Gone are indexed keys whose file lay under a root loaded completely
+	// and that the load no longer found.
+	Gone []string
+}
+
+// Complete reports whether the index answers for every article of the
+// plan: nothing is left to index. Keys gone from the files do not count:
+// no loaded article asks for them.
+func (p Plan) Complete() bool { return len(p.Todo) == 0 }
+
+// MakePlan compares the articles with the index. Only articles read from
+// a local file are indexed: they are the ones a load without bodies
+// leaves without one, and a file's size and modification time say when
+// it changed. roots are the absolute paths of the directories (or files)
+// whose load was complete, so that an indexed key under one of them that
+// the load did not find is gone; nil removes nothing.
+func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []string) (Plan, error) {
+	indexed, err := idx.Indexed(ctx)
+	if err != nil {
+		return Plan{}, err
+	}
+	stamps := Stamps(ctx, arts)
+	if err := ctx.Err(); err != nil {
+		return Plan{}, err
+	}
+	var p Plan
+	seen := make(map[string]struct{}, len(arts))
+	for i, a := range arts {
+		if stamps[i] == "" {
+			continue
+		}
+		if _, dup := seen[a.Key]; dup {
+			// One story in two files: the first, newest in load order,
+			// speaks for it, so that the index does not swing between them.
+			continue
+		}
+		seen[a.Key] = struct{}{}
+		if indexed[a.Key] != stamps[i] {
+			p.Todo = append(p.Todo, a)
+			p.Stamps = append(p.Stamps, stamps[i])
+		}
+	}
+	if len(roots) > 0 {
+		for key, st := range indexed {
+			if _, ok := seen[key]; ok {
+				continue
+			}
+			if loc := stampPath(st); loc != "" && under(loc, roots) {
+				p.Gone = append(p.Gone, key)
+			}
+		}
+	}
+	return p, nil
+}
+
+// LocalRoots returns the absolute paths of the locations that are local
+// files or directories, for MakePlan's roots: standard input and URLs
+// are left out.
+func LocalRoots(locations []string) []string {
+	var roots []string
+	for _, loc := range locations {
+		if loc == "" || loc == "-" || feed.IsURL(loc) {
+			continue
+		}
+		abs, err := filepath.Abs(loc)
+		if err != nil {
+			continue
+		}
+		if _, err := os.Stat(abs); err == nil {
+			roots = append(roots, abs)
+		}
+	}
+	return roots
+}
+
+// under reports whether path is one of roots or lies inside one.
+func under(path string, roots []string) bool {
+	for _, r := range roots {
+		if path == r || strings.HasPrefix(path, r) && len(path) > len(r) && (r[len(r)-1] == filepath.Separator || path[len(r)] == filepath.Separator) {
+			return true
+		}
+	}
+	return false
+}
+
+// Stamps returns each article's stamp, or "" for an article that is not
+// read from a local file. A stamp holds the file's size and modification
+// time, which change when the file does, and its absolute path, which
+// tells under which source it lies. Files are looked at on two
+// goroutines: 100,000 take a fraction of a second.
+func Stamps(ctx context.Context, arts []*feed.Article) []string {
+	out := make([]string, len(arts))
+	cwd, err := os.Getwd()
+	if err != nil {
+		cwd = ""
+	}
+	workers := min(2, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var buf []byte
+			for i := w; i < len(arts); i += workers {
+				if i%1024 == w && ctx.Err() != nil {
+					return
+				}
+				out[i], buf = stamp(buf[:0], arts[i], cwd)
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// stamp returns the stamp of one article, made in buf.
+func stamp(buf []byte, a *feed.Article, cwd string) (string, []byte) {
+	loc := a.Location
+	if loc == "" || loc == "-" || feed.IsURL(loc) || a.Key == "" {
+		return "", buf
+	}
+	if !filepath.IsAbs(loc) {
+		if cwd == "" {
+			return "", buf
+		}
+		loc = filepath.Join(cwd, loc)
+	}
+	fi, err := os.Stat(loc)
+	if err != nil || !fi.Mode().IsRegular() {
+		return "", buf
+	}
+	buf = strconv.AppendInt(buf, fi.Size(), 36)
+	buf = append(buf, ' ')
+	buf = strconv.AppendInt(buf, fi.ModTime().UnixNano(), 36)
+	buf = append(buf, ' ')
+	buf = append(buf, loc...)
+	return string(buf), buf
+}
+
+// stampPath returns the file path a stamp holds.
+func stampPath(st string) string {
+	i := strings.IndexByte(st, ' ')
+	if i < 0 {
+		return ""
+	}
+	j := strings.IndexByte(st[i+1:], ' ')
+	if j < 0 {
+		return ""
+	}
+	return st[i+1+j+1:]
+}
+
+// Indexer builds and refreshes the index in the background.
+type Indexer struct {
+	// Index is where the documents go.
+	Index Index
+	// Body reads an article's body again; articles that have one already
+	// are indexed from it.
+	Body BodyFunc
+	// Batch is how many documents one call of Index.Index writes; 0 means
+	// DefaultBatch.
+	Batch int
+	// Workers is how many bodies are read at once; 0 means one per core.
+	Workers int
+	// Progress, when set, is called after each batch, and once at the
+	// start, from the goroutine that runs Run.
+	Progress func(Progress)
+}
+
+// DefaultBatch is how many documents an Indexer writes at a time: large
+// enough that a transaction's cost is spread, small enough that progress
+// moves and that other writers get in between.
+const DefaultBatch = 1000
+
+// Run brings the index up to date with the plan: it removes the keys gone
+// and indexes the articles to do, a batch at a time, reporting progress.
+// It stops between batches when ctx is done; what was written stays
+// written, and the next run goes on from there. An article whose body
+// cannot be read is skipped: it stays out of the index until its file
+// reads again.
+func (x *Indexer) Run(ctx context.Context, p Plan) error {
+	if len(p.Gone) > 0 {
+		if err := x.Index.Unindex(ctx, p.Gone...); err != nil {
+			return err
+		}
+	}
+	total := len(p.Todo)
+	report := func(done int) {
+		if x.Progress != nil {
+			x.Progress(Progress{Done: done, Total: total})
+		}
+	}
+	report(0)
+	if total == 0 {
+		return nil
+	}
+	batch := x.Batch
+	if batch <= 0 {
+		batch = DefaultBatch
+	}
+	workers := x.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type item struct {
+		doc store.IndexDoc
+		ok  bool
+	}
+	next := make(chan int)
+	out := make(chan item, 2*batch)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			var buf []byte
+			for i := range next {
+				a := p.Todo[i]
+				if a.Body == nil && x.Body != nil {
+					full, err := x.Body(ctx, a)
+					if err != nil || full == nil {
+						select {
+						case out <- item{}:
+						case <-ctx.Done():
+							return
+						}
+						continue
+					}
+					a = full
+				}
+				buf = query.AppendBodyText(buf[:0], a)
+				text := string(query.AppendIndexText(nil, string(buf)))
+				select {
+				case out <- item{doc: store.IndexDoc{Key: a.Key, Stamp: p.Stamps[i], Text: text}, ok: true}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		})
+	}
+	go func() {
+		defer close(next)
+		for i := range p.Todo {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	docs := make([]store.IndexDoc, 0, batch)
+	done, pending := 0, 0
+	flush := func() error {
+		if pending == 0 {
+			return nil
+		}
+		if err := x.Index.Index(ctx, docs); err != nil {
+			return err
+		}
+		done += pending
+		docs, pending = docs[:0], 0
+		report(done)
+		return nil
+	}
+	for it := range out {
+		if it.ok {
+			docs = append(docs, it.doc)
+		}
+		pending++
+		if pending == batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if done < total {
+		return errors.New("index: the body readers stopped early")
+	}
+	return nil
+}

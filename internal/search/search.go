@@ -1,0 +1,108 @@
+package search
+
+import (
+	"context"
+	"sync"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
+)
+
+// Searcher answers the body terms of queries from the index: one index
+// lookup per term, kept for the next query that has the same term, so
+// that typing one more word of a query asks only for that word.
+type Searcher struct {
+	idx Index
+
+	mu sync.Mutex
+	// gen counts the changes of the index the cache has seen; a lookup
+	// made before a change is not kept after it.
+	gen   int
+	cache map[string]map[string]float64
+}
+
+// maxCachedTerms bounds the lookups a Searcher keeps; a lookup of a common
+// word holds a key for most articles.
+const maxCachedTerms = 32
+
+// NewSearcher returns a Searcher over the index.
+func NewSearcher(idx Index) *Searcher {
+	return &Searcher{idx: idx, cache: make(map[string]map[string]float64)}
+}
+
+// Changed forgets the lookups made so far: the index has changed.
+func (s *Searcher) Changed() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gen++
+	clear(s.cache)
+}
+
+// Hits is the index's answer to the body terms of one query.
+type Hits struct {
+	q query.Query
+	// leaves holds, for each of the query's TextLeaves, the keys whose
+	// indexed body holds it, with their relevance.
+	leaves []map[string]float64
+}
+
+// Search looks each body term of q up in the index.
+func (s *Searcher) Search(ctx context.Context, q query.Query) (*Hits, error) {
+	leaves := q.TextLeaves()
+	h := &Hits{q: q, leaves: make([]map[string]float64, len(leaves))}
+	for i, l := range leaves {
+		m, err := s.lookup(ctx, l.FTS())
+		if err != nil {
+			return nil, err
+		}
+		h.leaves[i] = m
+	}
+	return h, nil
+}
+
+// lookup runs one FTS expression, or takes its answer from the cache.
+func (s *Searcher) lookup(ctx context.Context, expr string) (map[string]float64, error) {
+	s.mu.Lock()
+	m, ok := s.cache[expr]
+	gen := s.gen
+	s.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	m, err := s.idx.Match(ctx, expr)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gen == gen {
+		if len(s.cache) >= maxCachedTerms {
+			clear(s.cache)
+		}
+		s.cache[expr] = m
+	}
+	return m, nil
+}
+
+// Match reports whether the article satisfies the query. An article that
+// carries its body is matched on it, as query.Match does; one without is
+// matched through the index, so that an article not indexed yet matches
+// on its other fields alone.
+func (h *Hits) Match(a *feed.Article) bool {
+	if a.Body != nil || len(h.leaves) == 0 {
+		return h.q.Match(a)
+	}
+	return h.q.MatchWith(a, func(leaf int) bool {
+		_, ok := h.leaves[leaf][a.Key]
+		return ok
+	})
+}
+
+// Score rates the article for sort:relevance, with the index's BM25
+// score for the body terms of an article without its body.
+func (h *Hits) Score(a *feed.Article) float64 {
+	if a.Body != nil || len(h.leaves) == 0 {
+		return h.q.Score(a, nil)
+	}
+	return h.q.Score(a, func(leaf int) float64 { return h.leaves[leaf][a.Key] })
+}

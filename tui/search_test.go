@@ -1,0 +1,229 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/feed/query"
+	"github.com/gazette-news/gazette/internal/humanize"
+	"github.com/gazette-news/gazette/internal/search"
+	"github.com/gazette-news/gazette/store"
+)
+
+// TestIndexInBackground checks the reader's index: the status line says
+// "indexing N%" while it is built, a body word finds only what is
+// indexed meanwhile, and the filter runs again when the index is done,
+// finding the word in every body that holds it.
+func TestIndexInBackground(t *testing.T) {
+	ctx := context.Background()
+	src := []load.Source{{Location: "testdata/articles"}}
+	l := &load.Loader{DropBodies: true}
+	heads, errs := l.LoadAll(ctx, src)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+
+	const word = "officials"
+	q, _ := query.Parse(word)
+	want, before := 0, 0
+	for _, a := range heads {
+		full, err := l.Body(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.Match(full) {
+			want++
+		}
+		if q.Match(a) {
+			before++
+		}
+	}
+	if want <= before {
+		t.Fatalf("%q should be in more bodies (%d) than titles (%d)", word, want, before)
+	}
+
+	opt := Options{
+		Sources: src,
+		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
+		Opener:  "gazette-test-no-such-opener",
+		Store:   st,
+		Body:    l.Body,
+	}
+	d := &driver{t: t, m: newModel(ctx, opt)}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	next, build := d.m.Update(loadBatchMsg{arts: heads, done: true})
+	d.m = next.(model)
+	if s := d.screen(); !strings.Contains(s, "indexing 0%") {
+		t.Errorf("no \"indexing 0%%\" while the index is built:\n%s", s)
+	}
+	next, _ = d.m.Update(indexMsg{p: searchProgress(41, 100), ch: make(chan indexMsg)})
+	d.m = next.(model)
+	if s := d.screen(); !strings.Contains(s, "indexing 41%") {
+		t.Errorf("no \"indexing 41%%\" at 41 of 100:\n%s", s)
+	}
+
+	count := func(n int) string {
+		return humanize.Thousands(n) + "/" + humanize.Thousands(len(heads))
+	}
+	d.keys("/")
+	d.typeText(word)
+	if s := d.screen(); !strings.Contains(s, count(before)) {
+		t.Errorf("before the index, %q should count %s:\n%s", word, count(before), s)
+	}
+	d.run(build)
+	s := d.screen()
+	if !strings.Contains(s, count(want)) {
+		t.Errorf("after the index, %q should count %s:\n%s", word, count(want), s)
+	}
+	if strings.Contains(s, "indexing") {
+		t.Errorf("still indexing once done:\n%s", s)
+	}
+}
+
+// searchProgress is a Progress of done of total.
+func searchProgress(done, total int) search.Progress {
+	return search.Progress{Done: done, Total: total}
+}
+
+// TestHighlightGolden compares screens whose highlighted words are shown
+// between ⟨ and ⟩, with the golden files in testdata/TestHighlightGolden.
+func TestHighlightGolden(t *testing.T) {
+	arts := testArticles(t)
+	steps := []struct {
+		name string
+		do   func(d *driver)
+	}{
+		{"list", func(d *driver) {
+			d.keys("/")
+			d.typeText(`russia OR "air defence" chin*`)
+			d.keys("enter")
+		}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, s := range steps {
+			t.Run(fmt.Sprintf("%s_%dx%d", s.name, size[0], size[1]), func(t *testing.T) {
+				d := newDriver(t, size[0], size[1], arts, nil)
+				s.do(d)
+				// Underlining comes a character at a time: join the runs.
+				golden.RequireEqual(t, strings.ReplaceAll(plainScreen(markUnderline(d.m.View().Content)), "⟩⟨", ""))
+			})
+		}
+	}
+}
+
+// sgr matches one SGR escape sequence.
+var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
+
+// markUnderline puts ⟨ where underlining starts and ⟩ where it ends, so
+// that a screen stripped of its escapes still shows the highlights.
+func markUnderline(s string) string {
+	on := false
+	return sgr.ReplaceAllStringFunc(s, func(seq string) string {
+		params := strings.Split(sgr.FindStringSubmatch(seq)[1], ";")
+		now := on
+		for i := 0; i < len(params); i++ {
+			switch params[i] {
+			case "", "0", "24":
+				now = false
+			case "4":
+				now = true
+			case "38", "48", "58":
+				// A colour: its own numbers follow.
+				if i+1 < len(params) && params[i+1] == "2" {
+					i += 4
+				} else {
+					i += 2
+				}
+			}
+		}
+		mark := ""
+		switch {
+		case now && !on:
+			mark = "⟨"
+		case !now && on:
+			mark = "⟩"
+		}
+		on = now
+		return mark + seq
+	})
+}
+
+// TestHighlightLines checks the underlining of matches in rendered
+// lines: the text stays the same once escapes are stripped, matches are
+// between underline on and off, and a style reset inside a match does
+// not end its underline.
+func TestHighlightLines(t *testing.T) {
+	q, err := query.Parse(`gas "coal deal"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		in, want string
+	}{
+		{"no match here", "no match here"},
+		{"gas and Vegas", "\x1b[4mgas\x1b[24m and Vegas"},
+		{"\x1b[1mGAS\x1b[m prices", "\x1b[1m\x1b[4mGAS\x1b[24m\x1b[m prices"},
+		{"a coal \x1b[0mdeal", "a \x1b[4mcoal \x1b[0m\x1b[4mdeal\x1b[24m"},
+		{"\x1b]8;;https://gas.example\x07link\x1b]8;;\x07 gas", "\x1b]8;;https://gas.example\x07link\x1b]8;;\x07 \x1b[4mgas\x1b[24m"},
+	}
+	var lines []string
+	for _, tt := range tests {
+		lines = append(lines, tt.in)
+	}
+	out, at := highlightLines(q, lines)
+	for i, tt := range tests {
+		if out[i] != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, out[i], tt.want)
+		}
+		if ansi.Strip(out[i]) != ansi.Strip(tt.in) {
+			t.Errorf("%q: text changed to %q", tt.in, ansi.Strip(out[i]))
+		}
+	}
+	if want := []int{1, 2, 3, 4}; !slices.Equal(at, want) {
+		t.Errorf("lines with matches %v, want %v", at, want)
+	}
+}
+
+// TestReaderMatches checks that the open article highlights the filter's
+// words, and that ] and [ move between the lines that hold them.
+func TestReaderMatches(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			d := newDriver(t, size[0], size[1], testArticles(t), nil)
+			d.keys("/")
+			d.typeText("russia OR russian")
+			d.keys("enter", "enter")
+			r := &d.m.reader
+			at := r.matchAt
+			if len(at) < 3 {
+				t.Fatalf("matches on lines %v, want three or more", at)
+			}
+			golden.RequireEqual(t, strings.ReplaceAll(plainScreen(markUnderline(d.m.View().Content)), "⟩⟨", ""))
+			bottom := max(0, len(r.lines)-r.vp.Height())
+			d.keys("]")
+			first := slices.IndexFunc(at, func(l int) bool { return l > 0 })
+			if got, want := r.vp.YOffset(), min(at[first], bottom); got != want {
+				t.Errorf("] went to line %d, want %d", got, want)
+			}
+			d.keys("g", "]", "]", "[")
+			if got, want := r.vp.YOffset(), min(at[first], bottom); got != want {
+				t.Errorf("g ] ] [ went to line %d, want %d", got, want)
+			}
+		})
+	}
+}
