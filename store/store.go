@@ -90,7 +90,8 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	notice := ""
-	err := probe(path, opts)
+	ctx := context.Background()
+	err := retryBusy(ctx, func() error { return probe(path, opts) })
 	if isDamage(err) {
 		moved, merr := moveAside(path, opts.Now())
 		if merr != nil {
@@ -109,7 +110,7 @@ func Open(path string, opts Options) (*Store, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	s := &Store{db: db, path: path, now: opts.Now, notice: notice}
-	if err := s.migrate(context.Background()); err != nil {
+	if err := retryBusy(ctx, func() error { return s.migrate(ctx) }); err != nil {
 		db.Close()
 		return nil, classify(path, err)
 	}
@@ -288,6 +289,41 @@ func isDamage(err error) bool {
 	return false
 }
 
+// busyPatience bounds how long retryBusy tries a step again.
+const busyPatience = time.Minute
+
+// retryBusy runs fn, and again while SQLite answers that the database is
+// busy or locked. The busy timeout makes most steps wait for another
+// process, but SQLite answers at once in a few cases it does not cover:
+// the first connections of a new file switching it to WAL together, a
+// reader meeting a log that the last writer to leave is resetting. Those
+// are tried again, waiting a little longer each time, until ctx ends or
+// busyPatience has passed, so that "database is locked" never reaches the
+// user while another gazette is only writing.
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(busyPatience)
+	wait := 5 * time.Millisecond
+	for {
+		err := fn()
+		if !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 250*time.Millisecond)
+	}
+}
+
+// isBusy reports whether err is SQLite's answer that another connection
+// holds a lock.
+func isBusy(err error) bool {
+	c := sqliteCode(err)
+	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+}
+
 // sqliteCode returns the primary SQLite result code in err, or 0.
 func sqliteCode(err error) int {
 	var se *sqlite.Error
@@ -340,7 +376,11 @@ func moveAside(path string, now time.Time) (string, error) {
 
 // write runs fn in one IMMEDIATE transaction.
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	var tx *sql.Tx
+	err := retryBusy(ctx, func() (err error) {
+		tx, err = s.db.BeginTx(ctx, nil)
+		return err
+	})
 	if err != nil {
 		return s.wrap(op, err)
 	}
