@@ -200,13 +200,17 @@ func (m *model) openHelp() {
 // queryHelp is the filter language in brief, as the help panel shows it.
 func queryHelp() []string {
 	return []string{
-		`olympics              words match titles (fuzzy) and sources`,
-		`"winter games"        a phrase, in the title or the source`,
+		`gas                   the whole word, in title, source or text`,
+		`gas*  "winter games"  a prefix; a phrase`,
+		`title:gas  ~olymp     in the title only; fuzzy, in the title`,
+		`coal OR gas  ( ... )  either term; grouping`,
 		`tag:russia            a tag; countries in any spelling (tag:prc)`,
 		`tag:russia,china      either tag`,
 		`-tag:usa              not this tag; - negates any term`,
 		`source:"virtual wire" the source contains the text`,
+		`is:unread  is:starred the article's state`,
 		`after:2022-01-15      on or after a day; before: is before it`,
+		`sort:relevance        best matches first`,
 	}
 }
 
