@@ -19,9 +19,10 @@ func (a *app) sourcesCommand() *cobra.Command {
 	var asJSON bool
 	cmd := newCommand("sources", "List the sources in the config")
 	cmd.Long = `Sources lists the configured sources, one per line: location, name,
-tags, the number of articles, when a URL was last fetched and the error
-reading it gives, if any; tab-separated in a pipe, with the fetch time in
-RFC 3339. URLs are read from the cache, never the network. These are what plain 'gazette' opens; with
+tags, the number of articles, when a URL was last fetched, the error
+reading it gives, if any, and how many articles are unread (once the
+reader or a command has recorded the source); tab-separated in a pipe,
+with the fetch time in RFC 3339. URLs are read from the cache, never the network. These are what plain 'gazette' opens; with
 none, it opens the embedded sample feed.`
 	cmd.Example = `  gazette sources
   gazette sources --json | jq -r '.[].location'`
@@ -85,8 +86,8 @@ func (a *app) listSources(ctx context.Context, asJSON bool) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", srcs[i].Location, s.Name, strings.Join(s.Tags, ", "),
 				st.articlesText(), st.fetchedText(s.URL != "", now), st.Error)
 		} else {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\n", srcs[i].Location, s.Name, strings.Join(s.Tags, ", "),
-				st.Articles, st.fetchedStamp(), st.Error)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", srcs[i].Location, s.Name, strings.Join(s.Tags, ", "),
+				st.Articles, st.fetchedStamp(), st.Error, st.unreadField())
 		}
 	}
 	if tw != nil {

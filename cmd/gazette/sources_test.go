@@ -66,7 +66,7 @@ func TestAddSourcesExport(t *testing.T) {
 	}
 
 	r = runGazette(t, "", env, "sources")
-	want := "https://example.org/feed.xml\tExample\tRussia, China\t0\t\tnot fetched yet\n" + dir + "\t\t\t1\t\t\n"
+	want := "https://example.org/feed.xml\tExample\tRussia, China\t0\t\tnot fetched yet\t\n" + dir + "\t\t\t1\t\t\t\n"
 	if r.code != 0 || r.stdout != want {
 		t.Errorf("sources: %+v\nwant %q", r, want)
 	}
@@ -95,7 +95,7 @@ func TestAddSourcesExport(t *testing.T) {
 	if r := runGazette(t, "", env2, "import", opml); r.code != 0 || r.stdout != "imported 1 feed\n" {
 		t.Errorf("import of the export: %+v", r)
 	}
-	if r := runGazette(t, "", env2, "sources"); r.stdout != "https://example.org/feed.xml\tExample\tRussia, China\t0\t\tnot fetched yet\n" {
+	if r := runGazette(t, "", env2, "sources"); r.stdout != "https://example.org/feed.xml\tExample\tRussia, China\t0\t\tnot fetched yet\t\n" {
 		t.Errorf("after import: %+v", r)
 	}
 }

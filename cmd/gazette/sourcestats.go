@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/gazette-news/gazette/feed/fetch"
 	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/internal/humanize"
+	"github.com/gazette-news/gazette/internal/state"
 )
 
 // sourceStat is what `gazette sources` tells of one source beside its
@@ -27,6 +29,9 @@ type sourceStat struct {
 	// Error is the first error reading the source gives, sanitized; for a
 	// URL never fetched, that it is not cached.
 	Error string `json:"last_error,omitempty"`
+	// Unread is the number of its articles not read yet, as the store last
+	// recorded them; nil when no store knows the source.
+	Unread *int `json:"unread,omitempty"`
 }
 
 // statWorkers bounds the sources read at once.
@@ -50,6 +55,18 @@ func (a *app) sourceStats(ctx context.Context, srcs []load.Source) []sourceStat 
 		}()
 	}
 	wg.Wait()
+	// The unread counts are the store's, kept per source: one row each.
+	if st := a.openStore(readState); st != nil {
+		for i, src := range srcs {
+			key := state.SourceKey(src)
+			if key == "" {
+				continue
+			}
+			if c, err := st.UnreadCount(ctx, key); err == nil && len(c.Unknown) == 0 {
+				out[i].Unread = &c.Unread
+			}
+		}
+	}
 	return out
 }
 
@@ -96,9 +113,23 @@ func (s sourceStat) fetchedStamp() string {
 	return s.Fetched.UTC().Format(time.RFC3339)
 }
 
-// articlesText counts the articles for a terminal.
+// articlesText counts the articles for a terminal, and the unread ones
+// among them when the store knows.
 func (s sourceStat) articlesText() string {
-	return humanize.Plural(s.Articles, "article", "articles")
+	text := humanize.Plural(s.Articles, "article", "articles")
+	if s.Unread != nil {
+		text += ", " + humanize.Thousands(*s.Unread) + " unread"
+	}
+	return text
+}
+
+// unreadField is the unread count for a pipe: a number, or empty when the
+// store does not know the source.
+func (s sourceStat) unreadField() string {
+	if s.Unread == nil {
+		return ""
+	}
+	return strconv.Itoa(*s.Unread)
 }
 
 // ago says how long ago, roughly: "just now", "5m ago", "3h ago", "4d ago".

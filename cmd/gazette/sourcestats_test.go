@@ -69,10 +69,45 @@ func TestSourcesStats(t *testing.T) {
 	if len(lines) != 4 {
 		t.Fatalf("sources: %q", lines)
 	}
-	if f := strings.Split(lines[0], "\t"); len(f) != 6 || f[3] != "2" || f[4] == "" || f[5] != "" {
+	if f := strings.Split(lines[0], "\t"); len(f) != 7 || f[3] != "2" || f[4] == "" || f[5] != "" {
 		t.Errorf("the feed's line: %q", lines[0])
 	}
 	if _, err := time.Parse(time.RFC3339, strings.Split(lines[0], "\t")[4]); err != nil {
 		t.Errorf("fetch time: %v", err)
+	}
+	if feedStat.Unread != nil || dirStat.Unread != nil {
+		t.Errorf("unread counts before any store: %v, %v", feedStat.Unread, dirStat.Unread)
+	}
+}
+
+// Once a command has kept state, gazette sources counts each source's
+// unread articles.
+func TestSourcesUnread(t *testing.T) {
+	env, _ := stateEnv(t)
+	dir := t.TempDir()
+	for i, title := range []string{"Coal deal signed", "Fisheries talks resume", "Port terminal opens"} {
+		text := title + "\nChina | " + []string{"1st", "2nd", "3rd"}[i] + " March 2024 | Wire\n\nText.\n"
+		if err := os.WriteFile(filepath.Join(dir, title+".txt"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := runGazette(t, "", env, "add", dir); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	arts := listJSON(t, env, dir)
+	if r := runGazette(t, "", env, "mark", "read", arts["Coal deal signed"].ID, dir); r.code != 0 {
+		t.Fatalf("mark: %+v", r)
+	}
+	r := runGazette(t, "", env, "sources", "--json")
+	var got []sourceJSON
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != 1 {
+		t.Fatalf("sources --json: %v\n%s\n%s", err, r.stdout, r.stderr)
+	}
+	if u := got[0].Unread; u == nil || *u != 2 {
+		t.Fatalf("unread = %v, want 2 (%s)", u, r.stdout)
+	}
+	line := strings.TrimSpace(runGazette(t, "", env, "sources").stdout)
+	if f := strings.Split(line, "\t"); len(f) != 7 || f[6] != "2" {
+		t.Errorf("the pipe line: %q", line)
 	}
 }
