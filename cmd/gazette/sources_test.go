@@ -122,7 +122,7 @@ func TestImportHostileOPML(t *testing.T) {
 		}
 	}
 	r = runGazette(t, "", env, "sources")
-	if r.stdout != "https://example.org/good.xml\tGood\tNews\t0\t\tnot fetched yet\n" {
+	if r.stdout != "https://example.org/good.xml\tGood\tNews\t0\t\tnot fetched yet\t\n" {
 		t.Errorf("sources: %q", r.stdout)
 	}
 	if r := runGazette(t, "<html></html>", env, "import", "-"); r.code != exitFailed || !strings.Contains(r.stderr, "not an OPML file") {
