@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
@@ -186,24 +184,21 @@ func (a *app) listJSON(arts []*feed.Article) error {
 const jsonChunk = 256
 
 // encodeJSONChunk encodes articles as elements of listJSON's array,
-// indented and separated by commas.
+// indented and separated by commas, byte for byte as json.Encoder with
+// SetIndent("  ", "  ") would (see feed.Article.AppendJSONIndent).
 func encodeJSONChunk(arts []*feed.Article) ([]byte, error) {
-	var out, buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("  ", "  ")
+	out := make([]byte, 0, 1024*len(arts))
+	var err error
 	for i, art := range arts {
-		buf.Reset()
-		if err := enc.Encode(art.ToJSON(false)); err != nil {
+		if i > 0 {
+			out = append(out, ",\n"...)
+		}
+		out = append(out, "  "...)
+		if out, err = art.AppendJSONIndent(out, false, "  ", "  "); err != nil {
 			return nil, err
 		}
-		if i > 0 {
-			out.WriteString(",\n")
-		}
-		out.WriteString("  ")
-		out.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	}
-	return out.Bytes(), nil
+	return out, nil
 }
 
 // listColumns are the widest the tags column grows on a terminal.
