@@ -65,7 +65,7 @@ func (c *HeadCache) Wait() {
 }
 
 // headsMagic starts every cache file; the number is the layout's version.
-const headsMagic = "gazette-heads 2\n"
+const headsMagic = "gazette-heads 3\n"
 
 // maxHeadsFile caps the cache file of one directory: a million articles of
 // a few hundred bytes each.

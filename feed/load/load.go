@@ -100,6 +100,11 @@ type Loader struct {
 	// directory source in a cache, so that the next load reads only the
 	// files that changed. Nil means no cache.
 	Heads *HeadCache
+	// LazyDetect puts off country detection for articles that declare
+	// their countries (see feed.ParseDocLazy): they come Undetected, and
+	// Body or Detect detects them when they are wanted. Without it every
+	// article comes detected, those cached Undetected too.
+	LazyDetect bool
 
 	// Pipe, when set, is what the results of Load pass through before the
 	// caller reads them. The program sets process policy there, such as a
@@ -485,6 +490,10 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		var a *feed.Article
 		var hit bool
 		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in)
+		if hit && a.Undetected && !l.LazyDetect {
+			// Cached by a lazy load: read again, to detect.
+			hit = false
+		}
 		if hit {
 			applySource(a, j.src)
 			send(ctx, out, Result{Article: a, Source: j.src.Location})
@@ -497,7 +506,11 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		return
 	}
 	parse := l.parse
-	if parse == nil {
+	switch {
+	case parse != nil:
+	case l.LazyDetect:
+		parse = feed.ParseDocLazy
+	default:
 		parse = feed.ParseDoc
 	}
 	arts, err := parse(doc)
@@ -518,6 +531,10 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		j.heads.store(j.rel, fileStamp(fi), arts[0])
 	}
 	for _, a := range arts {
+		if a.Undetected && !drop {
+			// Body gives it back as it is: detect now, in the text at hand.
+			feed.DetectCountries(a)
+		}
 		applySource(a, j.src)
 		switch {
 		case drop:
@@ -636,6 +653,10 @@ func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, erro
 		if fresh.ID == a.ID {
 			full := *a
 			full.Body, full.Refs, full.Images = fresh.Body, fresh.Refs, fresh.Images
+			if full.Undetected {
+				feed.DetectCountries(fresh)
+				full.Mentions, full.Undetected = fresh.Mentions, false
+			}
 			if full.Body == nil {
 				full.Body = []feed.Block{}
 			}
