@@ -16,6 +16,10 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	// Articles keep only their headers in memory; the reader reads a body
 	// again when it opens the article.
 	loader := a.headLoader()
+	// The countries of articles that declare theirs are only dimmed
+	// badges: the reader detects them after the full count, unless the
+	// filters are to count them from the start.
+	loader.LazyDetect = !a.detected
 	loader.Fetch = func(ctx context.Context, rawURL string) (feed.Doc, error) {
 		progress.Fetch(rawURL, 0, -1)
 		defer progress.Done(rawURL)
