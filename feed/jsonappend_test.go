@@ -71,7 +71,7 @@ func TestAppendJSONIndent(t *testing.T) {
 		{"no countries", &Article{Tags: []Tag{{Name: "tech"}}}},
 		{"extreme scores", &Article{Mentions: []Mention{
 			{Score: 1e-7}, {Score: -1e-7}, {Score: 1e21}, {Score: 1e20}, {Score: 1.5e-300},
-			{Score: math.MaxFloat64}, {Score: math.SmallestNonzeroFloat64}, {Score: -0.0}, {Score: 0.1},
+			{Score: math.MaxFloat64}, {Score: math.SmallestNonzeroFloat64}, {Score: math.Copysign(0, -1)}, {Score: 0.1},
 		}}},
 	}
 	for _, tt := range tests {
