@@ -58,8 +58,8 @@ func (l *listModel) startDetect() tea.Cmd {
 	return detectCmd(l.ctx, l.opt.Body, todo)
 }
 
-// detectCmd reads the next chunk of entries again, on every core, and
-// detects their countries.
+// detectCmd reads the next chunk of entries again and detects their
+// countries.
 func detectCmd(ctx context.Context, body BodyFunc, todo []*entry) tea.Cmd {
 	if len(todo) == 0 {
 		return nil
@@ -69,7 +69,9 @@ func detectCmd(ctx context.Context, body BodyFunc, todo []*entry) tea.Cmd {
 		msg := detectedMsg{entries: todo[:n], mentions: make([][]feed.Mention, n), rest: todo[n:]}
 		var wg sync.WaitGroup
 		next := make(chan int)
-		for range runtime.GOMAXPROCS(0) {
+		// Half the cores: the reader stays quick to filter and search
+		// while the badges come.
+		for range max(1, runtime.GOMAXPROCS(0)/2) {
 			wg.Go(func() {
 				for i := range next {
 					// An article that cannot be read again keeps no
@@ -113,5 +115,22 @@ func (l *listModel) takeDetected(msg detectedMsg) tea.Cmd {
 	}
 	l.rows = make(map[*entry]string)
 	l.results = resultCache{}
-	return tea.Batch(l.startFilter(l.flt, false), detectCmd(l.ctx, l.opt.Body, msg.rest))
+	next := detectCmd(l.ctx, l.opt.Body, msg.rest)
+	if next == nil {
+		next = saveDetectedCmd(l.opt.SaveDetected)
+	}
+	return tea.Batch(l.startFilter(l.flt, false), next)
+}
+
+// saveDetectedCmd keeps what the background detection found, once it is
+// done. The cache is disposable: a failure to write it costs the next
+// launch some time, and is not worth a word on screen.
+func saveDetectedCmd(save func() error) tea.Cmd {
+	if save == nil {
+		return nil
+	}
+	return safeCmd(func() tea.Msg {
+		_ = save()
+		return nil
+	})
 }

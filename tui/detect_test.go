@@ -51,12 +51,16 @@ func TestLateDetection(t *testing.T) {
 	if put == 0 {
 		t.Fatal("no article had its detection put off")
 	}
+	saves := 0
 	build := func(arts []*feed.Article, body BodyFunc) *driver {
 		opt := Options{
 			Sources: src,
 			Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
 			Opener:  "gazette-test-no-such-opener",
 			Body:    body,
+		}
+		if body != nil {
+			opt.SaveDetected = func() error { saves++; return nil }
 		}
 		d := &driver{t: t, m: newModel(ctx, opt)}
 		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -117,6 +121,10 @@ func TestLateDetection(t *testing.T) {
 		if e.late.Load() != nil {
 			late++
 		}
+	}
+	// Only the lazy list had anything to detect, and so to save.
+	if saves != 1 {
+		t.Errorf("the detections were saved %d times, want once", saves)
 	}
 	if late != put {
 		t.Errorf("%d entries detected late, want %d", late, put)

@@ -33,8 +33,9 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	if !a.offline {
 		a.bgSync.enable(syncCtx)
 	}
+	srcs := a.sources(args)
 	return tui.Run(ctx, tui.Options{
-		Sources:  a.sources(args),
+		Sources:  srcs,
 		Loader:   loader,
 		Style:    a.style,
 		NoColor:  !a.colorOn(),
@@ -44,6 +45,8 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Progress: progress,
 		FullPage: a.fullPage,
 		Body:     loader.Body,
-		Store:    a.openStore(keepState),
+		// What the reader detected after the count, for the next launch.
+		SaveDetected: func() error { return loader.SaveDetected(srcs) },
+		Store:        a.openStore(keepState),
 	})
 }

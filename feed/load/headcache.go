@@ -53,6 +53,8 @@ type HeadCache struct {
 	// writing counts the loads that use the cache and have not written it
 	// yet.
 	writing sync.WaitGroup
+	// late holds the detections made since the load, for SaveDetected.
+	late lateDetections
 }
 
 // Wait blocks until every load that uses the cache has ended and written
@@ -150,6 +152,9 @@ type headSource struct {
 	// freshKeys say which files the records made in this load are of.
 	freshKeys []freshKey
 	scratch   encoder
+	// patch is true when the fresh records replace records of unchanged
+	// files (see SaveDetected), which must be written all the same.
+	patch bool
 }
 
 // freshKey names the file of a fresh record.
@@ -464,7 +469,7 @@ func (h *headSource) write() (err error) {
 			same++
 		}
 	}
-	if same == unused && same == len(h.freshKeys) && h.bad.Load() == 0 {
+	if same == unused && same == len(h.freshKeys) && h.bad.Load() == 0 && !h.patch {
 		h.drop()
 		return nil
 	}

@@ -85,3 +85,46 @@ func TestLazyDetect(t *testing.T) {
 		t.Errorf("second eager load: %d hits, want 5; same output %v", c.hits.Load()-hits, reflect.DeepEqual(got, want))
 	}
 }
+
+// The countries Body detects after a lazy load go into the cache with
+// SaveDetected: the next load, lazy or not, takes every file from there,
+// detected, and gives what a load without any cache gives.
+func TestSaveDetected(t *testing.T) {
+	dir := lazyDir(t)
+	src := Source{Location: dir, Tags: []string{"Mine"}}
+	ctx := context.Background()
+	c := newHeadCache(t)
+	lazy := &Loader{DropBodies: true, Heads: c, LazyDetect: true}
+	arts, _ := lazy.LoadAll(ctx, []Source{src})
+	c.Wait()
+	if err := lazy.SaveDetected([]Source{src}); err != nil {
+		t.Fatalf("nothing detected yet: %v", err)
+	}
+	put := 0
+	for _, a := range arts {
+		if a.Undetected {
+			put++
+			if _, err := lazy.Body(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if put == 0 {
+		t.Fatal("nothing put off")
+	}
+	if err := lazy.SaveDetected([]Source{src, {Location: t.TempDir()}}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := loadJSON(t, &Loader{DropBodies: true}, src)
+	for _, l := range []*Loader{{DropBodies: true, Heads: c}, lazy} {
+		hits, misses := c.hits.Load(), c.misses.Load()
+		got, _ := loadJSON(t, l, src)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("lazy %v: load after SaveDetected:\n%v\nwant\n%v", l.LazyDetect, got, want)
+		}
+		// The feed and the file that is not text are never cached.
+		if h, m := c.hits.Load()-hits, c.misses.Load()-misses; h != 5 || m != 2 {
+			t.Errorf("lazy %v: %d hits and %d misses, want 5 and 2", l.LazyDetect, h, m)
+		}
+	}
+}

@@ -642,7 +642,7 @@ func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, erro
 	}
 	// The file was a regular file at load: a link in its place since could
 	// lead anywhere.
-	data, _, err := safefile.ReadInto(a.Location, l.maxFileSize(), true, nil)
+	data, fi, err := safefile.ReadInto(a.Location, l.maxFileSize(), true, nil)
 	if err != nil {
 		return nil, &SourceError{Source: a.Location, Err: err}
 	}
@@ -656,6 +656,9 @@ func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, erro
 			if full.Undetected {
 				feed.DetectCountries(fresh)
 				full.Mentions, full.Undetected = fresh.Mentions, false
+				if l.Heads != nil && fi != nil && len(arts) == 1 {
+					l.Heads.late.add(st.absPath(a.Location), fileStamp(fi), fresh.Mentions)
+				}
 			}
 			if full.Body == nil {
 				full.Body = []feed.Block{}
