@@ -34,6 +34,7 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		a.bgSync.enable(syncCtx)
 	}
 	srcs := a.sources(args)
+	body, bodiesDone := headroomBody(loader.Body, a.io.getenv("GOMEMLIMIT") != "")
 	return tui.Run(ctx, tui.Options{
 		Sources:  srcs,
 		Loader:   loader,
@@ -44,9 +45,12 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Getenv:   a.io.getenv,
 		Progress: progress,
 		FullPage: a.fullPage,
-		Body:     loader.Body,
+		Body:     body,
 		// What the reader detected after the count, for the next launch.
-		SaveDetected: func() error { return loader.SaveDetected(srcs) },
-		Store:        a.openStore(keepState),
+		SaveDetected: func() error {
+			bodiesDone()
+			return loader.SaveDetected(srcs)
+		},
+		Store: a.openStore(keepState),
 	})
 }
