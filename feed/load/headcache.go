@@ -152,9 +152,6 @@ type headSource struct {
 	// freshKeys say which files the records made in this load are of.
 	freshKeys []freshKey
 	scratch   encoder
-	// patch is true when the fresh records replace records of unchanged
-	// files (see SaveDetected), which must be written all the same.
-	patch bool
 }
 
 // freshKey names the file of a fresh record.
@@ -469,7 +466,7 @@ func (h *headSource) write() (err error) {
 			same++
 		}
 	}
-	if same == unused && same == len(h.freshKeys) && h.bad.Load() == 0 && !h.patch {
+	if same == unused && same == len(h.freshKeys) && h.bad.Load() == 0 {
 		h.drop()
 		return nil
 	}
@@ -504,6 +501,13 @@ func (h *headSource) write() (err error) {
 			return h.outErr
 		}
 	}
+	return h.finish()
+}
+
+// finish completes the next cache file, its records written: the
+// checksum, then the rename over the cache file. The caller holds mu, and
+// drops the file on an error.
+func (h *headSource) finish() (err error) {
 	if err := h.outw.Flush(); err != nil {
 		return err
 	}

@@ -80,7 +80,9 @@ func (l *Loader) SaveDetected(srcs []Source) error {
 }
 
 // saveDetected rewrites the cache of the directory root with the
-// detections of its files among recs.
+// detections of its files among recs. It copies the cache file record by
+// record, as it reads it, so that the reader's memory does not hold a
+// second copy of every header meanwhile.
 func (c *HeadCache) saveDetected(root string, recs map[string]lateDetection) error {
 	prefix := root + string(filepath.Separator)
 	mine := false
@@ -90,33 +92,44 @@ func (c *HeadCache) saveDetected(root string, recs map[string]lateDetection) err
 			break
 		}
 	}
-	if !mine {
+	build := c.build()
+	if !mine || build == "" {
 		return nil
 	}
-	h := c.openHeads(root)
-	if h == nil {
-		return nil
+	h := &headSource{cache: c, root: root, build: build, since: c.clock()}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := h.create(); err != nil {
+		return err
 	}
-	<-h.ready
-	h.patch = true
-	for rel, rec := range h.old {
-		rec.used = true
-		d, ok := recs[filepath.Join(root, rel)]
-		if !ok || d.st != rec.st {
-			continue
+	saved := 0
+	err := h.scan(func(rec, rel, rest []byte) {
+		st, n, ok := readStamp(rest)
+		d, found := recs[filepath.Join(root, string(rel))]
+		if ok && found && d.st == st {
+			// The file is as it was when detected in, and as cached.
+			if a, err := feed.DecodeHead(string(rest[n:]), nil); err == nil && a.Undetected {
+				a.Mentions, a.Undetected = d.mentions, false
+				e := &h.scratch
+				e.b = e.b[:0]
+				e.str(string(rel))
+				e.stamp(st)
+				e.b = feed.AppendHead(e.b, a)
+				h.put(e.b)
+				saved++
+				return
+			}
 		}
-		a, err := feed.DecodeHead(rec.body, nil)
-		if err != nil || !a.Undetected {
-			continue
-		}
-		a.Mentions, a.Undetected = d.mentions, false
-		rec.used = false
-		h.store(rel, rec.st, a)
+		h.put(rec)
+	}, nil)
+	if err == nil {
+		err = h.outErr
 	}
-	if len(h.freshKeys) == 0 {
-		h.discard()
-		return nil
+	if err == nil && saved > 0 {
+		err = h.finish()
 	}
-	h.hits.Add(1)
-	return h.write()
+	if err != nil || saved == 0 {
+		h.drop()
+	}
+	return err
 }
