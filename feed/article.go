@@ -67,6 +67,10 @@ type Article struct {
 	// State is what the reader remembers of the article. The store fills it
 	// in; parsers leave it zero.
 	State State
+	// Undetected is true while Mentions are not detected yet: the loader
+	// put detection off for an article that declares its countries (see
+	// ParseDocLazy), and Mentions is nil until DetectCountries runs.
+	Undetected bool
 
 	// seq is the article's place in its document, which orders articles
 	// that nothing else tells apart the same way on every machine.

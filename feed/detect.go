@@ -17,6 +17,7 @@ func DetectCountries(a *Article) {
 		}
 	}
 	ms := country.Detect(a.Title, paras)
+	a.Undetected = false
 	if len(ms) == 0 {
 		a.Mentions = nil
 		return

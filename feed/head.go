@@ -73,6 +73,7 @@ func AppendHead(b []byte, a *Article) []byte {
 			e.str(u)
 		}
 	}
+	e.bool(a.Undetected)
 	return e.b
 }
 
@@ -154,6 +155,10 @@ func DecodeHead(s string, intern func(string) string) (*Article, error) {
 		if !isHTTP(a.Images[i]) {
 			return nil, errBadHead
 		}
+	}
+	a.Undetected = d.bool()
+	if a.Undetected && len(a.Mentions) > 0 {
+		return nil, errBadHead
 	}
 	if a.Link != "" && !isHTTP(a.Link) || d.err != nil || d.s != "" || len(a.ID) != IDLen {
 		return nil, errBadHead

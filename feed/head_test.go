@@ -22,8 +22,9 @@ func TestHeadRecordCoversArticle(t *testing.T) {
 	v := reflect.ValueOf(a).Elem()
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
-		// State is the store's, and never cached.
-		if name != "Body" && name != "Location" && name != "State" && name != "AlsoIn" && v.Field(i).IsZero() {
+		// State is the store's, and never cached. Undetected goes with no
+		// Mentions: it is checked below.
+		if name != "Body" && name != "Location" && name != "State" && name != "AlsoIn" && name != "Undetected" && v.Field(i).IsZero() {
 			t.Fatalf("the test leaves Article.%s empty", name)
 		}
 	}
@@ -38,6 +39,16 @@ func TestHeadRecordCoversArticle(t *testing.T) {
 	got.Date = a.Date
 	if !reflect.DeepEqual(got, a) {
 		t.Errorf("round trip:\n%+v\nwant\n%+v", got, a)
+	}
+	lazy := *a
+	lazy.Mentions, lazy.Undetected = nil, true
+	if got, err := DecodeHead(string(AppendHead(nil, &lazy)), nil); err != nil || !got.Undetected || got.Mentions != nil {
+		t.Errorf("undetected: %+v, %v", got, err)
+	}
+	// Undetected with mentions is a record no loader writes.
+	lazy.Mentions = a.Mentions
+	if _, err := DecodeHead(string(AppendHead(nil, &lazy)), nil); err == nil {
+		t.Error("undetected with mentions: no error")
 	}
 	utc := *a
 	utc.Date = time.Date(2022, 1, 17, 0, 0, 0, 0, time.UTC)

@@ -115,6 +115,9 @@ type entry struct {
 	// not also declared.
 	tags     []tagID
 	mentions []tagID
+	// late is what the background detection found, when the loader put
+	// detection off (see detectedIDs).
+	late atomic.Pointer[detection]
 	// fills is true when the source declared no country, so that the
 	// detected countries stand in for declared ones, as feed.HasTag has it.
 	fills bool
@@ -143,7 +146,7 @@ func (e *entry) hasTag(id tagID, detected bool) bool {
 	if slices.Contains(e.tags, id) {
 		return true
 	}
-	return (detected || e.fills) && slices.Contains(e.mentions, id)
+	return (detected || e.fills) && slices.Contains(e.detectedIDs(), id)
 }
 
 // listDateLayout is the list's date column: fixed width, unambiguous.
@@ -312,10 +315,14 @@ func (f filter) matchQuery(e *entry, scratch *feed.Article) bool {
 	if f.unread && st&stateRead != 0 {
 		return false
 	}
-	if !f.isTerms {
+	late := e.late.Load()
+	if !f.isTerms && late == nil {
 		return f.match(&e.view)
 	}
 	*scratch = e.view
+	if late != nil {
+		scratch.Mentions, scratch.Undetected = late.mentions, false
+	}
 	scratch.State.Read, scratch.State.Starred = st&stateRead != 0, st&stateStarred != 0
 	return f.match(scratch)
 }
@@ -458,7 +465,7 @@ func countTags(counts, det []int, e *entry, detected bool) {
 		}
 	}
 	if detected || e.fills {
-		for _, id := range e.mentions {
+		for _, id := range e.detectedIDs() {
 			if int(id) < len(counts) {
 				counts[id]++
 			}

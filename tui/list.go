@@ -593,7 +593,7 @@ const namedTagsWidth = 28
 // column, else country codes, and "+N" for those left over. Detected
 // countries follow the declared tags when there is room.
 func (m *common) badges(e *entry, w int, selected bool) string {
-	if len(e.tags) == 0 && len(e.mentions) == 0 {
+	if len(e.tags) == 0 && len(e.detectedIDs()) == 0 {
 		return ""
 	}
 	// Names need room; below it every row shows country codes, so that
@@ -641,7 +641,7 @@ func (m *common) badges(e *entry, w int, selected bool) string {
 			return b.String()
 		}
 	}
-	for _, id := range e.mentions {
+	for _, id := range e.detectedIDs() {
 		if !put(id, true, 0) {
 			break
 		}

@@ -470,7 +470,7 @@ func addTags(counts []int, e *entry, detected bool, d int) {
 		}
 	}
 	if detected || e.fills {
-		for _, id := range e.mentions {
+		for _, id := range e.detectedIDs() {
 			if int(id) < len(counts) {
 				counts[id] = max(counts[id]+d, 0)
 			}

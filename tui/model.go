@@ -259,9 +259,12 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
 		if msg.done {
-			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded(), m.startIndex())
+			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded(), m.startIndex(), m.list.startDetect())
 		}
 		return m, cmd
+
+	case detectedMsg:
+		return m, m.list.takeDetected(msg)
 
 	case statesMsg:
 		return m, m.list.takeStates(msg)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/store"
 )
 
 // Refresh says how often the reader fetches its feeds again by itself.
@@ -161,7 +162,7 @@ func (m *model) startReload(j reloadJob) tea.Cmd {
 	m.live.running = true
 	seen := m.live.seen
 	m.live.seen = nil
-	cmds := []tea.Cmd{m.gate.guard(reloadCmd(m.ctx, m.opt.Loader, j, m.list.all, seen))}
+	cmds := []tea.Cmd{m.gate.guard(reloadCmd(m.ctx, m.opt.Loader, m.opt.Store, j, m.list.all, seen))}
 	if j.manual {
 		m.list.refreshing = true
 		cmds = append(cmds, m.list.spin.Tick, watchProgress(m.ctx, m.opt.Progress))
@@ -171,8 +172,10 @@ func (m *model) startReload(j reloadJob) tea.Cmd {
 
 // reloadCmd reads the job's sources again, each in a load of its own so
 // that a source that fails as a whole keeps its articles, and works out
-// which entries of all the new articles replace or find gone.
-func reloadCmd(ctx context.Context, l *load.Loader, j reloadJob, all []*entry, seen map[string]struct{}) tea.Cmd {
+// which entries of all the new articles replace or find gone. With a
+// store, the new articles take the read and starred state it keeps, so
+// that a story read before is never shown as new or unread again.
+func reloadCmd(ctx context.Context, l *load.Loader, st *store.Store, j reloadJob, all []*entry, seen map[string]struct{}) tea.Cmd {
 	return func() (done tea.Msg) {
 		// A panic leaves the list as it was and says so; the reload ends
 		// all the same, so that the next one can run.
@@ -250,6 +253,23 @@ func reloadCmd(ctx context.Context, l *load.Loader, j reloadJob, all []*entry, s
 			}
 		}
 		msg.arts = uniq
+		if st != nil && len(uniq) > 0 {
+			keys := make([]string, 0, len(uniq))
+			for _, a := range uniq {
+				if a.Key != "" {
+					keys = append(keys, a.Key)
+				}
+			}
+			states, err := st.States(ctx, keys)
+			if err != nil {
+				msg.errs = append(msg.errs, err)
+			}
+			for _, a := range uniq {
+				if s, ok := states[a.Key]; ok && a.Key != "" {
+					a.State = s
+				}
+			}
+		}
 		msg.keep = make([]*entry, 0, len(all))
 		for _, e := range all {
 			if e.a.Location == "" || feed.IsURL(e.a.Location) || e.a.Location == "-" {
@@ -315,6 +335,11 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 		m.newKeys[k] = true
 	}
 	add := newEntries(msg.arts, m.tags)
+	for _, e := range add {
+		if s := stateBits(e.a.State); s != 0 {
+			e.state.Store(s)
+		}
+	}
 	m.list.replaceAll(mergeNewest(msg.keep, add))
 	cmds := []tea.Cmd{m.list.startFilter(m.list.currentFilter(), false)}
 	cmds = append(cmds, m.reader.reloaded(add, msg.gone, msg.job.changedFiles()))
@@ -323,7 +348,7 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 		m.live.queued = reloadJob{}
 		cmds = append(cmds, m.startReload(j))
 	}
-	cmds = append(cmds, m.armRefreshTimer())
+	cmds = append(cmds, m.armRefreshTimer(), m.list.startDetect())
 	return tea.Batch(cmds...)
 }
 

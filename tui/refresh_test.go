@@ -19,6 +19,7 @@ import (
 	"github.com/gazette-news/gazette/feed/fetch"
 	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/feed/watch"
+	"github.com/gazette-news/gazette/store"
 )
 
 // liveDriver drives the model as Bubble Tea does: commands run in
@@ -371,16 +372,16 @@ func TestReloadNeverMarksWhatWasSeenOrRead(t *testing.T) {
 	l := &load.Loader{}
 	first, _ := l.LoadAll(context.Background(), []load.Source{{Location: dir}})
 	all := newEntries(first, newTagTable())
-	got := reloadCmd(context.Background(), l, reloadJob{whole: []load.Source{{Location: dir}}}, all, nil)().(reloadDoneMsg)
+	got := reloadCmd(context.Background(), l, nil, reloadJob{whole: []load.Source{{Location: dir}}}, all, nil)().(reloadDoneMsg)
 	if len(got.fresh) != 0 {
 		t.Errorf("an article already listed is new again: %v", got.fresh)
 	}
 	// Removed, then back: seen before, so not new.
-	got = reloadCmd(context.Background(), l, reloadJob{removed: []string{filepath.Join(dir, "n.md")}}, all, got.seen)().(reloadDoneMsg)
+	got = reloadCmd(context.Background(), l, nil, reloadJob{removed: []string{filepath.Join(dir, "n.md")}}, all, got.seen)().(reloadDoneMsg)
 	if len(got.keep) != 0 {
 		t.Fatalf("the removed article is kept")
 	}
-	got = reloadCmd(context.Background(), l, reloadJob{whole: []load.Source{{Location: dir}}}, nil, got.seen)().(reloadDoneMsg)
+	got = reloadCmd(context.Background(), l, nil, reloadJob{whole: []load.Source{{Location: dir}}}, nil, got.seen)().(reloadDoneMsg)
 	if len(got.fresh) != 0 {
 		t.Errorf("an article seen earlier in the session is new again: %v", got.fresh)
 	}
@@ -566,7 +567,7 @@ func TestReloadRelativeDirectory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := reloadCmd(context.Background(), l, tt.job, all, nil)().(reloadDoneMsg)
+			got := reloadCmd(context.Background(), l, nil, tt.job, all, nil)().(reloadDoneMsg)
 			for _, e := range got.keep {
 				if e.a.Title == "Alpha" {
 					t.Errorf("the removed article is kept")
@@ -589,11 +590,48 @@ func TestReloadRelativeDirectory(t *testing.T) {
 // the panic as an error, so that later reloads still run.
 func TestReloadPanicEndsTheReload(t *testing.T) {
 	all := []*entry{{}} // no article: reading it panics
-	msg, ok := reloadCmd(context.Background(), &load.Loader{}, reloadJob{removed: []string{"/nowhere"}}, all, nil)().(reloadDoneMsg)
+	msg, ok := reloadCmd(context.Background(), &load.Loader{}, nil, reloadJob{removed: []string{"/nowhere"}}, all, nil)().(reloadDoneMsg)
 	if !ok {
 		t.Fatal("no reloadDoneMsg after a panic")
 	}
 	if len(msg.errs) != 1 || !strings.Contains(msg.errs[0].Error(), "internal error") || len(msg.keep) != 1 {
 		t.Errorf("errs %v, keep %d", msg.errs, len(msg.keep))
+	}
+}
+
+// A story read before keeps its state when a refresh reads its file
+// again: the changed file's new entry is neither unread nor new.
+func TestRefreshKeepsReadState(t *testing.T) {
+	dir := t.TempDir()
+	writeArticle(t, dir, "a.md", "Alpha harbour news", 1, "First.")
+	writeArticle(t, dir, "b.md", "Bravo harbour news", 2, "Second.")
+	st := openStore(t)
+	opt := Options{Sources: []load.Source{{Location: dir}}, Loader: headLoader(t), Store: st}
+	opt.watch.Poll, opt.watch.Interval = true, time.Hour // r alone, no watch
+	d := newLiveDriver(t, opt)
+	d.waitFor("the first load", loadedWith(2))
+	var alpha *entry
+	for _, e := range d.m.list.all {
+		if e.a.Title == "Alpha harbour news" {
+			alpha = e
+		}
+	}
+	if err := st.Mark(context.Background(), store.OpRead, alpha.a.Key); err != nil {
+		t.Fatal(err)
+	}
+	// The same story, its text changed: another file's stamp, one key.
+	writeArticle(t, dir, "a.md", "Alpha harbour news", 1, "First, and more.")
+	d.key("r")
+	d.waitFor("the refresh", func(m *model) bool { return !m.list.refreshing && !m.live.running })
+	for _, e := range d.m.list.all {
+		if e.a.Title != "Alpha harbour news" {
+			continue
+		}
+		if e.state.Load()&stateRead == 0 || !e.a.State.Read {
+			t.Errorf("the story read before is unread after the refresh")
+		}
+		if d.m.newKeys[e.a.Key] {
+			t.Errorf("the story read before is marked new")
+		}
 	}
 }

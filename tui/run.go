@@ -75,6 +75,9 @@ type Options struct {
 	// (Article.Body nil) before it is shown; nil means articles always come
 	// with their bodies.
 	Body BodyFunc
+	// SaveDetected keeps the countries detected in the background, after
+	// a load that put them off, for the next launch; nil keeps nothing.
+	SaveDetected func() error
 	// Progress, when set, is fed by the fetcher; the status line shows the
 	// downloads under way while loading.
 	Progress *Progress

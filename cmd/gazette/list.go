@@ -216,28 +216,35 @@ func (a *app) listJSON(arts []*feed.Article, scores []float64) error {
 const jsonChunk = 256
 
 // encodeJSONChunk encodes articles as elements of listJSON's array,
-// indented and separated by commas.
+// indented and separated by commas, byte for byte as json.Encoder with
+// SetIndent("  ", "  ") would (see feed.Article.AppendJSONIndent). With
+// scores, a ranking by relevance, each object also carries its "score",
+// and goes through encoding/json.
 func encodeJSONChunk(arts []*feed.Article, scores []float64) ([]byte, error) {
-	var out, buf bytes.Buffer
+	out := make([]byte, 0, 1024*len(arts))
+	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("  ", "  ")
+	var err error
 	for i, art := range arts {
-		buf.Reset()
-		var v any = art.ToJSON(false)
-		if scores != nil {
-			v = scoredJSON{JSONArticle: art.ToJSON(false), Score: scores[i]}
+		if i > 0 {
+			out = append(out, ",\n"...)
 		}
-		if err := enc.Encode(v); err != nil {
+		out = append(out, "  "...)
+		if scores == nil {
+			if out, err = art.AppendJSONIndent(out, false, "  ", "  "); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		buf.Reset()
+		if err := enc.Encode(scoredJSON{JSONArticle: art.ToJSON(false), Score: scores[i]}); err != nil {
 			return nil, err
 		}
-		if i > 0 {
-			out.WriteString(",\n")
-		}
-		out.WriteString("  ")
-		out.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		out = append(out, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 	}
-	return out.Bytes(), nil
+	return out, nil
 }
 
 // listColumns are the widest the tags column grows on a terminal.

@@ -85,3 +85,29 @@ func TestKeepHeadroom(t *testing.T) {
 		t.Errorf("a lower limit was raised to %d", got)
 	}
 }
+
+// headroomBody holds a limit while the bodies are read, and puts the one
+// before back when they are done; a limit the user set stands.
+func TestHeadroomBody(t *testing.T) {
+	// No limit to begin with: other tests of the package may leave one.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	before := int64(math.MaxInt64)
+	body := func(_ context.Context, a *feed.Article) (*feed.Article, error) { return a, nil }
+	wrapped, done := headroomBody(body, false)
+	if _, err := wrapped(context.Background(), &feed.Article{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetMemoryLimit(-1); got >= before {
+		t.Errorf("limit %d while reading, want below %d", got, before)
+	}
+	done()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d after, want %d", got, before)
+	}
+	wrapped, done = headroomBody(body, true)
+	wrapped(context.Background(), &feed.Article{})
+	done()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("user limit: %d, want %d", got, before)
+	}
+}

@@ -17,6 +17,10 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	// Articles keep only their headers in memory; the reader reads a body
 	// again when it opens the article.
 	loader := a.headLoader()
+	// The countries of articles that declare theirs are only dimmed
+	// badges: the reader detects them after the full count, unless the
+	// filters are to count them from the start.
+	loader.LazyDetect = !a.detected
 	loader.Fetch = func(ctx context.Context, rawURL string) (feed.Doc, error) {
 		progress.Fetch(rawURL, 0, -1)
 		defer progress.Done(rawURL)
@@ -46,6 +50,7 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	body, bodiesDone := headroomBody(loader.Body, a.io.getenv("GOMEMLIMIT") != "")
 	return tui.Run(ctx, tui.Options{
 		Keys:     keys,
 		Theme:    theme,
@@ -58,8 +63,13 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Getenv:   a.io.getenv,
 		Progress: progress,
 		FullPage: a.fullPage,
-		Body:     loader.Body,
-		Store:    st,
-		Refresh:  refresh,
+		Body:     body,
+		// What the reader detected after the count, for the next launch.
+		SaveDetected: func() error {
+			bodiesDone()
+			return loader.SaveDetected(srcs)
+		},
+		Store:   st,
+		Refresh: refresh,
 	})
 }

@@ -66,6 +66,8 @@ func corpusDir(b *testing.B, n int) string {
 //     the least any loader must do;
 //   - full keeps every body, as show does;
 //   - heads leaves bodies out, as list and the reader do, the first time;
+//   - heads-lazy is heads with country detection put off, as the reader
+//     loads the first time (see LazyDetect);
 //   - cached is heads again with the cache of headers that the first time
 //     wrote, as every later time.
 //
@@ -101,6 +103,12 @@ func BenchmarkLoad(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				load(b, &Loader{DropBodies: true})
+			}
+		})
+		b.Run(fmt.Sprintf("articles=%d/heads-lazy", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				load(b, &Loader{DropBodies: true, LazyDetect: true})
 			}
 		})
 		b.Run(fmt.Sprintf("articles=%d/cached", n), func(b *testing.B) {

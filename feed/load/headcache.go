@@ -53,6 +53,8 @@ type HeadCache struct {
 	// writing counts the loads that use the cache and have not written it
 	// yet.
 	writing sync.WaitGroup
+	// late holds the detections made since the load, for SaveDetected.
+	late lateDetections
 }
 
 // Wait blocks until every load that uses the cache has ended and written
@@ -65,7 +67,7 @@ func (c *HeadCache) Wait() {
 }
 
 // headsMagic starts every cache file; the number is the layout's version.
-const headsMagic = "gazette-heads 2\n"
+const headsMagic = "gazette-heads 3\n"
 
 // maxHeadsFile caps the cache file of one directory: a million articles of
 // a few hundred bytes each.
@@ -499,6 +501,13 @@ func (h *headSource) write() (err error) {
 			return h.outErr
 		}
 	}
+	return h.finish()
+}
+
+// finish completes the next cache file, its records written: the
+// checksum, then the rename over the cache file. The caller holds mu, and
+// drops the file on an error.
+func (h *headSource) finish() (err error) {
 	if err := h.outw.Flush(); err != nil {
 		return err
 	}

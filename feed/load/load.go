@@ -131,6 +131,11 @@ type Loader struct {
 	// directory source in a cache, so that the next load reads only the
 	// files that changed. Nil means no cache.
 	Heads *HeadCache
+	// LazyDetect puts off country detection for articles that declare
+	// their countries (see feed.ParseDocLazy): they come Undetected, and
+	// Body or Detect detects them when they are wanted. Without it every
+	// article comes detected, those cached Undetected too.
+	LazyDetect bool
 
 	// Pipe, when set, is what the results of Load pass through before the
 	// caller reads them. The program sets process policy there, such as a
@@ -589,6 +594,10 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		var a *feed.Article
 		var hit bool
 		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in)
+		if hit && a.Undetected && !l.LazyDetect {
+			// Cached by a lazy load: read again, to detect.
+			hit = false
+		}
 		if hit {
 			applySource(a, j.src)
 			send(ctx, out, Result{Article: a, Source: j.src.Location})
@@ -601,7 +610,11 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		return
 	}
 	parse := l.parse
-	if parse == nil {
+	switch {
+	case parse != nil:
+	case l.LazyDetect:
+		parse = feed.ParseDocLazy
+	default:
 		parse = feed.ParseDoc
 	}
 	arts, err := parse(doc)
@@ -626,6 +639,10 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		carrier = docURL(doc)
 	}
 	for _, a := range arts {
+		if a.Undetected && !drop {
+			// Body gives it back as it is: detect now, in the text at hand.
+			feed.DetectCountries(a)
+		}
 		applySource(a, j.src)
 		if carrier != "" {
 			l.Carried(a, carrier)
@@ -738,7 +755,7 @@ func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, erro
 	// lead anywhere. A file of a directory source is read through the
 	// directory, which a link put in place of a directory on the way
 	// cannot lead out of.
-	data, err := l.reread(a.Location)
+	data, fi, err := l.reread(a.Location)
 	if err != nil {
 		return nil, &SourceError{Source: a.Location, Err: err}
 	}
@@ -749,6 +766,13 @@ func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, erro
 		if fresh.ID == a.ID {
 			full := *a
 			full.Body, full.Refs, full.Images = fresh.Body, fresh.Refs, fresh.Images
+			if full.Undetected {
+				feed.DetectCountries(fresh)
+				full.Mentions, full.Undetected = fresh.Mentions, false
+				if l.Heads != nil && fi != nil && len(arts) == 1 {
+					l.Heads.late.add(st.absPath(a.Location), fileStamp(fi), fresh.Mentions)
+				}
+			}
 			if full.Body == nil {
 				full.Body = []feed.Block{}
 			}
@@ -835,7 +859,7 @@ func docURL(doc feed.Doc) string {
 // reread reads a file of an earlier load again: through the directory
 // source it was found in, when there is one, else by its path, and never
 // through a link in its own place.
-func (l *Loader) reread(path string) ([]byte, error) {
+func (l *Loader) reread(path string) ([]byte, fs.FileInfo, error) {
 	dir, rel := "", ""
 	l.dirs.Range(func(k, _ any) bool {
 		d := k.(string)
@@ -850,14 +874,12 @@ func (l *Loader) reread(path string) ([]byte, error) {
 		return true
 	})
 	if dir == "" {
-		data, _, err := safefile.ReadInto(path, l.maxFileSize(), true, nil)
-		return data, err
+		return safefile.ReadInto(path, l.maxFileSize(), true, nil)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, safefile.CleanPathErr(err)
+		return nil, nil, safefile.CleanPathErr(err)
 	}
 	defer root.Close()
-	data, _, err := safefile.ReadIntoIn(root, rel, l.maxFileSize(), true, nil)
-	return data, err
+	return safefile.ReadIntoIn(root, rel, l.maxFileSize(), true, nil)
 }

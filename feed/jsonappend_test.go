@@ -1,0 +1,128 @@
+package feed
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+// indentJSON is the simple version AppendJSONIndent replaces: reflection
+// through encoding/json, then its indenting pass.
+func indentJSON(t testing.TB, a *Article, withBody bool, prefix, indent string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, indent)
+	if err := enc.Encode(a.ToJSON(withBody)); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// checkAppendJSON fails t unless AppendJSONIndent writes what
+// encoding/json writes, for every layout the commands use and a few more,
+// and leaves what dst held before.
+func checkAppendJSON(t *testing.T, a *Article) {
+	t.Helper()
+	for _, withBody := range []bool{false, true} {
+		for _, layout := range [][2]string{{"  ", "  "}, {"", "  "}, {"", "\t"}, {">", ""}} {
+			want := indentJSON(t, a, withBody, layout[0], layout[1])
+			got, err := a.AppendJSONIndent([]byte("x"), withBody, layout[0], layout[1])
+			if err != nil {
+				t.Fatalf("withBody=%v %q: %v", withBody, layout, err)
+			}
+			if !bytes.Equal(got[1:], want) || got[0] != 'x' {
+				t.Fatalf("withBody=%v %q:\ngot  %s\nwant %s", withBody, layout, got, want)
+			}
+		}
+	}
+}
+
+func TestAppendJSONIndent(t *testing.T) {
+	full := &Article{
+		ID: "0123456789abcdef", Title: `Quotes " and \ back <b>&amp;</b>`,
+		Tags:     []Tag{{Name: "Russia", Country: true, Code: "RU"}, {Name: "energy"}},
+		Mentions: []Mention{{Name: "China", Code: "CN", Score: 0.57}, {Name: "France", Code: "FR", Score: 12}},
+		Date:     time.Date(2024, 3, 5, 10, 0, 0, 0, time.FixedZone("x", 3600)), DateText: "5 March 2024",
+		Source: "Wire", Images: []string{"https://example.com/a.png?x=1&y=2"},
+		Refs: []Ref{
+			{N: 1, URL: "https://example.com/a.png", Kind: RefImage, Alt: "a map"},
+			{N: 2, URL: "https://example.com/", Kind: RefLink},
+		},
+		Body: []Block{
+			{Kind: Heading, Text: "Head", Level: 2},
+			{Kind: Paragraph, Text: "line\u2028sep\u2029para\ttab"},
+			{Kind: Image, Ref: 1},
+		},
+		Location: "dir/a.md", Link: "https://example.com/a", Format: "md", Partial: true,
+		State: State{Read: true, Starred: true, FirstSeen: time.Date(2024, 3, 6, 1, 2, 3, 0, time.FixedZone("y", -7200))},
+	}
+	tests := []struct {
+		name string
+		art  *Article
+	}{
+		{"zero", &Article{}},
+		{"full", full},
+		{"controls and bad UTF-8", &Article{Title: "a\x00b\x01\x1f\x7f\b\f\n\r\t\xff\xc3(é😀", Source: "\u2028"}},
+		{"no countries", &Article{Tags: []Tag{{Name: "tech"}}}},
+		{"extreme scores", &Article{Mentions: []Mention{
+			{Score: 1e-7}, {Score: -1e-7}, {Score: 1e21}, {Score: 1e20}, {Score: 1.5e-300},
+			{Score: math.MaxFloat64}, {Score: math.SmallestNonzeroFloat64}, {Score: math.Copysign(0, -1)}, {Score: 0.1},
+		}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { checkAppendJSON(t, tt.art) })
+	}
+}
+
+func TestAppendJSONIndentNonFinite(t *testing.T) {
+	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		a := &Article{Mentions: []Mention{{Name: "x", Score: f}}}
+		if _, err := a.AppendJSONIndent(nil, false, "", "  "); err == nil {
+			t.Errorf("score %v: no error", f)
+		}
+		if _, err := json.Marshal(a.ToJSON(false)); err == nil {
+			t.Errorf("score %v: encoding/json gave no error either", f)
+		}
+	}
+}
+
+// FuzzAppendJSONIndent holds the hand-written encoder to encoding/json on
+// arbitrary strings, numbers and shapes.
+func FuzzAppendJSONIndent(f *testing.F) {
+	f.Add("id", "Title \"q\" <x>", "Russia|tech", "China", 0.57, int64(0), "dt", "https://x.example/", 3, true)
+	f.Add("", "\x00\xff\u2028", "", "", 1e-9, int64(1700000000), "", "", 0, false)
+	f.Add("a\\b", "\t\n\r", "||", "é|😀", 1e21, int64(-62135596800), "\x7f", "\u2029", 1, true)
+	f.Fuzz(func(t *testing.T, id, title, tags, mentions string, score float64, unix int64, text, url string, n int, flag bool) {
+		if math.IsNaN(score) || math.IsInf(score, 0) {
+			return
+		}
+		a := &Article{ID: id, Title: title, DateText: text, Source: text, Location: title, Link: url, Format: id, Partial: flag}
+		for i, name := range strings.Split(tags, "|") {
+			if tags != "" {
+				a.Tags = append(a.Tags, Tag{Name: name, Country: (i%2 == 0) == flag})
+			}
+		}
+		for _, name := range strings.Split(mentions, "|") {
+			if mentions != "" {
+				a.Mentions = append(a.Mentions, Mention{Name: name, Code: id, Score: score})
+			}
+		}
+		if unix > -1e11 && unix < 1e11 && unix != 0 {
+			a.Date = time.Unix(unix, 0)
+			a.State.FirstSeen = time.Unix(unix, 7).In(time.FixedZone("z", 5400))
+		}
+		a.State.Read, a.State.Starred = flag, !flag
+		n = min(max(n, -3), 3)
+		for i := range max(n, 0) {
+			a.Images = append(a.Images, url)
+			a.Refs = append(a.Refs, Ref{N: i + 1, URL: url, Kind: RefKind(i % 2), Alt: text})
+			a.Body = append(a.Body, Block{Kind: BlockKind(i), Text: title, Level: n, Ref: i})
+		}
+		checkAppendJSON(t, a)
+	})
+}

@@ -1,0 +1,136 @@
+package tui
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// detection is what the background detection found for an entry whose
+// countries the loader put off (feed.Article.Undetected): the mentions,
+// and their IDs in the tag table less the declared ones. An entry holds
+// it through an atomic pointer, since filter runs read entries while
+// Update sets it.
+type detection struct {
+	mentions []feed.Mention
+	ids      []tagID
+}
+
+// detectedIDs returns the IDs of the entry's detected countries that it
+// does not declare: those found at load, or later in the background.
+func (e *entry) detectedIDs() []tagID {
+	if d := e.late.Load(); d != nil {
+		return d.ids
+	}
+	return e.mentions
+}
+
+// detectChunk is how many entries one detectCmd reads, so that rows get
+// their badges a chunk at a time and quitting is never kept waiting long.
+const detectChunk = 2048
+
+// detectedMsg carries the mentions found for a chunk of entries, and the
+// entries still to read.
+type detectedMsg struct {
+	entries  []*entry
+	mentions [][]feed.Mention
+	rest     []*entry
+}
+
+// startDetect starts detecting, in the background, the countries of the
+// entries the loader put off, once the list is complete: the full count
+// comes first, the dimmed badges after.
+func (l *listModel) startDetect() tea.Cmd {
+	if l.opt.Body == nil {
+		return nil
+	}
+	var todo []*entry
+	for _, e := range l.all {
+		if e.view.Undetected && e.late.Load() == nil {
+			todo = append(todo, e)
+		}
+	}
+	return detectCmd(l.ctx, l.opt.Body, todo)
+}
+
+// detectCmd reads the next chunk of entries again and detects their
+// countries.
+func detectCmd(ctx context.Context, body BodyFunc, todo []*entry) tea.Cmd {
+	if len(todo) == 0 {
+		return nil
+	}
+	return safeCmd(func() tea.Msg {
+		n := min(len(todo), detectChunk)
+		msg := detectedMsg{entries: todo[:n], mentions: make([][]feed.Mention, n), rest: todo[n:]}
+		var wg sync.WaitGroup
+		next := make(chan int)
+		// Half the cores: the reader stays quick to filter and search
+		// while the badges come.
+		for range max(1, runtime.GOMAXPROCS(0)/2) {
+			wg.Go(func() {
+				for i := range next {
+					// An article that cannot be read again keeps no
+					// detected countries; opening it reports why.
+					if full, err := body(ctx, &msg.entries[i].view); err == nil && full != nil && !full.Undetected {
+						msg.mentions[i] = full.Mentions
+					}
+				}
+			})
+		}
+		for i := range n {
+			if ctx.Err() != nil {
+				break
+			}
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		if ctx.Err() != nil {
+			return nil
+		}
+		return msg
+	})
+}
+
+// takeDetected gives a chunk of entries their detected countries, redraws
+// and refilters the list, and asks for the next chunk.
+func (l *listModel) takeDetected(msg detectedMsg) tea.Cmd {
+	for i, e := range msg.entries {
+		d := &detection{mentions: slices.Clip(msg.mentions[i])}
+		for _, m := range d.mentions {
+			id := l.tags.intern(m.Name, m.Code, true, e.fills)
+			if !slices.Contains(e.tags, id) && !slices.Contains(d.ids, id) {
+				d.ids = append(d.ids, id)
+			}
+		}
+		e.late.Store(d)
+	}
+	if n := len(l.tags.infos); len(l.counts) < n {
+		l.counts = append(l.counts, make([]int, n-len(l.counts))...)
+	}
+	l.rows = make(map[*entry]string)
+	l.results = resultCache{}
+	next := detectCmd(l.ctx, l.opt.Body, msg.rest)
+	if next == nil {
+		next = saveDetectedCmd(l.opt.SaveDetected)
+	}
+	return tea.Batch(l.startFilter(l.flt, false), next)
+}
+
+// saveDetectedCmd keeps what the background detection found, once it is
+// done. The cache is disposable: a failure to write it costs the next
+// launch some time, and is not worth a word on screen.
+func saveDetectedCmd(save func() error) tea.Cmd {
+	if save == nil {
+		return nil
+	}
+	return safeCmd(func() tea.Msg {
+		_ = save()
+		return nil
+	})
+}
