@@ -78,7 +78,13 @@ func checkNesting(text string) error {
 			line += lines
 		case '.':
 			if inKey {
-				if parts++; keyBase()+parts > maxNesting {
+				// The key of an array header [[a.b]] ends in an array
+				// of tables: one level more than its parts.
+				extra := 0
+				if header > 0 && arrayHeader {
+					extra = 1
+				}
+				if parts++; keyBase()+parts+extra > maxNesting {
 					return deep()
 				}
 			}

@@ -135,6 +135,8 @@ func FuzzCheckNesting(f *testing.F) {
 	}
 	f.Add("[[source]]\nname = \"\"\"\n[[[\n\"\"\"\npath = '''{{{'''\n# [[[\n")
 	f.Add("[a]\nb.c = {d = [{e.f = 1}]}\n[[g.h]]\ni = [[1], [2]]\n")
+	// An array header of as many parts as the cap: found by the fuzzer.
+	f.Add("[[0" + strings.Repeat(".0", maxNesting-1) + "]]")
 	f.Fuzz(func(t *testing.T, text string) {
 		if len(text) > 4096 || checkNesting(text) != nil {
 			return
