@@ -102,7 +102,7 @@ func (s sourceStat) fetchedText(isURL bool, now time.Time) string {
 	case s.Fetched == nil:
 		return "never fetched"
 	}
-	return "fetched " + ago(now.Sub(*s.Fetched))
+	return "fetched " + humanize.Ago(now.Sub(*s.Fetched))
 }
 
 // fetchedStamp is the fetch time for a pipe: RFC 3339 in UTC, or empty.
@@ -130,18 +130,4 @@ func (s sourceStat) unreadField() string {
 		return ""
 	}
 	return strconv.Itoa(*s.Unread)
-}
-
-// ago says how long ago, roughly: "just now", "5m ago", "3h ago", "4d ago".
-func ago(d time.Duration) string {
-	d = max(d, 0)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh ago", int(d/time.Hour))
-	}
-	return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
 }

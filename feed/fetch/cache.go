@@ -175,17 +175,3 @@ func decodeCacheEntry(data []byte) (*CacheEntry, error) {
 	e.Body = body
 	return &e, nil
 }
-
-// cacheAge says how long ago something was cached, for notices: "just
-// now", "5m ago", "2h ago", "3d ago".
-func cacheAge(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh ago", int(d/time.Hour))
-	}
-	return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
-}

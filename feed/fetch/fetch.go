@@ -281,7 +281,7 @@ func networkFailure(err error) bool {
 // nil in offline mode, where the reader asked for the cache and needs no
 // word per source.
 func (f *Fetcher) cachedDoc(rawURL string, e *CacheEntry, cause error) feed.Doc {
-	note := "offline: cached " + cacheAge(max(0, f.now().Sub(e.FetchedAt)))
+	note := "offline: cached " + humanize.Ago(f.now().Sub(e.FetchedAt))
 	if cause != nil {
 		note += " (" + feed.SanitizeLine(cause.Error()) + ")"
 		if f.Notice != nil {

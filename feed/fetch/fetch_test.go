@@ -717,14 +717,3 @@ func TestCacheRoundTrip(t *testing.T) {
 		t.Errorf("entry mode %v, %v", fi.Mode(), err)
 	}
 }
-
-func TestCacheAge(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0: "just now", 59 * time.Second: "just now", 5 * time.Minute: "5m ago",
-		2*time.Hour + 59*time.Minute: "2h ago", 47 * time.Hour: "47h ago", 72 * time.Hour: "3d ago",
-	} {
-		if got := cacheAge(d); got != want {
-			t.Errorf("cacheAge(%v) = %q, want %q", d, got, want)
-		}
-	}
-}

@@ -1,6 +1,9 @@
 package humanize
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestThousands(t *testing.T) {
 	for n, want := range map[int]string{
@@ -48,5 +51,16 @@ func TestBytes(t *testing.T) {
 				t.Errorf("Bytes(%d) = %q, want %q", tt.n, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestAgo(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		-time.Hour: "just now", 0: "just now", 59 * time.Second: "just now", 5 * time.Minute: "5m ago",
+		2*time.Hour + 59*time.Minute: "2h ago", 47 * time.Hour: "47h ago", 72 * time.Hour: "3d ago",
+	} {
+		if got := Ago(d); got != want {
+			t.Errorf("Ago(%v) = %q, want %q", d, got, want)
+		}
 	}
 }
