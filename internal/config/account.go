@@ -176,18 +176,7 @@ func (c *Config) checkPrivate(path string) error {
 var accountHeader = regexp.MustCompile(`^\s*\[\[\s*"?account"?\s*\]\]`)
 
 // accountLine returns the line of the i-th [[account]] header, or 0.
-func accountLine(text string, i int) int {
-	n := 0
-	for ln, line := range strings.Split(text, "\n") {
-		if accountHeader.MatchString(line) {
-			if n == i {
-				return ln + 1
-			}
-			n++
-		}
-	}
-	return 0
-}
+func accountLine(text string, i int) int { return headerLine(text, accountHeader, i) }
 
 // FindAccount returns the account with this name (case-insensitive).
 func (c *Config) FindAccount(name string) (AccountConfig, bool) {

@@ -218,10 +218,14 @@ func tomlError(err error) error {
 var sourceHeader = regexp.MustCompile(`^\s*\[\[\s*"?source"?\s*\]\]`)
 
 // sourceLine returns the line of the i-th [[source]] header, or 0.
-func sourceLine(text string, i int) int {
+func sourceLine(text string, i int) int { return headerLine(text, sourceHeader, i) }
+
+// headerLine returns the line of the i-th table header that header
+// matches, or 0.
+func headerLine(text string, header *regexp.Regexp, i int) int {
 	n := 0
 	for ln, line := range strings.Split(text, "\n") {
-		if sourceHeader.MatchString(line) {
+		if header.MatchString(line) {
 			if n == i {
 				return ln + 1
 			}
