@@ -104,7 +104,7 @@ func TestE2ESignalsRestoreTerminal(t *testing.T) {
 			s.keys(false, "C-l")
 			s.keys(true, "echo pid=$$; "+bin+" "+news+"; echo exited-$?")
 			s.keys(false, "Enter")
-			s.waitFor("the list", func(sc string) bool { return strings.Contains(sc, "1 articles") })
+			s.waitFor("the list", func(sc string) bool { return strings.Contains(sc, "1 article") })
 			if got := strings.TrimSpace(s.tmux("display", "-p", "-t", s.name, "#{alternate_on}")); got != "1" {
 				t.Fatalf("the reader is not on the alternate screen (alternate_on=%s)", got)
 			}
@@ -172,7 +172,7 @@ func TestE2EPasteThenCtrlC(t *testing.T) {
 	}
 	s.keys(true, bin+" "+news+"; echo exited-$?")
 	s.keys(false, "Enter")
-	s.waitFor("the list", func(sc string) bool { return strings.Contains(sc, "1 articles") })
+	s.waitFor("the list", func(sc string) bool { return strings.Contains(sc, "1 article") })
 	s.keys(false, "/")
 	s.tmux("load-buffer", paste)
 	start := time.Now()
