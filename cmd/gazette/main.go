@@ -43,8 +43,14 @@ func main() {
 		getenv: os.Getenv,
 	})
 	stop()
+	for _, f := range atExit {
+		f()
+	}
 	os.Exit(code)
 }
+
+// atExit runs just before the process exits: the profile build's hooks.
+var atExit []func()
 
 // stdio is the program's view of its process: streams, whether they are
 // terminals, and the environment. Tests fill it with buffers.
