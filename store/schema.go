@@ -127,6 +127,32 @@ CREATE TABLE remote_entries (
 ) WITHOUT ROWID;
 CREATE INDEX remote_entries_key ON remote_entries(key);
 `,
+	// Version 4: what each source listed when it was last recorded whole,
+	// as a digest of its keys (see listedDigest), so that a launch that
+	// finds a directory as it was records it without reading back every
+	// key. The triggers that count a source's articles now also forget
+	// the digest whenever any of its rows comes or goes, whoever writes.
+	`
+ALTER TABLE sources ADD COLUMN listed BLOB;
+
+DROP TRIGGER source_items_add;
+CREATE TRIGGER source_items_add AFTER INSERT ON source_items BEGIN
+	UPDATE sources SET total = total + 1,
+		unread = unread + coalesce((SELECT read = 0 FROM articles WHERE key = new.key), 0),
+		listed = NULL
+	WHERE source = new.source
+		OR source = '' AND (SELECT count(*) FROM source_items WHERE key = new.key) = 1;
+END;
+
+DROP TRIGGER source_items_drop;
+CREATE TRIGGER source_items_drop AFTER DELETE ON source_items BEGIN
+	UPDATE sources SET total = total - 1,
+		unread = unread - coalesce((SELECT read = 0 FROM articles WHERE key = old.key), 0),
+		listed = NULL
+	WHERE source = old.source
+		OR source = '' AND NOT EXISTS (SELECT 1 FROM source_items WHERE key = old.key);
+END;
+`,
 }
 
 // SchemaVersion is the schema version this package writes.

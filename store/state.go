@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -228,7 +230,7 @@ func (s *Store) Seen(ctx context.Context, source string, keys []string, complete
 	})
 }
 
-func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []string, complete bool) error {
+func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []string, complete bool) (err error) {
 	if source == "" {
 		return errors.New("a source must have a name")
 	}
@@ -236,6 +238,22 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sources (source, seen) VALUES (?1, ?2)
 		ON CONFLICT (source) DO UPDATE SET seen = excluded.seen`, source, now.UnixMilli()); err != nil {
 		return err
+	}
+	var digest []byte
+	if complete {
+		// A source read whole that lists what it listed when last
+		// recorded whole has nothing more to record: the digest stands
+		// for the keys, and the triggers forgot it if any row of the
+		// source changed since.
+		digest = listedDigest(keys)
+		var was []byte
+		err := tx.QueryRowContext(ctx, "SELECT listed FROM sources WHERE source = ?", source).Scan(&was)
+		if err != nil {
+			return err
+		}
+		if bytes.Equal(was, digest) {
+			return nil
+		}
 	}
 	// What the source listed before, compared here rather than in SQL:
 	// on a second launch nearly every key is known, and one read of the
@@ -268,6 +286,12 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 	if !complete {
 		return nil
 	}
+	// Set last: every row added or dropped below clears it again.
+	defer func() {
+		if err == nil {
+			_, err = tx.ExecContext(ctx, "UPDATE sources SET listed = ? WHERE source = ?", digest, source)
+		}
+	}()
 	var gone []string
 	for k, still := range listed {
 		if !still {
@@ -426,4 +450,30 @@ func jsonKeys(keys []string) (string, error) {
 		return "", fmt.Errorf("encode keys: %w", err)
 	}
 	return string(b), nil
+}
+
+// listedDigest sums up a source's list of keys in a few bytes: the count,
+// and the sums of two 64-bit FNV-1a hashes of each key (from different
+// offsets), which do not depend on the order the keys came in (a load's
+// workers race). It tells a list that changed from one that did not; it
+// guards nothing against a forger, who could only make a key go unseen.
+func listedDigest(keys []string) []byte {
+	const (
+		prime  = 1099511628211
+		basis1 = 14695981039346656037
+		basis2 = 0x6c62272e07bb0142
+	)
+	var sum1, sum2 uint64
+	for _, k := range keys {
+		h1, h2 := uint64(basis1), uint64(basis2)
+		for i := 0; i < len(k); i++ {
+			h1 = (h1 ^ uint64(k[i])) * prime
+			h2 = (h2 ^ uint64(k[i])) * prime
+		}
+		sum1 += h1
+		sum2 += h2 * prime
+	}
+	out := binary.BigEndian.AppendUint64(nil, uint64(len(keys)))
+	out = binary.BigEndian.AppendUint64(out, sum1)
+	return binary.BigEndian.AppendUint64(out, sum2)
 }
