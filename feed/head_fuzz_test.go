@@ -2,6 +2,7 @@ package feed
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -29,6 +30,9 @@ func FuzzDecodeHead(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := DecodeHead(string(data), nil)
+		if shared, serr := DecodeHeadShared(string(data), nil); (serr == nil) != (err == nil) || !reflect.DeepEqual(shared, a) {
+			t.Fatalf("shared decoding differs: %+v, %v; copied %+v, %v", shared, serr, a, err)
+		}
 		if err != nil {
 			if a != nil {
 				t.Fatal("an article with an error")

@@ -40,6 +40,14 @@ func TestHeadRecordCoversArticle(t *testing.T) {
 	if !reflect.DeepEqual(got, a) {
 		t.Errorf("round trip:\n%+v\nwant\n%+v", got, a)
 	}
+	shared, err := DecodeHeadShared(string(b), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared.Date = a.Date
+	if !reflect.DeepEqual(shared, a) {
+		t.Errorf("round trip, shared:\n%+v\nwant\n%+v", shared, a)
+	}
 	lazy := *a
 	lazy.Mentions, lazy.Undetected = nil, true
 	if got, err := DecodeHead(string(AppendHead(nil, &lazy)), nil); err != nil || !got.Undetected || got.Mentions != nil {

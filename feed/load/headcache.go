@@ -163,9 +163,10 @@ type freshKey struct {
 // headRecord is one file's record in a cache file.
 type headRecord struct {
 	st stamp
-	// body is the encoded article, in a string of its own that is let go
-	// once it is used, so that the records and the articles made of them
-	// are not all in memory at once.
+	// body is the encoded article, in a string of its own: the article
+	// decoded from it keeps slices of it (see feed.DecodeHeadShared), and
+	// the record lets it go once used, so that a record whose article was
+	// dropped is not kept.
 	body string
 	used bool
 }
@@ -330,7 +331,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *f
 		h.cache.misses.Add(1)
 		return nil, false, true
 	}
-	a, err = feed.DecodeHead(rec.body, in.get)
+	a, err = feed.DecodeHeadShared(rec.body, in.get)
 	if err != nil {
 		// The file is read, and its record replaced.
 		h.bad.Add(1)
