@@ -183,11 +183,17 @@ func (c *HeadCache) openHeads(root string) *headSource {
 	read := func() {
 		defer close(h.ready)
 		old := map[string]*headRecord{}
+		// The records are allocated a block at a time.
+		var slab []headRecord
 		err := h.scan(func(_, rel, rest []byte) {
 			st, n, ok := readStamp(rest)
 			if ok {
+				if len(slab) == cap(slab) {
+					slab = make([]headRecord, 0, recordBlock)
+				}
 				// The article alone is kept: the path and stamp are known.
-				old[string(rel)] = &headRecord{st: st, body: string(rest[n:])}
+				slab = append(slab, headRecord{st: st, body: string(rest[n:])})
+				old[string(rel)] = &slab[len(slab)-1]
 			}
 		}, func(size int64) {
 			// Records run to a few hundred bytes.
@@ -206,6 +212,9 @@ func (c *HeadCache) openHeads(root string) *headSource {
 	}
 	return h
 }
+
+// recordBlock is how many records of a cache file are allocated at once.
+const recordBlock = 1024
 
 // syncHeads is the size of cache file up to which it is read before the
 // directory.
