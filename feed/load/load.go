@@ -713,6 +713,11 @@ func slim(a *feed.Article, in *interner) {
 // for one goroutine.
 type interner struct {
 	m map[string]string
+	// recent holds the last string seen in each of a few slots, picked by
+	// the string's length and ends: the few values that make most of the
+	// calls (a source, a format, country names and codes) are found by
+	// one comparison, without hashing.
+	recent [256]string
 }
 
 // maxInterned bounds the interner's table.
@@ -723,10 +728,16 @@ func (in *interner) get(s string) string {
 	if s == "" {
 		return ""
 	}
+	slot := &in.recent[(len(s)*31+int(s[0])*7+int(s[len(s)-1]))&255]
+	if *slot == s {
+		return *slot
+	}
 	if v, ok := in.m[s]; ok {
+		*slot = v
 		return v
 	}
 	v := strings.Clone(s)
+	*slot = v
 	if in.m == nil {
 		in.m = make(map[string]string)
 	}
