@@ -3,6 +3,8 @@ package load
 import (
 	"io/fs"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // fileStamp returns what says a file has not changed: its size, its
@@ -11,7 +13,11 @@ import (
 // new one over it has a new inode.
 func fileStamp(fi fs.FileInfo) stamp {
 	st := stamp{size: fi.Size(), mtime: fi.ModTime().UnixNano()}
-	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+	switch sys := fi.Sys().(type) {
+	case *syscall.Stat_t:
+		st.ctime = sys.Ctim.Nano()
+		st.ino, st.dev = sys.Ino, uint64(sys.Dev)
+	case *unix.Stat_t: // from readDir's entries
 		st.ctime = sys.Ctim.Nano()
 		st.ino, st.dev = sys.Ino, uint64(sys.Dev)
 	}

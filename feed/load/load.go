@@ -277,6 +277,9 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 		for _, r := range st.roots {
 			r.Close()
 		}
+		for _, d := range st.dirs {
+			d.Close()
+		}
 		if l.Heads != nil {
 			defer l.Heads.writing.Done()
 		}
@@ -345,6 +348,24 @@ type loadState struct {
 	// roots are the directory sources open, closed once every job is done;
 	// only the goroutine listing the sources adds to it.
 	roots []*os.Root
+	// dirs are the directories listed whose files are kept open until
+	// the load ends, for their entries' FileInfo (see readDir); only the
+	// walker adds to it.
+	dirs []*os.File
+}
+
+// maxOpenDirs bounds loadState.dirs: past it, an entry's FileInfo is
+// looked up through the root, which costs more but holds no descriptor.
+const maxOpenDirs = 64
+
+// keepDir keeps a listed directory's file open until the load ends, if
+// there is room.
+func (st *loadState) keepDir(f *os.File) bool {
+	if len(st.dirs) >= maxOpenDirs {
+		return false
+	}
+	st.dirs = append(st.dirs, f)
+	return true
 }
 
 func newLoadState() *loadState {
@@ -480,41 +501,12 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 	for len(stack) > 0 && ctx.Err() == nil {
 		dir := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		more, err := readDir(dirRoot, dir.rel, func(d fs.DirEntry) bool { return visit(dir, d) })
+		more, err := readDir(dirRoot, dir.rel, st.keepDir, func(d fs.DirEntry) bool { return visit(dir, d) })
 		if err != nil && ctx.Err() == nil {
 			sendErr(ctx, out, src, dir.path, safefile.CleanPathErr(err))
 		}
 		if !more {
 			return
-		}
-	}
-}
-
-// readDir calls visit on each entry of dir, a path in root, in the order
-// the system gives them, until visit returns false; more is false then. A
-// directory swapped for a FIFO since it was listed is refused, never
-// waited on, and one swapped for a link out of the root is refused too.
-func readDir(root *os.Root, dir string, visit func(fs.DirEntry) bool) (more bool, err error) {
-	if dir == "" {
-		dir = "."
-	}
-	f, err := safefile.OpenDirIn(root, dir)
-	if err != nil {
-		return true, err
-	}
-	defer f.Close()
-	for {
-		ents, err := f.ReadDir(dirChunk)
-		for _, d := range ents {
-			if !visit(d) {
-				return false, nil
-			}
-		}
-		if err == io.EOF {
-			return true, nil
-		}
-		if err != nil {
-			return true, err
 		}
 	}
 }

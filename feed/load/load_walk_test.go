@@ -29,7 +29,7 @@ func TestReadDirFIFO(t *testing.T) {
 	defer root.Close()
 	done := make(chan error, 1)
 	go func() {
-		_, err := readDir(root, "dir", func(fs.DirEntry) bool { return true })
+		_, err := readDir(root, "dir", nil, func(fs.DirEntry) bool { return true })
 		done <- err
 	}()
 	select {
