@@ -114,12 +114,13 @@ func (a *app) stateNotice(line string) {
 // warned about, since the articles are listed all the same.
 func (a *app) loadState(ctx context.Context, l *load.Loader, srcs []load.Source, st *store.Store) (arts []*feed.Article, failed bool) {
 	userLimit := a.io.getenv("GOMEMLIMIT") != ""
+	early := state.ReadEarly(ctx, st)
 	loaded, errs := state.Group(l.Load(ctx, srcs), srcs)
 	KeepHeadroom(userLimit)
 	for _, err := range errs {
 		a.warn(err)
 	}
-	arts, serrs := state.Sync(ctx, st, loaded)
+	arts, serrs := state.Sync(ctx, st, loaded, early)
 	for _, err := range serrs {
 		a.warn(err)
 	}

@@ -205,7 +205,10 @@ const manyKeys = 2000
 //
 // A source is recorded complete when it was read whole: it did not fail
 // and ctx was not cancelled.
-func Sync(ctx context.Context, st *store.Store, loaded []Loaded) (arts []*feed.Article, errs []error) {
+//
+// early, when not nil, holds the states read while the sources loaded
+// (see ReadEarly); Sync then only looks up the keys recorded since.
+func Sync(ctx context.Context, st *store.Store, loaded []Loaded, early *Early) (arts []*feed.Article, errs []error) {
 	origin := make(map[*feed.Article]string)
 	for _, l := range loaded {
 		key := SourceKey(l.Source)
@@ -237,12 +240,73 @@ func Sync(ctx context.Context, st *store.Store, loaded []Loaded) (arts []*feed.A
 	if st == nil {
 		return arts, errs
 	}
-	states, err := States(ctx, st, arts)
+	var states map[string]feed.State
+	var err error
+	if early != nil && len(arts) > manyKeys {
+		states, err = early.since(ctx, st, arts)
+	} else {
+		states, err = States(ctx, st, arts)
+	}
 	if err != nil {
 		errs = append(errs, err)
 	}
 	Apply(states, arts)
 	return arts, errs
+}
+
+// Early is every state a store keeps, read in the background while a
+// load runs, for Sync.
+type Early struct {
+	done   chan struct{}
+	states map[string]feed.State
+	err    error
+}
+
+// ReadEarly starts reading every state st keeps, when it keeps many: a
+// load of many articles then finds them read when it ends, the store read
+// beside the files. It returns nil when st is nil or keeps few, which a
+// lookup of each key answers for less.
+func ReadEarly(ctx context.Context, st *store.Store) *Early {
+	if st == nil {
+		return nil
+	}
+	if c, err := st.UnreadCount(ctx); err != nil || c.Total <= manyKeys {
+		return nil
+	}
+	e := &Early{done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		e.states, e.err = st.LoadStates(ctx)
+	}()
+	return e
+}
+
+// since returns the states of arts: those read early, and those of the
+// keys the store did not know then (the articles recorded since), read
+// now.
+func (e *Early) since(ctx context.Context, st *store.Store, arts []*feed.Article) (map[string]feed.State, error) {
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if e.err != nil {
+		return States(ctx, st, arts)
+	}
+	var missing []*feed.Article
+	for _, a := range arts {
+		if _, ok := e.states[a.Key]; !ok && a.Key != "" {
+			missing = append(missing, a)
+		}
+	}
+	if len(missing) == 0 {
+		return e.states, nil
+	}
+	more, err := States(ctx, st, missing)
+	for k, v := range more {
+		e.states[k] = v
+	}
+	return e.states, err
 }
 
 // States returns the state of the articles, by Key: one lookup for a few,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -124,7 +125,7 @@ func TestSyncHistory(t *testing.T) {
 	src := load.Source{Location: url}
 	first := []*feed.Article{art("a", "u:a", url+"#a", 2), art("b", "u:b", url+"#b", 1)}
 	first[1].Body = []feed.Block{{Text: "kept body"}}
-	arts, errs := Sync(ctx, st, []Loaded{{Source: src, Articles: first}})
+	arts, errs := Sync(ctx, st, []Loaded{{Source: src, Articles: first}}, nil)
 	if len(errs) > 0 || len(arts) != 2 {
 		t.Fatalf("first Sync: %v, %d articles", errs, len(arts))
 	}
@@ -136,7 +137,7 @@ func TestSyncHistory(t *testing.T) {
 		{Source: src, Articles: []*feed.Article{art("a", "u:a", url+"#a", 2)}},
 		{Source: src, Failed: true},
 	} {
-		arts, errs = Sync(ctx, st, []Loaded{loaded})
+		arts, errs = Sync(ctx, st, []Loaded{loaded}, nil)
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
@@ -162,7 +163,7 @@ func TestSyncDirectory(t *testing.T) {
 	_, errs := Sync(ctx, st, []Loaded{
 		{Source: dirA, Articles: []*feed.Article{art("1", "c:1", "/news/a/1.md", 1), art("2", "c:2", "/news/a/2.md", 2)}},
 		{Source: dirB, Articles: []*feed.Article{art("3", "c:2", "/news/b/2.md", 2)}},
-	})
+	}, nil)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -172,7 +173,7 @@ func TestSyncDirectory(t *testing.T) {
 	arts, errs := Sync(ctx, st, []Loaded{
 		{Source: dirA, Articles: []*feed.Article{art("2", "c:2", "/news/a/2.md", 2)}},
 		{Source: dirB, Articles: []*feed.Article{art("3", "c:2", "/news/b/2.md", 2)}},
-	})
+	}, nil)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -187,7 +188,7 @@ func TestSyncDirectory(t *testing.T) {
 		t.Fatalf("UnreadCount(/news/a) = %+v, %v; want 1 of 1", c, err)
 	}
 	// A failed load of a directory leaves what it listed as it was.
-	if _, errs := Sync(ctx, st, []Loaded{{Source: dirA, Failed: true}}); len(errs) > 0 {
+	if _, errs := Sync(ctx, st, []Loaded{{Source: dirA, Failed: true}}, nil); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	if c, _ := st.UnreadCount(ctx, "/news/a"); c.Total != 1 {
@@ -199,7 +200,7 @@ func TestSyncWithoutStore(t *testing.T) {
 	arts, errs := Sync(context.Background(), nil, []Loaded{{
 		Source:   load.Source{Location: "/a"},
 		Articles: []*feed.Article{art("old", "k", "/a/1", 1), art("new", "k", "/a/2", 2)},
-	}})
+	}}, nil)
 	if len(errs) > 0 || !slices.Equal(ids(arts), []string{"new"}) || !arts[0].State.FirstSeen.IsZero() {
 		t.Fatalf("Sync without a store: %v, %v", ids(arts), errs)
 	}
@@ -230,5 +231,63 @@ func TestPruneKeepsUnreadAndStarred(t *testing.T) {
 	}
 	if _, ok := states["read"]; ok || len(states) != 2 {
 		t.Fatalf("after Prune the store holds %v", states)
+	}
+}
+
+// TestSyncEarly reads the states of a store that keeps many while a load
+// would run, then syncs a load with articles new since: the known keep
+// their state, the new ones get theirs, as without the early read.
+func TestSyncEarly(t *testing.T) {
+	ctx := context.Background()
+	src := load.Source{Location: "/news"}
+	var old []*feed.Article
+	for i := range manyKeys + 10 {
+		n := strconv.Itoa(i)
+		old = append(old, art(n, "k:"+n, "/news/"+n+".md", i%300+1))
+	}
+	fresh := []*feed.Article{art("new1", "k:new1", "/news/new1.md", 5), art("new2", "k:new2", "/news/new2.md", 6)}
+	run := func(t *testing.T, early bool) []*feed.Article {
+		st := openStore(t)
+		if _, errs := Sync(ctx, st, []Loaded{{Source: src, Articles: old}}, nil); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if err := st.Mark(ctx, store.OpRead, "k:7"); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Mark(ctx, store.OpStar, "k:8"); err != nil {
+			t.Fatal(err)
+		}
+		var e *Early
+		if early {
+			if e = ReadEarly(ctx, st); e == nil {
+				t.Fatal("no early read from a store of many articles")
+			}
+		}
+		var again []*feed.Article
+		for _, a := range append(slices.Clone(old), fresh...) {
+			c := *a
+			again = append(again, &c)
+		}
+		arts, errs := Sync(ctx, st, []Loaded{{Source: src, Articles: again}}, e)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		return arts
+	}
+	want, got := run(t, false), run(t, true)
+	if len(got) != len(want) {
+		t.Fatalf("%d articles, want %d", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i].State, want[i].State
+		if g.Read != w.Read || g.Starred != w.Starred || g.FirstSeen.IsZero() != w.FirstSeen.IsZero() || got[i].Key != want[i].Key {
+			t.Errorf("%s: state %+v, want %+v", got[i].Key, g, w)
+		}
+		if g.FirstSeen.IsZero() {
+			t.Errorf("%s: no first-seen time", got[i].Key)
+		}
+	}
+	if st := openStore(t); ReadEarly(ctx, st) != nil {
+		t.Error("an early read of an empty store")
 	}
 }
