@@ -157,27 +157,54 @@ const listDateLayout = "02 Jan 2006"
 // views hold are each allocated in one block, in the batch's order; short
 // lists of declared tags are shared through the tag table.
 func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
-	size, ntags, nments := 0, 0, 0
+	size, ntags, nments, nrefs, nimages := 0, 0, 0, 0, 0
 	for _, a := range arts {
-		size += len(a.Title) + len(a.Source)
+		size += len(a.Title) + len(a.Source) + len(a.ID) + len(a.Key) + len(a.Link)
+		for _, r := range a.Refs {
+			size += len(r.URL)
+		}
+		for _, img := range a.Images {
+			size += len(img)
+		}
 		if len(a.Tags) > maxSharedTags {
 			ntags += len(a.Tags)
 		}
 		nments += len(a.Mentions)
+		nrefs += len(a.Refs)
+		nimages += len(a.Images)
 	}
+	// The article's own strings are copied together, in this order, so
+	// that they sit together and hold on to nothing of the loader's: an
+	// article from the header cache is made of slices of its record.
 	var sb strings.Builder
 	sb.Grow(size)
 	for _, a := range arts {
 		sb.WriteString(a.Title)
 		sb.WriteString(a.Source)
+		sb.WriteString(a.ID)
+		sb.WriteString(a.Key)
+		sb.WriteString(a.Link)
+		for _, r := range a.Refs {
+			sb.WriteString(r.URL)
+		}
+		for _, img := range a.Images {
+			sb.WriteString(img)
+		}
 	}
 	arena := sb.String()
+	off := 0
+	take := func(n int) string {
+		s := arena[off : off+n]
+		off += n
+		return s
+	}
 	tagSlab := make([]feed.Tag, 0, ntags)
 	mentionSlab := make([]feed.Mention, 0, nments)
+	refSlab := make([]feed.Ref, 0, nrefs)
+	imageSlab := make([]string, 0, nimages)
 	idSlab := make([]tagID, 0, ntags+nments)
 	slab := make([]entry, len(arts))
 	out := make([]*entry, len(arts))
-	off := 0
 	for i, a := range arts {
 		e := &slab[i]
 		e.a = &e.view
@@ -185,14 +212,30 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 		if !a.Date.IsZero() {
 			e.sec, e.nsec = a.Date.Unix(), int32(a.Date.Nanosecond())
 		}
-		title := arena[off : off+len(a.Title)]
-		off += len(a.Title)
-		source := arena[off : off+len(a.Source)]
-		off += len(a.Source)
+		e.view = *a
+		e.view.Title = take(len(a.Title))
+		e.view.Source = take(len(a.Source))
+		e.view.ID = take(len(a.ID))
+		e.view.Key = take(len(a.Key))
+		e.view.Link = take(len(a.Link))
+		e.view.Refs, e.view.Images = nil, nil
+		if len(a.Refs) > 0 {
+			r0 := len(refSlab)
+			for _, r := range a.Refs {
+				r.URL = take(len(r.URL))
+				refSlab = append(refSlab, r)
+			}
+			e.view.Refs = refSlab[r0:len(refSlab):len(refSlab)]
+		}
+		if len(a.Images) > 0 {
+			i0 := len(imageSlab)
+			for _, img := range a.Images {
+				imageSlab = append(imageSlab, take(len(img)))
+			}
+			e.view.Images = imageSlab[i0:len(imageSlab):len(imageSlab)]
+		}
 		m0 := len(mentionSlab)
 		mentionSlab = append(mentionSlab, a.Mentions...)
-		e.view = *a
-		e.view.Title, e.view.Source = title, source
 		e.view.Mentions = mentionSlab[m0:len(mentionSlab):len(mentionSlab)]
 		if set, ok := tt.shared(a.Tags); ok {
 			e.view.Tags, e.tags = set.tags, set.ids

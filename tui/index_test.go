@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/query"
@@ -187,5 +188,46 @@ func TestNewerAgreesWithFeed(t *testing.T) {
 				t.Fatalf("newer(%d, %d) = %d, want %d", i, j, got, want)
 			}
 		}
+	}
+}
+
+// TestEntriesHoldNothingOfTheRecord shows that an entry keeps none of the
+// memory its article's strings were slices of, as articles decoded from
+// the header cache are (feed.DecodeHeadShared): the record is let go, and
+// the entry's view still reads as the article.
+func TestEntriesHoldNothingOfTheRecord(t *testing.T) {
+	a := testArticles(t)[0]
+	a.Link = "https://example.org/a"
+	a.Refs = []feed.Ref{{N: 1, URL: "https://example.org/1.jpg"}, {N: 2, URL: "https://example.org/page", Kind: feed.RefLink}}
+	a.Images = []string{"https://example.org/1.jpg"}
+	rec := string(feed.AppendHead(nil, a))
+	b, err := feed.DecodeHeadShared(rec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Location = a.Location
+	start := uintptr(unsafe.Pointer(unsafe.StringData(rec)))
+	inRecord := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return len(s) > 0 && p >= start && p < start+uintptr(len(rec))
+	}
+	if !inRecord(b.ID) || !inRecord(b.Refs[0].URL) {
+		t.Fatal("the decoded article does not share its record: the test tests nothing")
+	}
+	e := newEntries([]*feed.Article{b}, newTagTable())[0]
+	v := e.view
+	strs := []string{v.ID, v.Title, v.Source, v.Key, v.Link, v.DateText, v.Format}
+	for _, r := range v.Refs {
+		strs = append(strs, r.URL)
+	}
+	strs = append(strs, v.Images...)
+	for _, s := range strs {
+		if inRecord(s) {
+			t.Errorf("the entry holds %q of the record", s)
+		}
+	}
+	if v.ID != a.ID || v.Title != a.Title || v.Source != a.Source || v.Key != a.Key || v.Link != a.Link ||
+		!slices.Equal(v.Refs, a.Refs) || !slices.Equal(v.Images, a.Images) {
+		t.Errorf("view %+v, want %+v", v, *a)
 	}
 }
