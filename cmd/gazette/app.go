@@ -202,6 +202,7 @@ func (a *app) sources(args []string) []load.Source {
 // loader returns the loader every command shares.
 func (a *app) loader() *load.Loader {
 	userLimit := a.io.getenv("GOMEMLIMIT") != ""
+	userGC := a.io.getenv("GOGC") != ""
 	return &load.Loader{
 		Stdin: a.io.in,
 		Fetch: a.fetcher().Fetch,
@@ -209,7 +210,7 @@ func (a *app) loader() *load.Loader {
 		Linked:  fetch.FromContent,
 		Carried: a.noteCarrier,
 		Pipe: func(ctx context.Context, ch <-chan load.Result) <-chan load.Result {
-			return LimitHeadroom(ctx, a.withAccounts(ctx, ch), userLimit)
+			return LimitHeadroom(ctx, a.withAccounts(ctx, ch), userLimit, userGC)
 		},
 	}
 }

@@ -18,12 +18,12 @@ import (
 func TestLimitHeadroom(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(before) })
-	if ch := make(chan load.Result); LimitHeadroom(context.Background(), ch, true) != ch {
+	if ch := make(chan load.Result); LimitHeadroom(context.Background(), ch, true, true) != ch {
 		t.Error("a limit from GOMEMLIMIT was overridden")
 	}
 
 	in := make(chan load.Result, 8)
-	out := LimitHeadroom(context.Background(), in, false)
+	out := LimitHeadroom(context.Background(), in, false, true)
 	in <- load.Result{Article: &feed.Article{ID: "a"}}
 	if r := <-out; r.Article == nil || r.Article.ID != "a" {
 		t.Fatalf("forwarded %+v", r)
@@ -44,7 +44,7 @@ func TestLimitHeadroom(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	in = make(chan load.Result)
-	out = LimitHeadroom(ctx, in, false)
+	out = LimitHeadroom(ctx, in, false, true)
 	go func() { in <- load.Result{Err: errors.New("never read")} }()
 	time.Sleep(10 * time.Millisecond)
 	cancel()
@@ -109,5 +109,33 @@ func TestHeadroomBody(t *testing.T) {
 	done()
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("user limit: %d, want %d", got, before)
+	}
+}
+
+// When a load ends, the collector keeps a headroom in proportion to the
+// live heap, unless the user set GOGC.
+func TestSettleHeadroom(t *testing.T) {
+	for _, c := range []struct {
+		live int64
+		want int
+	}{
+		{0, 100}, {1 << 20, 100}, {settledHeadroom, 100}, {2 * settledHeadroom, 50},
+		{110 << 20, int(settledHeadroom * 100 / (110 << 20))}, {1 << 30, 25},
+	} {
+		if got := settledPercent(c.live); got != c.want {
+			t.Errorf("live %d: GOGC %d, want %d", c.live, got, c.want)
+		}
+	}
+	before := debug.SetGCPercent(77)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	in := make(chan load.Result)
+	out := LimitHeadroom(context.Background(), in, false, true)
+	close(in)
+	for range out {
+	}
+	waitLimit(t, debug.SetMemoryLimit(-1))
+	time.Sleep(10 * time.Millisecond)
+	if got := debug.SetGCPercent(77); got != 77 {
+		t.Errorf("GOGC from the user overridden: %d", got)
 	}
 }
