@@ -842,6 +842,9 @@ func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (fe
 	var data []byte
 	var fi fs.FileInfo
 	var err error
+	if data, fi, ok, err := readListed(j, l.maxFileSize(), buf); ok {
+		return feed.Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, fi, err
+	}
 	if j.root != nil {
 		data, fi, err = safefile.ReadIntoIn(j.root, j.rel, l.maxFileSize(), j.regular, buf)
 	} else {

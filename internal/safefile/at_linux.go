@@ -1,0 +1,52 @@
+package safefile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gazette-news/gazette/internal/humanize"
+)
+
+// ReadIntoAt is ReadIntoIn for a regular file listed in an open directory
+// (dirFD, opened through a root), by its name there, which holds no
+// separator: one openat with O_NOFOLLOW refuses a link put in its place
+// since it was listed, in the same step as the open, where a root must
+// open and then look again. path names the file in the result.
+func ReadIntoAt(dirFD int, name, path string, max int64, buf []byte) ([]byte, fs.FileInfo, error) {
+	if name == "" || name == "." || name == ".." || filepath.Base(name) != name {
+		return nil, nil, fmt.Errorf("%q is not a name in a directory", name)
+	}
+	var fd int
+	var err error
+	for {
+		fd, err = unix.Openat(dirFD, name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if errors.Is(err, unix.ELOOP) {
+		return nil, nil, errBecameLink
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	f := os.NewFile(uintptr(fd), path)
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, CleanPathErr(err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, errors.New("not a regular file")
+	}
+	if fi.Size() > max {
+		return nil, nil, fmt.Errorf("file is %s, over the %s limit", humanize.Bytes(fi.Size()), humanize.Bytes(max))
+	}
+	data, err := readSized(f, fi.Size(), max, buf)
+	return data, fi, err
+}

@@ -1,0 +1,62 @@
+package safefile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestReadIntoAt(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.txt", "hello\n")
+	write("big.txt", strings.Repeat("x", 100))
+	if err := os.Symlink("a.txt", filepath.Join(dir, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.txt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	fd := int(d.Fd())
+	data, fi, err := ReadIntoAt(fd, "a.txt", filepath.Join(dir, "a.txt"), 1<<20, nil)
+	if err != nil || string(data) != "hello\n" || fi.Size() != 6 || !fi.Mode().IsRegular() {
+		t.Fatalf("a.txt: %q, %v, %v", data, fi, err)
+	}
+	if _, _, err := ReadIntoAt(fd, "link.txt", "link.txt", 1<<20, nil); !errors.Is(err, errBecameLink) {
+		t.Errorf("a link: %v, want it refused", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, _, err := ReadIntoAt(fd, "fifo.txt", "fifo.txt", 1<<20, nil); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("a FIFO: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a FIFO was waited on")
+	}
+	for _, name := range []string{"sub", "missing.txt", "sub/../a.txt", "../a.txt", "", ".."} {
+		if _, _, err := ReadIntoAt(fd, name, name, 1<<20, nil); err == nil {
+			t.Errorf("%q read", name)
+		}
+	}
+	if _, _, err := ReadIntoAt(fd, "big.txt", "big.txt", 10, nil); err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("over the cap: %v", err)
+	}
+}
