@@ -238,21 +238,6 @@ func (a *app) load(ctx context.Context, srcs []load.Source) (arts []*feed.Articl
 	return a.loadState(ctx, a.loader(), srcs, a.openStore(readState))
 }
 
-// loadHeads is load without the articles' bodies; see headLoader.
-func (a *app) loadHeads(ctx context.Context, srcs []load.Source) (arts []*feed.Article, failed bool) {
-	return a.loadWith(ctx, a.headLoader(), srcs)
-}
-
-func (a *app) loadWith(ctx context.Context, l *load.Loader, srcs []load.Source) (arts []*feed.Article, failed bool) {
-	userLimit := a.io.getenv("GOMEMLIMIT") != ""
-	arts, errs := load.Collect(l.Load(ctx, srcs))
-	KeepHeadroom(userLimit)
-	for _, err := range errs {
-		a.warn(err)
-	}
-	return arts, len(errs) > 0
-}
-
 // warn prints one error line on stderr, sanitized.
 func (a *app) warn(err error) {
 	fmt.Fprintf(a.stderr, "gazette: %s\n", feed.SanitizeLine(err.Error()))

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/cells"
 	"github.com/gazette-news/gazette/internal/chart"
 	"github.com/gazette-news/gazette/internal/humanize"
@@ -92,7 +93,9 @@ func (a *app) tags(ctx context.Context, args []string, opt tagsOptions) error {
 	if err != nil {
 		return err
 	}
-	arts, failed := a.loadHeads(ctx, a.sources(args))
+	q, _ := query.Parse(opt.query) // matcher has read it already
+	q.Detected = opt.detected
+	arts, failed, match, _ := a.loadMatching(ctx, args, opt.tags, q, match)
 	var counted []*feed.Article
 	for _, art := range arts {
 		if match(art) {

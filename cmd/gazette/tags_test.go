@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -249,5 +250,58 @@ func TestTagsLoadsHeads(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(cache, "gazette", "heads", "*"))
 	if len(files) != 1 {
 		t.Errorf("header cache files %q, want one: tags loaded full articles", files)
+	}
+}
+
+// TestTagsQueryBodies counts with queries whose words are in the bodies
+// of articles of a directory, which load without their bodies: each count
+// is what 'list' finds with the same query and tag, so that tags looks
+// for body words as list does, with the index and without it.
+func TestTagsQueryBodies(t *testing.T) {
+	home := t.TempDir()
+	dir := filepath.Join(home, "news")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{
+		"a.md": "---\ntitle: Talks in Moscow\ndate: 2024-01-02\ntags: [Russia]\n---\nThe new pipeline was discussed at the Kremlin.\n",
+		"b.md": "---\ntitle: Coal deal signed\ndate: 2024-01-03\ntags: [China]\n---\nA coal deal, and gas too.\n",
+		"c.md": "---\ntitle: Pipeline news\ndate: 2024-01-04\ntags: [Japan]\n---\nNothing else.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, withStore := range []bool{false, true} {
+		env := map[string]string{}
+		if withStore {
+			env = map[string]string{"HOME": home, "XDG_CACHE_HOME": filepath.Join(home, "cache"), "XDG_DATA_HOME": filepath.Join(home, "data"), "XDG_CONFIG_HOME": filepath.Join(home, "config")}
+		}
+		for q, want := range map[string]map[string]int{
+			"pipeline":                         {"Russia": 1, "Japan": 1},
+			"kremlin":                          {"Russia": 1},
+			"gas OR coal":                      {"China": 1},
+			"(pipeline OR kremlin) -tag:japan": {"Russia": 1},
+		} {
+			r := runGazette(t, "", env, "tags", "--json", "--query", q, dir)
+			if r.code != 0 {
+				t.Fatalf("%q: exit %d, stderr %q", q, r.code, r.stderr)
+			}
+			var counts []tagCount
+			if err := json.Unmarshal([]byte(r.stdout), &counts); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, c := range counts {
+				got[c.Tag] = c.Count
+				list := runGazette(t, "", env, "list", "--query", q, "--tag", c.Tag, dir)
+				if n := strings.Count(list.stdout, "\n"); n != c.Count {
+					t.Errorf("%q: tags counts %d articles for %q, list finds %d", q, c.Count, c.Tag, n)
+				}
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("store %v, %q: counts %v, want %v", withStore, q, got, want)
+			}
+		}
 	}
 }
