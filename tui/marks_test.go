@@ -386,7 +386,12 @@ func TestNoMarksBeforeStates(t *testing.T) {
 	}
 	d := &driver{t: t, m: newModel(context.Background(), opt)}
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	d.send(loadBatchMsg{arts: arts, done: true})
+	if cmd := d.m.Init(); cmd == nil {
+		t.Fatal("no load started")
+	}
+	// The first batch asks for the states, which come after it.
+	next, cmd := d.m.Update(loadBatchMsg{arts: arts, done: true})
+	d.m = next.(model)
 	// The rows, without the help bar, whose separators are dots too.
 	rows := func() string {
 		return strings.Join(strings.Split(d.screen(), "\n")[1:1+len(arts)], "\n")
@@ -394,7 +399,7 @@ func TestNoMarksBeforeStates(t *testing.T) {
 	if r := rows(); strings.Contains(r, "•") || strings.Contains(d.screen(), "unread") {
 		t.Errorf("marks before the states arrived:\n%s", d.screen())
 	}
-	d.run(loadStates(d.m.ctx, st))
+	d.run(cmd)
 	if r := rows(); strings.Count(r, "•") != len(arts)-1 {
 		t.Errorf("want %d unread marks:\n%s", len(arts)-1, r)
 	}

@@ -134,6 +134,9 @@ type model struct {
 
 	// live is the refresh, watch and timer state.
 	live liveState
+	// statesAsked is set once the store's states were asked for, with
+	// the first batch of the load.
+	statesAsked bool
 
 	// helpBar is the help bar drawn by Update for helpFor.
 	helpBar string
@@ -193,7 +196,6 @@ func (m *model) setStyles() {
 func (m model) Init() tea.Cmd {
 	return tea.Batch(
 		startLoad(m.ctx, m.opt.Loader, m.opt.Sources),
-		loadStates(m.ctx, m.opt.Store),
 		watchProgress(m.ctx, m.opt.Progress),
 		resolveOpener(m.opt.Opener, m.opt.Getenv("BROWSER"), ""),
 		tea.RequestBackgroundColor,
@@ -258,6 +260,14 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		m.list.waiting = m.opt.Progress.WaitingLine()
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
+		if !m.statesAsked {
+			// The states are read once the first rows are up, not
+			// beside the first files: reading 100,000 of them takes a
+			// core for a tenth of a second. Rows show no marks until
+			// they come.
+			m.statesAsked = true
+			cmd = tea.Batch(cmd, loadStates(m.ctx, m.opt.Store))
+		}
 		if msg.done {
 			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded(), m.startIndex(), m.list.startDetect())
 		}
