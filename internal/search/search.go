@@ -147,6 +147,19 @@ func (h *Hits) Match(a *feed.Article) bool {
 	})
 }
 
+// MatchFolded is Match with the article's title and source read from f,
+// which is query.Fold(a): a caller that matches the same articles query
+// after query folds them once.
+func (h *Hits) MatchFolded(a *feed.Article, f *query.Folded) bool {
+	if a.Body != nil || len(h.leaves) == 0 {
+		return h.q.MatchFolded(a, f, nil)
+	}
+	return h.q.MatchFolded(a, f, func(leaf int) bool {
+		_, ok := h.leaves[leaf][a.Key]
+		return ok
+	})
+}
+
 // Score rates the article for sort:relevance, with the index's BM25
 // score for the body terms of an article without its body.
 func (h *Hits) Score(a *feed.Article) float64 {
