@@ -61,7 +61,13 @@ func (j filterJob) cmd() tea.Cmd {
 		// Hits answer the query they were made for, and no other.
 		j.flt.hits = nil
 		if j.search != nil && q.NeedsBody() {
-			hits, err := j.search.Search(j.ctx, q)
+			if j.typed && hasShortWord(q) && !j.waitShort() {
+				return nil
+			}
+			hits, err := j.search.Find(j.ctx, q)
+			if j.superseded() {
+				return nil
+			}
 			if err != nil {
 				return filterDoneMsg{job: j, err: err}
 			}
@@ -228,8 +234,9 @@ func recordSeen(ctx context.Context, st *store.Store, srcs []load.Source, all []
 // buildIndex brings the full-text index up to date with the loaded
 // articles in the background, and reports its progress as indexMsg, one
 // at a time (see waitIndex). roots are the sources loaded whole, whose
-// files gone from the load leave the index.
-func buildIndex(ctx context.Context, idx search.Index, body BodyFunc, arts []*feed.Article, roots []string) tea.Cmd {
+// files gone from the load leave the index. The searcher is warmed
+// first, so that the first word typed finds the index open.
+func buildIndex(ctx context.Context, idx search.Index, s *search.Searcher, body BodyFunc, arts []*feed.Article, roots []string) tea.Cmd {
 	return func() tea.Msg {
 		ch := make(chan indexMsg, 1)
 		go func() {
@@ -245,6 +252,8 @@ func buildIndex(ctx context.Context, idx search.Index, body BodyFunc, arts []*fe
 				case <-ctx.Done():
 				}
 			}()
+			// A failure to warm up is the first lookup's to report.
+			_ = s.Warm(ctx)
 			plan, err := search.MakePlan(ctx, idx, arts, roots)
 			if err != nil {
 				return

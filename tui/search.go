@@ -60,7 +60,10 @@ func (m *model) startIndex() tea.Cmd {
 	}
 	m.index.building = true
 	m.index.progress = search.Progress{}
-	return buildIndex(m.ctx, m.opt.Store, m.opt.Body, arts, roots)
+	return tea.Batch(
+		buildIndex(m.ctx, m.opt.Store, m.index.searcher, m.opt.Body, arts, roots),
+		foldEntries(m.ctx, m.list.all),
+	)
 }
 
 // indexProgress takes a report of the index build; when the build is

@@ -68,7 +68,7 @@ func (l *listModel) flushFilter() tea.Cmd {
 		return nil
 	}
 	l.fltQueued = false
-	return l.startFilter(l.fltNext, true)
+	return l.runFilter(l.fltNext, true, true)
 }
 
 // noteFull says so when the filter box is full.
