@@ -234,9 +234,10 @@ func recordSeen(ctx context.Context, st *store.Store, srcs []load.Source, all []
 // buildIndex brings the full-text index up to date with the loaded
 // articles in the background, and reports its progress as indexMsg, one
 // at a time (see waitIndex). roots are the sources loaded whole, whose
-// files gone from the load leave the index. The searcher is warmed
-// first, so that the first word typed finds the index open.
-func buildIndex(ctx context.Context, idx search.Index, s *search.Searcher, body BodyFunc, arts []*feed.Article, roots []string) tea.Cmd {
+// files gone from the load leave the index. prepare runs first, before
+// the plan, which takes every core for a while: it readies what the first
+// word typed needs, and is nil when there is nothing to ready.
+func buildIndex(ctx context.Context, idx search.Index, prepare func(context.Context), body BodyFunc, arts []*feed.Article, roots []string) tea.Cmd {
 	return func() tea.Msg {
 		ch := make(chan indexMsg, 1)
 		go func() {
@@ -252,8 +253,9 @@ func buildIndex(ctx context.Context, idx search.Index, s *search.Searcher, body 
 				case <-ctx.Done():
 				}
 			}()
-			// A failure to warm up is the first lookup's to report.
-			_ = s.Warm(ctx)
+			if prepare != nil {
+				prepare(ctx)
+			}
 			plan, err := search.MakePlan(ctx, idx, arts, roots)
 			if err != nil {
 				return

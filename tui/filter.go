@@ -207,11 +207,21 @@ func (l *listModel) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 	if j.gen != l.fltGen {
 		return nil
 	}
+	if l.fltStop != nil {
+		// Done: its context is let go.
+		l.fltStop()
+		l.fltStop = nil
+	}
+	redo := l.fltRedo
+	l.fltRedo = false
 	if msg.err != nil {
 		// Keep the last good result while the query is being typed; say
 		// what is wrong under the box.
 		l.fltErr = feed.SanitizeLine(msg.err.Error())
 		l.fltText = j.flt.text
+		if redo {
+			return l.startFilter(l.flt, false)
+		}
 		return nil
 	}
 	l.results.store(msg)
@@ -231,11 +241,28 @@ func (l *listModel) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 	} else {
 		*l = l.reselect()
 	}
-	if j.version != l.version {
-		// Articles arrived while it ran: run again over all of them.
+	if j.version != l.version || redo {
+		// Articles arrived, or changed, while it ran: run again over
+		// all of them.
 		return l.startFilter(l.flt, false)
 	}
 	return nil
+}
+
+// refilter runs the filter in force again, over articles that changed
+// under it. A run going on is let finish, and the filter runs again
+// after it: it may be the query being typed, which the filter in force
+// would overtake with the query before it. A query waiting for its frame
+// will run over the changes anyway.
+func (l *listModel) refilter() tea.Cmd {
+	if l.fltQueued {
+		return nil
+	}
+	if l.fltStop != nil {
+		l.fltRedo = true
+		return nil
+	}
+	return l.startFilter(l.flt, false)
 }
 
 // addBatch merges a batch of loaded articles into the list, and into the

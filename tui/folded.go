@@ -4,8 +4,6 @@ import (
 	"context"
 	"runtime"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/gazette-news/gazette/feed/query"
 )
 
@@ -21,28 +19,22 @@ func (e *entry) foldedView() *query.Folded {
 	return &f
 }
 
-// foldChunk is how many entries foldEntries folds between two looks at
-// the context and two chances for the UI to run.
+// foldChunk is how many entries foldAll folds between two looks at the
+// context and two chances for the UI to run.
 const foldChunk = 1024
 
-// foldEntries folds the titles and sources of the entries in the
-// background, once the list is complete, so that the first body word
-// typed finds them folded: a body word is matched against 100,000 titles
-// at every key, and folding them each time costs five times the match.
-func foldEntries(ctx context.Context, all []*entry) tea.Cmd {
-	if len(all) == 0 {
-		return nil
-	}
-	return safeCmd(func() tea.Msg {
-		for i, e := range all {
-			if i%foldChunk == 0 {
-				if ctx.Err() != nil {
-					return nil
-				}
-				runtime.Gosched()
+// foldAll folds the titles and sources of the entries, so that the first
+// body word typed finds them folded: a body word is matched against
+// 100,000 titles at every key, and folding them costs five times the
+// match. It runs in the background once the list is complete.
+func foldAll(ctx context.Context, all []*entry) {
+	for i, e := range all {
+		if i%foldChunk == 0 {
+			if ctx.Err() != nil {
+				return
 			}
-			e.foldedView()
+			runtime.Gosched()
 		}
-		return nil
-	})
+		e.foldedView()
+	}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -60,10 +61,13 @@ func (m *model) startIndex() tea.Cmd {
 	}
 	m.index.building = true
 	m.index.progress = search.Progress{}
-	return tea.Batch(
-		buildIndex(m.ctx, m.opt.Store, m.index.searcher, m.opt.Body, arts, roots),
-		foldEntries(m.ctx, m.list.all),
-	)
+	s, all := m.index.searcher, m.list.all
+	prepare := func(ctx context.Context) {
+		// A failure to warm up is the first lookup's to report.
+		_ = s.Warm(ctx)
+		foldAll(ctx, all)
+	}
+	return buildIndex(m.ctx, m.opt.Store, prepare, m.opt.Body, arts, roots)
 }
 
 // indexProgress takes a report of the index build; when the build is

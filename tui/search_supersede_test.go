@@ -188,3 +188,32 @@ func TestHasShortWord(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectionLetsTypedSearchFinish checks that the countries detected
+// in the background, which filter the list again, do not overtake a
+// search being typed with the filter before it: the search finishes, and
+// the list is filtered again after it, with its query.
+func TestDetectionLetsTypedSearchFinish(t *testing.T) {
+	d, count := indexedDriver(t)
+	d.keys("/")
+	typed := d.typeQuery("kremlin")
+	gen := d.m.list.fltGen
+	d.send(detectedMsg{})
+	if d.m.list.fltGen != gen {
+		t.Fatalf("the detection started %d filter runs over the search typed", d.m.list.fltGen-gen)
+	}
+	d.run(typed)
+	if d.m.list.fltGen == gen {
+		t.Error("the list was not filtered again after the search")
+	}
+	want := humanize.Thousands(count("kremlin")) + "/"
+	if d.m.list.fltText != "kremlin" || !strings.Contains(d.screen(), want) {
+		t.Errorf("the list should show kremlin's %s count; filter %q:\n%s", want, d.m.list.fltText, d.screen())
+	}
+	// With no run going on, the detection filters again at once.
+	gen = d.m.list.fltGen
+	d.send(detectedMsg{})
+	if d.m.list.fltGen == gen {
+		t.Error("the detection did not filter the list again")
+	}
+}
