@@ -441,13 +441,8 @@ func filterChunk(all []*entry, f filter, ntags int, latest *atomic.Int64, gen in
 		res.visible = make([]*entry, 0, min(len(all), 1024))
 	}
 	for i, e := range all {
-		if i%cancelCheckEvery == cancelCheckEvery-1 {
-			if latest != nil && latest.Load() != gen {
-				return filterResult{}, false
-			}
-			// A run takes every core: let the keys typed meanwhile, and
-			// the frame that shows them, through.
-			runtime.Gosched()
+		if latest != nil && i%cancelCheckEvery == cancelCheckEvery-1 && latest.Load() != gen {
+			return filterResult{}, false
 		}
 		q := f.matchQuery(e, &scratch)
 		t := q && f.matchTags(e)

@@ -18,8 +18,12 @@ import (
 // maxQuery caps the filter box.
 const maxQuery = 500
 
-// filterFrame is how often a query being typed is filtered at most.
-const filterFrame = time.Second / 60
+// filterFrame is how often a query being typed is filtered at most. It is
+// the wait between the first key and the first filter run, too, so it is
+// short: the keys of a burst (a paste, keys a program sends) come within
+// a few milliseconds of each other, a person's a hundred apart, and a run
+// overtaken by the next frame's stops at once.
+const filterFrame = 8 * time.Millisecond
 
 // filterFrameMsg is the frame timer of the query being typed.
 type filterFrameMsg struct{}
