@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -216,4 +217,24 @@ func TestDetectionLetsTypedSearchFinish(t *testing.T) {
 	if d.m.list.fltGen == gen {
 		t.Error("the detection did not filter the list again")
 	}
+}
+
+// TestPlanWaitsForKeys checks what the index build waits on before its
+// plan: the time of the last key, which only key presses set, and not
+// past a done context.
+func TestPlanWaitsForKeys(t *testing.T) {
+	s := indexState{keyAt: new(atomic.Int64)}
+	s.noteKey(tea.WindowSizeMsg{Width: 1, Height: 1})
+	if s.keyAt.Load() != 0 {
+		t.Error("a window size was taken for a key")
+	}
+	waitKeys(context.Background(), s.keyAt) // no key yet: no wait
+	s.noteKey(keyPress("j"))
+	if s.keyAt.Load() == 0 {
+		t.Fatal("a key was not noted")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	waitKeys(ctx, s.keyAt)
+	indexState{}.noteKey(keyPress("j")) // before the build: nothing to note
 }

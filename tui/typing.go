@@ -38,6 +38,7 @@ func (c *common) filterInput(msg tea.Msg) tea.Msg {
 	if !ok {
 		return msg
 	}
+	c.index.noteKey(k)
 	if key.Matches(k, c.keys.ForceQ) {
 		return tea.QuitMsg{}
 	}
