@@ -61,7 +61,13 @@ func (j filterJob) cmd() tea.Cmd {
 		// Hits answer the query they were made for, and no other.
 		j.flt.hits = nil
 		if j.search != nil && q.NeedsBody() {
-			hits, err := j.search.Search(j.ctx, q)
+			if j.typed && hasShortWord(q) && !j.waitShort() {
+				return nil
+			}
+			hits, err := j.search.Find(j.ctx, q)
+			if j.superseded() {
+				return nil
+			}
 			if err != nil {
 				return filterDoneMsg{job: j, err: err}
 			}
@@ -228,8 +234,10 @@ func recordSeen(ctx context.Context, st *store.Store, srcs []load.Source, all []
 // buildIndex brings the full-text index up to date with the loaded
 // articles in the background, and reports its progress as indexMsg, one
 // at a time (see waitIndex). roots are the sources loaded whole, whose
-// files gone from the load leave the index.
-func buildIndex(ctx context.Context, idx search.Index, body BodyFunc, arts []*feed.Article, roots []string) tea.Cmd {
+// files gone from the load leave the index. prepare runs first, before
+// the plan, which takes every core for a while: it readies what the first
+// word typed needs, and is nil when there is nothing to ready.
+func buildIndex(ctx context.Context, idx search.Index, prepare func(context.Context), body BodyFunc, arts []*feed.Article, roots []string) tea.Cmd {
 	return func() tea.Msg {
 		ch := make(chan indexMsg, 1)
 		go func() {
@@ -245,6 +253,9 @@ func buildIndex(ctx context.Context, idx search.Index, body BodyFunc, arts []*fe
 				case <-ctx.Done():
 				}
 			}()
+			if prepare != nil {
+				prepare(ctx)
+			}
 			plan, err := search.MakePlan(ctx, idx, arts, roots)
 			if err != nil {
 				return

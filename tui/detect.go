@@ -119,7 +119,7 @@ func (l *listModel) takeDetected(msg detectedMsg) tea.Cmd {
 	if next == nil {
 		next = saveDetectedCmd(l.opt.SaveDetected)
 	}
-	return tea.Batch(l.startFilter(l.flt, false), next)
+	return tea.Batch(l.refilter(), next)
 }
 
 // saveDetectedCmd keeps what the background detection found, once it is

@@ -5,10 +5,13 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/search"
 )
 
@@ -28,9 +31,13 @@ type filterJob struct {
 	// top puts the cursor back on the first row: the query changed.
 	top bool
 	// search answers body words from the index; nil scans what bodies
-	// the articles carry. ctx bounds its lookups.
+	// the articles carry. ctx bounds its lookups: it is done when a newer
+	// run starts.
 	search *search.Searcher
 	ctx    context.Context
+	// typed is set for a query being typed, whose very short words wait
+	// a little for the next key (see shortWordWait).
+	typed bool
 }
 
 // resultCache keeps the last few filter results of one list version and
@@ -78,8 +85,19 @@ func (c *resultCache) store(msg filterDoneMsg) {
 // the same text is applied at once; a filter that can only narrow the
 // current one runs over the visible list alone.
 func (l *listModel) startFilter(f filter, top bool) tea.Cmd {
+	return l.runFilter(f, top, false)
+}
+
+// runFilter is startFilter, for a query being typed when typed is set. The
+// run it supersedes stops where it is, its index lookup too, and its
+// result, should one come, is dropped.
+func (l *listModel) runFilter(f filter, top, typed bool) tea.Cmd {
 	l.fltGen++
 	l.fltLatest.Store(l.fltGen)
+	if l.fltStop != nil {
+		l.fltStop()
+		l.fltStop = nil
+	}
 	if hit, ok := l.results.lookup(f, l.version); ok {
 		hit.job.gen, hit.job.top = l.fltGen, top
 		return l.applyFilterDone(hit)
@@ -88,11 +106,54 @@ func (l *listModel) startFilter(f filter, top bool) tea.Cmd {
 	if l.visVersion == l.version && narrows(l.flt, f) {
 		base = l.visible
 	}
+	ctx, stop := context.WithCancel(l.ctx)
+	l.fltStop = stop
 	return filterJob{
 		all: base, version: l.version, ntags: len(l.tags.infos),
 		flt: f, gen: l.fltGen, latest: l.fltLatest, top: top,
-		search: l.index.searcher, ctx: l.ctx,
+		search: l.index.searcher, ctx: ctx, typed: typed,
 	}.cmd()
+}
+
+// shortWordWait is how long a query being typed whose body words are very
+// short waits for the next key before it asks the index: a word of one or
+// two letters is most often the start of a longer one, and in the bodies
+// of 100,000 articles it may be found in nearly all of them ("s" of
+// "Putin's"), which takes long to look up, to go through and to count.
+const shortWordWait = 150 * time.Millisecond
+
+// hasShortWord reports whether a body term of q has two letters at most,
+// in all its words: "s", "s*", "東", "a b".
+func hasShortWord(q query.Query) bool {
+	for _, l := range q.TextLeaves() {
+		n := 0
+		for _, t := range l.Tokens {
+			n += utf8.RuneCountInString(t)
+		}
+		if n > 0 && n <= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// waitShort waits shortWordWait, and reports whether the run should go
+// on: false when a newer one started meanwhile.
+func (j filterJob) waitShort() bool {
+	t := time.NewTimer(shortWordWait)
+	defer t.Stop()
+	select {
+	case <-j.ctx.Done():
+		return false
+	case <-t.C:
+		return !j.superseded()
+	}
+}
+
+// superseded reports whether a newer run started after this one, which
+// then has nothing to deliver.
+func (j filterJob) superseded() bool {
+	return j.latest != nil && j.latest.Load() != j.gen
 }
 
 // narrows reports whether every article that passes f also passes old, so
@@ -146,11 +207,21 @@ func (l *listModel) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 	if j.gen != l.fltGen {
 		return nil
 	}
+	if l.fltStop != nil {
+		// Done: its context is let go.
+		l.fltStop()
+		l.fltStop = nil
+	}
+	redo := l.fltRedo
+	l.fltRedo = false
 	if msg.err != nil {
 		// Keep the last good result while the query is being typed; say
 		// what is wrong under the box.
 		l.fltErr = feed.SanitizeLine(msg.err.Error())
 		l.fltText = j.flt.text
+		if redo {
+			return l.startFilter(l.flt, false)
+		}
 		return nil
 	}
 	l.results.store(msg)
@@ -170,11 +241,28 @@ func (l *listModel) applyFilterDone(msg filterDoneMsg) tea.Cmd {
 	} else {
 		*l = l.reselect()
 	}
-	if j.version != l.version {
-		// Articles arrived while it ran: run again over all of them.
+	if j.version != l.version || redo {
+		// Articles arrived, or changed, while it ran: run again over
+		// all of them.
 		return l.startFilter(l.flt, false)
 	}
 	return nil
+}
+
+// refilter runs the filter in force again, over articles that changed
+// under it. A run going on is let finish, and the filter runs again
+// after it: it may be the query being typed, which the filter in force
+// would overtake with the query before it. A query waiting for its frame
+// will run over the changes anyway.
+func (l *listModel) refilter() tea.Cmd {
+	if l.fltQueued {
+		return nil
+	}
+	if l.fltStop != nil {
+		l.fltRedo = true
+		return nil
+	}
+	return l.startFilter(l.flt, false)
 }
 
 // addBatch merges a batch of loaded articles into the list, and into the

@@ -129,6 +129,9 @@ type entry struct {
 	// Update writes it while filter runs read it, hence the atomic; the
 	// view's State stays zero.
 	state atomic.Uint32
+	// folded is the folded title and source, made when first needed (see
+	// foldedView).
+	folded atomic.Pointer[query.Folded]
 }
 
 // dateColumn is the list's date column, "17 Jan 2022", or "" when the
@@ -338,9 +341,9 @@ type filter struct {
 
 // match reports whether the article passes the query, asking the index
 // about body words when there is one.
-func (f filter) match(a *feed.Article) bool {
+func (f filter) match(a *feed.Article, e *entry) bool {
 	if f.hits != nil {
-		return f.hits.Match(a)
+		return f.hits.MatchFolded(a, e.foldedView())
 	}
 	return f.query.Match(a)
 }
@@ -360,14 +363,14 @@ func (f filter) matchQuery(e *entry, scratch *feed.Article) bool {
 	}
 	late := e.late.Load()
 	if !f.isTerms && late == nil {
-		return f.match(&e.view)
+		return f.match(&e.view, e)
 	}
 	*scratch = e.view
 	if late != nil {
 		scratch.Mentions, scratch.Undetected = late.mentions, false
 	}
 	scratch.State.Read, scratch.State.Starred = st&stateRead != 0, st&stateStarred != 0
-	return f.match(scratch)
+	return f.match(scratch, e)
 }
 
 // matchTags reports whether the entry passes the tag part of the filter.

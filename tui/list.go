@@ -60,6 +60,8 @@ type listModel struct {
 	counts     []int
 	detected   []int // of counts, the detected countries
 	results    resultCache
+	fltStop    func() // stops the filter run going on: see runFilter
+	fltRedo    bool   // runs the filter again after the run going on
 
 	// unread counts the unread articles of the visible list, and
 	// unreadCounts the unread ones of each tag's facet count, when a store

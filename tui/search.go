@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
@@ -24,6 +27,48 @@ type indexState struct {
 	// highlight is the query in force, whose words are highlighted in
 	// list titles and in the open article.
 	highlight query.Query
+	// keyAt is when the last key came, in Unix nanoseconds, for the index
+	// build to wait for a pause in the typing; nil until the build starts.
+	keyAt *atomic.Int64
+}
+
+// planQuiet is how long the keys must pause before the index's start-up
+// plan begins, and planWait how long the plan waits for that at most.
+// The plan takes both cores for a while: a word typed meanwhile would
+// wait for it.
+const (
+	planQuiet = 300 * time.Millisecond
+	planWait  = 2 * time.Second
+)
+
+// waitKeys waits until no key has come for planQuiet, or planWait has
+// passed, or ctx is done.
+func waitKeys(ctx context.Context, keyAt *atomic.Int64) {
+	deadline := time.Now().Add(planWait)
+	for {
+		wait := time.Until(time.Unix(0, keyAt.Load()).Add(planQuiet))
+		if wait <= 0 {
+			return
+		}
+		wait = min(wait, time.Until(deadline))
+		if wait <= 0 {
+			return
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// noteKey records when a key came, for waitKeys.
+func (s indexState) noteKey(msg tea.Msg) {
+	if _, ok := msg.(tea.KeyPressMsg); ok && s.keyAt != nil {
+		s.keyAt.Store(time.Now().UnixNano())
+	}
 }
 
 // status is the status line's word on an index being built.
@@ -60,7 +105,17 @@ func (m *model) startIndex() tea.Cmd {
 	}
 	m.index.building = true
 	m.index.progress = search.Progress{}
-	return buildIndex(m.ctx, m.opt.Store, m.opt.Body, arts, roots)
+	if m.index.keyAt == nil {
+		m.index.keyAt = new(atomic.Int64)
+	}
+	s, all, keyAt := m.index.searcher, m.list.all, m.index.keyAt
+	prepare := func(ctx context.Context) {
+		// A failure to warm up is the first lookup's to report.
+		_ = s.Warm(ctx)
+		foldAll(ctx, all)
+		waitKeys(ctx, keyAt)
+	}
+	return buildIndex(m.ctx, m.opt.Store, prepare, m.opt.Body, arts, roots)
 }
 
 // indexProgress takes a report of the index build; when the build is

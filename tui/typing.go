@@ -18,8 +18,12 @@ import (
 // maxQuery caps the filter box.
 const maxQuery = 500
 
-// filterFrame is how often a query being typed is filtered at most.
-const filterFrame = time.Second / 60
+// filterFrame is how often a query being typed is filtered at most. It is
+// the wait between the first key and the first filter run, too, so it is
+// short: the keys of a burst (a paste, keys a program sends) come within
+// a few milliseconds of each other, a person's a hundred apart, and a run
+// overtaken by the next frame's stops at once.
+const filterFrame = 8 * time.Millisecond
 
 // filterFrameMsg is the frame timer of the query being typed.
 type filterFrameMsg struct{}
@@ -34,6 +38,7 @@ func (c *common) filterInput(msg tea.Msg) tea.Msg {
 	if !ok {
 		return msg
 	}
+	c.index.noteKey(k)
 	if key.Matches(k, c.keys.ForceQ) {
 		return tea.QuitMsg{}
 	}
@@ -68,7 +73,7 @@ func (l *listModel) flushFilter() tea.Cmd {
 		return nil
 	}
 	l.fltQueued = false
-	return l.startFilter(l.fltNext, true)
+	return l.runFilter(l.fltNext, true, true)
 }
 
 // noteFull says so when the filter box is full.

@@ -98,6 +98,9 @@ type evaluator struct {
 	a        *feed.Article
 	detected bool
 	bodyHit  func(leaf int) bool
+	// folded, when set, is Fold(a), which text terms read the title and
+	// the source from.
+	folded *Folded
 	// body is IndexText(BodyText(a)), made when first needed.
 	body     string
 	haveBody bool
@@ -133,14 +136,26 @@ func (ev *evaluator) holds(n *node) bool {
 		return false
 	case kindText:
 		a := ev.a
-		if n.inText(a.Title) {
-			return true
-		}
-		if n.title {
-			return false
-		}
-		if n.inText(a.Source) {
-			return true
+		if f := ev.folded; f != nil {
+			if n.inFolded(f.text[:f.split]) {
+				return true
+			}
+			if n.title {
+				return false
+			}
+			if n.inFolded(f.text[f.split+1:]) {
+				return true
+			}
+		} else {
+			if n.inText(a.Title) {
+				return true
+			}
+			if n.title {
+				return false
+			}
+			if n.inText(a.Source) {
+				return true
+			}
 		}
 		if ev.bodyHit != nil {
 			return ev.bodyHit(n.leaf)

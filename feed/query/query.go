@@ -98,6 +98,8 @@ type node struct {
 	toks   []string
 	prefix bool
 	leaf   int
+	// joined is toks joined by spaces, as Folded holds tokens.
+	joined string
 	// first is the first token, for a quick test that rejects texts.
 	first pattern
 	// pat is a fuzzy word prepared for matching.
@@ -449,7 +451,7 @@ func textNode(v string, quoted, title bool) *node {
 		_, _, end := lastToken(v)
 		prefix = end == len(v)-1
 	}
-	return &node{kind: kindText, text: v, quoted: quoted, title: title, toks: toks, prefix: prefix, leaf: -1, first: newPattern(toks[0])}
+	return &node{kind: kindText, text: v, quoted: quoted, title: title, toks: toks, prefix: prefix, leaf: -1, first: newPattern(toks[0]), joined: strings.Join(toks, " ")}
 }
 
 // lastToken returns the span of the last token of v.

@@ -18,8 +18,23 @@ type Searcher struct {
 	// gen counts the changes of the index the cache has seen; a lookup
 	// made before a change is not kept after it.
 	gen   int
-	cache map[string]map[string]float64
+	cache map[lookupKey]map[string]float64
 }
+
+// lookupKey names a lookup the cache keeps: an expression, ranked or not.
+type lookupKey struct {
+	expr   string
+	ranked bool
+}
+
+// unranked is an index that can look an expression up without ranking
+// the matches; *store.Store is one.
+type unranked interface {
+	MatchKeys(ctx context.Context, expr string) (map[string]float64, error)
+}
+
+// warmExpr is the expression Warm looks up: a word no text holds.
+const warmExpr = `"gazettewarmupzq"`
 
 // maxCachedTerms bounds the lookups a Searcher keeps; a lookup of a common
 // word holds a key for most articles.
@@ -27,7 +42,7 @@ const maxCachedTerms = 32
 
 // NewSearcher returns a Searcher over the index.
 func NewSearcher(idx Index) *Searcher {
-	return &Searcher{idx: idx, cache: make(map[string]map[string]float64)}
+	return &Searcher{idx: idx, cache: make(map[lookupKey]map[string]float64)}
 }
 
 // Changed forgets the lookups made so far: the index has changed.
@@ -46,12 +61,26 @@ type Hits struct {
 	leaves []map[string]float64
 }
 
-// Search looks each body term of q up in the index.
+// Search looks each body term of q up in the index, ranked: Hits.Score
+// weighs the body terms by their relevance.
 func (s *Searcher) Search(ctx context.Context, q query.Query) (*Hits, error) {
+	return s.search(ctx, q, true)
+}
+
+// Find looks each body term of q up in the index as Search does, but
+// leaves the ranking out: its Hits match as Search's do, and Hits.Score
+// gives the body terms no weight. A filter needs no more, and the ranking
+// costs twice the rest of a lookup. An index that cannot leave it out
+// ranks anyway.
+func (s *Searcher) Find(ctx context.Context, q query.Query) (*Hits, error) {
+	return s.search(ctx, q, false)
+}
+
+func (s *Searcher) search(ctx context.Context, q query.Query, ranked bool) (*Hits, error) {
 	leaves := q.TextLeaves()
 	h := &Hits{q: q, leaves: make([]map[string]float64, len(leaves))}
 	for i, l := range leaves {
-		m, err := s.lookup(ctx, l.FTS())
+		m, err := s.lookup(ctx, l.FTS(), ranked)
 		if err != nil {
 			return nil, err
 		}
@@ -60,16 +89,28 @@ func (s *Searcher) Search(ctx context.Context, q query.Query) (*Hits, error) {
 	return h, nil
 }
 
-// lookup runs one FTS expression, or takes its answer from the cache.
-func (s *Searcher) lookup(ctx context.Context, expr string) (map[string]float64, error) {
+// Warm makes one lookup that finds nothing and is not kept, so that the
+// first query typed does not pay for opening the index: a connection to
+// the database, its schema, the first pages of the full-text tables.
+func (s *Searcher) Warm(ctx context.Context) error {
+	_, err := s.match(ctx, warmExpr, false)
+	return err
+}
+
+// lookup runs one FTS expression, or takes its answer from the cache: a
+// ranked answer serves an unranked lookup too.
+func (s *Searcher) lookup(ctx context.Context, expr string, ranked bool) (map[string]float64, error) {
 	s.mu.Lock()
-	m, ok := s.cache[expr]
+	m, ok := s.cache[lookupKey{expr, true}]
+	if !ok && !ranked {
+		m, ok = s.cache[lookupKey{expr, false}]
+	}
 	gen := s.gen
 	s.mu.Unlock()
 	if ok {
 		return m, nil
 	}
-	m, err := s.idx.Match(ctx, expr)
+	m, err := s.match(ctx, expr, ranked)
 	if err != nil {
 		return nil, err
 	}
@@ -79,9 +120,17 @@ func (s *Searcher) lookup(ctx context.Context, expr string) (map[string]float64,
 		if len(s.cache) >= maxCachedTerms {
 			clear(s.cache)
 		}
-		s.cache[expr] = m
+		s.cache[lookupKey{expr, ranked}] = m
 	}
 	return m, nil
+}
+
+// match asks the index, with ranking or, when it can, without.
+func (s *Searcher) match(ctx context.Context, expr string, ranked bool) (map[string]float64, error) {
+	if u, ok := s.idx.(unranked); ok && !ranked {
+		return u.MatchKeys(ctx, expr)
+	}
+	return s.idx.Match(ctx, expr)
 }
 
 // Match reports whether the article satisfies the query. An article that
@@ -93,6 +142,19 @@ func (h *Hits) Match(a *feed.Article) bool {
 		return h.q.Match(a)
 	}
 	return h.q.MatchWith(a, func(leaf int) bool {
+		_, ok := h.leaves[leaf][a.Key]
+		return ok
+	})
+}
+
+// MatchFolded is Match with the article's title and source read from f,
+// which is query.Fold(a): a caller that matches the same articles query
+// after query folds them once.
+func (h *Hits) MatchFolded(a *feed.Article, f *query.Folded) bool {
+	if a.Body != nil || len(h.leaves) == 0 {
+		return h.q.MatchFolded(a, f, nil)
+	}
+	return h.q.MatchFolded(a, f, func(leaf int) bool {
 		_, ok := h.leaves[leaf][a.Key]
 		return ok
 	})

@@ -416,9 +416,17 @@ func FuzzSearcher(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%q: %v", text, err)
 		}
+		hf, err := s.Find(ctx, q)
+		if err != nil {
+			t.Fatalf("%q: Find: %v", text, err)
+		}
 		for i, a := range fx.heads {
-			if got, want := h.Match(a), q.Match(full[i]); got != want {
+			want := q.Match(full[i])
+			if got := h.Match(a); got != want {
 				t.Fatalf("%q on %s: index says %v, scan says %v", text, a.Location, got, want)
+			}
+			if got := hf.Match(a); got != want {
+				t.Fatalf("%q on %s: index without ranking says %v, scan says %v", text, a.Location, got, want)
 			}
 		}
 	})
