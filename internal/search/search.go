@@ -19,6 +19,8 @@ type Searcher struct {
 	// made before a change is not kept after it.
 	gen   int
 	cache map[lookupKey]map[string]float64
+	// keys counts the keys the cache holds.
+	keys int
 }
 
 // lookupKey names a lookup the cache keeps: an expression, ranked or not.
@@ -36,9 +38,14 @@ type unranked interface {
 // warmExpr is the expression Warm looks up: a word no text holds.
 const warmExpr = `"gazettewarmupzq"`
 
-// maxCachedTerms bounds the lookups a Searcher keeps; a lookup of a common
-// word holds a key for most articles.
-const maxCachedTerms = 32
+// maxCachedTerms bounds the lookups a Searcher keeps, and maxCachedKeys
+// the keys they hold together: a lookup of a common word holds a key for
+// most articles, about 10 MB at 100,000, and 32 of them would hold far
+// more than the list itself.
+const (
+	maxCachedTerms = 32
+	maxCachedKeys  = 200_000
+)
 
 // NewSearcher returns a Searcher over the index.
 func NewSearcher(idx Index) *Searcher {
@@ -51,6 +58,7 @@ func (s *Searcher) Changed() {
 	defer s.mu.Unlock()
 	s.gen++
 	clear(s.cache)
+	s.keys = 0
 }
 
 // Hits is the index's answer to the body terms of one query.
@@ -116,11 +124,13 @@ func (s *Searcher) lookup(ctx context.Context, expr string, ranked bool) (map[st
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.gen == gen {
-		if len(s.cache) >= maxCachedTerms {
+	if s.gen == gen && len(m) <= maxCachedKeys/2 {
+		if len(s.cache) >= maxCachedTerms || s.keys+len(m) > maxCachedKeys {
 			clear(s.cache)
+			s.keys = 0
 		}
 		s.cache[lookupKey{expr, ranked}] = m
+		s.keys += len(m)
 	}
 	return m, nil
 }
