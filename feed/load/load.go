@@ -634,6 +634,10 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		// was read.
 		j.heads.store(j.rel, fileStamp(fi), arts[0])
 	}
+	var file feed.FileStamp
+	if fi != nil && j.src.FS == nil {
+		file = fileStamp(fi).file()
+	}
 	carrier := ""
 	if l.Carried != nil && j.src.FS == nil && feed.IsURL(j.path) {
 		carrier = docURL(doc)
@@ -644,6 +648,9 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 			feed.DetectCountries(a)
 		}
 		applySource(a, j.src)
+		if a.Location == j.path {
+			a.File = file
+		}
 		if carrier != "" {
 			l.Carried(a, carrier)
 		}
