@@ -75,22 +75,22 @@ func pairDigest(key, stamp string) (lo, hi uint64) {
 }
 
 // rootDeltas are the changes a transaction makes to the digests of the
-// roots, applied once at its end.
-type rootDeltas map[string]*Digest
+// roots, by their numbers, applied once at its end; root 0 is none.
+type rootDeltas map[int64]*Digest
 
-func (r rootDeltas) add(root, key, stamp string) {
-	if root != "" {
+func (r rootDeltas) add(root int64, key, stamp string) {
+	if root != 0 {
 		r.at(root).Add(key, stamp)
 	}
 }
 
-func (r rootDeltas) sub(root, key, stamp string) {
-	if root != "" {
+func (r rootDeltas) sub(root int64, key, stamp string) {
+	if root != 0 {
 		r.at(root).sub(key, stamp)
 	}
 }
 
-func (r rootDeltas) at(root string) *Digest {
+func (r rootDeltas) at(root int64) *Digest {
 	d := r[root]
 	if d == nil {
 		d = &Digest{}
@@ -103,28 +103,45 @@ func (r rootDeltas) at(root string) *Digest {
 // and written whole, in Go, where they wrap: SQLite's sums would turn to
 // floating point when they overflow.
 func (r rootDeltas) apply(ctx context.Context, tx *sql.Tx) error {
-	for root, d := range r {
+	for id, d := range r {
 		var cur Digest
 		var lo, hi int64
-		err := tx.QueryRowContext(ctx, "SELECT n, lo, hi FROM search_roots WHERE root = ?", root).Scan(&cur.N, &lo, &hi)
-		if err != nil && err != sql.ErrNoRows {
+		if err := tx.QueryRowContext(ctx, "SELECT n, lo, hi FROM search_roots WHERE id = ?", id).Scan(&cur.N, &lo, &hi); err != nil {
 			return err
 		}
 		cur.N += d.N
 		cur.Lo = uint64(lo) + d.Lo
 		cur.Hi = uint64(hi) + d.Hi
-		if cur.N <= 0 {
-			_, err = tx.ExecContext(ctx, "DELETE FROM search_roots WHERE root = ?", root)
-		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO search_roots (root, n, lo, hi) VALUES (?, ?, ?, ?)
-				ON CONFLICT (root) DO UPDATE SET n = excluded.n, lo = excluded.lo, hi = excluded.hi`,
-				root, cur.N, int64(cur.Lo), int64(cur.Hi))
-		}
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE search_roots SET n = ?, lo = ?, hi = ? WHERE id = ?",
+			cur.N, int64(cur.Lo), int64(cur.Hi), id); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rootIDs numbers the roots of one transaction's documents, adding those
+// not numbered yet.
+type rootIDs struct {
+	tx  *sql.Tx
+	ids map[string]int64
+}
+
+func (r *rootIDs) id(ctx context.Context, root string) (int64, error) {
+	if root == "" {
+		return 0, nil
+	}
+	if id, ok := r.ids[root]; ok {
+		return id, nil
+	}
+	var id int64
+	err := r.tx.QueryRowContext(ctx, `INSERT INTO search_roots (root) VALUES (?)
+		ON CONFLICT (root) DO UPDATE SET root = excluded.root RETURNING id`, root).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	r.ids[root] = id
+	return id, nil
 }
 
 // indexBatch is how many documents one transaction indexes, so that a
@@ -174,9 +191,14 @@ func indexTx(ctx context.Context, tx *sql.Tx, docs []IndexDoc) error {
 	}
 	add, find, drop, restamp, put := stmts[0], stmts[1], stmts[2], stmts[3], stmts[4]
 	deltas := rootDeltas{}
+	roots := rootIDs{tx: tx, ids: map[string]int64{}}
 	for _, d := range docs {
+		rid, err := roots.id(ctx, d.Root)
+		if err != nil {
+			return err
+		}
 		if !d.Move {
-			res, err := add.ExecContext(ctx, d.Key, d.Stamp, d.Root)
+			res, err := add.ExecContext(ctx, d.Key, d.Stamp, rid)
 			if err != nil {
 				return err
 			}
@@ -190,15 +212,15 @@ func indexTx(ctx context.Context, tx *sql.Tx, docs []IndexDoc) error {
 				if _, err := put.ExecContext(ctx, id, d.Text); err != nil {
 					return err
 				}
-				deltas.add(d.Root, d.Key, d.Stamp)
+				deltas.add(rid, d.Key, d.Stamp)
 				continue
 			}
 		}
 		var (
-			id          int64
-			stamp, root string
+			id, root int64
+			stamp    string
 		)
-		err := find.QueryRowContext(ctx, d.Key).Scan(&id, &stamp, &root)
+		err = find.QueryRowContext(ctx, d.Key).Scan(&id, &stamp, &root)
 		switch {
 		case err == sql.ErrNoRows:
 			// Only a document to move is not there: it was unindexed since.
@@ -206,12 +228,12 @@ func indexTx(ctx context.Context, tx *sql.Tx, docs []IndexDoc) error {
 		case err != nil:
 			return err
 		case stamp == d.Stamp:
-			if root != d.Root {
-				if _, err := restamp.ExecContext(ctx, stamp, d.Root, id); err != nil {
+			if root != rid {
+				if _, err := restamp.ExecContext(ctx, stamp, rid, id); err != nil {
 					return err
 				}
 				deltas.sub(root, d.Key, stamp)
-				deltas.add(d.Root, d.Key, stamp)
+				deltas.add(rid, d.Key, stamp)
 			}
 			continue
 		case d.Move:
@@ -222,14 +244,14 @@ func indexTx(ctx context.Context, tx *sql.Tx, docs []IndexDoc) error {
 		if _, err := drop.ExecContext(ctx, id); err != nil {
 			return err
 		}
-		if _, err := restamp.ExecContext(ctx, d.Stamp, d.Root, id); err != nil {
+		if _, err := restamp.ExecContext(ctx, d.Stamp, rid, id); err != nil {
 			return err
 		}
 		if _, err := put.ExecContext(ctx, id, d.Text); err != nil {
 			return err
 		}
 		deltas.sub(root, d.Key, stamp)
-		deltas.add(d.Root, d.Key, d.Stamp)
+		deltas.add(rid, d.Key, d.Stamp)
 	}
 	return deltas.apply(ctx, tx)
 }
@@ -242,7 +264,8 @@ func (s *Store) Indexed(ctx context.Context) (map[string]IndexedDoc, error) {
 		return nil, s.wrap("read the index", err)
 	}
 	m := make(map[string]IndexedDoc, n)
-	rows, err := s.db.QueryContext(ctx, "SELECT key, stamp, root FROM search_docs")
+	rows, err := s.db.QueryContext(ctx, `SELECT d.key, d.stamp, coalesce(r.root, '') FROM search_docs d
+		LEFT JOIN search_roots r ON r.id = d.root`)
 	if err != nil {
 		return nil, s.wrap("read the index", err)
 	}
@@ -296,7 +319,8 @@ func (s *Store) Unindex(ctx context.Context, keys ...string) error {
 				return err
 			}
 			for rows.Next() {
-				var k, st, root string
+				var k, st string
+				var root int64
 				if err := rows.Scan(&k, &st, &root); err != nil {
 					rows.Close()
 					return err

@@ -128,21 +128,23 @@ CREATE TABLE remote_entries (
 CREATE INDEX remote_entries_key ON remote_entries(key);
 `,
 	// Version 4: each indexed document says under which root (a source
-	// directory or file) it was indexed, and each root keeps the count
-	// and the sum of the digests of its documents' keys and stamps, kept
-	// in step by every write of the index in the same transaction. A load
-	// whose own sum for a root is the same knows that the root's part of
-	// the index is current without reading it. Documents indexed before
-	// have no root ('') and no sum: the next complete load gives them one.
+	// directory or file) it was indexed, by the root's number (0 for
+	// none), and each root keeps the count and the sum of the digests of
+	// its documents' keys and stamps, kept in step by every write of the
+	// index in the same transaction. A load whose own sum for a root is
+	// the same knows that the root's part of the index is current without
+	// reading it. Documents indexed before have no root and no sum: the
+	// next complete load gives them one.
 	`
-ALTER TABLE search_docs ADD COLUMN root TEXT NOT NULL DEFAULT '';
-
 CREATE TABLE search_roots (
-	root TEXT PRIMARY KEY,
-	n    INTEGER NOT NULL,
-	lo   INTEGER NOT NULL,
-	hi   INTEGER NOT NULL
-) WITHOUT ROWID;
+	id   INTEGER PRIMARY KEY,
+	root TEXT NOT NULL UNIQUE,
+	n    INTEGER NOT NULL DEFAULT 0,
+	lo   INTEGER NOT NULL DEFAULT 0,
+	hi   INTEGER NOT NULL DEFAULT 0
+);
+
+ALTER TABLE search_docs ADD COLUMN root INTEGER NOT NULL DEFAULT 0;
 `,
 }
 
