@@ -145,8 +145,9 @@ func (r *rootIDs) id(ctx context.Context, root string) (int64, error) {
 }
 
 // indexBatch is how many documents one transaction indexes, so that a
-// long first build lets other writers in between.
-const indexBatch = 2000
+// long first build lets other writers in between. Each commit makes FTS5
+// write a segment: a first build costs less in larger ones.
+const indexBatch = 5000
 
 // ErrBadQuery is wrapped by Match's error for an expression the index
 // cannot read.

@@ -303,9 +303,10 @@ type Indexer struct {
 }
 
 // DefaultBatch is how many documents an Indexer writes at a time: large
-// enough that a transaction's cost is spread, small enough that progress
-// moves and that other writers get in between.
-const DefaultBatch = 1000
+// enough that a transaction's cost is spread (FTS5 writes a segment at
+// each commit, and merges them as they pile up), small enough that
+// progress moves and that other writers get in between.
+const DefaultBatch = 5000
 
 // Run brings the index up to date with the plan: it moves the keys to
 // move, removes the keys gone and indexes the articles to do, a batch at a time, reporting progress.
