@@ -60,7 +60,11 @@ func (m *model) startIndex() tea.Cmd {
 	}
 	m.index.building = true
 	m.index.progress = search.Progress{}
-	return buildIndex(m.ctx, m.opt.Store, m.opt.Body, arts, roots)
+	body := m.opt.IndexBody
+	if body == nil {
+		body = m.opt.Body
+	}
+	return buildIndex(m.ctx, m.opt.Store, body, arts, roots)
 }
 
 // indexProgress takes a report of the index build; when the build is

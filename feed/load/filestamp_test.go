@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"os"
+	"reflect"
 	"testing"
 
 	"github.com/gazette-news/gazette/feed"
@@ -42,5 +43,40 @@ func TestArticleFileStamp(t *testing.T) {
 		if step == "cached" && c.hits.Load()-hits != 5 {
 			t.Errorf("%d articles from the cache, want 5", c.hits.Load()-hits)
 		}
+	}
+}
+
+// BodyText gives the body Body gives, and leaves an article whose
+// countries were put off undetected.
+func TestBodyText(t *testing.T) {
+	dir := lazyDir(t)
+	ctx := context.Background()
+	l := &Loader{DropBodies: true, LazyDetect: true}
+	arts, _ := l.LoadAll(ctx, []Source{{Location: dir}})
+	undetected := 0
+	for _, a := range arts {
+		text, err := l.BodyText(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := l.Body(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(text.Body, full.Body) || !reflect.DeepEqual(text.Refs, full.Refs) {
+			t.Errorf("%s: BodyText and Body differ", a.Location)
+		}
+		if text.Undetected != a.Undetected || (a.Undetected && text.Mentions != nil) {
+			t.Errorf("%s: BodyText detected: undetected %v, mentions %v", a.Location, text.Undetected, text.Mentions)
+		}
+		if a.Undetected {
+			undetected++
+			if full.Undetected {
+				t.Errorf("%s: Body left it undetected", a.Location)
+			}
+		}
+	}
+	if undetected == 0 {
+		t.Error("no article was put off: the test tests nothing")
 	}
 }
