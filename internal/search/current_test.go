@@ -137,6 +137,9 @@ func TestCurrentIndex(t *testing.T) {
 	if p, read := plan(t, idx, l, arts, dir, other); !p.Empty() || read {
 		t.Errorf("two roots, unchanged: %d to do, %d gone, read the index: %v; want nothing", len(p.Todo), len(p.Gone), read)
 	}
+	if p, read := plan(t, idx, l, arts, dir, other, dir); !p.Empty() || read {
+		t.Errorf("a root named twice: %d to do, %d gone, read the index: %v; want nothing", len(p.Todo), len(p.Gone), read)
+	}
 	// The first root alone is still current: the second's keys
 	// are counted apart.
 	current("with a second root indexed")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,7 +92,9 @@ func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []stri
 	}
 	// The articles that count: those with a stamp, the first of each key.
 	keep := make([]int, 0, len(arts))
-	homes := make([]string, len(arts))
+	// homes are the roots the articles lie under, as indexes in roots;
+	// -1 for none.
+	homes := make([]int, len(arts))
 	seen := make(map[string]struct{}, len(arts))
 	outside := false
 	for i, a := range arts {
@@ -106,7 +109,7 @@ func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []stri
 		seen[a.Key] = struct{}{}
 		keep = append(keep, i)
 		homes[i] = home(stampPath(stamps[i]), roots)
-		if homes[i] == "" {
+		if homes[i] < 0 {
 			outside = true
 		}
 	}
@@ -126,14 +129,18 @@ func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []stri
 	var p Plan
 	for _, i := range keep {
 		a := arts[i]
+		root := ""
+		if homes[i] >= 0 {
+			root = roots[homes[i]]
+		}
 		ix, ok := indexed[a.Key]
 		switch {
 		case !ok || ix.Stamp != stamps[i]:
 			p.Todo = append(p.Todo, a)
 			p.Stamps = append(p.Stamps, stamps[i])
-			p.Roots = append(p.Roots, homes[i])
-		case homes[i] != "" && ix.Root != homes[i]:
-			p.Moves = append(p.Moves, store.IndexDoc{Key: a.Key, Stamp: stamps[i], Root: homes[i], Move: true})
+			p.Roots = append(p.Roots, root)
+		case root != "" && ix.Root != root:
+			p.Moves = append(p.Moves, store.IndexDoc{Key: a.Key, Stamp: stamps[i], Root: root, Move: true})
 		}
 	}
 	if len(roots) > 0 {
@@ -151,33 +158,31 @@ func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []stri
 
 // isCurrent reports whether the index holds, under each root, exactly
 // the (key, stamp) pairs of the articles kept that lie under it.
-func isCurrent(ctx context.Context, idx Index, arts []*feed.Article, stamps, homes []string, keep []int, roots []string) (bool, error) {
+func isCurrent(ctx context.Context, idx Index, arts []*feed.Article, stamps []string, homes, keep []int, roots []string) (bool, error) {
 	want, err := idx.RootDigests(ctx, roots)
 	if err != nil {
 		return false, err
 	}
-	got := make(map[string]*store.Digest, len(roots))
-	for _, r := range roots {
-		got[r] = &store.Digest{}
-	}
+	got := make([]store.Digest, len(roots))
 	for _, i := range keep {
 		got[homes[i]].Add(arts[i].Key, stamps[i])
 	}
-	for _, r := range roots {
-		if *got[r] != want[r] {
+	for k, r := range roots {
+		// A root named twice holds its articles under the first name.
+		if got[k] != want[r] && slices.Index(roots, r) == k {
 			return false, nil
 		}
 	}
 	return true, nil
 }
 
-// home returns the root path lies under, the deepest when roots nest, or
-// "" when it lies under none.
-func home(path string, roots []string) string {
-	best := ""
-	for _, r := range roots {
-		if len(r) > len(best) && under(path, []string{r}) {
-			best = r
+// home returns the index in roots of the root path lies under, the
+// deepest when roots nest, or -1 when it lies under none.
+func home(path string, roots []string) int {
+	best := -1
+	for k, r := range roots {
+		if (best < 0 || len(r) > len(roots[best])) && under(path, roots[k:k+1]) {
+			best = k
 		}
 	}
 	return best
@@ -246,7 +251,8 @@ func Stamps(ctx context.Context, arts []*feed.Article) []string {
 // stamp returns the stamp of one article, made in buf.
 func stamp(buf []byte, a *feed.Article, cwd string) (string, []byte) {
 	loc := a.Location
-	if loc == "" || loc == "-" || feed.IsURL(loc) || a.Key == "" {
+	// A stamp from the loader says the article is a local file's.
+	if loc == "" || a.Key == "" || a.File.IsZero() && (loc == "-" || feed.IsURL(loc)) {
 		return "", buf
 	}
 	if !filepath.IsAbs(loc) {
