@@ -37,9 +37,12 @@ type IndexedDoc struct {
 }
 
 // Digest sums the digests of a set of (key, stamp) pairs, so that the
-// same set gives the same Digest in any order and a pair added, removed
-// or changed gives another, but for a chance in 2^128. Each pair's digest
-// is the first 128 bits of the SHA-256 of the pair; the sums wrap.
+// same set gives the same Digest in any order, and a pair added, removed
+// or changed gives another but by a chance of about one in 2^128. Each
+// pair's digest is the first 128 bits of the SHA-256 of the pair, summed
+// as two 64-bit halves that wrap. It is no defence against someone who
+// crafts files to match a sum: at worst the index would miss the
+// changes of that load, and search them as they were.
 type Digest struct {
 	// N is how many pairs are summed.
 	N int64
