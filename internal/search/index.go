@@ -356,7 +356,9 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 		ok  bool
 	}
 	next := make(chan int)
-	out := make(chan item, 2*batch)
+	// The writer is the slower end: a longer queue would only hold more
+	// texts in memory.
+	out := make(chan item, 256)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
