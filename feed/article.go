@@ -71,11 +71,28 @@ type Article struct {
 	// put detection off for an article that declares its countries (see
 	// ParseDocLazy), and Mentions is nil until DetectCountries runs.
 	Undetected bool
+	// File is the size and modification time of the file the article was
+	// read from, as the loader saw them when it listed or read the file,
+	// so that what follows files (the search index) need not look at each
+	// one again; zero when the article came from no local file.
+	File FileStamp
 
 	// seq is the article's place in its document, which orders articles
 	// that nothing else tells apart the same way on every machine.
 	seq int
 }
+
+// FileStamp is what tells one version of a file from another: its size
+// and its modification time.
+type FileStamp struct {
+	// Size is the file's size in bytes.
+	Size int64
+	// ModTime is the file's modification time, in Unix nanoseconds.
+	ModTime int64
+}
+
+// IsZero reports whether the stamp is unknown.
+func (s FileStamp) IsZero() bool { return s == FileStamp{} }
 
 // State is the reader's memory of one article.
 type State struct {

@@ -198,7 +198,7 @@ func TestIndex(t *testing.T) {
 			t.Errorf("a document with an unchanged stamp was indexed again: %v", m)
 		}
 		st, err := s.Indexed(ctx)
-		if err != nil || st["c:gas"] != "2" || st["c:vegas"] != "1" || len(st) != 5 {
+		if err != nil || st["c:gas"].Stamp != "2" || st["c:vegas"].Stamp != "1" || len(st) != 5 {
 			t.Errorf("Indexed = %v, %v", st, err)
 		}
 	})

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -15,14 +17,140 @@ type IndexDoc struct {
 	// choice: a file's stamp, a hash); a document whose stamp has not
 	// changed is not indexed again.
 	Stamp string
+	// Root is the source (a directory or a file) the document is indexed
+	// under, whose digest (see RootDigests) counts it; "" counts it under
+	// none.
+	Root string
 	// Text is the text to index, already normalized by the query
 	// tokenizer: plain words, no Markdown, no URLs.
 	Text string
+	// Move, when set, only moves a document indexed with this same stamp
+	// under Root, without its text: a document indexed with another
+	// stamp, or not at all, is left as it is.
+	Move bool
+}
+
+// IndexedDoc is what the index holds of one key: the stamp of the
+// version indexed and the root it is counted under.
+type IndexedDoc struct {
+	Stamp, Root string
+}
+
+// Digest sums the digests of a set of (key, stamp) pairs, so that the
+// same set gives the same Digest in any order, and a pair added, removed
+// or changed gives another but by a chance of about one in 2^128. Each
+// pair's digest is the first 128 bits of the SHA-256 of the pair, summed
+// as two 64-bit halves that wrap. It is no defence against someone who
+// crafts files to match a sum: at worst the index would miss the
+// changes of that load, and search them as they were.
+type Digest struct {
+	// N is how many pairs are summed.
+	N int64
+	// Lo and Hi are the sums of the halves of the pairs' digests.
+	Lo, Hi uint64
+}
+
+// Add adds the pair (key, stamp) to the digest.
+func (d *Digest) Add(key, stamp string) {
+	lo, hi := pairDigest(key, stamp)
+	d.N++
+	d.Lo += lo
+	d.Hi += hi
+}
+
+// sub takes the pair (key, stamp) out of the digest.
+func (d *Digest) sub(key, stamp string) {
+	lo, hi := pairDigest(key, stamp)
+	d.N--
+	d.Lo -= lo
+	d.Hi -= hi
+}
+
+// pairDigest is the digest of one (key, stamp) pair. A key holds no NUL:
+// keys are sanitized text.
+func pairDigest(key, stamp string) (lo, hi uint64) {
+	var arr [256]byte
+	b := append(arr[:0], key...)
+	b = append(b, 0)
+	b = append(b, stamp...)
+	sum := sha256.Sum256(b)
+	return binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:16])
+}
+
+// rootDeltas are the changes a transaction makes to the digests of the
+// roots, by their numbers, applied once at its end; root 0 is none.
+type rootDeltas map[int64]*Digest
+
+func (r rootDeltas) add(root int64, key, stamp string) {
+	if root != 0 {
+		r.at(root).Add(key, stamp)
+	}
+}
+
+func (r rootDeltas) sub(root int64, key, stamp string) {
+	if root != 0 {
+		r.at(root).sub(key, stamp)
+	}
+}
+
+func (r rootDeltas) at(root int64) *Digest {
+	d := r[root]
+	if d == nil {
+		d = &Digest{}
+		r[root] = d
+	}
+	return d
+}
+
+// apply adds the changes to the roots' digests, in tx. The sums are read
+// and written whole, in Go, where they wrap: SQLite's sums would turn to
+// floating point when they overflow.
+func (r rootDeltas) apply(ctx context.Context, tx *sql.Tx) error {
+	for id, d := range r {
+		var cur Digest
+		var lo, hi int64
+		if err := tx.QueryRowContext(ctx, "SELECT n, lo, hi FROM search_roots WHERE id = ?", id).Scan(&cur.N, &lo, &hi); err != nil {
+			return err
+		}
+		cur.N += d.N
+		cur.Lo = uint64(lo) + d.Lo
+		cur.Hi = uint64(hi) + d.Hi
+		if _, err := tx.ExecContext(ctx, "UPDATE search_roots SET n = ?, lo = ?, hi = ? WHERE id = ?",
+			cur.N, int64(cur.Lo), int64(cur.Hi), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rootIDs numbers the roots of one transaction's documents, adding those
+// not numbered yet.
+type rootIDs struct {
+	tx  *sql.Tx
+	ids map[string]int64
+}
+
+func (r *rootIDs) id(ctx context.Context, root string) (int64, error) {
+	if root == "" {
+		return 0, nil
+	}
+	if id, ok := r.ids[root]; ok {
+		return id, nil
+	}
+	var id int64
+	err := r.tx.QueryRowContext(ctx, `INSERT INTO search_roots (root) VALUES (?)
+		ON CONFLICT (root) DO UPDATE SET root = excluded.root RETURNING id`, root).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	r.ids[root] = id
+	return id, nil
 }
 
 // indexBatch is how many documents one transaction indexes, so that a
-// long first build lets other writers in between.
-const indexBatch = 2000
+// long first build lets other writers in between. Each commit makes FTS5
+// write a segment: a first build costs less in larger ones.
+const indexBatch = 5000
 
 // ErrBadQuery is wrapped by Match's error for an expression the index
 // cannot read.
@@ -30,8 +158,9 @@ var ErrBadQuery = errors.New("bad search expression")
 
 // Index adds the documents to the full-text index, replacing the older
 // version of a key already indexed with another stamp and skipping one
-// indexed with the same stamp. It commits every few thousand documents,
-// and stops between batches when ctx is done.
+// indexed with the same stamp, and keeps the digests of their roots in
+// step. It commits every few thousand documents, and stops between
+// batches when ctx is done.
 func (s *Store) Index(ctx context.Context, docs []IndexDoc) error {
 	for from := 0; from < len(docs); from += indexBatch {
 		if err := ctx.Err(); err != nil {
@@ -46,94 +175,167 @@ func (s *Store) Index(ctx context.Context, docs []IndexDoc) error {
 }
 
 func indexTx(ctx context.Context, tx *sql.Tx, docs []IndexDoc) error {
-	find, err := tx.PrepareContext(ctx, "SELECT doc, stamp FROM search_docs WHERE key = ?")
-	if err != nil {
-		return err
+	// A new key, as every key of a first build is, costs one statement
+	// before its text: the insert finds whether the key is there.
+	queries := [...]string{
+		"INSERT INTO search_docs (key, stamp, root) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
+		"SELECT doc, stamp, root FROM search_docs WHERE key = ?",
+		"DELETE FROM search WHERE rowid = ?",
+		"UPDATE search_docs SET stamp = ?, root = ? WHERE doc = ?",
+		"INSERT INTO search (rowid, body) VALUES (?, ?)",
 	}
-	defer find.Close()
-	drop, err := tx.PrepareContext(ctx, "DELETE FROM search WHERE rowid = ?")
-	if err != nil {
-		return err
+	var stmts [len(queries)]*sql.Stmt
+	for i, q := range queries {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		stmts[i] = st
 	}
-	defer drop.Close()
-	restamp, err := tx.PrepareContext(ctx, "UPDATE search_docs SET stamp = ? WHERE doc = ?")
-	if err != nil {
-		return err
-	}
-	defer restamp.Close()
-	add, err := tx.PrepareContext(ctx, "INSERT INTO search_docs (key, stamp) VALUES (?, ?)")
-	if err != nil {
-		return err
-	}
-	defer add.Close()
-	put, err := tx.PrepareContext(ctx, "INSERT INTO search (rowid, body) VALUES (?, ?)")
-	if err != nil {
-		return err
-	}
-	defer put.Close()
+	add, find, drop, restamp, put := stmts[0], stmts[1], stmts[2], stmts[3], stmts[4]
+	deltas := rootDeltas{}
+	roots := rootIDs{tx: tx, ids: map[string]int64{}}
 	for _, d := range docs {
-		var (
-			id    int64
-			stamp string
-		)
-		err := find.QueryRowContext(ctx, d.Key).Scan(&id, &stamp)
-		switch {
-		case err == sql.ErrNoRows:
-			res, err := add.ExecContext(ctx, d.Key, d.Stamp)
+		rid, err := roots.id(ctx, d.Root)
+		if err != nil {
+			return err
+		}
+		if !d.Move {
+			res, err := add.ExecContext(ctx, d.Key, d.Stamp, rid)
 			if err != nil {
 				return err
 			}
-			if id, err = res.LastInsertId(); err != nil {
+			if n, err := res.RowsAffected(); err != nil {
 				return err
+			} else if n == 1 {
+				id, err := res.LastInsertId()
+				if err != nil {
+					return err
+				}
+				if _, err := put.ExecContext(ctx, id, d.Text); err != nil {
+					return err
+				}
+				deltas.add(rid, d.Key, d.Stamp)
+				continue
 			}
+		}
+		var (
+			id, root int64
+			stamp    string
+		)
+		err = find.QueryRowContext(ctx, d.Key).Scan(&id, &stamp, &root)
+		switch {
+		case err == sql.ErrNoRows:
+			// Only a document to move is not there: it was unindexed since.
+			continue
 		case err != nil:
 			return err
 		case stamp == d.Stamp:
+			if root != rid {
+				if _, err := restamp.ExecContext(ctx, stamp, rid, id); err != nil {
+					return err
+				}
+				deltas.sub(root, d.Key, stamp)
+				deltas.add(rid, d.Key, stamp)
+			}
 			continue
-		default:
-			if _, err := drop.ExecContext(ctx, id); err != nil {
-				return err
-			}
-			if _, err := restamp.ExecContext(ctx, d.Stamp, id); err != nil {
-				return err
-			}
+		case d.Move:
+			// The file changed since the move was planned: the next
+			// plan indexes it.
+			continue
+		}
+		if _, err := drop.ExecContext(ctx, id); err != nil {
+			return err
+		}
+		if _, err := restamp.ExecContext(ctx, d.Stamp, rid, id); err != nil {
+			return err
 		}
 		if _, err := put.ExecContext(ctx, id, d.Text); err != nil {
 			return err
 		}
+		deltas.sub(root, d.Key, stamp)
+		deltas.add(rid, d.Key, d.Stamp)
 	}
-	return nil
+	return deltas.apply(ctx, tx)
 }
 
-// Indexed returns the stamp of every indexed key, so that the caller
-// indexes only what is new or changed and unindexes what is gone.
-func (s *Store) Indexed(ctx context.Context) (map[string]string, error) {
+// Indexed returns what the index holds of every indexed key, so that the
+// caller indexes only what is new or changed and unindexes what is gone.
+func (s *Store) Indexed(ctx context.Context) (map[string]IndexedDoc, error) {
 	var n int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM search_docs").Scan(&n); err != nil {
 		return nil, s.wrap("read the index", err)
 	}
-	m := make(map[string]string, n)
-	rows, err := s.db.QueryContext(ctx, "SELECT key, stamp FROM search_docs")
+	m := make(map[string]IndexedDoc, n)
+	rows, err := s.db.QueryContext(ctx, `SELECT d.key, d.stamp, coalesce(r.root, '') FROM search_docs d
+		LEFT JOIN search_roots r ON r.id = d.root`)
 	if err != nil {
 		return nil, s.wrap("read the index", err)
 	}
 	defer rows.Close()
+	var root string
 	for rows.Next() {
-		var k, st string
-		if err := rows.Scan(&k, &st); err != nil {
+		var k, st, r string
+		if err := rows.Scan(&k, &st, &r); err != nil {
 			return nil, s.wrap("read the index", err)
 		}
-		m[k] = st
+		if r == root {
+			// Most keys share a root: one string for all.
+			r = root
+		} else {
+			root = r
+		}
+		m[k] = IndexedDoc{Stamp: st, Root: r}
 	}
 	return m, s.wrap("read the index", rows.Err())
+}
+
+// RootDigests returns the digest of the (key, stamp) pairs indexed under
+// each of roots; a root with nothing indexed under it has the zero
+// Digest. It reads one row per root, however large the index.
+func (s *Store) RootDigests(ctx context.Context, roots []string) (map[string]Digest, error) {
+	out := make(map[string]Digest, len(roots))
+	for _, root := range roots {
+		var d Digest
+		var lo, hi int64
+		err := s.db.QueryRowContext(ctx, "SELECT n, lo, hi FROM search_roots WHERE root = ?", root).Scan(&d.N, &lo, &hi)
+		if err != nil && err != sql.ErrNoRows {
+			return nil, s.wrap("read the index", err)
+		}
+		d.Lo, d.Hi = uint64(lo), uint64(hi)
+		out[root] = d
+	}
+	return out, nil
 }
 
 // Unindex removes the keys from the index.
 func (s *Store) Unindex(ctx context.Context, keys ...string) error {
 	return s.write(ctx, "unindex", func(tx *sql.Tx) error {
+		deltas := rootDeltas{}
 		for from := 0; from < len(keys); from += chunk {
 			arr, err := jsonKeys(keys[from:min(from+chunk, len(keys))])
 			if err != nil {
+				return err
+			}
+			rows, err := tx.QueryContext(ctx, "SELECT key, stamp, root FROM search_docs WHERE key IN (SELECT value FROM json_each(?))", arr)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var k, st string
+				var root int64
+				if err := rows.Scan(&k, &st, &root); err != nil {
+					rows.Close()
+					return err
+				}
+				deltas.sub(root, k, st)
+			}
+			if err := rows.Err(); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := rows.Close(); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN
@@ -144,7 +346,7 @@ func (s *Store) Unindex(ctx context.Context, keys ...string) error {
 				return err
 			}
 		}
-		return nil
+		return deltas.apply(ctx, tx)
 	})
 }
 

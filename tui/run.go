@@ -75,6 +75,9 @@ type Options struct {
 	// (Article.Body nil) before it is shown; nil means articles always come
 	// with their bodies.
 	Body BodyFunc
+	// IndexBody reads a body again for the search index, which needs the
+	// text alone and not the countries; nil means Body.
+	IndexBody BodyFunc
 	// SaveDetected keeps the countries detected in the background, after
 	// a load that put them off, for the next launch; nil keeps nothing.
 	SaveDetected func() error

@@ -115,7 +115,11 @@ func (m *model) startIndex() tea.Cmd {
 		foldAll(ctx, all)
 		waitKeys(ctx, keyAt)
 	}
-	return buildIndex(m.ctx, m.opt.Store, prepare, m.opt.Body, arts, roots)
+	body := m.opt.IndexBody
+	if body == nil {
+		body = m.opt.Body
+	}
+	return buildIndex(m.ctx, m.opt.Store, prepare, body, arts, roots)
 }
 
 // indexProgress takes a report of the index build; when the build is

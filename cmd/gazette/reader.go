@@ -51,6 +51,7 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		return err
 	}
 	body, bodiesDone := headroomBody(loader.Body, a.io.getenv("GOMEMLIMIT") != "")
+	indexBody, indexDone := headroomBody(loader.BodyText, a.io.getenv("GOMEMLIMIT") != "")
 	return tui.Run(ctx, tui.Options{
 		Keys:     keys,
 		Theme:    theme,
@@ -64,9 +65,12 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Progress: progress,
 		FullPage: a.fullPage,
 		Body:     body,
+		// The index reads the text alone: no countries detected twice.
+		IndexBody: indexBody,
 		// What the reader detected after the count, for the next launch.
 		SaveDetected: func() error {
 			bodiesDone()
+			indexDone()
 			return loader.SaveDetected(srcs)
 		},
 		Store:   st,

@@ -97,12 +97,13 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 			return hits.Score(art)
 		},
 	}
-	if err == nil && (len(plan.Todo) > 0 || len(plan.Gone) > 0) {
-		todo := search.Plan{Gone: plan.Gone}
+	if err == nil && !plan.Empty() {
+		todo := search.Plan{Gone: plan.Gone, Moves: plan.Moves}
 		for i, art := range plan.Todo {
 			if f, ok := full[art]; ok && plan.Stamps[i] != "" {
 				todo.Todo = append(todo.Todo, f)
 				todo.Stamps = append(todo.Stamps, plan.Stamps[i])
+				todo.Roots = append(todo.Roots, plan.Roots[i])
 			}
 		}
 		// Whatever is left is indexed by the next run, or the reader.

@@ -351,6 +351,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *f
 	h.hits.Add(1)
 	h.cache.hits.Add(1)
 	a.Location = path
+	a.File = rec.st.file()
 	return a, true, true
 }
 
@@ -541,6 +542,11 @@ func (h *headSource) finish() (err error) {
 		os.Remove(name)
 	}
 	return err
+}
+
+// file returns the part of the stamp an article carries.
+func (st stamp) file() feed.FileStamp {
+	return feed.FileStamp{Size: st.size, ModTime: st.mtime}
 }
 
 // readStamp reads the stamp at the start of b (after a record's path),

@@ -626,6 +626,10 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		// was read.
 		j.heads.store(j.rel, fileStamp(fi), arts[0])
 	}
+	var file feed.FileStamp
+	if fi != nil && j.src.FS == nil {
+		file = fileStamp(fi).file()
+	}
 	carrier := ""
 	if l.Carried != nil && j.src.FS == nil && feed.IsURL(j.path) {
 		carrier = docURL(doc)
@@ -636,6 +640,9 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 			feed.DetectCountries(a)
 		}
 		applySource(a, j.src)
+		if a.Location == j.path {
+			a.File = file
+		}
 		if carrier != "" {
 			l.Carried(a, carrier)
 		}
@@ -748,6 +755,18 @@ func (in *interner) get(s string) string {
 // reading it. An article that has a body, or that came from no file, is
 // returned as it is.
 func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, error) {
+	return l.body(ctx, a, true)
+}
+
+// BodyText returns a with its body as Body does, but leaves an article
+// whose countries are not detected yet undetected: for a reader of the
+// text alone, such as the search index, which detection would cost a
+// fifth of its time for nothing.
+func (l *Loader) BodyText(ctx context.Context, a *feed.Article) (*feed.Article, error) {
+	return l.body(ctx, a, false)
+}
+
+func (l *Loader) body(ctx context.Context, a *feed.Article, detect bool) (*feed.Article, error) {
 	if a == nil || a.Body != nil || !localPath(a.Location) {
 		return a, nil
 	}
@@ -769,7 +788,7 @@ func (l *Loader) Body(ctx context.Context, a *feed.Article) (*feed.Article, erro
 		if fresh.ID == a.ID {
 			full := *a
 			full.Body, full.Refs, full.Images = fresh.Body, fresh.Refs, fresh.Images
-			if full.Undetected {
+			if full.Undetected && detect {
 				feed.DetectCountries(fresh)
 				full.Mentions, full.Undetected = fresh.Mentions, false
 				if l.Heads != nil && fi != nil && len(arts) == 1 {

@@ -131,3 +131,35 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPlanComplete measures what a launch spends on an index that is
+// already complete: the plan of every article of the corpus, which finds
+// nothing to do.
+func BenchmarkPlanComplete(b *testing.B) {
+	dir := benchCorpus(b)
+	ctx := context.Background()
+	l := &load.Loader{DropBodies: true}
+	heads, _ := l.LoadAll(ctx, []load.Source{{Location: dir}})
+	st, err := store.Open(filepath.Join(b.TempDir(), "gazette.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	roots := []string{dir}
+	p, err := search.MakePlan(ctx, st, heads, roots)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := (&search.Indexer{Index: st, Body: l.Body}).Run(ctx, p); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		p, err := search.MakePlan(ctx, st, heads, roots)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !p.Complete() || len(p.Gone) > 0 {
+			b.Fatalf("a complete index: %d to do, %d gone", len(p.Todo), len(p.Gone))
+		}
+	}
+}

@@ -11,19 +11,19 @@ import (
 	"github.com/gazette-news/gazette/store"
 )
 
-// countingIndex is a store that counts the lookups made of it, ranked or
+// lookupCountingIndex is a store that counts the lookups made of it, ranked or
 // not.
-type countingIndex struct {
+type lookupCountingIndex struct {
 	*store.Store
 	ranked, unranked int
 }
 
-func (c *countingIndex) Match(ctx context.Context, expr string) (map[string]float64, error) {
+func (c *lookupCountingIndex) Match(ctx context.Context, expr string) (map[string]float64, error) {
 	c.ranked++
 	return c.Store.Match(ctx, expr)
 }
 
-func (c *countingIndex) MatchKeys(ctx context.Context, expr string) (map[string]float64, error) {
+func (c *lookupCountingIndex) MatchKeys(ctx context.Context, expr string) (map[string]float64, error) {
 	c.unranked++
 	return c.Store.MatchKeys(ctx, expr)
 }
@@ -37,7 +37,7 @@ func TestFind(t *testing.T) {
 	fx := newFixture(t, dir)
 	fx.index(t)
 	ctx := context.Background()
-	idx := &countingIndex{Store: fx.st}
+	idx := &lookupCountingIndex{Store: fx.st}
 	s := search.NewSearcher(idx)
 
 	if err := s.Warm(ctx); err != nil {

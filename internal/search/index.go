@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,7 +23,8 @@ import (
 // full-text index; *store.Store has it.
 type Index interface {
 	Index(ctx context.Context, docs []store.IndexDoc) error
-	Indexed(ctx context.Context) (map[string]string, error)
+	Indexed(ctx context.Context) (map[string]store.IndexedDoc, error)
+	RootDigests(ctx context.Context, roots []string) (map[string]store.Digest, error)
 	Unindex(ctx context.Context, keys ...string) error
 	Match(ctx context.Context, expr string) (map[string]float64, error)
 }
@@ -47,15 +49,21 @@ func (p Progress) Percent() int {
 }
 
 // Plan is what an index lacks for a set of articles: the articles to
-// index, because they are new or their file changed, and the indexed keys
-// whose files are gone.
+// index, because they are new or their file changed, the indexed keys
+// whose files are gone, and those to count under another root.
 type Plan struct {
-	// Todo are the articles to index, with their stamps in Stamps.
+	// Todo are the articles to index, with their stamps in Stamps and the
+	// roots they lie under in Roots ("" for none).
 	Todo   []*feed.Article
 	Stamps []string
+	Roots  []string
 	// Gone are indexed keys whose file lay under a root loaded completely
 	// and that the load no longer found.
 	Gone []string
+	// Moves are keys indexed as their files are now, but counted under
+	// another root than the one they lie under in this load: they move
+	// without being read again.
+	Moves []store.IndexDoc
 }
 
 // Complete reports whether the index answers for every article of the
@@ -63,23 +71,32 @@ type Plan struct {
 // no loaded article asks for them.
 func (p Plan) Complete() bool { return len(p.Todo) == 0 }
 
+// Empty reports whether the plan has nothing at all to do.
+func (p Plan) Empty() bool { return len(p.Todo) == 0 && len(p.Gone) == 0 && len(p.Moves) == 0 }
+
 // MakePlan compares the articles with the index. Only articles read from
 // a local file are indexed: they are the ones a load without bodies
 // leaves without one, and a file's size and modification time say when
 // it changed. roots are the absolute paths of the directories (or files)
 // whose load was complete, so that an indexed key under one of them that
 // the load did not find is gone; nil removes nothing.
+//
+// When every article lies under one of roots and, for each root, the
+// digest of the (key, stamp) pairs of the articles under it is the one
+// the index keeps for it, the index is current and the plan is empty,
+// without reading the index's keys.
 func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []string) (Plan, error) {
-	indexed, err := idx.Indexed(ctx)
-	if err != nil {
-		return Plan{}, err
-	}
 	stamps := Stamps(ctx, arts)
 	if err := ctx.Err(); err != nil {
 		return Plan{}, err
 	}
-	var p Plan
+	// The articles that count: those with a stamp, the first of each key.
+	keep := make([]int, 0, len(arts))
+	// homes are the roots the articles lie under, as indexes in roots;
+	// -1 for none.
+	homes := make([]int, len(arts))
 	seen := make(map[string]struct{}, len(arts))
+	outside := false
 	for i, a := range arts {
 		if stamps[i] == "" {
 			continue
@@ -90,22 +107,85 @@ func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []stri
 			continue
 		}
 		seen[a.Key] = struct{}{}
-		if indexed[a.Key] != stamps[i] {
+		keep = append(keep, i)
+		homes[i] = home(stampPath(stamps[i]), roots)
+		if homes[i] < 0 {
+			outside = true
+		}
+	}
+	if len(roots) > 0 && !outside {
+		current, err := isCurrent(ctx, idx, arts, stamps, homes, keep, roots)
+		if err != nil {
+			return Plan{}, err
+		}
+		if current {
+			return Plan{}, nil
+		}
+	}
+	indexed, err := idx.Indexed(ctx)
+	if err != nil {
+		return Plan{}, err
+	}
+	var p Plan
+	for _, i := range keep {
+		a := arts[i]
+		root := ""
+		if homes[i] >= 0 {
+			root = roots[homes[i]]
+		}
+		ix, ok := indexed[a.Key]
+		switch {
+		case !ok || ix.Stamp != stamps[i]:
 			p.Todo = append(p.Todo, a)
 			p.Stamps = append(p.Stamps, stamps[i])
+			p.Roots = append(p.Roots, root)
+		case root != "" && ix.Root != root:
+			p.Moves = append(p.Moves, store.IndexDoc{Key: a.Key, Stamp: stamps[i], Root: root, Move: true})
 		}
 	}
 	if len(roots) > 0 {
-		for key, st := range indexed {
+		for key, ix := range indexed {
 			if _, ok := seen[key]; ok {
 				continue
 			}
-			if loc := stampPath(st); loc != "" && under(loc, roots) {
+			if loc := stampPath(ix.Stamp); loc != "" && under(loc, roots) {
 				p.Gone = append(p.Gone, key)
 			}
 		}
 	}
 	return p, nil
+}
+
+// isCurrent reports whether the index holds, under each root, exactly
+// the (key, stamp) pairs of the articles kept that lie under it.
+func isCurrent(ctx context.Context, idx Index, arts []*feed.Article, stamps []string, homes, keep []int, roots []string) (bool, error) {
+	want, err := idx.RootDigests(ctx, roots)
+	if err != nil {
+		return false, err
+	}
+	got := make([]store.Digest, len(roots))
+	for _, i := range keep {
+		got[homes[i]].Add(arts[i].Key, stamps[i])
+	}
+	for k, r := range roots {
+		// A root named twice holds its articles under the first name.
+		if got[k] != want[r] && slices.Index(roots, r) == k {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// home returns the index in roots of the root path lies under, the
+// deepest when roots nest, or -1 when it lies under none.
+func home(path string, roots []string) int {
+	best := -1
+	for k, r := range roots {
+		if (best < 0 || len(r) > len(roots[best])) && under(path, roots[k:k+1]) {
+			best = k
+		}
+	}
+	return best
 }
 
 // LocalRoots returns the absolute paths of the locations that are local
@@ -141,8 +221,10 @@ func under(path string, roots []string) bool {
 // Stamps returns each article's stamp, or "" for an article that is not
 // read from a local file. A stamp holds the file's size and modification
 // time, which change when the file does, and its absolute path, which
-// tells under which source it lies. Files are looked at on two
-// goroutines: 100,000 take a fraction of a second.
+// tells under which source it lies. The size and time are those the
+// loader saw (Article.File); a file of an article that has none is looked
+// at again. Files are looked at on two goroutines: 100,000 take a
+// fraction of a second.
 func Stamps(ctx context.Context, arts []*feed.Article) []string {
 	out := make([]string, len(arts))
 	cwd, err := os.Getwd()
@@ -169,7 +251,8 @@ func Stamps(ctx context.Context, arts []*feed.Article) []string {
 // stamp returns the stamp of one article, made in buf.
 func stamp(buf []byte, a *feed.Article, cwd string) (string, []byte) {
 	loc := a.Location
-	if loc == "" || loc == "-" || feed.IsURL(loc) || a.Key == "" {
+	// A stamp from the loader says the article is a local file's.
+	if loc == "" || a.Key == "" || a.File.IsZero() && (loc == "-" || feed.IsURL(loc)) {
 		return "", buf
 	}
 	if !filepath.IsAbs(loc) {
@@ -178,13 +261,18 @@ func stamp(buf []byte, a *feed.Article, cwd string) (string, []byte) {
 		}
 		loc = filepath.Join(cwd, loc)
 	}
-	fi, err := os.Stat(loc)
-	if err != nil || !fi.Mode().IsRegular() {
-		return "", buf
+	file := a.File
+	if file.IsZero() {
+		// Not from a loader that saw the file: look at it now.
+		fi, err := os.Stat(loc)
+		if err != nil || !fi.Mode().IsRegular() {
+			return "", buf
+		}
+		file = feed.FileStamp{Size: fi.Size(), ModTime: fi.ModTime().UnixNano()}
 	}
-	buf = strconv.AppendInt(buf, fi.Size(), 36)
+	buf = strconv.AppendInt(buf, file.Size, 36)
 	buf = append(buf, ' ')
-	buf = strconv.AppendInt(buf, fi.ModTime().UnixNano(), 36)
+	buf = strconv.AppendInt(buf, file.ModTime, 36)
 	buf = append(buf, ' ')
 	buf = append(buf, loc...)
 	return string(buf), buf
@@ -221,17 +309,23 @@ type Indexer struct {
 }
 
 // DefaultBatch is how many documents an Indexer writes at a time: large
-// enough that a transaction's cost is spread, small enough that progress
-// moves and that other writers get in between.
-const DefaultBatch = 1000
+// enough that a transaction's cost is spread (FTS5 writes a segment at
+// each commit, and merges them as they pile up), small enough that
+// progress moves and that other writers get in between.
+const DefaultBatch = 5000
 
-// Run brings the index up to date with the plan: it removes the keys gone
-// and indexes the articles to do, a batch at a time, reporting progress.
+// Run brings the index up to date with the plan: it moves the keys to
+// move, removes the keys gone and indexes the articles to do, a batch at a time, reporting progress.
 // It stops between batches when ctx is done; what was written stays
 // written, and the next run goes on from there. An article whose body
 // cannot be read is skipped: it stays out of the index until its file
 // reads again.
 func (x *Indexer) Run(ctx context.Context, p Plan) error {
+	if len(p.Moves) > 0 {
+		if err := x.Index.Index(ctx, p.Moves); err != nil {
+			return err
+		}
+	}
 	if len(p.Gone) > 0 {
 		if err := x.Index.Unindex(ctx, p.Gone...); err != nil {
 			return err
@@ -262,7 +356,9 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 		ok  bool
 	}
 	next := make(chan int)
-	out := make(chan item, 2*batch)
+	// The writer is the slower end: a longer queue would only hold more
+	// texts in memory.
+	out := make(chan item, 256)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -284,7 +380,7 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 				buf = query.AppendBodyText(buf[:0], a)
 				text := string(query.AppendIndexText(nil, string(buf)))
 				select {
-				case out <- item{doc: store.IndexDoc{Key: a.Key, Stamp: p.Stamps[i], Text: text}, ok: true}:
+				case out <- item{doc: store.IndexDoc{Key: a.Key, Stamp: p.Stamps[i], Root: root(p.Roots, i), Text: text}, ok: true}:
 				case <-ctx.Done():
 					return
 				}
@@ -340,4 +436,12 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 		return errors.New("index: the body readers stopped early")
 	}
 	return nil
+}
+
+// root returns roots[i], or "" when the plan gave no roots.
+func root(roots []string, i int) string {
+	if i < len(roots) {
+		return roots[i]
+	}
+	return ""
 }

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"testing"
+)
+
+// The digest of each root follows every write of the index: documents
+// added, replaced, skipped, moved and removed.
+func TestRootDigests(t *testing.T) {
+	s := openTest(t, Options{})
+	ctx := context.Background()
+	// want is the index as it should be: root, then key to stamp.
+	want := map[string]map[string]string{"/a": {}, "/b": {}}
+	check := func(step string) {
+		t.Helper()
+		got, err := s.RootDigests(ctx, []string{"/a", "/b", "/none"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for root, docs := range want {
+			var d Digest
+			for k, st := range docs {
+				d.Add(k, st)
+			}
+			if got[root] != d {
+				t.Errorf("%s: digest of %s is %+v, want %+v", step, root, got[root], d)
+			}
+		}
+		if got["/none"] != (Digest{}) {
+			t.Errorf("%s: a root with nothing indexed has digest %+v", step, got["/none"])
+		}
+	}
+	steps := []struct {
+		name  string
+		docs  []IndexDoc
+		gone  []string
+		apply func()
+	}{
+		{"add", []IndexDoc{
+			{Key: "k1", Stamp: "1", Root: "/a", Text: "one"},
+			{Key: "k2", Stamp: "1", Root: "/a", Text: "two"},
+			{Key: "k3", Stamp: "1", Root: "/b", Text: "three"},
+			{Key: "k4", Stamp: "1", Text: "four"},
+		}, nil, func() {
+			want["/a"]["k1"], want["/a"]["k2"], want["/b"]["k3"] = "1", "1", "1"
+		}},
+		{"replace and skip", []IndexDoc{
+			{Key: "k1", Stamp: "2", Root: "/a", Text: "one again"},
+			{Key: "k2", Stamp: "1", Root: "/a", Text: "ignored"},
+		}, nil, func() { want["/a"]["k1"] = "2" }},
+		{"move", []IndexDoc{
+			{Key: "k2", Stamp: "1", Root: "/b", Move: true},
+			{Key: "k4", Stamp: "1", Root: "/b", Move: true},
+			// Changed since the move was planned: left as it is.
+			{Key: "k3", Stamp: "9", Root: "/a", Move: true},
+			// Not indexed: nothing to move.
+			{Key: "k5", Stamp: "1", Root: "/a", Move: true},
+		}, nil, func() {
+			delete(want["/a"], "k2")
+			want["/b"]["k2"], want["/b"]["k4"] = "1", "1"
+		}},
+		{"changed under another root", []IndexDoc{
+			{Key: "k3", Stamp: "2", Root: "/a", Text: "three again"},
+		}, nil, func() {
+			delete(want["/b"], "k3")
+			want["/a"]["k3"] = "2"
+		}},
+		{"unindex", nil, []string{"k1", "k4", "k3", "k2"}, func() {
+			want["/a"], want["/b"] = map[string]string{}, map[string]string{}
+		}},
+	}
+	for _, step := range steps {
+		if err := s.Index(ctx, step.docs); err != nil {
+			t.Fatal(err)
+		}
+		if len(step.gone) > 0 {
+			if err := s.Unindex(ctx, step.gone...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		step.apply()
+		check(step.name)
+	}
+	if m, _ := s.Match(ctx, "five"); len(m) != 0 {
+		t.Errorf("a moved key that was not indexed was indexed: %v", m)
+	}
+	ix, err := s.Indexed(ctx)
+	if err != nil || len(ix) != 0 {
+		t.Errorf("Indexed after removing all: %v, %v", ix, err)
+	}
+}
