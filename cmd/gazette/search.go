@@ -75,12 +75,12 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 		hits = nil
 	}
 	start := time.Now()
-	full := readBodies(ctx, l, plan.Todo)
+	scanned := scanBodies(ctx, l, plan.Todo, q)
 	read := time.Since(start)
 	bs = bodySearch{
 		match: func(art *feed.Article) bool {
-			if f, ok := full[art]; ok {
-				return q.Match(f)
+			if r, ok := scanned[art]; ok {
+				return r.match
 			}
 			if hits == nil {
 				return q.Match(art)
@@ -88,8 +88,8 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 			return hits.Match(art)
 		},
 		score: func(art *feed.Article) float64 {
-			if f, ok := full[art]; ok {
-				return q.Score(f, nil)
+			if r, ok := scanned[art]; ok {
+				return r.score
 			}
 			if hits == nil {
 				return q.Score(art, nil)
@@ -98,28 +98,30 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 		},
 	}
 	if err == nil && !plan.Empty() {
-		todo := search.Plan{Gone: plan.Gone, Moves: plan.Moves}
-		for i, art := range plan.Todo {
-			if f, ok := full[art]; ok && plan.Stamps[i] != "" {
-				todo.Todo = append(todo.Todo, f)
-				todo.Stamps = append(todo.Stamps, plan.Stamps[i])
-				todo.Roots = append(todo.Roots, plan.Roots[i])
-			}
-		}
-		// Whatever is left is indexed by the next run, or the reader.
+		// The bodies are read again to be indexed, rather than kept
+		// from the scan: at 300,000 articles they would hold more than
+		// a gigabyte. Whatever is left is indexed by the next run, or
+		// the reader.
 		ictx, cancel := context.WithTimeout(ctx, max(read, time.Second))
-		(&search.Indexer{Index: st}).Run(ictx, todo)
+		(&search.Indexer{Index: st, Body: l.BodyText}).Run(ictx, plan)
 		cancel()
 	}
 	return arts, failed, bs
 }
 
-// readBodies reads the bodies of arts again, on every core, and returns
-// each article with its body by the article it completes. An article
+// scanned is what reading one article's body again told of a query.
+type scanned struct {
+	match bool
+	score float64
+}
+
+// scanBodies reads the bodies of arts again, on every core, and answers
+// q for each article with its body, keeping only the answer. An article
 // whose file cannot be read any more is left out, and matches on its
 // other fields alone.
-func readBodies(ctx context.Context, l *load.Loader, arts []*feed.Article) map[*feed.Article]*feed.Article {
-	out := make([]*feed.Article, len(arts))
+func scanBodies(ctx context.Context, l *load.Loader, arts []*feed.Article, q query.Query) map[*feed.Article]scanned {
+	out := make([]scanned, len(arts))
+	read := make([]bool, len(arts))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(2, runtime.GOMAXPROCS(0)) {
@@ -130,16 +132,22 @@ func readBodies(ctx context.Context, l *load.Loader, arts []*feed.Article) map[*
 					return
 				}
 				if f, err := l.Body(ctx, arts[i]); err == nil {
-					out[i] = f
+					// Only an article that matches is ranked: no other
+					// is shown.
+					r := scanned{match: q.Match(f)}
+					if r.match {
+						r.score = q.Score(f, nil)
+					}
+					out[i], read[i] = r, true
 				}
 			}
 		})
 	}
 	wg.Wait()
-	m := make(map[*feed.Article]*feed.Article, len(arts))
-	for i, f := range out {
-		if f != nil {
-			m[arts[i]] = f
+	m := make(map[*feed.Article]scanned, len(arts))
+	for i, ok := range read {
+		if ok {
+			m[arts[i]] = out[i]
 		}
 	}
 	return m
