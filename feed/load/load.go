@@ -418,9 +418,6 @@ func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs cha
 	l.walk(ctx, st, src, jobs, out)
 }
 
-// dirChunk is how many directory entries are read at a time.
-const dirChunk = 256
-
 // walk lists a directory tree as it reads it, a chunk of entries at a time
 // and unsorted, so that the first files are read while a directory of
 // 100,000 is still being listed (sorting would mean reading it all

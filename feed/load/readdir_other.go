@@ -10,6 +10,9 @@ import (
 	"github.com/gazette-news/gazette/internal/safefile"
 )
 
+// dirChunk is how many directory entries are read at a time.
+const dirChunk = 256
+
 // readDir calls visit on each entry of dir, a path in root, in the order
 // the system gives them, until visit returns false; more is false then. A
 // directory swapped for a FIFO since it was listed is refused, never
