@@ -23,7 +23,7 @@ import (
 // startLoad starts the loader and pumps its first batch.
 func startLoad(ctx context.Context, l *load.Loader, srcs []load.Source) tea.Cmd {
 	return func() tea.Msg {
-		return pump(ctx, l.Load(ctx, srcs), minBatchWait)
+		return pump(ctx, l.Load(ctx, srcs), firstBatchWait)
 	}
 }
 
