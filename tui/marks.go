@@ -243,7 +243,7 @@ func (l *listModel) takeStates(msg statesMsg) tea.Cmd {
 	l.rows = make(map[*entry]string)
 	l.results = resultCache{}
 	l.recountUnread()
-	return l.startFilter(l.flt, false)
+	return l.refilter()
 }
 
 // loadEnded starts recording what each source listed, once loading has

@@ -341,7 +341,8 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 		}
 	}
 	m.list.replaceAll(mergeNewest(msg.keep, add))
-	cmds := []tea.Cmd{m.list.startFilter(m.list.currentFilter(), false)}
+	// As refilter has it: a query being typed is not overtaken.
+	cmds := []tea.Cmd{m.list.refilter()}
 	cmds = append(cmds, m.reader.reloaded(add, msg.gone, msg.job.changedFiles()))
 	if !m.live.queued.empty() {
 		j := m.live.queued
@@ -363,13 +364,6 @@ func (l *listModel) replaceAll(all []*entry) {
 	}
 	l.rows = make(map[*entry]string)
 	*l = l.reselect()
-}
-
-// currentFilter is the filter in force, with the query text last applied.
-func (l *listModel) currentFilter() filter {
-	f := l.flt
-	f.text = l.fltText
-	return f
 }
 
 // changedFiles are the files a watch saw change, by path as articles
