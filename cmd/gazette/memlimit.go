@@ -78,10 +78,7 @@ func KeepHeadroom(userLimit bool) {
 // setHeadroom sets the memory limit to the live heap at the last
 // collection plus the headroom, or to ceiling when that is lower.
 func setHeadroom(ceiling int64) {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(sample)
-	if sample[0].Value.Kind() == metrics.KindUint64 {
-		live := int64(sample[0].Value.Uint64())
+	if live, ok := liveHeap(); ok {
 		debug.SetMemoryLimit(min(ceiling, live+max(loadHeadroom, live/2)))
 	}
 }
@@ -99,7 +96,7 @@ const settledHeadroom = 40 << 20
 // default 100%. Being a share, it follows the live heap if the list grows
 // later.
 func settleHeadroom() {
-	if live := liveHeap(); live > 0 {
+	if live, ok := liveHeap(); ok && live > 0 {
 		debug.SetGCPercent(settledPercent(live))
 	}
 }
@@ -110,13 +107,13 @@ func settledPercent(live int64) int {
 	return int(min(100, max(25, settledHeadroom*100/max(live, 1))))
 }
 
-// liveHeap returns the live heap at the last collection, or 0 when the
-// runtime does not say.
-func liveHeap() int64 {
+// liveHeap returns the live heap at the last collection; ok is false when
+// the runtime does not say.
+func liveHeap() (live int64, ok bool) {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(sample)
 	if sample[0].Value.Kind() != metrics.KindUint64 {
-		return 0
+		return 0, false
 	}
-	return int64(sample[0].Value.Uint64())
+	return int64(sample[0].Value.Uint64()), true
 }
