@@ -71,6 +71,10 @@ type Article struct {
 	// put detection off for an article that declares its countries (see
 	// ParseDocLazy), and Mentions is nil until DetectCountries runs.
 	Undetected bool
+	// Skimmed is true for an article the loader passed over (see
+	// load.Loader.Keep): only ID, Key, Date, Location and File are set.
+	// It counts as listed (the store records its key) but is never shown.
+	Skimmed bool
 	// File is the size and modification time of the file the article was
 	// read from, as the loader saw them when it listed or read the file,
 	// so that what follows files (the search index) need not look at each

@@ -192,6 +192,44 @@ func decodeHead(s string, intern func(string) string, shared bool) (*Article, er
 	return a, nil
 }
 
+// HeadPeek is what the start of a header-cache record tells of its
+// article, read without decoding the rest: enough to decide whether the
+// article is wanted at all.
+type HeadPeek struct {
+	ID, Title, Source, Key string
+	// Date is the article's date as an instant, in UTC.
+	Date time.Time
+}
+
+// PeekHead reads the fields of HeadPeek from a record AppendHead wrote.
+// The strings are slices of s. It checks only what it reads: a record it
+// accepts may still be one DecodeHead refuses.
+func PeekHead(s string) (HeadPeek, bool) {
+	d := decoder{s: s}
+	var p HeadPeek
+	p.ID = d.str()
+	p.Title = d.str()
+	d.str() // DateText
+	p.Source = d.str()
+	d.str() // Link
+	d.str() // Format
+	p.Key = d.str()
+	d.bool()
+	d.uint() // seq
+	switch d.uint() {
+	case 0:
+	case 1, 2:
+		// 2 adds the zone, which an instant does without.
+		p.Date = time.Unix(d.int(), int64(d.uint()%1e9)).UTC()
+	default:
+		d.fail()
+	}
+	if d.err != nil || len(p.ID) != IDLen {
+		return HeadPeek{}, false
+	}
+	return p, true
+}
+
 // isHTTP reports whether a URL read back from the cache is one SafeURL
 // could have kept.
 func isHTTP(u string) bool {

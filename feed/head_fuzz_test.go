@@ -33,11 +33,19 @@ func FuzzDecodeHead(f *testing.F) {
 		if shared, serr := DecodeHeadShared(string(data), nil); (serr == nil) != (err == nil) || !reflect.DeepEqual(shared, a) {
 			t.Fatalf("shared decoding differs: %+v, %v; copied %+v, %v", shared, serr, a, err)
 		}
+		peek, ok := PeekHead(string(data))
 		if err != nil {
 			if a != nil {
 				t.Fatal("an article with an error")
 			}
 			return
+		}
+		want := HeadPeek{ID: a.ID, Title: a.Title, Source: a.Source, Key: a.Key}
+		if !a.Date.IsZero() {
+			want.Date = a.Date.UTC()
+		}
+		if !ok || peek != want {
+			t.Fatalf("PeekHead = %+v, %v; the record holds %+v", peek, ok, want)
 		}
 		for _, s := range []string{a.ID, a.Title, a.DateText, a.Source, a.Link, a.Format, a.Key} {
 			if !isClean(s, false) {

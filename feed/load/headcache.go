@@ -318,7 +318,9 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // whether its article may be cached. Only regular files are: a link is
 // always read, through its checks. A file is looked at (lstat) only when
 // it has a record.
-func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *feed.Article, hit, cacheable bool) {
+//
+// With keep, an article keep refuses comes Skimmed (see Loader.Keep).
+func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner, keep func(key, title, source string) bool) (a *feed.Article, hit, cacheable bool) {
 	if d == nil || !d.Type().IsRegular() || feed.SanitizeLine(path) != path {
 		return nil, false, false
 	}
@@ -339,6 +341,14 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner) (a *f
 	if err != nil || fileStamp(fi) != rec.st {
 		h.cache.misses.Add(1)
 		return nil, false, true
+	}
+	if keep != nil {
+		if p, ok := feed.PeekHead(rec.body); ok && !keep(p.Key, p.Title, p.Source) {
+			rec.used, rec.body = true, ""
+			h.hits.Add(1)
+			h.cache.hits.Add(1)
+			return &feed.Article{ID: p.ID, Key: p.Key, Date: p.Date, Location: path, File: rec.st.file(), Skimmed: true}, true, true
+		}
 	}
 	a, err = feed.DecodeHeadShared(rec.body, in.get)
 	if err != nil {

@@ -136,6 +136,14 @@ type Loader struct {
 	// Body or Detect detects them when they are wanted. Without it every
 	// article comes detected, those cached Undetected too.
 	LazyDetect bool
+	// Keep, when set, is asked of each article the header cache holds
+	// (see Heads), given its key, its title and its source, before the
+	// rest of its record is decoded. An article Keep refuses comes
+	// Skimmed: a placeholder that tells its key, date, location and file,
+	// for a caller that must know every article a source lists but wants
+	// only some of them whole (a search answered by an index). Articles
+	// read from their files come whole, asked nothing.
+	Keep func(key, title, source string) bool
 
 	// Pipe, when set, is what the results of Load pass through before the
 	// caller reads them. The program sets process policy there, such as a
@@ -582,7 +590,11 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 	if j.heads != nil {
 		var a *feed.Article
 		var hit bool
-		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in)
+		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in, l.keep(j.src))
+		if hit && a.Skimmed {
+			send(ctx, out, Result{Article: a, Source: j.src.Location})
+			return
+		}
 		if hit && a.Undetected && !l.LazyDetect {
 			// Cached by a lazy load: read again, to detect.
 			hit = false
@@ -802,6 +814,16 @@ func (l *Loader) body(ctx context.Context, a *feed.Article, detect bool) (*feed.
 		perr = errors.New("the article is no longer in the file")
 	}
 	return nil, &SourceError{Source: a.Location, Err: perr}
+}
+
+// keep returns Keep as it applies to the articles of src, whose source
+// name may stand in for theirs (see applySource); nil without Keep.
+func (l *Loader) keep(src Source) func(key, title, source string) bool {
+	if l.Keep == nil || src.ArticleSource == "" {
+		return l.Keep
+	}
+	name := feed.SanitizeLine(src.ArticleSource)
+	return func(key, title, _ string) bool { return l.Keep(key, title, name) }
 }
 
 // applySource adds a source's own tags to an article, and its
