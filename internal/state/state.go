@@ -140,17 +140,32 @@ func Dedupe(arts []*feed.Article) []*feed.Article {
 // from: copies from two sources are one story, and the source is named in
 // AlsoIn when the copy's Location says nothing new (two feeds carrying one
 // item, whose Location is its link in both).
+//
+// A Skimmed article never stands for a whole one: the first whole copy
+// takes its place, and its location.
 func dedupe(arts []*feed.Article, origin map[*feed.Article]string) []*feed.Article {
-	first := make(map[string]*feed.Article, len(arts))
+	// first holds the place in out of each Key's first article.
+	first := make(map[string]int, len(arts))
 	out := arts[:0:0]
 	for _, a := range arts {
-		kept, ok := first[a.Key]
+		i, ok := first[a.Key]
 		if a.Key == "" || !ok {
 			if a.Key != "" {
-				first[a.Key] = a
+				first[a.Key] = len(out)
 			}
 			out = append(out, a)
 			continue
+		}
+		kept := out[i]
+		if kept.Skimmed && !a.Skimmed {
+			out[i] = a
+			for _, w := range kept.AlsoIn {
+				if !contains(a.AlsoIn, w) {
+					a.AlsoIn = append(a.AlsoIn, w)
+				}
+			}
+			kept.AlsoIn = nil
+			a, kept = kept, a
 		}
 		if origin[a] == origin[kept] && !ownFile(a) && !ownFile(kept) {
 			// Items of one feed document that share a Key are the feed's

@@ -66,6 +66,29 @@ func TestDedupe(t *testing.T) {
 	}
 }
 
+// A skimmed article never stands for a story a whole copy of which was
+// loaded: the first whole copy takes its place, with its locations.
+func TestDedupeSkimmed(t *testing.T) {
+	s1 := art("s1", "k1", "/x/s1.md", 3)
+	s2 := art("s2", "k1", "/x/s2.md", 3)
+	w := art("w", "k1", "/y/w.md", 2)
+	w2 := art("w2", "k1", "/y/w2.md", 1)
+	only := art("only", "k2", "/x/only.md", 1)
+	for _, a := range []*feed.Article{s1, s2, only} {
+		a.Skimmed = true
+	}
+	got := Dedupe([]*feed.Article{s1, s2, w, w2, only})
+	if want := []string{"w", "only"}; !slices.Equal(ids(got), want) {
+		t.Fatalf("Dedupe kept %v, want %v", ids(got), want)
+	}
+	if want := []string{"/x/s2.md", "/x/s1.md", "/y/w2.md"}; !slices.Equal(w.AlsoIn, want) {
+		t.Errorf("AlsoIn = %v, want %v", w.AlsoIn, want)
+	}
+	if s1.AlsoIn != nil {
+		t.Errorf("the skimmed copy kept AlsoIn %v", s1.AlsoIn)
+	}
+}
+
 func TestMerge(t *testing.T) {
 	kept := []*feed.Article{art("old", "k0", "u0", 1), art("stale", "k1", "u1", 1)}
 	fetched := []*feed.Article{art("fresh", "k1", "u1", 2), art("new", "k2", "u2", 3)}
