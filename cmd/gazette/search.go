@@ -59,15 +59,19 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 		return arts, failed, bodySearch{match: q.Match, score: func(art *feed.Article) float64 { return q.Score(art, nil) }}
 	}
 	l := a.headLoader()
-	arts, failed = a.loadState(ctx, l, srcs, state)
-	var roots []string
-	if !failed {
-		roots = search.LocalRoots(sourcePaths(srcs))
-	}
-	plan, err := search.MakePlan(ctx, st, arts, roots)
-	var hits *search.Hits
-	if err == nil {
-		hits, err = search.NewSearcher(st).Search(ctx, q)
+	hits, err := search.NewSearcher(st).Search(ctx, q)
+	var plan search.Plan
+	if err == nil && mayBeCurrent(ctx, st, srcs) {
+		arts, failed, plan, err = a.skimLoad(ctx, srcs, state, st, hits)
+	} else {
+		arts, failed = a.loadState(ctx, l, srcs, state)
+		var roots []string
+		if !failed {
+			roots = search.LocalRoots(sourcePaths(srcs))
+		}
+		if err == nil {
+			plan, err = search.MakePlan(ctx, st, arts, roots)
+		}
 	}
 	if err != nil {
 		// The index cannot be read: scan every body.
@@ -107,6 +111,75 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 		cancel()
 	}
 	return arts, failed, bs
+}
+
+// mayBeCurrent reports whether the index may answer for every article
+// of srcs, so that skimming them is worth a try: they are local paths,
+// and something is indexed under each. Only a load can tell that it
+// answers for each article; this saves a first search, or one after
+// the index was removed, from loading the sources twice.
+func mayBeCurrent(ctx context.Context, st *store.Store, srcs []load.Source) bool {
+	paths := sourcePaths(srcs)
+	if len(paths) == 0 || len(paths) < len(srcs) {
+		return false
+	}
+	roots := search.LocalRoots(paths)
+	got, err := st.RootDigests(ctx, roots)
+	if err != nil {
+		return false
+	}
+	for _, r := range roots {
+		if got[r].N == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// skimLoad loads the sources for a search whose body terms the index
+// answered with hits, and plans the index's update. Only the articles
+// that may match are decoded whole: the header cache's other records
+// come Skimmed (see load.Loader.Keep), counted and recorded by the store
+// but left out of arts. That holds only while the index is current for
+// them; when the plan finds one it is not, the sources are loaded again,
+// whole, and the plan made again.
+func (a *app) skimLoad(ctx context.Context, srcs []load.Source, state, st *store.Store, hits *search.Hits) (arts []*feed.Article, failed bool, plan search.Plan, err error) {
+	skim := a.headLoader()
+	skim.Keep = hits.MayMatch
+	arts, errs, failed := a.loadStateQuiet(ctx, skim, srcs, state)
+	var roots []string
+	if !failed {
+		roots = search.LocalRoots(sourcePaths(srcs))
+	}
+	plan, err = search.MakePlan(ctx, st, arts, roots)
+	if err != nil || !skimmedCurrent(plan) {
+		arts, errs, failed = a.loadStateQuiet(ctx, a.headLoader(), srcs, state)
+		plan, err = search.MakePlan(ctx, st, arts, roots)
+	}
+	for _, e := range errs {
+		a.warn(e)
+	}
+	kept := arts[:0]
+	for _, art := range arts {
+		if !art.Skimmed {
+			kept = append(kept, art)
+		}
+	}
+	clear(arts[len(kept):])
+	return kept, failed, plan, err
+}
+
+// skimmedCurrent reports whether the index answers for every skimmed
+// article of a load, so that the search can leave them out: none is in
+// the plan's Todo. A skimmed article never stands for a story a whole
+// one was merged into (see state.Sync), so no more need be checked.
+func skimmedCurrent(plan search.Plan) bool {
+	for _, art := range plan.Todo {
+		if art.Skimmed {
+			return false
+		}
+	}
+	return true
 }
 
 // scanned is what reading one article's body again told of a query.

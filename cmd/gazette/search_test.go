@@ -86,3 +86,82 @@ func TestListQueryIndex(t *testing.T) {
 		t.Errorf("--sort size: exit %d, want %d", r.code, exitUsage)
 	}
 }
+
+// TestListQuerySkims checks list -q once the index answers for every
+// file, when only the articles that may match are decoded whole: the
+// answer is the same, the stars of the others stay, and a file changed
+// since the index last read it (the header cache knowing the change, the
+// index not) is still found.
+func TestListQuerySkims(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	env := map[string]string{"XDG_DATA_HOME": data, "XDG_CACHE_HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
+	settle := func(name string, age time.Duration) {
+		t.Helper()
+		when := time.Now().Add(-age)
+		if err := os.Chtimes(filepath.Join(dir, name+".txt"), when, when); err != nil {
+			t.Fatal(err)
+		}
+	}
+	news := map[string]string{
+		"a":        "The pipeline was mentioned once among many other words.",
+		"b":        "Pipeline, pipeline, pipeline: the pipeline again.",
+		"c":        "Coal and gas, and a pipelines plan.",
+		"d":        "Nothing to see here.",
+		"pipeline": "Its title holds the word; its text does not.",
+	}
+	// The header cache keeps no file changed in the last two seconds:
+	// its change time could still move within the clock's granularity.
+	const racy = 2100 * time.Millisecond
+	writeNews(t, dir, news)
+	for name := range news {
+		settle(name, time.Hour)
+	}
+	time.Sleep(racy)
+	run := func(args ...string) string {
+		t.Helper()
+		r := runGazette(t, "", env, append(args, dir)...)
+		if r.code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, r.code, r.stderr)
+		}
+		return r.stdout
+	}
+	query := func(q string) []string {
+		t.Helper()
+		got, _ := titles(t, run("list", "--json", "-q", q))
+		slices.Sort(got)
+		return got
+	}
+	var all []struct{ ID, Title string }
+	if err := json.Unmarshal([]byte(run("list", "--json")), &all); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range all {
+		if a.Title == "Story d" {
+			run("mark", "star", a.ID)
+		}
+	}
+	want := []string{"a", "b", "pipeline"}
+	for i := range 3 {
+		// The first run builds the index; the others skim.
+		if got := query("pipeline"); !slices.Equal(got, want) {
+			t.Errorf("run %d: pipeline lists %q, want %q", i, got, want)
+		}
+	}
+	if got := query("is:starred"); !slices.Equal(got, []string{"d"}) {
+		t.Errorf("after skimmed searches, is:starred lists %q, want d", got)
+	}
+	if got := query("pipeline OR tag:russia"); len(got) != len(news) {
+		t.Errorf("pipeline OR tag:russia lists %q, want every story", got)
+	}
+	if got := query("-pipeline"); !slices.Equal(got, []string{"c", "d"}) {
+		t.Errorf("-pipeline lists %q, want c and d", got)
+	}
+
+	writeNews(t, dir, map[string]string{"d": "Now the pipeline is here too."})
+	settle("d", 30*time.Minute)
+	time.Sleep(racy)
+	run("list") // the header cache learns of the change; the index does not
+	if got := query("pipeline"); !slices.Equal(got, []string{"a", "b", "d", "pipeline"}) {
+		t.Errorf("after d changed, pipeline lists %q, want a, b, d and pipeline", got)
+	}
+}

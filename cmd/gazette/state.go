@@ -113,18 +113,23 @@ func (a *app) stateNotice(line string) {
 // failed is true when a source failed; a failure of the store is only
 // warned about, since the articles are listed all the same.
 func (a *app) loadState(ctx context.Context, l *load.Loader, srcs []load.Source, st *store.Store) (arts []*feed.Article, failed bool) {
+	arts, errs, failed := a.loadStateQuiet(ctx, l, srcs, st)
+	for _, err := range errs {
+		a.warn(err)
+	}
+	return arts, failed
+}
+
+// loadStateQuiet is loadState, with the failures to warn about returned
+// rather than printed: those of the sources first, then the store's.
+func (a *app) loadStateQuiet(ctx context.Context, l *load.Loader, srcs []load.Source, st *store.Store) (arts []*feed.Article, errs []error, failed bool) {
 	userLimit := a.io.getenv("GOMEMLIMIT") != ""
 	early := state.ReadEarly(ctx, st)
 	loaded, errs := state.Group(l.Load(ctx, srcs), srcs)
 	KeepHeadroom(userLimit)
-	for _, err := range errs {
-		a.warn(err)
-	}
+	failed = len(errs) > 0
 	arts, serrs := state.Sync(ctx, st, loaded, early)
-	for _, err := range serrs {
-		a.warn(err)
-	}
-	return arts, len(errs) > 0
+	return arts, append(errs, serrs...), failed
 }
 
 // finishState prunes the store when the command asked for it, within
