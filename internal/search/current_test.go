@@ -208,3 +208,45 @@ func TestStampsFromLoader(t *testing.T) {
 		}
 	}
 }
+
+// TestOneStoryTwoFiles checks that of two files holding one story, the
+// same one speaks for it in the index whatever order the articles come
+// in, skimmed or whole, so that the index stays current across loads.
+func TestOneStoryTwoFiles(t *testing.T) {
+	dir := t.TempDir()
+	text := "Talks in Samarkand\n\nRussia | China | 17th January 2022 | Wire\n\nThe talks went on.\n"
+	old := time.Now().Add(-time.Hour)
+	for _, name := range []string{"b.txt", "a.txt", "c.txt"} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	idx := &readCountingIndex{Store: st}
+	arts, l := loadDirs(t, "", dir)
+	if len(arts) != 3 || arts[0].Key != arts[1].Key {
+		t.Fatalf("%d articles, keys %q and %q: want three copies of one story", len(arts), arts[0].Key, arts[1].Key)
+	}
+	p, _ := plan(t, idx, l, arts, dir)
+	if len(p.Todo) != 1 || filepath.Base(p.Todo[0].Location) != "a.txt" {
+		t.Fatalf("first plan: %d to do, want a.txt alone", len(p.Todo))
+	}
+	reversed := []*feed.Article{arts[2], arts[1], arts[0]}
+	skimmed := make([]*feed.Article, len(arts))
+	for i, a := range arts {
+		skimmed[i] = &feed.Article{ID: a.ID, Key: a.Key, Date: a.Date, Location: a.Location, File: a.File, Skimmed: true}
+	}
+	for name, order := range map[string][]*feed.Article{"loaded": arts, "reversed": reversed, "skimmed": skimmed} {
+		if p, read := plan(t, idx, l, order, dir); !p.Empty() || read {
+			t.Errorf("%s: %d to do, read the index: %v; want nothing", name, len(p.Todo), read)
+		}
+	}
+}

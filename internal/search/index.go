@@ -90,24 +90,31 @@ func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []stri
 	if err := ctx.Err(); err != nil {
 		return Plan{}, err
 	}
-	// The articles that count: those with a stamp, the first of each key.
+	// The articles that count: those with a stamp, one of each key.
 	keep := make([]int, 0, len(arts))
 	// homes are the roots the articles lie under, as indexes in roots;
 	// -1 for none.
 	homes := make([]int, len(arts))
-	seen := make(map[string]struct{}, len(arts))
-	outside := false
+	// seen holds the place in keep of each key's article.
+	seen := make(map[string]int, len(arts))
 	for i, a := range arts {
 		if stamps[i] == "" {
 			continue
 		}
-		if _, dup := seen[a.Key]; dup {
-			// One story in two files: the first, newest in load order,
-			// speaks for it, so that the index does not swing between them.
+		if k, dup := seen[a.Key]; dup {
+			// One story in two files: one speaks for it, chosen by what
+			// the files are and not by the order they loaded in, so that
+			// the index does not swing between them.
+			if speaksFirst(a, arts[keep[k]]) {
+				keep[k] = i
+			}
 			continue
 		}
-		seen[a.Key] = struct{}{}
+		seen[a.Key] = len(keep)
 		keep = append(keep, i)
+	}
+	outside := false
+	for _, i := range keep {
 		homes[i] = home(stampPath(stamps[i]), roots)
 		if homes[i] < 0 {
 			outside = true
@@ -174,6 +181,17 @@ func isCurrent(ctx context.Context, idx Index, arts []*feed.Article, stamps []st
 		}
 	}
 	return true, nil
+}
+
+// speaksFirst reports whether a, rather than b, speaks for the story
+// both hold in the index: the newer, then the first by location. Only
+// what the files hold decides, not their titles, which a skimmed load
+// leaves out.
+func speaksFirst(a, b *feed.Article) bool {
+	if !a.Date.Equal(b.Date) {
+		return feed.Newer(a, b)
+	}
+	return a.Location < b.Location
 }
 
 // home returns the index in roots of the root path lies under, the
