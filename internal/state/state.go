@@ -140,32 +140,17 @@ func Dedupe(arts []*feed.Article) []*feed.Article {
 // from: copies from two sources are one story, and the source is named in
 // AlsoIn when the copy's Location says nothing new (two feeds carrying one
 // item, whose Location is its link in both).
-//
-// A Skimmed article never stands for a whole one: the first whole copy
-// takes its place, and its location.
 func dedupe(arts []*feed.Article, origin map[*feed.Article]string) []*feed.Article {
-	// first holds the place in out of each Key's first article.
-	first := make(map[string]int, len(arts))
+	first := make(map[string]*feed.Article, len(arts))
 	out := arts[:0:0]
 	for _, a := range arts {
-		i, ok := first[a.Key]
+		kept, ok := first[a.Key]
 		if a.Key == "" || !ok {
 			if a.Key != "" {
-				first[a.Key] = len(out)
+				first[a.Key] = a
 			}
 			out = append(out, a)
 			continue
-		}
-		kept := out[i]
-		if kept.Skimmed && !a.Skimmed {
-			out[i] = a
-			for _, w := range kept.AlsoIn {
-				if !contains(a.AlsoIn, w) {
-					a.AlsoIn = append(a.AlsoIn, w)
-				}
-			}
-			kept.AlsoIn = nil
-			a, kept = kept, a
 		}
 		if origin[a] == origin[kept] && !ownFile(a) && !ownFile(kept) {
 			// Items of one feed document that share a Key are the feed's
@@ -208,6 +193,11 @@ func Apply(states map[string]feed.State, arts []*feed.Article) {
 	}
 }
 
+// skimRatio is how many skimmed articles a load must hold for each whole
+// one for Sync to look the whole ones' states up key by key: a lookup
+// costs a few times what reading one row of a scan does.
+const skimRatio = 4
+
 // manyKeys is the number of keys past which reading every state the store
 // holds (one scan) costs less than looking each key up.
 const manyKeys = 2000
@@ -223,8 +213,12 @@ const manyKeys = 2000
 //
 // early, when not nil, holds the states read while the sources loaded
 // (see ReadEarly); Sync then only looks up the keys recorded since.
+//
+// Skimmed articles (see load.Loader.Keep) are recorded with the others,
+// and come last, without their state (see absorbSkimmed).
 func Sync(ctx context.Context, st *store.Store, loaded []Loaded, early *Early) (arts []*feed.Article, errs []error) {
 	origin := make(map[*feed.Article]string)
+	var skimmed []*feed.Article
 	for _, l := range loaded {
 		key := SourceKey(l.Source)
 		got := l.Articles
@@ -246,27 +240,66 @@ func Sync(ctx context.Context, st *store.Store, loaded []Loaded, early *Early) (
 			}
 		}
 		for _, a := range got {
+			if a.Skimmed {
+				skimmed = append(skimmed, a)
+				continue
+			}
 			origin[a] = l.Source.Location
+			arts = append(arts, a)
 		}
-		arts = append(arts, got...)
 	}
 	feed.SortNewest(arts)
 	arts = dedupe(arts, origin)
+	whole := len(arts)
+	arts = absorbSkimmed(arts, skimmed)
 	if st == nil {
 		return arts, errs
 	}
 	var states map[string]feed.State
 	var err error
-	if early != nil && len(arts) > manyKeys {
-		states, err = early.since(ctx, st, arts)
-	} else {
-		states, err = States(ctx, st, arts)
+	switch {
+	case early != nil && whole > manyKeys:
+		states, err = early.since(ctx, st, arts[:whole])
+	case whole < len(skimmed)/skimRatio:
+		// The store holds a row for most of the skimmed too: reading
+		// them all would cost more than a lookup of each key wanted.
+		states, err = lookupStates(ctx, st, arts[:whole])
+	default:
+		states, err = States(ctx, st, arts[:whole])
 	}
 	if err != nil {
 		errs = append(errs, err)
 	}
-	Apply(states, arts)
+	Apply(states, arts[:whole])
 	return arts, errs
+}
+
+// absorbSkimmed returns arts, each story once, followed by the skimmed
+// articles of stories arts does not hold. A skimmed article of a story
+// arts holds is one more place it is in (AlsoIn): it never stands for a
+// whole one. The skimmed are neither sorted nor deduped: they are never
+// shown.
+func absorbSkimmed(arts, skimmed []*feed.Article) []*feed.Article {
+	if len(skimmed) == 0 {
+		return arts
+	}
+	byKey := make(map[string]*feed.Article, len(arts))
+	for _, a := range arts {
+		if _, ok := byKey[a.Key]; !ok && a.Key != "" {
+			byKey[a.Key] = a
+		}
+	}
+	for _, s := range skimmed {
+		kept := byKey[s.Key]
+		if kept == nil || s.Key == "" {
+			arts = append(arts, s)
+			continue
+		}
+		if s.Location != kept.Location && !contains(kept.AlsoIn, s.Location) {
+			kept.AlsoIn = append(kept.AlsoIn, s.Location)
+		}
+	}
+	return arts
 }
 
 // Early is every state a store keeps, read in the background while a
@@ -333,6 +366,11 @@ func States(ctx context.Context, st *store.Store, arts []*feed.Article) (map[str
 	if len(arts) > manyKeys {
 		return st.LoadStates(ctx)
 	}
+	return lookupStates(ctx, st, arts)
+}
+
+// lookupStates returns the state of the articles, by Key, looking each up.
+func lookupStates(ctx context.Context, st *store.Store, arts []*feed.Article) (map[string]feed.State, error) {
 	keys := make([]string, 0, len(arts))
 	for _, a := range arts {
 		if a.Key != "" {

@@ -66,29 +66,6 @@ func TestDedupe(t *testing.T) {
 	}
 }
 
-// A skimmed article never stands for a story a whole copy of which was
-// loaded: the first whole copy takes its place, with its locations.
-func TestDedupeSkimmed(t *testing.T) {
-	s1 := art("s1", "k1", "/x/s1.md", 3)
-	s2 := art("s2", "k1", "/x/s2.md", 3)
-	w := art("w", "k1", "/y/w.md", 2)
-	w2 := art("w2", "k1", "/y/w2.md", 1)
-	only := art("only", "k2", "/x/only.md", 1)
-	for _, a := range []*feed.Article{s1, s2, only} {
-		a.Skimmed = true
-	}
-	got := Dedupe([]*feed.Article{s1, s2, w, w2, only})
-	if want := []string{"w", "only"}; !slices.Equal(ids(got), want) {
-		t.Fatalf("Dedupe kept %v, want %v", ids(got), want)
-	}
-	if want := []string{"/x/s2.md", "/x/s1.md", "/y/w2.md"}; !slices.Equal(w.AlsoIn, want) {
-		t.Errorf("AlsoIn = %v, want %v", w.AlsoIn, want)
-	}
-	if s1.AlsoIn != nil {
-		t.Errorf("the skimmed copy kept AlsoIn %v", s1.AlsoIn)
-	}
-}
-
 func TestMerge(t *testing.T) {
 	kept := []*feed.Article{art("old", "k0", "u0", 1), art("stale", "k1", "u1", 1)}
 	fetched := []*feed.Article{art("fresh", "k1", "u1", 2), art("new", "k2", "u2", 3)}
@@ -216,6 +193,51 @@ func TestSyncDirectory(t *testing.T) {
 	}
 	if c, _ := st.UnreadCount(ctx, "/news/a"); c.Total != 1 {
 		t.Fatalf("a failed load changed the count to %+v", c)
+	}
+}
+
+// TestSyncSkimmed checks that skimmed articles are recorded with the
+// others and come last, without state; that one of a story a whole
+// article holds is one more place the story is in, never the story; and
+// that the store keeps the state of the skimmed articles' keys.
+func TestSyncSkimmed(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	dir := load.Source{Location: "/news"}
+	skim := func(a *feed.Article) *feed.Article {
+		a.Title, a.Skimmed = "", true
+		return a
+	}
+	syncAll := func() []*feed.Article {
+		arts, errs := Sync(ctx, st, []Loaded{{Source: dir, Articles: []*feed.Article{
+			skim(art("s1", "k1", "/news/s1.md", 3)),
+			art("w", "k1", "/news/w.md", 2),
+			art("w2", "k1", "/news/w2.md", 1),
+			skim(art("only", "k2", "/news/only.md", 5)),
+			art("new", "k3", "/news/new.md", 4),
+		}}}, nil)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		return arts
+	}
+	arts := syncAll()
+	if want := []string{"new", "w", "only"}; !slices.Equal(ids(arts), want) {
+		t.Fatalf("Sync returned %v, want %v", ids(arts), want)
+	}
+	if want := []string{"/news/w2.md", "/news/s1.md"}; !slices.Equal(arts[1].AlsoIn, want) {
+		t.Errorf("AlsoIn = %v, want %v", arts[1].AlsoIn, want)
+	}
+	if arts[0].State.FirstSeen.IsZero() || !arts[2].State.FirstSeen.IsZero() {
+		t.Errorf("states: whole %+v, skimmed %+v; want the whole article's alone", arts[0].State, arts[2].State)
+	}
+	if err := st.Mark(ctx, store.OpStar, "k2"); err != nil {
+		t.Fatal(err)
+	}
+	syncAll()
+	states, err := st.States(ctx, []string{"k2"})
+	if err != nil || !states["k2"].Starred {
+		t.Errorf("after a skimmed load, the skimmed key's state is %+v, %v; want starred", states["k2"], err)
 	}
 }
 
