@@ -209,10 +209,10 @@ func PeekHead(s string) (HeadPeek, bool) {
 	var p HeadPeek
 	p.ID = d.str()
 	p.Title = d.str()
-	d.str() // DateText
+	d.bytes() // DateText
 	p.Source = d.str()
-	d.str() // Link
-	d.str() // Format
+	d.bytes() // Link
+	d.bytes() // Format
 	p.Key = d.str()
 	d.bool()
 	d.uint() // seq

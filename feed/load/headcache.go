@@ -320,7 +320,7 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // it has a record.
 //
 // With keep, an article keep refuses comes Skimmed (see Loader.Keep).
-func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner, keep func(key, title, source string) bool) (a *feed.Article, hit, cacheable bool) {
+func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep func(key, title, source string) bool) (a *feed.Article, hit, cacheable bool) {
 	if d == nil || !d.Type().IsRegular() || feed.SanitizeLine(path) != path {
 		return nil, false, false
 	}
@@ -347,10 +347,12 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, in *interner, keep 
 			rec.used, rec.body = true, ""
 			h.hits.Add(1)
 			h.cache.hits.Add(1)
-			return &feed.Article{ID: p.ID, Key: p.Key, Date: p.Date, Location: path, File: rec.st.file(), Skimmed: true}, true, true
+			a = w.skim()
+			a.ID, a.Key, a.Date, a.Location, a.File = p.ID, p.Key, p.Date, path, rec.st.file()
+			return a, true, true
 		}
 	}
-	a, err = feed.DecodeHeadShared(rec.body, in.get)
+	a, err = feed.DecodeHeadShared(rec.body, w.in.get)
 	if err != nil {
 		// The file is read, and its record replaced.
 		h.bad.Add(1)

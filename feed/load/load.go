@@ -568,6 +568,21 @@ type worker struct {
 	// buf is read into, file after file: what the parsers make of a file
 	// is copied out of it, and the next file is read over it.
 	buf []byte
+	// skims is where skimmed articles are made, a block at a time: a
+	// search may skim every file of a large directory.
+	skims []feed.Article
+}
+
+// skimBlock is how many skimmed articles a worker allocates at once.
+const skimBlock = 256
+
+// skim returns a new skimmed article, taken from the worker's block.
+func (w *worker) skim() *feed.Article {
+	if len(w.skims) == cap(w.skims) {
+		w.skims = make([]feed.Article, 0, skimBlock)
+	}
+	w.skims = append(w.skims, feed.Article{Skimmed: true})
+	return &w.skims[len(w.skims)-1]
 }
 
 // maxKeptBuffer is the largest read buffer a worker keeps for the next
@@ -590,7 +605,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 	if j.heads != nil {
 		var a *feed.Article
 		var hit bool
-		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, in, l.keep(j.src))
+		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, w, l.keep(j.src))
 		if hit && a.Skimmed {
 			send(ctx, out, Result{Article: a, Source: j.src.Location})
 			return
