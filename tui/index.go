@@ -152,6 +152,16 @@ func (e *entry) hasTag(id tagID, detected bool) bool {
 	return (detected || e.fills) && slices.Contains(e.detectedIDs(), id)
 }
 
+// refURL returns the URL of the first of refs whose URL is url.
+func refURL(refs []feed.Ref, url string) (string, bool) {
+	for _, r := range refs {
+		if r.URL == url {
+			return r.URL, true
+		}
+	}
+	return "", false
+}
+
 // listDateLayout is the list's date column: fixed width, unambiguous.
 const listDateLayout = "02 Jan 2006"
 
@@ -167,7 +177,9 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 			size += len(r.URL)
 		}
 		for _, img := range a.Images {
-			size += len(img)
+			if _, ok := refURL(a.Refs, img); !ok {
+				size += len(img)
+			}
 		}
 		if len(a.Tags) > maxSharedTags {
 			ntags += len(a.Tags)
@@ -191,7 +203,9 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 			sb.WriteString(r.URL)
 		}
 		for _, img := range a.Images {
-			sb.WriteString(img)
+			if _, ok := refURL(a.Refs, img); !ok {
+				sb.WriteString(img)
+			}
 		}
 	}
 	arena := sb.String()
@@ -233,7 +247,12 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 		if len(a.Images) > 0 {
 			i0 := len(imageSlab)
 			for _, img := range a.Images {
-				imageSlab = append(imageSlab, take(len(img)))
+				// Most images are footnotes too: their URL is held once.
+				u, ok := refURL(e.view.Refs, img)
+				if !ok {
+					u = take(len(img))
+				}
+				imageSlab = append(imageSlab, u)
 			}
 			e.view.Images = imageSlab[i0:len(imageSlab):len(imageSlab)]
 		}

@@ -199,7 +199,7 @@ func TestEntriesHoldNothingOfTheRecord(t *testing.T) {
 	a := testArticles(t)[0]
 	a.Link = "https://example.org/a"
 	a.Refs = []feed.Ref{{N: 1, URL: "https://example.org/1.jpg"}, {N: 2, URL: "https://example.org/page", Kind: feed.RefLink}}
-	a.Images = []string{"https://example.org/1.jpg"}
+	a.Images = []string{"https://example.org/1.jpg", "https://example.org/2.jpg"}
 	rec := string(feed.AppendHead(nil, a))
 	b, err := feed.DecodeHeadShared(rec, nil)
 	if err != nil {
@@ -229,5 +229,8 @@ func TestEntriesHoldNothingOfTheRecord(t *testing.T) {
 	if v.ID != a.ID || v.Title != a.Title || v.Source != a.Source || v.Key != a.Key || v.Link != a.Link ||
 		!slices.Equal(v.Refs, a.Refs) || !slices.Equal(v.Images, a.Images) {
 		t.Errorf("view %+v, want %+v", v, *a)
+	}
+	if unsafe.StringData(v.Images[0]) != unsafe.StringData(v.Refs[0].URL) {
+		t.Error("an image that is a footnote too holds its URL twice")
 	}
 }
