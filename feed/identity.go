@@ -3,6 +3,7 @@ package feed
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The kinds of story key. The kind is part of the key, so that a GUID,
@@ -55,7 +56,7 @@ func StoryKey(guid, link, feed string, a *Article) string {
 		date = a.Date.UTC().Format(time.RFC3339)
 	}
 	parts := []string{fold(a.Title), fold(date), fold(a.Source)}
-	if fold(date) == "" && fold(a.Source) == "" {
+	if parts[1] == "" && parts[2] == "" {
 		var b strings.Builder
 		for _, blk := range a.Body {
 			b.WriteString(blk.Text)
@@ -77,5 +78,33 @@ func weakGUID(guid string) bool {
 // fold lowers the case of s and collapses its runs of spaces, so that a
 // re-saved file whose title gained a space is still the same story.
 func fold(s string) string {
+	// Keys are kept in the store: whatever the path, the result must be
+	// foldFields's, byte for byte. ASCII text, nearly every title, is
+	// folded in one pass and one allocation.
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return foldFields(s)
+		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			space = b.Len() > 0
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// foldFields is fold for any text.
+func foldFields(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
