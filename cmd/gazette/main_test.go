@@ -121,11 +121,12 @@ func TestListJSONShape(t *testing.T) {
 	}
 }
 
-// Many articles are encoded in chunks, on several goroutines, and come out
-// as one array in the list's order: newest first, as the lines of list.
+// Many articles are encoded in chunks, on several goroutines, into
+// buffers used again once written, and come out as one array in the
+// list's order: newest first, as the lines of list.
 func TestListJSONMany(t *testing.T) {
 	dir := t.TempDir()
-	const n = 3*jsonChunk + 17
+	const n = 12*jsonChunk + 17
 	for i := range n {
 		day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
 		text := fmt.Sprintf("Article %d\n\nRussia | %s | Wire\n\nText.\n", i, day.Format("2006-01-02"))
