@@ -29,6 +29,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
@@ -150,6 +151,22 @@ func envSize(s string, def int) int {
 	return def
 }
 
+// colorProfile returns the colour profile the program is to draw with,
+// when Run knows it better, or sooner, than Bubble Tea would find it: none
+// without colour, and for the process's own terminal the profile lipgloss
+// found for it, from the same environment, when it was loaded. Asked
+// again, the detection would start `tmux info` once more under tmux,
+// before the first frame.
+func colorProfile(opt Options, out io.Writer, isTerm bool) (colorprofile.Profile, bool) {
+	switch {
+	case opt.noColor():
+		return colorprofile.Ascii, true
+	case isTerm && out == io.Writer(os.Stdout):
+		return lipgloss.Writer.Profile, true
+	}
+	return 0, false
+}
+
 // ErrStyle reports a style that cannot be loaded; it is render.ErrStyle.
 var ErrStyle = render.ErrStyle
 
@@ -197,8 +214,8 @@ func Run(ctx context.Context, opt Options) error {
 	if opt.Input != nil {
 		progOpts = append(progOpts, tea.WithInput(opt.Input))
 	}
-	if opt.noColor() {
-		progOpts = append(progOpts, tea.WithColorProfile(colorprofile.Ascii))
+	if p, ok := colorProfile(opt, out, isTerm); ok {
+		progOpts = append(progOpts, tea.WithColorProfile(p))
 	}
 	m := newModel(ctx, opt)
 	progOpts = append(progOpts, tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg { return m.filterInput(msg) }))

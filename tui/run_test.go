@@ -5,10 +5,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/gazette-news/gazette/feed/load"
 )
@@ -98,5 +102,26 @@ func checkRestored(t *testing.T, out string) {
 	enter, leave := strings.Index(out, "\x1b[?1049h"), strings.LastIndex(out, "\x1b[?1049l")
 	if enter < 0 || leave < enter {
 		t.Errorf("alternate screen not entered then left: enter at %d, leave at %d", enter, leave)
+	}
+}
+
+// The reader draws in the colour profile lipgloss found for the process's
+// terminal, rather than detecting it again (under tmux, a `tmux info` run
+// before the first frame); without colour it draws in none; any other
+// output is left to Bubble Tea.
+func TestColorProfile(t *testing.T) {
+	env := func(k string) string { return map[string]string{"NO_COLOR": "1"}[k] }
+	if p, ok := colorProfile(Options{Getenv: env}, os.Stdout, true); !ok || p != colorprofile.Ascii {
+		t.Errorf("NO_COLOR: %v, %v; want Ascii", p, ok)
+	}
+	plain := Options{Getenv: func(string) string { return "" }}
+	if p, ok := colorProfile(plain, os.Stdout, true); !ok || p != lipgloss.Writer.Profile {
+		t.Errorf("the terminal: %v, %v; want lipgloss's %v", p, ok, lipgloss.Writer.Profile)
+	}
+	if _, ok := colorProfile(plain, os.Stdout, false); ok {
+		t.Error("stdout that is no terminal: a profile was chosen")
+	}
+	if _, ok := colorProfile(plain, &bytes.Buffer{}, true); ok {
+		t.Error("another output: a profile was chosen")
 	}
 }
