@@ -465,8 +465,8 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 	// visit handles one entry of dir; false stops the walk.
 	visit := func(dir dirAt, d fs.DirEntry) bool {
 		name := d.Name()
-		path := filepath.Join(dir.path, name)
-		rel := filepath.Join(dir.rel, name)
+		path := joinClean(dir.path, name)
+		rel := joinClean(dir.rel, name)
 		if d.IsDir() {
 			if !strings.HasPrefix(name, ".") {
 				stack = append(stack, dirAt{path, rel})
@@ -502,7 +502,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 			return false
 		}
 	}
-	stack = append(stack, dirAt{path: root})
+	stack = append(stack, dirAt{path: filepath.Clean(root)})
 	for len(stack) > 0 && ctx.Err() == nil {
 		dir := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -514,6 +514,23 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 			return
 		}
 	}
+}
+
+// joinClean is filepath.Join(dir, name) for a clean dir and a name read
+// from a directory, which holds no separator and is neither "." nor "..":
+// it does without Join's Clean, which is a fair part of listing 100,000
+// files.
+func joinClean(dir, name string) string {
+	switch {
+	case runtime.GOOS == "windows":
+		// Volume names ("C:") join as Join knows.
+		return filepath.Join(dir, name)
+	case dir == "" || dir == ".":
+		return name
+	case os.IsPathSeparator(dir[len(dir)-1]):
+		return dir + name
+	}
+	return dir + string(filepath.Separator) + name
 }
 
 // walkFS lists the files of an fs.FS source.
