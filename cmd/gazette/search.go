@@ -115,9 +115,10 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 
 // mayBeCurrent reports whether the index may answer for every article
 // of srcs, so that skimming them is worth a try: they are local paths,
-// and something is indexed under each. Only a load can tell that it
-// answers for each article; this saves a first search, or one after
-// the index was removed, from loading the sources twice.
+// and under each as many stories are indexed as the store last recorded
+// it listing (at least one). Only a load can tell that the index answers
+// for each article; this saves a first search, or one while the index is
+// still being built, from loading the sources twice.
 func mayBeCurrent(ctx context.Context, st *store.Store, srcs []load.Source) bool {
 	paths := sourcePaths(srcs)
 	if len(paths) == 0 || len(paths) < len(srcs) {
@@ -129,7 +130,8 @@ func mayBeCurrent(ctx context.Context, st *store.Store, srcs []load.Source) bool
 		return false
 	}
 	for _, r := range roots {
-		if got[r].N == 0 {
+		listed, err := st.UnreadCount(ctx, r)
+		if err != nil || got[r].N == 0 || got[r].N < int64(listed.Total) {
 			return false
 		}
 	}

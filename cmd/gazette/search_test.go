@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/store"
 	"os"
 	"path/filepath"
 	"slices"
@@ -157,11 +160,36 @@ func TestListQuerySkims(t *testing.T) {
 		t.Errorf("-pipeline lists %q, want c and d", got)
 	}
 
+	current := func() bool {
+		t.Helper()
+		st, err := store.Open(filepath.Join(data, "gazette", dbName), store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		return mayBeCurrent(context.Background(), st, []load.Source{{Location: dir}})
+	}
+	if !current() {
+		t.Error("the index of every story is not taken as one that may be current")
+	}
+	writeNews(t, dir, map[string]string{"e": "A new story, with a pipeline."})
+	settle("e", 20*time.Minute)
+	run("list") // the store records one story more than the index holds
+	if current() {
+		t.Error("an index with a story fewer than the store lists is taken as one that may be current")
+	}
+	if got := query("pipeline"); !slices.Equal(got, []string{"a", "b", "e", "pipeline"}) {
+		t.Errorf("after e was added, pipeline lists %q, want a, b, e and pipeline", got)
+	}
+	if !current() {
+		t.Error("the index is not taken as one that may be current once the search indexed the new story")
+	}
+
 	writeNews(t, dir, map[string]string{"d": "Now the pipeline is here too."})
 	settle("d", 30*time.Minute)
 	time.Sleep(racy)
 	run("list") // the header cache learns of the change; the index does not
-	if got := query("pipeline"); !slices.Equal(got, []string{"a", "b", "d", "pipeline"}) {
-		t.Errorf("after d changed, pipeline lists %q, want a, b, d and pipeline", got)
+	if got := query("pipeline"); !slices.Equal(got, []string{"a", "b", "d", "e", "pipeline"}) {
+		t.Errorf("after d changed, pipeline lists %q, want a, b, d, e and pipeline", got)
 	}
 }
