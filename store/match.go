@@ -1,6 +1,13 @@
 package store
 
-import "context"
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strconv"
+)
 
 // MatchKeys runs an FTS5 query expression as Match does, without ranking
 // the matches: every key comes with relevance 0. Filtering needs no
@@ -24,4 +31,125 @@ func (s *Store) MatchKeys(ctx context.Context, expr string) (map[string]float64,
 		return nil, s.matchError(expr, err)
 	}
 	return m, nil
+}
+
+// MatchDocs runs an FTS5 query expression as MatchKeys does, and returns
+// the numbers of the matching documents, ascending, in place of their
+// keys: DocKeys tells whose they are. Going from a number to its key costs
+// a lookup per match, six times the rest of the query; a caller that
+// numbered the keys once (DocKeys) matches many queries without it.
+func (s *Store) MatchDocs(ctx context.Context, expr string) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid FROM search WHERE search MATCH ?`, expr)
+	if err != nil {
+		return nil, s.matchError(expr, err)
+	}
+	defer rows.Close()
+	var docs []int64
+	for rows.Next() {
+		var d int64
+		if err := rows.Scan(&d); err != nil {
+			return nil, s.matchError(expr, err)
+		}
+		docs = append(docs, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.matchError(expr, err)
+	}
+	if !slices.IsSorted(docs) {
+		slices.Sort(docs)
+	}
+	return docs, nil
+}
+
+// DocKeys calls fn with the number and the key of every indexed
+// document, and stops at fn's first error, which it returns. A document
+// keeps its number for as long as its key stays indexed: indexing a key
+// again keeps it; only a key unindexed gives it up. key is valid only
+// until fn returns.
+//
+// The keys come a range of numbers at a time, joined into one text by
+// SQLite: a row each through database/sql costs twice as much, most of
+// it in allocations.
+func (s *Store) DocKeys(ctx context.Context, fn func(doc int64, key []byte) error) error {
+	const op = "read the index's keys"
+	for after := int64(0); ; {
+		var text sql.RawBytes
+		rows, err := s.db.QueryContext(ctx, `SELECT group_concat(doc || ' ' || octet_length(key) || ' ' || key, ' ')
+			FROM (SELECT doc, key FROM search_docs WHERE doc > ? ORDER BY doc LIMIT ?)`, after, docKeysRange)
+		if err != nil {
+			return s.wrap(op, err)
+		}
+		n := 0
+		var fnErr error
+		if rows.Next() {
+			err = rows.Scan(&text)
+			if err == nil {
+				err = eachDocKey(text, func(doc int64, key []byte) error {
+					n++
+					after = max(after, doc)
+					fnErr = fn(doc, key)
+					return fnErr
+				})
+			}
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		rows.Close()
+		if fnErr != nil {
+			return fnErr
+		}
+		if err != nil {
+			return s.wrap(op, err)
+		}
+		if n < docKeysRange {
+			return nil
+		}
+	}
+}
+
+// docKeysRange is how many documents one query of DocKeys reads: about
+// a megabyte of text.
+const docKeysRange = 1 << 15
+
+// errDocKeys says the joined keys did not read back.
+var errDocKeys = errors.New("malformed list of keys")
+
+// eachDocKey calls fn with each document of a text of "doc len key"
+// joined by spaces.
+func eachDocKey(text []byte, fn func(doc int64, key []byte) error) error {
+	for len(text) > 0 {
+		doc, rest, ok := cutInt(text)
+		if !ok {
+			return errDocKeys
+		}
+		n, rest, ok := cutInt(rest)
+		if !ok || n > int64(len(rest)) {
+			return errDocKeys
+		}
+		if err := fn(doc, rest[:n]); err != nil {
+			return err
+		}
+		text = rest[n:]
+		if len(text) > 0 {
+			if text[0] != ' ' {
+				return errDocKeys
+			}
+			text = text[1:]
+		}
+	}
+	return nil
+}
+
+// cutInt reads a decimal number and the space after it.
+func cutInt(b []byte) (int64, []byte, bool) {
+	i := bytes.IndexByte(b, ' ')
+	if i <= 0 || i > 18 {
+		return 0, nil, false
+	}
+	n, err := strconv.ParseInt(string(b[:i]), 10, 64)
+	if err != nil || n < 0 {
+		return 0, nil, false
+	}
+	return n, b[i+1:], true
 }
