@@ -125,6 +125,8 @@ type entry struct {
 	// article; sec is math.MinInt64 when it is unknown.
 	sec  int64
 	nsec int32
+	// row numbers the entry for the index's bound answers (see number).
+	row int32
 	// state holds the read and starred bits (stateRead, stateStarred).
 	// Update writes it while filter runs read it, hence the atomic; the
 	// view's State stays zero.
@@ -337,11 +339,17 @@ type filter struct {
 	// hits are the index's answers to the query's body words; nil when
 	// there is no index or the query has none.
 	hits *search.Hits
+	// rowHits are the same answers over the entries' rows, when the
+	// rows are bound; hits is nil then.
+	rowHits *search.RowHits
 }
 
 // match reports whether the article passes the query, asking the index
 // about body words when there is one.
 func (f filter) match(a *feed.Article, e *entry) bool {
+	if f.rowHits != nil {
+		return f.rowHits.Match(a, e.foldedView(), int(e.row))
+	}
 	if f.hits != nil {
 		return f.hits.MatchFolded(a, e.foldedView())
 	}

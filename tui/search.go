@@ -108,18 +108,22 @@ func (m *model) startIndex() tea.Cmd {
 	if m.index.keyAt == nil {
 		m.index.keyAt = new(atomic.Int64)
 	}
-	s, all, keyAt := m.index.searcher, m.list.all, m.index.keyAt
+	s, all, keyAt, rows := m.index.searcher, m.list.all, m.index.keyAt, m.list.nextRow
 	prepare := func(ctx context.Context) {
 		// A failure to warm up is the first lookup's to report.
 		_ = s.Warm(ctx)
 		foldAll(ctx, all)
+		bindRows(ctx, s, rows, all)
 		waitKeys(ctx, keyAt)
 	}
+	// A run that wrote may have given a document's number to another
+	// key: the rows are bound again.
+	finish := func(ctx context.Context) { _ = s.Bind(ctx, rows, entryRows(all)) }
 	body := m.opt.IndexBody
 	if body == nil {
 		body = m.opt.Body
 	}
-	return buildIndex(m.ctx, m.opt.Store, prepare, body, arts, roots)
+	return buildIndex(m.ctx, m.opt.Store, prepare, finish, body, arts, roots)
 }
 
 // indexProgress takes a report of the index build; when the build is
