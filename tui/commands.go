@@ -58,6 +58,7 @@ func (j filterJob) cmd() tea.Cmd {
 		q.Detected = j.flt.detected
 		j.flt.query = q
 		j.flt.isTerms = mayTestState(j.flt.text)
+		j.flt.noTags = !mayTestTags(j.flt.text)
 		// Hits answer the query they were made for, and no other.
 		j.flt.hits, j.flt.rowHits = nil, nil
 		if j.search != nil && q.NeedsBody() {

@@ -336,6 +336,9 @@ type filter struct {
 	// isTerms is set when the query may test the state (is:unread), whose
 	// answer the entry's state bits give, not the view.
 	isTerms bool
+	// noTags is set when the query holds no tag: term, the only one that
+	// reads the countries detected late; the view then serves as it is.
+	noTags bool
 	// hits are the index's answers to the query's body words; nil when
 	// there is no index or the query has none.
 	hits *search.Hits
@@ -370,7 +373,8 @@ func (f filter) matchQuery(e *entry, scratch *feed.Article) bool {
 		return false
 	}
 	late := e.late.Load()
-	if !f.isTerms && late == nil {
+	if !f.isTerms && (late == nil || f.noTags) {
+		// Copying the view costs more than the match of a word.
 		return f.match(&e.view, e)
 	}
 	*scratch = e.view

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -91,4 +92,39 @@ func TestFilterByRows(t *testing.T) {
 		t.Fatal("new rows bound before any run")
 	}
 	t.Run("added", func(t *testing.T) { check(t, "officials") })
+}
+
+// TestLateMentionsWithoutCopy checks that a query that names a tag, in
+// any case and negated too, still sees the countries detected late,
+// which the entry's view lacks, while one without a tag: term matches
+// the view as it is.
+func TestLateMentionsWithoutCopy(t *testing.T) {
+	a := &feed.Article{Title: "Talks in Tashkent", Key: "k", Undetected: true, Date: time.Date(2022, 1, 2, 0, 0, 0, 0, time.UTC)}
+	tt := newTagTable()
+	e := newEntries([]*feed.Article{a}, tt)[0]
+	e.late.Store(&detection{mentions: []feed.Mention{{Name: "Uzbekistan", Code: "UZ", Score: 1}}})
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"tag:uzbekistan", true},
+		{"TAG:Uzbekistan", true},
+		{"-tag:uzbekistan", false},
+		{"talks -Tag:uzbekistan", false},
+		{"talks", true},
+		{"tashkent -talks", false},
+	} {
+		t.Run(c.text, func(t *testing.T) {
+			q, err := query.Parse(c.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Detected = true
+			f := filter{text: c.text, query: q, detected: true, noTags: !mayTestTags(c.text)}
+			var scratch feed.Article
+			if got := f.matchQuery(e, &scratch); got != c.want {
+				t.Errorf("%q matches %v, want %v", c.text, got, c.want)
+			}
+		})
+	}
 }
