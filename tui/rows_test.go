@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,5 +127,34 @@ func TestLateMentionsWithoutCopy(t *testing.T) {
 				t.Errorf("%q matches %v, want %v", c.text, got, c.want)
 			}
 		})
+	}
+}
+
+// TestDetectionWaitsForTyping checks what a chunk of the detection waits
+// for: the index build's preparation, and a pause in the keys; and that
+// a done context ends either wait.
+func TestDetectionWaitsForTyping(t *testing.T) {
+	ready := make(chan struct{})
+	close(ready)
+	keyAt := new(atomic.Int64)
+	// Ready, and no key yet: no wait.
+	detectPause(context.Background(), ready, keyAt)
+	detectPause(context.Background(), nil, nil)
+
+	// A key just now: the wait lasts until the context is done.
+	keyAt.Store(time.Now().UnixNano())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	detectPause(ctx, ready, keyAt)
+	if ctx.Err() == nil {
+		t.Error("the detection went on right after a key")
+	}
+
+	// Not ready: the wait lasts until the context is done.
+	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	detectPause(ctx, make(chan struct{}), new(atomic.Int64))
+	if ctx.Err() == nil {
+		t.Error("the detection went on before the index build was ready")
 	}
 }
