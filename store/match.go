@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 )
@@ -39,18 +40,23 @@ func (s *Store) MatchKeys(ctx context.Context, expr string) (map[string]float64,
 // a lookup per match, six times the rest of the query; a caller that
 // numbered the keys once (DocKeys) matches many queries without it.
 func (s *Store) MatchDocs(ctx context.Context, expr string) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid FROM search WHERE search MATCH ?`, expr)
+	// One text of numbers, not a row each: database/sql allocates twice
+	// per row, 5,600 times for a word in 2,800 bodies.
+	rows, err := s.db.QueryContext(ctx, `SELECT group_concat(rowid, ' ') FROM search WHERE search MATCH ?`, expr)
 	if err != nil {
 		return nil, s.matchError(expr, err)
 	}
 	defer rows.Close()
 	var docs []int64
-	for rows.Next() {
-		var d int64
-		if err := rows.Scan(&d); err != nil {
+	if rows.Next() {
+		var text sql.RawBytes
+		if err := rows.Scan(&text); err != nil {
 			return nil, s.matchError(expr, err)
 		}
-		docs = append(docs, d)
+		docs, err = appendNumbers(make([]int64, 0, bytes.Count(text, []byte{' '})+1), text)
+		if err != nil {
+			return nil, s.wrap(fmt.Sprintf("search %q", expr), err)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.matchError(expr, err)
@@ -139,6 +145,30 @@ func eachDocKey(text []byte, fn func(doc int64, key []byte) error) error {
 		}
 	}
 	return nil
+}
+
+// appendNumbers appends the decimal numbers of text, one space between
+// two, to docs.
+func appendNumbers(docs []int64, text []byte) ([]int64, error) {
+	for len(text) > 0 {
+		i := bytes.IndexByte(text, ' ')
+		if i < 0 {
+			i = len(text)
+		}
+		if i == 0 || i > 18 {
+			return nil, errDocKeys
+		}
+		var n int64
+		for _, c := range text[:i] {
+			if c < '0' || c > '9' {
+				return nil, errDocKeys
+			}
+			n = n*10 + int64(c-'0')
+		}
+		docs = append(docs, n)
+		text = text[min(i+1, len(text)):]
+	}
+	return docs, nil
 }
 
 // cutInt reads a decimal number and the space after it.

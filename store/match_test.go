@@ -152,3 +152,15 @@ func TestEachDocKeyMalformed(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendNumbers(t *testing.T) {
+	got, err := appendNumbers(nil, []byte("7 12 3"))
+	if err != nil || !slices.Equal(got, []int64{7, 12, 3}) {
+		t.Errorf("appendNumbers(\"7 12 3\") = %v, %v", got, err)
+	}
+	for _, text := range []string{"1  2", " 1", "1 x", "-1", "1234567890123456789"} {
+		if _, err := appendNumbers(nil, []byte(text)); err == nil {
+			t.Errorf("appendNumbers(%q) read a malformed text", text)
+		}
+	}
+}
