@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // MatchKeys runs an FTS5 query expression as Match does, without ranking
@@ -70,29 +71,31 @@ func (s *Store) MatchDocs(ctx context.Context, expr string) ([]int64, error) {
 // DocKeys calls fn with the number and the key of every indexed
 // document, and stops at fn's first error, which it returns. A document
 // keeps its number for as long as its key stays indexed: indexing a key
-// again keeps it; only a key unindexed gives it up. key is valid only
-// until fn returns.
+// again keeps it; only a key unindexed gives it up. key is a slice of a
+// text of many keys: a caller that keeps it keeps them all.
 //
-// The keys come a range of numbers at a time, joined into one text by
-// SQLite: a row each through database/sql costs twice as much, most of
-// it in allocations.
-func (s *Store) DocKeys(ctx context.Context, fn func(doc int64, key []byte) error) error {
+// The keys come a range at a time, in the order of the index on keys,
+// joined into one text by SQLite: a row each through database/sql costs
+// twice as much, most of it in allocations.
+func (s *Store) DocKeys(ctx context.Context, fn func(doc int64, key string) error) error {
 	const op = "read the index's keys"
-	for after := int64(0); ; {
-		var text sql.RawBytes
+	for after := ""; ; {
+		var text string
 		rows, err := s.db.QueryContext(ctx, `SELECT group_concat(doc || ' ' || octet_length(key) || ' ' || key, ' ')
-			FROM (SELECT doc, key FROM search_docs WHERE doc > ? ORDER BY doc LIMIT ?)`, after, docKeysRange)
+			FROM (SELECT doc, key FROM search_docs WHERE key > ? ORDER BY key LIMIT ?)`, after, docKeysRange)
 		if err != nil {
 			return s.wrap(op, err)
 		}
 		n := 0
 		var fnErr error
 		if rows.Next() {
-			err = rows.Scan(&text)
+			var v sql.NullString
+			err = rows.Scan(&v)
+			text = v.String
 			if err == nil {
-				err = eachDocKey(text, func(doc int64, key []byte) error {
+				err = eachDocKey(text, func(doc int64, key string) error {
 					n++
-					after = max(after, doc)
+					after = max(after, key)
 					fnErr = fn(doc, key)
 					return fnErr
 				})
@@ -114,16 +117,16 @@ func (s *Store) DocKeys(ctx context.Context, fn func(doc int64, key []byte) erro
 	}
 }
 
-// docKeysRange is how many documents one query of DocKeys reads: about
-// a megabyte of text.
-const docKeysRange = 1 << 15
+// docKeysRange is how many documents one query of DocKeys reads: a
+// quarter of a megabyte of text.
+const docKeysRange = 1 << 13
 
 // errDocKeys says the joined keys did not read back.
 var errDocKeys = errors.New("malformed list of keys")
 
 // eachDocKey calls fn with each document of a text of "doc len key"
 // joined by spaces.
-func eachDocKey(text []byte, fn func(doc int64, key []byte) error) error {
+func eachDocKey(text string, fn func(doc int64, key string) error) error {
 	for len(text) > 0 {
 		doc, rest, ok := cutInt(text)
 		if !ok {
@@ -172,14 +175,14 @@ func appendNumbers(docs []int64, text []byte) ([]int64, error) {
 }
 
 // cutInt reads a decimal number and the space after it.
-func cutInt(b []byte) (int64, []byte, bool) {
-	i := bytes.IndexByte(b, ' ')
+func cutInt(s string) (int64, string, bool) {
+	i := strings.IndexByte(s, ' ')
 	if i <= 0 || i > 18 {
-		return 0, nil, false
+		return 0, "", false
 	}
-	n, err := strconv.ParseInt(string(b[:i]), 10, 64)
+	n, err := strconv.ParseInt(s[:i], 10, 64)
 	if err != nil || n < 0 {
-		return 0, nil, false
+		return 0, "", false
 	}
-	return n, b[i+1:], true
+	return n, s[i+1:], true
 }

@@ -71,13 +71,11 @@ func TestMatchDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	keyOf := map[int64]string{}
-	last := int64(0)
-	if err := s.DocKeys(ctx, func(doc int64, key []byte) error {
-		if doc <= last {
-			t.Errorf("DocKeys gave %d after %d", doc, last)
+	if err := s.DocKeys(ctx, func(doc int64, key string) error {
+		if _, dup := keyOf[doc]; dup {
+			t.Errorf("DocKeys gave %d twice", doc)
 		}
-		last = doc
-		keyOf[doc] = string(key)
+		keyOf[doc] = key
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -115,7 +113,7 @@ func TestMatchDocs(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	n := 0
-	if err := s.DocKeys(ctx, func(int64, []byte) error { n++; return stop }); err != stop || n != 1 {
+	if err := s.DocKeys(ctx, func(int64, string) error { n++; return stop }); err != stop || n != 1 {
 		t.Errorf("DocKeys after fn's error: %v after %d calls; want fn's error after 1", err, n)
 	}
 }
@@ -134,8 +132,11 @@ func TestDocKeysRanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}
-	if err := s.DocKeys(ctx, func(_ int64, key []byte) error {
-		seen[string(key)] = true
+	if err := s.DocKeys(ctx, func(_ int64, key string) error {
+		if seen[key] {
+			t.Errorf("DocKeys gave %q twice", key)
+		}
+		seen[key] = true
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -147,7 +148,7 @@ func TestDocKeysRanges(t *testing.T) {
 
 func TestEachDocKeyMalformed(t *testing.T) {
 	for _, text := range []string{"1", "1 5 abc", "x 1 a", "1 1 ab", "1 -1 a", "1 1 a 2"} {
-		if err := eachDocKey([]byte(text), func(int64, []byte) error { return nil }); err == nil {
+		if err := eachDocKey(text, func(int64, string) error { return nil }); err == nil {
 			t.Errorf("eachDocKey(%q) read a malformed text", text)
 		}
 	}

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"iter"
 
 	"github.com/gazette-news/gazette/internal/search"
 )
@@ -17,16 +16,12 @@ func (l *listModel) number(add []*entry) {
 	}
 }
 
-// entryRows yields the row and the key of each entry, for Bind.
-func entryRows(all []*entry) iter.Seq2[int, string] {
-	return func(yield func(int, string) bool) {
-		for _, e := range all {
-			if !yield(int(e.row), e.view.Key) {
-				return
-			}
-		}
-	}
-}
+// entryRows are entries as Bind reads them: each with its row and key.
+type entryRows []*entry
+
+func (r entryRows) Len() int { return len(r) }
+
+func (r entryRows) At(i int) (int, string) { return int(r[i].row), r[i].view.Key }
 
 // bindRows binds the index's documents to the rows of all, every row
 // below n, unless they are bound already. A failure leaves the filter

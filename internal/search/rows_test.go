@@ -2,7 +2,6 @@ package search_test
 
 import (
 	"context"
-	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,16 +19,14 @@ var rowQueries = []string{
 	"story", "title:gas samarkand", "(oil OR кремль) -gas", "москве", "nothingatall",
 }
 
-// rowsOf numbers the articles as the reader does: row i is arts[i].
-func rowsOf(arts []*feed.Article) iter.Seq2[int, string] {
-	return func(yield func(int, string) bool) {
-		for i, a := range arts {
-			if !yield(i, a.Key) {
-				return
-			}
-		}
-	}
-}
+// articleRows numbers the articles as the reader does: row i is arts[i].
+type articleRows []*feed.Article
+
+func (r articleRows) Len() int { return len(r) }
+
+func (r articleRows) At(i int) (int, string) { return i, r[i].Key }
+
+func rowsOf(arts []*feed.Article) search.Rows { return articleRows(arts) }
 
 // byRows returns the locations of the articles whose rows h matches.
 func byRows(arts []*feed.Article, h *search.RowHits) []string {
