@@ -58,20 +58,28 @@ func (j filterJob) cmd() tea.Cmd {
 		q.Detected = j.flt.detected
 		j.flt.query = q
 		j.flt.isTerms = mayTestState(j.flt.text)
+		j.flt.noTags = !mayTestTags(j.flt.text)
 		// Hits answer the query they were made for, and no other.
-		j.flt.hits = nil
+		j.flt.hits, j.flt.rowHits = nil, nil
 		if j.search != nil && q.NeedsBody() {
 			if j.typed && hasShortWord(q) && !j.waitShort() {
 				return nil
 			}
-			hits, err := j.search.Find(j.ctx, q)
+			if j.bind {
+				bindRows(j.bindCtx, j.search, j.rows, j.whole)
+			}
+			rows, err := j.search.FindRows(j.ctx, q, j.rows)
+			if err == nil && rows == nil {
+				// Not bound, or the index grew since: by keys.
+				j.flt.hits, err = j.search.Find(j.ctx, q)
+			}
 			if j.superseded() {
 				return nil
 			}
 			if err != nil {
 				return filterDoneMsg{job: j, err: err}
 			}
-			j.flt.hits = hits
+			j.flt.rowHits = rows
 		}
 		res, ok := runFilter(j.all, j.flt, j.ntags, j.latest, j.gen)
 		if !ok {
@@ -236,8 +244,9 @@ func recordSeen(ctx context.Context, st *store.Store, srcs []load.Source, all []
 // at a time (see waitIndex). roots are the sources loaded whole, whose
 // files gone from the load leave the index. prepare runs first, before
 // the plan, which takes every core for a while: it readies what the first
-// word typed needs, and is nil when there is nothing to ready.
-func buildIndex(ctx context.Context, idx search.Index, prepare func(context.Context), body BodyFunc, arts []*feed.Article, roots []string) tea.Cmd {
+// word typed needs, and is nil when there is nothing to ready. finish,
+// when set, runs after a plan that had work to do, before the last report.
+func buildIndex(ctx context.Context, idx search.Index, prepare, finish func(context.Context), body BodyFunc, arts []*feed.Article, roots []string) tea.Cmd {
 	return func() tea.Msg {
 		ch := make(chan indexMsg, 1)
 		go func() {
@@ -270,6 +279,9 @@ func buildIndex(ctx context.Context, idx search.Index, prepare func(context.Cont
 				}
 			}}
 			err = x.Run(ctx, plan)
+			if finish != nil && !plan.Empty() && ctx.Err() == nil {
+				finish(ctx)
+			}
 		}()
 		return waitIndex(ch)()
 	}

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -55,16 +57,44 @@ func (l *listModel) startDetect() tea.Cmd {
 			todo = append(todo, e)
 		}
 	}
-	return detectCmd(l.ctx, l.opt.Body, todo)
+	return detectCmd(l.ctx, l.opt.Body, todo, l.index.ready, l.index.keyAt)
+}
+
+// detectQuiet is how long the keys must pause before a chunk of the
+// detection reads its files, and readyWait how long the detection waits
+// at most for the index build to ready the first search (indexState's
+// ready). Badges can wait; a word being typed should have both cores.
+const (
+	detectQuiet = time.Second
+	readyWait   = time.Second
+)
+
+// detectPause waits for ready (a nil channel is not waited for) at most
+// readyWait, then for the keys to pause (see waitQuiet); either ends
+// when ctx is done.
+func detectPause(ctx context.Context, ready <-chan struct{}, keyAt *atomic.Int64) {
+	if ready != nil {
+		t := time.NewTimer(readyWait)
+		select {
+		case <-ready:
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		t.Stop()
+	}
+	if keyAt != nil {
+		waitQuiet(ctx, keyAt, detectQuiet)
+	}
 }
 
 // detectCmd reads the next chunk of entries again and detects their
-// countries.
-func detectCmd(ctx context.Context, body BodyFunc, todo []*entry) tea.Cmd {
+// countries, once detectPause lets it.
+func detectCmd(ctx context.Context, body BodyFunc, todo []*entry, ready <-chan struct{}, keyAt *atomic.Int64) tea.Cmd {
 	if len(todo) == 0 {
 		return nil
 	}
 	return safeCmd(func() tea.Msg {
+		detectPause(ctx, ready, keyAt)
 		n := min(len(todo), detectChunk)
 		msg := detectedMsg{entries: todo[:n], mentions: make([][]feed.Mention, n), rest: todo[n:]}
 		var wg sync.WaitGroup
@@ -115,7 +145,7 @@ func (l *listModel) takeDetected(msg detectedMsg) tea.Cmd {
 	}
 	l.rows = make(map[*entry]string)
 	l.results = resultCache{}
-	next := detectCmd(l.ctx, l.opt.Body, msg.rest)
+	next := detectCmd(l.ctx, l.opt.Body, msg.rest, l.index.ready, l.index.keyAt)
 	if next == nil {
 		next = saveDetectedCmd(l.opt.SaveDetected)
 	}

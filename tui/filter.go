@@ -38,6 +38,14 @@ type filterJob struct {
 	// typed is set for a query being typed, whose very short words wait
 	// a little for the next key (see shortWordWait).
 	typed bool
+	// rows is how many rows the entries were numbered with, and whole
+	// the whole list, whose rows are bound when bind is set and they
+	// are not yet: the list is loaded and the index not being built.
+	// bindCtx bounds the binding, which outlives a run superseded.
+	rows    int
+	whole   []*entry
+	bind    bool
+	bindCtx context.Context
 }
 
 // resultCache keeps the last few filter results of one list version and
@@ -112,6 +120,7 @@ func (l *listModel) runFilter(f filter, top, typed bool) tea.Cmd {
 		all: base, version: l.version, ntags: len(l.tags.infos),
 		flt: f, gen: l.fltGen, latest: l.fltLatest, top: top,
 		search: l.index.searcher, ctx: ctx, typed: typed,
+		rows: l.nextRow, whole: l.all, bind: !l.loading && !l.index.building, bindCtx: l.ctx,
 	}.cmd()
 }
 
@@ -273,6 +282,7 @@ func (l *listModel) addBatch(arts []*feed.Article) {
 		return
 	}
 	add := newEntries(arts, l.tags)
+	l.number(add)
 	current := l.visVersion == l.version
 	l.all = mergeNewest(l.all, add)
 	l.version++

@@ -125,6 +125,8 @@ type entry struct {
 	// article; sec is math.MinInt64 when it is unknown.
 	sec  int64
 	nsec int32
+	// row numbers the entry for the index's bound answers (see number).
+	row int32
 	// state holds the read and starred bits (stateRead, stateStarred).
 	// Update writes it while filter runs read it, hence the atomic; the
 	// view's State stays zero.
@@ -353,14 +355,23 @@ type filter struct {
 	// isTerms is set when the query may test the state (is:unread), whose
 	// answer the entry's state bits give, not the view.
 	isTerms bool
+	// noTags is set when the query holds no tag: term, the only one that
+	// reads the countries detected late; the view then serves as it is.
+	noTags bool
 	// hits are the index's answers to the query's body words; nil when
 	// there is no index or the query has none.
 	hits *search.Hits
+	// rowHits are the same answers over the entries' rows, when the
+	// rows are bound; hits is nil then.
+	rowHits *search.RowHits
 }
 
 // match reports whether the article passes the query, asking the index
 // about body words when there is one.
 func (f filter) match(a *feed.Article, e *entry) bool {
+	if f.rowHits != nil {
+		return f.rowHits.Match(a, e.foldedView(), int(e.row))
+	}
 	if f.hits != nil {
 		return f.hits.MatchFolded(a, e.foldedView())
 	}
@@ -381,7 +392,8 @@ func (f filter) matchQuery(e *entry, scratch *feed.Article) bool {
 		return false
 	}
 	late := e.late.Load()
-	if !f.isTerms && late == nil {
+	if !f.isTerms && (late == nil || f.noTags) {
+		// Copying the view costs more than the match of a word.
 		return f.match(&e.view, e)
 	}
 	*scratch = e.view

@@ -80,6 +80,9 @@ type listModel struct {
 	// waiting names the sources still waiting while the list loads, as
 	// the last progress message had it.
 	waiting string
+
+	// nextRow is the row the next entry gets (see number).
+	nextRow int
 }
 
 // rowsKey says what the kept list rows were drawn for.

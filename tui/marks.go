@@ -161,6 +161,12 @@ func mayTestState(text string) bool {
 	return strings.Contains(strings.ToLower(text), "is:")
 }
 
+// mayTestTags reports whether a query may hold a tag: term, whose answer
+// may take the countries detected late.
+func mayTestTags(text string) bool {
+	return strings.Contains(strings.ToLower(text), "tag:")
+}
+
 // stateBits packs a stored state.
 func stateBits(s feed.State) uint32 {
 	var b uint32

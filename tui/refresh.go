@@ -335,6 +335,7 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 		m.newKeys[k] = true
 	}
 	add := newEntries(msg.arts, m.tags)
+	m.list.number(add)
 	for _, e := range add {
 		if s := stateBits(e.a.State); s != 0 {
 			e.state.Store(s)

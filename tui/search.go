@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -30,6 +31,9 @@ type indexState struct {
 	// keyAt is when the last key came, in Unix nanoseconds, for the index
 	// build to wait for a pause in the typing; nil until the build starts.
 	keyAt *atomic.Int64
+	// ready is closed once the build has readied what the first word
+	// typed needs (see startIndex); nil until the build starts.
+	ready chan struct{}
 }
 
 // planQuiet is how long the keys must pause before the index's start-up
@@ -44,9 +48,15 @@ const (
 // waitKeys waits until no key has come for planQuiet, or planWait has
 // passed, or ctx is done.
 func waitKeys(ctx context.Context, keyAt *atomic.Int64) {
+	waitQuiet(ctx, keyAt, planQuiet)
+}
+
+// waitQuiet waits until no key has come for quiet, or planWait has
+// passed, or ctx is done.
+func waitQuiet(ctx context.Context, keyAt *atomic.Int64, quiet time.Duration) {
 	deadline := time.Now().Add(planWait)
 	for {
-		wait := time.Until(time.Unix(0, keyAt.Load()).Add(planQuiet))
+		wait := time.Until(time.Unix(0, keyAt.Load()).Add(quiet))
 		if wait <= 0 {
 			return
 		}
@@ -108,18 +118,31 @@ func (m *model) startIndex() tea.Cmd {
 	if m.index.keyAt == nil {
 		m.index.keyAt = new(atomic.Int64)
 	}
-	s, all, keyAt := m.index.searcher, m.list.all, m.index.keyAt
+	m.index.ready = make(chan struct{})
+	s, all, keyAt, rows, ready := m.index.searcher, m.list.all, m.index.keyAt, m.list.nextRow, m.index.ready
 	prepare := func(ctx context.Context) {
-		// A failure to warm up is the first lookup's to report.
-		_ = s.Warm(ctx)
+		// The titles folded and the rows bound, on two cores: the first
+		// word typed, a fraction of a second after the full count,
+		// needs both. The detection of countries waits for them.
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			// A failure to warm up is the first lookup's to report.
+			_ = s.Warm(ctx)
+			bindRows(ctx, s, rows, all)
+		})
 		foldAll(ctx, all)
+		wg.Wait()
+		close(ready)
 		waitKeys(ctx, keyAt)
 	}
+	// A run that wrote may have given a document's number to another
+	// key: the rows are bound again.
+	finish := func(ctx context.Context) { _ = s.Bind(ctx, rows, entryRows(all)) }
 	body := m.opt.IndexBody
 	if body == nil {
 		body = m.opt.Body
 	}
-	return buildIndex(m.ctx, m.opt.Store, prepare, body, arts, roots)
+	return buildIndex(m.ctx, m.opt.Store, prepare, finish, body, arts, roots)
 }
 
 // indexProgress takes a report of the index build; when the build is

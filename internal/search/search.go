@@ -21,6 +21,14 @@ type Searcher struct {
 	cache map[lookupKey]map[string]float64
 	// keys counts the keys the cache holds.
 	keys int
+	// docs keeps the lookups of FindRows, as document numbers, and ndocs
+	// counts them.
+	docs  map[string][]int32
+	ndocs int
+	// bound is the last Bind's, nil before; bindMu keeps two from running
+	// at once.
+	bound  *binding
+	bindMu sync.Mutex
 }
 
 // lookupKey names a lookup the cache keeps: an expression, ranked or not.
@@ -49,16 +57,22 @@ const (
 
 // NewSearcher returns a Searcher over the index.
 func NewSearcher(idx Index) *Searcher {
-	return &Searcher{idx: idx, cache: make(map[lookupKey]map[string]float64)}
+	return &Searcher{idx: idx, cache: make(map[lookupKey]map[string]float64), docs: make(map[string][]int32)}
 }
 
-// Changed forgets the lookups made so far: the index has changed.
+// Changed forgets the lookups made so far: the index has changed. The
+// rows stay bound: a document indexed since is numbered above those the
+// binding knows, and FindRows leaves a lookup that finds one to Find.
+// Only a number given up and taken again by another key (the highest,
+// unindexed, then a new key indexed) needs a new Bind.
 func (s *Searcher) Changed() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.gen++
 	clear(s.cache)
 	s.keys = 0
+	clear(s.docs)
+	s.ndocs = 0
 }
 
 // Hits is the index's answer to the body terms of one query.

@@ -1,0 +1,160 @@
+package tui
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/feed/query"
+	"github.com/gazette-news/gazette/store"
+)
+
+// TestFilterByRows checks that once the index is built, a body word is
+// answered over the entries' rows, with the same list as the answer by
+// keys; and that entries added since (here an article of the same story
+// from another file, and one no index holds) are bound in the next run,
+// which agrees with the keys again.
+func TestFilterByRows(t *testing.T) {
+	ctx := context.Background()
+	src := []load.Source{{Location: "testdata/articles"}}
+	l := &load.Loader{DropBodies: true}
+	heads, errs := l.LoadAll(ctx, src)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	opt := Options{
+		Sources: src,
+		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
+		Opener:  "gazette-test-no-such-opener",
+		Store:   st,
+		Body:    l.Body,
+	}
+	d := &driver{t: t, m: newModel(ctx, opt)}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.send(loadBatchMsg{arts: heads, done: true})
+	if d.m.index.building {
+		t.Fatal("the index is still being built")
+	}
+	if !d.m.index.searcher.Bound(d.m.list.nextRow) {
+		t.Fatal("the rows are not bound once the index is built")
+	}
+
+	check := func(t *testing.T, text string) {
+		t.Helper()
+		d.keys("/")
+		d.typeText(text)
+		f := d.m.list.flt
+		if f.rowHits == nil || f.hits != nil {
+			t.Fatalf("%q: not answered over rows (rows %v, keys %v)", text, f.rowHits != nil, f.hits != nil)
+		}
+		got := d.m.list.visible
+		q, err := query.Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byKeys := f
+		byKeys.rowHits = nil
+		byKeys.hits, err = d.m.index.searcher.Find(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := runFilter(d.m.list.all, byKeys, len(d.m.list.tags.infos), nil, 0)
+		if !slices.Equal(got, want.visible) {
+			t.Errorf("%q: %d rows by rows, %d by keys", text, len(got), len(want.visible))
+		}
+		if len(got) == 0 || len(got) == len(d.m.list.all) {
+			t.Errorf("%q: %d of %d rows: the test proves nothing", text, len(got), len(d.m.list.all))
+		}
+		d.keys("esc")
+	}
+	for _, text := range []string{"officials", "officials -tag:russia", "talks OR officials"} {
+		t.Run(text, func(t *testing.T) { check(t, text) })
+	}
+
+	// The same story from another file, and an article no index holds,
+	// added after the build.
+	same := *heads[0]
+	same.Location = "elsewhere/" + filepath.Base(heads[0].Location)
+	other := &feed.Article{Title: "Officials meet", Key: "k:new", Location: "nowhere.txt", Source: "Desk"}
+	d.send(loadBatchMsg{arts: []*feed.Article{&same, other}})
+	if d.m.index.searcher.Bound(d.m.list.nextRow) {
+		t.Fatal("new rows bound before any run")
+	}
+	t.Run("added", func(t *testing.T) { check(t, "officials") })
+}
+
+// TestLateMentionsWithoutCopy checks that a query that names a tag, in
+// any case and negated too, still sees the countries detected late,
+// which the entry's view lacks, while one without a tag: term matches
+// the view as it is.
+func TestLateMentionsWithoutCopy(t *testing.T) {
+	a := &feed.Article{Title: "Talks in Tashkent", Key: "k", Undetected: true, Date: time.Date(2022, 1, 2, 0, 0, 0, 0, time.UTC)}
+	tt := newTagTable()
+	e := newEntries([]*feed.Article{a}, tt)[0]
+	e.late.Store(&detection{mentions: []feed.Mention{{Name: "Uzbekistan", Code: "UZ", Score: 1}}})
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"tag:uzbekistan", true},
+		{"TAG:Uzbekistan", true},
+		{"-tag:uzbekistan", false},
+		{"talks -Tag:uzbekistan", false},
+		{"talks", true},
+		{"tashkent -talks", false},
+	} {
+		t.Run(c.text, func(t *testing.T) {
+			q, err := query.Parse(c.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Detected = true
+			f := filter{text: c.text, query: q, detected: true, noTags: !mayTestTags(c.text)}
+			var scratch feed.Article
+			if got := f.matchQuery(e, &scratch); got != c.want {
+				t.Errorf("%q matches %v, want %v", c.text, got, c.want)
+			}
+		})
+	}
+}
+
+// TestDetectionWaitsForTyping checks what a chunk of the detection waits
+// for: the index build's preparation, and a pause in the keys; and that
+// a done context ends either wait.
+func TestDetectionWaitsForTyping(t *testing.T) {
+	ready := make(chan struct{})
+	close(ready)
+	keyAt := new(atomic.Int64)
+	// Ready, and no key yet: no wait.
+	detectPause(context.Background(), ready, keyAt)
+	detectPause(context.Background(), nil, nil)
+
+	// A key just now: the wait lasts until the context is done.
+	keyAt.Store(time.Now().UnixNano())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	detectPause(ctx, ready, keyAt)
+	if ctx.Err() == nil {
+		t.Error("the detection went on right after a key")
+	}
+
+	// Not ready: the wait lasts until the context is done.
+	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	detectPause(ctx, make(chan struct{}), new(atomic.Int64))
+	if ctx.Err() == nil {
+		t.Error("the detection went on before the index build was ready")
+	}
+}
