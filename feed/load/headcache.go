@@ -17,7 +17,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/internal/safefile"
@@ -164,11 +163,10 @@ type freshKey struct {
 // headRecord is one file's record in a cache file.
 type headRecord struct {
 	st stamp
-	// body is the encoded article, a slice of the cache file read whole:
-	// the article decoded from it keeps slices of it (see
-	// feed.DecodeHeadShared), and the record lets it go once used. The
-	// file is let go when the last article made from it is: the reader
-	// copies what it keeps, and a command exits.
+	// body is the encoded article, in a string of its own: the article
+	// decoded from it keeps slices of it (see feed.DecodeHeadShared), and
+	// the record lets it go once used, so that a record whose article was
+	// dropped is not kept.
 	body string
 	used bool
 }
@@ -185,19 +183,17 @@ func (c *HeadCache) openHeads(root string) *headSource {
 	read := func() {
 		defer close(h.ready)
 		old := map[string]*headRecord{}
-		// The records are allocated a block at a time. The paths and
-		// articles are slices of the file, read whole: the file is let go
-		// once no record or article holds a part of it.
+		// The records are allocated a block at a time.
 		var slab []headRecord
-		err := h.readWhole(func(rel, rest []byte) {
+		err := h.scan(func(_, rel, rest []byte) {
 			st, n, ok := readStamp(rest)
 			if ok {
 				if len(slab) == cap(slab) {
 					slab = make([]headRecord, 0, recordBlock)
 				}
 				// The article alone is kept: the path and stamp are known.
-				slab = append(slab, headRecord{st: st, body: frozen(rest[n:])})
-				old[frozen(rel)] = &slab[len(slab)-1]
+				slab = append(slab, headRecord{st: st, body: string(rest[n:])})
+				old[string(rel)] = &slab[len(slab)-1]
 			}
 		}, func(size int64) {
 			// Records run to a few hundred bytes.
@@ -259,83 +255,6 @@ func (h *headSource) scan(fn func(rec, rel, rest []byte), size func(int64)) (err
 		size(fi.Size())
 	}
 	return readHeads(f, h.build, h.root, fn)
-}
-
-// readWhole reads the cache file whole, as scan does, and calls fn with
-// each record's path and the rest of it, once the checksum has been
-// checked (see parseHeads). What fn is given stays valid, and unchanged:
-// it is the file's memory.
-func (h *headSource) readWhole(fn func(rel, rest []byte), size func(int64)) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = errHeads
-		}
-	}()
-	f, fi, err := safefile.Open(h.cache.file(h.root), false)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if fi.Size() > maxHeadsFile {
-		return errHeads
-	}
-	if size != nil {
-		size(fi.Size())
-	}
-	data := make([]byte, fi.Size())
-	if _, err := io.ReadFull(f, data); err != nil {
-		return errHeads
-	}
-	return parseHeads(data, h.build, h.root, fn)
-}
-
-// frozen returns b as a string without a copy. b must never be written
-// again: it is a cache file read whole, which nothing writes to.
-func frozen(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
-
-// parseHeads is readHeads over a cache file held whole in data: it checks
-// the checksum first, then calls fn with each record's path and the rest
-// of it, slices of data, so that a record costs no allocation.
-func parseHeads(data []byte, build, root string, fn func(rel, rest []byte)) error {
-	if len(data) < len(headsMagic)+4 || string(data[:len(headsMagic)]) != headsMagic {
-		return errHeads
-	}
-	p := data[len(headsMagic)+4:]
-	if len(p) > maxHeadsFile || binary.LittleEndian.Uint32(data[len(headsMagic):]) != crc32.Checksum(p, crcTable) {
-		return errHeads
-	}
-	next := func(limit uint64) ([]byte, bool) {
-		n, k := binary.Uvarint(p)
-		if k <= 0 || n > limit || n > uint64(len(p)-k) {
-			return nil, false
-		}
-		v := p[k : k+int(n)]
-		p = p[k+int(n):]
-		return v, true
-	}
-	if b, ok := next(maxHeadString); !ok || string(b) != build {
-		return errHeads
-	}
-	if r, ok := next(maxHeadString); !ok || string(r) != root {
-		return errHeads
-	}
-	for i := 0; len(p) > 0; i++ {
-		if i%1024 == 0 {
-			// Let the first files be read and shown meanwhile.
-			runtime.Gosched()
-		}
-		rec, ok := next(maxHeadRecord)
-		if !ok {
-			return errHeads
-		}
-		n, k := binary.Uvarint(rec)
-		if k <= 0 || n > uint64(len(rec)-k) {
-			return errHeads
-		}
-		// Unchecked: a path that is not clean matches no file.
-		fn(rec[k:k+int(n)], rec[k+int(n):])
-	}
-	return nil
 }
 
 // readHeads reads a cache file written by build for the directory root
