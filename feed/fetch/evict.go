@@ -38,12 +38,15 @@ func (c *Cache) wrote(n int64) {
 	t := &c.trim
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.known && t.total+n <= c.maxSize() {
-		t.total += n
+	if t.running {
+		// The running trim may have listed the directory before this
+		// entry was written, and the total it ends with would leave it
+		// out: it runs again.
+		t.again = true
 		return
 	}
-	if t.running {
-		t.again = true
+	if t.known && t.total+n <= c.maxSize() {
+		t.total += n
 		return
 	}
 	t.running = true
