@@ -11,9 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gazette-news/gazette/feed"
-	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/feed/query"
-	"github.com/gazette-news/gazette/store"
 )
 
 // TestFilterByRows checks that once the index is built, a body word is
@@ -23,25 +21,9 @@ import (
 // which agrees with the keys again.
 func TestFilterByRows(t *testing.T) {
 	ctx := context.Background()
-	src := []load.Source{{Location: "testdata/articles"}}
-	l := &load.Loader{DropBodies: true}
-	heads, errs := l.LoadAll(ctx, src)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	opt := Options{
-		Sources: src,
-		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
-		Opener:  "gazette-test-no-such-opener",
-		Store:   st,
-		Body:    l.Body,
-	}
-	d := &driver{t: t, m: newModel(ctx, opt)}
+	f := loadArticles(t)
+	heads := f.heads
+	d := &driver{t: t, m: newModel(ctx, f.options())}
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	d.send(loadBatchMsg{arts: heads, done: true})
 	if d.m.index.building {

@@ -16,16 +16,22 @@ import (
 	"github.com/gazette-news/gazette/store"
 )
 
-// indexedDriver returns a driver over the test articles, loaded without
-// their bodies, with a store whose index is complete, and a function that
-// counts the articles a query matches with their bodies.
-func indexedDriver(t *testing.T) (*driver, func(string) int) {
+// articlesFixture is the test articles, loaded without their bodies,
+// with a store in a temporary directory for their index.
+type articlesFixture struct {
+	src   []load.Source
+	l     *load.Loader
+	heads []*feed.Article
+	st    *store.Store
+}
+
+// loadArticles loads the test articles without their bodies and opens a
+// store for them, closed when the test ends.
+func loadArticles(t *testing.T) articlesFixture {
 	t.Helper()
-	ctx := context.Background()
-	src := []load.Source{{Location: "testdata/articles"}}
-	l := &load.Loader{DropBodies: true}
-	heads, errs := l.LoadAll(ctx, src)
-	if len(errs) > 0 {
+	f := articlesFixture{src: []load.Source{{Location: "testdata/articles"}}, l: &load.Loader{DropBodies: true}}
+	var errs []error
+	if f.heads, errs = f.l.LoadAll(context.Background(), f.src); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
@@ -33,9 +39,33 @@ func indexedDriver(t *testing.T) (*driver, func(string) int) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	full := make([]*feed.Article, len(heads))
-	for i, a := range heads {
-		if full[i], err = l.Body(ctx, a); err != nil {
+	f.st = st
+	return f
+}
+
+// options are the reader's options over the fixture: its sources and
+// store, bodies read again by its loader, and no link ever opened.
+func (f articlesFixture) options() Options {
+	return Options{
+		Sources: f.src,
+		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
+		Opener:  "gazette-test-no-such-opener",
+		Store:   f.st,
+		Body:    f.l.Body,
+	}
+}
+
+// indexedDriver returns a driver over the test articles, loaded without
+// their bodies, with a store whose index is complete, and a function that
+// counts the articles a query matches with their bodies.
+func indexedDriver(t *testing.T) (*driver, func(string) int) {
+	t.Helper()
+	ctx := context.Background()
+	f := loadArticles(t)
+	full := make([]*feed.Article, len(f.heads))
+	for i, a := range f.heads {
+		var err error
+		if full[i], err = f.l.Body(ctx, a); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -52,16 +82,9 @@ func indexedDriver(t *testing.T) (*driver, func(string) int) {
 		}
 		return n
 	}
-	opt := Options{
-		Sources: src,
-		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
-		Opener:  "gazette-test-no-such-opener",
-		Store:   st,
-		Body:    l.Body,
-	}
-	d := &driver{t: t, m: newModel(ctx, opt)}
+	d := &driver{t: t, m: newModel(ctx, f.options())}
 	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
-	d.send(loadBatchMsg{arts: heads, done: true})
+	d.send(loadBatchMsg{arts: f.heads, done: true})
 	if d.m.index.building {
 		t.Fatal("the index is still being built")
 	}

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,11 +12,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/humanize"
 	"github.com/gazette-news/gazette/internal/search"
-	"github.com/gazette-news/gazette/store"
 )
 
 // TestIndexInBackground checks the reader's index: the status line says
@@ -26,17 +23,8 @@ import (
 // finding the word in every body that holds it.
 func TestIndexInBackground(t *testing.T) {
 	ctx := context.Background()
-	src := []load.Source{{Location: "testdata/articles"}}
-	l := &load.Loader{DropBodies: true}
-	heads, errs := l.LoadAll(ctx, src)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	f := loadArticles(t)
+	l, heads := f.l, f.heads
 
 	const word = "officials"
 	q, _ := query.Parse(word)
@@ -57,14 +45,7 @@ func TestIndexInBackground(t *testing.T) {
 		t.Fatalf("%q should be in more bodies (%d) than titles (%d)", word, want, before)
 	}
 
-	opt := Options{
-		Sources: src,
-		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
-		Opener:  "gazette-test-no-such-opener",
-		Store:   st,
-		Body:    l.Body,
-	}
-	d := &driver{t: t, m: newModel(ctx, opt)}
+	d := &driver{t: t, m: newModel(ctx, f.options())}
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	next, build := d.m.Update(loadBatchMsg{arts: heads, done: true})
 	d.m = next.(model)
