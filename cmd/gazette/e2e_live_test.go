@@ -25,10 +25,7 @@ func liveSession(t *testing.T) (s *tmuxSession, bin, dir string) {
 		t.Skip("builds the binary and drives tmux; GAZETTE_HEAVY=1 (set by .ci/run) runs it")
 	}
 	dir = t.TempDir()
-	bin = filepath.Join(dir, "gazette")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin = buildGazette(t, dir)
 	s = &tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "live"}
 	home := filepath.Join(dir, "home")
 	if err := os.Mkdir(home, 0o755); err != nil {

@@ -24,14 +24,8 @@ func TestE2EPipeToPager(t *testing.T) {
 		t.Skip("the pipe-to terminal test builds the binary and drives tmux; GAZETTE_HEAVY=1 (set by .ci/run) runs it")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "gazette")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	data, err := filepath.Abs(filepath.Join("..", "..", "testdata", "sample"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := buildGazette(t, dir)
+	data := sampleDir(t)
 	arts, errs := (&load.Loader{}).LoadAll(context.Background(), []load.Source{{Location: data}})
 	if len(errs) > 0 || len(arts) == 0 {
 		t.Fatalf("load %s: %d articles, errors %v", data, len(arts), errs)

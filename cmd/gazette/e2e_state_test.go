@@ -26,15 +26,8 @@ func TestE2ETmuxReadState(t *testing.T) {
 		t.Skip("the end-to-end terminal test builds the binary and drives tmux; GAZETTE_HEAVY=1 (set by .ci/run) runs it")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "gazette")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	data, err := filepath.Abs(filepath.Join("..", "..", "testdata", "sample"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := buildGazette(t, dir)
+	data := sampleDir(t)
 	arts, errs := (&load.Loader{}).LoadAll(context.Background(), []load.Source{{Location: data}})
 	if len(errs) > 0 || len(arts) < 2 {
 		t.Fatalf("load %s: %d articles, errors %v", data, len(arts), errs)

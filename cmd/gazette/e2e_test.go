@@ -65,6 +65,26 @@ func (s *tmuxSession) waitFor(what string, cond func(string) bool) string {
 	}
 }
 
+// buildGazette builds the binary into dir and returns its path.
+func buildGazette(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "gazette")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// sampleDir returns the absolute path of the sample articles.
+func sampleDir(t *testing.T) string {
+	t.Helper()
+	data, err := filepath.Abs(filepath.Join("..", "..", "testdata", "sample"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // TestE2ETmux drives the real binary in a terminal: it opens the list on a
 // directory, filters it with tag:china, opens an article and sees its
 // footnotes, quits, and finds the shell's screen restored.
@@ -79,15 +99,8 @@ func TestE2ETmux(t *testing.T) {
 		t.Skip("the end-to-end terminal test builds the binary and drives tmux; GAZETTE_HEAVY=1 (set by .ci/run) runs it")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "gazette")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	data, err := filepath.Abs(filepath.Join("..", "..", "testdata", "sample"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := buildGazette(t, dir)
+	data := sampleDir(t)
 
 	// What the screen should show, from the same loader.
 	arts, errs := (&load.Loader{}).LoadAll(context.Background(), []load.Source{{Location: data}})

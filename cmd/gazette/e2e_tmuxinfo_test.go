@@ -23,14 +23,8 @@ func TestE2ETmuxInfoOnce(t *testing.T) {
 		t.Skip("the end-to-end terminal test builds the binary and drives tmux; GAZETTE_HEAVY=1 (set by .ci/run) runs it")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "gazette")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	data, err := filepath.Abs(filepath.Join("..", "..", "testdata", "sample"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := buildGazette(t, dir)
+	data := sampleDir(t)
 	fake := filepath.Join(dir, "fakebin")
 	log := filepath.Join(dir, "asked")
 	if err := os.Mkdir(fake, 0o755); err != nil {
