@@ -39,33 +39,22 @@ func (q Query) MayMatch(title, source string, bodyHit func(leaf int) bool) bool 
 func maybe(n *node, title, source string, bodyHit func(leaf int) bool) truth {
 	var t truth
 	switch n.kind {
-	case kindAnd:
+	case kindAnd, kindOr:
+		// A kid that is absorb decides the node (no for AND, yes for
+		// OR); an unknown kid leaves it unknown unless another decides.
+		absorb := no
 		t = yes
-		for _, k := range n.kids {
-			switch maybe(k, title, source, bodyHit) {
-			case no:
-				t = no
-			case unknown:
-				if t == yes {
-					t = unknown
-				}
-			}
-			if t == no {
-				break
-			}
+		if n.kind == kindOr {
+			absorb, t = yes, no
 		}
-	case kindOr:
-		t = no
 		for _, k := range n.kids {
 			switch maybe(k, title, source, bodyHit) {
-			case yes:
-				t = yes
+			case absorb:
+				t = absorb
 			case unknown:
-				if t == no {
-					t = unknown
-				}
+				t = unknown
 			}
-			if t == yes {
+			if t == absorb {
 				break
 			}
 		}
