@@ -24,6 +24,25 @@ func (c *readCountingIndex) Indexed(ctx context.Context) (map[string]store.Index
 	return c.Store.Indexed(ctx)
 }
 
+// newStore opens a store in a temporary directory, closed when the test
+// ends.
+func newStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// newCountingIndex is newStore, counting the times the whole index is
+// read.
+func newCountingIndex(t testing.TB) *readCountingIndex {
+	t.Helper()
+	return &readCountingIndex{Store: newStore(t)}
+}
+
 // loadDirs loads the directories without bodies, through a header cache
 // in cache when it is not "", and fails the test on any error.
 func loadDirs(t *testing.T, cache string, dirs ...string) ([]*feed.Article, *load.Loader) {
@@ -81,12 +100,7 @@ func TestCurrentIndex(t *testing.T) {
 	}
 	names, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	touch(names...)
-	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	idx := &readCountingIndex{Store: st}
+	idx := newCountingIndex(t)
 
 	arts, l := loadDirs(t, "", dir)
 	if p, read := plan(t, idx, l, arts, dir); len(p.Todo) != 30 || !read {
@@ -152,12 +166,7 @@ func TestCurrentIndex(t *testing.T) {
 func TestUnrootedDocsMove(t *testing.T) {
 	dir := t.TempDir()
 	writeCorpus(t, dir, 12, 8)
-	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	idx := &readCountingIndex{Store: st}
+	idx := newCountingIndex(t)
 	arts, l := loadDirs(t, "", dir)
 	if p, _ := plan(t, idx, l, arts); len(p.Todo) != 12 {
 		t.Fatalf("first plan, no roots: %d to do; want 12", len(p.Todo))
@@ -225,12 +234,7 @@ func TestOneStoryTwoFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	idx := &readCountingIndex{Store: st}
+	idx := newCountingIndex(t)
 	arts, l := loadDirs(t, "", dir)
 	if len(arts) != 3 || arts[0].Key != arts[1].Key {
 		t.Fatalf("%d articles, keys %q and %q: want three copies of one story", len(arts), arts[0].Key, arts[1].Key)

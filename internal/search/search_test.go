@@ -90,12 +90,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, dir string) *fixture {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	fx := &fixture{dir: dir, loader: &load.Loader{DropBodies: true}, st: st}
+	fx := &fixture{dir: dir, loader: &load.Loader{DropBodies: true}, st: newStore(t)}
 	fx.reload(t)
 	return fx
 }
