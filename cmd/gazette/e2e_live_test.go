@@ -26,16 +26,7 @@ func liveSession(t *testing.T) (s *tmuxSession, bin, dir string) {
 	}
 	dir = t.TempDir()
 	bin = buildGazette(t, dir)
-	s = &tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "live"}
-	home := filepath.Join(dir, "home")
-	if err := os.Mkdir(home, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shell := "env -i PATH=" + os.Getenv("PATH") + " HOME=" + home + " XDG_CACHE_HOME=" + home +
-		" XDG_CONFIG_HOME=" + home + " TERM=xterm-256color PS1='live-prompt$ ' sh"
-	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "100", "-y", "30", shell)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
-	s.waitFor("the shell prompt", func(sc string) bool { return strings.Contains(sc, "live-prompt$") })
+	s = startShell(t, dir, "live", 100, "XDG_CONFIG_HOME="+filepath.Join(dir, "home")+" TERM=xterm-256color", "live-prompt$ ")
 	return s, bin, dir
 }
 

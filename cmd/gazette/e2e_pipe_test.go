@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,16 +31,7 @@ func TestE2EPipeToPager(t *testing.T) {
 	}
 	first := arts[0]
 
-	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "pipe"}
-	home := filepath.Join(dir, "home")
-	if err := os.Mkdir(home, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shell := "env -i PATH=" + os.Getenv("PATH") + " HOME=" + home + " XDG_CACHE_HOME=" + home +
-		" TERM=xterm-256color LESS= PS1='e2e-prompt$ ' sh"
-	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "100", "-y", "30", shell)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
-	s.waitFor("the shell prompt", func(sc string) bool { return strings.Contains(sc, "e2e-prompt$") })
+	s := startShell(t, dir, "pipe", 100, "TERM=xterm-256color LESS=", "e2e-prompt$ ")
 
 	s.keys(true, bin+" "+data)
 	s.keys(false, "Enter")

@@ -34,17 +34,8 @@ func TestE2ETmuxReadState(t *testing.T) {
 	}
 	first := arts[0]
 
-	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "e2e-state"}
-	home := filepath.Join(dir, "home")
-	if err := os.Mkdir(home, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	dataHome := filepath.Join(dir, "data")
-	shell := "env -i PATH=" + os.Getenv("PATH") + " HOME=" + home + " XDG_CACHE_HOME=" + home +
-		" XDG_DATA_HOME=" + dataHome + " TERM=xterm-256color PS1='e2e-prompt$ ' sh"
-	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "120", "-y", "30", shell)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
-	s.waitFor("the shell prompt", func(sc string) bool { return strings.Contains(sc, "e2e-prompt$") })
+	s := startShell(t, dir, "e2e-state", 120, "XDG_DATA_HOME="+dataHome+" TERM=xterm-256color", "e2e-prompt$ ")
 
 	total := feedCount(len(arts))
 	status := func(unread int) string { return feedCount(unread) + " unread · " + total + " articles" }

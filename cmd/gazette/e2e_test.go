@@ -65,6 +65,25 @@ func (s *tmuxSession) waitFor(what string, cond func(string) bool) string {
 	}
 }
 
+// startShell starts sh in a detached tmux session of width×30 on a
+// server of its own (a socket in dir), with a clean environment: PATH,
+// HOME and XDG_CACHE_HOME (dir/home), then env, then the prompt; it waits
+// for the prompt, and the server is killed when the test ends.
+func startShell(t *testing.T, dir, name string, width int, env, prompt string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: name}
+	home := filepath.Join(dir, "home")
+	if err := os.Mkdir(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shell := "env -i PATH=" + os.Getenv("PATH") + " HOME=" + home + " XDG_CACHE_HOME=" + home +
+		" " + env + " PS1='" + prompt + "' sh"
+	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", "30", shell)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s.waitFor("the shell prompt", func(sc string) bool { return strings.Contains(sc, strings.TrimSpace(prompt)) })
+	return s
+}
+
 // buildGazette builds the binary into dir and returns its path.
 func buildGazette(t *testing.T, dir string) string {
 	t.Helper()
@@ -117,21 +136,12 @@ func TestE2ETmux(t *testing.T) {
 		t.Fatalf("the sample needs some China articles and some others; it has %d of %d", len(china), len(arts))
 	}
 
-	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "e2e"}
-	home := filepath.Join(dir, "home")
-	if err := os.Mkdir(home, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shell := "env -i PATH=" + os.Getenv("PATH") + " HOME=" + home + " XDG_CACHE_HOME=" + home +
-		" TERM=xterm-256color PS1='e2e-prompt$ ' sh"
-	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "120", "-y", "30", shell)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s := startShell(t, dir, "e2e", 120, "TERM=xterm-256color", "e2e-prompt$ ")
 
 	// A marker on the shell's screen, to find again after the reader
 	// quits. The shell prints it as "marker-42"; the command line that
 	// asks for it reads differently, so only the output can match.
 	const marker = "marker-42"
-	s.waitFor("the shell prompt", func(sc string) bool { return strings.Contains(sc, "e2e-prompt$") })
 	s.keys(true, "echo marker-$((40+2))")
 	s.keys(false, "Enter")
 	s.waitFor("the marker", func(sc string) bool { return strings.Contains(sc, marker) })

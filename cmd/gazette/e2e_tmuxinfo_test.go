@@ -34,16 +34,8 @@ func TestE2ETmuxInfoOnce(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(fake, "tmux"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	home := filepath.Join(dir, "home")
-	if err := os.Mkdir(home, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "e2e"}
-	shell := "env -i PATH=" + fake + ":" + os.Getenv("PATH") + " HOME=" + home + " XDG_CACHE_HOME=" + home +
-		" TMUX=/tmp/gazette-test,1,0 TERM=tmux-256color PS1='e2e-prompt$ ' sh"
-	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "120", "-y", "30", shell)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
-	s.waitFor("the shell prompt", func(sc string) bool { return strings.Contains(sc, "e2e-prompt$") })
+	// The later PATH stands: the stand-in comes first in it.
+	s := startShell(t, dir, "e2e", 120, "PATH="+fake+":"+os.Getenv("PATH")+" TMUX=/tmp/gazette-test,1,0 TERM=tmux-256color", "e2e-prompt$ ")
 
 	s.keys(true, bin+" "+data)
 	s.keys(false, "Enter")
