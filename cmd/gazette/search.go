@@ -65,12 +65,8 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 		arts, failed, plan, err = a.skimLoad(ctx, srcs, state, st, hits)
 	} else {
 		arts, failed = a.loadState(ctx, l, srcs, state)
-		var roots []string
-		if !failed {
-			roots = search.LocalRoots(sourcePaths(srcs))
-		}
 		if err == nil {
-			plan, err = search.MakePlan(ctx, st, arts, roots)
+			plan, err = planIndex(ctx, st, srcs, arts, failed)
 		}
 	}
 	if err != nil {
@@ -113,6 +109,17 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 	return arts, failed, bs
 }
 
+// planIndex compares a load of srcs with the index (search.MakePlan). The
+// sources' roots count only when the load was whole: a file that failed
+// to load is not gone.
+func planIndex(ctx context.Context, st *store.Store, srcs []load.Source, arts []*feed.Article, failed bool) (search.Plan, error) {
+	var roots []string
+	if !failed {
+		roots = search.LocalRoots(sourcePaths(srcs))
+	}
+	return search.MakePlan(ctx, st, arts, roots)
+}
+
 // mayBeCurrent reports whether the index may answer for every article
 // of srcs, so that skimming them is worth a try: they are local paths,
 // and under each as many stories are indexed as the store last recorded
@@ -149,14 +156,10 @@ func (a *app) skimLoad(ctx context.Context, srcs []load.Source, state, st *store
 	skim := a.headLoader()
 	skim.Keep = hits.MayMatch
 	arts, errs, failed := a.loadStateQuiet(ctx, skim, srcs, state)
-	var roots []string
-	if !failed {
-		roots = search.LocalRoots(sourcePaths(srcs))
-	}
-	plan, err = search.MakePlan(ctx, st, arts, roots)
+	plan, err = planIndex(ctx, st, srcs, arts, failed)
 	if err != nil || !skimmedCurrent(plan) {
 		arts, errs, failed = a.loadStateQuiet(ctx, a.headLoader(), srcs, state)
-		plan, err = search.MakePlan(ctx, st, arts, roots)
+		plan, err = planIndex(ctx, st, srcs, arts, failed)
 	}
 	for _, e := range errs {
 		a.warn(e)
