@@ -81,7 +81,11 @@ func (j filterJob) cmd() tea.Cmd {
 			}
 			j.flt.rowHits = rows
 		}
-		res, ok := runFilter(j.all, j.flt, j.ntags, j.latest, j.gen)
+		base := j.all
+		if may, ok := j.folded.narrow(j.all, j.version, j.flt); ok {
+			base = may
+		}
+		res, ok := runFilter(base, j.flt, j.ntags, j.latest, j.gen)
 		if !ok {
 			return nil
 		}

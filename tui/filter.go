@@ -46,6 +46,10 @@ type filterJob struct {
 	whole   []*entry
 	bind    bool
 	bindCtx context.Context
+	// folded is the whole list's folded titles, for a required word to
+	// narrow the entries matched (see foldedList.narrow); nil when the
+	// list was not folded in one piece.
+	folded *foldedList
 }
 
 // resultCache keeps the last few filter results of one list version and
@@ -121,6 +125,7 @@ func (l *listModel) runFilter(f filter, top, typed bool) tea.Cmd {
 		flt: f, gen: l.fltGen, latest: l.fltLatest, top: top,
 		search: l.index.searcher, ctx: ctx, typed: typed,
 		rows: l.nextRow, whole: l.all, bind: !l.loading && !l.index.building, bindCtx: l.ctx,
+		folded: loadFolded(l.index.folded),
 	}.cmd()
 }
 

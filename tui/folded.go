@@ -2,8 +2,11 @@ package tui
 
 import (
 	"context"
-	"runtime"
+	"hash/maphash"
+	"math/bits"
+	"sync/atomic"
 
+	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/query"
 )
 
@@ -19,22 +22,92 @@ func (e *entry) foldedView() *query.Folded {
 	return &f
 }
 
-// foldChunk is how many entries foldAll folds between two looks at the
-// context and two chances for the UI to run.
-const foldChunk = 1024
+// foldedList is the folded titles and sources of the whole list as one
+// version of it held them, one after another (see query.FoldedList). A
+// filter run over that version whose query requires a word finds the
+// titles that may hold it with one scan of compact memory, adds the
+// bodies the index found it in, and matches those entries alone: at
+// 100,000 articles, reaching into every entry costs tens of
+// milliseconds, mostly in waiting for memory.
+type foldedList struct {
+	all     []*entry
+	version int
+	text    *query.FoldedList
+	// rows are the entries' rows, or -1 for an entry that carries its
+	// body, which the filter reads rather than asking the index.
+	rows []int32
+	// keys are hashes of the entries' story keys, for the index's answers
+	// by key while the rows are not bound: comparing hashes held in a
+	// row costs no trip to each key's bytes, and two keys with equal
+	// hashes only make one more entry to match.
+	keys []uint64
+	seed maphash.Seed
+}
 
-// foldAll folds the titles and sources of the entries, so that the first
-// body word typed finds them folded: a body word is matched against
-// 100,000 titles at every key, and folding them costs five times the
-// match. It runs in the background once the list is complete.
-func foldAll(ctx context.Context, all []*entry) {
-	for i, e := range all {
-		if i%foldChunk == 0 {
-			if ctx.Err() != nil {
-				return
-			}
-			runtime.Gosched()
-		}
-		e.foldedView()
+// foldAll folds the titles and sources of all, the list at version, so
+// that the first body word typed finds them folded: a body word is
+// matched against 100,000 titles at every key, and folding them costs
+// five times the match. It runs in the background once the list is
+// complete, and returns nil when ctx is done first.
+func foldAll(ctx context.Context, all []*entry, version int) *foldedList {
+	text := query.FoldList(ctx, len(all), func(i int) *feed.Article { return &all[i].view })
+	if text == nil {
+		return nil
 	}
+	fl := &foldedList{all: all, version: version, text: text,
+		rows: make([]int32, len(all)), keys: make([]uint64, len(all)), seed: maphash.MakeSeed()}
+	for i, e := range all {
+		e.folded.Store(text.At(i))
+		fl.rows[i], fl.keys[i] = e.row, maphash.String(fl.seed, e.view.Key)
+		if e.view.Body != nil {
+			fl.rows[i] = -1
+		}
+	}
+	return fl
+}
+
+// loadFolded returns the folded list p holds, or nil.
+func loadFolded(p *atomic.Pointer[foldedList]) *foldedList {
+	if p == nil {
+		return nil
+	}
+	return p.Load()
+}
+
+// narrow returns, in order, the entries of all, the list at version, that
+// f may let through, and true, when fl folded that very list and f's
+// query requires a word (see query.Query.Anchor), in the title alone or
+// with the index's answer for the bodies. Every other entry fails f, so filtering these
+// gives the same list and counts as filtering all. ok is false when that
+// cannot be told: all is then filtered whole.
+func (fl *foldedList) narrow(all []*entry, version int, f filter) (_ []*entry, ok bool) {
+	if fl == nil || fl.version != version || len(all) == 0 || len(all) != len(fl.all) || &all[0] != &fl.all[0] || !f.active() {
+		return nil, false
+	}
+	leaf, ok := f.query.Anchor()
+	if !ok || leaf >= 0 && f.rowHits == nil && f.hits == nil {
+		return nil, false
+	}
+	may := make([]uint64, (len(all)+63)/64)
+	fl.text.Within(f.query, func(i int) { may[i/64] |= 1 << (i % 64) })
+	if leaf >= 0 {
+		var hit map[uint64]bool
+		if f.rowHits == nil {
+			hit = make(map[uint64]bool)
+			f.hits.EachKey(leaf, func(key string) { hit[maphash.String(fl.seed, key)] = true })
+		}
+		for i, row := range fl.rows {
+			if row < 0 || hit == nil && f.rowHits.Has(leaf, int(row)) || hit != nil && hit[fl.keys[i]] {
+				may[i/64] |= 1 << (i % 64)
+			}
+		}
+	}
+	var out []*entry
+	for w, word := range may {
+		for word != 0 {
+			out = append(out, all[w*64+bits.TrailingZeros64(word)])
+			word &= word - 1
+		}
+	}
+	return out, true
 }

@@ -34,6 +34,9 @@ type indexState struct {
 	// ready is closed once the build has readied what the first word
 	// typed needs (see startIndex); nil until the build starts.
 	ready chan struct{}
+	// folded is the list's titles and sources folded in one piece, once
+	// the build has readied them; nil until the build starts.
+	folded *atomic.Pointer[foldedList]
 }
 
 // planQuiet is how long the keys must pause before the index's start-up
@@ -118,8 +121,12 @@ func (m *model) startIndex() tea.Cmd {
 	if m.index.keyAt == nil {
 		m.index.keyAt = new(atomic.Int64)
 	}
+	if m.index.folded == nil {
+		m.index.folded = new(atomic.Pointer[foldedList])
+	}
 	m.index.ready = make(chan struct{})
 	s, all, keyAt, rows, ready := m.index.searcher, m.list.all, m.index.keyAt, m.list.nextRow, m.index.ready
+	version, folded := m.list.version, m.index.folded
 	prepare := func(ctx context.Context) {
 		// The titles folded and the rows bound, on two cores: the first
 		// word typed, a fraction of a second after the full count,
@@ -130,7 +137,9 @@ func (m *model) startIndex() tea.Cmd {
 			_ = s.Warm(ctx)
 			bindRows(ctx, s, rows, all)
 		})
-		foldAll(ctx, all)
+		if fl := foldAll(ctx, all, version); fl != nil {
+			folded.Store(fl)
+		}
 		wg.Wait()
 		close(ready)
 		waitKeys(ctx, keyAt)

@@ -258,8 +258,15 @@ func (h *RowHits) Match(a *feed.Article, f *query.Folded, row int) bool {
 	if a.Body != nil || len(h.leaves) == 0 {
 		return h.q.MatchFolded(a, f, nil)
 	}
-	return h.q.MatchFolded(a, f, func(leaf int) bool {
-		bits := h.leaves[leaf]
-		return row >= 0 && row/64 < len(bits) && bits[row/64]&(1<<(row%64)) != 0
-	})
+	return h.q.MatchFolded(a, f, func(leaf int) bool { return h.Has(leaf, row) })
+}
+
+// Has reports whether the indexed body of the document bound to row holds
+// body term leaf of the query (its TextLeaves()[leaf]).
+func (h *RowHits) Has(leaf, row int) bool {
+	if leaf < 0 || leaf >= len(h.leaves) {
+		return false
+	}
+	bits := h.leaves[leaf]
+	return row >= 0 && row/64 < len(bits) && bits[row/64]&(1<<(row%64)) != 0
 }

@@ -178,10 +178,28 @@ func (h *Hits) MatchFolded(a *feed.Article, f *query.Folded) bool {
 	if a.Body != nil || len(h.leaves) == 0 {
 		return h.q.MatchFolded(a, f, nil)
 	}
-	return h.q.MatchFolded(a, f, func(leaf int) bool {
-		_, ok := h.leaves[leaf][a.Key]
-		return ok
-	})
+	return h.q.MatchFolded(a, f, func(leaf int) bool { return h.Has(leaf, a.Key) })
+}
+
+// Has reports whether the indexed body of the story key holds body term
+// leaf of the query (its TextLeaves()[leaf]).
+func (h *Hits) Has(leaf int, key string) bool {
+	if leaf < 0 || leaf >= len(h.leaves) {
+		return false
+	}
+	_, ok := h.leaves[leaf][key]
+	return ok
+}
+
+// EachKey calls fn with each story key whose indexed body holds body term
+// leaf of the query, in no order.
+func (h *Hits) EachKey(leaf int, fn func(key string)) {
+	if leaf < 0 || leaf >= len(h.leaves) {
+		return
+	}
+	for key := range h.leaves[leaf] {
+		fn(key)
+	}
 }
 
 // Score rates the article for sort:relevance, with the index's BM25

@@ -1,0 +1,128 @@
+package query
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/gazette-news/gazette/feed"
+)
+
+// TestAnchor checks which term a query requires, and that a query that
+// requires none says so.
+func TestAnchor(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		leaf int
+		ok   bool
+	}{
+		{"gas", 0, true},
+		{"gas tag:russia", 0, true},
+		{"tag:russia gas after:2022-01-01", 0, true},
+		{"coal gasoline", 1, true}, // the longer word, leaf 1
+		{`"coal deal" gas`, 0, true},
+		{"title:gas", -1, true},
+		{"title:gas pipeline", 0, true}, // "pipeline" is longer
+		{"pipe* -gas", 0, true},
+		{"gas OR coal", 0, false},
+		{"(gas OR coal) -tag:usa", 0, false},
+		{"-gas", 0, false},
+		{"-(gas coal)", 0, false},
+		{"~gas", 0, false},
+		{"tag:russia", 0, false},
+		{"", 0, false},
+	} {
+		q, err := Parse(c.q)
+		if err != nil {
+			t.Fatalf("%q: %v", c.q, err)
+		}
+		leaf, ok := q.Anchor()
+		if ok != c.ok || ok && leaf != c.leaf {
+			t.Errorf("%q: Anchor() = %d, %v; want %d, %v", c.q, leaf, ok, c.leaf, c.ok)
+		}
+	}
+}
+
+// TestFoldList checks that a folded list holds each article as Fold
+// folds it, and finds the articles whose titles or sources hold a word,
+// with words that only contain it among them.
+func TestFoldList(t *testing.T) {
+	arts := []*feed.Article{
+		{Title: "Gas deal signed", Source: "Wire"},
+		{Title: "Coal talks", Source: "Gas Daily"},
+		{Title: "Las Vegas gasoline prices", Source: "Desk"},
+		{Title: "Pipeline news", Source: "Wire"},
+		{Title: "", Source: ""},
+		{Title: "Москва и газ", Source: "ТАСС"},
+	}
+	l := FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] })
+	if l.Len() != len(arts) {
+		t.Fatalf("Len() = %d, want %d", l.Len(), len(arts))
+	}
+	for i, a := range arts {
+		if got, want := *l.At(i), Fold(a); got != want {
+			t.Errorf("article %d: %q, Fold gives %q", i, got.text, want.text)
+		}
+	}
+	within := func(qs string) []int {
+		q, err := Parse(qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int
+		l.Within(q, func(i int) { got = append(got, i) })
+		return got
+	}
+	for qs, want := range map[string][]int{
+		"gas":           {0, 1, 2}, // 2 holds "gas" in "vegas" and "gasoline"
+		"GAS tag:x":     {0, 1, 2},
+		"газ":           {5},
+		"москва":        {5},
+		`"deal signed"`: {0},
+		"wire":          {0, 3},
+		"nothing":       nil,
+		"gas OR coal":   nil, // no anchor
+	} {
+		if got := within(qs); !slices.Equal(got, want) {
+			t.Errorf("Within(%q) = %v, want %v", qs, got, want)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if l := FoldList(ctx, 5000, func(int) *feed.Article { return arts[0] }); l != nil {
+		t.Error("FoldList went on with its context done")
+	}
+}
+
+// FuzzWithin checks Within against MatchFolded: every article whose title
+// or source satisfies the query, its body holding nothing, is among those
+// Within finds.
+func FuzzWithin(f *testing.F) {
+	f.Add("gas", "Gas and gasoline", "Las Vegas", "Wire")
+	f.Add(`"coal deal" tag:x`, "a coal deal", "no coal, deal", "Coal Deal")
+	f.Add("title:東京 -x", "東京で", "x", "")
+	f.Add("k* s", "\u212a \u017f", "K S", "")
+	f.Fuzz(func(t *testing.T, qs, t1, t2, source string) {
+		q, err := Parse(qs)
+		if err != nil {
+			return
+		}
+		arts := []*feed.Article{
+			{Title: feed.SanitizeLine(t1), Source: feed.SanitizeLine(source)},
+			{Title: feed.SanitizeLine(t2), Source: feed.SanitizeLine(source)},
+			{Title: feed.SanitizeLine(t1 + " " + t2)},
+		}
+		l := FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] })
+		found := make([]bool, len(arts))
+		l.Within(q, func(i int) { found[i] = true })
+		_, anchored := q.Anchor()
+		for i, a := range arts {
+			if got, want := *l.At(i), Fold(a); got != want {
+				t.Fatalf("article %d folded %q, Fold gives %q", i, got.text, want.text)
+			}
+			if anchored && !found[i] && q.MatchFolded(a, l.At(i), func(int) bool { return false }) {
+				t.Errorf("%q matches %q / %q, but Within passed it over", qs, a.Title, a.Source)
+			}
+		}
+	})
+}

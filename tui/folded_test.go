@@ -1,0 +1,100 @@
+package tui
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/gazette-news/gazette/feed/query"
+)
+
+// TestFilterNarrowed checks that a query that requires a word, answered
+// by the index over rows or by keys, gives through the folded list the
+// same rows and counts as the whole list filtered entry by entry, having
+// matched fewer entries; and that a query that requires no word, or a
+// list that is not the one folded, is filtered whole.
+func TestFilterNarrowed(t *testing.T) {
+	ctx := context.Background()
+	f := loadArticles(t)
+	d := &driver{t: t, m: newModel(ctx, f.options())}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.send(loadBatchMsg{arts: f.heads, done: true})
+	fl := loadFolded(d.m.index.folded)
+	if fl == nil {
+		t.Fatal("the list was not folded once loaded")
+	}
+	all, version, ntags := d.m.list.all, d.m.list.version, len(d.m.list.tags.infos)
+
+	same := func(t *testing.T, text string, flt filter) {
+		t.Helper()
+		may, ok := fl.narrow(all, version, flt)
+		if !ok {
+			t.Fatalf("%q: not narrowed", text)
+		}
+		if len(may) >= len(all) {
+			t.Errorf("%q: narrowed to %d of %d entries", text, len(may), len(all))
+		}
+		got, _ := runFilter(may, flt, ntags, nil, 0)
+		want, _ := runFilter(all, flt, ntags, nil, 0)
+		if !slices.Equal(got.visible, want.visible) || !slices.Equal(got.counts, want.counts) ||
+			!slices.Equal(got.detected, want.detected) || !slices.Equal(got.unread, want.unread) {
+			t.Errorf("%q: narrowed gives %d rows, counts %v; whole %d rows, counts %v",
+				text, len(got.visible), got.counts, len(want.visible), want.counts)
+		}
+		if len(want.visible) == 0 {
+			t.Errorf("%q: no rows: the test proves nothing", text)
+		}
+	}
+	for _, text := range []string{
+		"officials", "officials -tag:russia", "offic*", "title:talks", "talks tag:china",
+		`"officials said"`, "officials after:2022-01-01",
+	} {
+		t.Run(text, func(t *testing.T) {
+			d.keys("/")
+			d.typeText(text)
+			flt := d.m.list.flt
+			d.keys("esc")
+			q, err := query.Parse(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q.NeedsBody() && flt.rowHits == nil {
+				t.Fatalf("%q: not answered over rows", text)
+			}
+			same(t, text, flt)
+			if q.NeedsBody() {
+				byKeys := flt
+				byKeys.rowHits = nil
+				if byKeys.hits, err = d.m.index.searcher.Find(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+				same(t, text+" (by keys)", byKeys)
+			}
+		})
+	}
+
+	for _, text := range []string{"talks OR officials", "-officials", "tag:russia", "~tlks"} {
+		d.keys("/")
+		d.typeText(text)
+		flt := d.m.list.flt
+		d.keys("esc")
+		if _, ok := fl.narrow(all, version, flt); ok {
+			t.Errorf("%q requires no word, yet was narrowed", text)
+		}
+	}
+	d.keys("/")
+	d.typeText("officials")
+	flt := d.m.list.flt
+	d.keys("esc")
+	if _, ok := fl.narrow(all, version+1, flt); ok {
+		t.Error("another version of the list was narrowed")
+	}
+	if _, ok := fl.narrow(slices.Clone(all), version, flt); ok {
+		t.Error("a list that was not folded was narrowed")
+	}
+	if _, ok := (*foldedList)(nil).narrow(all, version, flt); ok {
+		t.Error("a list never folded was narrowed")
+	}
+}
