@@ -87,6 +87,28 @@ func TestFoldList(t *testing.T) {
 			t.Errorf("Within(%q) = %v, want %v", qs, got, want)
 		}
 	}
+	// Many articles, each at its place.
+	many := make([]*feed.Article, 5000)
+	for i := range many {
+		many[i] = arts[i%len(arts)]
+	}
+	l = FoldList(context.Background(), len(many), func(i int) *feed.Article { return many[i] })
+	for i, a := range many {
+		if got, want := *l.At(i), Fold(a); got != want {
+			t.Fatalf("article %d of %d: %q, Fold gives %q", i, len(many), got.text, want.text)
+		}
+	}
+	q, _ := Parse("газ")
+	n := 0
+	l.Within(q, func(i int) {
+		if many[i] != arts[5] {
+			t.Fatalf("Within(газ) found article %d, %q", i, many[i].Title)
+		}
+		n++
+	})
+	if want := len(many) / len(arts); n != want && n != want+1 {
+		t.Errorf("Within(газ) found %d articles of %d, want %d", n, len(many), want)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if l := FoldList(ctx, 5000, func(int) *feed.Article { return arts[0] }); l != nil {
@@ -125,4 +147,26 @@ func FuzzWithin(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkFoldList measures folding the titles and sources of 100,000
+// articles into one list, as the reader does once its list is loaded.
+func BenchmarkFoldList(b *testing.B) {
+	words := []string{"Beijing", "signs", "long-term", "coal", "deal", "as", "winter", "demand", "peaks",
+		"Москва", "talks", "Samarkand", "pipeline", "Kremlin", "Putin's", "Gas", "officials"}
+	arts := make([]*feed.Article, 100000)
+	for i := range arts {
+		var t []byte
+		for j := range 9 {
+			if j > 0 {
+				t = append(t, ' ')
+			}
+			t = append(t, words[(i*7+j*13)%len(words)]...)
+		}
+		arts[i] = &feed.Article{Title: string(t), Source: "Virtual Wire"}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] })
+	}
 }
