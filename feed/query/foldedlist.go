@@ -7,21 +7,30 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gazette-news/gazette/feed"
 )
 
 // FoldedList is the folded titles and sources of a list of articles, held
-// one after another in one string. Each article's Folded is a slice of
-// it, so a list costs three allocations rather than three per article,
-// and a word is looked for in every title with one scan of compact memory
-// (see Within) rather than article by article: at 100,000 articles that
-// is a millisecond instead of twenty.
+// one after another in a few strings, one per part of the list. Each
+// article's Folded is a slice of its part, so a list costs a few
+// allocations rather than three per article, and a word is looked for in
+// every title with one scan of compact memory (see Within) rather than
+// article by article: at 100,000 articles that is a millisecond instead
+// of twenty.
 type FoldedList struct {
-	text  string
+	parts []foldedPart
 	folds []Folded
-	// ends[i] is where article i's text ends in text; a zero byte, which
-	// no folded token holds, follows it.
+}
+
+// foldedPart is the folded text of the articles from first on, up to the
+// next part's.
+type foldedPart struct {
+	first int
+	text  string
+	// ends[k] is where the text of article first+k ends in text; a zero
+	// byte, which no folded token holds, follows it.
 	ends []int32
 }
 
@@ -31,65 +40,66 @@ const foldListCheck = 1024
 
 // FoldList folds the titles and sources of the n articles at returns, in
 // order, as Fold does, a part on each core. It returns nil when ctx is
-// done first, or when the text would not fit the list's 32-bit offsets.
+// done first, or when a part's text would not fit its 32-bit offsets.
 // at is called from several goroutines at once.
 func FoldList(ctx context.Context, n int, at func(i int) *feed.Article) *FoldedList {
-	l := &FoldedList{folds: make([]Folded, n), ends: make([]int32, n)}
-	parts := max(1, min(runtime.GOMAXPROCS(0), n/foldListCheck))
-	per := (n + parts - 1) / parts
-	texts := make([][]byte, parts)
+	count := max(1, min(runtime.GOMAXPROCS(0), n/foldListCheck))
+	per := (n + count - 1) / count
+	l := &FoldedList{parts: make([]foldedPart, count), folds: make([]Folded, n)}
+	var failed atomic.Bool
 	var wg sync.WaitGroup
-	for p := range parts {
+	for p := range l.parts {
 		wg.Go(func() {
-			first, end := p*per, min(n, (p+1)*per)
-			// Folding seldom makes a text longer: one allocation, mostly.
-			size := 0
-			for i := first; i < end; i++ {
-				a := at(i)
-				size += len(a.Title) + len(a.Source) + 2
+			first, end := min(n, p*per), min(n, (p+1)*per)
+			if !l.parts[p].fold(ctx, first, l.folds[first:end], at) {
+				failed.Store(true)
 			}
-			// A part's ends are its own until the parts are joined.
-			text := make([]byte, 0, size)
-			for i := first; i < end; i++ {
-				if i%foldListCheck == 0 && ctx.Err() != nil {
-					return
-				}
-				a := at(i)
-				start := len(text)
-				text = appendFolded(text, a.Title)
-				l.folds[i].split = len(text) - start
-				text = append(text, '\n')
-				text = appendFolded(text, a.Source)
-				l.ends[i] = int32(min(len(text), math.MaxInt32))
-				text = append(text, 0)
-			}
-			texts[p] = text
 		})
 	}
 	wg.Wait()
-	size := 0
-	for _, t := range texts {
-		size += len(t)
-	}
-	if ctx.Err() != nil || size > math.MaxInt32 {
+	if failed.Load() {
 		return nil
 	}
-	var b strings.Builder
-	b.Grow(size)
-	for p, t := range texts {
-		off := int32(b.Len())
-		for i := p * per; i < min(n, (p+1)*per); i++ {
-			l.ends[i] += off
-		}
-		b.Write(t)
+	return l
+}
+
+// fold folds the articles from first on into the part, one for each of
+// folds, which it fills; false when ctx is done first or the text is too
+// long.
+func (pt *foldedPart) fold(ctx context.Context, first int, folds []Folded, at func(i int) *feed.Article) bool {
+	// Folding seldom makes a text longer: one allocation, mostly.
+	size := 0
+	for k := range folds {
+		a := at(first + k)
+		size += len(a.Title) + len(a.Source) + 2
 	}
-	l.text = b.String()
+	var b strings.Builder
+	b.Grow(min(size, math.MaxInt32))
+	var buf []byte
+	pt.first, pt.ends = first, make([]int32, len(folds))
+	for k := range folds {
+		if k%foldListCheck == 0 && ctx.Err() != nil {
+			return false
+		}
+		a := at(first + k)
+		buf = appendFolded(buf[:0], a.Title)
+		folds[k].split = len(buf)
+		buf = append(buf, '\n')
+		buf = appendFolded(buf, a.Source)
+		if b.Len()+len(buf)+1 > math.MaxInt32 {
+			return false
+		}
+		b.Write(buf)
+		pt.ends[k] = int32(b.Len())
+		b.WriteByte(0)
+	}
+	pt.text = b.String()
 	start := 0
-	for i, end := range l.ends {
-		l.folds[i].text = l.text[start:end]
+	for k, end := range pt.ends {
+		folds[k].text = pt.text[start:end]
 		start = int(end) + 1
 	}
-	return l
+	return true
 }
 
 // Len is the number of articles in the list.
@@ -146,17 +156,19 @@ func (l *FoldedList) Within(q Query, fn func(i int)) {
 		return
 	}
 	want := n.joined
-	for off := 0; off < len(l.text); {
-		j := strings.Index(l.text[off:], want)
-		if j < 0 {
-			return
+	for _, pt := range l.parts {
+		for off := 0; off < len(pt.text); {
+			j := strings.Index(pt.text[off:], want)
+			if j < 0 {
+				break
+			}
+			j += off
+			k := sort.Search(len(pt.ends), func(k int) bool { return int(pt.ends[k]) > j })
+			if k == len(pt.ends) {
+				break
+			}
+			fn(pt.first + k)
+			off = int(pt.ends[k]) + 1
 		}
-		j += off
-		i := sort.Search(len(l.ends), func(i int) bool { return int(l.ends[i]) > j })
-		if i == len(l.ends) {
-			return
-		}
-		fn(i)
-		off = int(l.ends[i]) + 1
 	}
 }
