@@ -34,25 +34,29 @@ type foldedPart struct {
 	ends []int32
 }
 
-// foldListCheck is how many articles FoldList folds between two looks at
-// its context.
-const foldListCheck = 1024
+// foldListPart is how many articles a part of a FoldedList holds.
+const foldListPart = 1024
 
 // FoldList folds the titles and sources of the n articles at returns, in
-// order, as Fold does, a part on each core. It returns nil when ctx is
-// done first, or when a part's text would not fit its 32-bit offsets.
-// at is called from several goroutines at once.
+// order, as Fold does, on every core. It returns nil when ctx is done
+// first. at is called from several goroutines at once.
 func FoldList(ctx context.Context, n int, at func(i int) *feed.Article) *FoldedList {
-	count := max(1, min(runtime.GOMAXPROCS(0), n/foldListCheck))
-	per := (n + count - 1) / count
+	// Parts of foldListPart articles, about 100 KB of text each: pieces
+	// that fit in the memory a load has just let go, where strings of
+	// megabytes would need fresh pages.
+	count := (n + foldListPart - 1) / foldListPart
 	l := &FoldedList{parts: make([]foldedPart, count), folds: make([]Folded, n)}
+	var next atomic.Int64
 	var failed atomic.Bool
 	var wg sync.WaitGroup
-	for p := range l.parts {
+	for range min(count, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			first, end := min(n, p*per), min(n, (p+1)*per)
-			if !l.parts[p].fold(ctx, first, l.folds[first:end], at) {
-				failed.Store(true)
+			for p := int(next.Add(1) - 1); p < count; p = int(next.Add(1) - 1) {
+				first, end := p*foldListPart, min(n, (p+1)*foldListPart)
+				if ctx.Err() != nil || !l.parts[p].fold(first, l.folds[first:end], at) {
+					failed.Store(true)
+					return
+				}
 			}
 		})
 	}
@@ -64,9 +68,9 @@ func FoldList(ctx context.Context, n int, at func(i int) *feed.Article) *FoldedL
 }
 
 // fold folds the articles from first on into the part, one for each of
-// folds, which it fills; false when ctx is done first or the text is too
-// long.
-func (pt *foldedPart) fold(ctx context.Context, first int, folds []Folded, at func(i int) *feed.Article) bool {
+// folds, which it fills; false when the text is too long for its
+// offsets.
+func (pt *foldedPart) fold(first int, folds []Folded, at func(i int) *feed.Article) bool {
 	// Folding seldom makes a text longer: one allocation, mostly.
 	size := 0
 	for k := range folds {
@@ -78,9 +82,6 @@ func (pt *foldedPart) fold(ctx context.Context, first int, folds []Folded, at fu
 	var buf []byte
 	pt.first, pt.ends = first, make([]int32, len(folds))
 	for k := range folds {
-		if k%foldListCheck == 0 && ctx.Err() != nil {
-			return false
-		}
 		a := at(first + k)
 		buf = appendFolded(buf[:0], a.Title)
 		folds[k].split = len(buf)
