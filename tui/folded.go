@@ -11,15 +11,13 @@ import (
 )
 
 // foldedView returns the entry's title and source folded as the index
-// folds words, folding them on first use. Filter runs over parts of the
-// list may fold the same entry at once; either result is the same.
+// folds words, or nil while the list has not been folded in one piece
+// (see foldAll), or for an entry that came after: matching then reads the
+// title and source as they are, which allocates nothing, where folding
+// each entry here would hold a second copy of every title beside the
+// list's until the collector finds it.
 func (e *entry) foldedView() *query.Folded {
-	if f := e.folded.Load(); f != nil {
-		return f
-	}
-	f := query.Fold(&e.view)
-	e.folded.Store(&f)
-	return &f
+	return e.folded.Load()
 }
 
 // foldedList is the folded titles and sources of the whole list as one
@@ -48,7 +46,8 @@ type foldedList struct {
 // that the first body word typed finds them folded: a body word is
 // matched against 100,000 titles at every key, and folding them costs
 // five times the match. It runs in the background once the list is
-// complete, and returns nil when ctx is done first.
+// complete, and returns nil when ctx is done first. Each entry then
+// holds its part of the list (see foldedView).
 func foldAll(ctx context.Context, all []*entry, version int) *foldedList {
 	text := query.FoldList(ctx, len(all), func(i int) *feed.Article { return &all[i].view })
 	if text == nil {

@@ -26,6 +26,14 @@ func TestFilterNarrowed(t *testing.T) {
 		t.Fatal("the list was not folded once loaded")
 	}
 	all, version, ntags := d.m.list.all, d.m.list.version, len(d.m.list.tags.infos)
+	for i, e := range all {
+		if e.foldedView() != fl.text.At(i) {
+			t.Fatalf("entry %d does not hold its part of the folded list", i)
+		}
+	}
+	if e := newEntries(f.heads[:1], newTagTable())[0]; e.foldedView() != nil {
+		t.Error("an entry outside the folded list holds a fold of its own")
+	}
 
 	same := func(t *testing.T, text string, flt filter) {
 		t.Helper()

@@ -131,8 +131,8 @@ type entry struct {
 	// Update writes it while filter runs read it, hence the atomic; the
 	// view's State stays zero.
 	state atomic.Uint32
-	// folded is the folded title and source, made when first needed (see
-	// foldedView).
+	// folded is the folded title and source, a part of the whole list's
+	// once it is folded (see foldAll and foldedView).
 	folded atomic.Pointer[query.Folded]
 }
 
