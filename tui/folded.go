@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"sync/atomic"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/query"
 )
@@ -65,6 +67,28 @@ func foldAll(ctx context.Context, all []*entry, version int) *foldedList {
 	return fl
 }
 
+// refold folds the list again, in the background, once a refresh has
+// changed it, so that a required word narrows the new list too (see
+// narrow); nil until the index build has folded the list once. Of two
+// folds that overlap, the older never replaces the newer.
+func (m *model) refold() tea.Cmd {
+	p := m.index.folded
+	if p == nil {
+		return nil
+	}
+	ctx, all, version := m.ctx, m.list.all, m.list.version
+	return safeCmd(func() tea.Msg {
+		fl := foldAll(ctx, all, version)
+		for fl != nil {
+			old := p.Load()
+			if old != nil && old.version >= version || p.CompareAndSwap(old, fl) {
+				break
+			}
+		}
+		return nil
+	})
+}
+
 // loadFolded returns the folded list p holds, or nil.
 func loadFolded(p *atomic.Pointer[foldedList]) *foldedList {
 	if p == nil {
@@ -76,9 +100,9 @@ func loadFolded(p *atomic.Pointer[foldedList]) *foldedList {
 // narrow returns, in order, the entries of all, the list at version, that
 // f may let through, and true, when fl folded that very list and f's
 // query requires a word (see query.Query.Anchor), in the title alone or
-// with the index's answer for the bodies. Every other entry fails f, so filtering these
-// gives the same list and counts as filtering all. ok is false when that
-// cannot be told: all is then filtered whole.
+// with the index's answer for the bodies. Every other entry fails f, so
+// filtering these gives the same list and counts as filtering all. ok is
+// false when that cannot be told: all is then filtered whole.
 func (fl *foldedList) narrow(all []*entry, version int, f filter) (_ []*entry, ok bool) {
 	if fl == nil || fl.version != version || len(all) == 0 || len(all) != len(fl.all) || &all[0] != &fl.all[0] || !f.active() {
 		return nil, false

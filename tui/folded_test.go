@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/query"
 )
 
@@ -104,5 +105,40 @@ func TestFilterNarrowed(t *testing.T) {
 	}
 	if _, ok := (*foldedList)(nil).narrow(all, version, flt); ok {
 		t.Error("a list never folded was narrowed")
+	}
+}
+
+// TestRefoldAfterReload checks that a reload that changes the list folds
+// it again, so that a required word still narrows the new list, with
+// the article the reload brought among its entries.
+func TestRefoldAfterReload(t *testing.T) {
+	ctx := context.Background()
+	f := loadArticles(t)
+	d := &driver{t: t, m: newModel(ctx, f.options())}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.send(loadBatchMsg{arts: f.heads, done: true})
+	before := loadFolded(d.m.index.folded)
+	if before == nil {
+		t.Fatal("the list was not folded once loaded")
+	}
+	added := &feed.Article{ID: "new", Title: "Officials meet in Tashkent", Key: "k:new", Location: "new.txt", Source: "Desk"}
+	d.send(reloadDoneMsg{keep: d.m.list.all, arts: []*feed.Article{added}, fresh: map[string]bool{}})
+	after := loadFolded(d.m.index.folded)
+	if after == nil || after == before || after.version != d.m.list.version {
+		t.Fatalf("the list was not folded again after the reload (version %d)", d.m.list.version)
+	}
+	d.keys("/")
+	d.typeText("tashkent")
+	flt := d.m.list.flt
+	d.keys("esc")
+	may, ok := after.narrow(d.m.list.all, d.m.list.version, flt)
+	if !ok {
+		t.Fatal("the reloaded list was not narrowed")
+	}
+	if !slices.ContainsFunc(may, func(e *entry) bool { return e.view.ID == "new" }) {
+		t.Error("the article the reload brought is not among the entries that may match")
+	}
+	if got := d.m.list.visible; !slices.ContainsFunc(got, func(e *entry) bool { return e.view.ID == "new" }) {
+		t.Errorf("the filter lists %d rows without the article the reload brought", len(got))
 	}
 }

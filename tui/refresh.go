@@ -350,7 +350,7 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 		m.live.queued = reloadJob{}
 		cmds = append(cmds, m.startReload(j))
 	}
-	cmds = append(cmds, m.armRefreshTimer(), m.list.startDetect())
+	cmds = append(cmds, m.armRefreshTimer(), m.list.startDetect(), m.refold())
 	return tea.Batch(cmds...)
 }
 

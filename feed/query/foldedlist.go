@@ -11,12 +11,12 @@ import (
 )
 
 // FoldedList is the folded titles and sources of a list of articles, held
-// one after another in a few strings, one per part of the list. Each
+// one after another in strings of a part of the list each. Each
 // article's Folded is a slice of its part, so a list costs a few
-// allocations rather than three per article, and a word is looked for in
-// every title with one scan of compact memory (see Within) rather than
-// article by article: at 100,000 articles that is a millisecond instead
-// of twenty.
+// allocations per part rather than three per article, and a word is
+// looked for in every title with a scan of compact memory (see Within)
+// rather than article by article: at 100,000 articles, a millisecond or
+// two rather than about ten.
 type FoldedList struct {
 	parts []foldedPart
 	folds []Folded
