@@ -47,8 +47,8 @@ type filterJob struct {
 	bind    bool
 	bindCtx context.Context
 	// folded is the whole list's folded titles, for a required word to
-	// narrow the entries matched (see foldedList.narrow); nil when the
-	// list was not folded in one piece.
+	// narrow the entries matched (see foldedList.narrow); nil until the
+	// list is first folded.
 	folded *foldedList
 }
 

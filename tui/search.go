@@ -34,8 +34,8 @@ type indexState struct {
 	// ready is closed once the build has readied what the first word
 	// typed needs (see startIndex); nil until the build starts.
 	ready chan struct{}
-	// folded is the list's titles and sources folded in one piece, once
-	// the build has readied them; nil until the build starts.
+	// folded holds the whole list's titles and sources folded, once the
+	// build has readied them (see foldAll); nil until the build starts.
 	folded *atomic.Pointer[foldedList]
 }
 

@@ -143,7 +143,7 @@ func (q Query) anchor() *node {
 // source holds the folded tokens of q's Anchor as text: every article
 // whose title or source satisfies that term is among them, and a few
 // others may be (the tokens inside longer words), which MatchFolded then
-// tells apart. It calls fn with none when q has no Anchor.
+// tells apart. When q has no Anchor, fn is never called.
 func (l *FoldedList) Within(q Query, fn func(i int)) {
 	n := q.anchor()
 	if n == nil {
