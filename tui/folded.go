@@ -69,14 +69,19 @@ func foldAll(ctx context.Context, all []*entry, version int) *foldedList {
 
 // refold folds the list again, in the background, once a refresh has
 // changed it, so that a required word narrows the new list too (see
-// narrow); nil until the index build has folded the list once. Of two
-// folds that overlap, the older never replaces the newer.
+// narrow); nil until the index build has folded the list once. A newer
+// fold stops the one before it, which never replaces it.
 func (m *model) refold() tea.Cmd {
 	p := m.index.folded
 	if p == nil {
 		return nil
 	}
-	ctx, all, version := m.ctx, m.list.all, m.list.version
+	if m.index.stopFold != nil {
+		m.index.stopFold()
+	}
+	ctx, stop := context.WithCancel(m.ctx)
+	m.index.stopFold = stop
+	all, version := m.list.all, m.list.version
 	return safeCmd(func() tea.Msg {
 		fl := foldAll(ctx, all, version)
 		for fl != nil {

@@ -142,3 +142,32 @@ func TestRefoldAfterReload(t *testing.T) {
 		t.Errorf("the filter lists %d rows without the article the reload brought", len(got))
 	}
 }
+
+// TestRefoldStopsTheOneBefore checks that of two folds started one after
+// the other, the first is stopped and leaves the list the second made.
+func TestRefoldStopsTheOneBefore(t *testing.T) {
+	f := loadArticles(t)
+	d := &driver{t: t, m: newModel(context.Background(), f.options())}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.send(loadBatchMsg{arts: f.heads, done: true})
+	first := d.m.refold()
+	d.m.list.version++
+	second := d.m.refold()
+	if first == nil || second == nil {
+		t.Fatal("no fold started")
+	}
+	second()
+	want := loadFolded(d.m.index.folded)
+	if want == nil || want.version != d.m.list.version {
+		t.Fatal("the second fold left no list of its version")
+	}
+	first()
+	if got := loadFolded(d.m.index.folded); got != want {
+		t.Errorf("the first fold, stopped, replaced the second's list (version %d)", got.version)
+	}
+	for i, e := range want.all {
+		if e.foldedView() != want.text.At(i) {
+			t.Fatalf("the first fold, stopped, still folded entry %d", i)
+		}
+	}
+}

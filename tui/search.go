@@ -37,6 +37,8 @@ type indexState struct {
 	// folded holds the whole list's titles and sources folded, once the
 	// build has readied them (see foldAll); nil until the build starts.
 	folded *atomic.Pointer[foldedList]
+	// stopFold stops the last fold a refresh started (see refold).
+	stopFold context.CancelFunc
 }
 
 // planQuiet is how long the keys must pause before the index's start-up
