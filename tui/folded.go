@@ -83,15 +83,21 @@ func (m *model) refold() tea.Cmd {
 	m.index.stopFold = stop
 	all, version := m.list.all, m.list.version
 	return safeCmd(func() tea.Msg {
-		fl := foldAll(ctx, all, version)
-		for fl != nil {
-			old := p.Load()
-			if old != nil && old.version >= version || p.CompareAndSwap(old, fl) {
-				break
-			}
-		}
+		storeFolded(p, foldAll(ctx, all, version))
 		return nil
 	})
+}
+
+// storeFolded puts fl in p, unless fl is nil or p holds a list of the
+// same version or a later one: of the folds that overlap (the index
+// build's, and those refreshes start), the newest list stays.
+func storeFolded(p *atomic.Pointer[foldedList], fl *foldedList) {
+	for fl != nil {
+		old := p.Load()
+		if old != nil && old.version >= fl.version || p.CompareAndSwap(old, fl) {
+			return
+		}
+	}
 }
 
 // loadFolded returns the folded list p holds, or nil.

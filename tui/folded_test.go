@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -169,5 +170,26 @@ func TestRefoldStopsTheOneBefore(t *testing.T) {
 		if e.foldedView() != want.text.At(i) {
 			t.Fatalf("the first fold, stopped, still folded entry %d", i)
 		}
+	}
+}
+
+// TestStoreFoldedKeepsTheNewest checks that a fold of an older version of
+// the list, the index build's as a refresh's, never replaces a newer one.
+func TestStoreFoldedKeepsTheNewest(t *testing.T) {
+	var p atomic.Pointer[foldedList]
+	older, newer := &foldedList{version: 1}, &foldedList{version: 2}
+	storeFolded(&p, nil)
+	if p.Load() != nil {
+		t.Fatal("a stopped fold was stored")
+	}
+	storeFolded(&p, newer)
+	storeFolded(&p, older)
+	if p.Load() != newer {
+		t.Errorf("version %d replaced version 2", p.Load().version)
+	}
+	newest := &foldedList{version: 3}
+	storeFolded(&p, newest)
+	if p.Load() != newest {
+		t.Error("a newer fold was not stored")
 	}
 }

@@ -139,9 +139,7 @@ func (m *model) startIndex() tea.Cmd {
 			_ = s.Warm(ctx)
 			bindRows(ctx, s, rows, all)
 		})
-		if fl := foldAll(ctx, all, version); fl != nil {
-			folded.Store(fl)
-		}
+		storeFolded(folded, foldAll(ctx, all, version))
 		wg.Wait()
 		close(ready)
 		waitKeys(ctx, keyAt)
