@@ -6,8 +6,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/query"
 )
@@ -20,9 +18,7 @@ import (
 func TestFilterNarrowed(t *testing.T) {
 	ctx := context.Background()
 	f := loadArticles(t)
-	d := &driver{t: t, m: newModel(ctx, f.options())}
-	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	d.send(loadBatchMsg{arts: f.heads, done: true})
+	d := f.loaded(t)
 	fl := loadFolded(d.m.index.folded)
 	if fl == nil {
 		t.Fatal("the list was not folded once loaded")
@@ -113,11 +109,7 @@ func TestFilterNarrowed(t *testing.T) {
 // it again, so that a required word still narrows the new list, with
 // the article the reload brought among its entries.
 func TestRefoldAfterReload(t *testing.T) {
-	ctx := context.Background()
-	f := loadArticles(t)
-	d := &driver{t: t, m: newModel(ctx, f.options())}
-	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	d.send(loadBatchMsg{arts: f.heads, done: true})
+	d := loadArticles(t).loaded(t)
 	before := loadFolded(d.m.index.folded)
 	if before == nil {
 		t.Fatal("the list was not folded once loaded")
@@ -147,10 +139,7 @@ func TestRefoldAfterReload(t *testing.T) {
 // TestRefoldStopsTheOneBefore checks that of two folds started one after
 // the other, the first is stopped and leaves the list the second made.
 func TestRefoldStopsTheOneBefore(t *testing.T) {
-	f := loadArticles(t)
-	d := &driver{t: t, m: newModel(context.Background(), f.options())}
-	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	d.send(loadBatchMsg{arts: f.heads, done: true})
+	d := loadArticles(t).loaded(t)
 	first := d.m.refold()
 	d.m.list.version++
 	second := d.m.refold()

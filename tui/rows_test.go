@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/query"
 )
@@ -23,12 +21,7 @@ func TestFilterByRows(t *testing.T) {
 	ctx := context.Background()
 	f := loadArticles(t)
 	heads := f.heads
-	d := &driver{t: t, m: newModel(ctx, f.options())}
-	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	d.send(loadBatchMsg{arts: heads, done: true})
-	if d.m.index.building {
-		t.Fatal("the index is still being built")
-	}
+	d := f.loaded(t)
 	if !d.m.index.searcher.Bound(d.m.list.nextRow) {
 		t.Fatal("the rows are not bound once the index is built")
 	}

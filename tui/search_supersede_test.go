@@ -55,6 +55,19 @@ func (f articlesFixture) options() Options {
 	}
 }
 
+// loaded returns a driver over the fixture, 80 by 24, its articles loaded
+// without their bodies and the index built over them.
+func (f articlesFixture) loaded(t *testing.T) *driver {
+	t.Helper()
+	d := &driver{t: t, m: newModel(context.Background(), f.options())}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.send(loadBatchMsg{arts: f.heads, done: true})
+	if d.m.index.building {
+		t.Fatal("the index is still being built")
+	}
+	return d
+}
+
 // indexedDriver returns a driver over the test articles, loaded without
 // their bodies, with a store whose index is complete, and a function that
 // counts the articles a query matches with their bodies.
