@@ -324,6 +324,12 @@ type Indexer struct {
 	// Progress, when set, is called after each batch, and once at the
 	// start, from the goroutine that runs Run.
 	Progress func(Progress)
+	// Read, when set, is called with the place in the plan's Todo of each
+	// article read and the article with its body, or nil when its body
+	// could not be read, before the article is indexed: a caller that
+	// wants more of the bodies than the index keeps reads each once. It
+	// is called from the goroutines that read, several at once.
+	Read func(i int, full *feed.Article)
 }
 
 // DefaultBatch is how many documents an Indexer writes at a time: large
@@ -368,7 +374,13 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	var wg sync.WaitGroup
+	// However Run ends, it returns once the readers have: none calls Read
+	// after.
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
 	type item struct {
 		doc store.IndexDoc
 		ok  bool
@@ -377,7 +389,6 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 	// The writer is the slower end: a longer queue would only hold more
 	// texts in memory.
 	out := make(chan item, 256)
-	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			var buf []byte
@@ -386,6 +397,9 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 				if a.Body == nil && x.Body != nil {
 					full, err := x.Body(ctx, a)
 					if err != nil || full == nil {
+						if x.Read != nil && ctx.Err() == nil {
+							x.Read(i, nil)
+						}
 						select {
 						case out <- item{}:
 						case <-ctx.Done():
@@ -394,6 +408,9 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 						continue
 					}
 					a = full
+				}
+				if x.Read != nil {
+					x.Read(i, a)
 				}
 				buf = query.AppendBodyText(buf[:0], a)
 				text := string(query.AppendIndexText(nil, string(buf)))
@@ -419,18 +436,35 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 		wg.Wait()
 		close(out)
 	}()
+	// One batch is written while the next is read: each takes about
+	// half of a build, and one after the other they took all of it.
+	w := &batchWriter{idx: x.Index}
+	defer w.wait()
 	docs := make([]store.IndexDoc, 0, batch)
+	var spare []store.IndexDoc
 	done, pending := 0, 0
+	settle := func(n int, err error) error {
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			done += n
+			report(done)
+		}
+		return nil
+	}
 	flush := func() error {
+		if err := settle(w.wait()); err != nil {
+			return err
+		}
 		if pending == 0 {
 			return nil
 		}
-		if err := x.Index.Index(ctx, docs); err != nil {
-			return err
-		}
-		done += pending
-		docs, pending = docs[:0], 0
-		report(done)
+		w.start(ctx, docs, pending)
+		// The batch written before this one is free again; its texts
+		// are let go.
+		clear(spare)
+		docs, spare, pending = spare[:0], docs, 0
 		return nil
 	}
 	for it := range out {
@@ -442,6 +476,10 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 			if err := flush(); err != nil {
 				return err
 			}
+		} else if n, ok, err := w.poll(); ok {
+			if err := settle(n, err); err != nil {
+				return err
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -450,10 +488,58 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 	if err := flush(); err != nil {
 		return err
 	}
+	if err := settle(w.wait()); err != nil {
+		return err
+	}
 	if done < total {
 		return errors.New("index: the body readers stopped early")
 	}
 	return nil
+}
+
+// batchWriter writes a batch of documents in the background, one at a
+// time.
+type batchWriter struct {
+	idx Index
+	// busy gives the result of the write in flight, nil when none; n is
+	// how many articles it counts.
+	busy chan error
+	n    int
+}
+
+// start writes docs, which count n articles, in the background. The
+// caller waits for the write before it, and leaves docs alone until this
+// one is done.
+func (w *batchWriter) start(ctx context.Context, docs []store.IndexDoc, n int) {
+	busy := make(chan error, 1)
+	go func() { busy <- w.idx.Index(ctx, docs) }()
+	w.busy, w.n = busy, n
+}
+
+// wait returns, once it is done, the count and the error of the write in
+// flight: 0 and nil when there is none.
+func (w *batchWriter) wait() (int, error) {
+	if w.busy == nil {
+		return 0, nil
+	}
+	err := <-w.busy
+	w.busy = nil
+	return w.n, err
+}
+
+// poll is wait when the write in flight is done; ok is false while it
+// runs.
+func (w *batchWriter) poll() (n int, ok bool, err error) {
+	if w.busy == nil {
+		return 0, false, nil
+	}
+	select {
+	case err := <-w.busy:
+		w.busy = nil
+		return w.n, true, err
+	default:
+		return 0, false, nil
+	}
 }
 
 // root returns roots[i], or "" when the plan gave no roots.

@@ -1,0 +1,168 @@
+package search_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/search"
+	"github.com/gazette-news/gazette/store"
+)
+
+// TestIndexerRead checks that Read sees each article of the plan once,
+// with its body, or nil when its file is gone, and that what it saw is
+// what was indexed.
+func TestIndexerRead(t *testing.T) {
+	dir := t.TempDir()
+	writeCorpus(t, dir, 40, 6)
+	fx := newFixture(t, dir)
+	ctx := context.Background()
+	p, err := search.MakePlan(ctx, fx.st, fx.heads, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := p.Todo[7]
+	if err := os.Remove(gone.Location); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	seen := make(map[int]*feed.Article)
+	x := search.Indexer{Index: fx.st, Body: fx.loader.Body, Batch: 9, Read: func(i int, full *feed.Article) {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, twice := seen[i]; twice {
+			t.Errorf("article %d read twice", i)
+		}
+		seen[i] = full
+	}}
+	if err := x.Run(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != len(p.Todo) {
+		t.Fatalf("Read saw %d articles of %d", len(seen), len(p.Todo))
+	}
+	indexed, err := fx.st.Indexed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range p.Todo {
+		full := seen[i]
+		_, in := indexed[a.Key]
+		switch {
+		case a == gone:
+			if full != nil || in {
+				t.Errorf("the removed file: read %v, indexed %v; want neither", full != nil, in)
+			}
+		case full == nil || full.Key != a.Key || full.Body == nil:
+			t.Errorf("article %d (%s): Read got %+v, want it with its body", i, a.Location, full)
+		case !in:
+			t.Errorf("article %d (%s) was read but not indexed", i, a.Location)
+		}
+	}
+}
+
+// gatedIndex holds its first write until open is closed, and may fail
+// the writes after it.
+type gatedIndex struct {
+	*store.Store
+	open  chan struct{}
+	fail  error
+	calls atomic.Int32
+}
+
+func (g *gatedIndex) Index(ctx context.Context, docs []store.IndexDoc) error {
+	if g.calls.Add(1) == 1 {
+		select {
+		case <-g.open:
+		case <-time.After(10 * time.Second):
+			return errors.New("the first write waited 10 s")
+		}
+		return g.Store.Index(ctx, docs)
+	}
+	if g.fail != nil {
+		return g.fail
+	}
+	return g.Store.Index(ctx, docs)
+}
+
+// TestIndexerReadsWhileWriting checks that the bodies of the next batch
+// are read while a batch is written: the first write waits until every
+// article has been read, which the readers reach only if the writer does
+// not hold them up (two batches are more than the readers may hold
+// ready).
+func TestIndexerReadsWhileWriting(t *testing.T) {
+	dir := t.TempDir()
+	writeCorpus(t, dir, 600, 7)
+	fx := newFixture(t, dir)
+	ctx := context.Background()
+	p, err := search.MakePlan(ctx, fx.st, fx.heads, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gatedIndex{Store: fx.st, open: make(chan struct{})}
+	var read atomic.Int32
+	x := search.Indexer{Index: g, Body: fx.loader.Body, Batch: 300, Read: func(int, *feed.Article) {
+		if int(read.Add(1)) == len(p.Todo) {
+			close(g.open)
+		}
+	}}
+	if err := x.Run(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	indexed, err := fx.st.Indexed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(indexed) != len(p.Todo) {
+		t.Errorf("%d articles indexed, want %d", len(indexed), len(p.Todo))
+	}
+}
+
+// TestIndexerStopsReading checks that a run the index fails returns its
+// error, and that no article is read after Run has returned.
+func TestIndexerStopsReading(t *testing.T) {
+	dir := t.TempDir()
+	writeCorpus(t, dir, 200, 8)
+	fx := newFixture(t, dir)
+	ctx := context.Background()
+	p, err := search.MakePlan(ctx, fx.st, fx.heads, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := errors.New("disk full")
+	g := &gatedIndex{Store: fx.st, open: make(chan struct{}), fail: full}
+	close(g.open)
+	var returned, late atomic.Bool
+	// A slow body, read to the end whatever the context says, as a file
+	// read is.
+	slow := func(_ context.Context, a *feed.Article) (*feed.Article, error) {
+		time.Sleep(20 * time.Millisecond)
+		return fx.loader.Body(ctx, a)
+	}
+	x := search.Indexer{Index: g, Body: slow, Batch: 10, Read: func(int, *feed.Article) {
+		if returned.Load() {
+			late.Store(true)
+		}
+	}}
+	err = x.Run(ctx, p)
+	returned.Store(true)
+	if !errors.Is(err, full) {
+		t.Errorf("Run returned %v, want the index's error", err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if late.Load() {
+		t.Error("an article was read after Run returned")
+	}
+	indexed, err := fx.st.Indexed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(indexed) != 10 {
+		t.Errorf("%d articles indexed, want the first batch's 10", len(indexed))
+	}
+}
