@@ -3,12 +3,13 @@ package main
 import (
 	"cmp"
 	"context"
+	"maps"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
@@ -42,10 +43,8 @@ type bodySearch struct {
 // searchBodies loads the sources for a query with body terms. Articles are
 // loaded without their bodies; the index answers for those it holds as
 // they are now, and the bodies of the others (new or changed files, or
-// all of them the first time) are read again and scanned. What was read
-// is indexed for the next run, for at most as long as the reading took,
-// so that a first search costs at most about twice a scan and the index
-// is whole after a run or two; the reader builds it in the background.
+// all of them the first time) are read again, once each, to be scanned
+// and indexed: the next run finds the index whole.
 func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Query, state *store.Store) (arts []*feed.Article, failed bool, bs bodySearch) {
 	st := state
 	if st == nil {
@@ -74,9 +73,19 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 		plan = search.Plan{Todo: arts, Stamps: make([]string, len(arts))}
 		hits = nil
 	}
-	start := time.Now()
-	scanned := scanBodies(ctx, l, plan.Todo, q)
-	read := time.Since(start)
+	var scanned map[*feed.Article]scanned
+	if err == nil {
+		if a.io.getenv("GOMEMLIMIT") == "" {
+			// The limit kept once the load is over (KeepHeadroom) counts
+			// on a live heap that grows no more; indexing holds batches
+			// of texts, and under that limit the collector ran for half
+			// of the time. It is back for the output.
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+		}
+		scanned = scanIndexing(ctx, st, l, plan, q)
+	} else {
+		scanned = scanBodies(ctx, l, plan.Todo, q)
+	}
 	bs = bodySearch{
 		match: func(art *feed.Article) bool {
 			if r, ok := scanned[art]; ok {
@@ -96,15 +105,6 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 			}
 			return hits.Score(art)
 		},
-	}
-	if err == nil && !plan.Empty() {
-		// The bodies are read again to be indexed, rather than kept
-		// from the scan: at 300,000 articles they would hold more than
-		// a gigabyte. Whatever is left is indexed by the next run, or
-		// the reader.
-		ictx, cancel := context.WithTimeout(ctx, max(read, time.Second))
-		(&search.Indexer{Index: st, Body: l.BodyText}).Run(ictx, plan)
-		cancel()
 	}
 	return arts, failed, bs
 }
@@ -193,6 +193,48 @@ type scanned struct {
 	score float64
 }
 
+// scanIndexing brings the index up to date with the plan, and answers q
+// for each article of its Todo from the body read to index it, as
+// scanBodies does. The bodies are not kept: at 300,000 articles they
+// would hold more than a gigabyte. Those the index could not take (a
+// full disk, a database locked too long) are scanned alone.
+func scanIndexing(ctx context.Context, st *store.Store, l *load.Loader, plan search.Plan, q query.Query) map[*feed.Article]scanned {
+	out := make([]scanned, len(plan.Todo))
+	read := make([]bool, len(plan.Todo))
+	body := l.BodyText
+	if q.Detected {
+		body = l.Body
+	}
+	x := search.Indexer{Index: st, Body: body, Read: func(i int, full *feed.Article) {
+		if full != nil {
+			out[i], read[i] = scan(full, q), true
+		}
+	}}
+	m := make(map[*feed.Article]scanned, len(plan.Todo))
+	var rest []*feed.Article
+	err := x.Run(ctx, plan)
+	for i, ok := range read {
+		switch {
+		case ok:
+			m[plan.Todo[i]] = out[i]
+		case err != nil:
+			rest = append(rest, plan.Todo[i])
+		}
+	}
+	maps.Copy(m, scanBodies(ctx, l, rest, q))
+	return m
+}
+
+// scan answers q for an article with its body. Only an article that
+// matches is ranked: no other is shown.
+func scan(full *feed.Article, q query.Query) scanned {
+	r := scanned{match: q.Match(full)}
+	if r.match {
+		r.score = q.Score(full, nil)
+	}
+	return r
+}
+
 // scanBodies reads the bodies of arts again, on every core, and answers
 // q for each article with its body, keeping only the answer. An article
 // whose file cannot be read any more is left out, and matches on its
@@ -210,13 +252,7 @@ func scanBodies(ctx context.Context, l *load.Loader, arts []*feed.Article, q que
 					return
 				}
 				if f, err := l.Body(ctx, arts[i]); err == nil {
-					// Only an article that matches is ranked: no other
-					// is shown.
-					r := scanned{match: q.Match(f)}
-					if r.match {
-						r.score = q.Score(f, nil)
-					}
-					out[i], read[i] = r, true
+					out[i], read[i] = scan(f, q), true
 				}
 			}
 		})

@@ -4,14 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/gazette-news/gazette/feed/load"
-	"github.com/gazette-news/gazette/store"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/internal/search"
+	"github.com/gazette-news/gazette/store"
 )
 
 // writeNews writes one plain-text article per body, named by its key.
@@ -191,5 +193,39 @@ func TestListQuerySkims(t *testing.T) {
 	run("list") // the header cache learns of the change; the index does not
 	if got := query("pipeline"); !slices.Equal(got, []string{"a", "b", "d", "e", "pipeline"}) {
 		t.Errorf("after d changed, pipeline lists %q, want a, b, d, e and pipeline", got)
+	}
+}
+
+// TestListQueryIndexesAll checks that one list -q leaves the index whole:
+// each body it had to read is indexed from the same read, and the next
+// search skims.
+func TestListQueryIndexesAll(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	env := map[string]string{"XDG_DATA_HOME": data, "XDG_CACHE_HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
+	news := map[string]string{}
+	for i := range 40 {
+		news[fmt.Sprint(i)] = fmt.Sprintf("Report %d on the pipeline and the summit.", i)
+	}
+	writeNews(t, dir, news)
+	if r := runGazette(t, "", env, "list", "-q", "summit", dir); r.code != 0 || strings.Count(r.stdout, "\n") != len(news) {
+		t.Fatalf("exit %d, %d lines, want %d: %s", r.code, strings.Count(r.stdout, "\n"), len(news), r.stderr)
+	}
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(data, "gazette", dbName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	heads, errs := (&load.Loader{DropBodies: true}).LoadAll(ctx, []load.Source{{Location: dir}})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	abs, _ := filepath.Abs(dir)
+	p, err := search.MakePlan(ctx, st, heads, []string{abs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Empty() {
+		t.Errorf("after one search the plan still has %d to index, %d gone, %d to move", len(p.Todo), len(p.Gone), len(p.Moves))
 	}
 }
