@@ -74,7 +74,7 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 	q, _ := query.Parse(opt.query) // matcher has read it already
 	q.Detected = opt.detected
 	relevance := opt.sort == "relevance" || q.Relevance && opt.sort == ""
-	arts, failed, match, score := a.loadMatching(ctx, args, opt.tags, q, match)
+	arts, failed, match, score := a.loadMatching(ctx, args, opt.tags, q, relevance, match)
 	var shown []*feed.Article
 	for _, art := range arts {
 		if match(art) {
@@ -108,10 +108,11 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 // loadMatching loads the sources for a command that filters them with q
 // (and the --tag values tags), whose whole filter is match: the articles,
 // each story once and with its state, newest first; whether a source
-// failed; the filter and the relevance to use. A query with words to find
-// in the bodies is answered from the search index, or by reading the
-// bodies again, and its filter and relevance are those answers.
-func (a *app) loadMatching(ctx context.Context, args, tags []string, q query.Query, match func(*feed.Article) bool) (arts []*feed.Article, failed bool, _ func(*feed.Article) bool, score func(*feed.Article) float64) {
+// failed; the filter and the relevance to use, which weighs the bodies'
+// words only when ranked. A query with words to find in the bodies is
+// answered from the search index, or by reading the bodies again, and its
+// filter and relevance are those answers.
+func (a *app) loadMatching(ctx context.Context, args, tags []string, q query.Query, ranked bool, match func(*feed.Article) bool) (arts []*feed.Article, failed bool, _ func(*feed.Article) bool, score func(*feed.Article) float64) {
 	score = func(art *feed.Article) float64 { return q.Score(art, nil) }
 	// The state is filled in before the filter, which may ask for it
 	// (is:unread).
@@ -122,7 +123,7 @@ func (a *app) loadMatching(ctx context.Context, args, tags []string, q query.Que
 		return arts, failed, match, score
 	}
 	var bs bodySearch
-	arts, failed, bs = a.searchBodies(ctx, a.sources(args), q, st)
+	arts, failed, bs = a.searchBodies(ctx, a.sources(args), q, ranked, st)
 	tagged, _ := a.matcher(tags, "", q.Detected)
 	return arts, failed, func(art *feed.Article) bool { return tagged(art) && bs.match(art) }, bs.score
 }

@@ -44,8 +44,10 @@ type bodySearch struct {
 // loaded without their bodies; the index answers for those it holds as
 // they are now, and the bodies of the others (new or changed files, or
 // all of them the first time) are read again, once each, to be scanned
-// and indexed: the next run finds the index whole.
-func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Query, state *store.Store) (arts []*feed.Article, failed bool, bs bodySearch) {
+// and indexed: the next run finds the index whole. Unless ranked, the
+// index is asked for matches alone, which costs half as much, and the
+// score gives its answers no weight.
+func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Query, ranked bool, state *store.Store) (arts []*feed.Article, failed bool, bs bodySearch) {
 	st := state
 	if st == nil {
 		// No database yet: this search makes the index it fills.
@@ -58,7 +60,12 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 		return arts, failed, bodySearch{match: q.Match, score: func(art *feed.Article) float64 { return q.Score(art, nil) }}
 	}
 	l := a.headLoader()
-	hits, err := search.NewSearcher(st).Search(ctx, q)
+	searcher := search.NewSearcher(st)
+	lookup := searcher.Find
+	if ranked {
+		lookup = searcher.Search
+	}
+	hits, err := lookup(ctx, q)
 	var plan search.Plan
 	if err == nil && mayBeCurrent(ctx, st, srcs) {
 		arts, failed, plan, err = a.skimLoad(ctx, srcs, state, st, hits)

@@ -95,7 +95,7 @@ func (a *app) tags(ctx context.Context, args []string, opt tagsOptions) error {
 	}
 	q, _ := query.Parse(opt.query) // matcher has read it already
 	q.Detected = opt.detected
-	arts, failed, match, _ := a.loadMatching(ctx, args, opt.tags, q, match)
+	arts, failed, match, _ := a.loadMatching(ctx, args, opt.tags, q, false, match)
 	var counted []*feed.Article
 	for _, art := range arts {
 		if match(art) {
