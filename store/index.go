@@ -58,6 +58,13 @@ func (d *Digest) Add(key, stamp string) {
 	d.Hi += hi
 }
 
+// Merge adds the pairs summed in o to the digest.
+func (d *Digest) Merge(o Digest) {
+	d.N += o.N
+	d.Lo += o.Lo
+	d.Hi += o.Hi
+}
+
 // sub takes the pair (key, stamp) out of the digest.
 func (d *Digest) sub(key, stamp string) {
 	lo, hi := pairDigest(key, stamp)

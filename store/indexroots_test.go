@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 )
 
@@ -88,5 +89,32 @@ func TestRootDigests(t *testing.T) {
 	ix, err := s.Indexed(ctx)
 	if err != nil || len(ix) != 0 {
 		t.Errorf("Indexed after removing all: %v, %v", ix, err)
+	}
+}
+
+// TestDigestMerge checks that pairs summed in parts and merged give the
+// digest of all of them, in any order, and that a digest tells one set of
+// pairs from another.
+func TestDigestMerge(t *testing.T) {
+	var all, a, b, other Digest
+	for i := range 100 {
+		key, stamp := fmt.Sprintf("c:%d", i), fmt.Sprintf("%d 1 /news/%d.txt", i, i)
+		all.Add(key, stamp)
+		if i%3 == 0 {
+			a.Add(key, stamp)
+		} else {
+			b.Add(key, stamp)
+		}
+		if i == 99 {
+			stamp += "x"
+		}
+		other.Add(key, stamp)
+	}
+	b.Merge(a)
+	if b != all {
+		t.Errorf("merged %+v, want %+v", b, all)
+	}
+	if other == all {
+		t.Error("one changed stamp left the digest as it was")
 	}
 }
