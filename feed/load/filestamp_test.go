@@ -5,6 +5,7 @@ package load
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -80,5 +81,29 @@ func TestBodyText(t *testing.T) {
 	}
 	if undetected == 0 {
 		t.Error("no article was put off: the test tests nothing")
+	}
+}
+
+// A source named by a relative path has its bodies read again from the
+// working directory, as an absolute one does.
+func TestBodyRelative(t *testing.T) {
+	dir := lazyDir(t)
+	t.Chdir(filepath.Dir(dir))
+	ctx := context.Background()
+	l := &Loader{DropBodies: true}
+	// The directory holds a file that is not text: its error is not
+	// this test's.
+	arts, errs := l.LoadAll(ctx, []Source{{Location: filepath.Base(dir)}})
+	if len(arts) == 0 {
+		t.Fatal(errs)
+	}
+	for _, a := range arts {
+		if filepath.IsAbs(a.Location) {
+			t.Fatalf("%s: an absolute location from a relative source", a.Location)
+		}
+		full, err := l.Body(ctx, a)
+		if err != nil || full.Body == nil || full.ID != a.ID {
+			t.Errorf("%s: body %v, %v", a.Location, full, err)
+		}
 	}
 }

@@ -393,6 +393,16 @@ func (st *loadState) absPath(path string) string {
 	return filepath.Join(st.cwd, path)
 }
 
+// absLocation returns path made absolute, as loadState.absPath does,
+// looking up the working directory only for a relative path: a body
+// read again for the index costs a few system calls less.
+func absLocation(path string) string {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path)
+	}
+	return newLoadState().absPath(path)
+}
+
 // expand turns a source into jobs: one per file of a directory, or one for
 // a file, stdin or a URL.
 func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs chan<- job, out chan<- Result) {
@@ -822,9 +832,9 @@ func (l *Loader) body(ctx context.Context, a *feed.Article, detect bool) (*feed.
 	if err != nil {
 		return nil, &SourceError{Source: a.Location, Err: err}
 	}
-	st := newLoadState()
+	abs := absLocation(a.Location)
 	// The countries are a's already, detected in this same text.
-	arts, perr := feed.ParseDocNoDetect(feed.Doc{Location: a.Location, Data: data, Key: st.absPath(a.Location)})
+	arts, perr := feed.ParseDocNoDetect(feed.Doc{Location: a.Location, Data: data, Key: abs})
 	for _, fresh := range arts {
 		if fresh.ID == a.ID {
 			full := *a
@@ -833,7 +843,7 @@ func (l *Loader) body(ctx context.Context, a *feed.Article, detect bool) (*feed.
 				feed.DetectCountries(fresh)
 				full.Mentions, full.Undetected = fresh.Mentions, false
 				if l.Heads != nil && fi != nil && len(arts) == 1 {
-					l.Heads.late.add(st.absPath(a.Location), fileStamp(fi), fresh.Mentions)
+					l.Heads.late.add(abs, fileStamp(fi), fresh.Mentions)
 				}
 			}
 			if full.Body == nil {
