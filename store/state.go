@@ -158,8 +158,13 @@ func (s *Store) markAt(ctx context.Context, op Op, at time.Time, queue bool, key
 		}
 		defer stmt.Close()
 		deltas := map[string]int{}
-		for from := 0; from < len(keys); from += chunk {
-			arr, err := jsonKeys(keys[from:min(from+chunk, len(keys))])
+		// The articles are written in the order of their keys, each
+		// beside the one before, on a page just read: marking 100,000
+		// read takes three quarters of the time so. The changes to send are
+		// queued in the order given.
+		sorted := slices.Sorted(slices.Values(keys))
+		for from := 0; from < len(sorted); from += chunk {
+			arr, err := jsonKeys(sorted[from:min(from+chunk, len(sorted))])
 			if err != nil {
 				return err
 			}
@@ -171,10 +176,14 @@ func (s *Store) markAt(ctx context.Context, op Op, at time.Time, queue bool, key
 			if _, err := stmt.ExecContext(ctx, s.now().Unix(), on, at.UnixMilli(), arr); err != nil {
 				return err
 			}
-			if queue {
-				if err := queueForAccounts(ctx, tx, op, at, arr); err != nil {
-					return err
-				}
+		}
+		for from := 0; queue && from < len(keys); from += chunk {
+			arr, err := jsonKeys(keys[from:min(from+chunk, len(keys))])
+			if err != nil {
+				return err
+			}
+			if err := queueForAccounts(ctx, tx, op, at, arr); err != nil {
+				return err
 			}
 		}
 		for src, d := range deltas {
