@@ -18,14 +18,8 @@ import (
 // with its body, or nil when its file is gone, and that what it saw is
 // what was indexed.
 func TestIndexerRead(t *testing.T) {
-	dir := t.TempDir()
-	writeCorpus(t, dir, 40, 6)
-	fx := newFixture(t, dir)
+	fx, p := plannedCorpus(t, 40, 6)
 	ctx := context.Background()
-	p, err := search.MakePlan(ctx, fx.st, fx.heads, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	gone := p.Todo[7]
 	if err := os.Remove(gone.Location); err != nil {
 		t.Fatal(err)
@@ -96,14 +90,8 @@ func (g *gatedIndex) Index(ctx context.Context, docs []store.IndexDoc) error {
 // not hold them up (two batches are more than the readers may hold
 // ready).
 func TestIndexerReadsWhileWriting(t *testing.T) {
-	dir := t.TempDir()
-	writeCorpus(t, dir, 600, 7)
-	fx := newFixture(t, dir)
+	fx, p := plannedCorpus(t, 600, 7)
 	ctx := context.Background()
-	p, err := search.MakePlan(ctx, fx.st, fx.heads, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	g := &gatedIndex{Store: fx.st, open: make(chan struct{})}
 	var read atomic.Int32
 	x := search.Indexer{Index: g, Body: fx.loader.Body, Batch: 300, Read: func(int, *feed.Article) {
@@ -126,14 +114,8 @@ func TestIndexerReadsWhileWriting(t *testing.T) {
 // TestIndexerStopsReading checks that a run the index fails returns its
 // error, and that no article is read after Run has returned.
 func TestIndexerStopsReading(t *testing.T) {
-	dir := t.TempDir()
-	writeCorpus(t, dir, 200, 8)
-	fx := newFixture(t, dir)
+	fx, p := plannedCorpus(t, 200, 8)
 	ctx := context.Background()
-	p, err := search.MakePlan(ctx, fx.st, fx.heads, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	full := errors.New("disk full")
 	g := &gatedIndex{Store: fx.st, open: make(chan struct{}), fail: full}
 	close(g.open)
@@ -149,7 +131,7 @@ func TestIndexerStopsReading(t *testing.T) {
 			late.Store(true)
 		}
 	}}
-	err = x.Run(ctx, p)
+	err := x.Run(ctx, p)
 	returned.Store(true)
 	if !errors.Is(err, full) {
 		t.Errorf("Run returned %v, want the index's error", err)

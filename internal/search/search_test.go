@@ -95,6 +95,20 @@ func newFixture(t testing.TB, dir string) *fixture {
 	return fx
 }
 
+// plannedCorpus writes n articles (see writeCorpus) in a directory of
+// their own, loads them, and plans their first index, with no roots.
+func plannedCorpus(t testing.TB, n int, seed uint64) (*fixture, search.Plan) {
+	t.Helper()
+	dir := t.TempDir()
+	writeCorpus(t, dir, n, seed)
+	fx := newFixture(t, dir)
+	p, err := search.MakePlan(context.Background(), fx.st, fx.heads, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fx, p
+}
+
 func (fx *fixture) reload(t testing.TB) {
 	t.Helper()
 	arts, errs := fx.loader.LoadAll(context.Background(), []load.Source{{Location: fx.dir}})
@@ -259,14 +273,8 @@ func TestOtherRootsStay(t *testing.T) {
 // TestProgress checks that progress is reported batch by batch, up to
 // the total, and that a cancelled run stops with the context's error.
 func TestProgress(t *testing.T) {
-	dir := t.TempDir()
-	writeCorpus(t, dir, 50, 4)
-	fx := newFixture(t, dir)
+	fx, p := plannedCorpus(t, 50, 4)
 	ctx := context.Background()
-	p, err := search.MakePlan(ctx, fx.st, fx.heads, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var seen []search.Progress
 	x := search.Indexer{Index: fx.st, Body: fx.loader.Body, Batch: 20, Progress: func(p search.Progress) { seen = append(seen, p) }}
 	if err := x.Run(ctx, p); err != nil {
@@ -282,7 +290,7 @@ func TestProgress(t *testing.T) {
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	fresh := newFixture(t, dir)
+	fresh := newFixture(t, fx.dir)
 	p, _ = search.MakePlan(ctx, fresh.st, fresh.heads, nil)
 	if err := (&search.Indexer{Index: fresh.st, Body: fresh.loader.Body}).Run(cancelled, p); err == nil {
 		t.Error("a cancelled run returned no error")
@@ -293,14 +301,8 @@ func TestProgress(t *testing.T) {
 // it answers is right for the articles indexed, and that the others
 // match on their titles alone.
 func TestIncompleteIndex(t *testing.T) {
-	dir := t.TempDir()
-	writeCorpus(t, dir, 60, 5)
-	fx := newFixture(t, dir)
+	fx, p := plannedCorpus(t, 60, 5)
 	ctx := context.Background()
-	p, err := search.MakePlan(ctx, fx.st, fx.heads, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	half := search.Plan{Todo: p.Todo[:30], Stamps: p.Stamps[:30]}
 	if err := (&search.Indexer{Index: fx.st, Body: fx.loader.Body}).Run(ctx, half); err != nil {
 		t.Fatal(err)
