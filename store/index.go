@@ -320,11 +320,7 @@ func (s *Store) RootDigests(ctx context.Context, roots []string) (map[string]Dig
 func (s *Store) Unindex(ctx context.Context, keys ...string) error {
 	return s.write(ctx, "unindex", func(tx *sql.Tx) error {
 		deltas := rootDeltas{}
-		for from := 0; from < len(keys); from += chunk {
-			arr, err := jsonKeys(keys[from:min(from+chunk, len(keys))])
-			if err != nil {
-				return err
-			}
+		err := inChunks(keys, func(arr string, _ int) error {
 			rows, err := tx.QueryContext(ctx, "SELECT key, stamp, root FROM search_docs WHERE key IN (SELECT value FROM json_each(?))", arr)
 			if err != nil {
 				return err
@@ -349,9 +345,11 @@ func (s *Store) Unindex(ctx context.Context, keys ...string) error {
 				(SELECT doc FROM search_docs WHERE key IN (SELECT value FROM json_each(?)))`, arr); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, "DELETE FROM search_docs WHERE key IN (SELECT value FROM json_each(?))", arr); err != nil {
-				return err
-			}
+			_, err = tx.ExecContext(ctx, "DELETE FROM search_docs WHERE key IN (SELECT value FROM json_each(?))", arr)
+			return err
+		})
+		if err != nil {
+			return err
 		}
 		return deltas.apply(ctx, tx)
 	})

@@ -58,15 +58,15 @@ func (s *Store) LoadStates(ctx context.Context) (map[string]feed.State, error) {
 // know are left out.
 func (s *Store) States(ctx context.Context, keys []string) (map[string]feed.State, error) {
 	m := make(map[string]feed.State, min(len(keys), chunk))
-	for from := 0; from < len(keys); from += chunk {
-		arr, err := jsonKeys(keys[from:min(from+chunk, len(keys))])
+	err := inChunks(keys, func(arr string, n int) error {
+		err := s.scanStates(ctx, m, n, "SELECT key, (first_seen << 2) | read | (starred << 1) FROM articles WHERE key IN (SELECT value FROM json_each(?))", arr)
 		if err != nil {
-			return nil, err
+			return s.wrap("read states", err)
 		}
-		err = s.scanStates(ctx, m, min(len(keys)-from, chunk), "SELECT key, (first_seen << 2) | read | (starred << 1) FROM articles WHERE key IN (SELECT value FROM json_each(?))", arr)
-		if err != nil {
-			return nil, s.wrap("read states", err)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -160,29 +160,22 @@ func (s *Store) markAt(ctx context.Context, op Op, at time.Time, queue bool, key
 		deltas := map[string]int{}
 		// The articles are written in the order of their keys, each
 		// beside the one before, on a page just read: marking 100,000
-		// read takes three quarters of the time so. The changes to send are
-		// queued in the order given.
-		sorted := slices.Sorted(slices.Values(keys))
-		for from := 0; from < len(sorted); from += chunk {
-			arr, err := jsonKeys(sorted[from:min(from+chunk, len(sorted))])
-			if err != nil {
-				return err
-			}
+		// read takes three quarters of the time so. The changes to send
+		// are queued in the order given.
+		err = inChunks(slices.Sorted(slices.Values(keys)), func(arr string, _ int) error {
 			if op == OpRead || op == OpUnread {
 				if err := unreadDeltas(ctx, tx, deltas, arr, on, at); err != nil {
 					return err
 				}
 			}
-			if _, err := stmt.ExecContext(ctx, s.now().Unix(), on, at.UnixMilli(), arr); err != nil {
-				return err
-			}
+			_, err := stmt.ExecContext(ctx, s.now().Unix(), on, at.UnixMilli(), arr)
+			return err
+		})
+		if err != nil {
+			return err
 		}
-		for from := 0; queue && from < len(keys); from += chunk {
-			arr, err := jsonKeys(keys[from:min(from+chunk, len(keys))])
-			if err != nil {
-				return err
-			}
-			if err := queueForAccounts(ctx, tx, op, at, arr); err != nil {
+		if queue {
+			if err := inChunks(keys, func(arr string, _ int) error { return queueForAccounts(ctx, tx, op, at, arr) }); err != nil {
 				return err
 			}
 		}
@@ -283,19 +276,17 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 	// before it, on a page just read: a first record of 100,000 takes
 	// half the time so.
 	slices.Sort(added)
-	for from := 0; from < len(added); from += chunk {
-		arr, err := jsonKeys(added[from:min(from+chunk, len(added))])
-		if err != nil {
-			return err
-		}
+	err = inChunks(added, func(arr string, _ int) error {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO articles (key, first_seen)
 			SELECT value, ? FROM json_each(?)`, now.Unix(), arr); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO source_items (source, key)
-			SELECT ?, value FROM json_each(?)`, source, arr); err != nil {
-			return err
-		}
+		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO source_items (source, key)
+			SELECT ?, value FROM json_each(?)`, source, arr)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if !complete {
 		return nil
@@ -313,17 +304,11 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 		}
 	}
 	slices.Sort(gone)
-	for from := 0; from < len(gone); from += chunk {
-		arr, err := jsonKeys(gone[from:min(from+chunk, len(gone))])
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM source_items WHERE source = ?
-			AND key IN (SELECT value FROM json_each(?))`, source, arr); err != nil {
-			return err
-		}
-	}
-	return nil
+	return inChunks(gone, func(arr string, _ int) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM source_items WHERE source = ?
+			AND key IN (SELECT value FROM json_each(?))`, source, arr)
+		return err
+	})
 }
 
 // sourceKeys returns the keys source lists, each mapped to false.
@@ -456,6 +441,22 @@ func (s *Store) Prune(ctx context.Context, now time.Time, keepRead time.Duration
 		return err
 	})
 	return int(n), err
+}
+
+// inChunks calls fn with the keys a chunk at a time, each as a JSON array
+// (for json_each) and its length, and stops at fn's first error.
+func inChunks(keys []string, fn func(arr string, n int) error) error {
+	for from := 0; from < len(keys); from += chunk {
+		part := keys[from:min(from+chunk, len(keys))]
+		arr, err := jsonKeys(part)
+		if err != nil {
+			return err
+		}
+		if err := fn(arr, len(part)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // jsonKeys writes keys as a JSON array, the form json_each reads.
