@@ -217,7 +217,7 @@ func isClean(s string, allowNL bool) bool {
 // behind spaces or case, a base that resolves somewhere hostile) is refused.
 func SafeURL(raw string, base *url.URL) (string, bool) {
 	raw = strings.TrimSpace(Sanitize(raw))
-	if raw == "" || len(raw) > maxURLLen || strings.ContainsAny(raw, " \n\t") {
+	if raw == "" || len(raw) > maxURLLen || strings.ContainsAny(raw, urlSpace) {
 		return "", false
 	}
 	u, err := url.Parse(raw)
@@ -234,8 +234,9 @@ func SafeURL(raw string, base *url.URL) (string, bool) {
 	out := u.String()
 	// Serialising can lengthen a URL (a stray byte becomes %EF%BF%BD), so
 	// the cap applies to the result too, or a second pass would refuse
-	// what the first let through.
-	if len(out) > maxURLLen || strings.HasPrefix(out, "-") || !isClean(out, false) {
+	// what the first let through. A base's query is kept as it came,
+	// spaces and all, so the result is held to the rule of the input.
+	if len(out) > maxURLLen || strings.HasPrefix(out, "-") || strings.ContainsAny(out, urlSpace) || !isClean(out, false) {
 		return "", false
 	}
 	// Resolution can make a URL that does not parse back, such as a host
@@ -245,6 +246,10 @@ func SafeURL(raw string, base *url.URL) (string, bool) {
 	}
 	return out, true
 }
+
+// urlSpace is the white space a URL gazette keeps never holds: a link
+// is one word, in text and in a terminal's hyperlink.
+const urlSpace = " \n\t"
 
 // maxURLLen caps the length of a URL gazette keeps.
 const maxURLLen = 4096
