@@ -85,7 +85,7 @@ func TestLateDetection(t *testing.T) {
 	// differ counts the entries of d whose detected countries are not
 	// those of the same entries of want.
 	differ := func(d *driver) (n int) {
-		var scratch feed.Article
+		var scratch matchScratch
 		names := func(ids []tagID, tt *tagTable) (out []string) {
 			for _, id := range ids {
 				out = append(out, tt.infos[id].name)

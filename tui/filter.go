@@ -309,7 +309,7 @@ func (l *listModel) addBatch(arts []*feed.Article) {
 		}
 	} else {
 		var keep []*entry
-		var scratch feed.Article
+		var scratch matchScratch
 		for _, e := range add {
 			q := l.flt.matchQuery(e, &scratch)
 			t := q && l.flt.matchTags(e)

@@ -115,6 +115,10 @@ type entry struct {
 	// not also declared.
 	tags     []tagID
 	mentions []tagID
+	// mentionCodes is every detected country, declared or not, as its
+	// alpha-2 code, best first, when the view's Mentions are left out to
+	// save memory (see packable); mentionsOf gives them back.
+	mentionCodes string
 	// late is what the background detection found, when the loader put
 	// detection off (see detectedIDs).
 	late atomic.Pointer[detection]
@@ -173,8 +177,14 @@ const listDateLayout = "02 Jan 2006"
 // lists of declared tags are shared through the tag table.
 func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	size, ntags, nments, nrefs, nimages := 0, 0, 0, 0, 0
-	for _, a := range arts {
+	packed := make([]bool, len(arts))
+	for i, a := range arts {
 		size += len(a.Title) + len(a.Source) + len(a.ID) + len(a.Key) + len(a.Link)
+		if packed[i] = packable(a.Mentions); packed[i] {
+			size += 2 * len(a.Mentions)
+		} else {
+			nments += len(a.Mentions)
+		}
 		for _, r := range a.Refs {
 			size += len(r.URL)
 		}
@@ -186,7 +196,6 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 		if len(a.Tags) > maxSharedTags {
 			ntags += len(a.Tags)
 		}
-		nments += len(a.Mentions)
 		nrefs += len(a.Refs)
 		nimages += len(a.Images)
 	}
@@ -195,12 +204,17 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	// article from the header cache is made of slices of its record.
 	var sb strings.Builder
 	sb.Grow(size)
-	for _, a := range arts {
+	for i, a := range arts {
 		sb.WriteString(a.Title)
 		sb.WriteString(a.Source)
 		sb.WriteString(a.ID)
 		sb.WriteString(a.Key)
 		sb.WriteString(a.Link)
+		if packed[i] {
+			for _, m := range a.Mentions {
+				sb.WriteString(m.Code)
+			}
+		}
 		for _, r := range a.Refs {
 			sb.WriteString(r.URL)
 		}
@@ -237,6 +251,10 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 		e.view.ID = take(len(a.ID))
 		e.view.Key = take(len(a.Key))
 		e.view.Link = take(len(a.Link))
+		e.view.Mentions = nil
+		if packed[i] {
+			e.mentionCodes = take(2 * len(a.Mentions))
+		}
 		e.view.Refs, e.view.Images = nil, nil
 		if len(a.Refs) > 0 {
 			r0 := len(refSlab)
@@ -258,9 +276,11 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 			}
 			e.view.Images = imageSlab[i0:len(imageSlab):len(imageSlab)]
 		}
-		m0 := len(mentionSlab)
-		mentionSlab = append(mentionSlab, a.Mentions...)
-		e.view.Mentions = mentionSlab[m0:len(mentionSlab):len(mentionSlab)]
+		if !packed[i] && len(a.Mentions) > 0 {
+			m0 := len(mentionSlab)
+			mentionSlab = append(mentionSlab, a.Mentions...)
+			e.view.Mentions = mentionSlab[m0:len(mentionSlab):len(mentionSlab)]
+		}
 		if set, ok := tt.shared(a.Tags); ok {
 			e.view.Tags, e.tags = set.tags, set.ids
 		} else {
@@ -383,25 +403,36 @@ func (f filter) active() bool {
 	return !f.query.Empty() || len(f.tags) > 0 || f.unread
 }
 
+// matchScratch is where matchQuery puts together, for a query that reads
+// them, the view with the entry's state and detected countries.
+type matchScratch struct {
+	a        feed.Article
+	mentions []feed.Mention
+}
+
 // matchQuery reports whether the entry passes the query and the unread
-// toggle. scratch holds a copy of the view with the entry's state when
-// the query tests it.
-func (f filter) matchQuery(e *entry, scratch *feed.Article) bool {
+// toggle. scratch holds a copy of the view with the entry's state and
+// countries when the query tests them.
+func (f filter) matchQuery(e *entry, scratch *matchScratch) bool {
 	st := e.state.Load()
 	if f.unread && st&stateRead != 0 {
 		return false
 	}
 	late := e.late.Load()
-	if !f.isTerms && (late == nil || f.noTags) {
+	if !f.isTerms && (f.noTags || late == nil && e.mentionCodes == "") {
 		// Copying the view costs more than the match of a word.
 		return f.match(&e.view, e)
 	}
-	*scratch = e.view
-	if late != nil {
-		scratch.Mentions, scratch.Undetected = late.mentions, false
+	scratch.a = e.view
+	switch {
+	case late != nil:
+		scratch.a.Mentions, scratch.a.Undetected = late.mentions, false
+	case e.mentionCodes != "":
+		scratch.mentions = appendMentions(scratch.mentions[:0], e.mentionCodes)
+		scratch.a.Mentions = scratch.mentions
 	}
-	scratch.State.Read, scratch.State.Starred = st&stateRead != 0, st&stateStarred != 0
-	return f.match(scratch, e)
+	scratch.a.State.Read, scratch.a.State.Starred = st&stateRead != 0, st&stateStarred != 0
+	return f.match(&scratch.a, e)
 }
 
 // matchTags reports whether the entry passes the tag part of the filter.
@@ -504,7 +535,7 @@ func filterChunk(all []*entry, f filter, ntags int, latest *atomic.Int64, gen in
 	if f.stateful {
 		res.unread = make([]int, ntags)
 	}
-	var scratch feed.Article
+	var scratch matchScratch
 	active := f.active()
 	switch {
 	case !active && shareAll:

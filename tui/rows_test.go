@@ -97,11 +97,61 @@ func TestLateMentionsWithoutCopy(t *testing.T) {
 			}
 			q.Detected = true
 			f := filter{text: c.text, query: q, detected: true, noTags: !mayTestTags(c.text)}
-			var scratch feed.Article
+			var scratch matchScratch
 			if got := f.matchQuery(e, &scratch); got != c.want {
 				t.Errorf("%q matches %v, want %v", c.text, got, c.want)
 			}
 		})
+	}
+}
+
+// TestPackedMentions checks that an entry keeps the countries detected
+// at load as their codes, not as the view's Mentions, unless the country
+// table would not give a mention back from its code; and that a query
+// that names a tag matches the entry exactly as it matches the article.
+func TestPackedMentions(t *testing.T) {
+	date := time.Date(2022, 1, 2, 0, 0, 0, 0, time.UTC)
+	arts := []*feed.Article{
+		// Declares no country: the detected ones stand in.
+		{Title: "Gas talks", Key: "a", Date: date, Mentions: []feed.Mention{{Name: "Russia", Code: "RU", Score: 5}, {Name: "China", Code: "CN", Score: 2}}},
+		// Declares one: the detected ones count with detected only.
+		{Title: "Coal deal", Key: "b", Date: date, Tags: []feed.Tag{{Name: "Iran", Code: "IR", Country: true}},
+			Mentions: []feed.Mention{{Name: "Iran", Code: "IR", Score: 3}, {Name: "France", Code: "FR", Score: 1}}},
+		// A mention the table does not give back from its code.
+		{Title: "Odd", Key: "c", Date: date, Mentions: []feed.Mention{{Name: "Atlantis", Code: "AT", Score: 1}}},
+		{Title: "Bare", Key: "d", Date: date},
+	}
+	orig := make([]feed.Article, len(arts))
+	for i, a := range arts {
+		orig[i] = *a
+	}
+	es := newEntries(arts, newTagTable())
+	for i, want := range []struct {
+		codes string
+		kept  bool
+	}{{"RUCN", false}, {"IRFR", false}, {"", true}, {"", false}} {
+		if es[i].mentionCodes != want.codes || (es[i].view.Mentions != nil) != want.kept {
+			t.Errorf("%s: codes %q, view mentions %v; want %q, kept %v", orig[i].Title, es[i].mentionCodes, es[i].view.Mentions, want.codes, want.kept)
+		}
+	}
+	if got := appendMentions(nil, es[0].mentionCodes); !slices.Equal(got, []feed.Mention{{Name: "Russia", Code: "RU"}, {Name: "China", Code: "CN"}}) {
+		t.Errorf("mentions given back: %v", got)
+	}
+	var scratch matchScratch
+	for _, text := range []string{"tag:russia", "tag:china -tag:russia", "tag:france", "tag:iran", "tag:atlantis", "-tag:china", "tag:russia OR tag:france", "gas", "is:unread tag:china"} {
+		for _, detected := range []bool{false, true} {
+			q, err := query.Parse(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Detected = detected
+			f := filter{text: text, query: q, detected: detected, isTerms: mayTestState(text), noTags: !mayTestTags(text)}
+			for i, e := range es {
+				if got, want := f.matchQuery(e, &scratch), q.Match(&orig[i]); got != want {
+					t.Errorf("%q (detected %v) on %q: %v, want %v", text, detected, orig[i].Title, got, want)
+				}
+			}
+		}
 	}
 }
 
