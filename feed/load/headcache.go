@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"os"
@@ -132,10 +133,13 @@ type headSource struct {
 	ready chan struct{}
 	early atomic.Int64
 
-	// old holds the records of the cache file by relative path. It is not
-	// changed once ready is closed, so that workers read it without a
-	// lock; each record is looked up by the one worker that has its file.
-	old map[string]*headRecord
+	// old holds the records of the cache file by their relative path's
+	// hash (see relKey). It is not changed once ready is closed, so that
+	// workers read it without a lock; each record is looked up by the one
+	// worker that has its file.
+	old map[uint64]*headRecord
+	// seed seeds relKey's hash, anew for each load.
+	seed maphash.Seed
 	// hits counts the records used, and bad those that did not decode.
 	hits, bad atomic.Int64
 
@@ -160,6 +164,16 @@ type freshKey struct {
 	st  stamp
 }
 
+// relKey is what old keys a relative path by: its 64-bit hash, seeded
+// anew for each load. Keyed by the paths themselves, the map of 100,000
+// records held some 13 MB through the load; by hash, about 3 MB. Two
+// paths of one directory would have to share a hash, by chance (about one
+// load in four billion at 100,000 files: no one can choose names that
+// collide under a seed they cannot know), and their files a size, a
+// modification time and a change time to the nanosecond, for a record
+// to stand for the wrong file.
+func (h *headSource) relKey(rel string) uint64 { return maphash.String(h.seed, rel) }
+
 // headRecord is one file's record in a cache file.
 type headRecord struct {
 	st stamp
@@ -179,10 +193,10 @@ func (c *HeadCache) openHeads(root string) *headSource {
 	if build == "" {
 		return nil
 	}
-	h := &headSource{cache: c, root: root, build: build, since: c.clock(), ready: make(chan struct{})}
+	h := &headSource{cache: c, root: root, build: build, since: c.clock(), ready: make(chan struct{}), seed: maphash.MakeSeed()}
 	read := func() {
 		defer close(h.ready)
-		old := map[string]*headRecord{}
+		old := map[uint64]*headRecord{}
 		// The records are allocated a block at a time.
 		var slab []headRecord
 		err := h.scan(func(_, rel, rest []byte) {
@@ -193,14 +207,14 @@ func (c *HeadCache) openHeads(root string) *headSource {
 				}
 				// The article alone is kept: the path and stamp are known.
 				slab = append(slab, headRecord{st: st, body: string(rest[n:])})
-				old[string(rel)] = &slab[len(slab)-1]
+				old[maphash.Bytes(h.seed, rel)] = &slab[len(slab)-1]
 			}
 		}, func(size int64) {
 			// Records run to a few hundred bytes.
-			old = make(map[string]*headRecord, min(size/256, DefaultMaxFiles))
+			old = make(map[uint64]*headRecord, min(size/256, DefaultMaxFiles))
 		})
 		if err != nil {
-			old = map[string]*headRecord{}
+			old = map[uint64]*headRecord{}
 		}
 		h.old = old
 	}
@@ -332,7 +346,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 		}
 		<-h.ready
 	}
-	rec, ok := h.old[rel]
+	rec, ok := h.old[h.relKey(rel)]
 	if !ok || rec.used {
 		h.cache.misses.Add(1)
 		return nil, false, true
@@ -485,7 +499,7 @@ func (h *headSource) write() (err error) {
 		}
 	}
 	for _, k := range h.freshKeys {
-		if old, ok := h.old[k.rel]; ok && !old.used && old.st == k.st {
+		if old, ok := h.old[h.relKey(k.rel)]; ok && !old.used && old.st == k.st {
 			same++
 		}
 	}
@@ -505,7 +519,7 @@ func (h *headSource) write() (err error) {
 		}
 		mark := h.outSize
 		err := h.scan(func(rec, rel, _ []byte) {
-			if r, ok := h.old[string(rel)]; ok && r.used {
+			if r, ok := h.old[maphash.Bytes(h.seed, rel)]; ok && r.used {
 				h.put(rec)
 			}
 		}, nil)
