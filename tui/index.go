@@ -125,6 +125,11 @@ type entry struct {
 	// fills is true when the source declared no country, so that the
 	// detected countries stand in for declared ones, as feed.HasTag has it.
 	fills bool
+	// refsLater is true when the view keeps no footnotes (Refs, Images):
+	// the article is a local file's, read again for its body when it is
+	// shown, and its footnotes come with the body. At 100,000 articles
+	// they held some 15 MB that the list never reads.
+	refsLater bool
 	// sec and nsec are the date, for sorting without reaching into the
 	// article; sec is math.MinInt64 when it is unknown.
 	sec  int64
@@ -158,6 +163,13 @@ func (e *entry) hasTag(id tagID, detected bool) bool {
 	return (detected || e.fills) && slices.Contains(e.detectedIDs(), id)
 }
 
+// refsLater reports whether an entry of a leaves its footnotes to the
+// article's body: a is a local file's, loaded without its body, which the
+// reader reads again, footnotes and all, to show it.
+func refsLater(a *feed.Article) bool {
+	return a.Body == nil && !a.File.IsZero()
+}
+
 // refURL returns the URL of the first of refs whose URL is url.
 func refURL(refs []feed.Ref, url string) (string, bool) {
 	for _, r := range refs {
@@ -177,13 +189,19 @@ const listDateLayout = "02 Jan 2006"
 // lists of declared tags are shared through the tag table.
 func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	size, ntags, nments, nrefs, nimages := 0, 0, 0, 0, 0
-	packed := make([]bool, len(arts))
+	packed, later := make([]bool, len(arts)), make([]bool, len(arts))
 	for i, a := range arts {
 		size += len(a.Title) + len(a.Source) + len(a.ID) + len(a.Key) + len(a.Link)
 		if packed[i] = packable(a.Mentions); packed[i] {
 			size += 2 * len(a.Mentions)
 		} else {
 			nments += len(a.Mentions)
+		}
+		if len(a.Tags) > maxSharedTags {
+			ntags += len(a.Tags)
+		}
+		if later[i] = refsLater(a); later[i] {
+			continue
 		}
 		for _, r := range a.Refs {
 			size += len(r.URL)
@@ -192,9 +210,6 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 			if _, ok := refURL(a.Refs, img); !ok {
 				size += len(img)
 			}
-		}
-		if len(a.Tags) > maxSharedTags {
-			ntags += len(a.Tags)
 		}
 		nrefs += len(a.Refs)
 		nimages += len(a.Images)
@@ -214,6 +229,9 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 			for _, m := range a.Mentions {
 				sb.WriteString(m.Code)
 			}
+		}
+		if later[i] {
+			continue
 		}
 		for _, r := range a.Refs {
 			sb.WriteString(r.URL)
@@ -256,7 +274,8 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 			e.mentionCodes = take(2 * len(a.Mentions))
 		}
 		e.view.Refs, e.view.Images = nil, nil
-		if len(a.Refs) > 0 {
+		e.refsLater = later[i]
+		if len(a.Refs) > 0 && !later[i] {
 			r0 := len(refSlab)
 			for _, r := range a.Refs {
 				r.URL = take(len(r.URL))
@@ -264,7 +283,7 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 			}
 			e.view.Refs = refSlab[r0:len(refSlab):len(refSlab)]
 		}
-		if len(a.Images) > 0 {
+		if len(a.Images) > 0 && !later[i] {
 			i0 := len(imageSlab)
 			for _, img := range a.Images {
 				// Most images are footnotes too: their URL is held once.

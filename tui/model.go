@@ -538,6 +538,10 @@ func (m model) readerKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	case key.Matches(msg, k.OpenLink):
 		return m, m.openFootnote(count)
 	case key.Matches(msg, k.Links):
+		if r.refsPending() {
+			m.setNotice(refsPendingNotice, false)
+			return m, nil
+		}
 		items := linkItems(r.article())
 		if len(items) == 0 {
 			m.setNotice("This article has no links.", false)
@@ -587,6 +591,10 @@ func (m model) open(idx int) (model, tea.Cmd) {
 	return m, cmd
 }
 
+// refsPendingNotice answers a key for the footnotes of an article whose
+// text is not shown yet: they come with it.
+const refsPendingNotice = "Its footnotes come with its text, which is not shown yet."
+
 // openFootnote opens footnote count, or the article's own page when no
 // number was typed.
 func (m *model) openFootnote(count string) tea.Cmd {
@@ -599,6 +607,10 @@ func (m *model) openFootnote(count string) tea.Cmd {
 		return m.openLink(a.Link)
 	}
 	n, _ := strconv.Atoi(count)
+	if m.reader.refsPending() {
+		m.setNotice(refsPendingNotice, false)
+		return nil
+	}
 	if n < 1 || n > len(a.Refs) {
 		if len(a.Refs) == 0 {
 			m.setNotice(fmt.Sprintf("There is no footnote %d: this article has none.", n), true)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -394,6 +395,52 @@ func TestBodyLoadedOnOpen(t *testing.T) {
 	d.keys("l")
 	if !d.at(screenReader, overlayLinks) {
 		t.Errorf("no links from the full article: at %s", d.where())
+	}
+}
+
+// A local file's article is listed without its footnotes, which come
+// with its body: the list keeps none, the reader shows and opens them
+// once the article is rendered, and says they are coming before.
+func TestFootnotesComeWithTheBody(t *testing.T) {
+	full := reference(t)
+	full.File = feed.FileStamp{Size: 2048, ModTime: 1}
+	bare := *full
+	bare.Body = nil
+	remote := *full
+	remote.ID, remote.Key, remote.Title, remote.File = "remote", "remote", "A feed's item", feed.FileStamp{}
+	d := newDriver(t, 100, 30, []*feed.Article{&bare, &remote}, nil)
+	d.m.opt.Body = func(_ context.Context, a *feed.Article) (*feed.Article, error) {
+		if a.ID == full.ID {
+			return full, nil
+		}
+		return a, nil
+	}
+	for _, e := range d.m.list.all {
+		file := e.a.ID == full.ID
+		if e.refsLater != file || (e.a.Refs == nil) != file || (e.a.Images == nil) != file {
+			t.Errorf("%s: refsLater %v, %d refs, %d images kept", e.a.Title, e.refsLater, len(e.a.Refs), len(e.a.Images))
+		}
+	}
+	i := slices.IndexFunc(d.m.list.visible, func(e *entry) bool { return e.a.ID == full.ID })
+	next, cmd := d.m.open(i)
+	d.m = next
+	d.run(cmd)
+	if !d.at(screenReader, overlayNone) || d.m.reader.refsPending() {
+		t.Fatalf("at %s, footnotes pending %v", d.where(), d.m.reader.refsPending())
+	}
+	d.keys("l")
+	if !d.at(screenReader, overlayLinks) || len(d.m.links.items) != len(linkItems(full)) || len(full.Refs) == 0 {
+		t.Fatalf("links of the rendered article: at %s, %d items", d.where(), len(d.m.links.items))
+	}
+	d.keys("esc")
+
+	// Before its rendering comes, the keys for footnotes say so.
+	d.m.reader.full = nil
+	for _, k := range [][]string{{"l"}, {"2", "o"}} {
+		d.keys(k...)
+		if !d.at(screenReader, overlayNone) || !strings.Contains(d.screen(), refsPendingNotice) {
+			t.Errorf("%v before the rendering: at %s\n%s", k, d.where(), d.screen())
+		}
 	}
 }
 

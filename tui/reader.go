@@ -113,6 +113,12 @@ func (r *readerModel) article() *feed.Article {
 	return r.e.a
 }
 
+// refsPending reports whether the article on screen has footnotes the
+// reader does not know yet: they come with its body, in its rendering.
+func (r *readerModel) refsPending() bool {
+	return r.full == nil && r.e != nil && r.e.refsLater
+}
+
 // rendered is a finished rendering of the article it was made from, with
 // its body: the list's article may have been loaded without one.
 type rendered struct {

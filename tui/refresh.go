@@ -377,15 +377,19 @@ func (j reloadJob) changedFiles() map[string]bool {
 	return files
 }
 
-// changed reports whether fresh, a reading of old's story again, may
-// render differently: its file was seen to change, or its header did.
-// A feed read again with nothing new costs no rendering.
-func changed(old, fresh *feed.Article, files map[string]bool) bool {
+// changed reports whether e, a reading of old's story again, may render
+// differently: its file was seen to change, or its header or its file's
+// size or time did. A feed read again with nothing new costs no
+// rendering. An entry that leaves its footnotes to its body (refsLater)
+// has none to compare.
+func changed(old *feed.Article, e *entry, files map[string]bool) bool {
+	fresh := e.a
 	if old == nil || files[fresh.Location] {
 		return true
 	}
 	return old.Title != fresh.Title || old.DateText != fresh.DateText || old.Link != fresh.Link ||
-		old.Source != fresh.Source || old.Partial != fresh.Partial || len(old.Refs) != len(fresh.Refs) ||
+		old.Source != fresh.Source || old.Partial != fresh.Partial || old.File != fresh.File ||
+		!e.refsLater && len(old.Refs) != len(fresh.Refs) ||
 		(old.Body != nil && fresh.Body != nil && len(old.Body) != len(fresh.Body))
 }
 
@@ -399,7 +403,7 @@ func (r *readerModel) reloaded(add []*entry, gone map[string]bool, files map[str
 		byID[e.a.ID] = e
 	}
 	for k, it := range r.cache.items {
-		if e := byID[k.id]; e != nil && changed(it.r.article, e.a, files) {
+		if e := byID[k.id]; e != nil && changed(it.r.article, e, files) {
 			r.cache.drop(k.id)
 		}
 	}
@@ -419,7 +423,7 @@ func (r *readerModel) reloaded(add []*entry, gone map[string]bool, files map[str
 		old = r.full
 	}
 	r.e, r.gone = e, ""
-	if !changed(old, e.a, files) {
+	if !changed(old, e, files) {
 		return nil
 	}
 	r.cache.drop(id)

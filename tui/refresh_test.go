@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -632,6 +633,44 @@ func TestRefreshKeepsReadState(t *testing.T) {
 		}
 		if d.m.newKeys[e.a.Key] {
 			t.Errorf("the story read before is marked new")
+		}
+	}
+}
+
+// changed tells a reading of a story again that may render differently
+// from one that may not: by the header, the file's size and time, and the
+// footnotes when the entry keeps them.
+func TestChangedRendering(t *testing.T) {
+	stamp := feed.FileStamp{Size: 10, ModTime: 1}
+	old := &feed.Article{Title: "T", Location: "/n/a.txt", File: stamp, Refs: []feed.Ref{{N: 1, URL: "https://example.org/"}}}
+	entryOf := func(a feed.Article) *entry { return newEntries([]*feed.Article{&a}, newTagTable())[0] }
+	file := *old
+	file.Refs = nil
+	edited := file
+	edited.File.ModTime = 2
+	retitled := file
+	retitled.Title = "U"
+	remote := *old
+	remote.Location, remote.File = "https://example.org/feed", feed.FileStamp{}
+	remoteOld := remote
+	remote.Refs = append(slices.Clone(remote.Refs), feed.Ref{N: 2, URL: "https://example.org/2"})
+	for _, c := range []struct {
+		name  string
+		old   *feed.Article
+		fresh feed.Article
+		files map[string]bool
+		want  bool
+	}{
+		{"same file, footnotes left to the body", old, file, nil, false},
+		{"the file's time changed", old, edited, nil, true},
+		{"the title changed", old, retitled, nil, true},
+		{"a watch saw the file change", old, file, map[string]bool{"/n/a.txt": true}, true},
+		{"a feed's item gained a footnote", &remoteOld, remote, nil, true},
+		{"a feed's item as it was", &remoteOld, remoteOld, nil, false},
+		{"nothing rendered before", nil, file, nil, true},
+	} {
+		if got := changed(c.old, entryOf(c.fresh), c.files); got != c.want {
+			t.Errorf("%s: changed %v, want %v", c.name, got, c.want)
 		}
 	}
 }
