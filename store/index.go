@@ -58,6 +58,14 @@ func (d *Digest) Add(key, stamp string) {
 	d.Hi += hi
 }
 
+// AddBytes adds the pair (key, stamp) to the digest, as Add does.
+func (d *Digest) AddBytes(key string, stamp []byte) {
+	lo, hi := pairDigest(key, stamp)
+	d.N++
+	d.Lo += lo
+	d.Hi += hi
+}
+
 // Merge adds the pairs summed in o to the digest.
 func (d *Digest) Merge(o Digest) {
 	d.N += o.N
@@ -75,7 +83,7 @@ func (d *Digest) sub(key, stamp string) {
 
 // pairDigest is the digest of one (key, stamp) pair. A key holds no NUL:
 // keys are sanitized text.
-func pairDigest(key, stamp string) (lo, hi uint64) {
+func pairDigest[S string | []byte](key string, stamp S) (lo, hi uint64) {
 	var arr [256]byte
 	b := append(arr[:0], key...)
 	b = append(b, 0)

@@ -93,13 +93,14 @@ func TestRootDigests(t *testing.T) {
 }
 
 // TestDigestMerge checks that pairs summed in parts and merged give the
-// digest of all of them, in any order, and that a digest tells one set of
-// pairs from another.
+// digest of all of them, in any order, as do stamps given as bytes, and
+// that a digest tells one set of pairs from another.
 func TestDigestMerge(t *testing.T) {
-	var all, a, b, other Digest
+	var all, a, b, other, bytes Digest
 	for i := range 100 {
 		key, stamp := fmt.Sprintf("c:%d", i), fmt.Sprintf("%d 1 /news/%d.txt", i, i)
 		all.Add(key, stamp)
+		bytes.AddBytes(key, []byte(stamp))
 		if i%3 == 0 {
 			a.Add(key, stamp)
 		} else {
@@ -113,6 +114,9 @@ func TestDigestMerge(t *testing.T) {
 	b.Merge(a)
 	if b != all {
 		t.Errorf("merged %+v, want %+v", b, all)
+	}
+	if bytes != all {
+		t.Errorf("summed from bytes %+v, want %+v", bytes, all)
 	}
 	if other == all {
 		t.Error("one changed stamp left the digest as it was")
