@@ -6,11 +6,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gazette-news/gazette/feed"
 )
 
 // openTest opens a store in a fresh data directory.
@@ -393,6 +396,20 @@ func TestStatesAndCounts(t *testing.T) {
 	sub, err := s.States(ctx, []string{"k1", "k2", "nope"})
 	if err != nil || len(sub) != 2 || !sub["k1"].Read || !sub["k2"].Starred {
 		t.Errorf("States = %v, %v", sub, err)
+	}
+	// The marked ones alone, as LoadStates has them.
+	marked, err := s.LoadMarked(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]feed.State{}
+	for k, st := range m {
+		if st.Read || st.Starred {
+			want[k] = st
+		}
+	}
+	if len(want) != 4 || !maps.Equal(marked, want) {
+		t.Errorf("LoadMarked = %v, want %v", marked, want)
 	}
 
 	step("a shrinks", s.Seen(ctx, "/a", []string{"k1", "k2", "k3"}, true))

@@ -207,14 +207,15 @@ func watchProgress(ctx context.Context, p *Progress) tea.Cmd {
 	}
 }
 
-// loadStates reads every stored state, beside the load: the list takes
-// them as its batches arrive.
+// loadStates reads the stored states of the articles read or starred,
+// beside the load: the list takes them as its batches arrive, and any
+// other article is unread and not starred.
 func loadStates(ctx context.Context, st *store.Store) tea.Cmd {
 	if st == nil {
 		return nil
 	}
 	return safeCmd(func() tea.Msg {
-		states, err := st.LoadStates(ctx)
+		states, err := st.LoadMarked(ctx)
 		return statesMsg{states: states, err: err}
 	})
 }
