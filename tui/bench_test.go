@@ -2,10 +2,10 @@ package tui
 
 import (
 	"context"
-
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -332,8 +332,9 @@ func BenchmarkLoadBatches(b *testing.B) {
 // the loader as the reader sets it up (bodies left out), the pump, and
 // every batch through Update, until loading has ended, and the frame:
 // with an empty header cache, as a first launch; with none; and with the
-// one an earlier load wrote, as every later launch. It
-// needs a directory made by gen-corpus in GAZETTE_BENCH_CORPUS.
+// one an earlier load wrote, as every later launch. It reports the heap
+// the loaded list holds (live-MiB). It needs a directory made by
+// gen-corpus in GAZETTE_BENCH_CORPUS.
 func BenchmarkLoadDir(b *testing.B) {
 	dir := os.Getenv("GAZETTE_BENCH_CORPUS")
 	if dir == "" {
@@ -355,6 +356,13 @@ func BenchmarkLoadDir(b *testing.B) {
 		}
 		_ = d.m.View()
 		b.ReportMetric(float64(len(d.m.list.all)), "articles")
+		// What the loaded list holds: the heap live after a collection,
+		// the model and the benchmark's own few allocations included.
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "live-MiB")
+		runtime.KeepAlive(d)
 	}
 	b.Run("cache=cold", func(b *testing.B) {
 		// A first launch: an empty cache, written at the end.
