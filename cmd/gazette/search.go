@@ -77,7 +77,7 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 	}
 	if err != nil {
 		// The index cannot be read: scan every body.
-		plan = search.Plan{Todo: arts, Stamps: make([]string, len(arts))}
+		plan = search.Plan{Todo: arts, Stamps: make([]search.Stamp, len(arts))}
 		hits = nil
 	}
 	var scanned map[*feed.Article]scanned
