@@ -241,6 +241,12 @@ func SafeURL(raw string, base *url.URL) (string, bool) {
 	}
 	// Resolution can make a URL that does not parse back, such as a host
 	// of "::" from a hostile base; keep only one that reads back as itself.
+	// A URL that was not resolved and serialised back as it came is the
+	// text just parsed: it reads back as itself, and parsing it again,
+	// which took a fifth of a first load's URL work, would say so.
+	if base == nil && out == raw {
+		return out, true
+	}
 	if v, err := url.Parse(out); err != nil || v.String() != out {
 		return "", false
 	}

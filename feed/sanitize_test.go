@@ -359,3 +359,22 @@ func TestTagCharactersDroppedAtIngest(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSafeURL measures the checks of an image URL as the reference
+// format writes them, and of one resolved against a feed's address.
+func BenchmarkSafeURL(b *testing.B) {
+	base, _ := url.Parse("https://news.example/feed/")
+	for _, c := range []struct {
+		name string
+		base *url.URL
+	}{{"plain", nil}, {"resolved", base}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ok := SafeURL("https://static.wixstatic.com/media/a27d24_0a9f5e1e8d4c4e7f.jpg/v1/fill/w_740,h_416,al_c,q_80/image.jpg", c.base); !ok {
+					b.Fatal("refused")
+				}
+			}
+		})
+	}
+}
