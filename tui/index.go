@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -357,21 +358,39 @@ func newer(a, b *entry) int {
 }
 
 // mergeNewest merges two newest-first lists into a new one, leaving both
-// untouched: commands may still be reading the old list.
+// untouched: commands may still be reading the old list. Of entries that
+// sort alike, old ones come first.
+//
+// A batch's entries usually fall far apart in a long list (100 of them
+// into 50,000, one in 500), so the old entries before each are found by
+// galloping and copied as a block: comparing every old entry, on every
+// batch of a load, was most of the time the list took to merge.
 func mergeNewest(old, add []*entry) []*entry {
 	out := make([]*entry, 0, len(old)+len(add))
-	i, j := 0, 0
-	for i < len(old) && j < len(add) {
-		if newer(add[j], old[i]) < 0 {
-			out = append(out, add[j])
-			j++
-		} else {
-			out = append(out, old[i])
-			i++
+	i := 0
+	for j, a := range add {
+		k := i + olderFrom(old[i:], a)
+		out = append(out, old[i:k]...)
+		out = append(out, a)
+		if i = k; i == len(old) {
+			return append(out, add[j+1:]...)
 		}
 	}
-	out = append(out, old[i:]...)
-	return append(out, add[j:]...)
+	return append(out, old[i:]...)
+}
+
+// olderFrom returns where a goes in old, a newest-first list: after every
+// entry that sorts before it or alike. It probes 1, 2, 4, ... entries on,
+// then searches between the last two probes.
+func olderFrom(old []*entry, a *entry) int {
+	first := func(k int) bool { return newer(a, old[k]) < 0 }
+	hi := 1
+	for hi <= len(old) && !first(hi-1) {
+		hi *= 2
+	}
+	lo := hi / 2
+	hi = min(hi, len(old))
+	return lo + sort.Search(hi-lo, func(k int) bool { return first(lo + k) })
 }
 
 // filter is what the list is narrowed by: the parsed query of the filter

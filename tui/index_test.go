@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -91,6 +93,56 @@ func TestMergeNewest(t *testing.T) {
 		if e.a.ID != arts[i].ID {
 			t.Fatalf("row %d: %q, want %q", i, e.a.Title, arts[i].Title)
 		}
+	}
+}
+
+// TestMergeNewestGallops checks the galloping merge against a merge that
+// compares every entry, on lists of every shape: empty, one side before
+// or after the other, batches spread thin through a long list, and runs
+// of entries that sort alike, where the old ones come first.
+func TestMergeNewestGallops(t *testing.T) {
+	naive := func(old, add []*entry) []*entry {
+		var out []*entry
+		i, j := 0, 0
+		for i < len(old) && j < len(add) {
+			if newer(add[j], old[i]) < 0 {
+				out, j = append(out, add[j]), j+1
+			} else {
+				out, i = append(out, old[i]), i+1
+			}
+		}
+		return append(append(out, old[i:]...), add[j:]...)
+	}
+	tt := newTagTable()
+	rng := rand.New(rand.NewPCG(7, 7))
+	base := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	list := func(n, days int, title string) []*entry {
+		arts := make([]*feed.Article, n)
+		for i := range arts {
+			// Few days and two titles: many entries sort alike but for
+			// their IDs, and some not at all.
+			arts[i] = &feed.Article{Title: title, Date: base.AddDate(0, 0, rng.IntN(days)), ID: fmt.Sprintf("%s%d", title, rng.IntN(n+1))}
+		}
+		feed.SortNewest(arts)
+		return newEntries(arts, tt)
+	}
+	for _, c := range []struct{ old, add, days int }{
+		{0, 0, 1}, {0, 5, 3}, {5, 0, 3}, {1, 1, 1}, {3000, 7, 3650}, {7, 3000, 3650},
+		{5000, 100, 3650}, {2000, 2000, 30}, {500, 500, 1}, {1000, 3, 2},
+	} {
+		for round := range 5 {
+			old, add := list(c.old, c.days, "A"), list(c.add, c.days, []string{"A", "B"}[round%2])
+			got, want := mergeNewest(old, add), naive(old, add)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%d into %d over %d days, round %d: the merges differ", c.add, c.old, c.days, round)
+			}
+		}
+	}
+	// Entries that sort alike to the last detail: the old one first.
+	same := []*feed.Article{{Title: "A", Date: base, ID: "a"}}
+	e, twin := newEntries(same, tt)[0], newEntries(same, tt)[0]
+	if got := mergeNewest([]*entry{e}, []*entry{twin}); got[0] != e || got[1] != twin {
+		t.Error("of two entries that sort alike, the added one came first")
 	}
 }
 
