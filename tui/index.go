@@ -118,7 +118,7 @@ type entry struct {
 	mentions []tagID
 	// mentionCodes is every detected country, declared or not, as its
 	// alpha-2 code, best first, when the view's Mentions are left out to
-	// save memory (see packable); mentionsOf gives them back.
+	// save memory (see packable); appendMentions gives them back.
 	mentionCodes string
 	// late is what the background detection found, when the loader put
 	// detection off (see detectedIDs).

@@ -12,7 +12,7 @@ import (
 // articles of three or four mentions that is about 13 MB less held while
 // the reader runs. The list needs only which countries were found and in
 // what order (the scores order them, and only list --json prints them),
-// and a query's tag: terms read them back through mentionsOf.
+// and a query's tag: terms read them back through appendMentions.
 
 // packable reports whether ms can be kept as codes: each mention is the
 // one the country table gives back from its code alone.
