@@ -211,7 +211,7 @@ func TestStampsFromLoader(t *testing.T) {
 			// The same stamp as a file looked at anew.
 			bare := *a
 			bare.File = feed.FileStamp{}
-			if again := search.Stamps(context.Background(), []*feed.Article{&bare}); again[0] != stamps[i] || stamps[i] == "" {
+			if again := search.Stamps(context.Background(), []*feed.Article{&bare}); again[0] != stamps[i] || stamps[i] == (search.Stamp{}) {
 				t.Errorf("%s: stamp %q from the loader, %q from the file", step, stamps[i], again[0])
 			}
 		}

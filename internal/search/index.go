@@ -86,7 +86,7 @@ func (p Plan) Empty() bool { return len(p.Todo) == 0 && len(p.Gone) == 0 && len(
 // the index keeps for it, the index is current and the plan is empty,
 // without reading the index's keys.
 func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []string) (Plan, error) {
-	stamps := fileStamps(ctx, arts)
+	stamps := Stamps(ctx, arts)
 	if err := ctx.Err(); err != nil {
 		return Plan{}, err
 	}
@@ -256,27 +256,12 @@ func under(path string, roots []string) bool {
 	return false
 }
 
-// Stamps returns each article's stamp, or "" for an article that is not
-// read from a local file. A stamp holds the file's size and modification
-// time, which change when the file does, and its absolute path, which
-// tells under which source it lies. The size and time are those the
-// loader saw (Article.File); a file of an article that has none is looked
-// at again. Files are looked at on two goroutines: 100,000 take a
-// fraction of a second.
-func Stamps(ctx context.Context, arts []*feed.Article) []string {
-	stamps := fileStamps(ctx, arts)
-	out := make([]string, len(stamps))
-	for i, st := range stamps {
-		out[i] = st.String()
-	}
-	return out
-}
-
-// Stamp is an article's stamp before it is written out (see Stamps): its
-// file's absolute path, size and modification time. The zero Stamp is
-// none. A plan holds one for each article, written out only when needed:
-// the written stamps of 100,000 articles held some 10 MB, through the
-// whole of a first build.
+// Stamp is an article's stamp: its file's size and modification time,
+// which change when the file does, and its absolute path, which tells
+// under which source it lies. The zero Stamp is none: the article is not
+// read from a local file. A plan holds one for each article, written out
+// (String) only when needed: the written stamps of 100,000 articles held
+// some 10 MB, through the whole of a first build.
 type Stamp struct {
 	loc  string
 	file feed.FileStamp
@@ -303,8 +288,11 @@ func (s Stamp) String() string {
 	return string(s.appendTo(nil))
 }
 
-// fileStamps returns the stamps of Stamps, not written out.
-func fileStamps(ctx context.Context, arts []*feed.Article) []Stamp {
+// Stamps returns each article's stamp. The size and time are those the
+// loader saw (Article.File); a file of an article that has none is looked
+// at again. Files are looked at on two goroutines: 100,000 take a
+// fraction of a second.
+func Stamps(ctx context.Context, arts []*feed.Article) []Stamp {
 	out := make([]Stamp, len(arts))
 	cwd, err := os.Getwd()
 	if err != nil {
