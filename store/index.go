@@ -51,19 +51,15 @@ type Digest struct {
 }
 
 // Add adds the pair (key, stamp) to the digest.
-func (d *Digest) Add(key, stamp string) {
-	lo, hi := pairDigest(key, stamp)
-	d.N++
-	d.Lo += lo
-	d.Hi += hi
-}
+func (d *Digest) Add(key, stamp string) { d.Merge(pair(key, stamp)) }
 
 // AddBytes adds the pair (key, stamp) to the digest, as Add does.
-func (d *Digest) AddBytes(key string, stamp []byte) {
+func (d *Digest) AddBytes(key string, stamp []byte) { d.Merge(pair(key, stamp)) }
+
+// pair is the digest of the one pair (key, stamp).
+func pair[S string | []byte](key string, stamp S) Digest {
 	lo, hi := pairDigest(key, stamp)
-	d.N++
-	d.Lo += lo
-	d.Hi += hi
+	return Digest{N: 1, Lo: lo, Hi: hi}
 }
 
 // Merge adds the pairs summed in o to the digest.

@@ -47,7 +47,7 @@ func (s *Store) LoadStates(ctx context.Context) (map[string]feed.State, error) {
 		return nil, s.wrap("load states", err)
 	}
 	m := make(map[string]feed.State, n)
-	err := s.scanStates(ctx, m, n, "SELECT key, (first_seen << 2) | read | (starred << 1) FROM articles")
+	err := s.scanStates(ctx, m, n, selectStates)
 	if err != nil {
 		return nil, s.wrap("load states", err)
 	}
@@ -61,7 +61,7 @@ func (s *Store) LoadStates(ctx context.Context) (map[string]feed.State, error) {
 // some 7 MB while the reader loads).
 func (s *Store) LoadMarked(ctx context.Context) (map[string]feed.State, error) {
 	m := make(map[string]feed.State)
-	err := s.scanStates(ctx, m, 1024, "SELECT key, (first_seen << 2) | read | (starred << 1) FROM articles WHERE read OR starred")
+	err := s.scanStates(ctx, m, 1024, selectStates+" WHERE read OR starred")
 	if err != nil {
 		return nil, s.wrap("load states", err)
 	}
@@ -73,7 +73,7 @@ func (s *Store) LoadMarked(ctx context.Context) (map[string]feed.State, error) {
 func (s *Store) States(ctx context.Context, keys []string) (map[string]feed.State, error) {
 	m := make(map[string]feed.State, min(len(keys), chunk))
 	err := inChunks(keys, func(arr string, n int) error {
-		err := s.scanStates(ctx, m, n, "SELECT key, (first_seen << 2) | read | (starred << 1) FROM articles WHERE key IN (SELECT value FROM json_each(?))", arr)
+		err := s.scanStates(ctx, m, n, selectStates+" WHERE key IN (SELECT value FROM json_each(?))", arr)
 		if err != nil {
 			return s.wrap("read states", err)
 		}
@@ -84,6 +84,10 @@ func (s *Store) States(ctx context.Context, keys []string) (map[string]feed.Stat
 	}
 	return m, nil
 }
+
+// selectStates selects every article's key and state as scanStates reads
+// them; the callers add the rows they want.
+const selectStates = "SELECT key, (first_seen << 2) | read | (starred << 1) FROM articles"
 
 // scanStates adds the rows of a (key, first_seen<<2 | starred<<1 | read)
 // query to m: one number rather than three, since the driver allocates
