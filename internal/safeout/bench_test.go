@@ -59,3 +59,21 @@ func BenchmarkPlainText(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkJSONLines is the output of list --json: indented lines of
+// ASCII with some accented letters, in chunks of a few hundred KB.
+func BenchmarkJSONLines(b *testing.B) {
+	var s strings.Builder
+	for s.Len() < 256<<10 {
+		s.WriteString("  {\n    \"id\": \"1968ff6a59f031e5\",\n    \"title\": \"Alexander Lukashenko arrives in Montréal for talks\",\n    \"tags\": [\n      \"North Korea\"\n    ],\n")
+	}
+	text := []byte(s.String())
+	w := NewWriter(io.Discard, Print)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := w.Write(text); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -13,7 +13,8 @@ import (
 // FuzzWriter checks, for any input, split anywhere and in either mode,
 // that the output holds only what the mode allows, as seen by both x/ansi
 // decoders; that it is valid UTF-8; that splitting does not change it; and
-// that filtering it again changes nothing.
+// that filtering it again changes nothing; and that the prefix the fast
+// path takes as passing unchanged does pass unchanged.
 func FuzzWriter(f *testing.F) {
 	for _, tc := range allCases() {
 		f.Add([]byte(tc.in), uint16(len(tc.in)/2), tc.mode == TUI)
@@ -31,6 +32,9 @@ func FuzzWriter(f *testing.F) {
 		split, _ := filterChunks(mode, string(data[:k]), string(data[k:]))
 		if split != whole {
 			t.Fatalf("split at %d changes output:\n%q\n%q", k, split, whole)
+		}
+		if n := passing(data); whole[:min(n, len(whole))] != string(data[:n]) {
+			t.Fatalf("passing claims %q, which the filter changes to %q", data[:n], whole)
 		}
 		checkOutput(t, []byte(whole), mode)
 		checkTags(t, whole)

@@ -199,7 +199,18 @@ func (w *Writer) emit() error {
 func (w *Writer) filter(data []byte) error {
 	out := w.out[:0]
 	tui := w.mode == TUI
-	for i := 0; i < len(data); {
+	i := passing(data)
+	if i == len(data) {
+		// All of it passes as it is, as all of a print usually does: it
+		// goes out without a copy.
+		if len(data) == 0 {
+			return nil
+		}
+		_, err := w.w.Write(data)
+		return err
+	}
+	out = append(out, data[:i]...)
+	for i < len(data) {
 		if len(out) >= flushAt {
 			w.out = out
 			if err := w.emit(); err != nil {
@@ -268,6 +279,39 @@ func (w *Writer) filter(data []byte) error {
 	}
 	w.out = out
 	return w.emit()
+}
+
+// passes marks the bytes that pass unchanged in every mode and need no
+// look at the bytes after them: printable ASCII, newline and tab.
+var passes = func() (t [256]bool) {
+	for c := 0x20; c < 0x7F; c++ {
+		t[c] = true
+	}
+	t['\n'], t['\t'] = true, true
+	return t
+}()
+
+// passing returns the length of the longest prefix of data that filter
+// would pass unchanged whatever its mode and whatever followed it: bytes
+// that passes marks, and whole runes that are neither forbidden nor tags
+// nor a black flag, which may begin a tag sequence.
+func passing(data []byte) int {
+	i := 0
+	for i < len(data) {
+		if passes[data[i]] {
+			i++
+			continue
+		}
+		if data[i] < utf8.RuneSelf {
+			return i
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 || r == blackFlag || forbiddenRune(r) || tagChar(r) {
+			return i
+		}
+		i += size
+	}
+	return i
 }
 
 // hold keeps an incomplete tail for the next write, or starts skipping it

@@ -270,6 +270,41 @@ func TestStringMatchesWriter(t *testing.T) {
 	}
 }
 
+// writesRecorder keeps each slice written to it.
+type writesRecorder struct{ writes [][]byte }
+
+func (r *writesRecorder) Write(p []byte) (int, error) {
+	r.writes = append(r.writes, p)
+	return len(p), nil
+}
+
+// TestCleanWriteGoesThrough checks that a write of which every byte
+// passes, however long, goes downstream as it is, in one write and
+// without a copy, and that one byte to remove sends the rest through the
+// filter as before.
+func TestCleanWriteGoesThrough(t *testing.T) {
+	clean := []byte(strings.Repeat("  \"title\": \"Talks in Montréal, 東京 and Zürich\",\n", 3*flushAt/40))
+	for _, mode := range []Mode{Print, TUI} {
+		var rec writesRecorder
+		w := NewWriter(&rec, mode)
+		if n, err := w.Write(clean); err != nil || n != len(clean) {
+			t.Fatalf("%v: Write = %d, %v", mode, n, err)
+		}
+		if len(rec.writes) != 1 || &rec.writes[0][0] != &clean[0] || len(rec.writes[0]) != len(clean) {
+			t.Errorf("%v: %d writes downstream; want the caller's %d bytes in one", mode, len(rec.writes), len(clean))
+		}
+	}
+	dirty := append(append(clean[:len(clean)/2:len(clean)/2], '\x07'), clean[len(clean)/2:]...)
+	var out bytes.Buffer
+	w := NewWriter(&out, Print)
+	if _, err := w.Write(dirty); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), clean) || w.Dropped() != 1 {
+		t.Errorf("one BEL in %d bytes: %d bytes out, %d dropped; want the text without it", len(dirty), out.Len(), w.Dropped())
+	}
+}
+
 // failWriter fails every write.
 type failWriter struct{}
 
