@@ -1,9 +1,7 @@
 package feed
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/rivo/uniseg"
@@ -87,71 +85,4 @@ func wrapHanging(b *strings.Builder, text string, width int, first, rest string)
 		}
 		b.WriteString("\n")
 	}
-}
-
-// SortNewest sorts articles newest first; undated articles come last.
-// Ties break on title, location and place in the document, so the order is
-// the same every run and on every machine.
-func SortNewest(arts []*Article) {
-	// The dates are taken out once, beside the articles, so that most
-	// comparisons read two numbers side by side rather than two articles
-	// through their pointers; ties go to Newer.
-	type keyed struct {
-		sec   int64
-		nsec  int32
-		dated bool
-		a     *Article
-	}
-	keys := make([]keyed, len(arts))
-	for i, a := range arts {
-		keys[i] = keyed{a.Date.Unix(), int32(a.Date.Nanosecond()), !a.Date.IsZero(), a}
-	}
-	slices.SortFunc(keys, func(x, y keyed) int {
-		if x.sec != y.sec || x.nsec != y.nsec {
-			switch {
-			case !x.dated || !y.dated:
-				// Undated last, as Newer has it.
-				if x.dated {
-					return -1
-				}
-				if y.dated {
-					return 1
-				}
-			case x.sec != y.sec:
-				return cmp.Compare(y.sec, x.sec)
-			default:
-				return cmp.Compare(y.nsec, x.nsec)
-			}
-		}
-		switch {
-		case Newer(x.a, y.a):
-			return -1
-		case Newer(y.a, x.a):
-			return 1
-		}
-		return 0
-	})
-	for i := range keys {
-		arts[i] = keys[i].a
-	}
-}
-
-// Newer reports whether a sorts before b in a newest-first list.
-func Newer(a, b *Article) bool {
-	if !a.Date.Equal(b.Date) {
-		if a.Date.IsZero() || b.Date.IsZero() {
-			return b.Date.IsZero()
-		}
-		return a.Date.After(b.Date)
-	}
-	if a.Title != b.Title {
-		return a.Title < b.Title
-	}
-	if a.Location != b.Location {
-		return a.Location < b.Location
-	}
-	if a.seq != b.seq {
-		return a.seq < b.seq
-	}
-	return a.ID < b.ID
 }
