@@ -9,6 +9,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
@@ -133,39 +134,7 @@ func Merge(kept, fetched []*feed.Article) []*feed.Article {
 // tell from items of two feed files; Sync, which knows each article's
 // source, merges those across sources. The order of arts is kept.
 func Dedupe(arts []*feed.Article) []*feed.Article {
-	return dedupe(arts, nil)
-}
-
-// dedupe is Dedupe; origin, when set, gives the source each article came
-// from: copies from two sources are one story, and the source is named in
-// AlsoIn when the copy's Location says nothing new (two feeds carrying one
-// item, whose Location is its link in both).
-func dedupe(arts []*feed.Article, origin map[*feed.Article]string) []*feed.Article {
-	first := make(map[string]*feed.Article, len(arts))
-	out := arts[:0:0]
-	for _, a := range arts {
-		kept, ok := first[a.Key]
-		if a.Key == "" || !ok {
-			if a.Key != "" {
-				first[a.Key] = a
-			}
-			out = append(out, a)
-			continue
-		}
-		if origin[a] == origin[kept] && !ownFile(a) && !ownFile(kept) {
-			// Items of one feed document that share a Key are the feed's
-			// doing: each is listed.
-			out = append(out, a)
-			continue
-		}
-		where := a.Location
-		if where == kept.Location || where == "" {
-			where = origin[a]
-		}
-		if where != "" && where != kept.Location && !contains(kept.AlsoIn, where) {
-			kept.AlsoIn = append(kept.AlsoIn, where)
-		}
-	}
+	out, _ := findStories(arts, nil, nil).dedupe(arts)
 	return out
 }
 
@@ -188,10 +157,37 @@ func contains(list []string, s string) bool {
 // Apply sets each article's State from states, by Key; an article the map
 // does not hold gets the zero State.
 func Apply(states map[string]feed.State, arts []*feed.Article) {
-	for _, a := range arts {
-		a.State = states[a.Key]
-	}
+	applyFound(states, arts)
 }
+
+// applyFound is Apply, and returns the articles with a key the map does
+// not hold. A long list is done in two halves at once: a second launch
+// of 100,000 articles waits for it.
+func applyFound(states map[string]feed.State, arts []*feed.Article) (missing []*feed.Article) {
+	do := func(arts []*feed.Article) (missing []*feed.Article) {
+		for _, a := range arts {
+			s, ok := states[a.Key]
+			a.State = s
+			if !ok && a.Key != "" {
+				missing = append(missing, a)
+			}
+		}
+		return missing
+	}
+	if len(arts) < applyInTwo {
+		return do(arts)
+	}
+	half := len(arts) / 2
+	var first []*feed.Article
+	var wg sync.WaitGroup
+	wg.Go(func() { first = do(arts[:half]) })
+	second := do(arts[half:])
+	wg.Wait()
+	return append(first, second...)
+}
+
+// applyInTwo is the length from which applyFound does two halves at once.
+const applyInTwo = 16 << 10
 
 // skimRatio is how many skimmed articles a load must hold for each whole
 // one for Sync to look the whole ones' states up key by key: a lookup
@@ -217,9 +213,14 @@ const manyKeys = 2000
 // Skimmed articles (see load.Loader.Keep) are recorded with the others,
 // and come last, without their state (see absorbSkimmed).
 func Sync(ctx context.Context, st *store.Store, loaded []Loaded, early *Early) (arts []*feed.Article, errs []error) {
-	origin := make(map[*feed.Article]string)
 	var skimmed []*feed.Article
-	for _, l := range loaded {
+	ends := make([]int, len(loaded))
+	origins := make([]string, len(loaded))
+	// A directory or a file is recorded while the list is sorted; what
+	// a URL listed before is needed first.
+	recordErrs := make([]error, len(loaded))
+	var record []int
+	for i, l := range loaded {
 		key := SourceKey(l.Source)
 		got := l.Articles
 		if st != nil && key != "" && feed.IsURL(key) {
@@ -234,43 +235,56 @@ func Sync(ctx context.Context, st *store.Store, loaded []Loaded, early *Early) (
 			}
 			got = Merge(kept, got)
 		} else if st != nil && key != "" && (len(got) > 0 || !l.Failed) {
-			complete := !l.Failed && ctx.Err() == nil
-			if err := Record(ctx, st, key, got, complete); err != nil {
-				errs = append(errs, err)
-			}
+			record = append(record, i)
 		}
 		for _, a := range got {
 			if a.Skimmed {
 				skimmed = append(skimmed, a)
 				continue
 			}
-			origin[a] = l.Source.Location
 			arts = append(arts, a)
 		}
+		ends[i], origins[i] = len(arts), l.Source.Location
 	}
-	feed.SortNewest(arts)
-	arts = dedupe(arts, origin)
+	var recorded sync.WaitGroup
+	recorded.Go(func() {
+		for _, i := range record {
+			complete := !loaded[i].Failed && ctx.Err() == nil
+			recordErrs[i] = Record(ctx, st, SourceKey(loaded[i].Source), loaded[i].Articles, complete)
+		}
+	})
+	s, arts, kept := sortedStories(arts, ends, origins)
 	whole := len(arts)
-	arts = absorbSkimmed(arts, skimmed)
+	arts = absorbSkimmed(arts, skimmed, func(key string) *feed.Article { return s.keptFor(key, kept) })
+	recorded.Wait()
+	for _, err := range recordErrs {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if st == nil {
 		return arts, errs
 	}
-	var states map[string]feed.State
+	// The states are read once every source is recorded, so that the
+	// articles new to the store come with the time they were first seen.
 	var err error
 	switch {
 	case early != nil && whole > manyKeys:
-		states, err = early.since(ctx, st, arts[:whole])
+		err = early.apply(ctx, st, arts[:whole])
 	case whole < len(skimmed)/skimRatio:
 		// The store holds a row for most of the skimmed too: reading
 		// them all would cost more than a lookup of each key wanted.
+		var states map[string]feed.State
 		states, err = lookupStates(ctx, st, arts[:whole])
+		Apply(states, arts[:whole])
 	default:
+		var states map[string]feed.State
 		states, err = States(ctx, st, arts[:whole])
+		Apply(states, arts[:whole])
 	}
 	if err != nil {
 		errs = append(errs, err)
 	}
-	Apply(states, arts[:whole])
 	return arts, errs
 }
 
@@ -278,20 +292,14 @@ func Sync(ctx context.Context, st *store.Store, loaded []Loaded, early *Early) (
 // articles of stories arts does not hold. A skimmed article of a story
 // arts holds is one more place it is in (AlsoIn): it never stands for a
 // whole one. The skimmed are neither sorted nor deduped: they are never
-// shown.
-func absorbSkimmed(arts, skimmed []*feed.Article) []*feed.Article {
-	if len(skimmed) == 0 {
-		return arts
-	}
-	byKey := make(map[string]*feed.Article, len(arts))
-	for _, a := range arts {
-		if _, ok := byKey[a.Key]; !ok && a.Key != "" {
-			byKey[a.Key] = a
-		}
-	}
+// shown. keptFor returns the article of arts with a key, if any.
+func absorbSkimmed(arts, skimmed []*feed.Article, keptFor func(key string) *feed.Article) []*feed.Article {
 	for _, s := range skimmed {
-		kept := byKey[s.Key]
-		if kept == nil || s.Key == "" {
+		var kept *feed.Article
+		if s.Key != "" {
+			kept = keptFor(s.Key)
+		}
+		if kept == nil {
 			arts = append(arts, s)
 			continue
 		}
@@ -329,32 +337,27 @@ func ReadEarly(ctx context.Context, st *store.Store) *Early {
 	return e
 }
 
-// since returns the states of arts: those read early, and those of the
+// apply gives arts their states: those read early, and those of the
 // keys the store did not know then (the articles recorded since), read
 // now.
-func (e *Early) since(ctx context.Context, st *store.Store, arts []*feed.Article) (map[string]feed.State, error) {
+func (e *Early) apply(ctx context.Context, st *store.Store, arts []*feed.Article) error {
 	select {
 	case <-e.done:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 	if e.err != nil {
-		return States(ctx, st, arts)
+		states, err := States(ctx, st, arts)
+		Apply(states, arts)
+		return err
 	}
-	var missing []*feed.Article
-	for _, a := range arts {
-		if _, ok := e.states[a.Key]; !ok && a.Key != "" {
-			missing = append(missing, a)
-		}
-	}
+	missing := applyFound(e.states, arts)
 	if len(missing) == 0 {
-		return e.states, nil
+		return nil
 	}
 	more, err := States(ctx, st, missing)
-	for k, v := range more {
-		e.states[k] = v
-	}
-	return e.states, err
+	Apply(more, missing)
+	return err
 }
 
 // States returns the state of the articles, by Key: one lookup for a few,

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -286,7 +287,8 @@ func TestSyncEarly(t *testing.T) {
 	ctx := context.Background()
 	src := load.Source{Location: "/news"}
 	var old []*feed.Article
-	for i := range manyKeys + 10 {
+	// Enough for the states to be given in two halves at once.
+	for i := range max(manyKeys, applyInTwo) + 10 {
 		n := strconv.Itoa(i)
 		old = append(old, art(n, "k:"+n, "/news/"+n+".md", i%300+1))
 	}
@@ -335,4 +337,95 @@ func TestSyncEarly(t *testing.T) {
 	if st := openStore(t); ReadEarly(ctx, st) != nil {
 		t.Error("an early read of an empty store")
 	}
+}
+
+// TestSyncDedupeAsSorted checks Sync, which reads the keys while the list
+// is sorted, against deduping the sorted list in order, as a reader would:
+// random articles of three sources, sharing keys, locations and dates,
+// among them items of one feed document, copies without a location and
+// undated ones.
+func TestSyncDedupeAsSorted(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	sources := []string{"/a", "/b", "/c"}
+	locations := []string{"", "-", "/a/1.md", "/b/1.md", "/a/feed.xml#1", "/a/feed.xml#2", "/b/feed.xml#1", "https://example.org/x"}
+	for round := range 300 {
+		var loaded []Loaded
+		for _, src := range sources {
+			l := Loaded{Source: load.Source{Location: src}}
+			for range r.IntN(12) {
+				day := r.IntN(3)
+				a := art(strconv.Itoa(r.IntN(6)), []string{"", "k1", "k2", "k3"}[r.IntN(4)], locations[r.IntN(len(locations))], day+1)
+				if day == 0 {
+					a.Date = time.Time{}
+				}
+				if r.IntN(4) == 0 {
+					a.AlsoIn = []string{"/a"}
+				}
+				l.Articles = append(l.Articles, a)
+			}
+			loaded = append(loaded, l)
+		}
+		// The reference: every article, with its source, sorted, then
+		// deduped in that order.
+		var want []*feed.Article
+		origin := map[*feed.Article]string{}
+		var copies []Loaded
+		for _, l := range loaded {
+			c := Loaded{Source: l.Source}
+			for _, a := range l.Articles {
+				w := *a
+				w.AlsoIn = slices.Clone(a.AlsoIn)
+				want = append(want, &w)
+				origin[&w] = l.Source.Location
+				c.Articles = append(c.Articles, a)
+			}
+			copies = append(copies, c)
+		}
+		feed.SortNewest(want)
+		want = dedupeInOrder(want, origin)
+		got, errs := Sync(context.Background(), nil, copies, nil)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("round %d: %d articles, want %d", round, len(got), len(want))
+		}
+		for i := range want {
+			g, w := got[i], want[i]
+			if g.ID != w.ID || g.Key != w.Key || g.Location != w.Location || !g.Date.Equal(w.Date) || !slices.Equal(g.AlsoIn, w.AlsoIn) {
+				t.Fatalf("round %d, place %d: %s %s %s also in %q; want %s %s %s also in %q",
+					round, i, g.ID, g.Key, g.Location, g.AlsoIn, w.ID, w.Key, w.Location, w.AlsoIn)
+			}
+		}
+	}
+}
+
+// dedupeInOrder is Sync's dedupe written as one pass over the sorted
+// list: the first article with a key stays, and each later one is listed
+// too when it is an item of the same feed, or goes to the first's AlsoIn.
+func dedupeInOrder(arts []*feed.Article, origin map[*feed.Article]string) []*feed.Article {
+	first := map[string]*feed.Article{}
+	var out []*feed.Article
+	for _, a := range arts {
+		kept, ok := first[a.Key]
+		if a.Key == "" || !ok {
+			if a.Key != "" {
+				first[a.Key] = a
+			}
+			out = append(out, a)
+			continue
+		}
+		if origin[a] == origin[kept] && !ownFile(a) && !ownFile(kept) {
+			out = append(out, a)
+			continue
+		}
+		where := a.Location
+		if where == kept.Location || where == "" {
+			where = origin[a]
+		}
+		if where != "" && where != kept.Location && !contains(kept.AlsoIn, where) {
+			kept.AlsoIn = append(kept.AlsoIn, where)
+		}
+	}
+	return out
 }
