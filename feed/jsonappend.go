@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -18,7 +19,7 @@ import (
 // prints every article of a list this way, and encoding was most of its
 // time. FuzzAppendJSONIndent holds it to encoding/json.
 func (a *Article) AppendJSONIndent(dst []byte, withBody bool, prefix, indent string) ([]byte, error) {
-	w := jsonWriter{b: dst, prefix: prefix, indent: indent}
+	w := jsonWriter{b: dst, prefix: prefix, indent: indent, blank: onlySpaces(prefix) && onlySpaces(indent)}
 	w.open('{')
 	w.key("id")
 	w.str(a.ID)
@@ -61,7 +62,7 @@ func (a *Article) AppendJSONIndent(dst []byte, withBody bool, prefix, indent str
 		w.b = append(w.b, "null"...)
 	} else {
 		w.b = append(w.b, '"')
-		w.b = a.Date.AppendFormat(w.b, "2006-01-02")
+		w.b = appendDate(w.b, a.Date)
 		w.b = append(w.b, '"')
 	}
 	if a.DateText != "" {
@@ -142,7 +143,7 @@ func (a *Article) AppendJSONIndent(dst []byte, withBody bool, prefix, indent str
 		w.b = append(w.b, "null"...)
 	} else {
 		w.b = append(w.b, '"')
-		w.b = a.State.FirstSeen.UTC().AppendFormat(w.b, time.RFC3339)
+		w.b = appendUTCStamp(w.b, a.State.FirstSeen.UTC())
 		w.b = append(w.b, '"')
 	}
 	w.close('}')
@@ -158,6 +159,17 @@ type jsonWriter struct {
 	depth          int
 	// empty is true while the innermost array or object has no member yet.
 	empty bool
+	// blank is true when prefix and indent are spaces only, so that a
+	// line's start is a slice of jsonBlank.
+	blank bool
+}
+
+// jsonBlank is a newline and the spaces that indent the line after it.
+const jsonBlank = "\n" + "                                                                "
+
+// onlySpaces reports whether s is made of spaces alone.
+func onlySpaces(s string) bool {
+	return strings.Trim(s, " ") == ""
 }
 
 // open starts an array or object.
@@ -196,6 +208,10 @@ func (w *jsonWriter) key(k string) {
 
 // newline ends a line and indents the next one to the current depth.
 func (w *jsonWriter) newline() {
+	if n := 1 + len(w.prefix) + w.depth*len(w.indent); w.blank && n <= len(jsonBlank) {
+		w.b = append(w.b, jsonBlank[:n]...)
+		return
+	}
 	w.b = append(w.b, '\n')
 	w.b = append(w.b, w.prefix...)
 	for range w.depth {
@@ -208,6 +224,23 @@ func (w *jsonWriter) newline() {
 func (w *jsonWriter) float(f float64) error {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return fmt.Errorf("json: unsupported value: %s", strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	if f > 0 && f < 1e9 {
+		// A number of hundredths, as a country's score is, is written
+		// here: the shortest decimal that reads back as f is then its
+		// digits without trailing zeros, since no two decimals of so few
+		// digits read back as one float. 495/100 rounds as "4.95" does.
+		if n := math.Round(f * 100); n/100 == f {
+			h := int64(n)
+			w.b = strconv.AppendInt(w.b, h/100, 10)
+			if h%100 != 0 {
+				w.b = append(w.b, '.', byte('0'+h%100/10))
+				if h%10 != 0 {
+					w.b = append(w.b, byte('0'+h%10))
+				}
+			}
+			return nil
+		}
 	}
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
@@ -226,6 +259,37 @@ func (w *jsonWriter) float(f float64) error {
 	return nil
 }
 
+// jsonPlain marks the bytes a JSON string holds as they are: ASCII but
+// for control characters, the quote and the backslash.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// appendDate appends t as AppendFormat(b, "2006-01-02") does.
+func appendDate(b []byte, t time.Time) []byte {
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, "2006-01-02")
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10),
+		'-', byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+}
+
+// appendUTCStamp appends t, a time in UTC, as AppendFormat(b,
+// time.RFC3339) does.
+func appendUTCStamp(b []byte, t time.Time) []byte {
+	if t.Location() != time.UTC || t.Year() < 0 || t.Year() > 9999 {
+		return t.AppendFormat(b, time.RFC3339)
+	}
+	b = appendDate(b, t)
+	h, mi, s := t.Clock()
+	return append(b, 'T', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10),
+		':', byte('0'+s/10), byte('0'+s%10), 'Z')
+}
+
 // jsonHex is the digits of the \u00XX escapes.
 const jsonHex = "0123456789abcdef"
 
@@ -238,11 +302,11 @@ func (w *jsonWriter) str(s string) {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if jsonPlain[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -73,6 +73,14 @@ func TestAppendJSONIndent(t *testing.T) {
 			{Score: 1e-7}, {Score: -1e-7}, {Score: 1e21}, {Score: 1e20}, {Score: 1.5e-300},
 			{Score: math.MaxFloat64}, {Score: math.SmallestNonzeroFloat64}, {Score: math.Copysign(0, -1)}, {Score: 0.1},
 		}}},
+		{"hundredths and near them", &Article{Mentions: []Mention{
+			{Score: 4.95}, {Score: 4.9}, {Score: 5}, {Score: 0.05}, {Score: 0.01}, {Score: 0.1 + 0.2}, {Score: 123456.78},
+			{Score: 1e9 - 0.01}, {Score: 1e9}, {Score: 0.005}, {Score: 2.675}, {Score: -4.95}, {Score: 1e-2 + 1e-17},
+		}}},
+		{"far years", &Article{Date: time.Date(12000, 1, 2, 0, 0, 0, 0, time.UTC),
+			State: State{FirstSeen: time.Date(-5, 3, 4, 5, 6, 7, 8, time.UTC)}}},
+		{"first seen in a zone", &Article{Date: time.Date(2024, 12, 31, 23, 0, 0, 0, time.FixedZone("w", -5*3600)),
+			State: State{FirstSeen: time.Date(2024, 12, 31, 23, 59, 59, 999999999, time.FixedZone("e", 3600))}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { checkAppendJSON(t, tt.art) })
@@ -125,4 +133,27 @@ func FuzzAppendJSONIndent(f *testing.F) {
 		}
 		checkAppendJSON(t, a)
 	})
+}
+
+// BenchmarkAppendJSONIndent encodes a list entry of the generated corpus
+// as `list --json` does: tags, detected countries, a date, no body.
+func BenchmarkAppendJSONIndent(b *testing.B) {
+	a := &Article{
+		ID: "1968ff6a59f031e5", Title: "Alexander Lukashenko arrives in Montréal for talks on cyber security",
+		Tags: []Tag{{Name: "North Korea", Country: true, Code: "KP"}, {Name: "Iran", Country: true, Code: "IR"}},
+		Mentions: []Mention{{Name: "North Korea", Code: "KP", Score: 4.95}, {Name: "Iran", Code: "IR", Score: 4.33},
+			{Name: "Canada", Code: "CA", Score: 3.14}, {Name: "Belarus", Code: "BY", Score: 1.4}},
+		Date: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC), DateText: "December 31, 2024", Source: "Virtual Wire",
+		Location: "/srv/news/067353-alexander-lukashenko-arrives-in-montreal-for-tal.txt", Format: "txt",
+		State: State{FirstSeen: time.Date(2026, 12, 3, 13, 49, 37, 0, time.UTC)},
+	}
+	buf := make([]byte, 0, 4096)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = a.AppendJSONIndent(buf[:0], false, "  ", "  "); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(len(buf)))
 }
