@@ -44,6 +44,17 @@ func newScanner(s string) scanner {
 	return scanner{s: s, pending: flagSentence | flagBreak}
 }
 
+// lowerAlnum marks the ASCII lower-case letters and digits.
+var lowerAlnum = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
 // next appends the next token's normalised form to dst and returns it with
 // the token's byte range in the source and its flags; ok is false at the end.
 func (sc *scanner) next(dst []byte) (out []byte, start, end int, flags tokFlags, ok bool) {
@@ -100,7 +111,7 @@ func (sc *scanner) next(dst []byte) (out []byte, start, end int, flags tokFlags,
 				// Copy a run of lower-case letters and digits at once: most
 				// of any text.
 				j := i + 1
-				for j < len(s) && ('a' <= s[j] && s[j] <= 'z' || '0' <= s[j] && s[j] <= '9') {
+				for j < len(s) && lowerAlnum[s[j]] {
 					j++
 				}
 				dst = append(dst, s[i:j]...)
