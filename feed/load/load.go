@@ -763,11 +763,24 @@ func slim(a *feed.Article, in *interner) {
 // for one goroutine.
 type interner struct {
 	m map[string]string
-	// recent holds the last string seen in each of a few slots, picked by
-	// the string's length and ends: the few values that make most of the
-	// calls (a source, a format, country names and codes) are found by
-	// one comparison, without hashing.
-	recent [256]string
+	// recent holds the last string seen in each of its slots, picked by
+	// the string's length and first and last bytes: the values that make
+	// most of the calls (a source, a format, country names and codes, the
+	// days' dates as written) are found by one comparison, without
+	// hashing. It is allocated with the first call.
+	recent *[recentSlots]string
+}
+
+// recentSlots is the size of an interner's table of recent strings: room
+// for a few thousand values, which the header of every article of a
+// directory of news draws on.
+const recentSlots = 4096
+
+// recentSlot picks the slot of s, which is not empty, in recent.
+func recentSlot(s string) int {
+	h := uint32(len(s))*0x9E3779B1 ^ uint32(s[0])<<16 ^ uint32(s[len(s)-1])<<8 ^ uint32(s[len(s)/2])
+	h *= 0x85EBCA6B
+	return int(h >> (32 - 12))
 }
 
 // maxInterned bounds the interner's table.
@@ -778,7 +791,10 @@ func (in *interner) get(s string) string {
 	if s == "" {
 		return ""
 	}
-	slot := &in.recent[(len(s)*31+int(s[0])*7+int(s[len(s)-1]))&255]
+	if in.recent == nil {
+		in.recent = new([recentSlots]string)
+	}
+	slot := &in.recent[recentSlot(s)]
 	if *slot == s {
 		return *slot
 	}
