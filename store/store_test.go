@@ -131,6 +131,13 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 					t.Errorf("index after migrating: %v, %v", m, err)
 				}
 			}
+			// The index's settings, whatever version made it.
+			for k, want := range map[string]int{"hashsize": 16 << 20, "automerge": 8} {
+				var got int
+				if err := s.db.QueryRow("SELECT v FROM search_config WHERE k = ?", k).Scan(&got); err != nil || got != want {
+					t.Errorf("index setting %s = %d, %v; want %d", k, got, err, want)
+				}
+			}
 			// Every version's tables work after the migration.
 			if err := s.Seen(ctx, "/news", []string{"c:old", "c:new", "c:x"}, true); err != nil {
 				t.Fatal(err)
