@@ -63,9 +63,17 @@ type sortKey struct {
 }
 
 func makeSortKey(a *Article) sortKey {
+	return sortKey{a.Date.Unix(), TitleKey(a.Title), int32(a.Date.Nanosecond()), !a.Date.IsZero(), a}
+}
+
+// TitleKey returns the first eight bytes of title, big-endian and padded
+// with zeros: where the keys of two titles differ, they order the titles
+// as the titles themselves order (a title is a prefix of those it sorts
+// before, and zero is the least byte).
+func TitleKey(title string) uint64 {
 	var head [8]byte
-	copy(head[:], a.Title)
-	return sortKey{a.Date.Unix(), binary.BigEndian.Uint64(head[:]), int32(a.Date.Nanosecond()), !a.Date.IsZero(), a}
+	copy(head[:], title)
+	return binary.BigEndian.Uint64(head[:])
 }
 
 func compareSortKeys(x, y sortKey) int {

@@ -123,6 +123,18 @@ type entry struct {
 	// late is what the background detection found, when the loader put
 	// detection off (see detectedIDs).
 	late atomic.Pointer[detection]
+	// sec and nsec are the date, and title the title's first bytes
+	// (feed.TitleKey), for sorting without reaching into the article or
+	// its title; sec is math.MinInt64 when the date is unknown.
+	sec   int64
+	title uint64
+	nsec  int32
+	// row numbers the entry for the index's bound answers (see number).
+	row int32
+	// state holds the read and starred bits (stateRead, stateStarred).
+	// Update writes it while filter runs read it, hence the atomic; the
+	// view's State stays zero.
+	state atomic.Uint32
 	// fills is true when the source declared no country, so that the
 	// detected countries stand in for declared ones, as feed.HasTag has it.
 	fills bool
@@ -131,16 +143,6 @@ type entry struct {
 	// shown, and its footnotes come with the body. At 100,000 articles
 	// they held some 15 MB that the list never reads.
 	refsLater bool
-	// sec and nsec are the date, for sorting without reaching into the
-	// article; sec is math.MinInt64 when it is unknown.
-	sec  int64
-	nsec int32
-	// row numbers the entry for the index's bound answers (see number).
-	row int32
-	// state holds the read and starred bits (stateRead, stateStarred).
-	// Update writes it while filter runs read it, hence the atomic; the
-	// view's State stays zero.
-	state atomic.Uint32
 	// folded is the folded title and source, a part of the whole list's
 	// once it is folded (see foldAll and foldedView).
 	folded atomic.Pointer[query.Folded]
@@ -266,6 +268,7 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 		}
 		e.view = *a
 		e.view.Title = take(len(a.Title))
+		e.title = feed.TitleKey(a.Title)
 		e.view.Source = take(len(a.Source))
 		e.view.ID = take(len(a.ID))
 		e.view.Key = take(len(a.Key))
@@ -334,14 +337,18 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 }
 
 // newer orders entries newest first, as feed.Newer orders articles: by
-// date, undated last, then by title, and then as feed.Newer has it. It
-// reads only the entries, which sit together in memory.
+// date, undated last, then by title (its first bytes, then the rest), and
+// then as feed.Newer has it. Most comparisons read only the entries, which
+// sit together in memory.
 func newer(a, b *entry) int {
 	if a.sec != b.sec {
 		return cmp.Compare(b.sec, a.sec)
 	}
 	if a.nsec != b.nsec {
 		return cmp.Compare(b.nsec, a.nsec)
+	}
+	if a.title != b.title {
+		return cmp.Compare(a.title, b.title)
 	}
 	if c := strings.Compare(a.view.Title, b.view.Title); c != 0 {
 		return c

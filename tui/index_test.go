@@ -223,6 +223,11 @@ func TestNewerAgreesWithFeed(t *testing.T) {
 	arts[11].Date, arts[11].Title = arts[12].Date, arts[12].Title
 	arts[13].Date = time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC)
 	arts[14].Date = time.Date(2400, 1, 1, 0, 0, 0, 5, time.UTC)
+	// Titles of one day that share their first eight bytes, or are
+	// shorter.
+	for i, title := range []string{"Breaking news: a", "Breaking news: b", "Breaking", "Brea", "Breaking\x00", ""} {
+		arts[15+i].Date, arts[15+i].Title = arts[15].Date, title
+	}
 	es := newEntries(arts, newTagTable())
 	for i := range es {
 		for j := range es {
