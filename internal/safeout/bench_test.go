@@ -35,14 +35,7 @@ func fullColourFrame() []byte {
 
 func BenchmarkFrame(b *testing.B) {
 	frame := fullColourFrame()
-	w := NewWriter(io.Discard, TUI)
-	b.SetBytes(int64(len(frame)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := w.Write(frame); err != nil {
-			b.Fatal(err)
-		}
-	}
+	w := writeBench(b, TUI, frame)
 	if w.Dropped() != 0 {
 		b.Fatalf("dropped %d", w.Dropped())
 	}
@@ -50,14 +43,7 @@ func BenchmarkFrame(b *testing.B) {
 
 func BenchmarkPlainText(b *testing.B) {
 	text := []byte(strings.Repeat("The quick brown fox jumps over the lazy dog – Zürich, 東京.\n", 2000))
-	w := NewWriter(io.Discard, Print)
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := w.Write(text); err != nil {
-			b.Fatal(err)
-		}
-	}
+	writeBench(b, Print, text)
 }
 
 // BenchmarkJSONLines is the output of list --json: indented lines of
@@ -68,12 +54,19 @@ func BenchmarkJSONLines(b *testing.B) {
 		s.WriteString("  {\n    \"id\": \"1968ff6a59f031e5\",\n    \"title\": \"Alexander Lukashenko arrives in Montréal for talks\",\n    \"tags\": [\n      \"North Korea\"\n    ],\n")
 	}
 	text := []byte(s.String())
-	w := NewWriter(io.Discard, Print)
-	b.SetBytes(int64(len(text)))
+	writeBench(b, Print, text)
+}
+
+// writeBench writes data to a Writer of mode over and over, as a
+// benchmark's loop, and returns the Writer.
+func writeBench(b *testing.B, mode Mode, data []byte) *Writer {
+	w := NewWriter(io.Discard, mode)
+	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := w.Write(text); err != nil {
+		if _, err := w.Write(data); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return w
 }
