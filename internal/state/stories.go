@@ -19,7 +19,7 @@ type stories struct {
 	origins []string
 	// first holds, for each key, the place in all of the first article
 	// with it; told holds, for each key more than one has, the places of
-	// all of them, in load order.
+	// all of them, in load order until dedupe sorts them.
 	first map[string]int32
 	told  map[string][]int32
 }
@@ -82,7 +82,6 @@ func (s *stories) dedupe(sorted []*feed.Article) ([]*feed.Article, map[string]*f
 	kept := make(map[string]*feed.Article, len(s.told))
 	var dropped []int
 	for key, places := range s.told {
-		places = slices.Clone(places)
 		slices.SortFunc(places, func(i, j int32) int { return at[s.all[i]] - at[s.all[j]] })
 		k := places[0]
 		first := s.all[k]
