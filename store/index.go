@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // IndexDoc is one article's text for the full-text index.
@@ -163,6 +164,11 @@ func (r *rootIDs) id(ctx context.Context, root string) (int64, error) {
 // write a segment: a first build costs less in larger ones.
 const indexBatch = 5000
 
+// indexHold is how long IndexFrom keeps a transaction open waiting for
+// documents: a sender slower than the disk does not keep other writers
+// out for long.
+const indexHold = time.Second
+
 // ErrBadQuery is wrapped by Match's error for an expression the index
 // cannot read.
 var ErrBadQuery = errors.New("bad search expression")
@@ -178,98 +184,211 @@ func (s *Store) Index(ctx context.Context, docs []IndexDoc) error {
 			return err
 		}
 		batch := docs[from:min(from+indexBatch, len(docs))]
-		if err := s.write(ctx, "index", func(tx *sql.Tx) error { return indexTx(ctx, tx, batch) }); err != nil {
+		err := s.write(ctx, "index", func(tx *sql.Tx) error {
+			w, err := newDocWriter(ctx, tx)
+			if err != nil {
+				return err
+			}
+			defer w.close()
+			for _, d := range batch {
+				if err := w.put(ctx, d); err != nil {
+					return err
+				}
+			}
+			return w.finish(ctx)
+		})
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func indexTx(ctx context.Context, tx *sql.Tx, docs []IndexDoc) error {
-	// A new key, as every key of a first build is, costs one statement
-	// before its text: the insert finds whether the key is there.
-	queries := [...]string{
-		"INSERT INTO search_docs (key, stamp, root) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
-		"SELECT doc, stamp, root FROM search_docs WHERE key = ?",
-		"DELETE FROM search WHERE rowid = ?",
-		"UPDATE search_docs SET stamp = ?, root = ? WHERE doc = ?",
-		"INSERT INTO search (rowid, body) VALUES (?, ?)",
+// IndexFrom indexes the documents received from docs, as Index does,
+// until docs is closed. It writes them as they come, in transactions of
+// at most batch documents (indexBatch when batch is 0 or less), each
+// begun when its first document arrives and committed at the latest
+// indexHold later. After each commit it calls committed, when it is set,
+// with the count of documents committed so far. When ctx is done, the
+// transaction under way is rolled back and IndexFrom returns ctx's error;
+// what was committed stays.
+//
+// A sender that reads documents while they are written holds only those
+// in docs' buffer, rather than a batch of texts.
+func (s *Store) IndexFrom(ctx context.Context, docs <-chan IndexDoc, batch int, committed func(n int)) error {
+	if batch <= 0 {
+		batch = indexBatch
 	}
-	var stmts [len(queries)]*sql.Stmt
-	for i, q := range queries {
-		st, err := tx.PrepareContext(ctx, q)
-		if err != nil {
-			return err
+	hold := time.NewTimer(indexHold)
+	defer hold.Stop()
+	total := 0
+	for {
+		var first IndexDoc
+		select {
+		case d, ok := <-docs:
+			if !ok {
+				return nil
+			}
+			first = d
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		defer st.Close()
-		stmts[i] = st
-	}
-	add, find, drop, restamp, put := stmts[0], stmts[1], stmts[2], stmts[3], stmts[4]
-	deltas := rootDeltas{}
-	roots := rootIDs{tx: tx, ids: map[string]int64{}}
-	for _, d := range docs {
-		rid, err := roots.id(ctx, d.Root)
-		if err != nil {
-			return err
-		}
-		if !d.Move {
-			res, err := add.ExecContext(ctx, d.Key, d.Stamp, rid)
+		more := true
+		n := 0
+		err := s.write(ctx, "index", func(tx *sql.Tx) error {
+			w, err := newDocWriter(ctx, tx)
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil {
+			defer w.close()
+			if err := w.put(ctx, first); err != nil {
 				return err
-			} else if n == 1 {
-				id, err := res.LastInsertId()
-				if err != nil {
-					return err
-				}
-				if _, err := put.ExecContext(ctx, id, d.Text); err != nil {
-					return err
-				}
-				deltas.add(rid, d.Key, d.Stamp)
-				continue
 			}
-		}
-		var (
-			id, root int64
-			stamp    string
-		)
-		err = find.QueryRowContext(ctx, d.Key).Scan(&id, &stamp, &root)
-		switch {
-		case err == sql.ErrNoRows:
-			// Only a document to move is not there: it was unindexed since.
-			continue
-		case err != nil:
-			return err
-		case stamp == d.Stamp:
-			if root != rid {
-				if _, err := restamp.ExecContext(ctx, stamp, rid, id); err != nil {
-					return err
+			n = 1
+			hold.Reset(indexHold)
+		take:
+			for n < batch {
+				select {
+				case d, ok := <-docs:
+					if !ok {
+						more = false
+						break take
+					}
+					if err := w.put(ctx, d); err != nil {
+						return err
+					}
+					n++
+				case <-hold.C:
+					break take
+				case <-ctx.Done():
+					return ctx.Err()
 				}
-				deltas.sub(root, d.Key, stamp)
-				deltas.add(rid, d.Key, stamp)
 			}
-			continue
-		case d.Move:
-			// The file changed since the move was planned: the next
-			// plan indexes it.
-			continue
-		}
-		if _, err := drop.ExecContext(ctx, id); err != nil {
+			return w.finish(ctx)
+		})
+		if err != nil {
 			return err
 		}
-		if _, err := restamp.ExecContext(ctx, d.Stamp, rid, id); err != nil {
-			return err
+		total += n
+		if committed != nil {
+			committed(total)
 		}
-		if _, err := put.ExecContext(ctx, id, d.Text); err != nil {
-			return err
+		if !more {
+			return nil
 		}
-		deltas.sub(root, d.Key, stamp)
-		deltas.add(rid, d.Key, d.Stamp)
 	}
-	return deltas.apply(ctx, tx)
 }
+
+// docWriter writes documents into the index within one transaction, and
+// the changes they make to their roots' digests when it finishes.
+type docWriter struct {
+	tx                             *sql.Tx
+	add, find, drop, restamp, text *sql.Stmt
+	deltas                         rootDeltas
+	roots                          rootIDs
+}
+
+// newDocWriter prepares the statements of a docWriter in tx; the caller
+// closes it.
+func newDocWriter(ctx context.Context, tx *sql.Tx) (*docWriter, error) {
+	// A new key, as every key of a first build is, costs one statement
+	// before its text: the insert finds whether the key is there.
+	w := &docWriter{tx: tx, deltas: rootDeltas{}, roots: rootIDs{tx: tx, ids: map[string]int64{}}}
+	for _, q := range [...]struct {
+		st  **sql.Stmt
+		sql string
+	}{
+		{&w.add, "INSERT INTO search_docs (key, stamp, root) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING"},
+		{&w.find, "SELECT doc, stamp, root FROM search_docs WHERE key = ?"},
+		{&w.drop, "DELETE FROM search WHERE rowid = ?"},
+		{&w.restamp, "UPDATE search_docs SET stamp = ?, root = ? WHERE doc = ?"},
+		{&w.text, "INSERT INTO search (rowid, body) VALUES (?, ?)"},
+	} {
+		st, err := tx.PrepareContext(ctx, q.sql)
+		if err != nil {
+			w.close()
+			return nil, err
+		}
+		*q.st = st
+	}
+	return w, nil
+}
+
+// close closes the statements prepared.
+func (w *docWriter) close() {
+	for _, st := range []*sql.Stmt{w.add, w.find, w.drop, w.restamp, w.text} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// put indexes one document.
+func (w *docWriter) put(ctx context.Context, d IndexDoc) error {
+	rid, err := w.roots.id(ctx, d.Root)
+	if err != nil {
+		return err
+	}
+	if !d.Move {
+		res, err := w.add.ExecContext(ctx, d.Key, d.Stamp, rid)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			id, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			if _, err := w.text.ExecContext(ctx, id, d.Text); err != nil {
+				return err
+			}
+			w.deltas.add(rid, d.Key, d.Stamp)
+			return nil
+		}
+	}
+	var (
+		id, root int64
+		stamp    string
+	)
+	err = w.find.QueryRowContext(ctx, d.Key).Scan(&id, &stamp, &root)
+	switch {
+	case err == sql.ErrNoRows:
+		// Only a document to move is not there: it was unindexed since.
+		return nil
+	case err != nil:
+		return err
+	case stamp == d.Stamp:
+		if root != rid {
+			if _, err := w.restamp.ExecContext(ctx, stamp, rid, id); err != nil {
+				return err
+			}
+			w.deltas.sub(root, d.Key, stamp)
+			w.deltas.add(rid, d.Key, stamp)
+		}
+		return nil
+	case d.Move:
+		// The file changed since the move was planned: the next plan
+		// indexes it.
+		return nil
+	}
+	if _, err := w.drop.ExecContext(ctx, id); err != nil {
+		return err
+	}
+	if _, err := w.restamp.ExecContext(ctx, d.Stamp, rid, id); err != nil {
+		return err
+	}
+	if _, err := w.text.ExecContext(ctx, id, d.Text); err != nil {
+		return err
+	}
+	w.deltas.sub(root, d.Key, stamp)
+	w.deltas.add(rid, d.Key, d.Stamp)
+	return nil
+}
+
+// finish adds the changes to the roots' digests.
+func (w *docWriter) finish(ctx context.Context) error { return w.deltas.apply(ctx, w.tx) }
 
 // Indexed returns what the index holds of every indexed key, so that the
 // caller indexes only what is new or changed and unindexes what is gone.

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/query"
@@ -23,6 +24,7 @@ import (
 // full-text index; *store.Store has it.
 type Index interface {
 	Index(ctx context.Context, docs []store.IndexDoc) error
+	IndexFrom(ctx context.Context, docs <-chan store.IndexDoc, batch int, committed func(n int)) error
 	Indexed(ctx context.Context) (map[string]store.IndexedDoc, error)
 	RootDigests(ctx context.Context, roots []string) (map[string]store.Digest, error)
 	Unindex(ctx context.Context, keys ...string) error
@@ -359,8 +361,8 @@ type Indexer struct {
 	// Body reads an article's body again; articles that have one already
 	// are indexed from it.
 	Body BodyFunc
-	// Batch is how many documents one call of Index.Index writes; 0 means
-	// DefaultBatch.
+	// Batch is how many documents one transaction of the index writes; 0
+	// means DefaultBatch.
 	Batch int
 	// Workers is how many bodies are read at once; 0 means one per core.
 	Workers int
@@ -380,6 +382,11 @@ type Indexer struct {
 // each commit, and merges them as they pile up), small enough that
 // progress moves and that other writers get in between.
 const DefaultBatch = 5000
+
+// queue is how many texts the body readers may have ready ahead of the
+// index's writer. The writer is the slower end: a longer queue would only
+// hold more texts in memory.
+const queue = 256
 
 // Run brings the index up to date with the plan: it moves the keys to
 // move, removes the keys gone and indexes the articles to do, a batch at a time, reporting progress.
@@ -424,17 +431,17 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 		cancel()
 		wg.Wait()
 	}()
-	type item struct {
-		doc store.IndexDoc
-		ok  bool
-	}
+	// The readers send each text as it is ready and the index writes it
+	// as it comes: the texts held at once are the queue's, not a batch's.
+	docs := make(chan store.IndexDoc, queue)
+	// skipped counts the articles whose bodies could not be read: they
+	// are done, with nothing to write.
+	var skipped atomic.Int64
 	next := make(chan int)
-	// The writer is the slower end: a longer queue would only hold more
-	// texts in memory.
-	out := make(chan item, 256)
+	var readers sync.WaitGroup
 	for range workers {
-		wg.Go(func() {
-			var buf []byte
+		readers.Go(func() {
+			var buf, words []byte
 			for i := range next {
 				a := p.Todo[i]
 				if a.Body == nil && x.Body != nil {
@@ -443,11 +450,7 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 						if x.Read != nil && ctx.Err() == nil {
 							x.Read(i, nil)
 						}
-						select {
-						case out <- item{}:
-						case <-ctx.Done():
-							return
-						}
+						skipped.Add(1)
 						continue
 					}
 					a = full
@@ -456,16 +459,20 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 					x.Read(i, a)
 				}
 				buf = query.AppendBodyText(buf[:0], a)
-				text := string(query.AppendIndexText(nil, string(buf)))
+				words = query.AppendIndexText(words[:0], string(buf))
 				select {
-				case out <- item{doc: store.IndexDoc{Key: a.Key, Stamp: p.Stamps[i].String(), Root: root(p.Roots, i), Text: text}, ok: true}:
+				case docs <- store.IndexDoc{Key: a.Key, Stamp: p.Stamps[i].String(), Root: root(p.Roots, i), Text: string(words)}:
 				case <-ctx.Done():
 					return
 				}
 			}
 		})
 	}
-	go func() {
+	wg.Go(func() {
+		readers.Wait()
+		close(docs)
+	})
+	wg.Go(func() {
 		defer close(next)
 		for i := range p.Todo {
 			select {
@@ -474,115 +481,30 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 				return
 			}
 		}
-	}()
-	go func() {
-		wg.Wait()
-		close(out)
-	}()
-	// One batch is written while the next is read: each takes about
-	// half of a build, and one after the other they took all of it.
-	w := &batchWriter{idx: x.Index}
-	defer w.wait()
-	docs := make([]store.IndexDoc, 0, batch)
-	var spare []store.IndexDoc
-	done, pending := 0, 0
-	settle := func(n int, err error) error {
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			done += n
+	})
+	done := 0
+	progress := func(written int) {
+		if n := written + int(skipped.Load()); n > done {
+			done = n
 			report(done)
 		}
-		return nil
 	}
-	flush := func() error {
-		if err := settle(w.wait()); err != nil {
-			return err
-		}
-		if pending == 0 {
-			return nil
-		}
-		w.start(ctx, docs, pending)
-		// The batch written before this one is free again; its texts
-		// are let go.
-		clear(spare)
-		docs, spare, pending = spare[:0], docs, 0
-		return nil
-	}
-	for it := range out {
-		if it.ok {
-			docs = append(docs, it.doc)
-		}
-		pending++
-		if pending == batch {
-			if err := flush(); err != nil {
-				return err
-			}
-		} else if n, ok, err := w.poll(); ok {
-			if err := settle(n, err); err != nil {
-				return err
-			}
-		}
+	written := 0
+	err := x.Index.IndexFrom(ctx, docs, batch, func(n int) {
+		written = n
+		progress(written)
+	})
+	if err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	if err := settle(w.wait()); err != nil {
-		return err
-	}
+	progress(written)
 	if done < total {
 		return errors.New("index: the body readers stopped early")
 	}
 	return nil
-}
-
-// batchWriter writes a batch of documents in the background, one at a
-// time.
-type batchWriter struct {
-	idx Index
-	// busy gives the result of the write in flight, nil when none; n is
-	// how many articles it counts.
-	busy chan error
-	n    int
-}
-
-// start writes docs, which count n articles, in the background. The
-// caller waits for the write before it, and leaves docs alone until this
-// one is done.
-func (w *batchWriter) start(ctx context.Context, docs []store.IndexDoc, n int) {
-	busy := make(chan error, 1)
-	go func() { busy <- w.idx.Index(ctx, docs) }()
-	w.busy, w.n = busy, n
-}
-
-// wait returns, once it is done, the count and the error of the write in
-// flight: 0 and nil when there is none.
-func (w *batchWriter) wait() (int, error) {
-	if w.busy == nil {
-		return 0, nil
-	}
-	err := <-w.busy
-	w.busy = nil
-	return w.n, err
-}
-
-// poll is wait when the write in flight is done; ok is false while it
-// runs.
-func (w *batchWriter) poll() (n int, ok bool, err error) {
-	if w.busy == nil {
-		return 0, false, nil
-	}
-	select {
-	case err := <-w.busy:
-		w.busy = nil
-		return w.n, true, err
-	default:
-		return 0, false, nil
-	}
 }
 
 // root returns roots[i], or "" when the plan gave no roots.

@@ -60,46 +60,67 @@ func TestIndexerRead(t *testing.T) {
 	}
 }
 
-// gatedIndex holds its first write until open is closed, and may fail
-// the writes after it.
+// gatedIndex takes no document until open is closed, and then, when
+// fail is set, writes one batch and fails.
 type gatedIndex struct {
 	*store.Store
-	open  chan struct{}
-	fail  error
-	calls atomic.Int32
+	open chan struct{}
+	fail error
 }
 
-func (g *gatedIndex) Index(ctx context.Context, docs []store.IndexDoc) error {
-	if g.calls.Add(1) == 1 {
-		select {
-		case <-g.open:
-		case <-time.After(10 * time.Second):
-			return errors.New("the first write waited 10 s")
+func (g *gatedIndex) IndexFrom(ctx context.Context, docs <-chan store.IndexDoc, batch int, committed func(int)) error {
+	select {
+	case <-g.open:
+	case <-time.After(10 * time.Second):
+		return errors.New("the writer waited 10 s")
+	}
+	if g.fail == nil {
+		return g.Store.IndexFrom(ctx, docs, batch, committed)
+	}
+	first := make([]store.IndexDoc, 0, batch)
+	for d := range docs {
+		if first = append(first, d); len(first) == batch {
+			break
 		}
-		return g.Store.Index(ctx, docs)
 	}
-	if g.fail != nil {
-		return g.fail
+	if err := g.Store.Index(ctx, first); err != nil {
+		return err
 	}
-	return g.Store.Index(ctx, docs)
+	committed(len(first))
+	return g.fail
 }
 
-// TestIndexerReadsWhileWriting checks that the bodies of the next batch
-// are read while a batch is written: the first write waits until every
-// article has been read, which the readers reach only if the writer does
-// not hold them up (two batches are more than the readers may hold
-// ready).
-func TestIndexerReadsWhileWriting(t *testing.T) {
+// TestIndexerHoldsFewTexts checks that the readers stop a short queue
+// ahead of the writer, rather than a batch or the whole plan ahead: the
+// texts waiting to be written are all the build holds of them. While the
+// writer takes nothing, the readers read no more than the queue holds
+// and one each in hand; once it takes them, every article is indexed.
+func TestIndexerHoldsFewTexts(t *testing.T) {
 	fx, p := plannedCorpus(t, 600, 7)
 	ctx := context.Background()
 	g := &gatedIndex{Store: fx.st, open: make(chan struct{})}
 	var read atomic.Int32
-	x := search.Indexer{Index: g, Body: fx.loader.Body, Batch: 300, Read: func(int, *feed.Article) {
-		if int(read.Add(1)) == len(p.Todo) {
-			close(g.open)
-		}
+	const workers = 2
+	x := search.Indexer{Index: g, Body: fx.loader.Body, Batch: 500, Workers: workers, Read: func(int, *feed.Article) {
+		read.Add(1)
 	}}
-	if err := x.Run(ctx, p); err != nil {
+	done := make(chan error, 1)
+	go func() { done <- x.Run(ctx, p) }()
+	// Wait for the readers to stop.
+	last := int32(-1)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		n := read.Load()
+		if n == last {
+			break
+		}
+		last = n
+	}
+	if n, most := read.Load(), int32(search.Queue+workers); n > most {
+		t.Errorf("%d articles read while the writer took none, want at most %d", n, most)
+	}
+	close(g.open)
+	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 	indexed, err := fx.st.Indexed(ctx)
