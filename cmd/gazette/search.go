@@ -84,9 +84,10 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 	if err == nil {
 		if a.io.getenv("GOMEMLIMIT") == "" {
 			// The limit kept once the load is over (KeepHeadroom) counts
-			// on a live heap that grows no more; indexing holds batches
-			// of texts, and under that limit the collector ran for half
-			// of the time. It is back for the output.
+			// on a live heap that grows no more; indexing reads every
+			// body again and holds texts on their way to the index, and
+			// under that limit the collector ran for half of the time. It
+			// is back for the output.
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 		}
 		scanned = scanIndexing(ctx, st, l, plan, q)

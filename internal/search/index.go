@@ -366,8 +366,8 @@ type Indexer struct {
 	Batch int
 	// Workers is how many bodies are read at once; 0 means one per core.
 	Workers int
-	// Progress, when set, is called after each batch, and once at the
-	// start, from the goroutine that runs Run.
+	// Progress, when set, is called after each transaction of the index,
+	// and once at the start, from the goroutine that runs Run.
 	Progress func(Progress)
 	// Read, when set, is called with the place in the plan's Todo of each
 	// article read and the article with its body, or nil when its body
@@ -389,9 +389,10 @@ const DefaultBatch = 5000
 const queue = 256
 
 // Run brings the index up to date with the plan: it moves the keys to
-// move, removes the keys gone and indexes the articles to do, a batch at a time, reporting progress.
-// It stops between batches when ctx is done; what was written stays
-// written, and the next run goes on from there. An article whose body
+// move, removes the keys gone and indexes the articles to do as their
+// bodies are read, reporting progress at each commit. It stops when ctx
+// is done; what was committed stays written, and the next run goes on
+// from there. An article whose body
 // cannot be read is skipped: it stays out of the index until its file
 // reads again.
 func (x *Indexer) Run(ctx context.Context, p Plan) error {
