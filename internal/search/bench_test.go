@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
@@ -26,7 +28,9 @@ func benchCorpus(b *testing.B) string {
 
 // BenchmarkFirstBuild measures a first index build of the whole corpus,
 // and reports the index file's size against the size of the text it
-// indexes (the bodies' IndexText).
+// indexes (the bodies' IndexText), and the most the Go heap held at once
+// above what it held before the build (its objects, garbage not yet swept
+// among them, sampled every few milliseconds).
 func BenchmarkFirstBuild(b *testing.B) {
 	dir := benchCorpus(b)
 	ctx := context.Background()
@@ -42,6 +46,10 @@ func BenchmarkFirstBuild(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		base := heapObjects()
+		peak := make(chan uint64)
+		stop := make(chan struct{})
+		go func() { peak <- heapPeak(stop) }()
 		b.StartTimer()
 		p, err := search.MakePlan(ctx, st, heads, []string{dir})
 		if err != nil {
@@ -51,6 +59,9 @@ func BenchmarkFirstBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
+		close(stop)
+		most := <-peak
+		b.ReportMetric(float64(most-min(base, most))/(1<<20), "heapMiB")
 		st.Close()
 		size := int64(0)
 		for _, suffix := range []string{"", "-wal"} {
@@ -69,6 +80,29 @@ func BenchmarkFirstBuild(b *testing.B) {
 		b.ReportMetric(float64(size)/float64(text), "index/text")
 		b.ReportMetric(float64(text)/(1<<20), "textMiB")
 		b.StartTimer()
+	}
+}
+
+// heapObjects is the size of the objects in the Go heap now.
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// heapPeak samples heapObjects until stop is closed, and returns the most
+// it saw.
+func heapPeak(stop <-chan struct{}) uint64 {
+	t := time.NewTicker(2 * time.Millisecond)
+	defer t.Stop()
+	most := heapObjects()
+	for {
+		select {
+		case <-stop:
+			return max(most, heapObjects())
+		case <-t.C:
+			most = max(most, heapObjects())
+		}
 	}
 }
 
