@@ -9,7 +9,6 @@ package feed
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"strings"
 	"time"
 )
@@ -274,11 +273,17 @@ func (a *Article) declared(name string) bool {
 // MakeID derives a stable article ID from the parts that say where an
 // article came from: a location, and for a feed item its GUID or link.
 func MakeID(parts ...string) string {
-	h := sha256.New()
+	// The parts are hashed from one buffer, on the stack when they are as
+	// short as they mostly are: a hash.Hash would copy each string it is
+	// given, and be made anew for each ID.
+	var arr [512]byte
+	b := arr[:0]
 	for _, p := range parts {
-		io.WriteString(h, p)
-		h.Write([]byte{0})
+		b = append(b, p...)
+		b = append(b, 0)
 	}
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:IDLen/2])
+	sum := sha256.Sum256(b)
+	var id [IDLen]byte
+	hex.Encode(id[:], sum[:IDLen/2])
+	return string(id[:])
 }

@@ -1,6 +1,8 @@
 package feed
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -162,5 +164,34 @@ func BenchmarkStoryKey(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		StoryKey("", "", "", a)
+	}
+}
+
+// TestMakeID checks MakeID against its definition, the first bytes of the
+// SHA-256 of the parts each ended by a NUL, in hex, for parts short and
+// longer than its buffer.
+func TestMakeID(t *testing.T) {
+	long := strings.Repeat("ж", 400)
+	for _, parts := range [][]string{
+		nil,
+		{""},
+		{"page.html"},
+		{"wire.rss", "wire-1"},
+		{"a", "", "b"},
+		{long},
+		{long, long, "x"},
+	} {
+		h := sha256.New()
+		for _, p := range parts {
+			h.Write([]byte(p))
+			h.Write([]byte{0})
+		}
+		want := hex.EncodeToString(h.Sum(nil))[:IDLen]
+		if got := MakeID(parts...); got != want {
+			t.Errorf("MakeID(%q) = %s, want %s", parts, got, want)
+		}
+	}
+	if got := MakeID("page.html"); got != "42e3ef8ec9d73da6" {
+		t.Errorf(`MakeID("page.html") = %s: IDs changed, which moves every article's read mark`, got)
 	}
 }
