@@ -392,9 +392,8 @@ const queue = 256
 // move, removes the keys gone and indexes the articles to do as their
 // bodies are read, reporting progress at each commit. It stops when ctx
 // is done; what was committed stays written, and the next run goes on
-// from there. An article whose body
-// cannot be read is skipped: it stays out of the index until its file
-// reads again.
+// from there. An article whose body cannot be read is skipped: it stays
+// out of the index until its file reads again.
 func (x *Indexer) Run(ctx context.Context, p Plan) error {
 	if len(p.Moves) > 0 {
 		if err := x.Index.Index(ctx, p.Moves); err != nil {
