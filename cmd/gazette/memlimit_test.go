@@ -139,3 +139,51 @@ func TestSettleHeadroom(t *testing.T) {
 		t.Errorf("GOGC from the user overridden: %d", got)
 	}
 }
+
+// While a load runs, the memory limit alone paces the collector: GOGC is
+// off, and settled in proportion to the live heap when the load ends.
+// GOGC from the user stands throughout.
+func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	gogc := func() int {
+		v := debug.SetGCPercent(-1)
+		debug.SetGCPercent(v)
+		return v
+	}
+	in := make(chan load.Result)
+	out := LimitHeadroom(context.Background(), in, false, false)
+	in <- load.Result{Article: &feed.Article{ID: "a"}}
+	<-out
+	if got := gogc(); got != -1 {
+		t.Errorf("GOGC %d while loading, want off", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got == math.MaxInt64 {
+		t.Error("no memory limit while loading, with GOGC off")
+	}
+	close(in)
+	for range out {
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for gogc() == -1 {
+		if time.Now().After(deadline) {
+			t.Fatal("GOGC still off after the load")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if got := gogc(); got < 25 || got > 100 {
+		t.Errorf("GOGC %d after the load, want it settled between 25 and 100", got)
+	}
+
+	debug.SetGCPercent(77)
+	in = make(chan load.Result)
+	out = LimitHeadroom(context.Background(), in, false, true)
+	in <- load.Result{Article: &feed.Article{ID: "b"}}
+	<-out
+	if got := gogc(); got != 77 {
+		t.Errorf("GOGC from the user is %d while loading, want 77", got)
+	}
+	close(in)
+	for range out {
+	}
+}
