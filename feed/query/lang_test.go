@@ -346,6 +346,7 @@ func TestIndexText(t *testing.T) {
 		{"İstanbul", "istanbul"},
 		{"bad \xff utf8", "bad utf8"},
 		{"हिन्दी भाषा", "हनद भष"},
+		{"00000000000㈡ ㊀ ⑴ ⒜", "00000000000㈡ ㊀ 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -525,6 +526,22 @@ func FuzzMatchWith(f *testing.F) {
 			t.Errorf("%q over %q: index matches %q, scan %q", qs, body, got, want)
 		}
 	})
+}
+
+// TestIndexTextFoldsToItself checks, for every letter and number between
+// two letters and between two digits, that the folded text splits into
+// the tokens it came from: IndexText of IndexText changes nothing.
+func TestIndexTextFoldsToItself(t *testing.T) {
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			continue
+		}
+		for _, s := range []string{"a" + string(r) + "b", "0" + string(r) + "0"} {
+			if got := IndexText(s); IndexText(got) != got {
+				t.Errorf("IndexText(%q) = %q (%U), but IndexText of that is %q", s, got, r, IndexText(got))
+			}
+		}
+	}
 }
 
 // FuzzIndexText checks the tokenizer's promises on any text.

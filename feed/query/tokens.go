@@ -127,13 +127,21 @@ func foldRune(dst []byte, r rune, s string) []byte {
 	return utf8.AppendRune(dst, lower(r))
 }
 
-// plainBase reports whether a decomposition starts with a letter or digit
-// whose diacritics readers leave out when they type: Latin, Greek and
-// Cyrillic. Kana and Indic letters keep their marks, which change the
-// letter.
+// plainBase reports whether the first letter or digit of a decomposition
+// is one whose diacritics readers leave out when they type: Latin, Greek
+// and Cyrillic. Kana and Indic letters keep their marks, which change the
+// letter, and a form such as ㈡, "(二)", stays as it is, as ㊀ does: what
+// it would fold to is a token by itself, and a text folded must split
+// into the tokens it came from.
 func plainBase(d []byte) bool {
-	r, _ := utf8.DecodeRune(d)
-	return r < 0x0530 || 0x1e00 <= r && r < 0x2000
+	for len(d) > 0 {
+		r, n := utf8.DecodeRune(d)
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return r < 0x0530 || 0x1e00 <= r && r < 0x2000
+		}
+		d = d[n:]
+	}
+	return false
 }
 
 // lower returns r in lower case, folding the few runes (the Kelvin sign,
