@@ -184,18 +184,13 @@ func (s *Store) Index(ctx context.Context, docs []IndexDoc) error {
 			return err
 		}
 		batch := docs[from:min(from+indexBatch, len(docs))]
-		err := s.write(ctx, "index", func(tx *sql.Tx) error {
-			w, err := newDocWriter(ctx, tx)
-			if err != nil {
-				return err
-			}
-			defer w.close()
+		err := s.writeDocs(ctx, func(w *docWriter) error {
 			for _, d := range batch {
 				if err := w.put(ctx, d); err != nil {
 					return err
 				}
 			}
-			return w.finish(ctx)
+			return nil
 		})
 		if err != nil {
 			return err
@@ -235,36 +230,30 @@ func (s *Store) IndexFrom(ctx context.Context, docs <-chan IndexDoc, batch int, 
 		}
 		more := true
 		n := 0
-		err := s.write(ctx, "index", func(tx *sql.Tx) error {
-			w, err := newDocWriter(ctx, tx)
-			if err != nil {
-				return err
-			}
-			defer w.close()
+		err := s.writeDocs(ctx, func(w *docWriter) error {
 			if err := w.put(ctx, first); err != nil {
 				return err
 			}
 			n = 1
 			hold.Reset(indexHold)
-		take:
 			for n < batch {
 				select {
 				case d, ok := <-docs:
 					if !ok {
 						more = false
-						break take
+						return nil
 					}
 					if err := w.put(ctx, d); err != nil {
 						return err
 					}
 					n++
 				case <-hold.C:
-					break take
+					return nil
 				case <-ctx.Done():
 					return ctx.Err()
 				}
 			}
-			return w.finish(ctx)
+			return nil
 		})
 		if err != nil {
 			return err
@@ -277,6 +266,22 @@ func (s *Store) IndexFrom(ctx context.Context, docs <-chan IndexDoc, batch int, 
 			return nil
 		}
 	}
+}
+
+// writeDocs runs fill in a transaction of the index with a docWriter, and
+// commits what it wrote, the roots' digests with it.
+func (s *Store) writeDocs(ctx context.Context, fill func(w *docWriter) error) error {
+	return s.write(ctx, "index", func(tx *sql.Tx) error {
+		w, err := newDocWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if err := fill(w); err != nil {
+			return err
+		}
+		return w.finish(ctx)
+	})
 }
 
 // docWriter writes documents into the index within one transaction, and

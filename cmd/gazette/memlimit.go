@@ -64,10 +64,10 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, userLimit, userGC
 		defer close(out)
 		n := 0
 		for r := range ch {
-			if n%headroomEvery == 0 {
+			// The limit was set as the load began.
+			if n++; n%headroomEvery == 0 {
 				setHeadroom(before)
 			}
-			n++
 			select {
 			case out <- r:
 			case <-ctx.Done():
