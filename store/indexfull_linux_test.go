@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,13 +14,7 @@ import (
 // transactions committed before stay (the read mark made before them
 // too), and the database opens whole again once there is room.
 func TestIndexFromFullDisk(t *testing.T) {
-	mnt := t.TempDir()
-	mountTmpfs(t, mnt, "size=2m", false)
-	path := filepath.Join(mnt, "gazette.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mnt, path, s := openOnTmpfs(t, "size=2m")
 	ctx := context.Background()
 	if err := s.Mark(ctx, OpRead, "c:kept"); err != nil {
 		t.Fatal(err)
@@ -45,7 +38,7 @@ func TestIndexFromFullDisk(t *testing.T) {
 		}
 	}()
 	committed := 0
-	err = s.IndexFrom(ctx, docs, 50, func(n int) { committed = n })
+	err := s.IndexFrom(ctx, docs, 50, func(n int) { committed = n })
 	for range docs {
 		// The sender is let go.
 	}

@@ -280,18 +280,26 @@ func TestUnavailable(t *testing.T) {
 		checkUnavailable(t, filepath.Join(mnt, "gazette", "gazette.db"), "read-only file system")
 	})
 	t.Run("read-only file system with a database on it", func(t *testing.T) {
-		mnt := t.TempDir()
-		mountTmpfs(t, mnt, "size=4m", false)
-		path := filepath.Join(mnt, "gazette.db")
-		s, err := Open(path, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		mnt, path, s := openOnTmpfs(t, "size=4m")
 		s.Mark(context.Background(), OpRead, "c:1")
 		s.Close()
 		remountReadOnly(t, mnt)
 		checkUnavailable(t, path, "")
 	})
+}
+
+// openOnTmpfs opens a store on a tmpfs of the given options mounted for
+// the test (or skips it, as mountTmpfs does); the caller closes it.
+func openOnTmpfs(t *testing.T, data string) (mnt, path string, s *Store) {
+	t.Helper()
+	mnt = t.TempDir()
+	mountTmpfs(t, mnt, data, false)
+	path = filepath.Join(mnt, "gazette.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mnt, path, s
 }
 
 // benchKeys returns n keys shaped like feed's story keys.
