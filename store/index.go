@@ -271,6 +271,9 @@ func (s *Store) IndexFrom(ctx context.Context, docs <-chan IndexDoc, batch int, 
 // writeDocs runs fill in a transaction of the index with a docWriter, and
 // commits what it wrote, the roots' digests with it.
 func (s *Store) writeDocs(ctx context.Context, fill func(w *docWriter) error) error {
+	if s.stale != nil {
+		return s.stale
+	}
 	return s.write(ctx, "index", func(tx *sql.Tx) error {
 		w, err := newDocWriter(ctx, tx)
 		if err != nil {
@@ -398,6 +401,9 @@ func (w *docWriter) finish(ctx context.Context) error { return w.deltas.apply(ct
 // Indexed returns what the index holds of every indexed key, so that the
 // caller indexes only what is new or changed and unindexes what is gone.
 func (s *Store) Indexed(ctx context.Context) (map[string]IndexedDoc, error) {
+	if s.stale != nil {
+		return nil, s.stale
+	}
 	var n int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM search_docs").Scan(&n); err != nil {
 		return nil, s.wrap("read the index", err)
@@ -430,6 +436,9 @@ func (s *Store) Indexed(ctx context.Context) (map[string]IndexedDoc, error) {
 // each of roots; a root with nothing indexed under it has the zero
 // Digest. It reads one row per root, however large the index.
 func (s *Store) RootDigests(ctx context.Context, roots []string) (map[string]Digest, error) {
+	if s.stale != nil {
+		return nil, s.stale
+	}
 	out := make(map[string]Digest, len(roots))
 	for _, root := range roots {
 		var d Digest
@@ -446,6 +455,9 @@ func (s *Store) RootDigests(ctx context.Context, roots []string) (map[string]Dig
 
 // Unindex removes the keys from the index.
 func (s *Store) Unindex(ctx context.Context, keys ...string) error {
+	if s.stale != nil {
+		return s.stale
+	}
 	return s.write(ctx, "unindex", func(tx *sql.Tx) error {
 		deltas := rootDeltas{}
 		err := inChunks(keys, func(arr string, _ int) error {
@@ -488,6 +500,9 @@ func (s *Store) Unindex(ctx context.Context, keys ...string) error {
 // convention). An expression FTS5 cannot read gives an error wrapping
 // ErrBadQuery, never a panic.
 func (s *Store) Match(ctx context.Context, expr string) (map[string]float64, error) {
+	if s.stale != nil {
+		return nil, s.stale
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT d.key, -bm25(search) FROM search
 		JOIN search_docs d ON d.doc = search.rowid WHERE search MATCH ?`, expr)
 	if err != nil {

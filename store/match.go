@@ -15,6 +15,9 @@ import (
 // the matches: every key comes with relevance 0. Filtering needs no
 // ranking, and BM25 costs twice the rest of the lookup.
 func (s *Store) MatchKeys(ctx context.Context, expr string) (map[string]float64, error) {
+	if s.stale != nil {
+		return nil, s.stale
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT d.key FROM search
 		JOIN search_docs d ON d.doc = search.rowid WHERE search MATCH ?`, expr)
 	if err != nil {
@@ -41,6 +44,9 @@ func (s *Store) MatchKeys(ctx context.Context, expr string) (map[string]float64,
 // a lookup per match, six times the rest of the query; a caller that
 // numbered the keys once (DocKeys) matches many queries without it.
 func (s *Store) MatchDocs(ctx context.Context, expr string) ([]int64, error) {
+	if s.stale != nil {
+		return nil, s.stale
+	}
 	// One text of numbers, not a row each: database/sql allocates twice
 	// per row, 5,600 times for a word in 2,800 bodies.
 	rows, err := s.db.QueryContext(ctx, `SELECT group_concat(rowid, ' ') FROM search WHERE search MATCH ?`, expr)
@@ -78,6 +84,9 @@ func (s *Store) MatchDocs(ctx context.Context, expr string) ([]int64, error) {
 // joined into one text by SQLite: a row each through database/sql costs
 // twice as much, most of it in allocations.
 func (s *Store) DocKeys(ctx context.Context, fn func(doc int64, key string) error) error {
+	if s.stale != nil {
+		return s.stale
+	}
 	const op = "read the index's keys"
 	for after := ""; ; {
 		var text string

@@ -189,6 +189,12 @@ INSERT INTO search (search, rank) VALUES ('hashsize', 16777216);
 	`
 INSERT INTO search (search, rank) VALUES ('automerge', 8);
 `,
+	// Version 7: the name of the way the index's texts were made (see
+	// Options.Tokens). An index from before has none, and is built again
+	// by the first gazette that names one.
+	`
+CREATE TABLE search_tokens (tokens TEXT NOT NULL);
+`,
 }
 
 // SchemaVersion is the schema version this package writes.

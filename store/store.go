@@ -55,6 +55,12 @@ type Options struct {
 	// Now is the clock; nil means time.Now. It stamps first_seen, the
 	// times of changes and the name of a damaged file moved aside.
 	Now func() time.Time
+	// Tokens names the way the caller makes the texts it indexes
+	// (IndexDoc.Text), as query.IndexVersion does. An index whose texts
+	// were made another way, or by a gazette that did not say, is emptied
+	// at open, to be built again: a query made the new way would miss the
+	// words of texts made the old way. "" leaves the index as it is.
+	Tokens string
 }
 
 // Store is an open database. It is safe for concurrent use.
@@ -64,6 +70,10 @@ type Store struct {
 	now    func() time.Time
 	notice string
 	memory bool
+	// stale, when set, is why the index could not be emptied of texts
+	// made another way (see Options.Tokens): every use of the index
+	// returns it, and the caller does without, until the next open.
+	stale error
 }
 
 // maxConns sizes the pool: SQLite runs one writer at a time whatever the
@@ -114,6 +124,7 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, classify(path, err)
 	}
+	s.checkTokens(ctx, opts.Tokens)
 	return s, nil
 }
 
@@ -154,6 +165,7 @@ func OpenMemory(opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.checkTokens(context.Background(), opts.Tokens)
 	return s, nil
 }
 

@@ -26,7 +26,7 @@ func (a *app) openIndex() *store.Store {
 	if err != nil {
 		return nil
 	}
-	st, err := store.Open(path, store.Options{})
+	st, err := store.Open(path, storeOptions)
 	if err != nil {
 		return nil
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/search"
 	"github.com/gazette-news/gazette/store"
 )
@@ -164,7 +166,7 @@ func TestListQuerySkims(t *testing.T) {
 
 	current := func() bool {
 		t.Helper()
-		st, err := store.Open(filepath.Join(data, "gazette", dbName), store.Options{})
+		st, err := store.Open(filepath.Join(data, "gazette", dbName), storeOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,7 +213,7 @@ func TestListQueryIndexesAll(t *testing.T) {
 		t.Fatalf("exit %d, %d lines, want %d: %s", r.code, strings.Count(r.stdout, "\n"), len(news), r.stderr)
 	}
 	ctx := context.Background()
-	st, err := store.Open(filepath.Join(data, "gazette", dbName), store.Options{})
+	st, err := store.Open(filepath.Join(data, "gazette", dbName), storeOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,5 +229,44 @@ func TestListQueryIndexesAll(t *testing.T) {
 	}
 	if !p.Empty() {
 		t.Errorf("after one search the plan still has %d to index, %d gone, %d to move", len(p.Todo), len(p.Gone), len(p.Moves))
+	}
+}
+
+// TestListQueryRebuildsIndexMadeAnotherWay searches a directory whose
+// index says it was made another way than this gazette makes it, and
+// holds none of the words its documents claim (as an index made before a
+// change of the folding holds words that queries no longer make): the
+// index is built again, and the search finds every article. Left as
+// made, it finds none.
+func TestListQueryRebuildsIndexMadeAnotherWay(t *testing.T) {
+	for _, tokens := range []string{query.IndexVersion, "1"} {
+		dir, data := t.TempDir(), t.TempDir()
+		env := map[string]string{"XDG_DATA_HOME": data, "XDG_CACHE_HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
+		news := map[string]string{}
+		for i := range 12 {
+			news[fmt.Sprint(i)] = fmt.Sprintf("Report %d on the pipeline and the summit.", i)
+		}
+		writeNews(t, dir, news)
+		if r := runGazette(t, "", env, "list", "-q", "summit", dir); r.code != 0 || strings.Count(r.stdout, "\n") != len(news) {
+			t.Fatalf("exit %d, %d lines, want %d: %s", r.code, strings.Count(r.stdout, "\n"), len(news), r.stderr)
+		}
+		db, err := sql.Open("sqlite", filepath.Join(data, "gazette", dbName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"INSERT INTO search (search) VALUES ('delete-all')", "UPDATE search_tokens SET tokens = ?"} {
+			if _, err := db.Exec(q, tokens); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		want := len(news)
+		if tokens == query.IndexVersion {
+			want = 0
+		}
+		r := runGazette(t, "", env, "list", "-q", "summit", dir)
+		if got := strings.Count(r.stdout, "\n"); r.code != 0 || got != want {
+			t.Errorf("index made as %q: exit %d, %d lines, want %d: %s", tokens, r.code, got, want, r.stderr)
+		}
 	}
 }

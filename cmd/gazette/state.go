@@ -12,6 +12,7 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/feed/query"
 	"github.com/gazette-news/gazette/internal/config"
 	"github.com/gazette-news/gazette/internal/state"
 	"github.com/gazette-news/gazette/store"
@@ -53,6 +54,11 @@ func (a *app) storePath() (string, error) {
 	return filepath.Join(dir, dbName), nil
 }
 
+// storeOptions are those of every store gazette opens: the index's texts
+// are made as the query package makes them, and an index made another
+// way is built again.
+var storeOptions = store.Options{Tokens: query.IndexVersion}
+
 // openStore returns the run's store, opening it on first use. A damaged
 // database is moved aside and the store says so once on stderr. When the
 // state cannot be kept (no data directory, a directory that cannot be
@@ -70,7 +76,7 @@ func (a *app) openStore(mode storeMode) *store.Store {
 	if err != nil {
 		if mode == keepState {
 			a.stateNotice(fmt.Sprintf("gazette: read marks and stars are not kept: no data directory: %v", err))
-			a.state.st, _ = store.OpenMemory(store.Options{})
+			a.state.st, _ = store.OpenMemory(storeOptions)
 		}
 		return a.state.st
 	}
@@ -79,7 +85,7 @@ func (a *app) openStore(mode storeMode) *store.Store {
 			return nil
 		}
 	}
-	st, warning := store.OpenOrMemory(path, store.Options{})
+	st, warning := store.OpenOrMemory(path, storeOptions)
 	if warning != "" {
 		a.stateNotice(warning)
 	}

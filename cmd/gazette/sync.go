@@ -71,7 +71,7 @@ func (a *app) openSyncStore() (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(path, store.Options{})
+	return store.Open(path, storeOptions)
 }
 
 func (a *app) sync(ctx context.Context, name string) error {

@@ -228,6 +228,14 @@ func fold(dst []byte, tok string) []byte {
 	return dst
 }
 
+// IndexVersion names the way IndexText(BodyText(a)) makes the text the
+// full-text index holds of an article. It changes whenever that text
+// changes for some article (a character folded another way, a word added
+// or left out), so that an index made the old way is built again (see
+// store.Options.Tokens). TestIndexVersion pins the folding of every
+// character to it.
+const IndexVersion = "2"
+
 // AppendIndexText appends IndexText(s) to dst, so that a caller indexing
 // many texts can reuse one buffer and allocate nothing per text.
 func AppendIndexText(dst []byte, s string) []byte {
