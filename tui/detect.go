@@ -130,8 +130,19 @@ func detectCmd(ctx context.Context, body BodyFunc, todo []*entry, ready <-chan s
 // takeDetected gives a chunk of entries their detected countries, redraws
 // and refilters the list, and asks for the next chunk.
 func (l *listModel) takeDetected(msg detectedMsg) tea.Cmd {
-	for i, e := range msg.entries {
-		d := &detection{mentions: slices.Clip(msg.mentions[i])}
+	l.applyDetected(msg.entries, msg.mentions)
+	next := detectCmd(l.ctx, l.opt.Body, msg.rest, l.index.ready, l.index.keyAt)
+	if next == nil {
+		next = saveDetectedCmd(l.opt.SaveDetected)
+	}
+	return tea.Batch(l.refilter(), next)
+}
+
+// applyDetected gives entries the countries detected in them, mentions
+// for each, and makes the list's rows and filter results be made again.
+func (l *listModel) applyDetected(entries []*entry, mentions [][]feed.Mention) {
+	for i, e := range entries {
+		d := &detection{mentions: slices.Clip(mentions[i])}
 		for _, m := range d.mentions {
 			id := l.tags.intern(m.Name, m.Code, true, e.fills)
 			if !slices.Contains(e.tags, id) && !slices.Contains(d.ids, id) {
@@ -145,11 +156,64 @@ func (l *listModel) takeDetected(msg detectedMsg) tea.Cmd {
 	}
 	l.rows = make(map[*entry]string)
 	l.results = resultCache{}
-	next := detectCmd(l.ctx, l.opt.Body, msg.rest, l.index.ready, l.index.keyAt)
-	if next == nil {
-		next = saveDetectedCmd(l.opt.SaveDetected)
+}
+
+// rideAlong detects the countries of the put-off articles that the index
+// build reads anyway (see startIndex), so that each of their files is
+// read once for both, not once for the index and once for the badges.
+// What it found waits for Update to take it, at each report of the
+// build.
+type rideAlong struct {
+	// all are the entries of the list the build indexes; todo, made from
+	// them once, by the first body read, maps the views of those still to
+	// detect to their entries.
+	all  []*entry
+	todo map[*feed.Article]*entry
+	once sync.Once
+	// body reads a body and detects its countries.
+	body BodyFunc
+
+	mu       sync.Mutex
+	entries  []*entry
+	mentions [][]feed.Mention
+}
+
+// wrap returns the index's body reader, text, reading the put-off
+// articles with the detecting body instead.
+func (r *rideAlong) wrap(text BodyFunc) BodyFunc {
+	return func(ctx context.Context, a *feed.Article) (*feed.Article, error) {
+		r.once.Do(func() {
+			r.todo = make(map[*feed.Article]*entry)
+			for _, e := range r.all {
+				if e.view.Undetected && e.late.Load() == nil {
+					r.todo[e.a] = e
+				}
+			}
+		})
+		e := r.todo[a]
+		if e == nil {
+			return text(ctx, a)
+		}
+		full, err := r.body(ctx, a)
+		if err == nil && full != nil && !full.Undetected {
+			r.mu.Lock()
+			r.entries = append(r.entries, e)
+			r.mentions = append(r.mentions, full.Mentions)
+			r.mu.Unlock()
+		}
+		// One that could not be read is left to the detection after the
+		// build, which says no more of it than the index did.
+		return full, err
 	}
-	return tea.Batch(l.refilter(), next)
+}
+
+// take returns what was detected since the last take.
+func (r *rideAlong) take() (entries []*entry, mentions [][]feed.Mention) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	entries, mentions = r.entries, r.mentions
+	r.entries, r.mentions = nil, nil
+	return entries, mentions
 }
 
 // saveDetectedCmd keeps what the background detection found, once it is

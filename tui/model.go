@@ -269,7 +269,11 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 			cmd = tea.Batch(cmd, loadStates(m.ctx, m.opt.Store))
 		}
 		if msg.done {
-			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded(), m.startIndex(), m.list.startDetect())
+			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded(), m.startIndex())
+			if m.index.ride == nil {
+				// No build reads the bodies: the detection does.
+				cmd = tea.Batch(cmd, m.list.startDetect())
+			}
 		}
 		return m, cmd
 

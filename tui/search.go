@@ -39,6 +39,11 @@ type indexState struct {
 	folded *atomic.Pointer[foldedList]
 	// stopFold stops the last fold a refresh started (see refold).
 	stopFold context.CancelFunc
+	// ride detects countries in the bodies the build reads, while it
+	// runs; nil when the build does not, or is over. rode counts the
+	// entries it gave countries.
+	ride *rideAlong
+	rode int
 }
 
 // planQuiet is how long the keys must pause before the index's start-up
@@ -148,10 +153,44 @@ func (m *model) startIndex() tea.Cmd {
 	// key: the rows are bound again.
 	finish := func(ctx context.Context) { _ = s.Bind(ctx, rows, entryRows(all)) }
 	body := m.opt.IndexBody
-	if body == nil {
+	m.index.ride, m.index.rode = nil, 0
+	switch {
+	case body == nil:
 		body = m.opt.Body
+	case m.opt.Body != nil:
+		// The articles whose countries the load put off are read for
+		// the index with their countries: the detection after the build
+		// has only what the index did not read left to do.
+		m.index.ride = &rideAlong{all: all, body: m.opt.Body}
+		body = m.index.ride.wrap(body)
 	}
 	return buildIndex(m.ctx, m.opt.Store, prepare, finish, body, arts, roots)
+}
+
+// takeRidden gives the entries the countries the index build detected
+// since the last report (see rideAlong), and refilters the list. When the
+// build is done, the detection of the rest starts, and with none left,
+// what was detected is saved for the next launch.
+func (m *model) takeRidden(done bool) tea.Cmd {
+	r := m.index.ride
+	if r == nil {
+		return nil
+	}
+	var cmds []tea.Cmd
+	if entries, mentions := r.take(); len(entries) > 0 {
+		m.list.applyDetected(entries, mentions)
+		m.index.rode += len(entries)
+		cmds = append(cmds, m.list.refilter())
+	}
+	if done {
+		m.index.ride = nil
+		next := m.list.startDetect()
+		if next == nil && m.index.rode > 0 {
+			next = saveDetectedCmd(m.opt.SaveDetected)
+		}
+		cmds = append(cmds, next)
+	}
+	return tea.Batch(cmds...)
 }
 
 // indexProgress takes a report of the index build; when the build is
@@ -159,8 +198,9 @@ func (m *model) startIndex() tea.Cmd {
 // whole index.
 func (m *model) indexProgress(msg indexMsg) tea.Cmd {
 	m.index.progress = msg.p
+	ridden := m.takeRidden(msg.done)
 	if !msg.done {
-		return waitIndex(msg.ch)
+		return tea.Batch(ridden, waitIndex(msg.ch))
 	}
 	m.index.building = false
 	if msg.err != nil && m.ctx.Err() == nil {
@@ -169,9 +209,9 @@ func (m *model) indexProgress(msg indexMsg) tea.Cmd {
 	m.index.searcher.Changed()
 	m.list.results = resultCache{}
 	if m.list.flt.query.NeedsBody() {
-		return m.list.startFilter(m.list.flt, false)
+		return tea.Batch(ridden, m.list.startFilter(m.list.flt, false))
 	}
-	return nil
+	return ridden
 }
 
 // renderTitle renders a list row's title, fitted to its column from
