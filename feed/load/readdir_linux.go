@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
-	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -162,9 +161,9 @@ func (d *rawEntry) Info() (fs.FileInfo, error) {
 	if d.dirFD < 0 {
 		return d.root.Lstat(d.rel())
 	}
-	fi := &statInfo{name: d.name}
+	fi := &safefile.StatInfo{FileName: d.name}
 	for {
-		err := unix.Fstatat(d.dirFD, d.name, &fi.st, unix.AT_SYMLINK_NOFOLLOW)
+		err := unix.Fstatat(d.dirFD, d.name, &fi.Stat, unix.AT_SYMLINK_NOFOLLOW)
 		if err == nil {
 			return fi, nil
 		}
@@ -172,47 +171,6 @@ func (d *rawEntry) Info() (fs.FileInfo, error) {
 			return nil, &os.PathError{Op: "lstat", Path: d.rel(), Err: err}
 		}
 	}
-}
-
-// statInfo is a FileInfo made of what fstatat gave.
-type statInfo struct {
-	name string
-	st   unix.Stat_t
-}
-
-func (fi *statInfo) Name() string       { return fi.name }
-func (fi *statInfo) Size() int64        { return fi.st.Size }
-func (fi *statInfo) ModTime() time.Time { return time.Unix(fi.st.Mtim.Unix()) }
-func (fi *statInfo) IsDir() bool        { return fi.Mode().IsDir() }
-func (fi *statInfo) Sys() any           { return &fi.st }
-
-// Mode converts the mode bits as os.Lstat does.
-func (fi *statInfo) Mode() fs.FileMode {
-	m := fs.FileMode(fi.st.Mode & 0o777)
-	switch fi.st.Mode & unix.S_IFMT {
-	case unix.S_IFBLK:
-		m |= fs.ModeDevice
-	case unix.S_IFCHR:
-		m |= fs.ModeDevice | fs.ModeCharDevice
-	case unix.S_IFDIR:
-		m |= fs.ModeDir
-	case unix.S_IFIFO:
-		m |= fs.ModeNamedPipe
-	case unix.S_IFLNK:
-		m |= fs.ModeSymlink
-	case unix.S_IFSOCK:
-		m |= fs.ModeSocket
-	}
-	if fi.st.Mode&unix.S_ISGID != 0 {
-		m |= fs.ModeSetgid
-	}
-	if fi.st.Mode&unix.S_ISUID != 0 {
-		m |= fs.ModeSetuid
-	}
-	if fi.st.Mode&unix.S_ISVTX != 0 {
-		m |= fs.ModeSticky
-	}
-	return m
 }
 
 // rel returns the entry's path in the root.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
@@ -35,11 +34,16 @@ func ReadIntoAt(dirFD int, name, path string, max int64, buf []byte) ([]byte, fs
 	if err != nil {
 		return nil, nil, err
 	}
-	f := os.NewFile(uintptr(fd), path)
-	defer f.Close()
-	fi, err := f.Stat()
+	defer unix.Close(fd)
+	fi := &StatInfo{FileName: name}
+	for {
+		err = unix.Fstat(fd, &fi.Stat)
+		if err != unix.EINTR {
+			break
+		}
+	}
 	if err != nil {
-		return nil, nil, CleanPathErr(err)
+		return nil, nil, err
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, nil, errors.New("not a regular file")
@@ -47,6 +51,7 @@ func ReadIntoAt(dirFD int, name, path string, max int64, buf []byte) ([]byte, fs
 	if fi.Size() > max {
 		return nil, nil, fmt.Errorf("file is %s, over the %s limit", humanize.Bytes(fi.Size()), humanize.Bytes(max))
 	}
-	data, err := readSized(f, fi.Size(), max, buf)
+	// A regular file: its reads never wait, O_NONBLOCK or not.
+	data, err := readSized(fdReader(fd), fi.Size(), max, buf)
 	return data, fi, err
 }

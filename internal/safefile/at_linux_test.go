@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestReadIntoAt(t *testing.T) {
@@ -37,6 +39,18 @@ func TestReadIntoAt(t *testing.T) {
 	data, fi, err := ReadIntoAt(fd, "a.txt", filepath.Join(dir, "a.txt"), 1<<20, nil)
 	if err != nil || string(data) != "hello\n" || fi.Size() != 6 || !fi.Mode().IsRegular() {
 		t.Fatalf("a.txt: %q, %v, %v", data, fi, err)
+	}
+	// The FileInfo is the one lstat gives the file: what a stamp of it
+	// (size, times, inode) is made of.
+	want, err := os.Lstat(filepath.Join(dir, "a.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := fi.Sys().(*unix.Stat_t)
+	wantSys := want.Sys().(*syscall.Stat_t)
+	if fi.Name() != "a.txt" || fi.Mode() != want.Mode() || !fi.ModTime().Equal(want.ModTime()) || fi.IsDir() ||
+		got == nil || got.Ino != wantSys.Ino || got.Ctim != unix.Timespec(wantSys.Ctim) {
+		t.Errorf("a.txt: FileInfo %+v, want that of %+v", fi, want)
 	}
 	if _, _, err := ReadIntoAt(fd, "link.txt", "link.txt", 1<<20, nil); !errors.Is(err, errBecameLink) {
 		t.Errorf("a link: %v, want it refused", err)
