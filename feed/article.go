@@ -282,8 +282,13 @@ func MakeID(parts ...string) string {
 		b = append(b, p...)
 		b = append(b, 0)
 	}
+	return hashID("", b)
+}
+
+// hashID returns prefix and the ID of the parts joined in b, each followed
+// by a zero byte: the start of their SHA-256, in hex.
+func hashID(prefix string, b []byte) string {
 	sum := sha256.Sum256(b)
-	var id [IDLen]byte
-	hex.Encode(id[:], sum[:IDLen/2])
-	return string(id[:])
+	var arr [16 + IDLen]byte
+	return string(hex.AppendEncode(append(arr[:0], prefix...), sum[:IDLen/2]))
 }

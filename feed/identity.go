@@ -51,20 +51,39 @@ func StoryKey(guid, link, feed string, a *Article) string {
 	case link != "":
 		return keyURL + ":" + MakeID(link)
 	}
-	date := a.DateText
-	if !a.Date.IsZero() {
-		date = a.Date.UTC().Format(time.RFC3339)
-	}
-	parts := []string{fold(a.Title), fold(date), fold(a.Source)}
-	if parts[1] == "" && parts[2] == "" {
-		var b strings.Builder
-		for _, blk := range a.Body {
-			b.WriteString(blk.Text)
-			b.WriteByte('\n')
+	// MakeID of the folded parts, folded into its buffer: every file is
+	// keyed so, and the parts need not be strings of their own.
+	var arr [512]byte
+	b := appendFold(arr[:0], a.Title)
+	b = append(b, 0)
+	mark := len(b)
+	if a.Date.IsZero() {
+		b = appendFold(b, a.DateText)
+	} else {
+		// RFC 3339 in UTC is ASCII without spaces: folding it lowers
+		// its T and Z.
+		start := len(b)
+		b = a.Date.UTC().AppendFormat(b, time.RFC3339)
+		for i := start; i < len(b); i++ {
+			if 'A' <= b[i] && b[i] <= 'Z' {
+				b[i] += 'a' - 'A'
+			}
 		}
-		parts = append(parts, fold(b.String()))
 	}
-	return keyContent + ":" + MakeID(parts...)
+	b = append(b, 0)
+	b = appendFold(b, a.Source)
+	if len(b) == mark+1 {
+		// No date and no source: the body joins the title.
+		var text strings.Builder
+		for _, blk := range a.Body {
+			text.WriteString(blk.Text)
+			text.WriteByte('\n')
+		}
+		b = append(b, 0)
+		b = appendFold(b, text.String())
+	}
+	b = append(b, 0)
+	return hashID(keyContent+":", b)
 }
 
 // weakGUID reports whether a GUID is likely unique within its feed only.
@@ -77,31 +96,33 @@ func weakGUID(guid string) bool {
 
 // fold lowers the case of s and collapses its runs of spaces, so that a
 // re-saved file whose title gained a space is still the same story.
-func fold(s string) string {
+func fold(s string) string { return string(appendFold(nil, s)) }
+
+// appendFold appends fold(s) to dst.
+func appendFold(dst []byte, s string) []byte {
 	// Keys are kept in the store: whatever the path, the result must be
 	// foldFields's, byte for byte. ASCII text, nearly every title, is
-	// folded in one pass and one allocation.
-	var b strings.Builder
-	b.Grow(len(s))
+	// folded in one pass, with nothing allocated.
+	start := len(dst)
 	space := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= utf8.RuneSelf:
-			return foldFields(s)
+			return append(dst[:start], foldFields(s)...)
 		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
-			space = b.Len() > 0
+			space = len(dst) > start
 			continue
 		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
 		}
 		if space {
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 			space = false
 		}
-		b.WriteByte(c)
+		dst = append(dst, c)
 	}
-	return b.String()
+	return dst
 }
 
 // foldFields is fold for any text.

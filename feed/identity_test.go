@@ -195,3 +195,38 @@ func TestMakeID(t *testing.T) {
 		t.Errorf(`MakeID("page.html") = %s: IDs changed, which moves every article's read mark`, got)
 	}
 }
+
+// FuzzStoryKeyContent checks the key of an article keyed by its content
+// against its definition: MakeID of the title, the date (RFC 3339, in
+// UTC, or the date's text) and the source, each folded, and of the body's
+// text too when neither date nor source says anything.
+func FuzzStoryKeyContent(f *testing.F) {
+	f.Add("Putin and Xi hail ties", "17th January 2022", "Virtual Wire", "Body text.", int64(1642377600))
+	f.Add("Über Straße", "", "", "Nur der Text.\n\nZweiter Absatz.", int64(0))
+	f.Add(strings.Repeat("Long title ", 60), "", " ", "x", int64(0))
+	f.Add("İstanbul", "  ", "", "", int64(-62135596800))
+	f.Fuzz(func(t *testing.T, title, dateText, source, body string, sec int64) {
+		a := &Article{Title: title, DateText: dateText, Source: source}
+		if sec != 0 && sec > -1e11 && sec < 1e11 {
+			a.Date = time.Unix(sec, 0).In(time.FixedZone("X", 3600))
+		}
+		for p := range strings.SplitSeq(body, "\n\n") {
+			a.Body = append(a.Body, Block{Kind: Paragraph, Text: p})
+		}
+		date := a.DateText
+		if !a.Date.IsZero() {
+			date = a.Date.UTC().Format(time.RFC3339)
+		}
+		parts := []string{foldFields(title), foldFields(date), foldFields(source)}
+		if parts[1] == "" && parts[2] == "" {
+			var text strings.Builder
+			for _, b := range a.Body {
+				text.WriteString(b.Text + "\n")
+			}
+			parts = append(parts, foldFields(text.String()))
+		}
+		if got, want := StoryKey("", "", "", a), keyContent+":"+MakeID(parts...); got != want {
+			t.Errorf("StoryKey = %s, want %s (parts %q)", got, want, parts)
+		}
+	})
+}
