@@ -14,6 +14,22 @@ func ParseDocLazy(doc Doc) ([]*Article, error) {
 	return arts, err
 }
 
+// ParseDocLazyHead is ParseDocLazy for a caller that keeps no body of
+// an article whose countries it puts off (a list that reads bodies again
+// when they are wanted): a file in the reference text format that
+// declares a country comes without its body (Body nil), read from its
+// bytes with no copy of its text. Any other document is parsed as
+// ParseDocLazy parses it.
+func ParseDocLazyHead(doc Doc) ([]*Article, error) {
+	if f, ok := formatForName(doc.Location); ok && f.Name == textFormatName && !isURL(doc.Location) && doc.Location != "-" {
+		if a, ok := parseTextHead(doc); ok {
+			a.Undetected = true
+			return []*Article{a}, nil
+		}
+	}
+	return ParseDocLazy(doc)
+}
+
 // DetectUnlessDeclared detects a's countries when it declares none, and
 // otherwise marks it Undetected, with no Mentions yet.
 func DetectUnlessDeclared(a *Article) {

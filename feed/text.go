@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -116,17 +117,99 @@ func parseText(doc Doc) (*Article, error) {
 	return a, nil
 }
 
+// parseTextHead parses a file in the reference format as parseText does,
+// without its body, for a caller that keeps none and puts the detection
+// of declared countries off (see ParseDocLazyHead): the title, header,
+// pictures, ID and key, from its bytes, with no copy of the whole text.
+// ok is false when the body is wanted after all (no country declared,
+// detected now; neither date nor source, so the key reads the body), or
+// when the answer could differ from parseText's (text to sanitize, a file
+// near the caps on a body): the caller parses it whole.
+func parseTextHead(doc Doc) (a *Article, ok bool) {
+	data := doc.Data
+	if len(data) >= MaxBodyText || bytes.Count(data, []byte{'\n'}) >= MaxBodyBlocks-1 {
+		return nil, false
+	}
+	if isText, clean := scanText(data); !isText || !clean {
+		return nil, false
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
+	title, _, rest, ok := nextNonBlank(data)
+	if !ok {
+		return nil, false
+	}
+	line, _, rest, ok := nextNonBlank(rest)
+	if !ok {
+		return nil, false
+	}
+	h, isHeader := parseHeader(string(line))
+	if !isHeader || !slices.ContainsFunc(h.tags, func(t Tag) bool { return t.Country }) ||
+		h.date.IsZero() && strings.TrimSpace(h.dateText) == "" && strings.TrimSpace(h.source) == "" {
+		return nil, false
+	}
+	a = &Article{Location: SanitizeLine(doc.Location), Format: textFormatName, ID: MakeID(DocKey(doc))}
+	a.Title = clip(SanitizeLine(string(title)), MaxTitleLen)
+	a.Tags, a.Date, a.DateText, a.Source = h.tags, h.date, h.dateText, h.source
+	// No cap on a body can be reached (see above): every picture is kept.
+	var rb refBuilder
+	for body := rest[:footerStart(rest)]; len(body) > 0; {
+		line, body, _ = bytes.Cut(body, []byte{'\n'})
+		line = bytes.TrimSpace(line)
+		// Only 'p' and 'P' fold to the p of "picture".
+		if len(line) == 0 || line[0] != 'p' && line[0] != 'P' {
+			continue
+		}
+		if raw, ok := pictureURL(string(line)); ok {
+			if u, ok := SafeURL(raw, nil); ok {
+				rb.add(u, RefImage)
+			}
+		}
+	}
+	a.Refs = rb.refs
+	a.Images = rb.images()
+	a.Key = StoryKey("", "", "", a)
+	return a, true
+}
+
 // nextNonBlank returns the first line of s that is not blank, s from
 // that line on, and what follows the line; ok is false when there is none.
-func nextNonBlank(s string) (line, from, rest string, ok bool) {
-	for s != "" {
+func nextNonBlank[S string | []byte](s S) (line, from, rest S, ok bool) {
+	for len(s) > 0 {
 		from = s
-		line, s, _ = strings.Cut(s, "\n")
-		if strings.TrimSpace(line) != "" {
+		line, s = cutLine(s)
+		if !isBlank(line) {
 			return line, from, s, true
 		}
 	}
-	return "", "", "", false
+	var none S
+	return none, none, none, false
+}
+
+// cutLine returns the first line of s, without its newline, and what
+// follows it.
+func cutLine[S string | []byte](s S) (line, rest S) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return s[:i], s[i+1:]
+		}
+	}
+	return s, s[len(s):]
+}
+
+// isBlank reports whether s holds nothing but white space, as
+// strings.TrimSpace sees it.
+func isBlank[S string | []byte](s S) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\n', '\v', '\f', '\r', ' ':
+		default:
+			if s[i] >= utf8.RuneSelf {
+				return strings.TrimSpace(string(s[i:])) == ""
+			}
+			return false
+		}
+	}
+	return true
 }
 
 // scanText reports, in one pass, whether data is text as IsText has it,
@@ -388,12 +471,15 @@ func isViewsLine(l string) bool {
 // when there is none. The footer is the views/comments line, and the
 // "Recent Posts" and "See All" lines after it; those two at the end are
 // cut even alone. Only the last lines are looked at.
-func footerStart(body string) int {
+func footerStart[S string | []byte](body S) int {
 	end := len(body) // the end of the line looked at
 	sawTrail := false
 	for {
-		start := strings.LastIndexByte(body[:end], '\n') + 1
-		l := strings.TrimSpace(body[start:end])
+		start := end
+		for start > 0 && body[start-1] != '\n' {
+			start--
+		}
+		l := strings.TrimSpace(string(body[start:end]))
 		switch {
 		case l == "":
 		case strings.EqualFold(l, "Recent Posts"), strings.EqualFold(l, "See All"):

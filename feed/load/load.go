@@ -655,6 +655,9 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 	parse := l.parse
 	switch {
 	case parse != nil:
+	case l.LazyDetect && l.DropBodies && rereadable(j):
+		// The body is dropped below, and read again when wanted.
+		parse = feed.ParseDocLazyHead
 	case l.LazyDetect:
 		parse = feed.ParseDocLazy
 	default:
