@@ -271,3 +271,40 @@ func TestListQueryRebuildsIndexMadeAnotherWay(t *testing.T) {
 		}
 	}
 }
+
+// TestListQueryStaleIndex searches with an index made another way that
+// cannot be emptied (its delete fails, as on a full disk): the search
+// reads the bodies instead of trusting the index, and finds every
+// article, which the index, its words gone, would not.
+func TestListQueryStaleIndex(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	env := map[string]string{"XDG_DATA_HOME": data, "XDG_CACHE_HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
+	news := map[string]string{}
+	for i := range 12 {
+		news[fmt.Sprint(i)] = fmt.Sprintf("Report %d on the pipeline and the summit.", i)
+	}
+	writeNews(t, dir, news)
+	if r := runGazette(t, "", env, "list", "-q", "summit", dir); r.code != 0 || strings.Count(r.stdout, "\n") != len(news) {
+		t.Fatalf("exit %d, %d lines, want %d: %s", r.code, strings.Count(r.stdout, "\n"), len(news), r.stderr)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(data, "gazette", dbName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"INSERT INTO search (search) VALUES ('delete-all')",
+		"UPDATE search_tokens SET tokens = 'another'",
+		"CREATE TRIGGER boom BEFORE DELETE ON search_docs BEGIN SELECT RAISE(ABORT, 'no room'); END",
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	for range 2 {
+		r := runGazette(t, "", env, "list", "-q", "summit", dir)
+		if got := strings.Count(r.stdout, "\n"); r.code != 0 || got != len(news) {
+			t.Errorf("with a stale index: exit %d, %d lines, want %d: %s", r.code, got, len(news), r.stderr)
+		}
+	}
+}
