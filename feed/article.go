@@ -237,8 +237,11 @@ func (a *Article) HasTag(name string, detected bool) bool {
 }
 
 // hasCountryTag reports whether any declared tag is a country.
-func (a *Article) hasCountryTag() bool {
-	for _, t := range a.Tags {
+func (a *Article) hasCountryTag() bool { return hasCountry(a.Tags) }
+
+// hasCountry reports whether any of tags is a country.
+func hasCountry(tags []Tag) bool {
+	for _, t := range tags {
 		if t.Country {
 			return true
 		}

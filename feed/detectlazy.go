@@ -21,7 +21,7 @@ func ParseDocLazy(doc Doc) ([]*Article, error) {
 // bytes with no copy of its text. Any other document is parsed as
 // ParseDocLazy parses it.
 func ParseDocLazyHead(doc Doc) ([]*Article, error) {
-	if f, ok := formatForName(doc.Location); ok && f.Name == textFormatName && !isURL(doc.Location) && doc.Location != "-" {
+	if f, ok := docFormat(doc); ok && f.Name == textFormatName {
 		if a, ok := parseTextHead(doc); ok {
 			a.Undetected = true
 			return []*Article{a}, nil
@@ -33,11 +33,9 @@ func ParseDocLazyHead(doc Doc) ([]*Article, error) {
 // DetectUnlessDeclared detects a's countries when it declares none, and
 // otherwise marks it Undetected, with no Mentions yet.
 func DetectUnlessDeclared(a *Article) {
-	for _, t := range a.Tags {
-		if t.Country {
-			a.Mentions, a.Undetected = nil, true
-			return
-		}
+	if a.hasCountryTag() {
+		a.Mentions, a.Undetected = nil, true
+		return
 	}
 	DetectCountries(a)
 }

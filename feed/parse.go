@@ -22,10 +22,7 @@ func ParseDocNoDetect(doc Doc) ([]*Article, error) {
 
 // parseDoc is ParseDoc, detecting countries only when asked.
 func parseDoc(doc Doc, detect bool) ([]*Article, error) {
-	f, ok := Format{}, false
-	if !isURL(doc.Location) && doc.Location != "-" {
-		f, ok = formatForName(doc.Location)
-	}
+	f, ok := docFormat(doc)
 	if !ok {
 		f = sniffFormat(doc.ContentType, doc.Data)
 	}
@@ -37,6 +34,15 @@ func parseDoc(doc Doc, detect bool) ([]*Article, error) {
 		}
 	}
 	return arts, err
+}
+
+// docFormat returns the format a local file's name selects; ok is false
+// for a URL, standard input, or a name that selects none.
+func docFormat(doc Doc) (Format, bool) {
+	if isURL(doc.Location) || doc.Location == "-" {
+		return Format{}, false
+	}
+	return formatForName(doc.Location)
 }
 
 // HasFormat reports whether a file name's ending selects a format, which

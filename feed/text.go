@@ -3,7 +3,6 @@ package feed
 import (
 	"bytes"
 	"encoding/binary"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -143,7 +142,7 @@ func parseTextHead(doc Doc) (a *Article, ok bool) {
 		return nil, false
 	}
 	h, isHeader := parseHeader(string(line))
-	if !isHeader || !slices.ContainsFunc(h.tags, func(t Tag) bool { return t.Country }) ||
+	if !isHeader || !hasCountry(h.tags) ||
 		h.date.IsZero() && strings.TrimSpace(h.dateText) == "" && strings.TrimSpace(h.source) == "" {
 		return nil, false
 	}
