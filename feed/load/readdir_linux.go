@@ -49,12 +49,10 @@ func readDir(root *os.Root, dir string, keep func(*os.File) bool, visit func(fs.
 		var n int
 		var rerr error
 		if err := rc.Control(func(fd uintptr) {
-			for {
-				n, rerr = syscall.ReadDirent(int(fd), buf)
-				if rerr != syscall.EINTR {
-					return
-				}
-			}
+			rerr = safefile.RetryEINTR(func() (err error) {
+				n, err = syscall.ReadDirent(int(fd), buf)
+				return err
+			})
 		}); err != nil {
 			return true, err
 		}
@@ -162,15 +160,11 @@ func (d *rawEntry) Info() (fs.FileInfo, error) {
 		return d.root.Lstat(d.rel())
 	}
 	fi := &safefile.StatInfo{FileName: d.name}
-	for {
-		err := unix.Fstatat(d.dirFD, d.name, &fi.Stat, unix.AT_SYMLINK_NOFOLLOW)
-		if err == nil {
-			return fi, nil
-		}
-		if err != unix.EINTR {
-			return nil, &os.PathError{Op: "lstat", Path: d.rel(), Err: err}
-		}
+	err := safefile.RetryEINTR(func() error { return unix.Fstatat(d.dirFD, d.name, &fi.Stat, unix.AT_SYMLINK_NOFOLLOW) })
+	if err != nil {
+		return nil, &os.PathError{Op: "lstat", Path: d.rel(), Err: err}
 	}
+	return fi, nil
 }
 
 // rel returns the entry's path in the root.

@@ -21,13 +21,10 @@ func ReadIntoAt(dirFD int, name, path string, max int64, buf []byte) ([]byte, fs
 		return nil, nil, fmt.Errorf("%q is not a name in a directory", name)
 	}
 	var fd int
-	var err error
-	for {
+	err := RetryEINTR(func() (err error) {
 		fd, err = unix.Openat(dirFD, name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if err != unix.EINTR {
-			break
-		}
-	}
+		return err
+	})
 	if errors.Is(err, unix.ELOOP) {
 		return nil, nil, errBecameLink
 	}
@@ -36,13 +33,7 @@ func ReadIntoAt(dirFD int, name, path string, max int64, buf []byte) ([]byte, fs
 	}
 	defer unix.Close(fd)
 	fi := &StatInfo{FileName: name}
-	for {
-		err = unix.Fstat(fd, &fi.Stat)
-		if err != unix.EINTR {
-			break
-		}
-	}
-	if err != nil {
+	if err := RetryEINTR(func() error { return unix.Fstat(fd, &fi.Stat) }); err != nil {
 		return nil, nil, err
 	}
 	if !fi.Mode().IsRegular() {

@@ -57,16 +57,16 @@ func (fi *StatInfo) Mode() fs.FileMode {
 type fdReader int
 
 func (r fdReader) Read(p []byte) (int, error) {
-	for {
-		n, err := unix.Read(int(r), p)
-		switch {
-		case err == unix.EINTR:
-			continue
-		case err != nil:
-			return 0, err
-		case n == 0 && len(p) > 0:
-			return 0, io.EOF
-		}
-		return n, nil
+	var n int
+	err := RetryEINTR(func() (err error) {
+		n, err = unix.Read(int(r), p)
+		return err
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case n == 0 && len(p) > 0:
+		return 0, io.EOF
 	}
+	return n, nil
 }
