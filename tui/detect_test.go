@@ -15,6 +15,30 @@ import (
 	"github.com/gazette-news/gazette/feed/query"
 )
 
+// loadBothWays loads src with every country detected (eager), and with
+// detection put off (lazy, by lazyLoader), as the reader's first launch
+// loads; put counts the articles whose detection was put off, at least
+// one.
+func loadBothWays(t *testing.T, src []load.Source) (eager, lazy []*feed.Article, lazyLoader *load.Loader, put int) {
+	t.Helper()
+	ctx := context.Background()
+	eager, errs := (&load.Loader{DropBodies: true}).LoadAll(ctx, src)
+	lazyLoader = &load.Loader{DropBodies: true, LazyDetect: true}
+	lazy, lazyErrs := lazyLoader.LoadAll(ctx, src)
+	if len(errs) > 0 || len(lazyErrs) > 0 || len(eager) != len(lazy) {
+		t.Fatalf("%d and %d articles, errors %v %v", len(eager), len(lazy), errs, lazyErrs)
+	}
+	for _, a := range lazy {
+		if a.Undetected {
+			put++
+		}
+	}
+	if put == 0 {
+		t.Fatal("no article had its detection put off")
+	}
+	return eager, lazy, lazyLoader, put
+}
+
 // A list loaded with detection put off shows, once the background
 // detection is done, what a list loaded with every country detected
 // shows: the same rows and badges, and the same detected tags to filter
@@ -36,21 +60,7 @@ func TestLateDetection(t *testing.T) {
 		}
 	}
 	src := []load.Source{{Location: dir}}
-	eager, errs := (&load.Loader{DropBodies: true}).LoadAll(ctx, src)
-	lazyLoader := &load.Loader{DropBodies: true, LazyDetect: true}
-	lazy, lazyErrs := lazyLoader.LoadAll(ctx, src)
-	if len(errs) > 0 || len(lazyErrs) > 0 || len(eager) != len(lazy) {
-		t.Fatalf("%d and %d articles, errors %v %v", len(eager), len(lazy), errs, lazyErrs)
-	}
-	put := 0
-	for _, a := range lazy {
-		if a.Undetected {
-			put++
-		}
-	}
-	if put == 0 {
-		t.Fatal("no article had its detection put off")
-	}
+	eager, lazy, lazyLoader, put := loadBothWays(t, src)
 	saves := 0
 	build := func(arts []*feed.Article, body BodyFunc) *driver {
 		opt := Options{

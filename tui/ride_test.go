@@ -38,21 +38,7 @@ func TestDetectionRidesIndex(t *testing.T) {
 		}
 	}
 	src := []load.Source{{Location: dir}}
-	eager, errs := (&load.Loader{DropBodies: true}).LoadAll(ctx, src)
-	lazyLoader := &load.Loader{DropBodies: true, LazyDetect: true}
-	lazy, lazyErrs := lazyLoader.LoadAll(ctx, src)
-	if len(errs) > 0 || len(lazyErrs) > 0 || len(eager) != len(lazy) {
-		t.Fatalf("%d and %d articles, errors %v %v", len(eager), len(lazy), errs, lazyErrs)
-	}
-	put := 0
-	for _, a := range lazy {
-		if a.Undetected {
-			put++
-		}
-	}
-	if put == 0 {
-		t.Fatal("no article had its detection put off")
-	}
+	eager, lazy, lazyLoader, put := loadBothWays(t, src)
 	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)

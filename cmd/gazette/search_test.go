@@ -198,20 +198,45 @@ func TestListQuerySkims(t *testing.T) {
 	}
 }
 
+// searchedNews writes n stories that all hold "summit" into a directory
+// and searches it once, which builds the index and the header cache:
+// the directory, the data directory and the environment that uses them.
+func searchedNews(t *testing.T, n int) (dir, data string, env map[string]string) {
+	t.Helper()
+	dir, data = t.TempDir(), t.TempDir()
+	env = map[string]string{"XDG_DATA_HOME": data, "XDG_CACHE_HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
+	news := map[string]string{}
+	for i := range n {
+		news[fmt.Sprint(i)] = fmt.Sprintf("Report %d on the pipeline and the summit.", i)
+	}
+	writeNews(t, dir, news)
+	if r := runGazette(t, "", env, "list", "-q", "summit", dir); r.code != 0 || strings.Count(r.stdout, "\n") != n {
+		t.Fatalf("exit %d, %d lines, want %d: %s", r.code, strings.Count(r.stdout, "\n"), n, r.stderr)
+	}
+	return dir, data, env
+}
+
+// alterDB runs statements on the database of the data directory data,
+// as another program would.
+func alterDB(t *testing.T, data string, stmts ...string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(data, "gazette", dbName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestListQueryIndexesAll checks that one list -q leaves the index whole:
 // each body it had to read is indexed from the same read, and the next
 // search skims.
 func TestListQueryIndexesAll(t *testing.T) {
-	dir, data := t.TempDir(), t.TempDir()
-	env := map[string]string{"XDG_DATA_HOME": data, "XDG_CACHE_HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
-	news := map[string]string{}
-	for i := range 40 {
-		news[fmt.Sprint(i)] = fmt.Sprintf("Report %d on the pipeline and the summit.", i)
-	}
-	writeNews(t, dir, news)
-	if r := runGazette(t, "", env, "list", "-q", "summit", dir); r.code != 0 || strings.Count(r.stdout, "\n") != len(news) {
-		t.Fatalf("exit %d, %d lines, want %d: %s", r.code, strings.Count(r.stdout, "\n"), len(news), r.stderr)
-	}
+	dir, data, _ := searchedNews(t, 40)
 	ctx := context.Background()
 	st, err := store.Open(filepath.Join(data, "gazette", dbName), storeOptions)
 	if err != nil {
@@ -239,29 +264,13 @@ func TestListQueryIndexesAll(t *testing.T) {
 // index is built again, and the search finds every article. Left as
 // made, it finds none.
 func TestListQueryRebuildsIndexMadeAnotherWay(t *testing.T) {
+	const stories = 12
 	for _, tokens := range []string{query.IndexVersion, "1"} {
-		dir, data := t.TempDir(), t.TempDir()
-		env := map[string]string{"XDG_DATA_HOME": data, "XDG_CACHE_HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
-		news := map[string]string{}
-		for i := range 12 {
-			news[fmt.Sprint(i)] = fmt.Sprintf("Report %d on the pipeline and the summit.", i)
-		}
-		writeNews(t, dir, news)
-		if r := runGazette(t, "", env, "list", "-q", "summit", dir); r.code != 0 || strings.Count(r.stdout, "\n") != len(news) {
-			t.Fatalf("exit %d, %d lines, want %d: %s", r.code, strings.Count(r.stdout, "\n"), len(news), r.stderr)
-		}
-		db, err := sql.Open("sqlite", filepath.Join(data, "gazette", dbName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec("INSERT INTO search (search) VALUES ('delete-all')"); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec("UPDATE search_tokens SET tokens = ?", tokens); err != nil {
-			t.Fatal(err)
-		}
-		db.Close()
-		want := len(news)
+		dir, data, env := searchedNews(t, stories)
+		alterDB(t, data,
+			"INSERT INTO search (search) VALUES ('delete-all')",
+			"UPDATE search_tokens SET tokens = '"+tokens+"'")
+		want := stories
 		if tokens == query.IndexVersion {
 			want = 0
 		}
@@ -277,34 +286,16 @@ func TestListQueryRebuildsIndexMadeAnotherWay(t *testing.T) {
 // reads the bodies instead of trusting the index, and finds every
 // article, which the index, its words gone, would not.
 func TestListQueryStaleIndex(t *testing.T) {
-	dir, data := t.TempDir(), t.TempDir()
-	env := map[string]string{"XDG_DATA_HOME": data, "XDG_CACHE_HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
-	news := map[string]string{}
-	for i := range 12 {
-		news[fmt.Sprint(i)] = fmt.Sprintf("Report %d on the pipeline and the summit.", i)
-	}
-	writeNews(t, dir, news)
-	if r := runGazette(t, "", env, "list", "-q", "summit", dir); r.code != 0 || strings.Count(r.stdout, "\n") != len(news) {
-		t.Fatalf("exit %d, %d lines, want %d: %s", r.code, strings.Count(r.stdout, "\n"), len(news), r.stderr)
-	}
-	db, err := sql.Open("sqlite", filepath.Join(data, "gazette", dbName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	const stories = 12
+	dir, data, env := searchedNews(t, stories)
+	alterDB(t, data,
 		"INSERT INTO search (search) VALUES ('delete-all')",
 		"UPDATE search_tokens SET tokens = 'another'",
-		"CREATE TRIGGER boom BEFORE DELETE ON search_docs BEGIN SELECT RAISE(ABORT, 'no room'); END",
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
+		"CREATE TRIGGER boom BEFORE DELETE ON search_docs BEGIN SELECT RAISE(ABORT, 'no room'); END")
 	for range 2 {
 		r := runGazette(t, "", env, "list", "-q", "summit", dir)
-		if got := strings.Count(r.stdout, "\n"); r.code != 0 || got != len(news) {
-			t.Errorf("with a stale index: exit %d, %d lines, want %d: %s", r.code, got, len(news), r.stderr)
+		if got := strings.Count(r.stdout, "\n"); r.code != 0 || got != stories {
+			t.Errorf("with a stale index: exit %d, %d lines, want %d: %s", r.code, got, stories, r.stderr)
 		}
 	}
 }
