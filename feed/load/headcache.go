@@ -56,6 +56,11 @@ type HeadCache struct {
 	writing sync.WaitGroup
 	// late holds the detections made since the load, for SaveDetected.
 	late lateDetections
+
+	mu sync.Mutex
+	// found holds, for each directory the last load found as its cache
+	// file recorded it, that cache file's stamp (see Unchanged).
+	found map[string]stamp
 }
 
 // Wait blocks until every load that uses the cache has ended and written
@@ -142,6 +147,13 @@ type headSource struct {
 	seed maphash.Seed
 	// hits counts the records used, and bad those that did not decode.
 	hits, bad atomic.Int64
+	// looked counts the files looked up, each once; partial is set when
+	// the walk left a file or a directory out.
+	looked  atomic.Int64
+	partial atomic.Bool
+	// file is the cache file's stamp as it was read, when fileOK.
+	file   stamp
+	fileOK bool
 
 	mu sync.Mutex
 	// out is the next cache file: a temporary file beside the cache file,
@@ -209,14 +221,15 @@ func (c *HeadCache) openHeads(root string) *headSource {
 				slab = append(slab, headRecord{st: st, body: string(rest[n:])})
 				old[maphash.Bytes(h.seed, rel)] = &slab[len(slab)-1]
 			}
-		}, func(size int64) {
+		}, func(fi fs.FileInfo) {
 			// Records run to a few hundred bytes.
-			old = make(map[uint64]*headRecord, min(size/256, DefaultMaxFiles))
+			old = make(map[uint64]*headRecord, min(fi.Size()/256, DefaultMaxFiles))
+			h.file = fileStamp(fi)
 		})
 		if err != nil {
 			old = map[uint64]*headRecord{}
 		}
-		h.old = old
+		h.old, h.fileOK = old, err == nil
 	}
 	if fi, err := os.Stat(c.file(root)); err == nil && fi.Size() > syncHeads {
 		go read()
@@ -247,11 +260,12 @@ const maxHeadRecord = 4 << 20
 // scan reads the cache file, as ReadFile reads any file (only a regular
 // file, never blocking, within a cap), and calls fn with each whole record,
 // the file's path in the directory, which it starts with, and the rest of
-// it, all valid only during the call. size is the file's size. A panic while
+// it, all valid only during the call. opened is given the file's
+// information once it is open. A panic while
 // reading the file is an error, like any damage. The records are passed
 // before the checksum, which covers the whole file, can be checked: on an
 // error, the caller forgets them.
-func (h *headSource) scan(fn func(rec, rel, rest []byte), size func(int64)) (err error) {
+func (h *headSource) scan(fn func(rec, rel, rest []byte), opened func(fs.FileInfo)) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = errHeads
@@ -265,8 +279,8 @@ func (h *headSource) scan(fn func(rec, rel, rest []byte), size func(int64)) (err
 	if fi.Size() > maxHeadsFile {
 		return errHeads
 	}
-	if size != nil {
-		size(fi.Size())
+	if opened != nil {
+		opened(fi)
 	}
 	return readHeads(f, h.build, h.root, fn)
 }
@@ -335,6 +349,7 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 //
 // With keep, an article keep refuses comes Skimmed (see Loader.Keep).
 func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep func(key, title, source string) bool) (a *feed.Article, hit, cacheable bool) {
+	h.looked.Add(1)
 	if d == nil || !d.Type().IsRegular() || feed.SanitizeLine(path) != path {
 		return nil, false, false
 	}
@@ -490,20 +505,7 @@ func (h *headSource) write() (err error) {
 			h.drop()
 		}
 	}()
-	// The file stays as it is if every record not used was made again,
-	// the same, and nothing else was made.
-	unused, same := 0, 0
-	for _, rec := range h.old {
-		if !rec.used {
-			unused++
-		}
-	}
-	for _, k := range h.freshKeys {
-		if old, ok := h.old[h.relKey(k.rel)]; ok && !old.used && old.st == k.st {
-			same++
-		}
-	}
-	if same == unused && same == len(h.freshKeys) && h.bad.Load() == 0 {
+	if h.keeps() {
 		h.drop()
 		return nil
 	}
@@ -539,6 +541,172 @@ func (h *headSource) write() (err error) {
 		}
 	}
 	return h.finish()
+}
+
+// keeps reports whether the cache file stays as it is: every record not
+// used was made again, the same, and nothing else was made. The caller
+// holds mu, and the load is over.
+func (h *headSource) keeps() bool {
+	unused, same := 0, 0
+	for _, rec := range h.old {
+		if !rec.used {
+			unused++
+		}
+	}
+	for _, k := range h.freshKeys {
+		if old, ok := h.old[h.relKey(k.rel)]; ok && !old.used && old.st == k.st {
+			same++
+		}
+	}
+	return same == unused && same == len(h.freshKeys) && h.bad.Load() == 0
+}
+
+// leftOut marks the walk of the directory as having left a file or a
+// directory out; h may be nil.
+func (h *headSource) leftOut() {
+	if h != nil {
+		h.partial.Store(true)
+	}
+}
+
+// found records, once the load's workers are done, whether the load found
+// the directory as the cache file recorded it: the file stays as it is,
+// and each file looked up was either taken from it or read and recorded
+// the same. A file read and not recorded (a link, one changed too
+// recently, one that failed) may be new or changed, and a cancelled load
+// or a walk that left some out may have missed files: none is a load
+// that found it so.
+func (h *headSource) found(done bool) {
+	<-h.ready
+	h.mu.Lock()
+	same := done && !h.partial.Load() && h.fileOK && h.keeps() && h.looked.Load() == h.hits.Load()+int64(len(h.freshKeys))
+	h.mu.Unlock()
+	c := h.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !same {
+		delete(c.found, h.root)
+		return
+	}
+	if c.found == nil {
+		c.found = map[string]stamp{}
+	}
+	c.found[h.root] = h.file
+}
+
+// forgetFound forgets what the loads before found, as a load starts.
+func (c *HeadCache) forgetFound() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.found)
+}
+
+// Unchanged reports whether the last load of the directory at root (its
+// absolute path) found every file of it as the directory's cache file
+// recorded them, none new, gone, changed or unreadable, and so left the
+// cache file as it was: its articles are those of the cache file, as the
+// last load that found it unchanged had them too. See Memo.
+func (c *HeadCache) Unchanged(root string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.found[root]
+	return ok
+}
+
+// memoMagic starts every memo file; the number is the layout's version.
+const memoMagic = "gazette-memo 1\n"
+
+// maxMemo caps a memo.
+const maxMemo = 64 << 10
+
+// memoFile returns the memo file of the directory whose absolute path is
+// dir, beside its cache file.
+func (c *HeadCache) memoFile(dir string) string { return c.file(dir) + ".memo" }
+
+// SetMemo keeps memo, what a caller worked out from the articles of the
+// directory at root, for as long as its cache file stays as the last load
+// found it unchanged. It does nothing when that load did not find it so.
+// The memo is only a saving: it is written, readable by the user alone,
+// to the cache directory, and lost with it.
+func (c *HeadCache) SetMemo(root string, memo []byte) error {
+	c.mu.Lock()
+	file, ok := c.found[root]
+	c.mu.Unlock()
+	if !ok || len(memo) > maxMemo {
+		return nil
+	}
+	e := encoder{b: []byte(memoMagic)}
+	e.str(c.build())
+	e.str(root)
+	e.stamp(file)
+	e.str(string(memo))
+	return safefile.WriteFileAtomic(c.memoFile(root), appendCRC(e.b), 0o600)
+}
+
+// appendCRC appends the checksum of b to it.
+func appendCRC(b []byte) []byte {
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
+}
+
+// Memo returns the memo SetMemo kept for the directory at root, when the
+// last load found it unchanged and its cache file is the one the memo was
+// kept for; nil otherwise. A memo file is read as untrusted input, like
+// the cache file: one that does not read back as written is none.
+func (c *HeadCache) Memo(root string) []byte {
+	c.mu.Lock()
+	file, ok := c.found[root]
+	c.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	data, err := safefile.ReadFile(c.memoFile(root), maxMemo+maxHeadString*2+256)
+	if err != nil {
+		return nil
+	}
+	return readMemo(data, c.build(), root, file)
+}
+
+// readMemo returns the memo in data, a memo file, when it was written by
+// build for root and the cache file with stamp file, and is whole.
+func readMemo(data []byte, build, root string, file stamp) []byte {
+	if len(data) < len(memoMagic)+4 || string(data[:len(memoMagic)]) != memoMagic {
+		return nil
+	}
+	body, sum := data[:len(data)-4], data[len(data)-4:]
+	if crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(sum) {
+		return nil
+	}
+	d := decoder{b: body[len(memoMagic):]}
+	b, r := d.str(maxHeadString), d.str(maxHeadString)
+	st, n, ok := readStamp(d.b)
+	if !ok || d.err || string(b) != build || string(r) != root || st != file {
+		return nil
+	}
+	d.b = d.b[n:]
+	memo := d.str(maxMemo)
+	if d.err || len(d.b) != 0 {
+		return nil
+	}
+	return memo
+}
+
+// decoder reads what encoder appends; err is set at the first value that
+// does not fit.
+type decoder struct {
+	b   []byte
+	err bool
+}
+
+// str reads a string of at most limit bytes.
+func (d *decoder) str(limit uint64) []byte {
+	n, k := binary.Uvarint(d.b)
+	if d.err || k <= 0 || n > limit || n > uint64(len(d.b)-k) {
+		d.err = true
+		return nil
+	}
+	s := d.b[k : k+int(n)]
+	d.b = d.b[k+int(n):]
+	return s
 }
 
 // finish completes the next cache file, its records written: the

@@ -222,6 +222,10 @@ type job struct {
 // *SourceError, and the rest still load. The header cache, if any, is
 // written after the channel closes; see HeadCache.Wait.
 func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
+	if l.Heads != nil {
+		// Unchanged answers for this load from now on.
+		l.Heads.forgetFound()
+	}
 	out := make(chan Result, resultBuffer)
 	jobs := make(chan job, 256)
 	// URL jobs never wait to be queued: the queue holds them all, so a
@@ -282,6 +286,9 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	}
 	go func() {
 		wg.Wait()
+		for _, h := range st.heads {
+			h.found(ctx.Err() == nil)
+		}
 		for _, r := range st.roots {
 			r.Close()
 		}
@@ -493,15 +500,18 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 		case mode.IsRegular():
 		case mode&fs.ModeSymlink != 0:
 			if err := linkInside(path, realRoot); err != nil {
+				heads.leftOut()
 				sendErr(ctx, out, src, path, err)
 				return true
 			}
 		default:
+			heads.leftOut()
 			sendErr(ctx, out, src, path, errors.New("not a regular file; skipped"))
 			return true
 		}
 		count++
 		if count > l.maxFiles() {
+			heads.leftOut()
 			sendErr(ctx, out, src, root, fmt.Errorf("more than %d files; the rest are skipped", l.maxFiles()))
 			return false
 		}
@@ -518,6 +528,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 		stack = stack[:len(stack)-1]
 		more, err := readDir(dirRoot, dir.rel, st.keepDir, func(d fs.DirEntry) bool { return visit(dir, d) })
 		if err != nil && ctx.Err() == nil {
+			heads.leftOut()
 			sendErr(ctx, out, src, dir.path, safefile.CleanPathErr(err))
 		}
 		if !more {
