@@ -51,6 +51,25 @@ type Digest struct {
 	Lo, Hi uint64
 }
 
+// MarshalBinary returns the digest in 24 bytes: N, Lo and Hi, little
+// endian.
+func (d Digest) MarshalBinary() ([]byte, error) {
+	b := binary.LittleEndian.AppendUint64(make([]byte, 0, 24), uint64(d.N))
+	b = binary.LittleEndian.AppendUint64(b, d.Lo)
+	return binary.LittleEndian.AppendUint64(b, d.Hi), nil
+}
+
+// UnmarshalBinary reads what MarshalBinary wrote.
+func (d *Digest) UnmarshalBinary(b []byte) error {
+	if len(b) != 24 {
+		return errors.New("a digest is 24 bytes")
+	}
+	d.N = int64(binary.LittleEndian.Uint64(b))
+	d.Lo = binary.LittleEndian.Uint64(b[8:])
+	d.Hi = binary.LittleEndian.Uint64(b[16:])
+	return nil
+}
+
 // Add adds the pair (key, stamp) to the digest.
 func (d *Digest) Add(key, stamp string) { d.Merge(pair(key, stamp)) }
 

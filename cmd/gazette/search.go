@@ -128,6 +128,32 @@ func planIndex(ctx context.Context, st *store.Store, srcs []load.Source, arts []
 	return search.MakePlan(ctx, st, arts, roots)
 }
 
+// planUnchanged is planIndex, for a load of one directory that may have
+// found it as its header cache recorded it. The digest of the articles
+// of such a load is kept as the cache's memo, and the next load that
+// finds the directory so compares the index's digest with it rather than
+// summing every article's again: the index is current when they are the
+// same, and the plan is empty.
+func (a *app) planUnchanged(ctx context.Context, st *store.Store, srcs []load.Source, arts []*feed.Article, failed bool) (search.Plan, error) {
+	root := ""
+	if roots := search.LocalRoots(sourcePaths(srcs)); len(srcs) == 1 && len(roots) == 1 && !failed && a.heads != nil && a.heads.Unchanged(roots[0]) {
+		root = roots[0]
+	}
+	var memo store.Digest
+	if root != "" && memo.UnmarshalBinary(a.heads.Memo(root)) == nil {
+		if got, err := st.RootDigests(ctx, []string{root}); err == nil && got[root] == memo {
+			return search.Plan{}, nil
+		}
+	}
+	plan, err := planIndex(ctx, st, srcs, arts, failed)
+	if sum, ok := plan.Sums[root]; ok && err == nil && sum != memo {
+		b, _ := sum.MarshalBinary()
+		// A memo not kept costs the next search the sums, no more.
+		_ = a.heads.SetMemo(root, b)
+	}
+	return plan, err
+}
+
 // mayBeCurrent reports whether the index may answer for every article
 // of srcs, so that skimming them is worth a try: they are local paths,
 // and under each as many stories are indexed as the store last recorded
@@ -164,7 +190,7 @@ func (a *app) skimLoad(ctx context.Context, srcs []load.Source, state, st *store
 	skim := a.headLoader()
 	skim.Keep = hits.MayMatch
 	arts, errs, failed := a.loadStateQuiet(ctx, skim, srcs, state)
-	plan, err = planIndex(ctx, st, srcs, arts, failed)
+	plan, err = a.planUnchanged(ctx, st, srcs, arts, failed)
 	if err != nil || !skimmedCurrent(plan) {
 		arts, errs, failed = a.loadStateQuiet(ctx, a.headLoader(), srcs, state)
 		plan, err = planIndex(ctx, st, srcs, arts, failed)

@@ -299,3 +299,56 @@ func TestListQueryStaleIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestListQueryUnchangedDirectory searches a directory again and again,
+// changing it between some searches: a search that finds it as its header
+// cache recorded it answers from the index against the sum kept from the
+// one before, and every change is found all the same.
+func TestListQueryUnchangedDirectory(t *testing.T) {
+	dir, data, env := searchedNews(t, 20)
+	// The header cache keeps no file changed in the last two seconds.
+	const racy = 2100 * time.Millisecond
+	count := func(step, word string, want int) {
+		t.Helper()
+		for i := range 3 {
+			r := runGazette(t, "", env, "list", "-q", word, dir)
+			if got := strings.Count(r.stdout, "\n"); r.code != 0 || got != want {
+				t.Fatalf("%s, search %d for %s: exit %d, %d lines, want %d: %s", step, i+1, word, r.code, got, want, r.stderr)
+			}
+		}
+	}
+	memos := func() []string {
+		m, _ := filepath.Glob(filepath.Join(env["XDG_CACHE_HOME"], "gazette", "heads", "*.memo"))
+		return m
+	}
+	count("files just written", "summit", 20)
+	if m := memos(); len(m) != 0 {
+		t.Fatalf("memo files %v for files too new to cache", m)
+	}
+	time.Sleep(racy)
+	count("unchanged", "summit", 20)
+	if m := memos(); len(m) != 1 {
+		t.Fatalf("memo files %v, want one", m)
+	}
+	writeNews(t, dir, map[string]string{"3": "Report 3 on the zeppelin and the summit."})
+	count("a body changed", "zeppelin", 1)
+	count("a body changed", "pipeline", 19)
+	if err := os.Remove(filepath.Join(dir, "7.txt")); err != nil {
+		t.Fatal(err)
+	}
+	count("a file removed", "summit", 19)
+	writeNews(t, dir, map[string]string{"new": "A zeppelin at the summit."})
+	count("a file added", "zeppelin", 2)
+	time.Sleep(racy)
+	count("the changes settled", "zeppelin", 2)
+	count("the changes settled", "summit", 20)
+	// An index whose sum is not the one kept is not taken as current:
+	// here it lost a document behind its back.
+	alterDB(t, data,
+		"DELETE FROM search WHERE rowid IN (SELECT doc FROM search_docs WHERE stamp LIKE '%/3.txt')",
+		"DELETE FROM search_docs WHERE stamp LIKE '%/3.txt'",
+		"UPDATE search_roots SET lo = lo + 1")
+	count("a document gone from the index", "zeppelin", 2)
+	alterDB(t, data, "DELETE FROM search_docs", "DELETE FROM search", "UPDATE search_roots SET n = 0, lo = 0, hi = 0")
+	count("the index emptied", "zeppelin", 2)
+}

@@ -78,6 +78,16 @@ func plan(t *testing.T, idx *readCountingIndex, l *load.Loader, arts []*feed.Art
 	if err := (&search.Indexer{Index: idx, Body: l.Body}).Run(ctx, p); err != nil {
 		t.Fatal(err)
 	}
+	// The load's sums are what the index keeps once it is current.
+	kept, err := idx.RootDigests(ctx, roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r, sum := range p.Sums {
+		if sum != kept[r] {
+			t.Errorf("root %s: the plan summed %+v, the index keeps %+v", r, sum, kept[r])
+		}
+	}
 	return p, idx.reads > before
 }
 
@@ -109,9 +119,9 @@ func TestCurrentIndex(t *testing.T) {
 	current := func(step string) {
 		t.Helper()
 		arts, l := loadDirs(t, "", dir)
-		if p, read := plan(t, idx, l, arts, dir); !p.Empty() || read {
-			t.Errorf("%s: the next load has %d to do, %d gone, %d to move, and read the index: %v; want nothing",
-				step, len(p.Todo), len(p.Gone), len(p.Moves), read)
+		if p, read := plan(t, idx, l, arts, dir); !p.Empty() || read || p.Sums[dir].N != int64(len(arts)) {
+			t.Errorf("%s: the next load has %d to do, %d gone, %d to move, and read the index: %v, summing %d; want nothing, summing %d",
+				step, len(p.Todo), len(p.Gone), len(p.Moves), read, p.Sums[dir].N, len(arts))
 		}
 	}
 	current("after the first build")
@@ -119,8 +129,12 @@ func TestCurrentIndex(t *testing.T) {
 	changed := writeArticle(t, dir, 3, 7, "zanzibar\n")
 	touch(changed)
 	arts, l = loadDirs(t, "", dir)
-	if p, read := plan(t, idx, l, arts, dir); len(p.Todo) != 1 || p.Todo[0].Location != changed || !read {
-		t.Errorf("a changed file: %d to do (read the index: %v); want %s", len(p.Todo), read, changed)
+	before, err := idx.RootDigests(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, read := plan(t, idx, l, arts, dir); len(p.Todo) != 1 || p.Todo[0].Location != changed || !read || p.Sums[dir] == before[dir] {
+		t.Errorf("a changed file: %d to do (read the index: %v), summing %+v as the index did before; want %s", len(p.Todo), read, p.Sums[dir], changed)
 	}
 	current("after a change")
 

@@ -66,6 +66,10 @@ type Plan struct {
 	// another root than the one they lie under in this load: they move
 	// without being read again.
 	Moves []store.IndexDoc
+	// Sums are, by root, the digests of the (key, stamp) pairs of the
+	// load's articles under it, when MakePlan summed them: what the
+	// index keeps for each root once it is current for the load.
+	Sums map[string]store.Digest
 }
 
 // Complete reports whether the index answers for every article of the
@@ -122,20 +126,22 @@ func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []stri
 			outside = true
 		}
 	}
+	var sums map[string]store.Digest
 	if len(roots) > 0 && !outside {
-		current, err := isCurrent(ctx, idx, arts, stamps, homes, keep, roots)
+		current, got, err := isCurrent(ctx, idx, arts, stamps, homes, keep, roots)
 		if err != nil {
 			return Plan{}, err
 		}
 		if current {
-			return Plan{}, nil
+			return Plan{Sums: got}, nil
 		}
+		sums = got
 	}
 	indexed, err := idx.Indexed(ctx)
 	if err != nil {
 		return Plan{}, err
 	}
-	var p Plan
+	p := Plan{Sums: sums}
 	var buf []byte
 	for _, i := range keep {
 		a := arts[i]
@@ -168,11 +174,12 @@ func MakePlan(ctx context.Context, idx Index, arts []*feed.Article, roots []stri
 }
 
 // isCurrent reports whether the index holds, under each root, exactly
-// the (key, stamp) pairs of the articles kept that lie under it.
-func isCurrent(ctx context.Context, idx Index, arts []*feed.Article, stamps []Stamp, homes, keep []int, roots []string) (bool, error) {
+// the (key, stamp) pairs of the articles kept that lie under it; sums
+// are the digests of those pairs, by root.
+func isCurrent(ctx context.Context, idx Index, arts []*feed.Article, stamps []Stamp, homes, keep []int, roots []string) (current bool, sums map[string]store.Digest, err error) {
 	want, err := idx.RootDigests(ctx, roots)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	// Sums of pairs add up in any order: each core sums a part.
 	workers := min(2, runtime.GOMAXPROCS(0))
@@ -196,13 +203,17 @@ func isCurrent(ctx context.Context, idx Index, arts []*feed.Article, stamps []St
 			got[k].Merge(part[k])
 		}
 	}
+	sums = make(map[string]store.Digest, len(roots))
+	current = true
 	for k, r := range roots {
 		// A root named twice holds its articles under the first name.
-		if got[k] != want[r] && slices.Index(roots, r) == k {
-			return false, nil
+		if slices.Index(roots, r) != k {
+			continue
 		}
+		sums[r] = got[k]
+		current = current && got[k] == want[r]
 	}
-	return true, nil
+	return current, sums, nil
 }
 
 // speaksFirst reports whether a, rather than b, speaks for the story
