@@ -473,3 +473,33 @@ func TestOddPaths(t *testing.T) {
 		})
 	}
 }
+
+// TestPageCache checks that every connection of the pool keeps a page
+// cache of 2 MB, not more: four of 8 MB were a tenth of a reader's
+// memory while it built its index.
+func TestPageCache(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "gazette.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	var conns []*sql.Conn
+	for range maxConns {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		var kib int
+		if err := c.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&kib); err != nil {
+			t.Fatal(err)
+		}
+		if kib != -2000 {
+			t.Errorf("connection %d: cache_size %d, want -2000 (2 MB)", len(conns), kib)
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+}
