@@ -154,6 +154,9 @@ type headSource struct {
 	// file is the cache file's stamp as it was read, when fileOK.
 	file   stamp
 	fileOK bool
+	// same is set, once the load's workers are done, when the cache file
+	// is to stay as it is (see keeps).
+	same bool
 
 	mu sync.Mutex
 	// out is the next cache file: a temporary file beside the cache file,
@@ -505,7 +508,7 @@ func (h *headSource) write() (err error) {
 			h.drop()
 		}
 	}()
-	if h.keeps() {
+	if h.same {
 		h.drop()
 		return nil
 	}
@@ -545,7 +548,7 @@ func (h *headSource) write() (err error) {
 
 // keeps reports whether the cache file stays as it is: every record not
 // used was made again, the same, and nothing else was made. The caller
-// holds mu, and the load is over.
+// holds mu, and the load's workers are done.
 func (h *headSource) keeps() bool {
 	unused, same := 0, 0
 	for _, rec := range h.old {
@@ -569,17 +572,18 @@ func (h *headSource) leftOut() {
 	}
 }
 
-// found records, once the load's workers are done, whether the load found
-// the directory as the cache file recorded it: the file stays as it is,
-// and each file looked up was either taken from it or read and recorded
-// the same. A file read and not recorded (a link, one changed too
-// recently, one that failed) may be new or changed, and a cancelled load
-// or a walk that left some out may have missed files: none is a load
-// that found it so.
+// found records, once the load's workers are done and before the cache
+// file is written (write asks same), whether the load found the directory
+// as the cache file recorded it: the file stays as it is, and each file
+// looked up was either taken from it or read and recorded the same. A
+// file read and not recorded (a link, one changed too recently, one that
+// failed) may be new or changed, and a cancelled load or a walk that left
+// some out may have missed files: none is a load that found it so.
 func (h *headSource) found(done bool) {
 	<-h.ready
 	h.mu.Lock()
-	same := done && !h.partial.Load() && h.fileOK && h.keeps() && h.looked.Load() == h.hits.Load()+int64(len(h.freshKeys))
+	h.same = h.keeps()
+	same := done && !h.partial.Load() && h.fileOK && h.same && h.looked.Load() == h.hits.Load()+int64(len(h.freshKeys))
 	h.mu.Unlock()
 	c := h.cache
 	c.mu.Lock()
