@@ -21,6 +21,8 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	// badges: the reader detects them after the full count, unless the
 	// filters are to count them from the start.
 	loader.LazyDetect = !a.detected
+	// The first rows show while the header cache is read.
+	loader.FirstRows = true
 	loader.Fetch = func(ctx context.Context, rawURL string) (feed.Doc, error) {
 		progress.Fetch(rawURL, 0, -1)
 		defer progress.Done(rawURL)

@@ -133,10 +133,11 @@ type headSource struct {
 	since time.Time
 	// ready is closed once the cache file is read. It is read while the
 	// first files are, so that those show at once: up to maxEarly files
-	// are read from their files meanwhile, counted by early, and the rest
-	// wait.
-	ready chan struct{}
-	early atomic.Int64
+	// (when the load asks for first rows, none otherwise) are read from
+	// their files meanwhile, counted by early, and the rest wait.
+	ready    chan struct{}
+	early    atomic.Int64
+	earlyCap int64
 
 	// old holds the records of the cache file by their relative path's
 	// hash (see relKey). It is not changed once ready is closed, so that
@@ -203,12 +204,16 @@ type headRecord struct {
 // openHeads starts reading the cache of the directory at root (absolute).
 // A missing, damaged or foreign cache is an empty one. It returns nil when
 // the build is unknown: a cache could not be told from another build's.
-func (c *HeadCache) openHeads(root string) *headSource {
+// With firstRows, up to maxEarly files are read meanwhile.
+func (c *HeadCache) openHeads(root string, firstRows bool) *headSource {
 	build := c.build()
 	if build == "" {
 		return nil
 	}
 	h := &headSource{cache: c, root: root, build: build, since: c.clock(), ready: make(chan struct{}), seed: maphash.MakeSeed()}
+	if firstRows {
+		h.earlyCap = maxEarly
+	}
 	read := func() {
 		defer close(h.ready)
 		old := map[uint64]*headRecord{}
@@ -359,7 +364,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 	select {
 	case <-h.ready:
 	default:
-		if h.early.Add(1) <= maxEarly {
+		if h.early.Add(1) <= h.earlyCap {
 			return nil, false, true
 		}
 		<-h.ready

@@ -388,10 +388,11 @@ func TestHeadCacheDamaged(t *testing.T) {
 	})
 }
 
-// A cache too big to read before the directory is read beside it: the
-// first files are read from their files meanwhile, the rest wait for it,
-// and the result is the same. Files read early that had not changed do
-// not make the cache be written again.
+// A cache too big to read before the directory is read beside it: with
+// FirstRows the first files are read from their files meanwhile, the rest
+// wait for it; without, all wait and come from it; the result is the
+// same. Files read early that had not changed do not make the cache be
+// written again.
 func TestHeadCacheLarge(t *testing.T) {
 	dir := t.TempDir()
 	const n = 1200
@@ -415,17 +416,25 @@ func TestHeadCacheLarge(t *testing.T) {
 	if err != nil || fi.Size() <= syncHeads {
 		t.Fatalf("cache of %d bytes, want more than %d: %v", fi.Size(), syncHeads, err)
 	}
-	for i := range 2 {
+	for i := range 4 {
+		l.FirstRows = i%2 == 0
 		c.hits.Store(0)
 		got, _ := loadJSON(t, l, Source{Location: dir})
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("load %d from the cache differs", i)
 		}
-		if h := c.hits.Load(); h < n-maxEarly {
-			t.Errorf("load %d: %d from the cache, want at least %d", i, h, n-maxEarly)
+		least := int64(n)
+		if l.FirstRows {
+			least = n - maxEarly
+		}
+		if h := c.hits.Load(); h < least {
+			t.Errorf("load %d (first rows %v): %d from the cache, want at least %d", i, l.FirstRows, h, least)
 		}
 		if again, err := os.Stat(files[0]); err != nil || !again.ModTime().Equal(fi.ModTime()) {
 			t.Errorf("load %d wrote the cache again, with nothing changed", i)
+		}
+		if !c.Unchanged(dir) {
+			t.Errorf("load %d (first rows %v) did not find the directory unchanged", i, l.FirstRows)
 		}
 	}
 }
