@@ -649,7 +649,10 @@ func (c *HeadCache) SetMemo(root string, memo []byte) error {
 	e.str(root)
 	e.stamp(file)
 	e.str(string(memo))
-	return safefile.WriteFileAtomic(c.memoFile(root), appendCRC(e.b), 0o600)
+	path := c.memoFile(root)
+	// A memo's temporary file that a killed program left behind.
+	removeStale(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-")
+	return safefile.WriteFileAtomic(path, appendCRC(e.b), 0o600)
 }
 
 // appendCRC appends the checksum of b to it.

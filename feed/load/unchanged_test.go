@@ -72,6 +72,27 @@ func TestHeadCacheUnchanged(t *testing.T) {
 	}
 	step("third load", true)
 	memo("third load", "sum 1")
+	// A temporary memo file a killed program left goes at the next memo
+	// kept; one being written now stays.
+	prefix := filepath.Join(filepath.Dir(c.memoFile(dir)), ".tmp-"+filepath.Base(c.memoFile(dir))+"-")
+	for _, name := range []string{"killed", "running"} {
+		if err := os.WriteFile(prefix+name, []byte("part"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * staleAfter)
+	if err := os.Chtimes(prefix+"killed", old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetMemo(dir, []byte("sum 1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(prefix + "killed"); !os.IsNotExist(err) {
+		t.Errorf("a stale temporary memo file stayed: %v", err)
+	}
+	if _, err := os.Stat(prefix + "running"); err != nil {
+		t.Errorf("a recent temporary memo file went: %v", err)
+	}
 	if c.Unchanged(dir+"/") || c.Unchanged(filepath.Dir(dir)) {
 		t.Error("Unchanged answers for another path")
 	}
