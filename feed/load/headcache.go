@@ -268,11 +268,11 @@ const maxHeadRecord = 4 << 20
 // scan reads the cache file, as ReadFile reads any file (only a regular
 // file, never blocking, within a cap), and calls fn with each whole record,
 // the file's path in the directory, which it starts with, and the rest of
-// it, all valid only during the call. opened is given the file's
-// information once it is open. A panic while
-// reading the file is an error, like any damage. The records are passed
-// before the checksum, which covers the whole file, can be checked: on an
-// error, the caller forgets them.
+// it, all valid only during the call; opened, when not nil, is given the
+// file's information once it is open. A panic while reading the file is an
+// error, like any damage. The records are passed before the checksum,
+// which covers the whole file, can be checked: on an error, the caller
+// forgets them.
 func (h *headSource) scan(fn func(rec, rel, rest []byte), opened func(fs.FileInfo)) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
