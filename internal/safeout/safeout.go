@@ -296,10 +296,14 @@ var passes = func() (t [256]bool) {
 // would pass unchanged whatever its mode and whatever followed it: bytes
 // that passes marks, and whole runes that are neither forbidden nor tags
 // nor a black flag, which may begin a tag sequence.
-func passing(data []byte) int {
+func passing(data []byte) int { return passingBy(data, true) }
+
+// passingBy is passing, taking eight bytes at a time where they all pass
+// when words is set, and a byte or a rune at a time otherwise.
+func passingBy(data []byte, words bool) int {
 	i := 0
 	for i < len(data) {
-		if i+8 <= len(data) && wordPasses(binary.LittleEndian.Uint64(data[i:])) {
+		if words && i+8 <= len(data) && wordPasses(binary.LittleEndian.Uint64(data[i:])) {
 			i += 8
 			continue
 		}

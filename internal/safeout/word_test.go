@@ -3,7 +3,6 @@ package safeout
 import (
 	"encoding/binary"
 	"testing"
-	"unicode/utf8"
 )
 
 // TestWordPasses puts every byte value in every lane of a word of
@@ -31,28 +30,9 @@ func TestWordPasses(t *testing.T) {
 	}
 }
 
-// passingBytewise is passing one byte at a time, as it was before words.
-func passingBytewise(data []byte) int {
-	i := 0
-	for i < len(data) {
-		if passes[data[i]] {
-			i++
-			continue
-		}
-		if data[i] < utf8.RuneSelf {
-			return i
-		}
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 || r == blackFlag || forbiddenRune(r) || tagChar(r) {
-			return i
-		}
-		i += size
-	}
-	return i
-}
-
 // FuzzPassing holds passing, which takes eight bytes at a time where it
-// can, to the byte-at-a-time walk, at every offset of the input.
+// can, to its walk of a byte or a rune at a time (passingBy without
+// words), at every offset of the input.
 func FuzzPassing(f *testing.F) {
 	for _, tc := range allCases() {
 		f.Add([]byte(tc.in))
@@ -60,7 +40,7 @@ func FuzzPassing(f *testing.F) {
 	f.Add([]byte("  \"title\": \"Montréal\",\n\t\x7f  abcdefgh\x1b[31m"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for off := range min(len(data), 9) {
-			if got, want := passing(data[off:]), passingBytewise(data[off:]); got != want {
+			if got, want := passing(data[off:]), passingBy(data[off:], false); got != want {
 				t.Fatalf("passing(%q) = %d, byte by byte %d", data[off:], got, want)
 			}
 		}
