@@ -152,7 +152,7 @@ func parseTextHead(doc Doc) (a *Article, ok bool) {
 	// No cap on a body can be reached (see above): every picture is kept.
 	var rb refBuilder
 	for body := rest[:footerStart(rest)]; len(body) > 0; {
-		line, body, _ = bytes.Cut(body, []byte{'\n'})
+		line, body = cutLine(body)
 		line = bytes.TrimSpace(line)
 		// Only 'p' and 'P' fold to the p of "picture".
 		if len(line) == 0 || line[0] != 'p' && line[0] != 'P' {
