@@ -148,6 +148,11 @@ func decodeHead(s string, intern func(string) string, shared bool) (*Article, er
 	}
 	for i := range a.Mentions {
 		a.Mentions[i] = Mention{Name: in.get(d.str()), Code: in.get(d.str()), Score: math.Float64frombits(d.uint())}
+		// Detection scores are finite: a record with another is damaged,
+		// and JSON could not carry it.
+		if math.IsNaN(a.Mentions[i].Score) || math.IsInf(a.Mentions[i].Score, 0) {
+			return nil, errBadHead
+		}
 	}
 	if n = d.count(MaxRefs); n > 0 {
 		a.Refs = make([]Ref, n)

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"bytes"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -50,6 +51,12 @@ func FuzzDecodeHead(f *testing.F) {
 		for _, s := range []string{a.ID, a.Title, a.DateText, a.Source, a.Link, a.Format, a.Key} {
 			if !isClean(s, false) {
 				t.Fatalf("unclean string %q accepted", s)
+			}
+		}
+		for _, m := range a.Mentions {
+			// list --json could not write it, and no detection makes it.
+			if math.IsNaN(m.Score) || math.IsInf(m.Score, 0) {
+				t.Fatalf("mention score %v accepted", m.Score)
 			}
 		}
 		for _, u := range append(a.Images, a.Link) {
