@@ -234,7 +234,8 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 		l.Heads.forgetFound()
 	}
 	out := make(chan Result, resultBuffer)
-	jobs := make(chan job, 256)
+	jobs := make(chan []job, queueDepth)
+	free := make(chan []job, queueDepth)
 	// URL jobs never wait to be queued: the queue holds them all, so a
 	// source listed after a URL is read however slow the URL is.
 	var urls []Source
@@ -251,8 +252,11 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 		go func() {
 			defer wg.Done()
 			var w worker
-			for j := range jobs {
-				l.run(ctx, st, &w, j, out)
+			for b := range jobs {
+				for _, j := range b {
+					l.run(ctx, st, &w, j, out)
+				}
+				recycle(free, b)
 			}
 		}()
 	}
@@ -277,6 +281,7 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	go func() {
 		defer close(jobs)
 		defer close(netJobs)
+		q := &queue{jobs: jobs, free: free}
 		for _, src := range sources {
 			if ctx.Err() != nil {
 				return
@@ -285,7 +290,9 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 				netJobs <- job{src: src, path: src.Location}
 				continue
 			}
-			l.expand(ctx, st, src, jobs, out)
+			l.expand(ctx, st, src, q, out)
+			// A source's files wait for no other's listing.
+			q.flush(ctx)
 		}
 	}()
 	if l.Heads != nil {
@@ -419,17 +426,14 @@ func absLocation(path string) string {
 
 // expand turns a source into jobs: one per file of a directory, or one for
 // a file, stdin or a URL.
-func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs chan<- job, out chan<- Result) {
+func (l *Loader) expand(ctx context.Context, st *loadState, src Source, q *queue, out chan<- Result) {
 	loc := src.Location
 	if src.FS != nil {
-		l.walkFS(ctx, src, jobs, out)
+		l.walkFS(ctx, src, q, out)
 		return
 	}
 	if loc == "-" || feed.IsURL(loc) {
-		select {
-		case jobs <- job{src: src, path: loc}:
-		case <-ctx.Done():
-		}
+		q.add(ctx, job{src: src, path: loc})
 		return
 	}
 	fi, err := os.Stat(loc)
@@ -441,13 +445,10 @@ func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs cha
 		// A file named itself, not through a link, is opened as a file.
 		lfi, err := os.Lstat(loc)
 		regular := err == nil && lfi.Mode().IsRegular()
-		select {
-		case jobs <- job{src: src, path: loc, regular: regular}:
-		case <-ctx.Done():
-		}
+		q.add(ctx, job{src: src, path: loc, regular: regular})
 		return
 	}
-	l.walk(ctx, st, src, jobs, out)
+	l.walk(ctx, st, src, q, out)
 }
 
 // walk lists a directory tree as it reads it, a chunk of entries at a time
@@ -457,7 +458,7 @@ func (l *Loader) expand(ctx context.Context, st *loadState, src Source, jobs cha
 // no stack. Symbolic links to directories are never followed, so no loop
 // and no escape is possible; links to files are followed only when their
 // target lies inside the root.
-func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<- job, out chan<- Result) {
+func (l *Loader) walk(ctx context.Context, st *loadState, src Source, q *queue, out chan<- Result) {
 	root := src.Location
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
@@ -522,18 +523,15 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, jobs chan<
 			sendErr(ctx, out, src, root, fmt.Errorf("more than %d files; the rest are skipped", l.maxFiles()))
 			return false
 		}
-		select {
-		case jobs <- job{src: src, path: path, rel: rel, d: d, heads: heads, regular: d.Type().IsRegular(), root: dirRoot}:
-			return true
-		case <-ctx.Done():
-			return false
-		}
+		return q.add(ctx, job{src: src, path: path, rel: rel, d: d, heads: heads, regular: d.Type().IsRegular(), root: dirRoot})
 	}
 	stack = append(stack, dirAt{path: filepath.Clean(root)})
 	for len(stack) > 0 && ctx.Err() == nil {
 		dir := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		more, err := readDir(dirRoot, dir.rel, st.keepDir, func(d fs.DirEntry) bool { return visit(dir, d) })
+		// A directory's files wait for no other's listing.
+		more = q.flush(ctx) && more
 		if err != nil && ctx.Err() == nil {
 			heads.leftOut()
 			sendErr(ctx, out, src, dir.path, safefile.CleanPathErr(err))
@@ -562,7 +560,7 @@ func joinClean(dir, name string) string {
 }
 
 // walkFS lists the files of an fs.FS source.
-func (l *Loader) walkFS(ctx context.Context, src Source, jobs chan<- job, out chan<- Result) {
+func (l *Loader) walkFS(ctx context.Context, src Source, q *queue, out chan<- Result) {
 	err := fs.WalkDir(src.FS, src.Location, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			sendErr(ctx, out, src, path, safefile.CleanPathErr(err))
@@ -571,9 +569,7 @@ func (l *Loader) walkFS(ctx context.Context, src Source, jobs chan<- job, out ch
 		if !feed.HasFormat(path) || !d.Type().IsRegular() {
 			return nil
 		}
-		select {
-		case jobs <- job{src: src, path: path}:
-		case <-ctx.Done():
+		if !q.add(ctx, job{src: src, path: path}) {
 			return ctx.Err()
 		}
 		return nil
