@@ -231,14 +231,15 @@ func (n *node) field(a *feed.Article, detected bool) bool {
 
 // inText reports whether the text term's tokens occur in s, in order.
 func (n *node) inText(s string) bool {
-	if len(n.toks) == 1 && n.first.ascii && !(n.first.ks && foldTraps(s)) {
+	if len(n.toks) == 1 && n.first.ascii {
 		// A whole ASCII word between ASCII separators is a token: found
 		// without tokenizing. Not found, only an ASCII text is decided.
-		if n.first.wordIn(s, n.prefix) {
-			return true
-		}
+		// An ASCII text holds neither a Kelvin sign nor a long s.
 		if isASCII(s) {
-			return false
+			return n.first.wordIn(s, n.prefix)
+		}
+		if !(n.first.ks && foldTraps(s)) && n.first.wordIn(s, n.prefix) {
+			return true
 		}
 	}
 	return n.count(s, 1) > 0
@@ -265,6 +266,15 @@ func (n *node) inBlocks(a *feed.Article) bool {
 
 // isASCII reports whether s is all ASCII.
 func isASCII(s string) bool {
+	// Eight bytes at a time: their high bits together.
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+		s = s[8:]
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false

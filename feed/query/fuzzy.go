@@ -30,6 +30,9 @@ type pattern struct {
 	// ks is true when lower holds a k or an s, which the Kelvin sign and
 	// the long s also match.
 	ks bool
+	// anchor is the index in lower of its rarest byte in English text,
+	// which wordIn looks for first.
+	anchor int
 }
 
 // newPattern prepares s for matching.
@@ -52,7 +55,30 @@ func newPattern(s string) pattern {
 	}
 	p.lower, p.mask = string(lower), string(mask)
 	p.ks = strings.ContainsAny(p.lower, "ks")
+	for k := range len(lower) {
+		if rarity(lower[k]) > rarity(lower[p.anchor]) {
+			p.anchor = k
+		}
+	}
 	return p
+}
+
+// byFrequency holds the lower-case letters, most frequent in English text
+// first.
+const byFrequency = "etaoinshrdlcumwfgypbvkjxqz"
+
+// rarity ranks a lower-case ASCII byte by how seldom it is found in
+// English text: the higher, the rarer. Letters are ranked by frequency;
+// a space or punctuation is taken as commoner than any letter, and a
+// digit as rarer than most.
+func rarity(c byte) int {
+	if i := strings.IndexByte(byFrequency, c); i >= 0 {
+		return 1 + i
+	}
+	if '0' <= c && c <= '9' {
+		return len(byFrequency) / 2
+	}
+	return 0
 }
 
 // subsequenceOf reports whether the pattern's characters appear in s in
@@ -285,13 +311,16 @@ func (p *pattern) wordIn(s string, prefix bool) bool {
 	if len(n) == 0 {
 		return false
 	}
-	for off := 0; len(s)-off >= len(n); {
-		j := indexFold(s[off:], n[0], m[0])
+	// A match holds the anchor byte a bytes from its start: the rarer
+	// the byte looked for, the fewer places are checked.
+	a := p.anchor
+	for off := a; len(s)-off >= len(n)-a; {
+		j := indexFold(s[off:], n[a], m[a])
 		if j < 0 {
 			return false
 		}
-		j += off
-		off = j + 1
+		off += j + 1
+		j = off - 1 - a
 		end := j + len(n)
 		if hasPrefixASCII(s[j:], n, m) && (j == 0 || asciiSep(s[j-1])) &&
 			(prefix || end == len(s) || asciiSep(s[end])) {

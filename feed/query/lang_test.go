@@ -698,3 +698,24 @@ func TestIndexVersion(t *testing.T) {
 		t.Errorf("the folding of some character changed, and the index's texts with it: change IndexVersion, and set indexVersionPin to %q", got)
 	}
 }
+
+// TestIsASCII puts one byte past ASCII at each place of strings of every
+// length up to three words, where the eight-byte step and the byte loop
+// meet.
+func TestIsASCII(t *testing.T) {
+	for n := range 25 {
+		s := []byte(strings.Repeat("a", n))
+		if !isASCII(string(s)) {
+			t.Errorf("isASCII(%q) = false", s)
+		}
+		for i := range n {
+			for _, c := range []byte{0x80, 0xc5, 0xff} {
+				b := slices.Clone(s)
+				b[i] = c
+				if isASCII(string(b)) {
+					t.Errorf("isASCII(%q) = true", b)
+				}
+			}
+		}
+	}
+}

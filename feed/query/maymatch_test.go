@@ -87,3 +87,25 @@ func FuzzMayMatch(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkMayMatch measures what a search of an unchanged directory pays
+// per article before the index's answer: a word looked for in the title
+// and the source.
+func BenchmarkMayMatch(b *testing.B) {
+	as := benchArticles(100_000)
+	none := func(int) bool { return false }
+	for _, query := range []string{"samarkand", "olympics", "gas", "title:winter"} {
+		q, err := Parse(query)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(query, func(b *testing.B) {
+			for b.Loop() {
+				for _, a := range as {
+					q.MayMatch(a.Title, a.Source, none)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(as)), "ns/article")
+		})
+	}
+}
