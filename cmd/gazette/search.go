@@ -72,7 +72,9 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 	} else {
 		arts, failed = a.loadState(ctx, l, srcs, state)
 		if err == nil {
-			plan, err = planIndex(ctx, st, srcs, arts, failed)
+			// The first search of a directory keeps its memo too, so that
+			// the second needs no sums.
+			plan, err = a.planUnchanged(ctx, st, srcs, arts, failed)
 		}
 	}
 	if err != nil {

@@ -304,6 +304,33 @@ func TestListQueryStaleIndex(t *testing.T) {
 // changing it between some searches: a search that finds it as its header
 // cache recorded it answers from the index against the sum kept from the
 // one before, and every change is found all the same.
+// TestListQueryMemoFirstSearch checks that the search that builds the
+// index of a directory the header cache already knew keeps its memo, so
+// that the next search of the unchanged directory is spared the sums.
+func TestListQueryMemoFirstSearch(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"XDG_DATA_HOME": t.TempDir(), "XDG_CACHE_HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
+	writeNews(t, dir, map[string]string{"1": "A summit on the pipeline.", "2": "Grain at the ports."})
+	// The header cache keeps no file changed in the last two seconds.
+	time.Sleep(2100 * time.Millisecond)
+	if r := runGazette(t, "", env, "list", dir); r.code != 0 {
+		t.Fatalf("list: exit %d: %s", r.code, r.stderr)
+	}
+	memos := filepath.Join(env["XDG_CACHE_HOME"], "gazette", "heads", "*.memo")
+	if m, _ := filepath.Glob(memos); len(m) != 0 {
+		t.Fatalf("memo files %v before any search", m)
+	}
+	for i := range 2 {
+		r := runGazette(t, "", env, "list", "-q", "pipeline", dir)
+		if r.code != 0 || strings.Count(r.stdout, "\n") != 1 {
+			t.Fatalf("search %d: exit %d: %q %s", i+1, r.code, r.stdout, r.stderr)
+		}
+		if m, _ := filepath.Glob(memos); len(m) != 1 {
+			t.Fatalf("after search %d, memo files %v, want one", i+1, m)
+		}
+	}
+}
+
 func TestListQueryUnchangedDirectory(t *testing.T) {
 	dir, data, env := searchedNews(t, 20)
 	// The header cache keeps no file changed in the last two seconds.
