@@ -62,11 +62,13 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, userLimit, userGC
 			}
 		}()
 		defer close(out)
-		n := 0
+		n, next := 0, headroomEvery
 		for r := range ch {
-			// The limit was set as the load began.
-			if n++; n%headroomEvery == 0 {
+			// The limit was set as the load began. Skimmed articles come
+			// many to a result, and count one each.
+			if n += 1 + len(r.Skimmed); n >= next {
 				setHeadroom(before)
+				next = n + headroomEvery
 			}
 			select {
 			case out <- r:

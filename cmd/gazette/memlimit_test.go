@@ -187,3 +187,30 @@ func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
 	for range out {
 	}
 }
+
+// Skimmed articles, many to a result, each count towards the next update
+// of the limit: a search that skims 100,000 of them in a few hundred
+// results would otherwise load under the limit it began with.
+func TestLimitHeadroomSkimmed(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	in := make(chan load.Result)
+	out := LimitHeadroom(context.Background(), in, false, true)
+	in <- load.Result{Article: &feed.Article{ID: "a"}}
+	<-out
+	// As if the live heap had been tiny when the limit was last set.
+	debug.SetMemoryLimit(1 << 20)
+	skimmed := make([]*feed.Article, headroomEvery)
+	for i := range skimmed {
+		skimmed[i] = &feed.Article{Skimmed: true}
+	}
+	in <- load.Result{Skimmed: skimmed}
+	if r := <-out; len(r.Skimmed) != headroomEvery {
+		t.Fatalf("forwarded %d skimmed", len(r.Skimmed))
+	}
+	if got := debug.SetMemoryLimit(-1); got < loadHeadroom {
+		t.Errorf("limit %d after %d skimmed articles, want it set again from the live heap", got, headroomEvery)
+	}
+	close(in)
+	<-out
+	waitLimit(t, math.MaxInt64)
+}

@@ -83,3 +83,43 @@ func TestKeepSkims(t *testing.T) {
 		t.Errorf("the cache answered for %d files after a skimmed load, want all 3", h)
 	}
 }
+
+// Skimmed articles come many to a result, each result of one source, and
+// none is lost or passed twice.
+func TestKeepSkimsTogether(t *testing.T) {
+	dirs := []string{t.TempDir(), t.TempDir()}
+	sizes := []int{100, 3}
+	for d, dir := range dirs {
+		for i := range sizes[d] {
+			text := fmt.Sprintf("Story %d of %d\n\nRussia | 10th January 2022 | Wire\n\nThe text.\n", i, d)
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.txt", i)), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	heads := newHeadCache(t)
+	srcs := []Source{{Location: dirs[0]}, {Location: dirs[1]}}
+	if arts, errs := (&Loader{DropBodies: true, Heads: heads}).LoadAll(context.Background(), srcs); len(arts) != 103 || len(errs) != 0 {
+		t.Fatalf("first load: %d articles, %v", len(arts), errs)
+	}
+	heads.Wait()
+	l := &Loader{DropBodies: true, Heads: heads, Keep: func(key, title, source string) bool { return false }}
+	seen := map[string]bool{}
+	results := 0
+	for r := range l.Load(context.Background(), srcs) {
+		results++
+		if r.Err != nil || r.Article != nil || len(r.Skimmed) == 0 {
+			t.Fatalf("result %+v, want skimmed articles alone", r)
+		}
+		for _, a := range r.Skimmed {
+			if !a.Skimmed || !strings.HasPrefix(a.Location, r.Source+string(filepath.Separator)) || seen[a.Location] {
+				t.Errorf("%s (skimmed %v) passed in a result of %s, or twice", a.Location, a.Skimmed, r.Source)
+			}
+			seen[a.Location] = true
+		}
+	}
+	heads.Wait()
+	if len(seen) != 103 || results >= 20 {
+		t.Errorf("%d skimmed in %d results, want 103 in a few", len(seen), results)
+	}
+}

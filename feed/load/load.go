@@ -58,10 +58,16 @@ func (s Source) String() string {
 	return s.Location
 }
 
-// Result is one item of a load stream: an article, or an error that names
-// the source it came from. Exactly one of the two is set.
+// Result is one item of a load stream: an article, skimmed articles, or
+// an error that names the source it came from. Exactly one of the three is
+// set.
 type Result struct {
 	Article *feed.Article
+	// Skimmed holds articles of one source that Loader.Keep refused, each
+	// Skimmed, passed on together: a search may skim 100,000 of them, and
+	// passed one at a time they cost more than the lookups that made them.
+	// Only a load with Keep set yields them.
+	Skimmed []*feed.Article
 	Err     error
 	// Source is the Location of the Source the result came from, so that
 	// a caller can tell what each source listed: an article's own
@@ -256,6 +262,11 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 				for _, j := range b {
 					l.run(ctx, st, &w, j, out)
 				}
+				// A batch is of one source (see queue).
+				if len(w.skimmed) > 0 {
+					send(ctx, out, Result{Skimmed: w.skimmed, Source: b[0].src.Location})
+					w.skimmed = nil
+				}
 				recycle(free, b)
 			}
 		}()
@@ -343,11 +354,14 @@ func Collect(ch <-chan Result) ([]*feed.Article, []error) {
 	var arts []*feed.Article
 	var errs []error
 	for r := range ch {
-		if r.Err != nil {
+		switch {
+		case r.Err != nil:
 			errs = append(errs, r.Err)
-			continue
+		case r.Article != nil:
+			arts = append(arts, r.Article)
+		default:
+			arts = append(arts, r.Skimmed...)
 		}
-		arts = append(arts, r.Article)
 	}
 	feed.SortNewest(arts)
 	return arts, errs
@@ -612,6 +626,9 @@ type worker struct {
 	// skims is where skimmed articles are made, a block at a time: a
 	// search may skim every file of a large directory.
 	skims []feed.Article
+	// skimmed are the skimmed articles of the batch of jobs at hand, sent
+	// together once it is done.
+	skimmed []*feed.Article
 }
 
 // skimBlock is how many skimmed articles a worker allocates at once.
@@ -648,7 +665,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		var hit bool
 		a, hit, cacheable = j.heads.lookup(j.path, j.rel, j.d, w, l.keep(j.src))
 		if hit && a.Skimmed {
-			send(ctx, out, Result{Article: a, Source: j.src.Location})
+			w.skimmed = append(w.skimmed, a)
 			return
 		}
 		if hit && a.Undetected && !l.LazyDetect {

@@ -12,6 +12,8 @@ const maxBatch = 64
 // a time, the channel between them cost more than looking a file up in
 // the header cache. The first batches are small, so that the first files
 // are read at once and by every worker; the size doubles up to maxBatch.
+// Load flushes it after each source, so that a batch holds the jobs of
+// one source.
 type queue struct {
 	jobs chan<- []job
 	// free holds batches the workers are done with, to be filled again.
