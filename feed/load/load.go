@@ -639,8 +639,12 @@ func (w *worker) skim() *feed.Article {
 	if len(w.skims) == cap(w.skims) {
 		w.skims = make([]feed.Article, 0, skimBlock)
 	}
-	w.skims = append(w.skims, feed.Article{Skimmed: true})
-	return &w.skims[len(w.skims)-1]
+	// The block is zeroed when made: setting a field costs less than
+	// copying in a whole article.
+	w.skims = w.skims[:len(w.skims)+1]
+	a := &w.skims[len(w.skims)-1]
+	a.Skimmed = true
+	return a
 }
 
 // maxKeptBuffer is the largest read buffer a worker keeps for the next
