@@ -216,7 +216,13 @@ func (c *HeadCache) openHeads(root string, firstRows bool) *headSource {
 	}
 	read := func() {
 		defer close(h.ready)
-		old := map[uint64]*headRecord{}
+		// The map is filled beside the reading, which takes as long:
+		// records go to it a batch at a time.
+		var (
+			filling chan []keyedRecord
+			filled  = make(chan map[uint64]*headRecord, 1)
+			batch   []keyedRecord
+		)
 		// The records are allocated a block at a time.
 		var slab []headRecord
 		err := h.scan(func(_, rel, rest []byte) {
@@ -227,13 +233,25 @@ func (c *HeadCache) openHeads(root string, firstRows bool) *headSource {
 				}
 				// The article alone is kept: the path and stamp are known.
 				slab = append(slab, headRecord{st: st, body: string(rest[n:])})
-				old[maphash.Bytes(h.seed, rel)] = &slab[len(slab)-1]
+				batch = append(batch, keyedRecord{maphash.Bytes(h.seed, rel), &slab[len(slab)-1]})
+				if len(batch) == cap(batch) {
+					filling <- batch
+					batch = make([]keyedRecord, 0, recordBlock)
+				}
 			}
 		}, func(fi fs.FileInfo) {
 			// Records run to a few hundred bytes.
-			old = make(map[uint64]*headRecord, min(fi.Size()/256, DefaultMaxFiles))
+			filling = make(chan []keyedRecord, 4)
+			go fill(filling, filled, int(min(fi.Size()/256, DefaultMaxFiles)))
+			batch = make([]keyedRecord, 0, recordBlock)
 			h.file = fileStamp(fi)
 		})
+		old := map[uint64]*headRecord{}
+		if filling != nil {
+			filling <- batch
+			close(filling)
+			old = <-filled
+		}
 		if err != nil {
 			old = map[uint64]*headRecord{}
 		}
@@ -246,6 +264,25 @@ func (c *HeadCache) openHeads(root string, firstRows bool) *headSource {
 		read()
 	}
 	return h
+}
+
+// keyedRecord is a record of a cache file on its way to headSource.old.
+type keyedRecord struct {
+	key uint64
+	rec *headRecord
+}
+
+// fill puts the records that come on in into a map made for size of
+// them, later records over earlier ones, and passes the map on out once
+// in is closed.
+func fill(in <-chan []keyedRecord, out chan<- map[uint64]*headRecord, size int) {
+	m := make(map[uint64]*headRecord, size)
+	for batch := range in {
+		for _, r := range batch {
+			m[r.key] = r.rec
+		}
+	}
+	out <- m
 }
 
 // recordBlock is how many records of a cache file are allocated at once.

@@ -518,3 +518,19 @@ func TestHeadCacheWriteAfterLoad(t *testing.T) {
 		}
 	}
 }
+
+// fill keeps the last of the records with one key, as a map filled in
+// the file's order would, and hands on the map once its input ends.
+func TestFillHeads(t *testing.T) {
+	in := make(chan []keyedRecord, 2)
+	out := make(chan map[uint64]*headRecord, 1)
+	a, b, c := &headRecord{body: "a"}, &headRecord{body: "b"}, &headRecord{body: "c"}
+	in <- []keyedRecord{{1, a}, {2, b}}
+	in <- []keyedRecord{{1, c}}
+	close(in)
+	fill(in, out, 2)
+	m := <-out
+	if len(m) != 2 || m[1] != c || m[2] != b {
+		t.Errorf("filled %v", m)
+	}
+}
