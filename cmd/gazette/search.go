@@ -65,13 +65,16 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 	if ranked {
 		lookup = searcher.Search
 	}
-	hits, err := lookup(ctx, q)
+	// The index is asked while the sources load.
+	ans := ask(ctx, lookup, q)
 	var plan search.Plan
-	if err == nil && mayBeCurrent(ctx, st, srcs) {
-		arts, failed, plan, err = a.skimLoad(ctx, srcs, state, st, hits)
+	var hits *search.Hits
+	var err error
+	if mayBeCurrent(ctx, st, srcs) {
+		arts, failed, plan, hits, err = a.skimLoad(ctx, srcs, state, st, ans)
 	} else {
 		arts, failed = a.loadState(ctx, l, srcs, state)
-		if err == nil {
+		if hits, err = ans.wait(); err == nil {
 			// The first search of a directory keeps its memo too, so that
 			// the second needs no sums.
 			plan, err = a.planUnchanged(ctx, st, srcs, arts, failed)
@@ -188,10 +191,21 @@ func mayBeCurrent(ctx context.Context, st *store.Store, srcs []load.Source) bool
 // but left out of arts. That holds only while the index is current for
 // them; when the plan finds one it is not, the sources are loaded again,
 // whole, and the plan made again.
-func (a *app) skimLoad(ctx context.Context, srcs []load.Source, state, st *store.Store, hits *search.Hits) (arts []*feed.Article, failed bool, plan search.Plan, err error) {
+func (a *app) skimLoad(ctx context.Context, srcs []load.Source, state, st *store.Store, ans *answer) (arts []*feed.Article, failed bool, plan search.Plan, hits *search.Hits, err error) {
 	skim := a.headLoader()
-	skim.Keep = hits.MayMatch
+	// Asked once the header cache is read, by when the index has answered.
+	skim.Keep = func(key, title, source string) bool {
+		hits, err := ans.wait()
+		// Without an answer every article comes whole, to be scanned.
+		return err != nil || hits.MayMatch(key, title, source)
+	}
 	arts, errs, failed := a.loadStateQuiet(ctx, skim, srcs, state)
+	if hits, err = ans.wait(); err != nil {
+		for _, e := range errs {
+			a.warn(e)
+		}
+		return arts, failed, plan, nil, err
+	}
 	plan, err = a.planUnchanged(ctx, st, srcs, arts, failed)
 	if err != nil || !skimmedCurrent(plan) {
 		arts, errs, failed = a.loadStateQuiet(ctx, a.headLoader(), srcs, state)
@@ -207,7 +221,30 @@ func (a *app) skimLoad(ctx context.Context, srcs []load.Source, state, st *store
 		}
 	}
 	clear(arts[len(kept):])
-	return kept, failed, plan, err
+	return kept, failed, plan, hits, err
+}
+
+// answer is the index's answer to a query, on its way.
+type answer struct {
+	done chan struct{}
+	hits *search.Hits
+	err  error
+}
+
+// ask asks lookup for q's hits in the background.
+func ask(ctx context.Context, lookup func(context.Context, query.Query) (*search.Hits, error), q query.Query) *answer {
+	ans := &answer{done: make(chan struct{})}
+	go func() {
+		defer close(ans.done)
+		ans.hits, ans.err = lookup(ctx, q)
+	}()
+	return ans
+}
+
+// wait returns the answer once it has come.
+func (ans *answer) wait() (*search.Hits, error) {
+	<-ans.done
+	return ans.hits, ans.err
 }
 
 // skimmedCurrent reports whether the index answers for every skimmed

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -378,4 +380,35 @@ func TestListQueryUnchangedDirectory(t *testing.T) {
 	count("a document gone from the index", "zeppelin", 2)
 	alterDB(t, data, "DELETE FROM search_docs", "DELETE FROM search", "UPDATE search_roots SET n = 0, lo = 0, hi = 0")
 	count("the index emptied", "zeppelin", 2)
+}
+
+// A skimming load whose index gave no answer takes every article whole,
+// to be scanned, rather than asking hits that never came.
+func TestSkimLoadWithoutAnswer(t *testing.T) {
+	dir, _, env := searchedNews(t, 20)
+	// The header cache keeps no file changed in the last two seconds.
+	time.Sleep(2100 * time.Millisecond)
+	if r := runGazette(t, "", env, "list", dir); r.code != 0 {
+		t.Fatalf("list: exit %d: %s", r.code, r.stderr)
+	}
+	a := newApp(stdio{out: io.Discard, err: io.Discard, getenv: func(k string) string { return env[k] }})
+	st := a.openIndex()
+	if st == nil {
+		t.Fatal("no index")
+	}
+	defer st.Close()
+	ans := &answer{done: make(chan struct{}), err: errors.New("the index cannot be read")}
+	close(ans.done)
+	arts, failed, _, hits, err := a.skimLoad(context.Background(), a.sources([]string{dir}), st, st, ans)
+	if err == nil || hits != nil || failed {
+		t.Errorf("err %v, hits %v, failed %v", err, hits, failed)
+	}
+	if len(arts) != 20 {
+		t.Fatalf("%d articles, want 20", len(arts))
+	}
+	for _, art := range arts {
+		if art.Skimmed || art.Title == "" {
+			t.Errorf("%s came skimmed", art.Location)
+		}
+	}
 }
