@@ -1,11 +1,9 @@
 package load
 
 import (
-	"encoding/binary"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -40,99 +38,19 @@ func readDir(root *os.Root, dir string, keep func(*os.File) bool, visit func(fs.
 	} else {
 		defer f.Close()
 	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return true, err
-	}
 	buf := make([]byte, 32<<10)
-	for {
-		var n int
-		var rerr error
-		if err := rc.Control(func(fd uintptr) {
-			rerr = safefile.RetryEINTR(func() (err error) {
-				n, err = syscall.ReadDirent(int(fd), buf)
-				return err
-			})
-		}); err != nil {
-			return true, err
-		}
-		if rerr != nil {
-			return true, &os.PathError{Op: "readdirent", Path: dir, Err: rerr}
-		}
-		if n <= 0 {
-			return true, nil
-		}
-		for b := buf[:n]; len(b) > 0; {
-			name, typ, rest, ok := nextDirent(b)
-			if !ok {
-				return true, &os.PathError{Op: "readdirent", Path: dir, Err: syscall.EIO}
+	return safefile.Dirents(f, buf, func(name []byte, typ fs.FileMode) bool {
+		d := &rawEntry{root: root, dirFD: dirFD, dir: dir, name: string(name), typ: typ}
+		if typ == safefile.TypeUnknown {
+			// The file system does not say: look.
+			fi, err := root.Lstat(d.rel())
+			if err != nil {
+				return true // gone since it was listed
 			}
-			b = rest
-			if name == "." || name == ".." || name == "" {
-				continue
-			}
-			d := &rawEntry{root: root, dirFD: dirFD, dir: dir, name: name, typ: typ}
-			if typ == unknownType {
-				// The file system does not say: look.
-				fi, err := root.Lstat(d.rel())
-				if err != nil {
-					continue // gone since it was listed
-				}
-				d.typ, d.info = fi.Mode().Type(), fi
-			}
-			if !visit(d) {
-				return false, nil
-			}
+			d.typ, d.info = fi.Mode().Type(), fi
 		}
-	}
-}
-
-// Offsets in a struct linux_dirent64.
-const (
-	direntReclen = 16
-	direntType   = 18
-	direntName   = 19
-)
-
-// unknownType marks an entry whose type the file system did not give.
-const unknownType = fs.ModeIrregular | fs.ModeTemporary
-
-// nextDirent decodes the first entry of b, a buffer getdents64 filled,
-// and returns its name, its type, and the entries after it.
-func nextDirent(b []byte) (name string, typ fs.FileMode, rest []byte, ok bool) {
-	if len(b) < direntName {
-		return "", 0, nil, false
-	}
-	reclen := int(binary.NativeEndian.Uint16(b[direntReclen:]))
-	if reclen < direntName || reclen > len(b) {
-		return "", 0, nil, false
-	}
-	raw := b[direntName:reclen]
-	for i, c := range raw {
-		if c == 0 {
-			raw = raw[:i]
-			break
-		}
-	}
-	switch b[direntType] {
-	case syscall.DT_REG:
-		typ = 0
-	case syscall.DT_DIR:
-		typ = fs.ModeDir
-	case syscall.DT_LNK:
-		typ = fs.ModeSymlink
-	case syscall.DT_FIFO:
-		typ = fs.ModeNamedPipe
-	case syscall.DT_SOCK:
-		typ = fs.ModeSocket
-	case syscall.DT_CHR:
-		typ = fs.ModeDevice | fs.ModeCharDevice
-	case syscall.DT_BLK:
-		typ = fs.ModeDevice
-	default:
-		typ = unknownType
-	}
-	return string(raw), typ, b[reclen:], true
+		return visit(d)
+	})
 }
 
 // rawEntry is a directory entry as getdents64 gave it: its name and type.
