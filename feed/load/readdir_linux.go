@@ -41,14 +41,6 @@ func readDir(root *os.Root, dir string, keep func(*os.File) bool, visit func(fs.
 	buf := make([]byte, 32<<10)
 	return safefile.Dirents(f, buf, func(name []byte, typ fs.FileMode) bool {
 		d := &rawEntry{root: root, dirFD: dirFD, dir: dir, name: string(name), typ: typ}
-		if typ == safefile.TypeUnknown {
-			// The file system does not say: look.
-			fi, err := root.Lstat(d.rel())
-			if err != nil {
-				return true // gone since it was listed
-			}
-			d.typ, d.info = fi.Mode().Type(), fi
-		}
 		return visit(d)
 	})
 }
@@ -61,7 +53,6 @@ type rawEntry struct {
 	dirFD     int
 	dir, name string
 	typ       fs.FileMode
-	info      fs.FileInfo
 }
 
 func (d *rawEntry) Name() string      { return d.name }
@@ -71,9 +62,6 @@ func (d *rawEntry) Type() fs.FileMode { return d.typ }
 // Info returns the entry's FileInfo, as lstat gives it now: the file may
 // have changed since it was listed, as with any lazy fs.DirEntry.
 func (d *rawEntry) Info() (fs.FileInfo, error) {
-	if d.info != nil {
-		return d.info, nil
-	}
 	if d.dirFD < 0 {
 		return d.root.Lstat(d.rel())
 	}

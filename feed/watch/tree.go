@@ -212,14 +212,6 @@ func readNames(dir string, visit func(name []byte, dir bool)) error {
 	}
 	defer f.Close()
 	_, err = safefile.Dirents(f, make([]byte, 32<<10), func(name []byte, typ fs.FileMode) bool {
-		if typ == safefile.TypeUnknown {
-			// The file system does not say: look.
-			fi, err := os.Lstat(filepath.Join(dir, string(name)))
-			if err != nil {
-				return true // gone since it was listed
-			}
-			typ = fi.Mode().Type()
-		}
 		visit(name, typ.IsDir())
 		return true
 	})

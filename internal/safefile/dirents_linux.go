@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Dirents calls visit with the name and type of each entry of the open
@@ -12,8 +14,9 @@ import (
 // visit returns false; more is false then. The entries are read raw
 // (getdents64) into buf, a chunk at a time, so that a directory of
 // 100,000 files costs no allocation per file: the name is valid only
-// during the call. An entry whose type the file system does not give has
-// TypeUnknown, and the caller looks.
+// during the call. An entry whose type the file system does not give is
+// looked at (fstatat in f, never following a link), and one gone since it
+// was listed is left out.
 func Dirents(f *os.File, buf []byte, visit func(name []byte, typ fs.FileMode) bool) (more bool, err error) {
 	rc, err := f.SyscallConn()
 	if err != nil {
@@ -45,12 +48,38 @@ func Dirents(f *os.File, buf []byte, visit func(name []byte, typ fs.FileMode) bo
 			if len(name) == 0 || string(name) == "." || string(name) == ".." {
 				continue
 			}
+			if typ == typeUnknown {
+				t, err := lstatType(rc, name)
+				if err != nil {
+					continue // gone since it was listed
+				}
+				typ = t
+			}
 			if !visit(name, typ) {
 				return false, nil
 			}
 		}
 	}
 }
+
+// lstatType returns the type of the entry name of the directory open as
+// rc, as lstat gives it.
+func lstatType(rc syscall.RawConn, name []byte) (fs.FileMode, error) {
+	fi := &StatInfo{FileName: string(name)}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		serr = RetryEINTR(func() error { return unix.Fstatat(int(fd), fi.FileName, &fi.Stat, unix.AT_SYMLINK_NOFOLLOW) })
+	}); err != nil {
+		return 0, err
+	}
+	if serr != nil {
+		return 0, serr
+	}
+	return fi.Mode().Type(), nil
+}
+
+// typeUnknown marks an entry whose type the file system did not give.
+const typeUnknown = fs.ModeIrregular | fs.ModeTemporary
 
 // Offsets in a struct linux_dirent64.
 const (
@@ -92,7 +121,7 @@ func nextDirent(b []byte) (name []byte, typ fs.FileMode, rest []byte, ok bool) {
 	case syscall.DT_BLK:
 		typ = fs.ModeDevice
 	default:
-		typ = TypeUnknown
+		typ = typeUnknown
 	}
 	return name, typ, b[reclen:], true
 }
