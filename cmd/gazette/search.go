@@ -200,16 +200,13 @@ func (a *app) skimLoad(ctx context.Context, srcs []load.Source, state, st *store
 		return err != nil || hits.MayMatch(key, title, source)
 	}
 	arts, errs, failed := a.loadStateQuiet(ctx, skim, srcs, state)
-	if hits, err = ans.wait(); err != nil {
-		for _, e := range errs {
-			a.warn(e)
+	// Without an answer nothing was skimmed, and there is nothing to plan.
+	if hits, err = ans.wait(); err == nil {
+		plan, err = a.planUnchanged(ctx, st, srcs, arts, failed)
+		if err != nil || !skimmedCurrent(plan) {
+			arts, errs, failed = a.loadStateQuiet(ctx, a.headLoader(), srcs, state)
+			plan, err = planIndex(ctx, st, srcs, arts, failed)
 		}
-		return arts, failed, plan, nil, err
-	}
-	plan, err = a.planUnchanged(ctx, st, srcs, arts, failed)
-	if err != nil || !skimmedCurrent(plan) {
-		arts, errs, failed = a.loadStateQuiet(ctx, a.headLoader(), srcs, state)
-		plan, err = planIndex(ctx, st, srcs, arts, failed)
 	}
 	for _, e := range errs {
 		a.warn(e)
