@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,9 +19,25 @@ import (
 // and their IDs in the tag table less the declared ones. An entry holds
 // it through an atomic pointer, since filter runs read entries while
 // Update sets it.
+//
+// The mentions are kept as codes, two bytes a country (as an entry's
+// mentionCodes), when every one of them is a country of the table, which
+// is all a list needs of them: the first launch detects all 100,000
+// articles of a large feed, and their mentions whole would hold some
+// 12 MB more than the codes do, for scores nothing in the list reads.
+// mentions holds them whole otherwise.
 type detection struct {
+	codes    string
 	mentions []feed.Mention
 	ids      []tagID
+}
+
+// appendMentions appends the detected mentions to dst.
+func (d *detection) appendMentions(dst []feed.Mention) []feed.Mention {
+	if d.mentions != nil {
+		return append(dst, d.mentions...)
+	}
+	return appendMentions(dst, d.codes)
 }
 
 // detectedIDs returns the IDs of the entry's detected countries that it
@@ -132,25 +149,55 @@ func detectCmd(ctx context.Context, body BodyFunc, todo []*entry, ready <-chan s
 func (l *listModel) takeDetected(msg detectedMsg) tea.Cmd {
 	l.applyDetected(msg.entries, msg.mentions)
 	next := detectCmd(l.ctx, l.opt.Body, msg.rest, l.index.ready, l.index.keyAt)
-	if next == nil {
-		next = saveDetectedCmd(l.opt.SaveDetected)
-	}
-	return tea.Batch(l.refilter(), next)
+	return tea.Batch(l.refilter(), next, l.saveDetected(next == nil))
 }
 
 // applyDetected gives entries the countries detected in them, mentions
 // for each, and makes the list's rows and filter results be made again.
+//
+// The detections of a chunk, their codes and their IDs are each
+// allocated in one block.
 func (l *listModel) applyDetected(entries []*entry, mentions [][]feed.Mention) {
-	for i, e := range entries {
-		d := &detection{mentions: slices.Clip(mentions[i])}
-		for _, m := range d.mentions {
-			id := l.tags.intern(m.Name, m.Code, true, e.fills)
-			if !slices.Contains(e.tags, id) && !slices.Contains(d.ids, id) {
-				d.ids = append(d.ids, id)
+	size, nments := 0, 0
+	for _, ms := range mentions {
+		if packable(ms) {
+			size += 2 * len(ms)
+		}
+		nments += len(ms)
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	for _, ms := range mentions {
+		if packable(ms) {
+			for _, m := range ms {
+				sb.WriteString(m.Code)
 			}
+		}
+	}
+	arena, off := sb.String(), 0
+	slab := make([]detection, len(entries))
+	idSlab := make([]tagID, 0, nments)
+	for i, e := range entries {
+		d, ms := &slab[i], mentions[i]
+		if packable(ms) {
+			d.codes = arena[off : off+2*len(ms)]
+			off += 2 * len(ms)
+		} else {
+			d.mentions = slices.Clone(ms)
+		}
+		i0 := len(idSlab)
+		for _, m := range ms {
+			id := l.tags.intern(m.Name, m.Code, true, e.fills)
+			if !slices.Contains(e.tags, id) && !slices.Contains(idSlab[i0:], id) {
+				idSlab = append(idSlab, id)
+			}
+		}
+		if len(idSlab) > i0 {
+			d.ids = idSlab[i0:len(idSlab):len(idSlab)]
 		}
 		e.late.Store(d)
 	}
+	l.saves.waiting += len(entries)
 	if n := len(l.tags.infos); len(l.counts) < n {
 		l.counts = append(l.counts, make([]int, n-len(l.counts))...)
 	}
@@ -216,15 +263,64 @@ func (r *rideAlong) take() (entries []*entry, mentions [][]feed.Mention) {
 	return entries, mentions
 }
 
-// saveDetectedCmd keeps what the background detection found, once it is
-// done. The cache is disposable: a failure to write it costs the next
-// launch some time, and is not worth a word on screen.
-func saveDetectedCmd(save func() error) tea.Cmd {
-	if save == nil {
+// detectSaves paces the saving of detections for the next launch (see
+// listModel.saveDetected).
+type detectSaves struct {
+	// every is how many detections may wait in memory for a save while
+	// the detection runs: the loader keeps each, with its file's path and
+	// stamp, until it is saved (see load.Loader.SaveDetected).
+	every int
+	// waiting counts the detections made since the last save began.
+	waiting int
+	// running is true while a save runs; again, that one more was asked
+	// for meanwhile.
+	running, again bool
+}
+
+// detectSaveEvery is detectSaves.every: the first launch of a feed of
+// 100,000 articles detects them all in the background, and kept until
+// the end they held some 25 MB. Each save rewrites the directory's
+// header cache, which holds every article.
+const detectSaveEvery = 20000
+
+// saveDetected returns the command that saves the detections made so far
+// for the next launch: when final (the detection is over) and any wait,
+// or while it runs, once detectSaves.every of them wait. One save runs at
+// a time; one asked for meanwhile runs when it ends.
+func (l *listModel) saveDetected(final bool) tea.Cmd {
+	s := &l.saves
+	if l.opt.SaveDetected == nil || s.waiting == 0 || !final && s.waiting < s.every {
 		return nil
 	}
+	if s.running {
+		s.again = true
+		return nil
+	}
+	s.running, s.waiting = true, 0
+	return saveDetectedCmd(l.opt.SaveDetected)
+}
+
+// savedDetected takes the end of a save, and starts the one asked for
+// meanwhile.
+func (l *listModel) savedDetected() tea.Cmd {
+	s := &l.saves
+	s.running = false
+	if !s.again {
+		return nil
+	}
+	s.again = false
+	return l.saveDetected(true)
+}
+
+// detectedSavedMsg says that a save of detections ended.
+type detectedSavedMsg struct{}
+
+// saveDetectedCmd keeps what the background detection found. The cache
+// is disposable: a failure to write it costs the next launch some time,
+// and is not worth a word on screen.
+func saveDetectedCmd(save func() error) tea.Cmd {
 	return safeCmd(func() tea.Msg {
 		_ = save()
-		return nil
+		return detectedSavedMsg{}
 	})
 }

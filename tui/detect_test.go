@@ -140,3 +140,44 @@ func TestLateDetection(t *testing.T) {
 		t.Errorf("%d entries detected late, want %d", late, put)
 	}
 }
+
+// TestSaveDetectedPaced checks when detections are saved: once enough
+// wait while the detection runs, and at its end when any do; never two
+// saves at once, the one asked for meanwhile running after.
+func TestSaveDetectedPaced(t *testing.T) {
+	saves := 0
+	l := listModel{common: &common{opt: Options{SaveDetected: func() error { saves++; return nil }}}, saves: detectSaves{every: 3}}
+	run := func(cmd tea.Cmd) {
+		t.Helper()
+		if cmd == nil {
+			t.Fatal("no save")
+		}
+		if _, ok := cmd().(detectedSavedMsg); !ok {
+			t.Fatal("a save does not say it ended")
+		}
+	}
+	l.saves.waiting = 2
+	if l.saveDetected(false) != nil {
+		t.Error("saved with fewer than every waiting")
+	}
+	l.saves.waiting = 3
+	first := l.saveDetected(false)
+	l.saves.waiting = 5
+	if l.saveDetected(true) != nil {
+		t.Error("a second save began while the first ran")
+	}
+	run(first)
+	again := l.savedDetected()
+	run(again)
+	if l.savedDetected() != nil {
+		t.Error("saved again with nothing asked")
+	}
+	if l.saveDetected(true) != nil {
+		t.Error("saved with nothing waiting")
+	}
+	l.saves.waiting = 1
+	run(l.saveDetected(true))
+	if saves != 3 {
+		t.Errorf("%d saves, want 3", saves)
+	}
+}

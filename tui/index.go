@@ -471,7 +471,8 @@ func (f filter) matchQuery(e *entry, scratch *matchScratch) bool {
 	scratch.a = e.view
 	switch {
 	case late != nil:
-		scratch.a.Mentions, scratch.a.Undetected = late.mentions, false
+		scratch.mentions = late.appendMentions(scratch.mentions[:0])
+		scratch.a.Mentions, scratch.a.Undetected = scratch.mentions, false
 	case e.mentionCodes != "":
 		scratch.mentions = appendMentions(scratch.mentions[:0], e.mentionCodes)
 		scratch.a.Mentions = scratch.mentions

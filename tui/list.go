@@ -83,6 +83,9 @@ type listModel struct {
 
 	// nextRow is the row the next entry gets (see number).
 	nextRow int
+
+	// saves paces the saving of the countries detected in the background.
+	saves detectSaves
 }
 
 // rowsKey says what the kept list rows were drawn for.
@@ -109,6 +112,7 @@ func newListModel(c *common) listModel {
 		fltLatest:  new(atomic.Int64),
 		pickLatest: new(atomic.Int64),
 		rows:       make(map[*entry]string),
+		saves:      detectSaves{every: detectSaveEvery},
 	}
 	l.flt.detected = c.opt.Detected
 	l.flt.stateful = c.opt.Store != nil

@@ -280,6 +280,9 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 	case detectedMsg:
 		return m, m.list.takeDetected(msg)
 
+	case detectedSavedMsg:
+		return m, m.list.savedDetected()
+
 	case statesMsg:
 		return m, m.list.takeStates(msg)
 

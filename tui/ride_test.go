@@ -93,7 +93,7 @@ func TestDetectionRidesIndex(t *testing.T) {
 		}
 		late++
 		var got []string
-		for _, m := range l.mentions {
+		for _, m := range l.appendMentions(nil) {
 			got = append(got, m.Name)
 		}
 		if !slices.Equal(got, want[e.view.ID]) {

@@ -183,3 +183,57 @@ func TestDetectionWaitsForTyping(t *testing.T) {
 		t.Error("the detection went on before the index build was ready")
 	}
 }
+
+// TestPackedLateMentions checks that countries detected in the background
+// are kept as their codes when the table gives each back from its code,
+// and whole otherwise, and that a query that names a tag matches the
+// entry as it matches the article detected whole.
+func TestPackedLateMentions(t *testing.T) {
+	date := time.Date(2022, 1, 2, 0, 0, 0, 0, time.UTC)
+	found := [][]feed.Mention{
+		{{Name: "Russia", Code: "RU", Score: 5}, {Name: "China", Code: "CN", Score: 2}},
+		{{Name: "Iran", Code: "IR", Score: 3}, {Name: "France", Code: "FR", Score: 1}},
+		{{Name: "Atlantis", Code: "AT", Score: 1}},
+		nil,
+	}
+	arts := []*feed.Article{
+		{Title: "Gas talks", Key: "a", Date: date, Undetected: true},
+		{Title: "Coal deal", Key: "b", Date: date, Undetected: true, Tags: []feed.Tag{{Name: "Iran", Code: "IR", Country: true}}},
+		{Title: "Odd", Key: "c", Date: date, Undetected: true},
+		{Title: "Bare", Key: "d", Date: date, Undetected: true},
+	}
+	whole := make([]feed.Article, len(arts))
+	for i, a := range arts {
+		whole[i] = *a
+		whole[i].Mentions, whole[i].Undetected = found[i], false
+	}
+	l := listModel{common: &common{tags: newTagTable()}, rows: map[*entry]string{}}
+	es := newEntries(arts, l.tags)
+	l.applyDetected(es, found)
+	for i, want := range []struct {
+		codes string
+		kept  bool
+		ids   int
+	}{{"RUCN", false, 2}, {"IRFR", false, 1}, {"", true, 1}, {"", false, 0}} {
+		d := es[i].late.Load()
+		if d.codes != want.codes || (d.mentions != nil) != want.kept || len(d.ids) != want.ids {
+			t.Errorf("%s: codes %q, mentions %v, ids %v; want %q, kept %v, %d ids", arts[i].Title, d.codes, d.mentions, d.ids, want.codes, want.kept, want.ids)
+		}
+	}
+	var scratch matchScratch
+	for _, text := range []string{"tag:russia", "tag:china -tag:russia", "tag:france", "tag:iran", "tag:atlantis", "-tag:china", "tag:russia OR tag:france", "gas", "is:unread tag:china"} {
+		for _, detected := range []bool{false, true} {
+			q, err := query.Parse(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Detected = detected
+			f := filter{text: text, query: q, detected: detected, isTerms: mayTestState(text), noTags: !mayTestTags(text)}
+			for i, e := range es {
+				if got, want := f.matchQuery(e, &scratch), q.Match(&whole[i]); got != want {
+					t.Errorf("%q (detected %v) on %q: %v, want %v", text, detected, whole[i].Title, got, want)
+				}
+			}
+		}
+	}
+}

@@ -40,10 +40,8 @@ type indexState struct {
 	// stopFold stops the last fold a refresh started (see refold).
 	stopFold context.CancelFunc
 	// ride detects countries in the bodies the build reads, while it
-	// runs; nil when the build does not, or is over. rode counts the
-	// entries it gave countries.
+	// runs; nil when the build does not, or is over.
 	ride *rideAlong
-	rode int
 }
 
 // planQuiet is how long the keys must pause before the index's start-up
@@ -153,7 +151,7 @@ func (m *model) startIndex() tea.Cmd {
 	// key: the rows are bound again.
 	finish := func(ctx context.Context) { _ = s.Bind(ctx, rows, entryRows(all)) }
 	body := m.opt.IndexBody
-	m.index.ride, m.index.rode = nil, 0
+	m.index.ride = nil
 	switch {
 	case body == nil:
 		body = m.opt.Body
@@ -170,7 +168,8 @@ func (m *model) startIndex() tea.Cmd {
 // takeRidden gives the entries the countries the index build detected
 // since the last report (see rideAlong), and refilters the list. When the
 // build is done, the detection of the rest starts, and with none left,
-// what was detected is saved for the next launch.
+// what was detected is saved for the next launch; it is saved as it
+// comes, too, once enough of it waits (see listModel.saveDetected).
 func (m *model) takeRidden(done bool) tea.Cmd {
 	r := m.index.ride
 	if r == nil {
@@ -179,16 +178,17 @@ func (m *model) takeRidden(done bool) tea.Cmd {
 	var cmds []tea.Cmd
 	if entries, mentions := r.take(); len(entries) > 0 {
 		m.list.applyDetected(entries, mentions)
-		m.index.rode += len(entries)
 		cmds = append(cmds, m.list.refilter())
 	}
 	if done {
 		m.index.ride = nil
 		next := m.list.startDetect()
-		if next == nil && m.index.rode > 0 {
-			next = saveDetectedCmd(m.opt.SaveDetected)
+		if next == nil {
+			next = m.list.saveDetected(true)
 		}
 		cmds = append(cmds, next)
+	} else {
+		cmds = append(cmds, m.list.saveDetected(false))
 	}
 	return tea.Batch(cmds...)
 }

@@ -87,8 +87,9 @@ func TestLazyDetect(t *testing.T) {
 }
 
 // The countries Body detects after a lazy load go into the cache with
-// SaveDetected: the next load, lazy or not, takes every file from there,
-// detected, and gives what a load without any cache gives.
+// SaveDetected, in as many saves as the caller likes (the reader saves
+// them as they come): the next load, lazy or not, takes every file from
+// there, detected, and gives what a load without any cache gives.
 func TestSaveDetected(t *testing.T) {
 	dir := lazyDir(t)
 	src := Source{Location: dir, Tags: []string{"Mine"}}
@@ -107,10 +108,16 @@ func TestSaveDetected(t *testing.T) {
 			if _, err := lazy.Body(ctx, a); err != nil {
 				t.Fatal(err)
 			}
+			if put == 1 {
+				// The first on its own, the rest together.
+				if err := lazy.SaveDetected([]Source{src}); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 	}
-	if put == 0 {
-		t.Fatal("nothing put off")
+	if put < 2 {
+		t.Fatal("fewer than two put off")
 	}
 	if err := lazy.SaveDetected([]Source{src, {Location: t.TempDir()}}); err != nil {
 		t.Fatal(err)
