@@ -273,31 +273,38 @@ type detectSaves struct {
 	// waiting counts the detections made since the last save began.
 	waiting int
 	// running is true while a save runs; again, that one more was asked
-	// for meanwhile.
-	running, again bool
+	// for meanwhile, and final that it is the last.
+	running, again, final bool
 }
 
 // detectSaveEvery is detectSaves.every: the first launch of a feed of
 // 100,000 articles detects them all in the background, and kept until
 // the end they held some 25 MB. Each save rewrites the directory's
 // header cache, which holds every article.
-const detectSaveEvery = 20000
+const detectSaveEvery = 25000
 
 // saveDetected returns the command that saves the detections made so far
-// for the next launch: when final (the detection is over) and any wait,
-// or while it runs, once detectSaves.every of them wait. One save runs at
-// a time; one asked for meanwhile runs when it ends.
+// for the next launch: when final (the detection is over: Options'
+// SaveDetected is then told so, even with nothing to save), or while it
+// runs, once detectSaves.every of them wait. One save runs at a time;
+// one asked for meanwhile runs when it ends.
 func (l *listModel) saveDetected(final bool) tea.Cmd {
 	s := &l.saves
-	if l.opt.SaveDetected == nil || s.waiting == 0 || !final && s.waiting < s.every {
+	if l.opt.SaveDetected == nil || !final && s.waiting < s.every {
 		return nil
 	}
 	if s.running {
-		s.again = true
+		s.again, s.final = true, s.final || final
 		return nil
 	}
 	s.running, s.waiting = true, 0
-	return saveDetectedCmd(l.opt.SaveDetected)
+	save := l.opt.SaveDetected
+	return safeCmd(func() tea.Msg {
+		// The cache is disposable: a failure to write it costs the next
+		// launch some time, and is not worth a word on screen.
+		_ = save(final)
+		return detectedSavedMsg{}
+	})
 }
 
 // savedDetected takes the end of a save, and starts the one asked for
@@ -308,19 +315,10 @@ func (l *listModel) savedDetected() tea.Cmd {
 	if !s.again {
 		return nil
 	}
-	s.again = false
-	return l.saveDetected(true)
+	final := s.final
+	s.again, s.final = false, false
+	return l.saveDetected(final)
 }
 
 // detectedSavedMsg says that a save of detections ended.
 type detectedSavedMsg struct{}
-
-// saveDetectedCmd keeps what the background detection found. The cache
-// is disposable: a failure to write it costs the next launch some time,
-// and is not worth a word on screen.
-func saveDetectedCmd(save func() error) tea.Cmd {
-	return safeCmd(func() tea.Msg {
-		_ = save()
-		return detectedSavedMsg{}
-	})
-}

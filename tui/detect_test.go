@@ -70,7 +70,7 @@ func TestLateDetection(t *testing.T) {
 			Body:    body,
 		}
 		if body != nil {
-			opt.SaveDetected = func() error { saves++; return nil }
+			opt.SaveDetected = func(bool) error { saves++; return nil }
 		}
 		d := &driver{t: t, m: newModel(ctx, opt)}
 		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -142,11 +142,12 @@ func TestLateDetection(t *testing.T) {
 }
 
 // TestSaveDetectedPaced checks when detections are saved: once enough
-// wait while the detection runs, and at its end when any do; never two
-// saves at once, the one asked for meanwhile running after.
+// wait while the detection runs, and at its end, told it is the end, even
+// with none waiting; never two saves at once, the one asked for
+// meanwhile running after, as final as it was asked.
 func TestSaveDetectedPaced(t *testing.T) {
-	saves := 0
-	l := listModel{common: &common{opt: Options{SaveDetected: func() error { saves++; return nil }}}, saves: detectSaves{every: 3}}
+	var saves []bool
+	l := listModel{common: &common{opt: Options{SaveDetected: func(final bool) error { saves = append(saves, final); return nil }}}, saves: detectSaves{every: 3}}
 	run := func(cmd tea.Cmd) {
 		t.Helper()
 		if cmd == nil {
@@ -163,7 +164,7 @@ func TestSaveDetectedPaced(t *testing.T) {
 	l.saves.waiting = 3
 	first := l.saveDetected(false)
 	l.saves.waiting = 5
-	if l.saveDetected(true) != nil {
+	if l.saveDetected(false) != nil || l.saveDetected(true) != nil {
 		t.Error("a second save began while the first ran")
 	}
 	run(first)
@@ -172,12 +173,11 @@ func TestSaveDetectedPaced(t *testing.T) {
 	if l.savedDetected() != nil {
 		t.Error("saved again with nothing asked")
 	}
-	if l.saveDetected(true) != nil {
+	if l.saveDetected(false) != nil {
 		t.Error("saved with nothing waiting")
 	}
-	l.saves.waiting = 1
 	run(l.saveDetected(true))
-	if saves != 3 {
-		t.Errorf("%d saves, want 3", saves)
+	if want := []bool{false, true, true}; !slices.Equal(saves, want) {
+		t.Errorf("saves told final %v, want %v", saves, want)
 	}
 }

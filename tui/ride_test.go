@@ -62,7 +62,7 @@ func TestDetectionRidesIndex(t *testing.T) {
 		Store:        st,
 		Body:         counted(lazyLoader.Body),
 		IndexBody:    counted(lazyLoader.BodyText),
-		SaveDetected: func() error { saves++; return nil },
+		SaveDetected: func(bool) error { saves++; return nil },
 	}
 	d := &driver{t: t, m: newModel(ctx, opt)}
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})

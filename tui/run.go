@@ -81,7 +81,9 @@ type Options struct {
 	IndexBody BodyFunc
 	// SaveDetected keeps the countries detected in the background, after
 	// a load that put them off, for the next launch; nil keeps nothing.
-	SaveDetected func() error
+	// It is called as they come, and once more with final true when the
+	// detection is over; never twice at once.
+	SaveDetected func(final bool) error
 	// Progress, when set, is fed by the fetcher; the status line shows the
 	// downloads under way while loading.
 	Progress *Progress

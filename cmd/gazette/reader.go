@@ -70,9 +70,11 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		// The index reads the text alone: no countries detected twice.
 		IndexBody: indexBody,
 		// What the reader detected after the count, for the next launch.
-		SaveDetected: func() error {
-			bodiesDone()
-			indexDone()
+		SaveDetected: func(final bool) error {
+			if final {
+				bodiesDone()
+				indexDone()
+			}
 			return loader.SaveDetected(srcs)
 		},
 		Store:   st,
