@@ -4,6 +4,7 @@ package load
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -104,6 +105,51 @@ func TestBodyRelative(t *testing.T) {
 		full, err := l.Body(ctx, a)
 		if err != nil || full.Body == nil || full.ID != a.ID {
 			t.Errorf("%s: body %v, %v", a.Location, full, err)
+		}
+	}
+}
+
+// Body reads every file into a buffer it then reuses: what an earlier
+// Body returned is its own, and stays as it was while other files are
+// read into the same buffers, in every format.
+func TestBodyBufferReused(t *testing.T) {
+	dir := lazyDir(t)
+	ctx := context.Background()
+	l := &Loader{DropBodies: true}
+	arts, _ := l.LoadAll(ctx, []Source{{Location: dir}})
+	type kept struct {
+		full *feed.Article
+		copy feed.Article
+	}
+	var all []kept
+	for round := range 3 {
+		for _, a := range arts {
+			full, err := l.Body(ctx, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if round == 0 {
+				// A deep copy, made from the JSON form, to compare with.
+				var c feed.Article
+				data, _ := json.Marshal(full)
+				if err := json.Unmarshal(data, &c); err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, kept{full, c})
+			}
+		}
+	}
+	if len(all) < 3 {
+		t.Fatalf("%d bodies read, want a few", len(all))
+	}
+	for _, k := range all {
+		data, _ := json.Marshal(k.full)
+		var now feed.Article
+		if err := json.Unmarshal(data, &now); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(now, k.copy) {
+			t.Errorf("%s: the body changed as other files were read", k.full.Location)
 		}
 	}
 }

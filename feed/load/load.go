@@ -882,7 +882,11 @@ func (l *Loader) body(ctx context.Context, a *feed.Article, detect bool) (*feed.
 	// lead anywhere. A file of a directory source is read through the
 	// directory, which a link put in place of a directory on the way
 	// cannot lead out of.
-	data, fi, err := l.reread(a.Location)
+	buf := bodyBuffer()
+	data, fi, err := l.reread(a.Location, buf)
+	// What the parser makes of the text is copied out of it: the buffer
+	// is free once it returns.
+	defer recycleBody(data)
 	if err != nil {
 		return nil, &SourceError{Source: a.Location, Err: err}
 	}
@@ -999,7 +1003,7 @@ func docURL(doc feed.Doc) string {
 // reread reads a file of an earlier load again: through the directory
 // source it was found in, when there is one, else by its path, and never
 // through a link in its own place.
-func (l *Loader) reread(path string) ([]byte, fs.FileInfo, error) {
+func (l *Loader) reread(path string, buf []byte) ([]byte, fs.FileInfo, error) {
 	dir, rel := "", ""
 	l.dirs.Range(func(k, _ any) bool {
 		d := k.(string)
@@ -1014,12 +1018,39 @@ func (l *Loader) reread(path string) ([]byte, fs.FileInfo, error) {
 		return true
 	})
 	if dir == "" {
-		return safefile.ReadInto(path, l.maxFileSize(), true, nil)
+		return safefile.ReadInto(path, l.maxFileSize(), true, buf)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, nil, safefile.CleanPathErr(err)
 	}
 	defer root.Close()
-	return safefile.ReadIntoIn(root, rel, l.maxFileSize(), true, nil)
+	return safefile.ReadIntoIn(root, rel, l.maxFileSize(), true, buf)
+}
+
+// bodyBufs holds the buffers that Body reads files into, for the next
+// Body: the first build of a search index reads every file again, and a
+// buffer for each made a fifth of the garbage it makes, which the
+// collector, paced to keep the reader's memory low, then came back for
+// more often.
+var bodyBufs sync.Pool
+
+// maxBodyBuffer is the largest buffer bodyBufs keeps: one long file
+// would otherwise stay in memory after it.
+const maxBodyBuffer = 1 << 20
+
+// bodyBuffer returns an empty buffer from bodyBufs, or nil.
+func bodyBuffer() []byte {
+	if p, ok := bodyBufs.Get().(*[]byte); ok {
+		return (*p)[:0]
+	}
+	return nil
+}
+
+// recycleBody gives buf to bodyBufs, unless it is too large to keep.
+func recycleBody(buf []byte) {
+	if buf != nil && cap(buf) <= maxBodyBuffer {
+		buf = buf[:0]
+		bodyBufs.Put(&buf)
+	}
 }
