@@ -120,7 +120,7 @@ func TestSettleHeadroom(t *testing.T) {
 		want int
 	}{
 		{0, 100}, {1 << 20, 100}, {settledHeadroom, 100}, {2 * settledHeadroom, 50},
-		{110 << 20, int(settledHeadroom * 100 / (110 << 20))}, {1 << 30, 25},
+		{64 << 20, 25}, {100 << 20, minSettledPercent}, {1 << 30, minSettledPercent},
 	} {
 		if got := settledPercent(c.live); got != c.want {
 			t.Errorf("live %d: GOGC %d, want %d", c.live, got, c.want)
