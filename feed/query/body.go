@@ -32,6 +32,28 @@ func AppendBodyText(dst []byte, a *feed.Article) []byte {
 	return dst
 }
 
+// AppendIndexBody appends IndexText(BodyText(a)) to dst, with scratch as
+// room for one block's plain text, and returns both for the next article:
+// a caller that indexes many articles then makes no copy of their text
+// but the one it keeps. A block that is plain already, as most are, is
+// read where it is.
+func AppendIndexBody(dst, scratch []byte, a *feed.Article) ([]byte, []byte) {
+	sep := false
+	for _, b := range a.Body {
+		if b.Kind == feed.Image || b.Text == "" {
+			continue
+		}
+		text := b.Text
+		scratch = appendPlain(scratch[:0], text, a.Refs)
+		if string(scratch) != text {
+			text = string(scratch)
+		}
+		// The blocks are lines of BodyText: a line break ends a token.
+		dst, sep = appendIndexText(dst, text, sep)
+	}
+	return dst, scratch
+}
+
 // appendPlain appends s without its link markers and URLs.
 func appendPlain(dst []byte, s string, refs []feed.Ref) []byte {
 	for i := 0; i < len(s); {

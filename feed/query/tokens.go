@@ -239,7 +239,15 @@ const IndexVersion = "2"
 // AppendIndexText appends IndexText(s) to dst, so that a caller indexing
 // many texts can reuse one buffer and allocate nothing per text.
 func AppendIndexText(dst []byte, s string) []byte {
-	sep := false
+	dst, _ = appendIndexText(dst, s, false)
+	return dst
+}
+
+// appendIndexText appends the tokens of s, folded, to dst, each after a
+// space when sep is true or an earlier one was appended: texts appended
+// one after another with the sep each returns make the IndexText of the
+// texts joined by a separator.
+func appendIndexText(dst []byte, s string, sep bool) ([]byte, bool) {
 	for i := 0; i < len(s); {
 		start, end := nextToken(s, i)
 		if start >= len(s) {
@@ -258,7 +266,7 @@ func AppendIndexText(dst []byte, s string) []byte {
 		}
 		sep = true
 	}
-	return dst
+	return dst, sep
 }
 
 // IndexText returns the tokens of s, folded, joined by single spaces: the

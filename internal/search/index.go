@@ -469,8 +469,7 @@ func (x *Indexer) Run(ctx context.Context, p Plan) error {
 				if x.Read != nil {
 					x.Read(i, a)
 				}
-				buf = query.AppendBodyText(buf[:0], a)
-				words = query.AppendIndexText(words[:0], string(buf))
+				words, buf = query.AppendIndexBody(words[:0], buf, a)
 				select {
 				case docs <- store.IndexDoc{Key: a.Key, Stamp: p.Stamps[i].String(), Root: root(p.Roots, i), Text: string(words)}:
 				case <-ctx.Done():
