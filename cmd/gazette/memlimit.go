@@ -108,10 +108,10 @@ func setHeadroom(ceiling int64) {
 //
 // It was 40 MB; the first launch of 100,000 articles, which reads every
 // file again to build the search index after its load, then peaked at
-// 206–232 MiB. At 16 MB it peaks at 193–195 MiB, and the build takes
-// 11.0–11.5 s against 10.2–10.6 s (with the buffers Body reuses, which
-// made a fifth less garbage). Later the reader's garbage comes slowly:
-// a search or an article opened makes a few megabytes.
+// 215–232 MiB; at 16 MB, 192–196 MiB, its build about a second longer
+// (10.3–11.1 s), the garbage of reading the bodies again being cut by
+// half meanwhile. Later the reader's garbage comes slowly: a search or
+// an article opened makes a few megabytes.
 const settledHeadroom = 16 << 20
 
 // minSettledPercent is the least GOGC settledPercent gives: a larger list
