@@ -137,22 +137,7 @@ func TestPackedMentions(t *testing.T) {
 	if got := appendMentions(nil, es[0].mentionCodes); !slices.Equal(got, []feed.Mention{{Name: "Russia", Code: "RU"}, {Name: "China", Code: "CN"}}) {
 		t.Errorf("mentions given back: %v", got)
 	}
-	var scratch matchScratch
-	for _, text := range []string{"tag:russia", "tag:china -tag:russia", "tag:france", "tag:iran", "tag:atlantis", "-tag:china", "tag:russia OR tag:france", "gas", "is:unread tag:china"} {
-		for _, detected := range []bool{false, true} {
-			q, err := query.Parse(text)
-			if err != nil {
-				t.Fatal(err)
-			}
-			q.Detected = detected
-			f := filter{text: text, query: q, detected: detected, isTerms: mayTestState(text), noTags: !mayTestTags(text)}
-			for i, e := range es {
-				if got, want := f.matchQuery(e, &scratch), q.Match(&orig[i]); got != want {
-					t.Errorf("%q (detected %v) on %q: %v, want %v", text, detected, orig[i].Title, got, want)
-				}
-			}
-		}
-	}
+	matchesAsArticles(t, es, orig)
 }
 
 // TestDetectionWaitsForTyping checks what a chunk of the detection waits
@@ -220,6 +205,14 @@ func TestPackedLateMentions(t *testing.T) {
 			t.Errorf("%s: codes %q, mentions %v, ids %v; want %q, kept %v, %d ids", arts[i].Title, d.codes, d.mentions, d.ids, want.codes, want.kept, want.ids)
 		}
 	}
+	matchesAsArticles(t, es, whole)
+}
+
+// matchesAsArticles checks that queries naming tags, with and without
+// detected countries, match each entry of es as they match the article
+// arts holds at its place.
+func matchesAsArticles(t *testing.T, es []*entry, arts []feed.Article) {
+	t.Helper()
 	var scratch matchScratch
 	for _, text := range []string{"tag:russia", "tag:china -tag:russia", "tag:france", "tag:iran", "tag:atlantis", "-tag:china", "tag:russia OR tag:france", "gas", "is:unread tag:china"} {
 		for _, detected := range []bool{false, true} {
@@ -230,8 +223,8 @@ func TestPackedLateMentions(t *testing.T) {
 			q.Detected = detected
 			f := filter{text: text, query: q, detected: detected, isTerms: mayTestState(text), noTags: !mayTestTags(text)}
 			for i, e := range es {
-				if got, want := f.matchQuery(e, &scratch), q.Match(&whole[i]); got != want {
-					t.Errorf("%q (detected %v) on %q: %v, want %v", text, detected, whole[i].Title, got, want)
+				if got, want := f.matchQuery(e, &scratch), q.Match(&arts[i]); got != want {
+					t.Errorf("%q (detected %v) on %q: %v, want %v", text, detected, arts[i].Title, got, want)
 				}
 			}
 		}
