@@ -159,16 +159,17 @@ func (l *listModel) takeDetected(msg detectedMsg) tea.Cmd {
 // allocated in one block.
 func (l *listModel) applyDetected(entries []*entry, mentions [][]feed.Mention) {
 	size, nments := 0, 0
-	for _, ms := range mentions {
-		if packable(ms) {
+	packed := make([]bool, len(mentions))
+	for i, ms := range mentions {
+		if packed[i] = packable(ms); packed[i] {
 			size += 2 * len(ms)
 		}
 		nments += len(ms)
 	}
 	var sb strings.Builder
 	sb.Grow(size)
-	for _, ms := range mentions {
-		if packable(ms) {
+	for i, ms := range mentions {
+		if packed[i] {
 			for _, m := range ms {
 				sb.WriteString(m.Code)
 			}
@@ -179,7 +180,7 @@ func (l *listModel) applyDetected(entries []*entry, mentions [][]feed.Mention) {
 	idSlab := make([]tagID, 0, nments)
 	for i, e := range entries {
 		d, ms := &slab[i], mentions[i]
-		if packable(ms) {
+		if packed[i] {
 			d.codes = arena[off : off+2*len(ms)]
 			off += 2 * len(ms)
 		} else {
