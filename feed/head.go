@@ -112,6 +112,12 @@ func decodeHead(s string, intern func(string) string, shared bool) (*Article, er
 	a := &Article{}
 	a.ID = own(d.str())
 	a.Title = own(d.str())
+	if SanitizeLine(a.Title) != a.Title {
+		// Ingest leaves a title on one line, trimmed, its spaces single
+		// where it had to clean them: one it could not have written is
+		// damage, and its file is read again.
+		return nil, errBadHead
+	}
 	a.DateText = in.get(d.str())
 	a.Source = in.get(d.str())
 	a.Link = own(d.str())

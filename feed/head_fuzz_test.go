@@ -53,6 +53,9 @@ func FuzzDecodeHead(f *testing.F) {
 				t.Fatalf("unclean string %q accepted", s)
 			}
 		}
+		if SanitizeLine(a.Title) != a.Title {
+			t.Fatalf("title %q accepted: ingest could not have written it", a.Title)
+		}
 		for _, m := range a.Mentions {
 			// list --json could not write it, and no detection makes it.
 			if math.IsNaN(m.Score) || math.IsInf(m.Score, 0) {

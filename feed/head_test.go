@@ -66,3 +66,28 @@ func TestHeadRecordCoversArticle(t *testing.T) {
 		t.Errorf("UTC date: %v, %v", got.Date, err)
 	}
 }
+
+// A record whose title ingest could not have written (a space at either
+// end, a tab) is damage: it is refused, and its file read again. A title
+// ingest leaves as it is reads back.
+func TestDecodeHeadTitleAsIngested(t *testing.T) {
+	for title, ok := range map[string]bool{
+		"Talks end":       true,
+		"Talks  end":      true,
+		"Переговоры":      true,
+		" Talks end":      false,
+		"Talks end ":      false,
+		"Talks\tend":      false,
+		"Talks\u2028end":  false,
+		"\u00a0Talks end": false,
+	} {
+		rec := AppendHead(nil, &Article{ID: "0123456789abcdef", Title: title, Format: "txt"})
+		a, err := DecodeHead(string(rec), nil)
+		if (err == nil) != ok {
+			t.Errorf("title %q: error %v, want accepted %v", title, err, ok)
+		}
+		if ok && a.Title != title {
+			t.Errorf("title %q read back as %q", title, a.Title)
+		}
+	}
+}
