@@ -434,8 +434,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 		h.cache.misses.Add(1)
 		return nil, false, true
 	}
-	fi, err := d.Info()
-	if err != nil || fileStamp(fi) != rec.st {
+	if st, err := entryStamp(d); err != nil || st != rec.st {
 		h.cache.misses.Add(1)
 		return nil, false, true
 	}
@@ -449,7 +448,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 			return a, true, true
 		}
 	}
-	a, err = feed.DecodeHeadShared(rec.body, w.in.get)
+	a, err := feed.DecodeHeadShared(rec.body, w.in.get)
 	if err != nil {
 		// The file is read, and its record replaced.
 		h.bad.Add(1)

@@ -18,8 +18,12 @@ func fileStamp(fi fs.FileInfo) stamp {
 		st.ctime = sys.Ctim.Nano()
 		st.ino, st.dev = sys.Ino, uint64(sys.Dev)
 	case *unix.Stat_t: // from readDir's entries
-		st.ctime = sys.Ctim.Nano()
-		st.ino, st.dev = sys.Ino, uint64(sys.Dev)
+		return statStamp(sys)
 	}
 	return st
+}
+
+// statStamp returns the stamp of the file lstat described as st.
+func statStamp(st *unix.Stat_t) stamp {
+	return stamp{size: st.Size, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), ino: st.Ino, dev: uint64(st.Dev)}
 }

@@ -81,6 +81,20 @@ func TestReadDirRaw(t *testing.T) {
 			if fileStamp(gi) != fileStamp(wi) || gi.Mode() != wi.Mode() || gi.Size() != wi.Size() || !gi.ModTime().Equal(wi.ModTime()) || gi.IsDir() != wi.IsDir() || gi.Name() != wi.Name() {
 				t.Errorf("%q: info of %q differs from lstat", rel, g.Name())
 			}
+			// The stamp a cache lookup takes, made without a FileInfo in a
+			// kept directory, is the one the FileInfo gives.
+			if st, err := entryStamp(g); err != nil || st != fileStamp(wi) {
+				t.Errorf("%q: stamp of %q is %+v (%v), want %+v", rel, g.Name(), st, err, fileStamp(wi))
+			}
+		}
+		// A file gone since it was listed has no stamp.
+		i := slices.IndexFunc(got, func(d fs.DirEntry) bool { return d.Type().IsRegular() })
+		gone := got[i]
+		if err := os.Remove(filepath.Join(dir, rel, gone.Name())); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := entryStamp(gone); err == nil {
+			t.Errorf("%q: a stamp for %q, removed", rel, gone.Name())
 		}
 		for _, f := range kept {
 			f.Close()

@@ -48,3 +48,12 @@ func readDir(root *os.Root, dir string, _ func(*os.File) bool, visit func(fs.Dir
 func readListed(j job, max int64, buf []byte) (data []byte, fi fs.FileInfo, ok bool, err error) {
 	return nil, nil, false, nil
 }
+
+// entryStamp returns the stamp of d's file, as lstat gives it now.
+func entryStamp(d fs.DirEntry) (stamp, error) {
+	fi, err := d.Info()
+	if err != nil {
+		return stamp{}, err
+	}
+	return fileStamp(fi), nil
+}
