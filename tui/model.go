@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/internal/cells"
 	"github.com/gazette-news/gazette/internal/search"
 	"github.com/gazette-news/gazette/store"
@@ -107,6 +108,9 @@ type common struct {
 	// index is the full-text index's state: its searcher, and how far
 	// the background build has come.
 	index indexState
+	// loading is the load Run started before the program (see Run), for
+	// Init to take in; nil makes Init start it.
+	loading <-chan load.Result
 }
 
 // setNotice shows a one-line message until the next key.
@@ -195,13 +199,21 @@ func (m *model) setStyles() {
 // asks the terminal for its background colour.
 func (m model) Init() tea.Cmd {
 	return tea.Batch(
-		startLoad(m.ctx, m.opt.Loader, m.opt.Sources),
+		m.loadCmd(),
 		watchProgress(m.ctx, m.opt.Progress),
 		resolveOpener(m.opt.Opener, m.opt.Getenv("BROWSER"), ""),
 		tea.RequestBackgroundColor,
 		m.list.spin.Tick,
 		startWatch(m.ctx, m.opt.watch, m.opt.Sources),
 	)
+}
+
+// loadCmd takes in the load Run started, or starts it.
+func (m model) loadCmd() tea.Cmd {
+	if m.loading != nil {
+		return pumpCmd(m.ctx, m.loading, firstBatchWait)
+	}
+	return startLoad(m.ctx, m.opt.Loader, m.opt.Sources)
 }
 
 // Update handles one message, then draws the frame parts that changed, so

@@ -14,6 +14,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
 )
 
@@ -123,5 +124,30 @@ func TestColorProfile(t *testing.T) {
 	}
 	if _, ok := colorProfile(plain, &bytes.Buffer{}, true); ok {
 		t.Error("another output: a profile was chosen")
+	}
+}
+
+// Run starts the load before the program; Init takes that load in and
+// starts none of its own. Without one started, Init starts it.
+func TestInitTakesInStartedLoad(t *testing.T) {
+	opt := Options{
+		Sources: []load.Source{{Location: "testdata/articles"}},
+		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
+		Output:  io.Discard,
+	}
+	m := newModel(context.Background(), opt)
+	started := make(chan load.Result, 1)
+	started <- load.Result{Article: &feed.Article{ID: "0123456789abcdef", Title: "Started before the program"}}
+	close(started)
+	m.loading = started
+	msg, ok := m.loadCmd()().(loadBatchMsg)
+	if !ok || !msg.done || len(msg.arts) != 1 || msg.arts[0].Title != "Started before the program" {
+		t.Fatalf("Init took in %+v, want the started load's one article", msg)
+	}
+
+	m.loading = nil
+	msg, ok = m.loadCmd()().(loadBatchMsg)
+	if !ok || len(msg.arts) == 0 {
+		t.Fatalf("Init with no load started loaded %+v", msg)
 	}
 }
