@@ -34,6 +34,14 @@ func (w *watcher) addTree(r *root, rel string, report bool) error {
 			w.warn(r, d, err)
 			continue
 		}
+		if !report && leafDir(filepath.Join(r.path, d)) {
+			// Nothing to find in it: no subdirectory (one made since
+			// the watch was added is seen arriving), and no file to
+			// report. Of a directory of 100,000 files, the listing
+			// took 25 ms of CPU at each start of a reader, on the way
+			// to its full count.
+			continue
+		}
 		err := readNames(filepath.Join(r.path, d), func(name []byte, dir bool) {
 			switch {
 			case name[0] == '.':
