@@ -38,10 +38,12 @@ func (p *Progress) changed() <-chan struct{} {
 	return p.notify
 }
 
-// signal wakes a watcher; p.mu is held.
+// signal wakes a watcher; p.mu is held. A change made before anyone
+// watches waits for the first watcher: the load starts before the
+// reader's program, and its first downloads with it.
 func (p *Progress) signal() {
 	if p.notify == nil {
-		return
+		p.notify = make(chan struct{}, 1)
 	}
 	select {
 	case p.notify <- struct{}{}:

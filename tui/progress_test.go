@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -87,5 +88,16 @@ func TestWaitingStatusLine(t *testing.T) {
 	d.m.list.loading = false
 	if st := statusLine(d.screen()); strings.Contains(st, "waiting") {
 		t.Errorf("after loading, status line %q", st)
+	}
+}
+
+// A download that starts before the reader watches its progress is not
+// lost: the first watch finds the change waiting, and sends its line.
+func TestProgressBeforeWatch(t *testing.T) {
+	var p Progress
+	p.Fetch("https://example.com/feed.xml", 10, 100)
+	msg, ok := watchProgress(context.Background(), &p)().(progressMsg)
+	if !ok || !strings.Contains(msg.line, "example.com") {
+		t.Fatalf("the first watch sent %+v, want the download begun before it", msg)
 	}
 }
