@@ -68,3 +68,27 @@ func TestBatchWindowGrows(t *testing.T) {
 		t.Error("window does not grow with the list")
 	}
 }
+
+// A batch ends when its window does, even while results keep coming
+// faster than they are taken: errors, which count towards no batch's
+// size, could otherwise hold the list back for as long as they came.
+// A cancelled context ends a stream that never pauses, too.
+func TestPumpWindowWhileResultsFlow(t *testing.T) {
+	const n = 500_000
+	ch := make(chan load.Result, n)
+	for range n {
+		ch <- load.Result{Err: errors.New("bad file")}
+	}
+	msg := pump(context.Background(), ch, time.Millisecond)
+	if len(msg.errs) == 0 || len(msg.errs) >= n || msg.done {
+		t.Fatalf("took %d of %d errors always waiting (done %v), want the window to end the batch first", len(msg.errs), n, msg.done)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	left := len(ch)
+	msg = pump(ctx, ch, time.Hour)
+	if !msg.done || len(msg.errs) >= left {
+		t.Fatalf("a cancelled pump took %d of %d errors, done %v", len(msg.errs), left, msg.done)
+	}
+}
