@@ -86,11 +86,20 @@ func (d *rawEntry) Info() (fs.FileInfo, error) {
 		return d.root.Lstat(d.rel())
 	}
 	fi := &safefile.StatInfo{FileName: d.name}
-	err := safefile.RetryEINTR(func() error { return unix.Fstatat(d.dirFD, d.name, &fi.Stat, unix.AT_SYMLINK_NOFOLLOW) })
-	if err != nil {
-		return nil, &os.PathError{Op: "lstat", Path: d.rel(), Err: err}
+	if err := d.lstatAt(&fi.Stat); err != nil {
+		return nil, err
 	}
 	return fi, nil
+}
+
+// lstatAt fills st with what lstat gives of the entry's file now, in the
+// directory readDir keeps open (dirFD is not -1).
+func (d *rawEntry) lstatAt(st *unix.Stat_t) error {
+	err := safefile.RetryEINTR(func() error { return unix.Fstatat(d.dirFD, d.name, st, unix.AT_SYMLINK_NOFOLLOW) })
+	if err != nil {
+		return &os.PathError{Op: "lstat", Path: d.rel(), Err: err}
+	}
+	return nil
 }
 
 // entryStamp returns the stamp of d's file, as lstat gives it now. For an
@@ -107,9 +116,8 @@ func entryStamp(d fs.DirEntry) (stamp, error) {
 		return fileStamp(fi), nil
 	}
 	var st unix.Stat_t
-	err := safefile.RetryEINTR(func() error { return unix.Fstatat(r.dirFD, r.name, &st, unix.AT_SYMLINK_NOFOLLOW) })
-	if err != nil {
-		return stamp{}, &os.PathError{Op: "lstat", Path: r.rel(), Err: err}
+	if err := r.lstatAt(&st); err != nil {
+		return stamp{}, err
 	}
 	return statStamp(&st), nil
 }
