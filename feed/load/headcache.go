@@ -229,7 +229,7 @@ func (c *HeadCache) openHeads(root string, firstRows bool) *headSource {
 		// allocations.
 		var (
 			slab   []headRecord
-			bodies strings.Builder
+			bodies = textBlocks{size: bodyBlock}
 		)
 		err := h.scan(func(_, rel, rest []byte) {
 			st, n, ok := readStamp(rest)
@@ -238,16 +238,7 @@ func (c *HeadCache) openHeads(root string, firstRows bool) *headSource {
 					slab = make([]headRecord, 0, recordBlock)
 				}
 				// The article alone is kept: the path and stamp are known.
-				body := rest[n:]
-				if bodies.Cap()-bodies.Len() < len(body) {
-					bodies = strings.Builder{}
-					bodies.Grow(max(bodyBlock, len(body)))
-				}
-				start := bodies.Len()
-				bodies.Write(body)
-				// What the builder has written stays as it is: the string
-				// is a view of its block, not a copy.
-				slab = append(slab, headRecord{st: st, body: bodies.String()[start:]})
+				slab = append(slab, headRecord{st: st, body: bodies.add(rest[n:])})
 				batch = append(batch, keyedRecord{maphash.Bytes(h.seed, rel), &slab[len(slab)-1]})
 				if len(batch) == cap(batch) {
 					filling <- batch

@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -45,19 +44,13 @@ func readDir(root *os.Root, dir string, keep func(*os.File) bool, visit func(fs.
 	// the collector. A block lives as long as one of its entries does.
 	var (
 		entries []rawEntry
-		names   strings.Builder
+		names   = textBlocks{size: entryBlock * 32}
 	)
 	return safefile.Dirents(f, buf, func(name []byte, typ fs.FileMode) bool {
 		if len(entries) == cap(entries) {
 			entries = make([]rawEntry, 0, entryBlock)
 		}
-		if names.Cap()-names.Len() < len(name) {
-			names = strings.Builder{}
-			names.Grow(max(entryBlock*32, len(name)))
-		}
-		start := names.Len()
-		names.Write(name)
-		entries = append(entries, rawEntry{root: root, dirFD: dirFD, dir: dir, name: names.String()[start:], typ: typ})
+		entries = append(entries, rawEntry{root: root, dirFD: dirFD, dir: dir, name: names.add(name), typ: typ})
 		return visit(&entries[len(entries)-1])
 	})
 }
