@@ -58,10 +58,19 @@ func TestLimitHeadroom(t *testing.T) {
 // goroutine puts back as it ends.
 func waitLimit(t *testing.T, want int64) {
 	t.Helper()
+	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) == want }, func() string {
+		return fmt.Sprintf("memory limit %d, want it put back to %d", debug.SetMemoryLimit(-1), want)
+	})
+}
+
+// waitUntil waits up to ten seconds for done, which another goroutine or
+// the runtime brings about, and fails with what failure says otherwise.
+func waitUntil(t *testing.T, done func() bool, failure func() string) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for debug.SetMemoryLimit(-1) != want {
+	for !done() {
 		if time.Now().After(deadline) {
-			t.Fatalf("memory limit %d, want it put back to %d", debug.SetMemoryLimit(-1), want)
+			t.Fatal(failure())
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -166,13 +175,7 @@ func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
 	close(in)
 	for range out {
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for gogc() == -1 {
-		if time.Now().After(deadline) {
-			t.Fatal("GOGC still off after the load")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitUntil(t, func() bool { return gogc() != -1 }, func() string { return "GOGC still off after the load" })
 	if got := gogc(); got < minSettledPercent || got > 100 {
 		t.Errorf("GOGC %d after the load, want it settled between %d and 100", got, minSettledPercent)
 	}
@@ -224,14 +227,9 @@ func TestAfterEachCollection(t *testing.T) {
 	stop := afterEachCollection(func() { n.Add(1) })
 	for i := range int32(3) {
 		runtime.GC()
-		deadline := time.Now().Add(10 * time.Second)
-		for n.Load() <= i {
-			if time.Now().After(deadline) {
-				t.Fatalf("called %d times after %d collections", n.Load(), i+1)
-			}
-			runtime.Gosched()
-			time.Sleep(time.Millisecond)
-		}
+		waitUntil(t, func() bool { return n.Load() > i }, func() string {
+			return fmt.Sprintf("called %d times after %d collections", n.Load(), i+1)
+		})
 	}
 	stop()
 	was := n.Load()
@@ -259,13 +257,9 @@ func TestLimitHeadroomFollowsCollections(t *testing.T) {
 		held = append(held, make([]byte, 1<<20))
 	}
 	runtime.GC()
-	deadline := time.Now().Add(10 * time.Second)
-	for debug.SetMemoryLimit(-1) < first+48<<20 {
-		if time.Now().After(deadline) {
-			t.Fatalf("limit %d after 64 MiB more came to be live, was %d", debug.SetMemoryLimit(-1), first)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) >= first+48<<20 }, func() string {
+		return fmt.Sprintf("limit %d after 64 MiB more came to be live, was %d", debug.SetMemoryLimit(-1), first)
+	})
 	runtime.KeepAlive(held)
 	runtime.GC()
 	close(in)
