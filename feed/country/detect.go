@@ -61,6 +61,9 @@ type token struct {
 	start, end int32 // normalised text, in doc.norm
 	seg        int16 // 0 for the title, 1 and up for paragraphs
 	flags      tokFlags
+	// reach is, on a token that starts phrases, how many words the
+	// longest has (or maxReach).
+	reach uint8
 }
 
 // doc is an article cut into tokens. Normalised words are kept in one
@@ -73,38 +76,6 @@ type doc struct {
 	// titleCase says the title is written in Title Case or capitals, where
 	// a capitalised neighbour says nothing about names.
 	titleCase bool
-}
-
-func (d *doc) add(s string, seg int) {
-	sc := newScanner(s)
-	words, caps := 0, 0
-	for {
-		mark := len(d.norm)
-		if mark > 0 {
-			d.norm = append(d.norm, ' ')
-		}
-		start := len(d.norm)
-		var ok bool
-		var f tokFlags
-		d.norm, _, _, f, ok = sc.next(d.norm)
-		if !ok {
-			d.norm = d.norm[:mark]
-			break
-		}
-		d.toks = append(d.toks, token{start: int32(start), end: int32(len(d.norm)), seg: int16(seg), flags: f})
-		if len(d.norm)-start >= 4 {
-			words++
-			if f&flagUpper != 0 {
-				caps++
-			}
-		}
-	}
-	// Only headlines are written in Title Case; in a paragraph, a short
-	// sentence full of names is still prose.
-	if seg == 0 && words > 0 && caps*10 >= words*6 {
-		d.titleCase = true
-	}
-	d.segs = seg + 1
 }
 
 func (d *doc) word(i int) []byte { return d.norm[d.toks[i].start:d.toks[i].end] }
@@ -144,38 +115,63 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 	}
 	defer sc.release(g)
 	d := &sc.d
+	m := matches{hits: sc.hits[:0], amb: sc.amb[:0]}
+	defer func() { sc.hits, sc.amb = m.hits[:0], m.amb[:0] }()
+	d.read(g, title, paragraphs, budget, size, true)
+	d.match(g, &m)
+	if len(m.amb) > 0 {
+		// Settling an ambiguous mention weighs every word of the article.
+		d.read(g, title, paragraphs, budget, size, false)
+		m = matches{hits: m.hits[:0], amb: m.amb[:0]}
+		d.match(g, &m)
+		m.hits = d.settle(g, m.amb, m.hits, &m.evidence, m.groupHits)
+	}
+	return score(g, d, m.hits, opt)
+}
+
+// read cuts the title and paragraphs into d's tokens, at most budget bytes
+// of them. A sparse read keeps only the words a phrase can start with and
+// those that follow them (see addSparse): enough to find every mention,
+// but not to settle an ambiguous one.
+func (d *doc) read(g *gazetteer, title string, paragraphs []string, budget, size int, sparse bool) {
 	*d = doc{norm: grow(d.norm[:0], size+size/8), toks: growToks(d.toks[:0], size/5+8)}
-	d.add(clip(title, budget), 0)
+	d.add(g, clip(title, budget), 0, false)
 	budget -= len(title)
 	for i, p := range paragraphs {
 		if budget <= 0 || i+1 >= maxSegments {
 			break
 		}
-		d.add(clip(p, budget), i+1)
+		d.add(g, clip(p, budget), i+1, sparse)
 		budget -= len(p)
 	}
+}
 
-	hits := sc.hits[:0]
-	amb := sc.amb[:0]
-	defer func() { sc.hits, sc.amb = hits[:0], amb[:0] }()
-	var evidence [1 << 8]uint16 // unambiguous mentions per country
-	var groupHits uint16
+// matches is what one pass over an article's tokens found.
+type matches struct {
+	hits      []hit
+	amb       []pending
+	evidence  [1 << 8]uint16 // unambiguous mentions per country
+	groupHits uint16
+}
+
+// match finds the phrases of the gazetteer in d's tokens, longest first,
+// and records them in m.
+func (d *doc) match(g *gazetteer, m *matches) {
 	n := len(d.toks)
 	for i := 0; i < n; {
 		t := d.toks[i]
 		// Every phrase starts with a capital, a dotted acronym or a word in
 		// capitals (or "eSwatini"): lower-case words cost nothing more.
-		if t.flags&(flagUpper|flagDotted|flagInnerUpper) == 0 {
+		if t.flags&startFlags == 0 {
 			i++
 			continue
 		}
-		maxLen, ok := g.firsts[string(d.word(i))]
-		if !ok {
+		if t.reach == 0 {
 			i++
 			continue
 		}
 		l := 1
-		for l < int(maxLen) && i+l < n && d.toks[i+l].seg == t.seg && d.toks[i+l].flags&flagBreak == 0 {
+		for l < int(t.reach) && i+l < n && d.toks[i+l].seg == t.seg && d.toks[i+l].flags&flagBreak == 0 {
 			l++
 		}
 		matched := false
@@ -190,14 +186,14 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 			case p.group == 0 && d.beforeState(g, i+l):
 				// "Paris, Texas" and "Lebanon, Ohio" are towns.
 			case p.kind == kindAmbig:
-				amb = append(amb, pending{p: p, start: i, end: i + l})
+				m.amb = append(m.amb, pending{p: p, start: i, end: i + l})
 			default:
-				hits = append(hits, hit{country: p.country, seg: t.seg, weight: p.weight})
-				if int(p.country) < len(evidence) {
-					evidence[p.country]++
+				m.hits = append(m.hits, hit{country: p.country, seg: t.seg, weight: p.weight})
+				if int(p.country) < len(m.evidence) {
+					m.evidence[p.country]++
 				}
 				if p.group != 0 {
-					groupHits++
+					m.groupHits++
 				}
 			}
 			i += l
@@ -207,10 +203,6 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 			i++
 		}
 	}
-	if len(amb) > 0 {
-		hits = d.settle(g, amb, hits, &evidence, groupHits)
-	}
-	return score(g, d, hits, opt)
 }
 
 // scratch is the working memory of one Detect call, kept for the next.
@@ -300,7 +292,11 @@ func (d *doc) settle(g *gazetteer, amb []pending, hits []hit, evidence *[1 << 8]
 	// Count the context words of the rules in play, in one pass.
 	var pos, neg [maxRules]uint16
 	for i := range d.toks {
-		b, ok := g.words[string(d.word(i))]
+		w := d.word(i)
+		if !g.contextWords.mayBytes(w) {
+			continue
+		}
+		b, ok := g.words[string(w)]
 		if !ok {
 			continue
 		}
@@ -359,7 +355,9 @@ func (d *doc) near(g *gazetteer, a pending, bit uint64) bool {
 		if d.toks[i].seg != seg || (i >= a.start && i < a.end) {
 			continue
 		}
-		if b, ok := g.words[string(d.word(i))]; ok && b.near&bit != 0 {
+		if w := d.word(i); !g.contextWords.mayBytes(w) {
+			continue
+		} else if b, ok := g.words[string(w)]; ok && b.near&bit != 0 {
 			return true
 		}
 	}

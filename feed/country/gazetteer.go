@@ -90,11 +90,16 @@ type wordBits struct {
 type gazetteer struct {
 	countries []Country
 	phrases   map[string]phrase
-	// firsts maps a phrase's first word to the most words any phrase
-	// starting with it has, so that most words cost one lookup.
-	firsts map[string]uint8
-	words  map[string]wordBits
-	rules  []rule
+	// spans marks every run of words that is a phrase or the start of a
+	// longer one ("south", "south georgia" and on to "south georgia and
+	// the south sandwich islands"), so that reading a phrase word by word
+	// costs one lookup a word.
+	spans map[string]span
+	// firstWords are the first words of phrases, and contextWords the
+	// words of words, to pass over the other words at little cost.
+	firstWords, contextWords *filter
+	words                    map[string]wordBits
+	rules                    []rule
 	// stop are capitalised words that do not make a neighbouring
 	// "Jordan" a person's name: "President", "In", "Monday".
 	stop map[string]bool
@@ -118,11 +123,13 @@ var gaz = sync.OnceValue(func() *gazetteer {
 // buildGazetteer combines the country table with the detection directives.
 func buildGazetteer(all []Country, data string) (*gazetteer, error) {
 	g := &gazetteer{
-		countries: all,
-		phrases:   make(map[string]phrase, 4096),
-		firsts:    make(map[string]uint8, 4096),
-		words:     make(map[string]wordBits, 512),
-		stop:      make(map[string]bool, 256),
+		countries:    all,
+		phrases:      make(map[string]phrase, 4096),
+		spans:        make(map[string]span, 8192),
+		firstWords:   new(filter),
+		contextWords: new(filter),
+		words:        make(map[string]wordBits, 512),
+		stop:         make(map[string]bool, 256),
 	}
 	byCode := make(map[string]int16, len(all))
 	for i, c := range all {
@@ -165,20 +172,28 @@ func buildGazetteer(all []Country, data string) (*gazetteer, error) {
 		g.stop[w] = true
 	}
 	for key := range g.phrases {
-		first, n := key, 1
-		if i := strings.IndexByte(key, ' '); i >= 0 {
-			first = key[:i]
-			n = strings.Count(key, " ") + 1
+		g.spans[key] |= spanPhrase
+		for i, c := range key {
+			if c == ' ' {
+				g.spans[key[:i]] |= spanPrefix
+			}
 		}
-		if n > 255 {
-			return nil, fmt.Errorf("phrase %q too long", key)
-		}
-		if uint8(n) > g.firsts[first] {
-			g.firsts[first] = uint8(n)
-		}
+		first, _, _ := strings.Cut(key, " ")
+		g.firstWords.add(first)
+	}
+	for w := range g.words {
+		g.contextWords.add(w)
 	}
 	return g, nil
 }
+
+// span says what a run of words is to the gazetteer.
+type span uint8
+
+const (
+	spanPhrase span = 1 << iota // a phrase
+	spanPrefix                  // the first words of a longer phrase
+)
 
 // formOf reads how s is written: its first word decides.
 func formOf(s string) form {

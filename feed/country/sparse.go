@@ -1,0 +1,259 @@
+package country
+
+import "unicode/utf8"
+
+// startFlags are the flags of a token a phrase can start with: a capital,
+// a dotted acronym, or a capital inside the word ("eSwatini").
+const startFlags = flagUpper | flagDotted | flagInnerUpper
+
+// startByte marks the bytes without which no token has startFlags: the
+// ASCII capitals, every byte of a non-ASCII rune (it may be a capital),
+// and the dot (of an acronym, even a lower-case "u.s.").
+var startByte = func() (t [256]bool) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true
+	}
+	t['.'] = true
+	return t
+}()
+
+// tokenEnd reports whether a token of the scanner ends at s[i] with no
+// punctuation yet read after it: a lower-case letter or a digit (which
+// always belongs to a token) before a byte that ends every token. A
+// scanner set at i with nothing pending goes on exactly as one that read s
+// from its start.
+func tokenEnd(s string, i int) bool {
+	if i == 0 || i >= len(s) || !lowerAlnum[s[i-1]] {
+		return false
+	}
+	switch c := s[i]; {
+	case c >= utf8.RuneSelf || isASCIIAlnum(c) || c == '\'' || c == '`':
+		// A letter goes on; an apostrophe may be a possessive's.
+		return false
+	case c == '.':
+		// Only a dot after a one-letter piece joins an acronym ("U.S.").
+		return i >= 2 && lowerAlnum[s[i-2]]
+	}
+	return true
+}
+
+// add cuts s, the text of segment seg, into tokens, and marks on each token
+// that starts a phrase of the gazetteer the words of the longest (reach).
+//
+// A sparse add keeps only the tokens that matching reads: each token with
+// startFlags whose word starts a phrase, the words after it while they may
+// still be part of one (a prefix of a phrase), and the one after the
+// longest phrase found (beforeState reads it). The runs between are
+// skipped unread: a scan for startByte finds the next token that may
+// matter, and the scanner resumes at the last tokenEnd before it.
+//
+// Tokens kept are those a full add makes, with the same flags and reach;
+// what is left out is never part of a phrase nor read by beforeState, and
+// a phrase's reach never crosses it. So
+// match finds the same mentions in both, and a sparse doc serves every
+// article with no ambiguous mention; settling one reads every word
+// (settle, near, person).
+func (d *doc) add(g *gazetteer, s string, seg int, sparse bool) {
+	sc := newScanner(s)
+	need := 0 // tokens still to keep for beforeState
+	// growing are the phrases that may still grow by a word.
+	var growing [8]chain
+	ng := 0
+	all := false // more phrases grew at once than growing holds
+	words, caps := 0, 0
+	for {
+		if sparse && need == 0 && ng == 0 && !all {
+			c := nextStart(s, sc.i)
+			// A plain capitalised word that starts no phrase is passed
+			// over without the scanner: most capitals are.
+			for c < len(s) {
+				e, ok := plainWord(s, c)
+				if !ok || g.firstWords.may(s[c:e]) {
+					break
+				}
+				c = nextStart(s, e)
+			}
+			if c == len(s) {
+				break
+			}
+			q := c
+			for q > sc.i && !tokenEnd(s, q) {
+				q--
+			}
+			if q > sc.i {
+				sc.i, sc.pending = q, 0
+			}
+		}
+		mark := len(d.norm)
+		if mark > 0 {
+			d.norm = append(d.norm, ' ')
+		}
+		start := len(d.norm)
+		var ok bool
+		var f tokFlags
+		d.norm, _, _, f, ok = sc.next(d.norm)
+		if !ok {
+			d.norm = d.norm[:mark]
+			break
+		}
+		if len(d.norm)-start >= 4 {
+			words++
+			if f&flagUpper != 0 {
+				caps++
+			}
+		}
+		d.toks = append(d.toks, token{start: int32(start), end: int32(len(d.norm)), seg: int16(seg), flags: f})
+		k := len(d.toks) - 1
+		if need > 0 {
+			need--
+		}
+		kept := 0
+		for _, c := range growing[:ng] {
+			if f&flagBreak == 0 {
+				sp := g.spans[string(d.norm[d.toks[c.tok].start:])]
+				if sp&spanPhrase != 0 {
+					c.reach = uint8(k - c.tok + 1)
+				}
+				if sp&spanPrefix != 0 && k-c.tok+1 < maxReach {
+					growing[kept] = c
+					kept++
+					continue
+				}
+			}
+			need = max(need, d.end(c))
+		}
+		ng = kept
+		if f&startFlags == 0 {
+			continue
+		}
+		sp := g.spans[string(d.norm[start:])]
+		if sp == 0 {
+			continue
+		}
+		c := chain{tok: k}
+		if sp&spanPhrase != 0 {
+			c.reach = 1
+		}
+		switch {
+		case sp&spanPrefix == 0:
+			need = max(need, d.end(c))
+		case ng < len(growing):
+			growing[ng] = c
+			ng++
+		default:
+			// Too many at once to follow: keep every word from here on,
+			// and let each reach as far as its words may.
+			d.toks[k].reach = maxReach
+			all = true
+		}
+	}
+	for _, c := range growing[:ng] {
+		d.end(c)
+	}
+	// Only headlines are written in Title Case; in a paragraph, a short
+	// sentence full of names is still prose.
+	if seg == 0 && words > 0 && caps*10 >= words*6 {
+		d.titleCase = true
+	}
+	d.segs = seg + 1
+}
+
+// maxReach bounds how many words a phrase has; a reach of maxReach means
+// matching tries every length the tokens allow.
+const maxReach = 255
+
+// chain is a phrase being read: its first token, and how many words of it
+// so far are a phrase of the gazetteer.
+type chain struct {
+	tok   int
+	reach uint8
+}
+
+// end records the reach of a phrase that grows no more, and returns how
+// many tokens past the last one read beforeState needs: the one after the
+// phrase. (It reads a second only when that one starts a state's name, a
+// phrase of the gazetteer whose words are kept for their own sake.)
+func (d *doc) end(c chain) int {
+	d.toks[c.tok].reach = c.reach
+	if c.reach == 0 {
+		return 0
+	}
+	return c.tok + int(c.reach) - (len(d.toks) - 1)
+}
+
+// nextStart returns the index of the first byte from i on that a token
+// with startFlags needs, or len(s). A dot counts only before a letter:
+// the end of a sentence starts nothing.
+func nextStart(s string, i int) int {
+	for ; i < len(s); i++ {
+		if startByte[s[i]] && (s[i] != '.' || i+1 < len(s) && isASCIILetter(s[i+1])) {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// plainWord reports whether a token of ASCII letters alone starts at s[c]
+// with a capital, and where it ends: the scanner's form of it is its
+// letters in lower case. Anything it cannot be sure of (a digit, a rune
+// beyond ASCII, an apostrophe, a dot that may join an acronym) is not
+// plain.
+func plainWord(s string, c int) (end int, ok bool) {
+	if s[c] < 'A' || s[c] > 'Z' || c > 0 && !plainEdge(s[c-1]) {
+		return 0, false
+	}
+	e := c + 1
+	for e < len(s) && isASCIILetter(s[e]) {
+		e++
+	}
+	if e < len(s) && !plainEdge(s[e]) && !(s[e] == '.' && e-c >= 2) {
+		return 0, false
+	}
+	return e, true
+}
+
+// plainEdge reports whether c, next to a word, certainly parts it from
+// the next token: ASCII punctuation or space, but no dot or apostrophe.
+func plainEdge(c byte) bool {
+	return c < utf8.RuneSelf && !isASCIIAlnum(c) && c != '.' && c != '\'' && c != '`'
+}
+
+// filter is a set of words that may answer yes to a word not in it, but
+// never no to one that is: a bitmap of their hashes, which costs less to
+// ask than a map.
+type filter [filterBits / 64]uint64
+
+// filterBits is the size of a filter: with a few thousand words in it, a
+// word outside passes one time in forty or fewer.
+const filterBits = 1 << 17
+
+// filterHash hashes a word as its lower-case letters (FNV-1a); w is ASCII
+// letters, or already normalised.
+func filterHash[T string | []byte](w T) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h ^= uint32(w[i] | 0x20)
+		h *= 16777619
+	}
+	return h % filterBits
+}
+
+func (f *filter) add(w string) {
+	h := filterHash(w)
+	f[h/64] |= 1 << (h % 64)
+}
+
+// may reports whether w may be in the set; false is certain.
+func (f *filter) may(w string) bool {
+	h := filterHash(w)
+	return f[h/64]&(1<<(h%64)) != 0
+}
+
+// mayBytes is may for a word in a buffer.
+func (f *filter) mayBytes(w []byte) bool {
+	h := filterHash(w)
+	return f[h/64]&(1<<(h%64)) != 0
+}

@@ -1,0 +1,238 @@
+package country
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// sparseSeeds are texts that test the places where a sparse read could
+// part from a full one: acronyms with dots, possessives, titles before a
+// name, capitals inside words, runes beyond ASCII, long phrases, states
+// after commas, and punctuation of every kind.
+var sparseSeeds = []string{
+	"Officials in the U.S. and the u.s. said U.S.A. and UK talks went on.",
+	"The Kremlin's spokesman said Russia's and China's envoys met in eSwatini.",
+	"Mr. Jordan met Gen. Chad in St. Lucia; Dr. Georgia spoke in Athens, Georgia, on Monday.",
+	"South Georgia and the South Sandwich Islands, South Georgia and South Sudan.",
+	"Paris, Texas and Lebanon, Ohio are towns; Paris and Lebanon are not.",
+	"Paris fell, Texas rose; Lebanon said, Ohio officials; Moscow, New Mexico, and Moscow, new Mexico.",
+	"Côte d’Ivoire, São Tomé and Príncipe and Curaçao: ÉCOLE, Ελλάδα, Россия, 中国。",
+	"Guinea-Bissau and Papua New Guinea–Australia ties; the Democratic Republic of the Congo.",
+	"roast turkey and Turkey, \"Turkey\" (Turkey) [Turkey] {Turkey} Turkey…Turkey",
+	"a.b.c U.K.-based N.A.T.O. e.g. UK i.e. US, U.S. a u.s. b u.k.",
+	"NATO\tRussia\nChina\r\nIran & Iraq & the Gambia 2022Russia Russia2022 'Russia' `China`",
+	"x'Russia y's China’s Ukraine\u02bcs Iran\u2019 Korea's.",
+	"New York, New Delhi, New Zealand and New Caledonia; North Korea and South Korea.",
+	"\xff\xfeRussia \xc3 China \xe2\x80 Iran",
+	"The the THE tHe The. The, The: The;",
+	"Inc.com Russia.China Russia.china Russia. China. A. B. C.",
+}
+
+// matchText runs match on d and returns what it found as text, which does
+// not depend on which tokens were kept: each hit, and each ambiguous
+// mention's words and segment.
+func matchText(g *gazetteer, d *doc) string {
+	var m matches
+	d.match(g, &m)
+	var b strings.Builder
+	for _, h := range m.hits {
+		fmt.Fprintf(&b, "hit %d seg %d weight %g\n", h.country, h.seg, h.weight)
+	}
+	for _, a := range m.amb {
+		fmt.Fprintf(&b, "amb %q seg %d\n", d.norm[d.toks[a.start].start:d.toks[a.end-1].end], d.toks[a.start].seg)
+	}
+	return b.String()
+}
+
+// checkSparse fails when a sparse read of the article finds other
+// mentions than a full one.
+func checkSparse(t *testing.T, title string, paras []string) {
+	t.Helper()
+	g := gaz()
+	size := len(title)
+	for _, p := range paras {
+		size += len(p) + 1
+	}
+	var full, sparse doc
+	full.read(g, title, paras, 16<<10, size, false)
+	sparse.read(g, title, paras, 16<<10, size, true)
+	if f, s := matchText(g, &full), matchText(g, &sparse); f != s {
+		t.Fatalf("%q %q:\nfull read finds\n%s\nsparse read finds\n%s", title, paras, f, s)
+	}
+	if full.segs != sparse.segs || full.titleCase != sparse.titleCase {
+		t.Fatalf("%q: segments %d/%d, title case %v/%v", title, full.segs, sparse.segs, full.titleCase, sparse.titleCase)
+	}
+}
+
+// TestSparseReadFindsWhatFullReadFinds checks the sparse read against the
+// full one on the labelled articles and on texts made to trip it.
+func TestSparseReadFindsWhatFullReadFinds(t *testing.T) {
+	for _, c := range loadEval(t) {
+		checkSparse(t, c.title, c.paragraphs)
+	}
+	title, paras := benchArticle()
+	checkSparse(t, title, paras)
+	for _, s := range sparseSeeds {
+		checkSparse(t, s, []string{s, strings.ToUpper(s), strings.ToLower(s)})
+		// Every cut of the text, so that each phrase meets the start and
+		// the end of a paragraph.
+		for i := range len(s) {
+			checkSparse(t, "", []string{s[:i], s[i:]})
+		}
+	}
+}
+
+// TestSparseReadSkips checks that the sparse read leaves out most of an
+// article's words: were it to keep them all, detection would cost what
+// it did before.
+func TestSparseReadSkips(t *testing.T) {
+	g := gaz()
+	title, paras := benchArticle()
+	var full, sparse doc
+	full.read(g, title, paras, 16<<10, 4096, false)
+	sparse.read(g, title, paras, 16<<10, 4096, true)
+	if len(sparse.toks)*2 > len(full.toks) {
+		t.Errorf("sparse read kept %d of %d tokens", len(sparse.toks), len(full.toks))
+	}
+}
+
+// FuzzSparseRead requires a sparse read to find what a full read finds.
+func FuzzSparseRead(f *testing.F) {
+	for _, s := range sparseSeeds {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, title, para string) {
+		checkSparse(t, title, []string{para, title + para})
+	})
+}
+
+// tokensFrom lists the tokens a scanner set at i with nothing pending
+// reads, as text with flags and source ranges.
+func tokensFrom(s string, i int, pending tokFlags) []string {
+	sc := scanner{s: s, i: i, pending: pending}
+	var out []string
+	for {
+		w, start, end, f, ok := sc.next(nil)
+		if !ok {
+			return out
+		}
+		out = append(out, fmt.Sprintf("%q %d-%d %b", w, start, end, f))
+	}
+}
+
+// checkResume fails where tokenEnd or plainWord promise what the scanner
+// does not do.
+func checkResume(t *testing.T, s string) {
+	t.Helper()
+	all := tokensFrom(s, 0, flagSentence|flagBreak)
+	ends := map[int]int{}   // end offset -> tokens read up to it
+	starts := map[int]int{} // start offset -> token index
+	sc := newScanner(s)
+	for n := 0; ; n++ {
+		_, start, end, _, ok := sc.next(nil)
+		if !ok {
+			break
+		}
+		ends[end] = n + 1
+		starts[start] = n
+	}
+	for i := range len(s) + 1 {
+		if tokenEnd(s, i) {
+			n, ok := ends[i]
+			if !ok {
+				t.Fatalf("%q: tokenEnd at %d, where no token ends", s, i)
+			}
+			if got := tokensFrom(s, i, 0); !slices.Equal(got, all[n:]) {
+				t.Fatalf("%q: resumed at %d, reads\n%q\nnot\n%q", s, i, got, all[n:])
+			}
+		}
+		if i == len(s) {
+			break
+		}
+		if e, ok := plainWord(s, i); ok {
+			n, ok := starts[i]
+			want := fmt.Sprintf("%q %d-%d", strings.ToLower(s[i:e]), i, e)
+			if !ok || !strings.HasPrefix(all[n], want+" ") {
+				t.Fatalf("%q: plain word %q at %d, but the scanner reads %q", s, s[i:e], i, all[min(n, len(all)-1)])
+			}
+		}
+	}
+}
+
+// TestResumePoints checks, at every offset of the seeds and the labelled
+// articles, that a scanner resumed at a tokenEnd reads what the whole
+// scan reads from there, and that a plainWord is one token, its letters
+// in lower case.
+func TestResumePoints(t *testing.T) {
+	for _, s := range sparseSeeds {
+		checkResume(t, s)
+	}
+	for _, c := range loadEval(t) {
+		checkResume(t, c.title)
+		for _, p := range c.paragraphs {
+			checkResume(t, p)
+		}
+	}
+}
+
+func FuzzResumePoints(f *testing.F) {
+	for _, s := range sparseSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkResume(t, s)
+	})
+}
+
+// TestFiltersHoldTheirWords checks that the filters never turn away a
+// word of their sets.
+func TestFiltersHoldTheirWords(t *testing.T) {
+	g := gaz()
+	for key := range g.phrases {
+		first, _, _ := strings.Cut(key, " ")
+		if !g.firstWords.may(first) {
+			t.Errorf("first words filter turns away %q", first)
+		}
+	}
+	for w := range g.words {
+		if !g.contextWords.mayBytes([]byte(w)) {
+			t.Errorf("context words filter turns away %q", w)
+		}
+	}
+	passed := 0
+	for _, w := range strings.Fields("joint statement runs analysts said markets reacted calmly officials declined comment residents noticed") {
+		if g.firstWords.may(w) {
+			passed++
+		}
+	}
+	if passed > 3 {
+		t.Errorf("first words filter passes %d of 13 common words", passed)
+	}
+}
+
+// BenchmarkRead reads the labelled articles into tokens, fully and
+// sparsely: the part of detection the sparse read is there to cut.
+func BenchmarkRead(b *testing.B) {
+	cases := loadEval(b)
+	g := gaz()
+	size := 0
+	for _, c := range cases {
+		size += len(c.title)
+		for _, p := range c.paragraphs {
+			size += len(p)
+		}
+	}
+	for _, sparse := range []bool{false, true} {
+		b.Run(fmt.Sprintf("sparse=%v", sparse), func(b *testing.B) {
+			var d doc
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				for _, c := range cases {
+					d.read(g, c.title, c.paragraphs, 16<<10, 16<<10, sparse)
+				}
+			}
+		})
+	}
+}
