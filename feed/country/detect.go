@@ -62,7 +62,7 @@ type token struct {
 	seg        int16 // 0 for the title, 1 and up for paragraphs
 	flags      tokFlags
 	// reach is, on a token that starts phrases, how many words the
-	// longest has (or maxReach).
+	// longest has (buildGazetteer keeps them under 256).
 	reach uint8
 }
 
@@ -72,7 +72,10 @@ type token struct {
 type doc struct {
 	norm []byte
 	toks []token
-	segs int
+	// growing is add's list of the phrases being read, kept for its
+	// capacity.
+	growing []chain
+	segs    int
 	// titleCase says the title is written in Title Case or capitals, where
 	// a capitalised neighbour says nothing about names.
 	titleCase bool
@@ -134,7 +137,7 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 // those that follow them (see addSparse): enough to find every mention,
 // but not to settle an ambiguous one.
 func (d *doc) read(g *gazetteer, title string, paragraphs []string, budget, size int, sparse bool) {
-	*d = doc{norm: grow(d.norm[:0], size+size/8), toks: growToks(d.toks[:0], size/5+8)}
+	*d = doc{norm: grow(d.norm[:0], size+size/8), toks: growToks(d.toks[:0], size/5+8), growing: d.growing[:0]}
 	d.add(g, clip(title, budget), 0, false)
 	budget -= len(title)
 	for i, p := range paragraphs {

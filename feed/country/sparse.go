@@ -52,20 +52,17 @@ func tokenEnd(s string, i int) bool {
 //
 // Tokens kept are those a full add makes, with the same flags and reach;
 // what is left out is never part of a phrase nor read by beforeState, and
-// a phrase's reach never crosses it. So
-// match finds the same mentions in both, and a sparse doc serves every
-// article with no ambiguous mention; settling one reads every word
-// (settle, near, person).
+// a phrase's reach never crosses it. So match finds the same mentions in
+// both, and a sparse doc serves every article with no ambiguous mention;
+// settling one reads every word (settle, near, person).
 func (d *doc) add(g *gazetteer, s string, seg int, sparse bool) {
 	sc := newScanner(s)
 	need := 0 // tokens still to keep for beforeState
 	// growing are the phrases that may still grow by a word.
-	var growing [8]chain
-	ng := 0
-	all := false // more phrases grew at once than growing holds
+	growing := d.growing[:0]
 	words, caps := 0, 0
 	for {
-		if sparse && need == 0 && ng == 0 && !all {
+		if sparse && need == 0 && len(growing) == 0 {
 			c := nextStart(s, sc.i)
 			// A plain capitalised word that starts no phrase is passed
 			// over without the scanner: most capitals are.
@@ -111,13 +108,13 @@ func (d *doc) add(g *gazetteer, s string, seg int, sparse bool) {
 			need--
 		}
 		kept := 0
-		for _, c := range growing[:ng] {
+		for _, c := range growing {
 			if f&flagBreak == 0 {
 				sp := g.spans[string(d.norm[d.toks[c.tok].start:])]
 				if sp&spanPhrase != 0 {
 					c.reach = uint8(k - c.tok + 1)
 				}
-				if sp&spanPrefix != 0 && k-c.tok+1 < maxReach {
+				if sp&spanPrefix != 0 {
 					growing[kept] = c
 					kept++
 					continue
@@ -125,7 +122,7 @@ func (d *doc) add(g *gazetteer, s string, seg int, sparse bool) {
 			}
 			need = max(need, d.end(c))
 		}
-		ng = kept
+		growing = growing[:kept]
 		if f&startFlags == 0 {
 			continue
 		}
@@ -137,22 +134,16 @@ func (d *doc) add(g *gazetteer, s string, seg int, sparse bool) {
 		if sp&spanPhrase != 0 {
 			c.reach = 1
 		}
-		switch {
-		case sp&spanPrefix == 0:
+		if sp&spanPrefix == 0 {
 			need = max(need, d.end(c))
-		case ng < len(growing):
-			growing[ng] = c
-			ng++
-		default:
-			// Too many at once to follow: keep every word from here on,
-			// and let each reach as far as its words may.
-			d.toks[k].reach = maxReach
-			all = true
+		} else {
+			growing = append(growing, c)
 		}
 	}
-	for _, c := range growing[:ng] {
+	for _, c := range growing {
 		d.end(c)
 	}
+	d.growing = growing[:0]
 	// Only headlines are written in Title Case; in a paragraph, a short
 	// sentence full of names is still prose.
 	if seg == 0 && words > 0 && caps*10 >= words*6 {
@@ -160,10 +151,6 @@ func (d *doc) add(g *gazetteer, s string, seg int, sparse bool) {
 	}
 	d.segs = seg + 1
 }
-
-// maxReach bounds how many words a phrase has; a reach of maxReach means
-// matching tries every length the tokens allow.
-const maxReach = 255
 
 // chain is a phrase being read: its first token, and how many words of it
 // so far are a phrase of the gazetteer.
