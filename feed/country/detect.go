@@ -1,8 +1,10 @@
 package country
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Mention is a country found in an article's text, with how strongly the
@@ -59,6 +61,7 @@ const maxSegments = 64
 // token is one word of the article, normalised into doc.norm.
 type token struct {
 	start, end int32 // normalised text, in doc.norm
+	src        int32 // where the token starts in its segment's text
 	seg        int16 // 0 for the title, 1 and up for paragraphs
 	flags      tokFlags
 	// reach is, on a token that starts phrases, how many words the
@@ -95,6 +98,10 @@ type hit struct {
 type pending struct {
 	p          phrase
 	start, end int
+	// seg, first and last place the mention in the text, by the source
+	// offsets of its first and last words (see place).
+	seg         int16
+	first, last int32
 }
 
 // DetectWith is Detect with options.
@@ -120,33 +127,93 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 	d := &sc.d
 	m := matches{hits: sc.hits[:0], amb: sc.amb[:0]}
 	defer func() { sc.hits, sc.amb = m.hits[:0], m.amb[:0] }()
-	d.read(g, title, paragraphs, budget, size, true)
+	d.read(g, title, paragraphs, budget, size, readSparse)
 	d.match(g, &m)
 	if len(m.amb) > 0 {
-		// Settling an ambiguous mention weighs every word of the article.
-		d.read(g, title, paragraphs, budget, size, false)
-		m = matches{hits: m.hits[:0], amb: m.amb[:0]}
-		d.match(g, &m)
+		// Settling an ambiguous mention weighs every word of the article:
+		// read them all, and find each mention among them by its place.
+		d.place(m.amb)
+		d.read(g, title, paragraphs, budget, size, readWords)
+		if !d.relocate(m.amb) {
+			// Each token a sparse read keeps is one a full read makes too;
+			// were one not found, matching again would settle it.
+			d.read(g, title, paragraphs, budget, size, readFull)
+			m = matches{hits: m.hits[:0], amb: m.amb[:0]}
+			d.match(g, &m)
+		}
 		m.hits = d.settle(g, m.amb, m.hits, &m.evidence, m.groupHits)
 	}
 	return score(g, d, m.hits, opt)
 }
 
+// readMode says which of a text's tokens add keeps, and what it marks.
+type readMode uint8
+
+const (
+	// readFull keeps every token, and marks where phrases start.
+	readFull readMode = iota
+	// readSparse keeps the tokens matching reads (see add): enough to
+	// find every mention, but not to settle an ambiguous one.
+	readSparse
+	// readWords keeps every token and marks nothing: the words settle
+	// weighs, around mentions a sparse read found.
+	readWords
+)
+
 // read cuts the title and paragraphs into d's tokens, at most budget bytes
-// of them. A sparse read keeps only the words a phrase can start with and
-// those that follow them (see addSparse): enough to find every mention,
-// but not to settle an ambiguous one.
-func (d *doc) read(g *gazetteer, title string, paragraphs []string, budget, size int, sparse bool) {
+// of them. The title is read whole in every mode but readWords, which
+// marks nothing anywhere.
+func (d *doc) read(g *gazetteer, title string, paragraphs []string, budget, size int, mode readMode) {
 	*d = doc{norm: grow(d.norm[:0], size+size/8), toks: growToks(d.toks[:0], size/5+8), growing: d.growing[:0]}
-	d.add(g, clip(title, budget), 0, false)
+	titleMode := readFull
+	if mode == readWords {
+		titleMode = readWords
+	}
+	d.add(g, clip(title, budget), 0, titleMode)
 	budget -= len(title)
 	for i, p := range paragraphs {
 		if budget <= 0 || i+1 >= maxSegments {
 			break
 		}
-		d.add(g, clip(p, budget), i+1, sparse)
+		d.add(g, clip(p, budget), i+1, mode)
 		budget -= len(p)
 	}
+}
+
+// place records in each mention where its words are in the text, which
+// does not depend on the tokens a read kept.
+func (d *doc) place(amb []pending) {
+	for i := range amb {
+		a := &amb[i]
+		a.seg, a.first, a.last = d.toks[a.start].seg, d.toks[a.start].src, d.toks[a.end-1].src
+	}
+}
+
+// relocate sets each mention's tokens from its place, in a doc read
+// since; false if some word of one is not a token of d.
+func (d *doc) relocate(amb []pending) bool {
+	for i := range amb {
+		a := &amb[i]
+		start, ok1 := d.find(a.seg, a.first)
+		last, ok2 := d.find(a.seg, a.last)
+		if !ok1 || !ok2 || last < start {
+			return false
+		}
+		a.start, a.end = start, last+1
+	}
+	return true
+}
+
+// find returns the index of the token of segment seg that starts at src
+// in its text.
+func (d *doc) find(seg int16, src int32) (int, bool) {
+	i, ok := slices.BinarySearchFunc(d.toks, token{seg: seg, src: src}, func(t, want token) int {
+		if t.seg != want.seg {
+			return cmp.Compare(t.seg, want.seg)
+		}
+		return cmp.Compare(t.src, want.src)
+	})
+	return i, ok
 }
 
 // matches is what one pass over an article's tokens found.

@@ -55,8 +55,9 @@ func tokenEnd(s string, i int) bool {
 // a phrase's reach never crosses it. So match finds the same mentions in
 // both, and a sparse doc serves every article with no ambiguous mention;
 // settling one reads every word (settle, near, person).
-func (d *doc) add(g *gazetteer, s string, seg int, sparse bool) {
+func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 	sc := newScanner(s)
+	sparse := mode == readSparse
 	need := 0 // tokens still to keep for beforeState
 	// growing are the phrases that may still grow by a word.
 	growing := d.growing[:0]
@@ -91,7 +92,8 @@ func (d *doc) add(g *gazetteer, s string, seg int, sparse bool) {
 		start := len(d.norm)
 		var ok bool
 		var f tokFlags
-		d.norm, _, _, f, ok = sc.next(d.norm)
+		var src int
+		d.norm, src, _, f, ok = sc.next(d.norm)
 		if !ok {
 			d.norm = d.norm[:mark]
 			break
@@ -102,7 +104,10 @@ func (d *doc) add(g *gazetteer, s string, seg int, sparse bool) {
 				caps++
 			}
 		}
-		d.toks = append(d.toks, token{start: int32(start), end: int32(len(d.norm)), seg: int16(seg), flags: f})
+		d.toks = append(d.toks, token{start: int32(start), end: int32(len(d.norm)), src: int32(src), seg: int16(seg), flags: f})
+		if mode == readWords {
+			continue
+		}
 		k := len(d.toks) - 1
 		if need > 0 {
 			need--

@@ -18,6 +18,8 @@ var sparseSeeds = []string{
 	"South Georgia and the South Sandwich Islands, South Georgia and South Sudan.",
 	"Paris, Texas and Lebanon, Ohio are towns; Paris and Lebanon are not.",
 	"Paris fell, Texas rose; Lebanon said, Ohio officials; Moscow, New Mexico, and Moscow, new Mexico.",
+	"Georgia's Tbilisi talks; Georgia, the state; Michael Jordan and Jordan Peterson; roast Turkey in Ankara; Chad Smith in N'Djamena.",
+	"The Washington Post said Washington and Paris Hilton; Turkey Turkey turkey Georgia Georgia, Atlanta.",
 	"Côte d’Ivoire, São Tomé and Príncipe and Curaçao: ÉCOLE, Ελλάδα, Россия, 中国。",
 	"Guinea-Bissau and Papua New Guinea–Australia ties; the Democratic Republic of the Congo.",
 	"roast turkey and Turkey, \"Turkey\" (Turkey) [Turkey] {Turkey} Turkey…Turkey",
@@ -56,13 +58,57 @@ func checkSparse(t *testing.T, title string, paras []string) {
 		size += len(p) + 1
 	}
 	var full, sparse doc
-	full.read(g, title, paras, 16<<10, size, false)
-	sparse.read(g, title, paras, 16<<10, size, true)
+	full.read(g, title, paras, 16<<10, size, readFull)
+	sparse.read(g, title, paras, 16<<10, size, readSparse)
 	if f, s := matchText(g, &full), matchText(g, &sparse); f != s {
 		t.Fatalf("%q %q:\nfull read finds\n%s\nsparse read finds\n%s", title, paras, f, s)
 	}
 	if full.segs != sparse.segs || full.titleCase != sparse.titleCase {
 		t.Fatalf("%q: segments %d/%d, title case %v/%v", title, full.segs, sparse.segs, full.titleCase, sparse.titleCase)
+	}
+}
+
+// detectFull is DetectWith as it reads with every token from the start:
+// what the sparse read, and the words read again around its ambiguous
+// mentions, must come to.
+func detectFull(title string, paras []string, opt Options) []Mention {
+	g := gaz()
+	size := len(title)
+	for _, p := range paras {
+		size += len(p) + 1
+	}
+	var d doc
+	d.read(g, title, paras, opt.MaxBytes, min(size, opt.MaxBytes), readFull)
+	var m matches
+	d.match(g, &m)
+	if len(m.amb) > 0 {
+		m.hits = d.settle(g, m.amb, m.hits, &m.evidence, m.groupHits)
+	}
+	return score(g, &d, m.hits, opt)
+}
+
+// checkDetect fails when DetectWith finds other countries, or other
+// scores, than detectFull.
+func checkDetect(t *testing.T, title string, paras []string) {
+	t.Helper()
+	opt := Options{Threshold: 0.01, Max: 20, MaxBytes: 16 << 10}
+	if got, want := DetectWith(title, paras, opt), detectFull(title, paras, opt); !slices.Equal(got, want) {
+		t.Fatalf("%q %q:\ngot  %v\nwant %v", title, paras, got, want)
+	}
+}
+
+// TestDetectAsFullRead checks that detection, which reads sparsely and
+// reads every word again only where a mention is ambiguous, finds what a
+// full read finds, ambiguous mentions settled alike.
+func TestDetectAsFullRead(t *testing.T) {
+	for _, c := range loadEval(t) {
+		checkDetect(t, c.title, c.paragraphs)
+	}
+	for _, s := range sparseSeeds {
+		checkDetect(t, s, []string{s, strings.ToLower(s)})
+		for i := range len(s) {
+			checkDetect(t, s[:i], []string{s[i:], s})
+		}
 	}
 }
 
@@ -91,8 +137,8 @@ func TestSparseReadSkips(t *testing.T) {
 	g := gaz()
 	title, paras := benchArticle()
 	var full, sparse doc
-	full.read(g, title, paras, 16<<10, 4096, false)
-	sparse.read(g, title, paras, 16<<10, 4096, true)
+	full.read(g, title, paras, 16<<10, 4096, readFull)
+	sparse.read(g, title, paras, 16<<10, 4096, readSparse)
 	if len(sparse.toks)*2 > len(full.toks) {
 		t.Errorf("sparse read kept %d of %d tokens", len(sparse.toks), len(full.toks))
 	}
@@ -105,6 +151,7 @@ func FuzzSparseRead(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, title, para string) {
 		checkSparse(t, title, []string{para, title + para})
+		checkDetect(t, title, []string{para, title + para})
 	})
 }
 
@@ -224,15 +271,42 @@ func BenchmarkRead(b *testing.B) {
 			size += len(p)
 		}
 	}
-	for _, sparse := range []bool{false, true} {
-		b.Run(fmt.Sprintf("sparse=%v", sparse), func(b *testing.B) {
+	for _, mode := range []readMode{readFull, readSparse, readWords} {
+		b.Run(fmt.Sprintf("mode=%d", mode), func(b *testing.B) {
 			var d doc
 			b.SetBytes(int64(size))
 			for b.Loop() {
 				for _, c := range cases {
-					d.read(g, c.title, c.paragraphs, 16<<10, 16<<10, sparse)
+					d.read(g, c.title, c.paragraphs, 16<<10, 16<<10, mode)
 				}
 			}
 		})
+	}
+}
+
+// TestRelocate checks that a mention is found again by its place in a
+// doc read anew, and that a place no token starts at is reported.
+func TestRelocate(t *testing.T) {
+	g := gaz()
+	text := "Officials in Ankara said roast turkey and Turkey were on the menu."
+	var d doc
+	d.read(g, "", []string{text}, 16<<10, len(text), readSparse)
+	var m matches
+	d.match(g, &m)
+	if len(m.amb) != 1 {
+		t.Fatalf("ambiguous mentions %d, want 1", len(m.amb))
+	}
+	d.place(m.amb)
+	d.read(g, "", []string{text}, 16<<10, len(text), readWords)
+	if !d.relocate(m.amb) {
+		t.Fatal("mention not found again")
+	}
+	a := m.amb[0]
+	if w := string(d.norm[d.toks[a.start].start:d.toks[a.end-1].end]); w != "turkey" || d.toks[a.start].src != int32(strings.Index(text, "Turkey")) {
+		t.Errorf("found %q at %d", w, d.toks[a.start].src)
+	}
+	m.amb[0].first++
+	if d.relocate(m.amb) {
+		t.Error("a place inside a word was found")
 	}
 }
