@@ -127,20 +127,17 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 	d := &sc.d
 	m := matches{hits: sc.hits[:0], amb: sc.amb[:0]}
 	defer func() { sc.hits, sc.amb = m.hits[:0], m.amb[:0] }()
-	d.read(g, title, paragraphs, budget, size, readSparse)
+	d.read(g, title, paragraphs, budget, size, readSparse, allSegs)
 	d.match(g, &m)
 	if len(m.amb) > 0 {
-		// Settling an ambiguous mention weighs every word of the article:
-		// read them all, and find each mention among them by its place.
+		// Settling an ambiguous mention weighs the words of the article,
+		// or only those around it (settleSegs): read them all, and find
+		// each mention among them by its place.
 		d.place(m.amb)
-		d.read(g, title, paragraphs, budget, size, readWords)
-		if !d.relocate(m.amb) {
-			// Each token a sparse read keeps is one a full read makes too;
-			// were one not found, matching again would settle it.
-			d.read(g, title, paragraphs, budget, size, readFull)
-			m = matches{hits: m.hits[:0], amb: m.amb[:0]}
-			d.match(g, &m)
-		}
+		segs, titleCase := d.segs, d.titleCase
+		d.read(g, title, paragraphs, budget, size, readWords, g.settleSegs(m.amb))
+		d.segs, d.titleCase = segs, titleCase
+		m.amb = d.relocate(m.amb)
 		m.hits = d.settle(g, m.amb, m.hits, &m.evidence, m.groupHits)
 	}
 	return score(g, d, m.hits, opt)
@@ -160,24 +157,47 @@ const (
 	readWords
 )
 
+// allSegs has the bit of every segment set.
+const allSegs = ^uint64(0)
+
 // read cuts the title and paragraphs into d's tokens, at most budget bytes
-// of them. The title is read whole in every mode but readWords, which
+// of them, and of them the segments whose bits segs has (the title is
+// segment 0). The title is read whole in every mode but readWords, which
 // marks nothing anywhere.
-func (d *doc) read(g *gazetteer, title string, paragraphs []string, budget, size int, mode readMode) {
+func (d *doc) read(g *gazetteer, title string, paragraphs []string, budget, size int, mode readMode, segs uint64) {
 	*d = doc{norm: grow(d.norm[:0], size+size/8), toks: growToks(d.toks[:0], size/5+8), growing: d.growing[:0]}
 	titleMode := readFull
 	if mode == readWords {
 		titleMode = readWords
 	}
-	d.add(g, clip(title, budget), 0, titleMode)
+	if segs&1 != 0 {
+		d.add(g, clip(title, budget), 0, titleMode)
+	}
 	budget -= len(title)
 	for i, p := range paragraphs {
 		if budget <= 0 || i+1 >= maxSegments {
 			break
 		}
-		d.add(g, clip(p, budget), i+1, mode)
+		if segs&(1<<(i+1)) != 0 {
+			d.add(g, clip(p, budget), i+1, mode)
+		}
 		budget -= len(p)
 	}
+}
+
+// settleSegs returns the segments settle reads to settle the mentions:
+// every one when a mention's rule weighs words anywhere in the article
+// (pos=, neg=) or near it (near=); otherwise only the mentions' own,
+// where person reads their neighbours.
+func (g *gazetteer) settleSegs(amb []pending) uint64 {
+	var segs uint64
+	for _, a := range amb {
+		if g.wordRules&(1<<a.p.rule) != 0 {
+			return allSegs
+		}
+		segs |= 1 << a.seg
+	}
+	return segs
 }
 
 // place records in each mention where its words are in the text, which
@@ -190,18 +210,20 @@ func (d *doc) place(amb []pending) {
 }
 
 // relocate sets each mention's tokens from its place, in a doc read
-// since; false if some word of one is not a token of d.
-func (d *doc) relocate(amb []pending) bool {
-	for i := range amb {
-		a := &amb[i]
+// since, and returns the mentions. Each token a sparse read keeps is one
+// a full read makes too (a fuzz test holds them to it); a mention whose
+// words were not found would be left out.
+func (d *doc) relocate(amb []pending) []pending {
+	kept := amb[:0]
+	for _, a := range amb {
 		start, ok1 := d.find(a.seg, a.first)
 		last, ok2 := d.find(a.seg, a.last)
-		if !ok1 || !ok2 || last < start {
-			return false
+		if ok1 && ok2 && start <= last {
+			a.start, a.end = start, last+1
+			kept = append(kept, a)
 		}
-		a.start, a.end = start, last+1
 	}
-	return true
+	return kept
 }
 
 // find returns the index of the token of segment seg that starts at src

@@ -99,7 +99,10 @@ type gazetteer struct {
 	// words of words, to pass over the other words at little cost.
 	firstWords, contextWords *filter
 	words                    map[string]wordBits
-	rules                    []rule
+	// wordRules has the bits of the rules that some word is evidence for
+	// or against, or rules a mention out near it (see settleSegs).
+	wordRules uint64
+	rules     []rule
 	// stop are capitalised words that do not make a neighbouring
 	// "Jordan" a person's name: "President", "In", "Monday".
 	stop map[string]bool
@@ -181,8 +184,9 @@ func buildGazetteer(all []Country, data string) (*gazetteer, error) {
 		first, _, _ := strings.Cut(key, " ")
 		g.firstWords.add(first)
 	}
-	for w := range g.words {
+	for w, b := range g.words {
 		g.contextWords.add(w)
+		g.wordRules |= b.pos | b.neg | b.near
 	}
 	return g, nil
 }

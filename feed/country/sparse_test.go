@@ -58,8 +58,8 @@ func checkSparse(t *testing.T, title string, paras []string) {
 		size += len(p) + 1
 	}
 	var full, sparse doc
-	full.read(g, title, paras, 16<<10, size, readFull)
-	sparse.read(g, title, paras, 16<<10, size, readSparse)
+	full.read(g, title, paras, 16<<10, size, readFull, allSegs)
+	sparse.read(g, title, paras, 16<<10, size, readSparse, allSegs)
 	if f, s := matchText(g, &full), matchText(g, &sparse); f != s {
 		t.Fatalf("%q %q:\nfull read finds\n%s\nsparse read finds\n%s", title, paras, f, s)
 	}
@@ -78,7 +78,7 @@ func detectFull(title string, paras []string, opt Options) []Mention {
 		size += len(p) + 1
 	}
 	var d doc
-	d.read(g, title, paras, opt.MaxBytes, min(size, opt.MaxBytes), readFull)
+	d.read(g, title, paras, opt.MaxBytes, min(size, opt.MaxBytes), readFull, allSegs)
 	var m matches
 	d.match(g, &m)
 	if len(m.amb) > 0 {
@@ -104,6 +104,10 @@ func TestDetectAsFullRead(t *testing.T) {
 	for _, c := range loadEval(t) {
 		checkDetect(t, c.title, c.paragraphs)
 	}
+	// Evidence in one paragraph, the mention in another.
+	checkDetect(t, "Holiday menu", []string{"Turkey was on every table.", "The thanksgiving recipe calls for gravy, stuffing and brine."})
+	checkDetect(t, "Talks", []string{"Georgia sent envoys.", "Atlanta officials and the governor said the county agreed."})
+	checkDetect(t, "Talks", []string{"Envoys met Hilton.", "Paris Hilton and Hilton Paris; Washington said."})
 	for _, s := range sparseSeeds {
 		checkDetect(t, s, []string{s, strings.ToLower(s)})
 		for i := range len(s) {
@@ -137,8 +141,8 @@ func TestSparseReadSkips(t *testing.T) {
 	g := gaz()
 	title, paras := benchArticle()
 	var full, sparse doc
-	full.read(g, title, paras, 16<<10, 4096, readFull)
-	sparse.read(g, title, paras, 16<<10, 4096, readSparse)
+	full.read(g, title, paras, 16<<10, 4096, readFull, allSegs)
+	sparse.read(g, title, paras, 16<<10, 4096, readSparse, allSegs)
 	if len(sparse.toks)*2 > len(full.toks) {
 		t.Errorf("sparse read kept %d of %d tokens", len(sparse.toks), len(full.toks))
 	}
@@ -277,7 +281,7 @@ func BenchmarkRead(b *testing.B) {
 			b.SetBytes(int64(size))
 			for b.Loop() {
 				for _, c := range cases {
-					d.read(g, c.title, c.paragraphs, 16<<10, 16<<10, mode)
+					d.read(g, c.title, c.paragraphs, 16<<10, 16<<10, mode, allSegs)
 				}
 			}
 		})
@@ -285,28 +289,29 @@ func BenchmarkRead(b *testing.B) {
 }
 
 // TestRelocate checks that a mention is found again by its place in a
-// doc read anew, and that a place no token starts at is reported.
+// doc read anew, and that one no token starts at is left out.
 func TestRelocate(t *testing.T) {
 	g := gaz()
 	text := "Officials in Ankara said roast turkey and Turkey were on the menu."
 	var d doc
-	d.read(g, "", []string{text}, 16<<10, len(text), readSparse)
+	d.read(g, "", []string{text}, 16<<10, len(text), readSparse, allSegs)
 	var m matches
 	d.match(g, &m)
 	if len(m.amb) != 1 {
 		t.Fatalf("ambiguous mentions %d, want 1", len(m.amb))
 	}
 	d.place(m.amb)
-	d.read(g, "", []string{text}, 16<<10, len(text), readWords)
-	if !d.relocate(m.amb) {
+	d.read(g, "", []string{text}, 16<<10, len(text), readWords, allSegs)
+	found := d.relocate(slices.Clone(m.amb))
+	if len(found) != 1 {
 		t.Fatal("mention not found again")
 	}
-	a := m.amb[0]
+	a := found[0]
 	if w := string(d.norm[d.toks[a.start].start:d.toks[a.end-1].end]); w != "turkey" || d.toks[a.start].src != int32(strings.Index(text, "Turkey")) {
 		t.Errorf("found %q at %d", w, d.toks[a.start].src)
 	}
 	m.amb[0].first++
-	if d.relocate(m.amb) {
+	if found := d.relocate(m.amb); len(found) != 0 {
 		t.Error("a place inside a word was found")
 	}
 }
