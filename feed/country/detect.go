@@ -162,8 +162,8 @@ const allSegs = ^uint64(0)
 
 // read cuts the title and paragraphs into d's tokens, at most budget bytes
 // of them, and of them the segments whose bits segs has (the title is
-// segment 0). The title is read whole in every mode but readWords, which
-// marks nothing anywhere.
+// segment 0). A sparse read reads the title whole: it is short, and
+// titleCase weighs all its words.
 func (d *doc) read(g *gazetteer, title string, paragraphs []string, budget, size int, mode readMode, segs uint64) {
 	*d = doc{norm: grow(d.norm[:0], size+size/8), toks: growToks(d.toks[:0], size/5+8), growing: d.growing[:0]}
 	titleMode := readFull
@@ -252,12 +252,8 @@ func (d *doc) match(g *gazetteer, m *matches) {
 	n := len(d.toks)
 	for i := 0; i < n; {
 		t := d.toks[i]
-		// Every phrase starts with a capital, a dotted acronym or a word in
-		// capitals (or "eSwatini"): lower-case words cost nothing more.
-		if t.flags&startFlags == 0 {
-			i++
-			continue
-		}
+		// Only a token that starts a phrase has a reach (see add): other
+		// words cost nothing more.
 		if t.reach == 0 {
 			i++
 			continue

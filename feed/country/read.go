@@ -54,7 +54,8 @@ func tokenEnd(s string, i int) bool {
 // what is left out is never part of a phrase nor read by beforeState, and
 // a phrase's reach never crosses it. So match finds the same mentions in
 // both, and a sparse doc serves every article with no ambiguous mention;
-// settling one reads every word (settle, near, person).
+// settling one reads the words again (readWords: every token, none
+// marked; see settleSegs).
 func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 	sc := newScanner(s)
 	sparse := mode == readSparse
