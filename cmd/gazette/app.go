@@ -201,17 +201,21 @@ func (a *app) sources(args []string) []load.Source {
 
 // loader returns the loader every command shares.
 func (a *app) loader() *load.Loader {
-	userLimit := a.io.getenv("GOMEMLIMIT") != ""
-	userGC := a.io.getenv("GOGC") != ""
 	return &load.Loader{
 		Stdin: a.io.in,
 		Fetch: a.fetcher().Fetch,
 		// Links in what a URL carried are followed under its rule.
 		Linked:  fetch.FromContent,
 		Carried: a.noteCarrier,
-		Pipe: func(ctx context.Context, ch <-chan load.Result) <-chan load.Result {
-			return LimitHeadroom(ctx, a.withAccounts(ctx, ch), userLimit, userGC)
-		},
+		Pipe:    a.pipe(a.pacing()),
+	}
+}
+
+// pipe returns what a load's results pass through: the accounts' articles
+// join them, and the collector is paced by p.
+func (a *app) pipe(p pacing) func(context.Context, <-chan load.Result) <-chan load.Result {
+	return func(ctx context.Context, ch <-chan load.Result) <-chan load.Result {
+		return LimitHeadroom(ctx, a.withAccounts(ctx, ch), p)
 	}
 }
 

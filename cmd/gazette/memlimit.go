@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gazette-news/gazette/feed/load"
 )
@@ -28,18 +29,40 @@ const loadHeadroom = 64 << 20
 // headroomEvery is how many results pass between updates of the limit.
 const headroomEvery = 4096
 
+// pacing says how a command paces the garbage collector.
+type pacing struct {
+	// userLimit: the user set GOMEMLIMIT, and its limit stands.
+	userLimit bool
+	// userGC: the user set GOGC, and it stands.
+	userGC bool
+	// loaded, when set, is called as each load ends, unless it was
+	// cancelled, once the limit is put back.
+	loaded func()
+}
+
+// pacing returns the pacing the environment asks for.
+func (a *app) pacing() pacing {
+	return pacing{userLimit: a.io.getenv("GOMEMLIMIT") != "", userGC: a.io.getenv("GOGC") != ""}
+}
+
+// loadsRunning counts the loads whose limit LimitHeadroom keeps: while any
+// runs, the limit is theirs (see bodyPacer).
+var loadsRunning atomic.Int32
+
 // LimitHeadroom forwards a load's results, keeping a soft memory limit of
 // the live heap plus loadHeadroom while they come, and putting the limit
 // back as it was when they end or ctx is cancelled. A limit the user set
-// (userLimit, from GOMEMLIMIT) stands, and the results pass as they are.
+// (p.userLimit) stands, and the results pass as they are.
 //
 // When the load ends, the collector is also told to keep a headroom like
 // it from then on, in proportion to the live heap (see settleHeadroom),
-// unless the user set GOGC (userGC).
-func LimitHeadroom(ctx context.Context, ch <-chan load.Result, userLimit, userGC bool) <-chan load.Result {
-	if userLimit {
+// unless the user set GOGC (p.userGC).
+func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan load.Result {
+	if p.userLimit {
 		return ch
 	}
+	userGC := p.userGC
+	loadsRunning.Add(1)
 	out := make(chan load.Result, cap(ch))
 	go func() {
 		before := debug.SetMemoryLimit(-1)
@@ -68,6 +91,10 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, userLimit, userGC
 			}
 			if !userGC {
 				settleHeadroom()
+			}
+			loadsRunning.Add(-1)
+			if p.loaded != nil && ctx.Err() == nil {
+				p.loaded()
 			}
 		}()
 		defer close(out)

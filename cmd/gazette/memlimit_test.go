@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,12 +21,12 @@ import (
 func TestLimitHeadroom(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(before) })
-	if ch := make(chan load.Result); LimitHeadroom(context.Background(), ch, true, true) != ch {
+	if ch := make(chan load.Result); LimitHeadroom(context.Background(), ch, pacing{userLimit: true, userGC: true}) != ch {
 		t.Error("a limit from GOMEMLIMIT was overridden")
 	}
 
 	in := make(chan load.Result, 8)
-	out := LimitHeadroom(context.Background(), in, false, true)
+	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
 	in <- load.Result{Article: &feed.Article{ID: "a"}}
 	if r := <-out; r.Article == nil || r.Article.ID != "a" {
 		t.Fatalf("forwarded %+v", r)
@@ -46,12 +47,52 @@ func TestLimitHeadroom(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	in = make(chan load.Result)
-	out = LimitHeadroom(ctx, in, false, true)
+	out = LimitHeadroom(ctx, in, pacing{userGC: true})
 	go func() { in <- load.Result{Err: errors.New("never read")} }()
 	time.Sleep(10 * time.Millisecond)
 	cancel()
 	waitLimit(t, before)
 	_ = out
+}
+
+// A load counts among those running while it runs, and its pacing's
+// loaded is called as it ends, once it counts no more, but not when it
+// was cancelled.
+func TestLimitHeadroomLoaded(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	// The loads of tests before may take a moment to end.
+	waitUntil(t, func() bool { return loadsRunning.Load() == 0 }, func() string {
+		return fmt.Sprintf("%d loads running before the test", loadsRunning.Load())
+	})
+	var calls atomic.Int32
+	var runningThen atomic.Int32
+	p := pacing{userGC: true, loaded: func() {
+		runningThen.Store(loadsRunning.Load())
+		calls.Add(1)
+	}}
+	in := make(chan load.Result)
+	out := LimitHeadroom(context.Background(), in, p)
+	if got := loadsRunning.Load(); got != 1 {
+		t.Errorf("%d loads running during one", got)
+	}
+	close(in)
+	for range out {
+	}
+	waitUntil(t, func() bool { return calls.Load() == 1 }, func() string { return "loaded not called as the load ended" })
+	if got := runningThen.Load(); got != 0 {
+		t.Errorf("%d loads running as loaded is called", got)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	in = make(chan load.Result)
+	LimitHeadroom(ctx, in, p)
+	cancel()
+	go func() { in <- load.Result{Err: errors.New("never read")} }()
+	waitUntil(t, func() bool { return loadsRunning.Load() == 0 }, func() string { return "a cancelled load still counted" })
+	time.Sleep(10 * time.Millisecond)
+	if got := calls.Load(); got != 1 {
+		t.Errorf("loaded called %d times, the second after a cancel", got)
+	}
 }
 
 // waitLimit waits for the memory limit to be want, which the forwarding
@@ -97,29 +138,163 @@ func TestKeepHeadroom(t *testing.T) {
 	}
 }
 
-// headroomBody holds a limit while the bodies are read, and puts the one
-// before back when they are done; a limit the user set stands.
-func TestHeadroomBody(t *testing.T) {
+// forcedCollections returns how many collections the program forced.
+func forcedCollections() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// A body pacer starts with the first body read once the load has ended:
+// it gives back what the load freed (a forced collection) and holds a
+// limit above the collector's goal, until done puts the one before back.
+// Before, a body read (one shown during the load) leaves all as it is, and
+// so does the start alone (a launch with nothing to read again).
+func TestBodyPacer(t *testing.T) {
 	// No limit to begin with: other tests of the package may leave one.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	before := int64(math.MaxInt64)
 	body := func(_ context.Context, a *feed.Article) (*feed.Article, error) { return a, nil }
-	wrapped, done := headroomBody(body, false)
-	if _, err := wrapped(context.Background(), &feed.Article{}); err != nil {
+	b := newBodyPacer(false, false)
+	read := b.wrap(body)
+
+	forced := forcedCollections()
+	untouched := func(when string) {
+		t.Helper()
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond)
+		if got := debug.SetMemoryLimit(-1); got != before {
+			t.Errorf("limit %d %s, want %d", got, when, before)
+		}
+		if got := forcedCollections(); got != forced+1 {
+			t.Errorf("%d collections forced %s", got-forced-1, when)
+		}
+		forced = forcedCollections()
+	}
+	if _, err := read(context.Background(), &feed.Article{}); err != nil {
 		t.Fatal(err)
 	}
-	if got := debug.SetMemoryLimit(-1); got >= before {
-		t.Errorf("limit %d while reading, want below %d", got, before)
+	untouched("after a body read before the start")
+	b.start()
+	untouched("after the start, with no body read")
+
+	read(context.Background(), &feed.Article{})
+	waitUntil(t, func() bool { return forcedCollections() > forced }, func() string {
+		return "nothing given back at the first body read after the start"
+	})
+	// The limit is set from the live heap of the last collection, and
+	// again after each.
+	want := func() int64 {
+		live, _ := liveHeap()
+		return bodyLimit(live, before)
 	}
-	done()
+	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) == want() }, func() string {
+		return fmt.Sprintf("limit %d while reading, want %d", debug.SetMemoryLimit(-1), want())
+	})
+	// While a load runs, its limit stands.
+	loadsRunning.Add(1)
+	debug.SetMemoryLimit(1 << 40)
+	runtime.GC()
+	read(context.Background(), &feed.Article{})
+	time.Sleep(10 * time.Millisecond)
+	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+		t.Errorf("limit %d while a load ran, want the load's", got)
+	}
+	loadsRunning.Add(-1)
+	for range headroomEvery {
+		read(context.Background(), &feed.Article{})
+	}
+	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) == want() }, func() string {
+		return fmt.Sprintf("limit %d after the load, want %d", debug.SetMemoryLimit(-1), want())
+	})
+	b.done()
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("limit %d after, want %d", got, before)
 	}
-	wrapped, done = headroomBody(body, true)
-	wrapped(context.Background(), &feed.Article{})
-	done()
-	if got := debug.SetMemoryLimit(-1); got != before {
-		t.Errorf("user limit: %d, want %d", got, before)
+	forced = forcedCollections()
+	read(context.Background(), &feed.Article{})
+	untouched("after a collection and a body once done")
+
+	// With GOGC from the user, the limit is the load's, well above
+	// their goal.
+	forced = forcedCollections()
+	b = newBodyPacer(false, true)
+	b.start()
+	b.wrap(body)(context.Background(), &feed.Article{})
+	waitUntil(t, func() bool { return forcedCollections() > forced }, func() string {
+		return "nothing given back as the index build started, with GOGC set"
+	})
+	if got := debug.SetMemoryLimit(-1); got < loadHeadroom || got == before {
+		t.Errorf("limit %d while reading with GOGC set, want the live heap plus %d", got, loadHeadroom)
+	}
+	b.done()
+
+	// With GOMEMLIMIT from the user, nothing is done.
+	debug.SetMemoryLimit(1 << 40)
+	forced = forcedCollections()
+	b = newBodyPacer(true, false)
+	b.start()
+	b.wrap(body)(context.Background(), &feed.Article{})
+	b.done()
+	time.Sleep(20 * time.Millisecond)
+	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+		t.Errorf("user limit: %d, want %d", got, int64(1<<40))
+	}
+	if got := forcedCollections(); got != forced {
+		t.Errorf("%d collections forced under the user's limit", got-forced)
+	}
+}
+
+// While bodies are read, the limit follows the live heap from each
+// collection, not only every headroomEvery bodies: it stands so near the
+// collector's goal that a live heap grown since would have the collector
+// run again and again.
+func TestBodyPacerFollowsCollections(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	body := func(_ context.Context, a *feed.Article) (*feed.Article, error) { return a, nil }
+	b := newBodyPacer(false, false)
+	defer b.done()
+	b.start()
+	b.wrap(body)(context.Background(), &feed.Article{})
+	runtime.GC()
+	live, _ := liveHeap()
+	first := bodyLimit(live, math.MaxInt64)
+	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) <= first+8<<20 }, func() string {
+		return fmt.Sprintf("limit %d, want about %d", debug.SetMemoryLimit(-1), first)
+	})
+	checkFollowsLiveHeap(t, first)
+}
+
+// checkFollowsLiveHeap makes 64 MiB more live, and checks that the limit,
+// first before, rises with it after the next collection.
+func checkFollowsLiveHeap(t *testing.T, first int64) {
+	t.Helper()
+	held := make([][]byte, 0, 64)
+	for range 64 {
+		held = append(held, make([]byte, 1<<20))
+	}
+	runtime.GC()
+	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) >= first+48<<20 }, func() string {
+		return fmt.Sprintf("limit %d after 64 MiB more came to be live, was %d", debug.SetMemoryLimit(-1), first)
+	})
+	runtime.KeepAlive(held)
+}
+
+// The limit while bodies are read stands bodySlack above the collector's
+// goal, as settleHeadroom sets it, and never above the ceiling.
+func TestBodyLimit(t *testing.T) {
+	for _, c := range []struct {
+		live, ceiling, want int64
+	}{
+		{0, math.MaxInt64, bodySlack},
+		{8 << 20, math.MaxInt64, 16<<20 + bodySlack},
+		{100 << 20, math.MaxInt64, 116<<20 + bodySlack},
+		{1 << 30, math.MaxInt64, 1<<30 + (1<<30)*minSettledPercent/100 + bodySlack},
+		{100 << 20, 120 << 20, 120 << 20},
+	} {
+		if got := bodyLimit(c.live, c.ceiling); got != c.want {
+			t.Errorf("live %d, ceiling %d: limit %d, want %d", c.live, c.ceiling, got, c.want)
+		}
 	}
 }
 
@@ -140,7 +315,7 @@ func TestSettleHeadroom(t *testing.T) {
 	before := debug.SetGCPercent(77)
 	t.Cleanup(func() { debug.SetGCPercent(before) })
 	in := make(chan load.Result)
-	out := LimitHeadroom(context.Background(), in, false, true)
+	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
 	close(in)
 	for range out {
 	}
@@ -163,7 +338,7 @@ func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
 		return v
 	}
 	in := make(chan load.Result)
-	out := LimitHeadroom(context.Background(), in, false, false)
+	out := LimitHeadroom(context.Background(), in, pacing{})
 	in <- load.Result{Article: &feed.Article{ID: "a"}}
 	<-out
 	if got := gogc(); got != -1 {
@@ -182,7 +357,7 @@ func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
 
 	debug.SetGCPercent(77)
 	in = make(chan load.Result)
-	out = LimitHeadroom(context.Background(), in, false, true)
+	out = LimitHeadroom(context.Background(), in, pacing{userGC: true})
 	in <- load.Result{Article: &feed.Article{ID: "b"}}
 	<-out
 	if got := gogc(); got != 77 {
@@ -199,7 +374,7 @@ func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
 func TestLimitHeadroomSkimmed(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	in := make(chan load.Result)
-	out := LimitHeadroom(context.Background(), in, false, true)
+	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
 	in <- load.Result{Article: &feed.Article{ID: "a"}}
 	<-out
 	// As if the live heap had been tiny when the limit was last set.
@@ -248,19 +423,10 @@ func TestAfterEachCollection(t *testing.T) {
 func TestLimitHeadroomFollowsCollections(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	in := make(chan load.Result)
-	out := LimitHeadroom(context.Background(), in, false, true)
+	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
 	in <- load.Result{Article: &feed.Article{ID: "a"}}
 	<-out
-	first := debug.SetMemoryLimit(-1)
-	held := make([][]byte, 0, 64)
-	for range 64 {
-		held = append(held, make([]byte, 1<<20))
-	}
-	runtime.GC()
-	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) >= first+48<<20 }, func() string {
-		return fmt.Sprintf("limit %d after 64 MiB more came to be live, was %d", debug.SetMemoryLimit(-1), first)
-	})
-	runtime.KeepAlive(held)
+	checkFollowsLiveHeap(t, debug.SetMemoryLimit(-1))
 	runtime.GC()
 	close(in)
 	for range out {

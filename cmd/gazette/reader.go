@@ -29,6 +29,12 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		return fetcher.Fetch(ctx, rawURL)
 	}
 	loader.Waiting = progress.Waiting
+	// The bodies the reader reads again after its load are paced from
+	// the load's end.
+	pace := a.pacing()
+	bodies := newBodyPacer(pace.userLimit, pace.userGC)
+	pace.loaded = bodies.start
+	loader.Pipe = a.pipe(pace)
 	// The accounts sync beside the reader, which lists what the store
 	// holds meanwhile; quitting cancels the sync and waits for it.
 	syncCtx, cancelSync := context.WithCancel(ctx)
@@ -52,8 +58,7 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	body, bodiesDone := headroomBody(loader.Body, a.io.getenv("GOMEMLIMIT") != "")
-	indexBody, indexDone := headroomBody(loader.BodyText, a.io.getenv("GOMEMLIMIT") != "")
+	body, indexBody := bodies.wrap(loader.Body), bodies.wrap(loader.BodyText)
 	return tui.Run(ctx, tui.Options{
 		Keys:     keys,
 		Theme:    theme,
@@ -72,8 +77,7 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		// What the reader detected after the count, for the next launch.
 		SaveDetected: func(final bool) error {
 			if final {
-				bodiesDone()
-				indexDone()
+				bodies.done()
 			}
 			return loader.SaveDetected(srcs)
 		},
