@@ -28,7 +28,7 @@ const bodySlack = 16 << 20
 // paces the collector, and the limit bounds how much of what it freed the
 // runtime keeps mapped, a tenth more than its goal otherwise. The first
 // launch of 100,000 articles peaked at 192–203 MiB, as its index build
-// began or as it ended; it peaks at 184–190 MiB. A launch with nothing to
+// began or as it ended; it peaks at 183–191 MiB. A launch with nothing to
 // read again (its index current, its countries saved) is left as it was.
 //
 // While a load runs (a refresh), its limit stands. A limit the user set
