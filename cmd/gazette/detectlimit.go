@@ -36,8 +36,8 @@ const bodySlack = 16 << 20
 // the load's (see setHeadroom), well above their goal, which paces the
 // collector.
 type bodyPacer struct {
-	userLimit, userGC bool
-	ceiling           int64 // the limit before, put back by done
+	p       pacing // what the user set; p.loaded is not used
+	ceiling int64  // the limit before, put back by done
 
 	mu      sync.Mutex // guards what follows, and the setting of the limit
 	started bool       // the first load ended
@@ -46,10 +46,10 @@ type bodyPacer struct {
 	stopped func()     // stops following collections; nil until a body is read
 }
 
-// newBodyPacer returns a pacer for bodies to be read; userLimit and userGC
-// say whether the user set GOMEMLIMIT and GOGC.
-func newBodyPacer(userLimit, userGC bool) *bodyPacer {
-	return &bodyPacer{userLimit: userLimit, userGC: userGC, ceiling: debug.SetMemoryLimit(-1)}
+// newBodyPacer returns a pacer for bodies to be read, under what the user
+// set (p.userLimit, p.userGC).
+func newBodyPacer(p pacing) *bodyPacer {
+	return &bodyPacer{p: p, ceiling: debug.SetMemoryLimit(-1)}
 }
 
 // start has the bodies read from now on paced: the reader calls it as its
@@ -62,7 +62,7 @@ func (b *bodyPacer) start() {
 
 // wrap returns body, paced once the pacer has started.
 func (b *bodyPacer) wrap(body tui.BodyFunc) tui.BodyFunc {
-	if b.userLimit || body == nil {
+	if b.p.userLimit || body == nil {
 		return body
 	}
 	return func(ctx context.Context, a *feed.Article) (*feed.Article, error) {
@@ -103,7 +103,7 @@ func (b *bodyPacer) set() {
 func (b *bodyPacer) limit() {
 	switch live, ok := liveHeap(); {
 	case loadsRunning.Load() > 0 || !ok:
-	case b.userGC:
+	case b.p.userGC:
 		setHeadroom(b.ceiling)
 	default:
 		debug.SetMemoryLimit(bodyLimit(live, b.ceiling))
@@ -121,7 +121,7 @@ func (b *bodyPacer) done() {
 	if stop != nil {
 		stop()
 	}
-	if !b.userLimit {
+	if !b.p.userLimit {
 		debug.SetMemoryLimit(b.ceiling)
 	}
 }

@@ -61,7 +61,6 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 	if p.userLimit {
 		return ch
 	}
-	userGC := p.userGC
 	loadsRunning.Add(1)
 	out := make(chan load.Result, cap(ch))
 	go func() {
@@ -69,7 +68,7 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 		setHeadroom(before)
 		gcOff := false
 		gcBefore := 0
-		if !userGC && debug.SetMemoryLimit(-1) < math.MaxInt64 {
+		if !p.userGC && debug.SetMemoryLimit(-1) < math.MaxInt64 {
 			// The limit alone paces the collector while the load runs.
 			// Under the default GOGC it would also run each time the heap
 			// doubled, which early in a load, on a heap of a few
@@ -89,7 +88,7 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 			if gcOff {
 				debug.SetGCPercent(gcBefore)
 			}
-			if !userGC {
+			if !p.userGC {
 				settleHeadroom()
 			}
 			loadsRunning.Add(-1)

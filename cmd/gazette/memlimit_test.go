@@ -155,7 +155,7 @@ func TestBodyPacer(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	before := int64(math.MaxInt64)
 	body := func(_ context.Context, a *feed.Article) (*feed.Article, error) { return a, nil }
-	b := newBodyPacer(false, false)
+	b := newBodyPacer(pacing{})
 	read := b.wrap(body)
 
 	forced := forcedCollections()
@@ -218,7 +218,7 @@ func TestBodyPacer(t *testing.T) {
 	// With GOGC from the user, the limit is the load's, well above
 	// their goal.
 	forced = forcedCollections()
-	b = newBodyPacer(false, true)
+	b = newBodyPacer(pacing{userGC: true})
 	b.start()
 	b.wrap(body)(context.Background(), &feed.Article{})
 	waitUntil(t, func() bool { return forcedCollections() > forced }, func() string {
@@ -232,7 +232,7 @@ func TestBodyPacer(t *testing.T) {
 	// With GOMEMLIMIT from the user, nothing is done.
 	debug.SetMemoryLimit(1 << 40)
 	forced = forcedCollections()
-	b = newBodyPacer(true, false)
+	b = newBodyPacer(pacing{userLimit: true})
 	b.start()
 	b.wrap(body)(context.Background(), &feed.Article{})
 	b.done()
@@ -252,7 +252,7 @@ func TestBodyPacer(t *testing.T) {
 func TestBodyPacerFollowsCollections(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	body := func(_ context.Context, a *feed.Article) (*feed.Article, error) { return a, nil }
-	b := newBodyPacer(false, false)
+	b := newBodyPacer(pacing{})
 	defer b.done()
 	b.start()
 	b.wrap(body)(context.Background(), &feed.Article{})

@@ -32,7 +32,7 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	// The bodies the reader reads again after its load are paced from
 	// the load's end.
 	pace := a.pacing()
-	bodies := newBodyPacer(pace.userLimit, pace.userGC)
+	bodies := newBodyPacer(pace)
 	pace.loaded = bodies.start
 	loader.Pipe = a.pipe(pace)
 	// The accounts sync beside the reader, which lists what the store
