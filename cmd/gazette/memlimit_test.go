@@ -117,25 +117,106 @@ func waitUntil(t *testing.T, done func() bool, failure func() string) {
 	}
 }
 
-// After a load, a command keeps the headroom for good, unless the user set
-// a limit.
+// After a load, a command keeps the headroom for good, and the limit
+// alone paces the collector: GOGC is back to its default, whatever the
+// load settled on. A limit or a GOGC the user set stands.
 func TestKeepHeadroom(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	debug.SetMemoryLimit(math.MaxInt64)
-	KeepHeadroom(true)
+	debug.SetGCPercent(20)
+	KeepHeadroom(pacing{userLimit: true})
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("a limit from GOMEMLIMIT was overridden: %d", got)
 	}
-	KeepHeadroom(false)
+	if got := gogc(); got != 20 {
+		t.Errorf("GOGC %d under a limit from GOMEMLIMIT, want it left at 20", got)
+	}
+	KeepHeadroom(pacing{})
 	if got := debug.SetMemoryLimit(-1); got == math.MaxInt64 || got < loadHeadroom {
 		t.Errorf("limit %d, want the live heap plus %d", got, loadHeadroom)
 	}
+	if got := gogc(); got != defaultGOGC {
+		t.Errorf("GOGC %d after KeepHeadroom, want %d", got, defaultGOGC)
+	}
 	debug.SetMemoryLimit(1 << 20)
-	KeepHeadroom(false)
+	debug.SetGCPercent(20)
+	KeepHeadroom(pacing{userGC: true})
 	if got := debug.SetMemoryLimit(-1); got != 1<<20 {
 		t.Errorf("a lower limit was raised to %d", got)
 	}
+	if got := gogc(); got != 20 {
+		t.Errorf("GOGC from the user is %d after KeepHeadroom, want 20", got)
+	}
+}
+
+// A load's pacing is put back before its results end: what a command sets
+// as it sees the end (KeepHeadroom) is not undone by it.
+func TestLimitHeadroomEndsPaced(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for range 50 {
+		in := make(chan load.Result)
+		out := LimitHeadroom(context.Background(), in, pacing{})
+		close(in)
+		for range out {
+		}
+		if got := gogc(); got == -1 {
+			t.Fatal("GOGC still off as the results ended")
+		}
+		KeepHeadroom(pacing{})
+		time.Sleep(time.Millisecond)
+		if got := debug.SetMemoryLimit(-1); got == math.MaxInt64 {
+			t.Fatal("the limit KeepHeadroom set was undone by the load's end")
+		}
+		if got := gogc(); got != defaultGOGC {
+			t.Fatalf("GOGC %d after KeepHeadroom, want %d", got, defaultGOGC)
+		}
+		debug.SetMemoryLimit(math.MaxInt64)
+	}
+}
+
+// While a command indexes, the limit is lifted and the collector keeps the
+// settled headroom; both are put back for its output. A limit or a GOGC
+// the user set stands.
+func TestLiftLimitForIndexing(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	debug.SetMemoryLimit(1 << 30)
+	restore := liftLimitForIndexing(pacing{})
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limit %d while indexing, want none", got)
+	}
+	if got := gogc(); got < minSettledPercent || got > 100 {
+		t.Errorf("GOGC %d while indexing, want it settled between %d and 100", got, minSettledPercent)
+	}
+	restore()
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
+		t.Errorf("limit %d after indexing, want %d back", got, 1<<30)
+	}
+	if got := gogc(); got != 100 {
+		t.Errorf("GOGC %d after indexing, want 100 back", got)
+	}
+
+	debug.SetGCPercent(33)
+	restore = liftLimitForIndexing(pacing{userGC: true})
+	if got := gogc(); got != 33 {
+		t.Errorf("GOGC from the user is %d while indexing, want 33", got)
+	}
+	restore()
+	restore = liftLimitForIndexing(pacing{userLimit: true})
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
+		t.Errorf("a limit from GOMEMLIMIT was lifted to %d", got)
+	}
+	restore()
+}
+
+// gogc returns GOGC as it is now.
+func gogc() int {
+	v := debug.SetGCPercent(-1)
+	debug.SetGCPercent(v)
+	return v
 }
 
 // forcedCollections returns how many collections the program forced.
@@ -332,11 +413,6 @@ func TestSettleHeadroom(t *testing.T) {
 func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	gogc := func() int {
-		v := debug.SetGCPercent(-1)
-		debug.SetGCPercent(v)
-		return v
-	}
 	in := make(chan load.Result)
 	out := LimitHeadroom(context.Background(), in, pacing{})
 	in <- load.Result{Article: &feed.Article{ID: "a"}}

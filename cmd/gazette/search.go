@@ -6,7 +6,6 @@ import (
 	"maps"
 	"math"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -87,14 +86,10 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 	}
 	var scanned map[*feed.Article]scanned
 	if err == nil {
-		if a.io.getenv("GOMEMLIMIT") == "" {
-			// The limit kept once the load is over (KeepHeadroom) counts
-			// on a live heap that grows no more; indexing reads every
-			// body again and holds texts on their way to the index, and
-			// under that limit the collector ran for half of the time. It
-			// is back for the output.
-			defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
-		}
+		// The limit kept once the load is over (KeepHeadroom) counts on a
+		// live heap that grows no more; indexing reads every body again
+		// and holds texts on their way to the index.
+		defer liftLimitForIndexing(a.pacing())()
 		scanned = scanIndexing(ctx, st, l, plan, q)
 	} else {
 		scanned = scanBodies(ctx, l, plan.Todo, q)

@@ -129,14 +129,13 @@ func (a *app) loadState(ctx context.Context, l *load.Loader, srcs []load.Source,
 // loadStateQuiet is loadState, with the failures to warn about returned
 // rather than printed: those of the sources first, then the store's.
 func (a *app) loadStateQuiet(ctx context.Context, l *load.Loader, srcs []load.Source, st *store.Store) (arts []*feed.Article, errs []error, failed bool) {
-	userLimit := a.io.getenv("GOMEMLIMIT") != ""
 	var early *state.Early
 	if l.Keep == nil {
 		// A skimming load wants the states of the few it keeps whole.
 		early = state.ReadEarly(ctx, st)
 	}
 	loaded, errs := state.Group(l.Load(ctx, srcs), srcs)
-	KeepHeadroom(userLimit)
+	KeepHeadroom(a.pacing())
 	failed = len(errs) > 0
 	arts, serrs := state.Sync(ctx, st, loaded, early)
 	return arts, append(errs, serrs...), failed
