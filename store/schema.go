@@ -195,6 +195,18 @@ INSERT INTO search (search, rank) VALUES ('automerge', 8);
 	`
 CREATE TABLE search_tokens (tokens TEXT NOT NULL);
 `,
+	// Version 8: the version of the articles' states (see StatesVersion):
+	// the store's own random name, and a number drawn anew, in the same
+	// transaction, by every write that changes a row of articles. A copy
+	// of the states kept under the same version is the same as the table.
+	`
+CREATE TABLE states_version (
+	id    INTEGER PRIMARY KEY CHECK (id = 0),
+	store TEXT NOT NULL,
+	n     INTEGER NOT NULL
+);
+INSERT INTO states_version (id, store, n) VALUES (0, lower(hex(randomblob(16))), random());
+`,
 }
 
 // SchemaVersion is the schema version this package writes.

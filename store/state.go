@@ -42,14 +42,76 @@ const chunk = 25000
 // It is one query; the keys share one buffer instead of one allocation
 // each, since this runs at every launch.
 func (s *Store) LoadStates(ctx context.Context) (map[string]feed.State, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM articles").Scan(&n); err != nil {
-		return nil, s.wrap("load states", err)
-	}
-	m := make(map[string]feed.State, n)
-	err := s.scanStates(ctx, m, n, selectStates)
+	m, err := loadStates(ctx, s.db)
 	if err != nil {
 		return nil, s.wrap("load states", err)
+	}
+	return m, nil
+}
+
+// LoadStatesVersion is LoadStates, with the version of the states it
+// returns (see StatesVersion), read in the same transaction.
+func (s *Store) LoadStatesVersion(ctx context.Context) (m map[string]feed.State, version string, err error) {
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if version, err = statesVersion(ctx, tx); err != nil {
+			return err
+		}
+		m, err = loadStates(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, "", s.wrap("load states", err)
+	}
+	return m, version, nil
+}
+
+// StatesVersion returns the version of every article's state the store
+// keeps: the store's own name, drawn when it was made, and a number drawn
+// anew by each write that changes a state, records an article or drops
+// one. Two reads of one version read the same states, so that a copy kept
+// with its version (see LoadStatesVersion) stands for the table while the
+// version is the same. Numbers are drawn at random, not counted, so that
+// a database put back from a copy and written again does not come back
+// to a version it had before with other states.
+func (s *Store) StatesVersion(ctx context.Context) (string, error) {
+	v, err := statesVersion(ctx, s.db)
+	if err != nil {
+		return "", s.wrap("read the version of the states", err)
+	}
+	return v, nil
+}
+
+// querier is a database or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func statesVersion(ctx context.Context, q querier) (string, error) {
+	var store string
+	var n int64
+	if err := q.QueryRowContext(ctx, "SELECT store, n FROM states_version WHERE id = 0").Scan(&store, &n); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s:%d", store, n), nil
+}
+
+// newStatesVersion draws the next version of the states, in tx, which
+// changed a row of articles. Every statement of this package that writes
+// articles is followed by it (TestEveryWriteOfArticlesDrawsAVersion).
+func newStatesVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, "UPDATE states_version SET n = random() WHERE id = 0")
+	return err
+}
+
+func loadStates(ctx context.Context, q querier) (map[string]feed.State, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM articles").Scan(&n); err != nil {
+		return nil, err
+	}
+	m := make(map[string]feed.State, n)
+	if err := scanStates(ctx, q, m, n, selectStates); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -61,7 +123,7 @@ func (s *Store) LoadStates(ctx context.Context) (map[string]feed.State, error) {
 // some 7 MB while the reader loads).
 func (s *Store) LoadMarked(ctx context.Context) (map[string]feed.State, error) {
 	m := make(map[string]feed.State)
-	err := s.scanStates(ctx, m, 1024, selectStates+" WHERE read OR starred")
+	err := scanStates(ctx, s.db, m, 1024, selectStates+" WHERE read OR starred")
 	if err != nil {
 		return nil, s.wrap("load states", err)
 	}
@@ -73,7 +135,7 @@ func (s *Store) LoadMarked(ctx context.Context) (map[string]feed.State, error) {
 func (s *Store) States(ctx context.Context, keys []string) (map[string]feed.State, error) {
 	m := make(map[string]feed.State, min(len(keys), chunk))
 	err := inChunks(keys, func(arr string, n int) error {
-		err := s.scanStates(ctx, m, n, selectStates+" WHERE key IN (SELECT value FROM json_each(?))", arr)
+		err := scanStates(ctx, s.db, m, n, selectStates+" WHERE key IN (SELECT value FROM json_each(?))", arr)
 		if err != nil {
 			return s.wrap("read states", err)
 		}
@@ -94,8 +156,8 @@ const selectStates = "SELECT key, (first_seen << 2) | read | (starred << 1) FROM
 // for each large number it returns.
 // The keys are gathered in one buffer that becomes one string, and the
 // map's keys are slices of it, so a row costs no allocation of its own.
-func (s *Store) scanStates(ctx context.Context, m map[string]feed.State, hint int, query string, args ...any) error {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+func scanStates(ctx context.Context, q querier, m map[string]feed.State, hint int, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -176,6 +238,7 @@ func (s *Store) markAt(ctx context.Context, op Op, at time.Time, queue bool, key
 		}
 		defer stmt.Close()
 		deltas := map[string]int{}
+		changed := false
 		// The articles are written in the order of their keys, each
 		// beside the one before, on a page just read: marking 100,000
 		// read takes three quarters of the time so. The changes to send
@@ -186,11 +249,21 @@ func (s *Store) markAt(ctx context.Context, op Op, at time.Time, queue bool, key
 					return err
 				}
 			}
-			_, err := stmt.ExecContext(ctx, s.now().Unix(), on, at.UnixMilli(), arr)
+			res, err := stmt.ExecContext(ctx, s.now().Unix(), on, at.UnixMilli(), arr)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			changed = changed || n > 0
 			return err
 		})
 		if err != nil {
 			return err
+		}
+		if changed {
+			if err := newStatesVersion(ctx, tx); err != nil {
+				return err
+			}
 		}
 		if queue {
 			if err := inChunks(keys, func(arr string, _ int) error { return queueForAccounts(ctx, tx, op, at, arr) }); err != nil {
@@ -294,17 +367,29 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 	// before it, on a page just read: a first record of 100,000 takes
 	// half the time so.
 	slices.Sort(added)
+	recorded := false
 	err = inChunks(added, func(arr string, _ int) error {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO articles (key, first_seen)
-			SELECT value, ? FROM json_each(?)`, now.Unix(), arr); err != nil {
+		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO articles (key, first_seen)
+			SELECT value, ? FROM json_each(?)`, now.Unix(), arr)
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO source_items (source, key)
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n > 0 {
+			recorded = true
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO source_items (source, key)
 			SELECT ?, value FROM json_each(?)`, source, arr)
 		return err
 	})
 	if err != nil {
 		return err
+	}
+	if recorded {
+		if err := newStatesVersion(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if !complete {
 		return nil
@@ -455,8 +540,10 @@ func (s *Store) Prune(ctx context.Context, now time.Time, keepRead time.Duration
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return newStatesVersion(ctx, tx)
 	})
 	return int(n), err
 }

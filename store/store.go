@@ -413,6 +413,17 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 	return nil
 }
 
+// read runs fn in a transaction that only reads: all it reads is the
+// database as it was at its first read, whatever is written meanwhile.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
 // wrap names the operation and the database in an error, on one line.
 func (s *Store) wrap(op string, err error) error {
 	if err == nil {
