@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -52,6 +54,22 @@ func (a *app) storePath() (string, error) {
 		return "", err
 	}
 	return filepath.Join(dir, dbName), nil
+}
+
+// statesCopy returns the file of the cache directory that keeps a copy of
+// the states of st (see state.ReadEarly), named after the store's file so
+// that two data directories keep a copy each; "" when there is no cache
+// directory or the store is in memory.
+func (a *app) statesCopy(st *store.Store) string {
+	if st == nil || st.Memory() {
+		return ""
+	}
+	dir, ok := a.cacheDir()
+	if !ok {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(st.Path()))
+	return filepath.Join(dir, "states", hex.EncodeToString(sum[:16]))
 }
 
 // storeOptions are those of every store gazette opens: the index's texts
@@ -132,7 +150,7 @@ func (a *app) loadStateQuiet(ctx context.Context, l *load.Loader, srcs []load.So
 	var early *state.Early
 	if l.Keep == nil {
 		// A skimming load wants the states of the few it keeps whole.
-		early = state.ReadEarly(ctx, st)
+		early = state.ReadEarly(ctx, st, a.statesCopy(st))
 	}
 	loaded, errs := state.Group(l.Load(ctx, srcs), srcs)
 	KeepHeadroom(a.pacing())

@@ -80,8 +80,9 @@ var rules = []rule{
 	{pkg: "internal/search", allow: []string{"feed", "feed/query", "store"}, deny: []string{"os/exec", "net/http"}, denyDeps: charm},
 	{pkg: "internal/remote/...", allow: []string{"feed", "feed/...", "store/...", "internal/safefile", "internal/config", "internal/humanize", "internal/remote/..."}, deny: charm},
 	// state joins the store to what a load returned, for the commands
-	// and the reader alike.
-	{pkg: "internal/state", allow: []string{"feed", "feed/...", "store"}, deny: append([]string{"os/exec", "net/http"}, charm...)},
+	// and the reader alike, and keeps a copy of the states in the cache
+	// directory.
+	{pkg: "internal/state", allow: []string{"feed", "feed/...", "store", "internal/safefile"}, deny: append([]string{"os/exec", "net/http"}, charm...)},
 	{pkg: "internal/...", allow: []string{"feed", "feed/...", "store/...", "internal/..."}, deny: []string{"os/exec"}},
 	{pkg: "tui/...", allow: []string{"...", "!cmd/..."}},
 	{pkg: "cmd/...", allow: []string{"..."}},

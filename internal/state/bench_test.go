@@ -36,7 +36,7 @@ func BenchmarkSync(b *testing.B) {
 	}
 	sync := func() {
 		loaded := []Loaded{{Source: src, Articles: arts}}
-		got, errs := Sync(ctx, st, loaded, ReadEarly(ctx, st))
+		got, errs := Sync(ctx, st, loaded, ReadEarly(ctx, st, ""))
 		if len(errs) > 0 || len(got) != len(arts) {
 			b.Fatalf("%d articles, %v", len(got), errs)
 		}

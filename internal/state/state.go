@@ -325,7 +325,11 @@ type Early struct {
 // load of many articles then finds them read when it ends, the store read
 // beside the files. It returns nil when st is nil or keeps few, which a
 // lookup of each key answers for less.
-func ReadEarly(ctx context.Context, st *store.Store) *Early {
+//
+// copyPath, when not empty, is a file of the cache directory for a copy
+// of the states: they are read from it while the store's states are as
+// they were when it was made, and it is made again when they are not.
+func ReadEarly(ctx context.Context, st *store.Store, copyPath string) *Early {
 	if st == nil {
 		return nil
 	}
@@ -335,7 +339,7 @@ func ReadEarly(ctx context.Context, st *store.Store) *Early {
 	e := &Early{done: make(chan struct{})}
 	go func() {
 		defer close(e.done)
-		e.states, e.err = st.LoadStates(ctx)
+		e.states, e.err = loadStates(ctx, st, copyPath)
 	}()
 	return e
 }

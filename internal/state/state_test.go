@@ -306,7 +306,7 @@ func TestSyncEarly(t *testing.T) {
 		}
 		var e *Early
 		if early {
-			if e = ReadEarly(ctx, st); e == nil {
+			if e = ReadEarly(ctx, st, ""); e == nil {
 				t.Fatal("no early read from a store of many articles")
 			}
 		}
@@ -334,7 +334,7 @@ func TestSyncEarly(t *testing.T) {
 			t.Errorf("%s: no first-seen time", got[i].Key)
 		}
 	}
-	if st := openStore(t); ReadEarly(ctx, st) != nil {
+	if st := openStore(t); ReadEarly(ctx, st, "") != nil {
 		t.Error("an early read of an empty store")
 	}
 }
