@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -152,6 +153,64 @@ func TestMarkThenList(t *testing.T) {
 	}
 	if r := mustRun(t, env, "unread", dir); r.stdout != "1\n" {
 		t.Errorf("unread after a list of the directory twice = %q, want 1", r.stdout)
+	}
+}
+
+// With a store of many articles, the commands read the states from a copy
+// in the cache directory while they are unchanged: every mark made since
+// is seen all the same, and the copy is made again after it.
+func TestMarkThenListThroughTheCopy(t *testing.T) {
+	env, _ := stateEnv(t)
+	dir := storyDir(t, 2100)
+	mustRun(t, env, "mark", "read", "--query", "Story 1", dir) // makes the database and records every article
+	before := listJSON(t, env, dir)
+	copies, _ := filepath.Glob(filepath.Join(env["XDG_CACHE_HOME"], "gazette", "states", "*"))
+	if len(copies) != 1 {
+		t.Fatalf("copies of the states %q, want one", copies)
+	}
+	if fi, err := os.Stat(copies[0]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the copy: %v, %v", fi, err)
+	}
+	// A copy made again is a new file, renamed over the old one.
+	made := func() os.FileInfo {
+		fi, err := os.Stat(copies[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	if a := before["Story 1"]; !a.Read || a.FirstSeen == nil {
+		t.Fatalf("Story 1: %+v, want it read", a)
+	}
+	first := made()
+	again := listJSON(t, env, dir)
+	if !os.SameFile(made(), first) {
+		t.Error("the copy was made again though no state changed")
+	}
+	if !reflect.DeepEqual(again, before) {
+		t.Error("the states read from the copy differ from the database's")
+	}
+	mustRun(t, env, "mark", "star", before["Story 7"].ID, dir)
+	mustRun(t, env, "mark", "unread", before["Story 1"].ID, dir)
+	after := listJSON(t, env, dir)
+	if a := after["Story 7"]; !a.Starred {
+		t.Errorf("Story 7 after a star: %+v", a)
+	}
+	if a := after["Story 1"]; a.Read {
+		t.Errorf("Story 1 after mark unread: %+v", a)
+	}
+	if a := after["Story 2"]; a.Read || a.Starred || a.FirstSeen == nil || *a.FirstSeen != *before["Story 2"].FirstSeen {
+		t.Errorf("Story 2: %+v, want it as it was, %+v", a, before["Story 2"])
+	}
+	if os.SameFile(made(), first) {
+		t.Error("the copy was not made again after a change")
+	}
+	// Its copy gone or damaged, the states come from the database.
+	if err := os.WriteFile(copies[0], []byte("gazette-states 1\nnot a copy"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := listJSON(t, env, dir); !reflect.DeepEqual(got, after) {
+		t.Error("states differ once the copy was damaged")
 	}
 }
 
