@@ -12,7 +12,20 @@ import (
 // either: the data goes to a temporary file in the same directory, is
 // synced, and is then renamed over path. Missing parent directories are
 // created, readable only by the user.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	return writeAtomic(path, data, perm, true)
+}
+
+// WriteCacheFile is WriteFileAtomic without the sync, for a file that is
+// only a saving and is checked when read: a crash may leave it empty or
+// cut short, which its reader takes for no file at all, but a reader
+// running meanwhile still sees the old file or the new one whole. The
+// sync was most of the time of writing a few megabytes to a disk.
+func WriteCacheFile(path string, data []byte, perm os.FileMode) error {
+	return writeAtomic(path, data, perm, false)
+}
+
+func writeAtomic(path string, data []byte, perm os.FileMode, sync bool) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return CleanPathErr(err)
@@ -33,8 +46,10 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	if err := tmp.Chmod(perm); err != nil {
 		return CleanPathErr(err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("sync: %w", CleanPathErr(err))
+	if sync {
+		if err := tmp.Sync(); err != nil {
+			return fmt.Errorf("sync: %w", CleanPathErr(err))
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return CleanPathErr(err)

@@ -12,12 +12,18 @@ import (
 
 // TestWriteFileAtomicReaders rewrites a file over and over while another
 // goroutine reads it: every read sees one whole version, never a mix or a
-// truncated file, and no temporary file is left behind.
+// truncated file, and no temporary file is left behind. A cache file,
+// written without the sync, is the same to a reader.
 func TestWriteFileAtomicReaders(t *testing.T) {
+	t.Run("synced", func(t *testing.T) { checkAtomicReaders(t, WriteFileAtomic) })
+	t.Run("cache", func(t *testing.T) { checkAtomicReaders(t, WriteCacheFile) })
+}
+
+func checkAtomicReaders(t *testing.T, write func(string, []byte, os.FileMode) error) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state")
 	versions := [][]byte{bytes.Repeat([]byte("a"), 1<<20), bytes.Repeat([]byte("b"), 1<<20+17)}
-	if err := WriteFileAtomic(path, versions[0], 0o600); err != nil {
+	if err := write(path, versions[0], 0o600); err != nil {
 		t.Fatal(err)
 	}
 	stop := make(chan struct{})
@@ -46,7 +52,7 @@ func TestWriteFileAtomicReaders(t *testing.T) {
 		}
 	}()
 	for i := range 40 {
-		if err := WriteFileAtomic(path, versions[i%2], 0o600); err != nil {
+		if err := write(path, versions[i%2], 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}

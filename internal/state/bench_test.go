@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -47,5 +48,49 @@ func BenchmarkSync(b *testing.B) {
 			a.State, a.AlsoIn = feed.State{}, nil
 		}
 		sync()
+	}
+}
+
+// BenchmarkLoadStates reads the states of a store of 100,000 articles as
+// a command does: from the table (and, with a copy, making it), or from
+// the copy of the states made before.
+func BenchmarkLoadStates(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	st, err := store.Open(filepath.Join(dir, "gazette.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	keys := make([]string, 100000)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("path:%016x", i*7919)
+	}
+	if err := st.Seen(ctx, "/news", keys, true); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Mark(ctx, store.OpRead, keys[:50000]...); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "states")
+	for _, bench := range []struct {
+		name string
+		run  func() (map[string]feed.State, error)
+	}{
+		{"table", func() (map[string]feed.State, error) { return loadStates(ctx, st, "") }},
+		{"making the copy", func() (map[string]feed.State, error) {
+			os.Remove(path)
+			return loadStates(ctx, st, path)
+		}},
+		{"copy", func() (map[string]feed.State, error) { return loadStates(ctx, st, path) }},
+	} {
+		b.Run(bench.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if m, err := bench.run(); err != nil || len(m) != len(keys) {
+					b.Fatal(len(m), err)
+				}
+			}
+		})
 	}
 }

@@ -54,7 +54,11 @@ func loadStates(ctx context.Context, st *store.Store, path string) (map[string]f
 		return nil, err
 	}
 	// A copy that cannot be written is read from the table next time.
-	_ = safefile.WriteFileAtomic(path, appendCopy(nil, version, m), 0o600)
+	size := len(copyMagic) + len(version) + 2*binary.MaxVarintLen64 + 4
+	for k := range m {
+		size += len(k) + 2*binary.MaxVarintLen64
+	}
+	_ = safefile.WriteCacheFile(path, appendCopy(make([]byte, 0, size), version, m), 0o600)
 	return m, nil
 }
 
