@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/store"
 )
 
@@ -240,4 +241,46 @@ func FuzzReadCopy(f *testing.F) {
 			t.Fatalf("accepted %q, which does not read back once written again", data)
 		}
 	})
+}
+
+// A load that records many articles in a store that kept few (a
+// directory's first) reads their states once recorded, and makes the copy
+// as it does: the next launch reads it.
+func TestFirstRecordMakesTheCopy(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	path := filepath.Join(t.TempDir(), "states")
+	src := load.Source{Location: "/news"}
+	arts := make([]*feed.Article, manyKeys+10)
+	for i := range arts {
+		arts[i] = art(fmt.Sprintf("%016x", i), fmt.Sprintf("k:%d", i), fmt.Sprintf("/news/%d.md", i), i)
+	}
+	e := ReadEarly(ctx, st, path)
+	if e == nil {
+		t.Fatal("no early read to make the copy with")
+	}
+	got, errs := Sync(ctx, st, []Loaded{{Source: src, Articles: arts}}, e)
+	if len(errs) > 0 || len(got) != len(arts) {
+		t.Fatalf("%d articles, %v", len(got), errs)
+	}
+	for _, a := range got {
+		if a.State.FirstSeen.IsZero() {
+			t.Fatalf("%s: no state", a.Key)
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal("no copy made by the first record:", err)
+	}
+	version, _ := st.StatesVersion(ctx)
+	m, ok := readCopy(data, version)
+	if !ok {
+		t.Fatal("the copy is not of the states as recorded")
+	}
+	checkStates(t, st, m)
+	e = ReadEarly(ctx, st, "")
+	if e == nil || e.later {
+		t.Fatal("a store of many articles is not read early")
+	}
+	<-e.done
 }

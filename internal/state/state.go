@@ -319,22 +319,35 @@ type Early struct {
 	done   chan struct{}
 	states map[string]feed.State
 	err    error
+	// later is set when the store kept few states as the load began, and
+	// a copy of the states is kept at copyPath: a load that records many
+	// (a directory's first) then reads them whole once recorded, through
+	// the copy, so that the next launch finds the copy made.
+	later    bool
+	copyPath string
 }
 
 // ReadEarly starts reading every state st keeps, when it keeps many: a
 // load of many articles then finds them read when it ends, the store read
 // beside the files. It returns nil when st is nil or keeps few, which a
-// lookup of each key answers for less.
+// lookup of each key answers for less, unless a copy is kept.
 //
 // copyPath, when not empty, is a file of the cache directory for a copy
 // of the states: they are read from it while the store's states are as
 // they were when it was made, and it is made again when they are not.
+// When st keeps few, a load that brings many reads them, once recorded,
+// through the copy, which is then made.
 func ReadEarly(ctx context.Context, st *store.Store, copyPath string) *Early {
 	if st == nil {
 		return nil
 	}
 	if c, err := st.UnreadCount(ctx); err != nil || c.Total <= manyKeys {
-		return nil
+		if copyPath == "" {
+			return nil
+		}
+		e := &Early{done: make(chan struct{}), later: true, copyPath: copyPath}
+		close(e.done)
+		return e
 	}
 	e := &Early{done: make(chan struct{})}
 	go func() {
@@ -352,6 +365,11 @@ func (e *Early) apply(ctx context.Context, st *store.Store, arts []*feed.Article
 	case <-e.done:
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+	if e.later {
+		states, err := loadStates(ctx, st, e.copyPath)
+		Apply(states, arts)
+		return err
 	}
 	if e.err != nil {
 		states, err := States(ctx, st, arts)
