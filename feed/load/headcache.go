@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -486,9 +485,8 @@ func (h *headSource) create() error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return safefile.CleanPathErr(err)
 	}
-	prefix := ".tmp-" + filepath.Base(path) + "-"
-	removeStale(dir, prefix)
-	f, err := os.CreateTemp(dir, prefix+"*")
+	safefile.RemoveStaleTemps(path)
+	f, err := os.CreateTemp(dir, safefile.TempPrefix(path)+"*")
 	if err != nil {
 		return safefile.CleanPathErr(err)
 	}
@@ -499,24 +497,6 @@ func (h *headSource) create() error {
 	h.outw.Write(e.b) // a failure stays with the writer, and Flush returns it
 	h.outSize = int64(len(e.b))
 	return nil
-}
-
-// staleAfter is how long a temporary cache file has gone unwritten when
-// it is taken for one left behind by a program that was killed.
-const staleAfter = time.Hour
-
-// removeStale removes the temporary files of dir whose names start with
-// prefix that have not been written to for staleAfter.
-func removeStale(dir, prefix string) {
-	entries, _ := os.ReadDir(dir)
-	for _, d := range entries {
-		if !strings.HasPrefix(d.Name(), prefix) || !d.Type().IsRegular() {
-			continue
-		}
-		if fi, err := d.Info(); err == nil && time.Since(fi.ModTime()) > staleAfter {
-			os.Remove(filepath.Join(dir, d.Name()))
-		}
-	}
 }
 
 // put writes one record to the next cache file, preceded by its length.
@@ -701,7 +681,7 @@ func (c *HeadCache) SetMemo(root string, memo []byte) error {
 	e.str(string(memo))
 	path := c.memoFile(root)
 	// A memo's temporary file that a killed program left behind.
-	removeStale(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-")
+	safefile.RemoveStaleTemps(path)
 	return safefile.WriteFileAtomic(path, appendCRC(e.b), 0o600)
 }
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
+	"github.com/gazette-news/gazette/internal/safefile"
 )
 
 // lazyDir fills a directory with one file of every kind a directory may
@@ -473,7 +474,7 @@ func TestHeadCacheWriteAfterLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	old := time.Now().Add(-2 * staleAfter)
+	old := time.Now().Add(-2 * safefile.StaleTemp)
 	if err := os.Chtimes(stale, old, old); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gazette-news/gazette/internal/safefile"
 )
 
 // plainDir returns a directory of n one-article text files, the kind the
@@ -80,7 +82,7 @@ func TestHeadCacheUnchanged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	old := time.Now().Add(-2 * staleAfter)
+	old := time.Now().Add(-2 * safefile.StaleTemp)
 	if err := os.Chtimes(prefix+"killed", old, old); err != nil {
 		t.Fatal(err)
 	}

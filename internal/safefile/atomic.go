@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // WriteFileAtomic replaces the file at path with data, so that a reader
@@ -21,8 +23,37 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 // cut short, which its reader takes for no file at all, but a reader
 // running meanwhile still sees the old file or the new one whole. The
 // sync was most of the time of writing a few megabytes to a disk.
+//
+// The temporary files of path that a killed program left behind are
+// removed first (see RemoveStaleTemps).
 func WriteCacheFile(path string, data []byte, perm os.FileMode) error {
+	RemoveStaleTemps(path)
 	return writeAtomic(path, data, perm, false)
+}
+
+// TempPrefix is how the names of the temporary files of path start: those
+// WriteFileAtomic and WriteCacheFile write, and any other writer of path
+// that renames a file of its own over it.
+func TempPrefix(path string) string { return ".tmp-" + filepath.Base(path) + "-" }
+
+// StaleTemp is how long a temporary file has gone unwritten when it is
+// taken for one left behind by a program that was killed.
+const StaleTemp = time.Hour
+
+// RemoveStaleTemps removes the temporary files of path (see TempPrefix),
+// beside it, that have not been written to for StaleTemp: those of a
+// program killed while it wrote, which nothing else would remove.
+func RemoveStaleTemps(path string) {
+	dir, prefix := filepath.Dir(path), TempPrefix(path)
+	entries, _ := os.ReadDir(dir)
+	for _, d := range entries {
+		if !strings.HasPrefix(d.Name(), prefix) || !d.Type().IsRegular() {
+			continue
+		}
+		if fi, err := d.Info(); err == nil && time.Since(fi.ModTime()) > StaleTemp {
+			os.Remove(filepath.Join(dir, d.Name()))
+		}
+	}
 }
 
 func writeAtomic(path string, data []byte, perm os.FileMode, sync bool) (err error) {
@@ -30,7 +61,7 @@ func writeAtomic(path string, data []byte, perm os.FileMode, sync bool) (err err
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return CleanPathErr(err)
 	}
-	tmp, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
+	tmp, err := os.CreateTemp(dir, TempPrefix(path)+"*")
 	if err != nil {
 		return CleanPathErr(err)
 	}

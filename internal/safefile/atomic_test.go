@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestWriteFileAtomicReaders rewrites a file over and over while another
@@ -127,5 +128,44 @@ func symlink(t *testing.T, target, link string) {
 	t.Helper()
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A cache file's temporary files that a killed program left behind go at
+// its next write; one being written now, another file's, and one that is
+// not a regular file stay.
+func TestWriteCacheFileRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "copy")
+	prefix := filepath.Join(dir, TempPrefix(path))
+	old := time.Now().Add(-2 * StaleTemp)
+	stale, fresh, other := prefix+"killed", prefix+"running", filepath.Join(dir, TempPrefix("other")+"killed")
+	for _, name := range []string{stale, fresh, other} {
+		if err := os.WriteFile(name, []byte("part"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staleDir := prefix + "dir"
+	if err := os.Mkdir(staleDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{stale, other, staleDir} {
+		if err := os.Chtimes(name, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := WriteCacheFile(path, []byte("whole"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("a stale temporary file stayed: %v", err)
+	}
+	for _, name := range []string{fresh, other, staleDir} {
+		if _, err := os.Stat(name); err != nil {
+			t.Errorf("%s went: %v", filepath.Base(name), err)
+		}
+	}
+	if data, err := os.ReadFile(path); err != nil || string(data) != "whole" {
+		t.Errorf("the file: %q, %v", data, err)
 	}
 }
