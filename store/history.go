@@ -36,7 +36,7 @@ func (s *Store) Keep(ctx context.Context, source string, arts []*feed.Article) e
 	}
 	now := s.now().UnixMilli()
 	return s.write(ctx, "keep the items of "+source, func(tx *sql.Tx) error {
-		if err := s.seen(ctx, tx, source, keys, false); err != nil {
+		if err := s.seen(ctx, tx, source, keys, false, nil); err != nil {
 			return err
 		}
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO history (source, key, fetched, seen, date, article)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -111,5 +112,55 @@ func TestSeenWhole(t *testing.T) {
 				t.Error("the digest is not that of the last whole record")
 			}
 		})
+	}
+}
+
+// A whole record of what a source listed before writes nothing to the
+// database (another connection sees no commit); one that differs does.
+func TestSeenAsItWasWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "gazette.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Seen(ctx, "/news", []string{"a", "b"}, true); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// data_version changes, for a connection, when another commits.
+	version := func() int64 {
+		t.Helper()
+		var v int64
+		if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := version()
+	if err := s.Seen(ctx, "/news", []string{"b", "a"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := version(); got != before {
+		t.Error("recording a source as it was wrote to the database")
+	}
+	if err := s.Seen(ctx, "/news", []string{"a", "b", "c"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := version(); got == before {
+		t.Error("recording a source that changed wrote nothing")
+	}
+	if got := listedKeys(t, s, "/news"); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("listed %q", got)
 	}
 }

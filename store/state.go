@@ -318,13 +318,29 @@ func unreadDeltas(ctx context.Context, tx *sql.Tx, deltas map[string]int, arr st
 // (a directory read whole), and keys it listed before but not now leave
 // it; when false they are added (a feed, whose past items stay listed).
 // Keys already known cost one lookup each, inside SQLite.
+//
+// A source read whole that lists what it listed when last recorded whole
+// has nothing more to record (see listedDigest), and nothing is written,
+// not even the time it was seen: a launch that finds a directory as it
+// was leaves the database as it was, takes no write lock from a reader
+// running beside it, and syncs nothing to the disk.
 func (s *Store) Seen(ctx context.Context, source string, keys []string, complete bool) error {
+	var digest []byte
+	if complete && source != "" {
+		digest = listedDigest(keys)
+		var was []byte
+		err := s.db.QueryRowContext(ctx, "SELECT listed FROM sources WHERE source = ?", source).Scan(&was)
+		if err == nil && bytes.Equal(was, digest) {
+			return nil
+		}
+	}
 	return s.write(ctx, "record articles", func(tx *sql.Tx) error {
-		return s.seen(ctx, tx, source, keys, complete)
+		return s.seen(ctx, tx, source, keys, complete, digest)
 	})
 }
 
-func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []string, complete bool) (err error) {
+// seen is Seen in tx. digest, when not nil, is listedDigest(keys).
+func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []string, complete bool, digest []byte) (err error) {
 	if source == "" {
 		return errors.New("a source must have a name")
 	}
@@ -333,13 +349,13 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 		ON CONFLICT (source) DO UPDATE SET seen = excluded.seen`, source, now.UnixMilli()); err != nil {
 		return err
 	}
-	var digest []byte
 	if complete {
-		// A source read whole that lists what it listed when last
-		// recorded whole has nothing more to record: the digest stands
-		// for the keys, and the triggers forgot it if any row of the
-		// source changed since.
-		digest = listedDigest(keys)
+		// The digest stands for the keys, and the triggers forgot it if
+		// any row of the source changed since: one that is the same, as
+		// another process may have just recorded it, leaves nothing to do.
+		if digest == nil {
+			digest = listedDigest(keys)
+		}
 		var was []byte
 		err := tx.QueryRowContext(ctx, "SELECT listed FROM sources WHERE source = ?", source).Scan(&was)
 		if err != nil {
