@@ -16,7 +16,7 @@ import (
 // from (see store.StatesVersion). While the version is the same, a launch
 // reads the copy, a few megabytes read whole, rather than 100,000 rows of
 // the table one at a time: a second `list --json` of 100,000 articles
-// spent a twelfth of its CPU reading the table. Any write of a state
+// spent some 7% of its CPU reading the table. Any write of a state
 // draws a new version, and the copy is then made again from the table.
 //
 // The copy is read as untrusted input: checksummed, its counts and
