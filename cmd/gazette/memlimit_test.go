@@ -117,6 +117,23 @@ func waitUntil(t *testing.T, done func() bool, failure func() string) {
 	}
 }
 
+// waitFollowed waits up to ten seconds for the memory limit to meet ok,
+// as a limit that follows the live heap comes to after a collection, and
+// fails with what failure says otherwise. The limit is set again soon
+// after each collection, and a setting may lag one collection behind the
+// live heap it is compared with (one that came while the last was being
+// made): while ok is not met, each look makes a collection of its own.
+func waitFollowed(t *testing.T, ok func(limit int64) bool, failure func() string) {
+	t.Helper()
+	waitUntil(t, func() bool {
+		if ok(debug.SetMemoryLimit(-1)) {
+			return true
+		}
+		runtime.GC()
+		return false
+	}, failure)
+}
+
 // After a load, a command keeps the headroom for good, and the limit
 // alone paces the collector: GOGC is back to its default, whatever the
 // load settled on. A limit or a GOGC the user set stands.
@@ -269,7 +286,7 @@ func TestBodyPacer(t *testing.T) {
 		live, _ := liveHeap()
 		return bodyLimit(live, before)
 	}
-	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) == want() }, func() string {
+	waitFollowed(t, func(limit int64) bool { return limit == want() }, func() string {
 		return fmt.Sprintf("limit %d while reading, want %d", debug.SetMemoryLimit(-1), want())
 	})
 	// While a load runs, its limit stands.
@@ -285,7 +302,7 @@ func TestBodyPacer(t *testing.T) {
 	for range headroomEvery {
 		read(context.Background(), &feed.Article{})
 	}
-	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) == want() }, func() string {
+	waitFollowed(t, func(limit int64) bool { return limit == want() }, func() string {
 		return fmt.Sprintf("limit %d after the load, want %d", debug.SetMemoryLimit(-1), want())
 	})
 	b.done()
@@ -340,7 +357,7 @@ func TestBodyPacerFollowsCollections(t *testing.T) {
 	runtime.GC()
 	live, _ := liveHeap()
 	first := bodyLimit(live, math.MaxInt64)
-	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) <= first+8<<20 }, func() string {
+	waitFollowed(t, func(limit int64) bool { return limit <= first+8<<20 }, func() string {
 		return fmt.Sprintf("limit %d, want about %d", debug.SetMemoryLimit(-1), first)
 	})
 	checkFollowsLiveHeap(t, first)
@@ -355,7 +372,7 @@ func checkFollowsLiveHeap(t *testing.T, first int64) {
 		held = append(held, make([]byte, 1<<20))
 	}
 	runtime.GC()
-	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) >= first+48<<20 }, func() string {
+	waitFollowed(t, func(limit int64) bool { return limit >= first+48<<20 }, func() string {
 		return fmt.Sprintf("limit %d after 64 MiB more came to be live, was %d", debug.SetMemoryLimit(-1), first)
 	})
 	runtime.KeepAlive(held)
@@ -508,7 +525,7 @@ func TestLimitHeadroomFollowsCollections(t *testing.T) {
 	runtime.GC()
 	live, _ := liveHeap()
 	first := live + max(loadHeadroom, live/2)
-	waitUntil(t, func() bool { return debug.SetMemoryLimit(-1) <= first+8<<20 }, func() string {
+	waitFollowed(t, func(limit int64) bool { return limit <= first+8<<20 }, func() string {
 		return fmt.Sprintf("limit %d, want about %d", debug.SetMemoryLimit(-1), first)
 	})
 	checkFollowsLiveHeap(t, first)
