@@ -339,7 +339,7 @@ func (s *Store) Seen(ctx context.Context, source string, keys []string, complete
 	})
 }
 
-// seen is Seen in tx. digest, when not nil, is listedDigest(keys).
+// seen is Seen in tx. digest is listedDigest(keys) when complete.
 func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []string, complete bool, digest []byte) (err error) {
 	if source == "" {
 		return errors.New("a source must have a name")
@@ -353,9 +353,6 @@ func (s *Store) seen(ctx context.Context, tx *sql.Tx, source string, keys []stri
 		// The digest stands for the keys, and the triggers forgot it if
 		// any row of the source changed since: one that is the same, as
 		// another process may have just recorded it, leaves nothing to do.
-		if digest == nil {
-			digest = listedDigest(keys)
-		}
 		var was []byte
 		err := tx.QueryRowContext(ctx, "SELECT listed FROM sources WHERE source = ?", source).Scan(&was)
 		if err != nil {

@@ -41,9 +41,7 @@ func (s *Store) checkTokens(ctx context.Context, tokens string) {
 }
 
 // indexTokens returns the name recorded by checkTokens, "" for none.
-func (s *Store) indexTokens(ctx context.Context, q interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}) (string, error) {
+func (s *Store) indexTokens(ctx context.Context, q querier) (string, error) {
 	var tokens string
 	err := q.QueryRowContext(ctx, "SELECT tokens FROM search_tokens").Scan(&tokens)
 	if errors.Is(err, sql.ErrNoRows) {
