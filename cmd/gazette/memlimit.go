@@ -172,8 +172,15 @@ func liftLimitForIndexing(p pacing) (restore func()) {
 // collection plus the headroom, or to ceiling when that is lower.
 func setHeadroom(ceiling int64) {
 	if live, ok := liveHeap(); ok {
-		debug.SetMemoryLimit(min(ceiling, live+max(loadHeadroom, live/2)))
+		debug.SetMemoryLimit(loadLimit(live, ceiling))
 	}
+}
+
+// loadLimit is the limit setHeadroom sets for the live heap live: live
+// plus loadHeadroom, or half of live when that is more, and never above
+// ceiling.
+func loadLimit(live, ceiling int64) int64 {
+	return min(ceiling, live+max(loadHeadroom, live/2))
 }
 
 // settledHeadroom is the garbage the collector lets pile up above the live

@@ -524,7 +524,7 @@ func TestLimitHeadroomFollowsCollections(t *testing.T) {
 	// this one frees, and the limit would then not rise.
 	runtime.GC()
 	live, _ := liveHeap()
-	first := live + max(loadHeadroom, live/2)
+	first := loadLimit(live, math.MaxInt64)
 	waitFollowed(t, func(limit int64) bool { return limit <= first+8<<20 }, func() string {
 		return fmt.Sprintf("limit %d, want about %d", debug.SetMemoryLimit(-1), first)
 	})

@@ -19,13 +19,8 @@ import (
 // early, as the command reads them.
 func BenchmarkSync(b *testing.B) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	st, err := store.Open(filepath.Join(dir, "gazette.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	src := load.Source{Location: filepath.Join(dir, "news")}
+	st := openStore(b)
+	src := load.Source{Location: filepath.Join(b.TempDir(), "news")}
 	words := []string{"Russia", "China", "Beijing", "Moscow", "talks", "signs", "deal", "on", "gas", "coal", "summit", "after"}
 	base := time.Date(2022, 1, 17, 0, 0, 0, 0, time.UTC)
 	arts := make([]*feed.Article, 100000)
@@ -56,12 +51,7 @@ func BenchmarkSync(b *testing.B) {
 // the copy of the states made before.
 func BenchmarkLoadStates(b *testing.B) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	st, err := store.Open(filepath.Join(dir, "gazette.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(b)
 	keys := make([]string, 100000)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("path:%016x", i*7919)
@@ -72,7 +62,7 @@ func BenchmarkLoadStates(b *testing.B) {
 	if err := st.Mark(ctx, store.OpRead, keys[:50000]...); err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join(dir, "states")
+	path := filepath.Join(b.TempDir(), "states")
 	for _, bench := range []struct {
 		name string
 		run  func() (map[string]feed.State, error)

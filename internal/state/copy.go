@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"hash/crc32"
+	"slices"
 	"time"
 
 	"github.com/gazette-news/gazette/feed"
@@ -54,16 +55,18 @@ func loadStates(ctx context.Context, st *store.Store, path string) (map[string]f
 		return nil, err
 	}
 	// A copy that cannot be written is read from the table next time.
+	_ = safefile.WriteCacheFile(path, appendCopy(nil, version, m), 0o600)
+	return m, nil
+}
+
+// appendCopy appends to b the copy of the states m, of the given version,
+// growing b once, to the most the copy can take.
+func appendCopy(b []byte, version string, m map[string]feed.State) []byte {
 	size := len(copyMagic) + len(version) + 2*binary.MaxVarintLen64 + 4
 	for k := range m {
 		size += len(k) + 2*binary.MaxVarintLen64
 	}
-	_ = safefile.WriteCacheFile(path, appendCopy(make([]byte, 0, size), version, m), 0o600)
-	return m, nil
-}
-
-// appendCopy appends to b the copy of the states m, of the given version.
-func appendCopy(b []byte, version string, m map[string]feed.State) []byte {
+	b = slices.Grow(b, size)
 	b = append(b, copyMagic...)
 	b = binary.AppendUvarint(b, uint64(len(version)))
 	b = append(b, version...)

@@ -107,7 +107,7 @@ func TestGroup(t *testing.T) {
 	}
 }
 
-func openStore(t *testing.T) *store.Store {
+func openStore(t testing.TB) *store.Store {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "gazette.db"), store.Options{})
 	if err != nil {
