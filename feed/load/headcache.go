@@ -151,6 +151,10 @@ type headSource struct {
 	// the walk left a file or a directory out.
 	looked  atomic.Int64
 	partial atomic.Bool
+	// src is the source the directory is, and later is its load's
+	// CheckLater.
+	src   Source
+	later bool
 	// file is the cache file's stamp as it was read, when fileOK.
 	file   stamp
 	fileOK bool
@@ -171,6 +175,9 @@ type headSource struct {
 	// freshKeys say which files the records made in this load are of.
 	freshKeys []freshKey
 	scratch   encoder
+	// unlooked are the files taken from their records without a look
+	// (see Loader.CheckLater), for recheck.
+	unlooked []unlookedFile
 }
 
 // freshKey names the file of a fresh record.
@@ -403,7 +410,7 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // directory, whose directory entry is d; or, when the file must be read,
 // whether its article may be cached. Only regular files are: a link is
 // always read, through its checks. A file is looked at (lstat) only when
-// it has a record.
+// it has a record, and then only later with CheckLater (see recheck).
 //
 // With keep, an article keep refuses comes Skimmed (see Loader.Keep).
 func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep func(key, title, source string) bool) (a *feed.Article, hit, cacheable bool) {
@@ -424,15 +431,15 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 		h.cache.misses.Add(1)
 		return nil, false, true
 	}
-	if st, err := entryStamp(d); err != nil || st != rec.st {
-		h.cache.misses.Add(1)
-		return nil, false, true
+	if !h.later {
+		if st, err := entryStamp(d); err != nil || st != rec.st {
+			h.cache.misses.Add(1)
+			return nil, false, true
+		}
 	}
 	if keep != nil {
 		if p, ok := feed.PeekHead(rec.body); ok && !keep(p.Key, p.Title, p.Source) {
-			rec.used, rec.body = true, ""
-			h.hits.Add(1)
-			h.cache.hits.Add(1)
+			h.use(path, rec)
 			a = w.skim()
 			a.ID, a.Key, a.Date, a.Location, a.File = p.ID, p.Key, p.Date, path, rec.st.file()
 			return a, true, true
@@ -445,12 +452,22 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 		h.cache.misses.Add(1)
 		return nil, false, true
 	}
-	rec.used, rec.body = true, ""
-	h.hits.Add(1)
-	h.cache.hits.Add(1)
+	h.use(path, rec)
 	a.Location = path
 	a.File = rec.st.file()
 	return a, true, true
+}
+
+// use marks the record of the file at path as used, its article taken.
+func (h *headSource) use(path string, rec *headRecord) {
+	rec.used, rec.body = true, ""
+	h.hits.Add(1)
+	h.cache.hits.Add(1)
+	if h.later {
+		h.mu.Lock()
+		h.unlooked = append(h.unlooked, unlookedFile{path, rec})
+		h.mu.Unlock()
+	}
 }
 
 // store records a file's article, read and parsed, for the next load,
@@ -618,7 +635,8 @@ func (h *headSource) found(done bool) {
 	<-h.ready
 	h.mu.Lock()
 	h.same = h.keeps()
-	same := done && !h.partial.Load() && h.fileOK && h.same && h.looked.Load() == h.hits.Load()+int64(len(h.freshKeys))
+	// Files not looked at are not known to be as recorded.
+	same := done && !h.partial.Load() && h.fileOK && h.same && h.looked.Load() == h.hits.Load()+int64(len(h.freshKeys)) && len(h.unlooked) == 0
 	h.mu.Unlock()
 	c := h.cache
 	c.mu.Lock()

@@ -1,0 +1,136 @@
+package load
+
+import (
+	"context"
+	"os"
+	"slices"
+	"sync"
+	"time"
+)
+
+// unlookedFile is a file taken from its record without a look.
+type unlookedFile struct {
+	path string
+	rec  *headRecord
+}
+
+// recheck looks at the files taken from their records without a look,
+// once the load's workers are done, and returns those changed or gone
+// since their records were made, each as the directory's source with
+// the file's path for Location. Their records are dropped, so that the
+// cache file is written without them and the next load reads them.
+func (h *headSource) recheck(ctx context.Context) []Source {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var stale []Source
+	for i, f := range h.unlooked {
+		if i%1024 == 0 && ctx.Err() != nil {
+			// A cancelled load writes no cache.
+			return nil
+		}
+		if fi, err := os.Lstat(f.path); err == nil && fileStamp(fi) == f.rec.st {
+			continue
+		}
+		f.rec.used = false
+		h.same = false
+		src := h.src
+		src.Location = f.path
+		stale = append(stale, src)
+	}
+	h.unlooked = nil
+	return stale
+}
+
+// laterChecks are the loads whose looks CheckLater put off, until
+// Stale takes what they found.
+type laterChecks struct {
+	mu    sync.Mutex
+	loads []*laterLoad
+}
+
+// laterLoad is one load with CheckLater.
+type laterLoad struct {
+	// delivered is closed once the load's last article is out, and heads
+	// set before.
+	delivered chan struct{}
+	heads     []*headSource
+	once      sync.Once
+	// checked is closed once the files were looked at, and stale holds
+	// those found changed or gone.
+	checked chan struct{}
+	stale   []Source
+}
+
+// laterWait is how long a load waits for Stale to ask for its looks,
+// before it looks of its own accord: the looks wait until the caller has
+// taken the whole list in, and the cache file waits for the looks.
+const laterWait = time.Second
+
+// add counts in a load about to start.
+func (c *laterChecks) add() *laterLoad {
+	p := &laterLoad{delivered: make(chan struct{}), checked: make(chan struct{})}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.loads = append(c.loads, p)
+	return p
+}
+
+// check looks at the load's files, once.
+func (p *laterLoad) check(ctx context.Context) {
+	p.once.Do(func() {
+		for _, h := range p.heads {
+			p.stale = append(p.stale, h.recheck(ctx)...)
+		}
+		close(p.checked)
+	})
+}
+
+// wait is the end of load p, once its last article is out: it waits for
+// Stale to look at the files, or looks itself after laterWait or once
+// ctx ends. A load that found nothing stale is forgotten.
+func (c *laterChecks) wait(ctx context.Context, p *laterLoad, heads []*headSource) {
+	p.heads = heads
+	close(p.delivered)
+	timer := time.NewTimer(laterWait)
+	defer timer.Stop()
+	select {
+	case <-p.checked:
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	p.check(ctx)
+	if len(p.stale) == 0 {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.loads = slices.DeleteFunc(c.loads, func(q *laterLoad) bool { return q == p })
+	}
+}
+
+// Stale looks at the files that the loads with CheckLater started so far
+// took from their records unlooked, once each load has delivered its
+// last article, and returns those found changed or gone since, each as
+// its directory's source with the file's path for Location, as a file of
+// a watched directory is read again. Each is returned once. It returns
+// nil at once when no such load is left, and ctx's error if ctx ends
+// first.
+func (l *Loader) Stale(ctx context.Context) ([]Source, error) {
+	var stale []Source
+	for {
+		l.later.mu.Lock()
+		loads := l.later.loads
+		l.later.loads = nil
+		l.later.mu.Unlock()
+		if len(loads) == 0 {
+			return stale, nil
+		}
+		for _, p := range loads {
+			select {
+			case <-p.delivered:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			p.check(ctx)
+			stale = append(stale, p.stale...)
+		}
+	}
+}
