@@ -281,7 +281,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 			cmd = tea.Batch(cmd, loadStates(m.ctx, m.opt.Store))
 		}
 		if msg.done {
-			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded(), m.startIndex())
+			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded(), m.startIndex(), checkStale(m.ctx, m.opt.Loader))
 			if m.index.ride == nil {
 				// No build reads the bodies: the detection does.
 				cmd = tea.Batch(cmd, m.list.startDetect())
@@ -313,6 +313,9 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 
 	case reloadDoneMsg:
 		return m, m.applyReload(msg)
+
+	case staleMsg:
+		return m, m.requestReload(reloadJob{files: msg.files})
 
 	case watchStartedMsg:
 		return m, m.watching(msg)

@@ -350,8 +350,28 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 		m.live.queued = reloadJob{}
 		cmds = append(cmds, m.startReload(j))
 	}
+	if len(msg.job.whole) > 0 {
+		cmds = append(cmds, checkStale(m.ctx, m.opt.Loader))
+	}
 	cmds = append(cmds, m.armRefreshTimer(), m.list.startDetect(), m.refold())
 	return tea.Batch(cmds...)
+}
+
+// staleMsg carries files that a load took from the header cache without
+// looking at them, and found changed or gone once it looked (see
+// load.Loader.CheckLater): each as a source of its own, as a watch's.
+type staleMsg struct{ files []load.Source }
+
+// checkStale waits for the looks that the loads under way put off, and
+// brings the files they found changed, if any.
+func checkStale(ctx context.Context, l *load.Loader) tea.Cmd {
+	return func() tea.Msg {
+		files, err := l.Stale(ctx)
+		if err != nil || len(files) == 0 {
+			return nil
+		}
+		return staleMsg{files: files}
+	}
 }
 
 // replaceAll puts a new whole list in place; the filter in force is run

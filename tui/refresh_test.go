@@ -674,3 +674,31 @@ func TestChangedRendering(t *testing.T) {
 		}
 	}
 }
+
+// A second launch lists the header cache's records before it looks at
+// their files (load.Loader.CheckLater): a file changed in place since
+// the first is read again once the list is up, with no key and no watch.
+func TestSecondLaunchReadsAgainWhatChanged(t *testing.T) {
+	dir := t.TempDir()
+	writeArticle(t, dir, "a.md", "Alpha", 1, "First body.")
+	writeArticle(t, dir, "b.md", "Bravo", 2, "Second body.")
+	// Files younger than the cache's racy window are not cached.
+	time.Sleep(2100 * time.Millisecond)
+	l := headLoader(t)
+	l.CheckLater = true
+	opt := Options{Sources: []load.Source{{Location: dir}}, Loader: l}
+	first := newLiveDriver(t, opt)
+	first.waitFor("the first launch", loadedWith(2))
+	// The cache is written once the model has had the files looked at.
+	l.Heads.Wait()
+	first.stop()
+
+	writeArticle(t, dir, "b.md", "Bravo, revised", 2, "Second body.")
+	second := newLiveDriver(t, opt)
+	second.waitFor("the changed title", func(m *model) bool {
+		return loadedWith(2)(m) && strings.Contains(plainScreen(m.View().Content), "Bravo, revised")
+	})
+	if stale, err := l.Stale(context.Background()); err != nil || len(stale) != 0 {
+		t.Errorf("left stale: %v, %v", stale, err)
+	}
+}

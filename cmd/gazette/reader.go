@@ -21,8 +21,11 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	// badges: the reader detects them after the full count, unless the
 	// filters are to count them from the start.
 	loader.LazyDetect = !a.detected
-	// The first rows show while the header cache is read.
+	// The first rows show while the header cache is read, and the list
+	// is whole before the files it holds records of are looked at: those
+	// found changed then are read again, as a watch's.
 	loader.FirstRows = true
+	loader.CheckLater = true
 	loader.Fetch = func(ctx context.Context, rawURL string) (feed.Doc, error) {
 		progress.Fetch(rawURL, 0, -1)
 		defer progress.Done(rawURL)
