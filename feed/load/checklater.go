@@ -2,7 +2,6 @@ package load
 
 import (
 	"context"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -28,7 +27,7 @@ func (h *headSource) recheck(ctx context.Context) []Source {
 			// A cancelled load writes no cache.
 			return nil
 		}
-		if fi, err := os.Lstat(f.path); err == nil && fileStamp(fi) == f.rec.st {
+		if st, err := lstatStamp(f.path); err == nil && st == f.rec.st {
 			continue
 		}
 		f.rec.used = false
@@ -39,6 +38,14 @@ func (h *headSource) recheck(ctx context.Context) []Source {
 	}
 	h.unlooked = nil
 	return stale
+}
+
+// tookUnlooked reports whether the load took a file from its record
+// without a look.
+func (h *headSource) tookUnlooked() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.unlooked) > 0
 }
 
 // laterChecks are the loads whose looks CheckLater put off, until
@@ -87,16 +94,19 @@ func (p *laterLoad) check(ctx context.Context) {
 
 // wait is the end of load p, once its last article is out: it waits for
 // Stale to look at the files, or looks itself after laterWait or once
-// ctx ends. A load that found nothing stale is forgotten.
+// ctx ends; a load that took no file unlooked waits for nothing. A load
+// that found nothing stale is forgotten.
 func (c *laterChecks) wait(ctx context.Context, p *laterLoad, heads []*headSource) {
 	p.heads = heads
 	close(p.delivered)
-	timer := time.NewTimer(laterWait)
-	defer timer.Stop()
-	select {
-	case <-p.checked:
-	case <-timer.C:
-	case <-ctx.Done():
+	if slices.ContainsFunc(heads, (*headSource).tookUnlooked) {
+		timer := time.NewTimer(laterWait)
+		defer timer.Stop()
+		select {
+		case <-p.checked:
+		case <-timer.C:
+		case <-ctx.Done():
+		}
 	}
 	p.check(ctx)
 	if len(p.stale) == 0 {

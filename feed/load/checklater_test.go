@@ -129,3 +129,20 @@ func TestCheckLaterWithoutStale(t *testing.T) {
 		t.Error("a cancelled load waited for the look")
 	}
 }
+
+// A load that took no file unlooked, the first of a directory, writes
+// its cache at once.
+func TestCheckLaterFirstLoadWaitsForNothing(t *testing.T) {
+	dir := lazyDir(t)
+	c := newHeadCache(t)
+	l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
+	start := time.Now()
+	l.LoadAll(context.Background(), []Source{{Location: dir}})
+	c.Wait()
+	if d := time.Since(start); d >= laterWait {
+		t.Errorf("the first load wrote its cache after %v", d)
+	}
+	if c.misses.Load() == 0 {
+		t.Error("nothing was read")
+	}
+}

@@ -465,6 +465,10 @@ func (h *headSource) use(path string, rec *headRecord) {
 	h.cache.hits.Add(1)
 	if h.later {
 		h.mu.Lock()
+		if h.unlooked == nil {
+			// Most records are taken, as a rule.
+			h.unlooked = make([]unlookedFile, 0, len(h.old))
+		}
 		h.unlooked = append(h.unlooked, unlookedFile{path, rec})
 		h.mu.Unlock()
 	}

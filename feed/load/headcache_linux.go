@@ -27,3 +27,13 @@ func fileStamp(fi fs.FileInfo) stamp {
 func statStamp(st *unix.Stat_t) stamp {
 	return stamp{size: st.Size, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), ino: st.Ino, dev: uint64(st.Dev)}
 }
+
+// lstatStamp returns the stamp of the file at path, not following a
+// link, as fileStamp would of its Lstat, without the FileInfo.
+func lstatStamp(path string) (stamp, error) {
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		return stamp{}, err
+	}
+	return statStamp(&st), nil
+}
