@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 )
 
 // benchCorpora returns the generated corpora the load benchmarks run on,
@@ -124,6 +125,37 @@ func BenchmarkLoad(b *testing.B) {
 			if c.hits.Load() == 0 {
 				b.Fatal("nothing came from the cache")
 			}
+		})
+		// As the reader loads: the list is whole before the files are
+		// looked at, which is timed apart, as cached-looks.
+		b.Run(fmt.Sprintf("articles=%d/cached-later", n), func(b *testing.B) {
+			c := &HeadCache{Dir: b.TempDir(), Build: "bench"}
+			l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
+			load(b, l)
+			if _, err := l.Stale(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			c.Wait()
+			c.hits.Store(0)
+			var looks time.Duration
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				load(b, l)
+				b.StopTimer()
+				start := time.Now()
+				if stale, err := l.Stale(context.Background()); err != nil || len(stale) > 0 {
+					b.Fatalf("stale: %d, %v", len(stale), err)
+				}
+				looks += time.Since(start)
+				c.Wait()
+				b.StartTimer()
+			}
+			b.StopTimer()
+			if c.hits.Load() == 0 {
+				b.Fatal("nothing came from the cache")
+			}
+			b.ReportMetric(float64(looks.Milliseconds())/float64(b.N), "looks-ms/op")
 		})
 	}
 }

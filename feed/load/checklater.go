@@ -2,15 +2,55 @@ package load
 
 import (
 	"context"
+	"hash/maphash"
 	"slices"
 	"sync"
 	"time"
 )
 
-// unlookedFile is a file taken from its record without a look.
+// unlookedFile is a file taken from its record without a look: its path,
+// its path's key in the cache (see relKey), and the sum of the stamp its
+// record has (see stampSum), which is all the look needs of the record.
 type unlookedFile struct {
-	path string
-	rec  *headRecord
+	path     string
+	key, sum uint64
+}
+
+// stampSum sums a record's stamp: two stamps whose sums are equal are taken
+// as equal, by the same odds as relKey's.
+func (h *headSource) stampSum(st stamp) uint64 { return maphash.Comparable(h.seed, st) }
+
+// release lets the records of the cache file go, once the load's last
+// article is out, when the file is to stay as it is (same): at 300,000
+// files they and their map are some 25 MB, which the wait for the look
+// would otherwise keep a while longer. Should the look find a file stale,
+// the file is written again from what stays (see taken).
+func (h *headSource) release() {
+	<-h.ready
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.same {
+		h.old = nil
+	}
+}
+
+// taken returns whether the record of a file, by its key, is taken again
+// into the next cache file: one whose article the load used, and that
+// was not found stale. The caller holds mu.
+func (h *headSource) taken() func(key uint64) bool {
+	if h.old != nil {
+		return func(key uint64) bool {
+			r, ok := h.old[key]
+			return ok && r.used
+		}
+	}
+	// Released: the file was to stay as it was, every record in it used
+	// or made again the same (the fresh ones, written already).
+	fresh := make(map[uint64]bool, len(h.freshKeys))
+	for _, k := range h.freshKeys {
+		fresh[h.relKey(k.rel)] = true
+	}
+	return func(key uint64) bool { return !h.stale[key] && !fresh[key] }
 }
 
 // recheck looks at the files taken from their records without a look,
@@ -27,10 +67,17 @@ func (h *headSource) recheck(ctx context.Context) []Source {
 			// A cancelled load writes no cache.
 			return nil
 		}
-		if st, err := lstatStamp(f.path); err == nil && st == f.rec.st {
+		if st, err := lstatStamp(f.path); err == nil && h.stampSum(st) == f.sum {
 			continue
 		}
-		f.rec.used = false
+		if h.old != nil {
+			h.old[f.key].used = false
+		} else {
+			if h.stale == nil {
+				h.stale = make(map[uint64]bool)
+			}
+			h.stale[f.key] = true
+		}
 		h.same = false
 		src := h.src
 		src.Location = f.path
@@ -98,6 +145,9 @@ func (p *laterLoad) check(ctx context.Context) {
 // that found nothing stale is forgotten.
 func (c *laterChecks) wait(ctx context.Context, p *laterLoad, heads []*headSource) {
 	p.heads = heads
+	for _, h := range heads {
+		h.release()
+	}
 	close(p.delivered)
 	if slices.ContainsFunc(heads, (*headSource).tookUnlooked) {
 		timer := time.NewTimer(laterWait)

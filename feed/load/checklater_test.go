@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -144,5 +145,45 @@ func TestCheckLaterFirstLoadWaitsForNothing(t *testing.T) {
 	}
 	if c.misses.Load() == 0 {
 		t.Error("nothing was read")
+	}
+}
+
+// When the load changes nothing else, the cache's records are let go
+// before the look; a file it finds stale is left out of the cache file
+// all the same, and the others stay in it.
+func TestCheckLaterReleased(t *testing.T) {
+	dir := lazyDir(t)
+	c := newHeadCache(t)
+	l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
+	loadJSON(t, l, Source{Location: dir})
+	path := filepath.Join(dir, "sub", "geneva.txt")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), "Geneva", "Genf", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.hits.Store(0)
+	c.misses.Store(0)
+	l.LoadAll(context.Background(), []Source{{Location: dir}})
+	read := c.misses.Load() // the files never cached: a feed, a file that fails
+	stale, err := l.Stale(context.Background())
+	c.Wait()
+	if err != nil || len(stale) != 1 || stale[0].Location != path || c.hits.Load() != 5 {
+		t.Fatalf("Stale = %+v, %v, after %d from the cache; want %s after 5", stale, err, c.hits.Load(), path)
+	}
+	c.hits.Store(0)
+	c.misses.Store(0)
+	arts, _ := l.LoadAll(context.Background(), []Source{{Location: dir}})
+	l.Stale(context.Background())
+	c.Wait()
+	if c.hits.Load() != 4 || c.misses.Load() != read+1 {
+		t.Errorf("%d from the cache and %d read, want 4, and the changed file with the %d never cached", c.hits.Load(), c.misses.Load(), read)
+	}
+	for _, a := range arts {
+		if a.Location == path && !strings.Contains(a.Title, "Genf") {
+			t.Errorf("the changed file reads %q", a.Title)
+		}
 	}
 }

@@ -176,8 +176,10 @@ type headSource struct {
 	freshKeys []freshKey
 	scratch   encoder
 	// unlooked are the files taken from their records without a look
-	// (see Loader.CheckLater), for recheck.
+	// (see Loader.CheckLater), for recheck; stale are the keys of those
+	// it found stale once the records were released.
 	unlooked []unlookedFile
+	stale    map[uint64]bool
 }
 
 // freshKey names the file of a fresh record.
@@ -426,7 +428,8 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 		}
 		<-h.ready
 	}
-	rec, ok := h.old[h.relKey(rel)]
+	key := h.relKey(rel)
+	rec, ok := h.old[key]
 	if !ok || rec.used {
 		h.cache.misses.Add(1)
 		return nil, false, true
@@ -439,7 +442,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 	}
 	if keep != nil {
 		if p, ok := feed.PeekHead(rec.body); ok && !keep(p.Key, p.Title, p.Source) {
-			h.use(path, rec)
+			h.use(path, key, rec)
 			a = w.skim()
 			a.ID, a.Key, a.Date, a.Location, a.File = p.ID, p.Key, p.Date, path, rec.st.file()
 			return a, true, true
@@ -452,14 +455,15 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 		h.cache.misses.Add(1)
 		return nil, false, true
 	}
-	h.use(path, rec)
+	h.use(path, key, rec)
 	a.Location = path
 	a.File = rec.st.file()
 	return a, true, true
 }
 
-// use marks the record of the file at path as used, its article taken.
-func (h *headSource) use(path string, rec *headRecord) {
+// use marks the record of the file at path, keyed key, as used, its
+// article taken.
+func (h *headSource) use(path string, key uint64, rec *headRecord) {
 	rec.used, rec.body = true, ""
 	h.hits.Add(1)
 	h.cache.hits.Add(1)
@@ -469,7 +473,7 @@ func (h *headSource) use(path string, rec *headRecord) {
 			// Most records are taken, as a rule.
 			h.unlooked = make([]unlookedFile, 0, len(h.old))
 		}
-		h.unlooked = append(h.unlooked, unlookedFile{path, rec})
+		h.unlooked = append(h.unlooked, unlookedFile{path: path, key: key, sum: h.stampSum(rec.st)})
 		h.mu.Unlock()
 	}
 }
@@ -579,8 +583,9 @@ func (h *headSource) write() (err error) {
 			return err
 		}
 		mark := h.outSize
+		taken := h.taken()
 		err := h.scan(func(rec, rel, _ []byte) {
-			if r, ok := h.old[maphash.Bytes(h.seed, rel)]; ok && r.used {
+			if taken(maphash.Bytes(h.seed, rel)) {
 				h.put(rec)
 			}
 		}, nil)
