@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -351,7 +352,7 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 		cmds = append(cmds, m.startReload(j))
 	}
 	if len(msg.job.whole) > 0 {
-		cmds = append(cmds, checkStale(m.ctx, m.opt.Loader))
+		cmds = append(cmds, checkStale(m.ctx, m.opt.Loader, m.index.ready, m.index.keyAt))
 	}
 	cmds = append(cmds, m.armRefreshTimer(), m.list.startDetect(), m.refold())
 	return tea.Batch(cmds...)
@@ -362,10 +363,14 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 // load.Loader.CheckLater): each as a source of its own, as a watch's.
 type staleMsg struct{ files []load.Source }
 
-// checkStale waits for the looks that the loads under way put off, and
-// brings the files they found changed, if any.
-func checkStale(ctx context.Context, l *load.Loader) tea.Cmd {
+// checkStale has the files that the loads under way took from the header
+// cache unlooked looked at, and brings those found changed, if any. The
+// looks take a core for a moment (0.2 s at 100,000 files): they wait, as
+// the detection does (see detectPause), for the index to ready what the
+// first word typed needs and for the keys to pause.
+func checkStale(ctx context.Context, l *load.Loader, ready <-chan struct{}, keyAt *atomic.Int64) tea.Cmd {
 	return func() tea.Msg {
+		detectPause(ctx, ready, keyAt)
 		files, err := l.Stale(ctx)
 		if err != nil || len(files) == 0 {
 			return nil

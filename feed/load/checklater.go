@@ -116,9 +116,10 @@ type laterLoad struct {
 }
 
 // laterWait is how long a load waits for Stale to ask for its looks,
-// before it looks of its own accord: the looks wait until the caller has
-// taken the whole list in, and the cache file waits for the looks.
-const laterWait = time.Second
+// before it looks of its own accord: the caller chooses when, so that the
+// looks take no core it wants (a reader's, while the user types); the
+// cache file waits for them. A variable, for tests.
+var laterWait = 5 * time.Second
 
 // add counts in a load about to start.
 func (c *laterChecks) add() *laterLoad {

@@ -98,6 +98,8 @@ func TestCheckLaterRemoved(t *testing.T) {
 // A load whose caller never asks Stale looks by itself, and writes its
 // cache: nothing waits for the call.
 func TestCheckLaterWithoutStale(t *testing.T) {
+	defer func(d time.Duration) { laterWait = d }(laterWait)
+	laterWait = 300 * time.Millisecond
 	dir := lazyDir(t)
 	c := newHeadCache(t)
 	l := &Loader{DropBodies: true, Heads: c, CheckLater: true}

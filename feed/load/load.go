@@ -153,8 +153,8 @@ type Loader struct {
 	// record of from its record without looking at the file (an lstat)
 	// first: at 100,000 files, those lstats are a quarter of a second
 	// launch's wait for its list. The files are looked at after the load
-	// has delivered its last article, when Stale asks (or a second later),
-	// and before its cache is written; the records of those changed or
+	// has delivered its last article, when Stale asks (or a few seconds
+	// later), and before its cache is written; the records of those changed or
 	// gone since are dropped from the cache, and Stale names them. The directory is listed all the same:
 	// a file added or removed shows in the load itself. For a reader,
 	// which lists at once and reads again what Stale names; a command
