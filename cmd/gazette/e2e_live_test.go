@@ -76,6 +76,39 @@ func TestE2EWatchDrop(t *testing.T) {
 	s.waitFor("the shell", atPrompt)
 }
 
+// TestE2ESecondLaunchSeesAnEdit edits a file in place between two
+// launches: the second lists the directory from its header cache before
+// it looks at the files, and must still end up showing the edit.
+func TestE2ESecondLaunchSeesAnEdit(t *testing.T) {
+	s, bin, dir := liveSession(t)
+	news := filepath.Join(dir, "news")
+	if err := os.Mkdir(news, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeStory(t, filepath.Join(news, "a.md"), "Harbour reopens after storm", 1)
+	writeStory(t, filepath.Join(news, "b.md"), "Council votes on budget", 2)
+	// Files younger than two seconds are not cached.
+	time.Sleep(2100 * time.Millisecond)
+	launch := "XDG_CACHE_HOME=" + filepath.Join(dir, "cache") + " XDG_DATA_HOME=" + filepath.Join(dir, "data") + " " + bin + " " + news
+	s.keys(true, launch)
+	s.keys(false, "Enter")
+	s.waitFor("the first launch", func(sc string) bool { return strings.Contains(sc, "Council votes on budget") })
+	s.keys(false, "q")
+	s.waitFor("the shell", atPrompt)
+	if heads, _ := filepath.Glob(filepath.Join(dir, "cache", "gazette", "heads", "*")); len(heads) == 0 {
+		t.Fatal("the first launch left no header cache")
+	}
+
+	writeStory(t, filepath.Join(news, "b.md"), "Council passes the budget", 2)
+	s.keys(true, launch)
+	s.keys(false, "Enter")
+	s.waitFor("the edit", func(sc string) bool {
+		return strings.Contains(sc, "Council passes the budget") && !strings.Contains(sc, "Council votes") && strings.Contains(sc, "2 articles")
+	})
+	s.keys(false, "q")
+	s.waitFor("the shell", atPrompt)
+}
+
 // TestE2ESignalsRestoreTerminal sends SIGHUP and SIGTERM to the reader and
 // checks that the pane is left as the shell had it: the alternate screen
 // off, no mouse reporting, the cursor shown, and no bracketed paste.
