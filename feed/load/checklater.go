@@ -71,7 +71,9 @@ func (h *headSource) recheck(ctx context.Context) []Source {
 			continue
 		}
 		if h.old != nil {
-			h.old[f.key].used = false
+			if r := h.old[f.key]; r != nil {
+				r.used = false
+			}
 		} else {
 			if h.stale == nil {
 				h.stale = make(map[uint64]bool)

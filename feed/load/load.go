@@ -154,11 +154,12 @@ type Loader struct {
 	// first: at 100,000 files, those lstats are a quarter of a second
 	// launch's wait for its list. The files are looked at after the load
 	// has delivered its last article, when Stale asks (or a few seconds
-	// later), and before its cache is written; the records of those changed or
-	// gone since are dropped from the cache, and Stale names them. The directory is listed all the same:
-	// a file added or removed shows in the load itself. For a reader,
-	// which lists at once and reads again what Stale names; a command
-	// that prints what it loaded and exits must not set it.
+	// later), and before its cache is written; the records of those
+	// changed or gone since are dropped from the cache, and Stale names
+	// them. The directory is listed all the same: a file added or removed
+	// shows in the load itself. For a reader, which lists at once and
+	// reads again what Stale names; a command that prints what it loaded
+	// and exits must not set it.
 	CheckLater bool
 	// Keep, when set, is asked of each article the header cache holds
 	// (see Heads), given its key, its title and its source, before the
