@@ -189,3 +189,24 @@ func TestCheckLaterReleased(t *testing.T) {
 		}
 	}
 }
+
+// A load that delivered its last article writes its cache even when its
+// context ends before the look: the files it read are not read again.
+func TestCheckLaterCancelledBeforeTheLook(t *testing.T) {
+	dir := lazyDir(t)
+	c := newHeadCache(t)
+	l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
+	loadJSON(t, l, Source{Location: dir})
+	writeFile(t, filepath.Join(dir, "new.txt"), []byte("A new article\n"))
+	ctx, cancel := context.WithCancel(context.Background())
+	for range l.Load(ctx, []Source{{Location: dir}}) {
+	}
+	cancel()
+	c.Wait()
+	c.hits.Store(0)
+	l.CheckLater = false
+	loadJSON(t, l, Source{Location: dir})
+	if h := c.hits.Load(); h != 6 {
+		t.Errorf("%d from the cache, want the 5 cached before and the new file", h)
+	}
+}

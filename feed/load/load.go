@@ -329,8 +329,11 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	}
 	go func() {
 		wg.Wait()
+		// Every file was read or looked up: the cache may be written,
+		// even if ctx ends while the looks CheckLater put off wait.
+		whole := ctx.Err() == nil
 		for _, h := range st.heads {
-			h.found(ctx.Err() == nil)
+			h.found(whole)
 		}
 		for _, r := range st.roots {
 			r.Close()
@@ -347,7 +350,7 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 			l.later.wait(ctx, later, st.heads)
 		}
 		for _, h := range st.heads {
-			if ctx.Err() != nil {
+			if !whole {
 				h.discard()
 				continue
 			}
