@@ -468,12 +468,13 @@ func (h *headSource) use(path string, key uint64, rec *headRecord) {
 	h.hits.Add(1)
 	h.cache.hits.Add(1)
 	if h.later {
+		f := unlookedFile{path: path, key: key, sum: h.stampSum(rec.st)}
 		h.mu.Lock()
 		if h.unlooked == nil {
 			// Most records are taken, as a rule.
 			h.unlooked = make([]unlookedFile, 0, len(h.old))
 		}
-		h.unlooked = append(h.unlooked, unlookedFile{path: path, key: key, sum: h.stampSum(rec.st)})
+		h.unlooked = append(h.unlooked, f)
 		h.mu.Unlock()
 	}
 }
