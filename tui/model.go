@@ -281,10 +281,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 			cmd = tea.Batch(cmd, loadStates(m.ctx, m.opt.Store))
 		}
 		if msg.done {
-			ended, loaded, index := m.loadEnded(), m.loaded(), m.startIndex()
-			// After startIndex, which makes what the looks wait for.
-			stale := checkStale(m.ctx, m.opt.Loader, m.index.ready, m.index.keyAt)
-			cmd = tea.Batch(cmd, ended, loaded, index, stale)
+			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded(), m.startIndex(), m.checkStale())
 			if m.index.ride == nil {
 				// No build reads the bodies: the detection does.
 				cmd = tea.Batch(cmd, m.list.startDetect())

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -352,7 +351,7 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 		cmds = append(cmds, m.startReload(j))
 	}
 	if len(msg.job.whole) > 0 {
-		cmds = append(cmds, checkStale(m.ctx, m.opt.Loader, m.index.ready, m.index.keyAt))
+		cmds = append(cmds, m.checkStale())
 	}
 	cmds = append(cmds, m.armRefreshTimer(), m.list.startDetect(), m.refold())
 	return tea.Batch(cmds...)
@@ -367,8 +366,10 @@ type staleMsg struct{ files []load.Source }
 // cache unlooked looked at, and brings those found changed, if any. The
 // looks take a core for a moment (0.2 s at 100,000 files): they wait, as
 // the detection does (see detectPause), for the index to ready what the
-// first word typed needs and for the keys to pause.
-func checkStale(ctx context.Context, l *load.Loader, ready <-chan struct{}, keyAt *atomic.Int64) tea.Cmd {
+// first word typed needs and for the keys to pause; so it is asked for
+// after startIndex, which makes what they wait for.
+func (m *model) checkStale() tea.Cmd {
+	ctx, l, ready, keyAt := m.ctx, m.opt.Loader, m.index.ready, m.index.keyAt
 	return func() tea.Msg {
 		detectPause(ctx, ready, keyAt)
 		files, err := l.Stale(ctx)
