@@ -354,19 +354,23 @@ func TestBodyPacerFollowsCollections(t *testing.T) {
 	defer b.done()
 	b.start()
 	b.wrap(body)(context.Background(), &feed.Article{})
+	checkFollowsLiveHeap(t, bodyLimit)
+}
+
+// checkFollowsLiveHeap checks that the limit in force is limitFor the
+// live heap, then makes 64 MiB more live, and checks that the limit rises
+// with it after the next collection.
+func checkFollowsLiveHeap(t *testing.T, limitFor func(live, ceiling int64) int64) {
+	t.Helper()
+	// The limit to start from is that of a collection made now: the last
+	// one may have counted live what a test before left behind, which
+	// this one frees, and the limit would then not rise.
 	runtime.GC()
 	live, _ := liveHeap()
-	first := bodyLimit(live, math.MaxInt64)
+	first := limitFor(live, math.MaxInt64)
 	waitFollowed(t, func(limit int64) bool { return limit <= first+8<<20 }, func() string {
 		return fmt.Sprintf("limit %d, want about %d", debug.SetMemoryLimit(-1), first)
 	})
-	checkFollowsLiveHeap(t, first)
-}
-
-// checkFollowsLiveHeap makes 64 MiB more live, and checks that the limit,
-// first before, rises with it after the next collection.
-func checkFollowsLiveHeap(t *testing.T, first int64) {
-	t.Helper()
 	held := make([][]byte, 0, 64)
 	for range 64 {
 		held = append(held, make([]byte, 1<<20))
@@ -519,16 +523,7 @@ func TestLimitHeadroomFollowsCollections(t *testing.T) {
 	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
 	in <- load.Result{Article: &feed.Article{ID: "a"}}
 	<-out
-	// The limit to start from is that of a collection made now: the last
-	// one may have counted live what a test before left behind, which
-	// this one frees, and the limit would then not rise.
-	runtime.GC()
-	live, _ := liveHeap()
-	first := loadLimit(live, math.MaxInt64)
-	waitFollowed(t, func(limit int64) bool { return limit <= first+8<<20 }, func() string {
-		return fmt.Sprintf("limit %d, want about %d", debug.SetMemoryLimit(-1), first)
-	})
-	checkFollowsLiveHeap(t, first)
+	checkFollowsLiveHeap(t, loadLimit)
 	runtime.GC()
 	close(in)
 	for range out {
