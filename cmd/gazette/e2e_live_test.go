@@ -39,6 +39,18 @@ func writeStory(t *testing.T, path, title string, day int) {
 	}
 }
 
+// liveNews makes the directory news in dir, with one story in it, a.md,
+// and returns its path.
+func liveNews(t *testing.T, dir string) string {
+	t.Helper()
+	news := filepath.Join(dir, "news")
+	if err := os.Mkdir(news, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeStory(t, filepath.Join(news, "a.md"), "Harbour reopens after storm", 1)
+	return news
+}
+
 // atPrompt reports whether the pane's last line is the shell's prompt.
 func atPrompt(sc string) bool {
 	lines := strings.Split(strings.TrimRight(sc, "\n"), "\n")
@@ -49,11 +61,7 @@ func atPrompt(sc string) bool {
 // waits for its title on screen, with no key pressed.
 func TestE2EWatchDrop(t *testing.T) {
 	s, bin, dir := liveSession(t)
-	news := filepath.Join(dir, "news")
-	if err := os.Mkdir(news, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeStory(t, filepath.Join(news, "a.md"), "Harbour reopens after storm", 1)
+	news := liveNews(t, dir)
 	writeStory(t, filepath.Join(news, "b.md"), "Council votes on budget", 2)
 	s.keys(true, bin+" "+news)
 	s.keys(false, "Enter")
@@ -81,11 +89,7 @@ func TestE2EWatchDrop(t *testing.T) {
 // it looks at the files, and must still end up showing the edit.
 func TestE2ESecondLaunchSeesAnEdit(t *testing.T) {
 	s, bin, dir := liveSession(t)
-	news := filepath.Join(dir, "news")
-	if err := os.Mkdir(news, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeStory(t, filepath.Join(news, "a.md"), "Harbour reopens after storm", 1)
+	news := liveNews(t, dir)
 	writeStory(t, filepath.Join(news, "b.md"), "Council votes on budget", 2)
 	// Files younger than two seconds are not cached.
 	time.Sleep(2100 * time.Millisecond)
@@ -114,11 +118,7 @@ func TestE2ESecondLaunchSeesAnEdit(t *testing.T) {
 // off, no mouse reporting, the cursor shown, and no bracketed paste.
 func TestE2ESignalsRestoreTerminal(t *testing.T) {
 	s, bin, dir := liveSession(t)
-	news := filepath.Join(dir, "news")
-	if err := os.Mkdir(news, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeStory(t, filepath.Join(news, "a.md"), "Harbour reopens after storm", 1)
+	news := liveNews(t, dir)
 	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			s.t = t
@@ -182,11 +182,7 @@ func readerPID(t *testing.T, s *tmuxSession) int {
 // presses ctrl+c: the reader must quit, where it used to take minutes.
 func TestE2EPasteThenCtrlC(t *testing.T) {
 	s, bin, dir := liveSession(t)
-	news := filepath.Join(dir, "news")
-	if err := os.Mkdir(news, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeStory(t, filepath.Join(news, "a.md"), "Harbour reopens after storm", 1)
+	news := liveNews(t, dir)
 	paste := filepath.Join(dir, "paste.txt")
 	if err := os.WriteFile(paste, []byte(strings.Repeat("olympics tag:china ", 200<<10/19)), 0o644); err != nil {
 		t.Fatal(err)
