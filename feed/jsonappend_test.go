@@ -99,6 +99,37 @@ func TestAppendJSONIndentNonFinite(t *testing.T) {
 	}
 }
 
+// TestJSONStringEveryByteEverywhere holds the string writer, which passes
+// over eight plain bytes at a time, to encoding/json for every byte value
+// and every rune it escapes, at every place in a word of eight and at the
+// end of a string, among plain bytes.
+func TestJSONStringEveryByteEverywhere(t *testing.T) {
+	var odd []string
+	for c := range 256 {
+		odd = append(odd, string([]byte{byte(c)}))
+	}
+	odd = append(odd, "\u2028", "\u2029", "é", "😀", "\xe2\x80", "\xed\xa0\x80")
+	for _, o := range odd {
+		for before := range 17 {
+			for _, after := range []int{0, 1, 7, 8, 9} {
+				s := strings.Repeat("a", before) + o + strings.Repeat("b", after)
+				var buf bytes.Buffer
+				enc := json.NewEncoder(&buf)
+				enc.SetEscapeHTML(false)
+				if err := enc.Encode(s); err != nil {
+					t.Fatal(err)
+				}
+				want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+				w := jsonWriter{b: []byte("x")}
+				w.str(s)
+				if got := w.b[1:]; !bytes.Equal(got, want) {
+					t.Fatalf("%q:\ngot  %s\nwant %s", s, got, want)
+				}
+			}
+		}
+	}
+}
+
 // FuzzAppendJSONIndent holds the hand-written encoder to encoding/json on
 // arbitrary strings, numbers and shapes.
 func FuzzAppendJSONIndent(f *testing.F) {
