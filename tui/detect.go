@@ -70,7 +70,7 @@ func (l *listModel) startDetect() tea.Cmd {
 	}
 	var todo []*entry
 	for _, e := range l.all {
-		if e.view.Undetected && e.late.Load() == nil {
+		if e.a.Undetected && e.late.Load() == nil {
 			todo = append(todo, e)
 		}
 	}
@@ -123,7 +123,7 @@ func detectCmd(ctx context.Context, body BodyFunc, todo []*entry, ready <-chan s
 				for i := range next {
 					// An article that cannot be read again keeps no
 					// detected countries; opening it reports why.
-					if full, err := body(ctx, &msg.entries[i].view); err == nil && full != nil && !full.Undetected {
+					if full, err := body(ctx, msg.entries[i].a); err == nil && full != nil && !full.Undetected {
 						msg.mentions[i] = full.Mentions
 					}
 				}
@@ -233,7 +233,7 @@ func (r *rideAlong) wrap(text BodyFunc) BodyFunc {
 		r.once.Do(func() {
 			r.todo = make(map[*feed.Article]*entry)
 			for _, e := range r.all {
-				if e.view.Undetected && e.late.Load() == nil {
+				if e.a.Undetected && e.late.Load() == nil {
 					r.todo[e.a] = e
 				}
 			}

@@ -84,7 +84,7 @@ func TestLateDetection(t *testing.T) {
 	}
 	byID := map[string]*entry{}
 	for _, e := range want.m.list.all {
-		byID[e.view.ID] = e
+		byID[e.a.ID] = e
 	}
 	q, err := query.Parse("tag:france OR tag:turkey OR tag:india")
 	if err != nil {
@@ -103,9 +103,9 @@ func TestLateDetection(t *testing.T) {
 			return out
 		}
 		for _, e := range d.m.list.all {
-			w := byID[e.view.ID]
+			w := byID[e.a.ID]
 			if w == nil {
-				t.Fatalf("%s: missing", e.view.Location)
+				t.Fatalf("%s: missing", e.a.Location)
 			}
 			same := slices.Equal(names(e.detectedIDs(), d.m.list.tags), names(w.detectedIDs(), want.m.list.tags)) &&
 				f.matchQuery(e, &scratch) == f.matchQuery(w, &scratch)

@@ -51,7 +51,7 @@ type foldedList struct {
 // complete, and returns nil when ctx is done first. Each entry then
 // holds its part of the list (see foldedView).
 func foldAll(ctx context.Context, all []*entry, version int) *foldedList {
-	text := query.FoldList(ctx, len(all), func(i int) *feed.Article { return &all[i].view })
+	text := query.FoldList(ctx, len(all), func(i int) *feed.Article { return all[i].a })
 	if text == nil {
 		return nil
 	}
@@ -59,8 +59,8 @@ func foldAll(ctx context.Context, all []*entry, version int) *foldedList {
 		rows: make([]int32, len(all)), keys: make([]uint64, len(all)), seed: maphash.MakeSeed()}
 	for i, e := range all {
 		e.folded.Store(text.At(i))
-		fl.rows[i], fl.keys[i] = e.row, maphash.String(fl.seed, e.view.Key)
-		if e.view.Body != nil {
+		fl.rows[i], fl.keys[i] = e.row, maphash.String(fl.seed, e.a.Key)
+		if e.a.Body != nil {
 			fl.rows[i] = -1
 		}
 	}

@@ -128,10 +128,10 @@ func TestRefoldAfterReload(t *testing.T) {
 	if !ok {
 		t.Fatal("the reloaded list was not narrowed")
 	}
-	if !slices.ContainsFunc(may, func(e *entry) bool { return e.view.ID == "new" }) {
+	if !slices.ContainsFunc(may, func(e *entry) bool { return e.a.ID == "new" }) {
 		t.Error("the article the reload brought is not among the entries that may match")
 	}
-	if got := d.m.list.visible; !slices.ContainsFunc(got, func(e *entry) bool { return e.view.ID == "new" }) {
+	if got := d.m.list.visible; !slices.ContainsFunc(got, func(e *entry) bool { return e.a.ID == "new" }) {
 		t.Errorf("the filter lists %d rows without the article the reload brought", len(got))
 	}
 }

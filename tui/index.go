@@ -103,21 +103,22 @@ func (t *tagTable) intern(name, code string, country, declared bool) tagID {
 // entry is one article as the list keeps it: the article, its interned
 // tags, and what the list row shows, computed once.
 type entry struct {
-	// a is the article: view, kept in place.
+	// a is the article the loader delivered, the list's from then on.
+	// newEntries moves its strings and lists into blocks of its batch,
+	// so that what filters read (title, source, tags, mentions) sits
+	// with the other articles' of the batch, and what the loader made
+	// them of (its records, its lists) is let go. Filtering 100,000
+	// articles is bound by memory, and reading compact memory in order is
+	// about ten times faster than chasing each string's own allocation.
+	// The article is not copied: a copy into the entry cost a third of
+	// newEntries, and made the loader's a third of a launch's garbage.
 	a *feed.Article
-	// view is the article, copied into the entry so that what filters read
-	// (title, source, tags, mentions, date) is packed with the other
-	// entries of its batch: filtering 100,000 articles is bound by memory,
-	// and reading compact memory in order is about ten times faster than
-	// chasing each article's own allocations. The loader's copy is then
-	// let go, so that each article is held once.
-	view feed.Article
 	// tags are the declared tags; mentions the detected countries that are
 	// not also declared.
 	tags     []tagID
 	mentions []tagID
 	// mentionCodes is every detected country, declared or not, as its
-	// alpha-2 code, best first, when the view's Mentions are left out to
+	// alpha-2 code, best first, when the article's Mentions are left out to
 	// save memory (see packable); appendMentions gives them back.
 	mentionCodes string
 	// late is what the background detection found, when the loader put
@@ -133,12 +134,12 @@ type entry struct {
 	row int32
 	// state holds the read and starred bits (stateRead, stateStarred).
 	// Update writes it while filter runs read it, hence the atomic; the
-	// view's State stays zero.
+	// article's State stays zero.
 	state atomic.Uint32
 	// fills is true when the source declared no country, so that the
 	// detected countries stand in for declared ones, as feed.HasTag has it.
 	fills bool
-	// refsLater is true when the view keeps no footnotes (Refs, Images):
+	// refsLater is true when the article keeps no footnotes (Refs, Images):
 	// the article is a local file's, read again for its body when it is
 	// shown, and its footnotes come with the body. At 100,000 articles
 	// they held some 15 MB that the list never reads.
@@ -187,9 +188,10 @@ func refURL(refs []feed.Ref, url string) (string, bool) {
 const listDateLayout = "02 Jan 2006"
 
 // newEntries builds the entries of a batch of articles, interning their
-// tags. The entries, their tag IDs and the strings and countries their
-// views hold are each allocated in one block, in the batch's order; short
-// lists of declared tags are shared through the tag table.
+// tags. The articles become the list's: their strings, footnotes and
+// countries are moved into blocks of the batch, as are the entries and
+// their tag IDs, in the batch's order; short lists of declared tags are
+// shared through the tag table.
 func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	size, ntags, nments, nrefs, nimages := 0, 0, 0, 0, 0
 	packed, later := make([]bool, len(arts)), make([]bool, len(arts))
@@ -261,64 +263,64 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	out := make([]*entry, len(arts))
 	for i, a := range arts {
 		e := &slab[i]
-		e.a = &e.view
+		e.a = a
 		e.sec = math.MinInt64
 		if !a.Date.IsZero() {
 			e.sec, e.nsec = a.Date.Unix(), int32(a.Date.Nanosecond())
 		}
-		e.view = *a
-		e.view.Title = take(len(a.Title))
 		e.title = feed.TitleKey(a.Title)
-		e.view.Source = take(len(a.Source))
-		e.view.ID = take(len(a.ID))
-		e.view.Key = take(len(a.Key))
-		e.view.Link = take(len(a.Link))
-		e.view.Mentions = nil
+		tags, ments, refs, images := a.Tags, a.Mentions, a.Refs, a.Images
+		a.Title = take(len(a.Title))
+		a.Source = take(len(a.Source))
+		a.ID = take(len(a.ID))
+		a.Key = take(len(a.Key))
+		a.Link = take(len(a.Link))
+		a.Mentions = nil
 		if packed[i] {
-			e.mentionCodes = take(2 * len(a.Mentions))
+			e.mentionCodes = take(2 * len(ments))
 		}
-		e.view.Refs, e.view.Images = nil, nil
+		a.Refs, a.Images = nil, nil
 		e.refsLater = later[i]
-		if len(a.Refs) > 0 && !later[i] {
+		if len(refs) > 0 && !later[i] {
 			r0 := len(refSlab)
-			for _, r := range a.Refs {
+			for _, r := range refs {
 				r.URL = take(len(r.URL))
 				refSlab = append(refSlab, r)
 			}
-			e.view.Refs = refSlab[r0:len(refSlab):len(refSlab)]
+			a.Refs = refSlab[r0:len(refSlab):len(refSlab)]
 		}
-		if len(a.Images) > 0 && !later[i] {
+		if len(images) > 0 && !later[i] {
 			i0 := len(imageSlab)
-			for _, img := range a.Images {
+			for _, img := range images {
 				// Most images are footnotes too: their URL is held once.
-				u, ok := refURL(e.view.Refs, img)
+				u, ok := refURL(a.Refs, img)
 				if !ok {
 					u = take(len(img))
 				}
 				imageSlab = append(imageSlab, u)
 			}
-			e.view.Images = imageSlab[i0:len(imageSlab):len(imageSlab)]
+			a.Images = imageSlab[i0:len(imageSlab):len(imageSlab)]
 		}
-		if !packed[i] && len(a.Mentions) > 0 {
+		if !packed[i] && len(ments) > 0 {
 			m0 := len(mentionSlab)
-			mentionSlab = append(mentionSlab, a.Mentions...)
-			e.view.Mentions = mentionSlab[m0:len(mentionSlab):len(mentionSlab)]
+			mentionSlab = append(mentionSlab, ments...)
+			a.Mentions = mentionSlab[m0:len(mentionSlab):len(mentionSlab)]
 		}
-		if set, ok := tt.shared(a.Tags); ok {
-			e.view.Tags, e.tags = set.tags, set.ids
+		if set, ok := tt.shared(tags); ok {
+			a.Tags, e.tags = set.tags, set.ids
 		} else {
 			t0 := len(tagSlab)
-			tagSlab = append(tagSlab, a.Tags...)
-			e.view.Tags = tagSlab[t0:len(tagSlab):len(tagSlab)]
+			tagSlab = append(tagSlab, tags...)
+			a.Tags = tagSlab[t0:len(tagSlab):len(tagSlab)]
 			i0 := len(idSlab)
-			for _, t := range a.Tags {
+			for _, t := range tags {
 				idSlab = append(idSlab, tt.intern(t.Name, t.Code, t.Country, true))
 			}
 			e.tags = idSlab[i0:len(idSlab):len(idSlab)]
 		}
-		e.fills = !slices.ContainsFunc(a.Tags, func(t feed.Tag) bool { return t.Country })
+		e.fills = !slices.ContainsFunc(tags, func(t feed.Tag) bool { return t.Country })
 		i1 := len(idSlab)
-		for _, m := range a.Mentions {
+		for _, m := range ments {
 			id := tt.intern(m.Name, m.Code, true, e.fills)
 			if !slices.Contains(e.tags, id) && !slices.Contains(idSlab[i1:], id) {
 				idSlab = append(idSlab, id)
@@ -350,7 +352,7 @@ func newer(a, b *entry) int {
 	if a.title != b.title {
 		return cmp.Compare(a.title, b.title)
 	}
-	if c := strings.Compare(a.view.Title, b.view.Title); c != 0 {
+	if c := strings.Compare(a.a.Title, b.a.Title); c != 0 {
 		return c
 	}
 	switch {
@@ -418,10 +420,10 @@ type filter struct {
 	// keeps state.
 	stateful bool
 	// isTerms is set when the query may test the state (is:unread), whose
-	// answer the entry's state bits give, not the view.
+	// answer the entry's state bits give, not the article.
 	isTerms bool
 	// noTags is set when the query holds no tag: term, the only one that
-	// reads the countries detected late; the view then serves as it is.
+	// reads the countries detected late; the article then serves as it is.
 	noTags bool
 	// hits are the index's answers to the query's body words; nil when
 	// there is no index or the query has none.
@@ -449,15 +451,16 @@ func (f filter) active() bool {
 }
 
 // matchScratch is where matchQuery puts together, for a query that reads
-// them, the view with the entry's state and detected countries.
+// them, a copy of the article with the entry's state and detected
+// countries.
 type matchScratch struct {
 	a        feed.Article
 	mentions []feed.Mention
 }
 
 // matchQuery reports whether the entry passes the query and the unread
-// toggle. scratch holds a copy of the view with the entry's state and
-// countries when the query tests them.
+// toggle. scratch holds a copy of the article with the entry's state
+// and countries when the query tests them.
 func (f filter) matchQuery(e *entry, scratch *matchScratch) bool {
 	st := e.state.Load()
 	if f.unread && st&stateRead != 0 {
@@ -465,10 +468,10 @@ func (f filter) matchQuery(e *entry, scratch *matchScratch) bool {
 	}
 	late := e.late.Load()
 	if !f.isTerms && (f.noTags || late == nil && e.mentionCodes == "") {
-		// Copying the view costs more than the match of a word.
-		return f.match(&e.view, e)
+		// Copying the article costs more than the match of a word.
+		return f.match(e.a, e)
 	}
-	scratch.a = e.view
+	scratch.a = *e.a
 	switch {
 	case late != nil:
 		scratch.mentions = late.appendMentions(scratch.mentions[:0])

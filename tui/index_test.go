@@ -37,7 +37,7 @@ func TestViewMatchesArticle(t *testing.T) {
 			n := 0
 			for i, e := range entries {
 				want := q.Match(arts[i])
-				if got := q.Match(&e.view); got != want {
+				if got := q.Match(e.a); got != want {
 					t.Errorf("%s (detected %v): %q: view %v, article %v", qs, detected, arts[i].Title, got, want)
 				}
 				if want {
@@ -272,7 +272,7 @@ func TestEntriesHoldNothingOfTheRecord(t *testing.T) {
 		t.Fatal("the decoded article does not share its record: the test tests nothing")
 	}
 	e := newEntries([]*feed.Article{b}, newTagTable())[0]
-	v := e.view
+	v := *e.a
 	strs := []string{v.ID, v.Title, v.Source, v.Key, v.Link, v.DateText, v.Format}
 	for _, r := range v.Refs {
 		strs = append(strs, r.URL)

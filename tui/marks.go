@@ -185,7 +185,7 @@ func (l *listModel) applyStates(add []*entry) {
 		return
 	}
 	for _, e := range add {
-		if s, ok := l.states[e.view.Key]; ok && e.view.Key != "" {
+		if s, ok := l.states[e.a.Key]; ok && e.a.Key != "" {
 			e.state.Store(stateBits(s))
 		}
 	}
@@ -242,7 +242,7 @@ func (l *listModel) takeStates(msg statesMsg) tea.Cmd {
 		if st&stateTouched != 0 {
 			continue
 		}
-		if s, ok := msg.states[e.view.Key]; ok && e.view.Key != "" {
+		if s, ok := msg.states[e.a.Key]; ok && e.a.Key != "" {
 			e.state.Store(stateBits(s))
 		}
 	}
@@ -314,11 +314,11 @@ func seenGroups(srcs []load.Source, all []*entry, clean bool) []seenGroup {
 		remote = -1
 	}
 	for _, e := range all {
-		k := e.view.Key
+		k := e.a.Key
 		if k == "" {
 			continue
 		}
-		loc := filepath.Clean(e.view.Location)
+		loc := filepath.Clean(e.a.Location)
 		best, bestLen := -1, -1
 		for _, lc := range locals {
 			if (loc == lc.prefix || strings.HasPrefix(loc, lc.prefix+string(filepath.Separator)) || lc.prefix == ".") && len(lc.prefix) > bestLen {
@@ -372,8 +372,8 @@ func (m *model) mark(op store.Op, targets []*entry, undoable bool) tea.Cmd {
 		var few []string
 		var many map[string]struct{}
 		for _, e := range mk.entries {
-			if e.view.Key != "" {
-				few = append(few, e.view.Key)
+			if e.a.Key != "" {
+				few = append(few, e.a.Key)
 			}
 		}
 		if len(few) > 4 {
@@ -399,7 +399,7 @@ func (m *model) mark(op store.Op, targets []*entry, undoable bool) tea.Cmd {
 		}
 		if len(few) > 0 {
 			for _, e := range m.list.all {
-				if !shares(e.view.Key) {
+				if !shares(e.a.Key) {
 					continue
 				}
 				if st := e.state.Load(); want(st) && !slices.Contains(mk.entries[:changed], e) {
@@ -418,8 +418,8 @@ func (m *model) mark(op store.Op, targets []*entry, undoable bool) tea.Cmd {
 			st &^= bit
 		}
 		e.state.Store(st)
-		if e.view.Key != "" {
-			mk.keys = append(mk.keys, e.view.Key)
+		if e.a.Key != "" {
+			mk.keys = append(mk.keys, e.a.Key)
 		}
 	}
 	m.afterMarking(mk.entries[:changed], mk.before[:changed], op)

@@ -59,7 +59,7 @@ func BenchmarkMarkAll(b *testing.B) {
 	ctx := context.Background()
 	keys := make([]string, len(d.m.list.all))
 	for i, e := range d.m.list.all {
-		keys[i] = e.view.Key
+		keys[i] = e.a.Key
 	}
 	var write, frame, frameCPU, writeCPU time.Duration
 	n := 0

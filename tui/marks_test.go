@@ -53,11 +53,11 @@ func newStateDriver(t testing.TB, w, h int, arts []*feed.Article, st *store.Stor
 // stored returns the stored state of an entry's article.
 func stored(t *testing.T, st *store.Store, e *entry) feed.State {
 	t.Helper()
-	m, err := st.States(context.Background(), []string{e.view.Key})
+	m, err := st.States(context.Background(), []string{e.a.Key})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m[e.view.Key]
+	return m[e.a.Key]
 }
 
 func isRead(e *entry) bool    { return e.state.Load()&stateRead != 0 }
@@ -149,7 +149,7 @@ func TestMarkKeys(t *testing.T) {
 		{"A marks the view read", []string{"A"}, func(t *testing.T, d *driver, st *store.Store) {
 			for _, e := range d.m.list.all {
 				if !isRead(e) || !stored(t, st, e).Read {
-					t.Errorf("%q is not read", e.view.Title)
+					t.Errorf("%q is not read", e.a.Title)
 				}
 			}
 			if sc := d.screen(); !strings.Contains(sc, fmt.Sprintf("0 unread · %d articles", len(arts))) {
@@ -158,9 +158,9 @@ func TestMarkKeys(t *testing.T) {
 		}},
 		{"A marks only the filtered view", []string{"/", "t", "a", "g", ":", "c", "h", "i", "n", "a", "enter", "A", "esc"}, func(t *testing.T, d *driver, st *store.Store) {
 			for _, e := range d.m.list.all {
-				china := e.view.HasTag("China", false)
+				china := e.a.HasTag("China", false)
 				if isRead(e) != china || stored(t, st, e).Read != china {
-					t.Errorf("%q: read %v, tagged China %v", e.view.Title, isRead(e), china)
+					t.Errorf("%q: read %v, tagged China %v", e.a.Title, isRead(e), china)
 				}
 			}
 		}},
@@ -168,7 +168,7 @@ func TestMarkKeys(t *testing.T) {
 			for i, e := range d.m.list.all {
 				want := i == 0 // m marked the first before A
 				if isRead(e) != want || stored(t, st, e).Read != want {
-					t.Errorf("%q: read %v, want %v", e.view.Title, isRead(e), want)
+					t.Errorf("%q: read %v, want %v", e.a.Title, isRead(e), want)
 				}
 			}
 		}},
@@ -193,7 +193,7 @@ func TestMarkKeys(t *testing.T) {
 			}
 			for _, e := range d.m.list.visible {
 				if isRead(e) {
-					t.Errorf("%q is read but shown", e.view.Title)
+					t.Errorf("%q is read but shown", e.a.Title)
 				}
 			}
 			want := fmt.Sprintf("%d unread · %d/%d articles · unread only", len(arts)-2, len(arts)-2, len(arts))
@@ -313,8 +313,8 @@ func TestStatusTextOne(t *testing.T) {
 
 func TestSeenGroups(t *testing.T) {
 	mk := func(key, loc string) *entry {
-		e := &entry{}
-		e.view.Key, e.view.Location = key, loc
+		e := &entry{a: &feed.Article{}}
+		e.a.Key, e.a.Location = key, loc
 		return e
 	}
 	all := []*entry{
@@ -417,7 +417,7 @@ func TestMarkSharedKey(t *testing.T) {
 	d := newStateDriver(t, 120, 40, all, st, true)
 	var pair []*entry
 	for _, e := range d.m.list.all {
-		if e.view.Key == twin.Key {
+		if e.a.Key == twin.Key {
 			pair = append(pair, e)
 		}
 	}
@@ -428,13 +428,13 @@ func TestMarkSharedKey(t *testing.T) {
 	d.keys("m", "s")
 	for _, e := range pair {
 		if !isRead(e) || !isStarred(e) {
-			t.Errorf("%q: state %b", e.view.Title, e.state.Load())
+			t.Errorf("%q: state %b", e.a.Title, e.state.Load())
 		}
 	}
 	d.keys("u", "u")
 	for _, e := range pair {
 		if isRead(e) || isStarred(e) {
-			t.Errorf("after undo %q: state %b", e.view.Title, e.state.Load())
+			t.Errorf("after undo %q: state %b", e.a.Title, e.state.Load())
 		}
 	}
 }

@@ -574,10 +574,16 @@ func statusLine(screen string) string {
 // A country only detected in the text is no tag to pick, unless the
 // filter counts detected countries; then it is, and it filters.
 func TestPickerDetected(t *testing.T) {
-	arts := testArticles(t)
+	// The list takes the articles it is given: each driver has its own.
+	articles := func() []*feed.Article {
+		arts := testArticles(t)
+		a := *arts[0]
+		a.Mentions = []feed.Mention{{Name: "Mongolia", Code: "MN", Score: 1}}
+		arts[0] = &a
+		return arts
+	}
+	arts := articles()
 	a := *arts[0]
-	a.Mentions = []feed.Mention{{Name: "Mongolia", Code: "MN", Score: 1}}
-	arts[0] = &a
 	names := func(p pickerModel) string {
 		var s []string
 		for _, it := range p.items {
@@ -585,7 +591,7 @@ func TestPickerDetected(t *testing.T) {
 		}
 		return strings.Join(s, ",")
 	}
-	d := newDriver(t, 100, 30, arts, nil)
+	d := newDriver(t, 100, 30, articles(), nil)
 	d.keys("t")
 	if strings.Contains(names(d.m.picker), "Mongolia") {
 		t.Errorf("a detected country is offered: %s", names(d.m.picker))

@@ -83,12 +83,12 @@ func TestDetectionRidesIndex(t *testing.T) {
 	}
 	late := 0
 	for _, e := range d.m.list.all {
-		if !e.view.Undetected {
+		if !e.a.Undetected {
 			continue
 		}
 		l := e.late.Load()
 		if l == nil {
-			t.Errorf("%s: no countries detected", filepath.Base(e.view.Location))
+			t.Errorf("%s: no countries detected", filepath.Base(e.a.Location))
 			continue
 		}
 		late++
@@ -96,8 +96,8 @@ func TestDetectionRidesIndex(t *testing.T) {
 		for _, m := range l.appendMentions(nil) {
 			got = append(got, m.Name)
 		}
-		if !slices.Equal(got, want[e.view.ID]) {
-			t.Errorf("%s: detected %v, want %v", filepath.Base(e.view.Location), got, want[e.view.ID])
+		if !slices.Equal(got, want[e.a.ID]) {
+			t.Errorf("%s: detected %v, want %v", filepath.Base(e.a.Location), got, want[e.a.ID])
 		}
 	}
 	if late != put {

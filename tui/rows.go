@@ -21,7 +21,7 @@ type entryRows []*entry
 
 func (r entryRows) Len() int { return len(r) }
 
-func (r entryRows) At(i int) (int, string) { return int(r[i].row), r[i].view.Key }
+func (r entryRows) At(i int) (int, string) { return int(r[i].row), r[i].a.Key }
 
 // bindRows binds the index's documents to the rows of all, every row
 // below n, unless they are bound already. A failure leaves the filter

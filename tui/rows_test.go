@@ -130,8 +130,8 @@ func TestPackedMentions(t *testing.T) {
 		codes string
 		kept  bool
 	}{{"RUCN", false}, {"IRFR", false}, {"", true}, {"", false}} {
-		if es[i].mentionCodes != want.codes || (es[i].view.Mentions != nil) != want.kept {
-			t.Errorf("%s: codes %q, view mentions %v; want %q, kept %v", orig[i].Title, es[i].mentionCodes, es[i].view.Mentions, want.codes, want.kept)
+		if es[i].mentionCodes != want.codes || (es[i].a.Mentions != nil) != want.kept {
+			t.Errorf("%s: codes %q, view mentions %v; want %q, kept %v", orig[i].Title, es[i].mentionCodes, es[i].a.Mentions, want.codes, want.kept)
 		}
 	}
 	if got := appendMentions(nil, es[0].mentionCodes); !slices.Equal(got, []feed.Mention{{Name: "Russia", Code: "RU"}, {Name: "China", Code: "CN"}}) {

@@ -60,7 +60,8 @@ func (s Source) String() string {
 
 // Result is one item of a load stream: an article, skimmed articles, or
 // an error that names the source it came from. Exactly one of the three is
-// set.
+// set. The articles are the receiver's: the loader keeps no reference to
+// them once sent, and the receiver may change them.
 type Result struct {
 	Article *feed.Article
 	// Skimmed holds articles of one source that Loader.Keep refused, each
