@@ -46,8 +46,8 @@ func pump(ctx context.Context, ch <-chan load.Result, window time.Duration) (msg
 		switch {
 		case r.Err != nil:
 			msg.errs = append(msg.errs, r.Err)
-		case r.Article != nil:
-			msg.arts = append(msg.arts, r.Article)
+		case r.Articles != nil:
+			msg.arts = append(msg.arts, r.Articles...)
 		}
 	}
 	select {

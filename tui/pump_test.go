@@ -17,7 +17,7 @@ func TestPump(t *testing.T) {
 	ch := make(chan load.Result, 64)
 	go func() {
 		for i, a := range arts {
-			ch <- load.Result{Article: a}
+			ch <- load.Result{Articles: []*feed.Article{a}}
 			if i%1000 == 0 {
 				ch <- load.Result{Err: errors.New("bad file")}
 			}

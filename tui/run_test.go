@@ -137,7 +137,7 @@ func TestInitTakesInStartedLoad(t *testing.T) {
 	}
 	m := newModel(context.Background(), opt)
 	started := make(chan load.Result, 1)
-	started <- load.Result{Article: &feed.Article{ID: "0123456789abcdef", Title: "Started before the program"}}
+	started <- load.Result{Articles: []*feed.Article{{ID: "0123456789abcdef", Title: "Started before the program"}}}
 	close(started)
 	m.loading = started
 	msg, ok := m.loadCmd()().(loadBatchMsg)

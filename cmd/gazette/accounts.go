@@ -39,9 +39,9 @@ func (a *app) withAccounts(ctx context.Context, in <-chan load.Result) <-chan lo
 		for _, acct := range a.net.cfg.Account {
 			src := syncer.SourceName(acct.Name)
 			arts, err := st.History(ctx, src)
-			for _, art := range arts {
+			if len(arts) > 0 {
 				select {
-				case out <- load.Result{Article: art}:
+				case out <- load.Result{Articles: arts}:
 				case <-ctx.Done():
 					return
 				}

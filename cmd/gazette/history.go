@@ -34,8 +34,8 @@ func withHistory(ctx context.Context, st *store.Store, srcs []load.Source, in <-
 			if feed.IsURL(r.Source) {
 				if r.Err != nil {
 					failed[r.Source] = true
-				} else if r.Article != nil {
-					fetched[r.Source] = append(fetched[r.Source], r.Article)
+				} else {
+					fetched[r.Source] = append(fetched[r.Source], r.Articles...)
 				}
 			}
 			select {
@@ -55,13 +55,17 @@ func withHistory(ctx context.Context, st *store.Store, srcs []load.Source, in <-
 			for _, a := range now {
 				have[a.Key] = true
 			}
+			var old []*feed.Article
 			for _, a := range kept {
 				if a.Key == "" || have[a.Key] {
 					continue
 				}
 				have[a.Key] = true
+				old = append(old, a)
+			}
+			if len(old) > 0 {
 				select {
-				case out <- load.Result{Source: src, Article: a}:
+				case out <- load.Result{Source: src, Articles: old}:
 				case <-ctx.Done():
 					return
 				}

@@ -42,21 +42,23 @@ func TestReaderHistory(t *testing.T) {
 				}
 				continue
 			}
-			titles = append(titles, r.Article.Title)
-			if len(r.Article.Body) > 0 {
-				bodies[r.Article.Title] = r.Article.Body[0].Text
+			for _, a := range r.Articles {
+				titles = append(titles, a.Title)
+				if len(a.Body) > 0 {
+					bodies[a.Title] = a.Body[0].Text
+				}
 			}
 		}
 		slices.Sort(titles)
 		return titles, bodies
 	}
 	file := &feed.Article{ID: "00000000000000ff", Key: "c:file", Title: "A file", Location: "/news/a.txt"}
-	got, _ := run(load.Result{Source: feedURL, Article: item("one")}, load.Result{Source: feedURL, Article: item("two")},
-		load.Result{Source: "/news", Article: file})
+	got, _ := run(load.Result{Source: feedURL, Articles: []*feed.Article{item("one")}}, load.Result{Source: feedURL, Articles: []*feed.Article{item("two")}},
+		load.Result{Source: "/news", Articles: []*feed.Article{file}})
 	if want := []string{"A file", "Item one", "Item two"}; !slices.Equal(got, want) {
 		t.Fatalf("first load: %q, want %q", got, want)
 	}
-	got, bodies := run(load.Result{Source: feedURL, Article: item("one")}, load.Result{Source: "/news", Article: file})
+	got, bodies := run(load.Result{Source: feedURL, Articles: []*feed.Article{item("one")}}, load.Result{Source: "/news", Articles: []*feed.Article{file}})
 	if want := []string{"A file", "Item one", "Item two"}; !slices.Equal(got, want) {
 		t.Fatalf("after the feed dropped an item: %q, want %q", got, want)
 	}

@@ -101,9 +101,9 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 		}()
 		n, next := 0, headroomEvery
 		for r := range ch {
-			// The limit was set as the load began. Skimmed articles come
-			// many to a result, and count one each.
-			if n += 1 + len(r.Skimmed); n >= next {
+			// The limit was set as the load began. Articles come many to
+			// a result, and count one each.
+			if n += len(r.Articles) + len(r.Skimmed); n >= next {
 				setHeadroom(before)
 				next = n + headroomEvery
 			}

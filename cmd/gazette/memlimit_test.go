@@ -27,8 +27,8 @@ func TestLimitHeadroom(t *testing.T) {
 
 	in := make(chan load.Result, 8)
 	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
-	in <- load.Result{Article: &feed.Article{ID: "a"}}
-	if r := <-out; r.Article == nil || r.Article.ID != "a" {
+	in <- load.Result{Articles: []*feed.Article{{ID: "a"}}}
+	if r := <-out; len(r.Articles) != 1 || r.Articles[0].ID != "a" {
 		t.Fatalf("forwarded %+v", r)
 	}
 	during := debug.SetMemoryLimit(-1)
@@ -436,7 +436,7 @@ func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	in := make(chan load.Result)
 	out := LimitHeadroom(context.Background(), in, pacing{})
-	in <- load.Result{Article: &feed.Article{ID: "a"}}
+	in <- load.Result{Articles: []*feed.Article{{ID: "a"}}}
 	<-out
 	if got := gogc(); got != -1 {
 		t.Errorf("GOGC %d while loading, want off", got)
@@ -455,7 +455,7 @@ func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
 	debug.SetGCPercent(77)
 	in = make(chan load.Result)
 	out = LimitHeadroom(context.Background(), in, pacing{userGC: true})
-	in <- load.Result{Article: &feed.Article{ID: "b"}}
+	in <- load.Result{Articles: []*feed.Article{{ID: "b"}}}
 	<-out
 	if got := gogc(); got != 77 {
 		t.Errorf("GOGC from the user is %d while loading, want 77", got)
@@ -472,7 +472,7 @@ func TestLimitHeadroomSkimmed(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	in := make(chan load.Result)
 	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
-	in <- load.Result{Article: &feed.Article{ID: "a"}}
+	in <- load.Result{Articles: []*feed.Article{{ID: "a"}}}
 	<-out
 	// As if the live heap had been tiny when the limit was last set.
 	debug.SetMemoryLimit(1 << 20)
@@ -521,7 +521,7 @@ func TestLimitHeadroomFollowsCollections(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	in := make(chan load.Result)
 	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
-	in <- load.Result{Article: &feed.Article{ID: "a"}}
+	in <- load.Result{Articles: []*feed.Article{{ID: "a"}}}
 	<-out
 	checkFollowsLiveHeap(t, loadLimit)
 	runtime.GC()

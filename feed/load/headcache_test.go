@@ -484,7 +484,7 @@ func TestHeadCacheWriteAfterLoad(t *testing.T) {
 		if r.Err != nil {
 			t.Fatal(r.Err)
 		}
-		n++
+		n += len(r.Articles)
 	}
 	c.Wait()
 	if n != 300 {

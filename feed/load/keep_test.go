@@ -108,7 +108,7 @@ func TestKeepSkimsTogether(t *testing.T) {
 	results := 0
 	for r := range l.Load(context.Background(), srcs) {
 		results++
-		if r.Err != nil || r.Article != nil || len(r.Skimmed) == 0 {
+		if r.Err != nil || r.Articles != nil || len(r.Skimmed) == 0 {
 			t.Fatalf("result %+v, want skimmed articles alone", r)
 		}
 		for _, a := range r.Skimmed {

@@ -249,7 +249,7 @@ func TestLoadManyFiles(t *testing.T) {
 	ch := (&Loader{}).Load(ctx, []Source{{Location: dir}})
 	first := <-ch
 	cancel()
-	if first.Article == nil {
+	if len(first.Articles) == 0 {
 		t.Fatalf("first result %+v", first)
 	}
 	count := 1

@@ -24,11 +24,12 @@ func TestResultSource(t *testing.T) {
 	var l Loader
 	got := map[string][]string{}
 	for r := range l.Load(context.Background(), []Source{{Location: a}, {Location: b}, {Location: missing}}) {
-		what := "error"
-		if r.Article != nil {
-			what = r.Article.Title
+		if r.Err != nil {
+			got[r.Source] = append(got[r.Source], "error")
 		}
-		got[r.Source] = append(got[r.Source], what)
+		for _, a := range r.Articles {
+			got[r.Source] = append(got[r.Source], a.Title)
+		}
 	}
 	if len(got[a]) != 1 || got[a][0] != "One" {
 		t.Errorf("source %s gave %v", a, got[a])

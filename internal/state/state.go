@@ -79,9 +79,7 @@ func Group(ch <-chan load.Result, srcs []load.Source) (loaded []Loaded, errs []e
 			at[r.Source] = i
 			loaded = append(loaded, Loaded{Source: load.Source{Location: r.Source}, Failed: true})
 		}
-		if r.Article != nil {
-			loaded[i].Articles = append(loaded[i].Articles, r.Article)
-		}
+		loaded[i].Articles = append(loaded[i].Articles, r.Articles...)
 		loaded[i].Articles = append(loaded[i].Articles, r.Skimmed...)
 	}
 	return loaded, errs

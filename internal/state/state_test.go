@@ -90,10 +90,10 @@ func TestApply(t *testing.T) {
 func TestGroup(t *testing.T) {
 	srcs := []load.Source{{Location: "/a"}, {Location: "/b"}, {Location: "/a"}}
 	ch := make(chan load.Result, 8)
-	ch <- load.Result{Article: art("1", "k1", "/a/1.md", 1), Source: "/a"}
-	ch <- load.Result{Article: art("2", "k2", "/b/2.md", 1), Source: "/b"}
+	ch <- load.Result{Articles: []*feed.Article{art("1", "k1", "/a/1.md", 1)}, Source: "/a"}
+	ch <- load.Result{Articles: []*feed.Article{art("2", "k2", "/b/2.md", 1)}, Source: "/b"}
 	ch <- load.Result{Err: &load.SourceError{Source: "/b/x.md"}, Source: "/b"}
-	ch <- load.Result{Article: art("3", "k3", "/a/3.md", 1), Source: "/a"}
+	ch <- load.Result{Articles: []*feed.Article{art("3", "k3", "/a/3.md", 1)}, Source: "/a"}
 	close(ch)
 	loaded, errs := Group(ch, srcs)
 	if len(errs) != 1 || len(loaded) != 2 {
