@@ -91,7 +91,7 @@ const (
 // equal string to keep (nil keeps each as it is); the others are copied,
 // so that the text s came from can be let go.
 func DecodeHead(s string, intern func(string) string) (*Article, error) {
-	return decodeHead(s, intern, false)
+	return decodeHead(s, intern, false, nil)
 }
 
 // DecodeHeadShared is DecodeHead for a record held in a string of its
@@ -99,17 +99,95 @@ func DecodeHead(s string, intern func(string) string) (*Article, error) {
 // are the article's alone (its ID, title, key and links) are slices of s
 // instead of copies, which saves an allocation and a copy for each.
 func DecodeHeadShared(s string, intern func(string) string) (*Article, error) {
-	return decodeHead(s, intern, true)
+	return decodeHead(s, intern, true, nil)
 }
 
-func decodeHead(s string, intern func(string) string, shared bool) (*Article, error) {
+// HeadBlocks is where a decoder of many records puts their articles and
+// their lists (tags, countries, footnotes, images): in blocks of a few
+// dozen, each article's next to the one decoded before it, rather than in
+// an allocation each. A block stays in memory while one of its articles,
+// or one of its lists, does. The zero value is ready; it is for one
+// goroutine.
+type HeadBlocks struct {
+	arts   []Article
+	tags   []Tag
+	ments  []Mention
+	refs   []Ref
+	images []string
+}
+
+func (b *HeadBlocks) tagList(n int) []Tag {
+	if b == nil {
+		return make([]Tag, n)
+	}
+	return take(&b.tags, n)
+}
+
+func (b *HeadBlocks) mentionList(n int) []Mention {
+	if b == nil {
+		return make([]Mention, n)
+	}
+	return take(&b.ments, n)
+}
+
+func (b *HeadBlocks) refList(n int) []Ref {
+	if b == nil {
+		return make([]Ref, n)
+	}
+	return take(&b.refs, n)
+}
+
+func (b *HeadBlocks) imageList(n int) []string {
+	if b == nil {
+		return make([]string, n)
+	}
+	return take(&b.images, n)
+}
+
+// headBlock is how many articles, or list items, a block holds.
+const headBlock = 64
+
+// Decode is DecodeHeadShared, taking the memory of the article and its
+// lists from b.
+func (b *HeadBlocks) Decode(s string, intern func(string) string) (*Article, error) {
+	return decodeHead(s, intern, true, b)
+}
+
+// article returns a zeroed article from b's block, or a new one when b is
+// nil.
+func (b *HeadBlocks) article() *Article {
+	if b == nil {
+		return &Article{}
+	}
+	if len(b.arts) == cap(b.arts) {
+		b.arts = make([]Article, 0, headBlock)
+	}
+	b.arts = b.arts[:len(b.arts)+1]
+	return &b.arts[len(b.arts)-1]
+}
+
+// take returns n zeroed items from *block, a slice whose capacity is its
+// length, so that an append to it never reaches the next one's items.
+func take[T any](block *[]T, n int) []T {
+	if n > headBlock {
+		return make([]T, n)
+	}
+	if cap(*block)-len(*block) < n {
+		*block = make([]T, 0, headBlock)
+	}
+	i := len(*block)
+	*block = (*block)[:i+n]
+	return (*block)[i : i+n : i+n]
+}
+
+func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks) (*Article, error) {
 	in := headInterner(intern)
 	d := decoder{s: s}
 	own := strings.Clone
 	if shared {
 		own = func(s string) string { return s }
 	}
-	a := &Article{}
+	a := b.article()
 	a.ID = own(d.str())
 	a.Title = own(d.str())
 	if SanitizeLine(a.Title) != a.Title {
@@ -141,7 +219,7 @@ func decodeHead(s string, intern func(string) string, shared bool) (*Article, er
 	}
 	n := d.count(MaxTags)
 	if n > 0 {
-		a.Tags = make([]Tag, n)
+		a.Tags = b.tagList(n)
 	}
 	for i := range a.Tags {
 		a.Tags[i] = Tag{Name: in.get(d.str()), Country: d.bool(), Code: in.get(d.str())}
@@ -150,7 +228,7 @@ func decodeHead(s string, intern func(string) string, shared bool) (*Article, er
 		}
 	}
 	if n = d.count(maxHeadMentions); n > 0 {
-		a.Mentions = make([]Mention, n)
+		a.Mentions = b.mentionList(n)
 	}
 	for i := range a.Mentions {
 		a.Mentions[i] = Mention{Name: in.get(d.str()), Code: in.get(d.str()), Score: math.Float64frombits(d.uint())}
@@ -161,7 +239,7 @@ func decodeHead(s string, intern func(string) string, shared bool) (*Article, er
 		}
 	}
 	if n = d.count(MaxRefs); n > 0 {
-		a.Refs = make([]Ref, n)
+		a.Refs = b.refList(n)
 	}
 	for i := range a.Refs {
 		n := int(d.uint() & math.MaxInt32)
@@ -178,7 +256,7 @@ func decodeHead(s string, intern func(string) string, shared bool) (*Article, er
 		}
 	}
 	if n = d.count(MaxRefs); n > 0 {
-		a.Images = make([]string, n)
+		a.Images = b.imageList(n)
 	}
 	for i := range a.Images {
 		n := d.count(len(a.Refs))

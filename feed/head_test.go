@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -88,6 +89,64 @@ func TestDecodeHeadTitleAsIngested(t *testing.T) {
 		}
 		if ok && a.Title != title {
 			t.Errorf("title %q read back as %q", title, a.Title)
+		}
+	}
+}
+
+// Articles decoded into blocks are those DecodeHeadShared gives, each
+// with lists of its own: appending to one never reaches the next one's,
+// and a failed record leaves the next article whole.
+func TestHeadBlocks(t *testing.T) {
+	var recs []string
+	var want []*Article
+	for i := range 3 * headBlock {
+		a := &Article{
+			ID: fmt.Sprintf("%016x", i), Title: fmt.Sprintf("Story %d", i), Source: "Wire", Key: fmt.Sprintf("k%d", i),
+			Tags:     []Tag{{Name: "Russia", Country: true, Code: "RU"}, {Name: fmt.Sprintf("Topic %d", i%5)}},
+			Mentions: []Mention{{Name: "China", Code: "CN", Score: float64(i)}},
+			Refs:     []Ref{{N: 1, URL: fmt.Sprintf("https://example.com/%d.png", i), Kind: RefImage}},
+			Images:   []string{fmt.Sprintf("https://example.com/%d.png", i)},
+		}
+		if i%7 == 0 {
+			// Lists longer than a block.
+			for k := range headBlock + 1 {
+				a.Mentions = append(a.Mentions, Mention{Name: "Japan", Code: "JP", Score: float64(k)})
+			}
+			a.Mentions = a.Mentions[:maxHeadMentions]
+		}
+		recs = append(recs, string(AppendHead(nil, a)))
+		want = append(want, a)
+	}
+	var b HeadBlocks
+	var got []*Article
+	for i, rec := range recs {
+		if i%5 == 0 {
+			// A damaged record takes memory from the blocks too.
+			if _, err := b.Decode(rec[:len(rec)-1], nil); err == nil {
+				t.Fatal("a cut record decoded")
+			}
+		}
+		a, err := b.Decode(rec, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, a)
+	}
+	for i, a := range got {
+		if !reflect.DeepEqual(a, want[i]) {
+			t.Fatalf("article %d:\n%+v\nwant\n%+v", i, a, want[i])
+		}
+		if cap(a.Tags) != len(a.Tags) || cap(a.Mentions) != len(a.Mentions) || cap(a.Refs) != len(a.Refs) || cap(a.Images) != len(a.Images) {
+			t.Fatalf("article %d: lists with room beyond their length", i)
+		}
+		a.Tags = append(a.Tags, Tag{Name: "Added"})
+		a.Mentions = append(a.Mentions, Mention{Name: "Added"})
+		a.Refs = append(a.Refs, Ref{N: 9})
+		a.Images = append(a.Images, "https://example.com/added")
+	}
+	for i, a := range got {
+		if a.Tags[1] != want[i].Tags[1] || a.Mentions[0] != want[i].Mentions[0] || a.Refs[0] != want[i].Refs[0] || a.Images[0] != want[i].Images[0] {
+			t.Fatalf("article %d changed by an append to another", i)
 		}
 	}
 }

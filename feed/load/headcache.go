@@ -448,7 +448,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 			return a, true, true
 		}
 	}
-	a, err := feed.DecodeHeadShared(rec.body, w.in.get)
+	a, err := w.blocks.Decode(rec.body, w.in.get)
 	if err != nil {
 		// The file is read, and its record replaced.
 		h.bad.Add(1)

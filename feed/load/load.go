@@ -654,6 +654,9 @@ type worker struct {
 	// skims is where skimmed articles are made, a block at a time: a
 	// search may skim every file of a large directory.
 	skims []feed.Article
+	// blocks is where the articles taken from the header cache are made,
+	// and their lists.
+	blocks feed.HeadBlocks
 	// arts and skimmed are the articles and the skimmed articles of the
 	// batch of jobs at hand, sent together once it is done.
 	arts, skimmed []*feed.Article
