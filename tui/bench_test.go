@@ -330,7 +330,6 @@ func BenchmarkLoadBatches(b *testing.B) {
 		d.m.list.loading = true
 		for k := 0; k < len(shuffled); k += maxBatch {
 			batch := append([]*feed.Article(nil), fresh[k:min(k+maxBatch, len(fresh))]...)
-			feed.SortNewest(batch)
 			d.send(loadBatchMsg{arts: batch, done: k+maxBatch >= len(shuffled)})
 		}
 		_ = d.m.View()

@@ -286,7 +286,12 @@ func (l *listModel) addBatch(arts []*feed.Article) {
 	if len(arts) == 0 {
 		return
 	}
+	// The articles come in the order the loader made them, next to each
+	// other in memory, and are read so; the entries are put in order only
+	// then, by the keys they hold. Sorted first, the articles were read
+	// all over the loader's memory.
 	add := newEntries(arts, l.tags)
+	slices.SortFunc(add, newer)
 	l.number(add)
 	current := l.visVersion == l.version
 	l.all = mergeNewest(l.all, add)

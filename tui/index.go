@@ -187,10 +187,10 @@ func refURL(refs []feed.Ref, url string) (string, bool) {
 // listDateLayout is the list's date column: fixed width, unambiguous.
 const listDateLayout = "02 Jan 2006"
 
-// newEntries builds the entries of a batch of articles, interning their
-// tags. The articles become the list's: their strings, footnotes and
-// countries are moved into blocks of the batch, as are the entries and
-// their tag IDs, in the batch's order; short lists of declared tags are
+// newEntries builds the entries of a batch of articles, in the batch's
+// order, interning their tags. The articles become the list's: their
+// strings, footnotes and countries are moved into blocks of the batch, as
+// are the entries and their tag IDs; short lists of declared tags are
 // shared through the tag table.
 func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	size, ntags, nments, nrefs, nimages := 0, 0, 0, 0, 0

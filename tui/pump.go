@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
 )
 
@@ -32,9 +31,9 @@ func batchWindow(n int) time.Duration {
 }
 
 // pump blocks for the first result, then gathers whatever else arrives
-// within the batch window, and sorts the articles, so that Update only has
-// to merge. A panic becomes an error in the batch, and the stream goes on
-// being read.
+// within the batch window, in the order it comes (newEntries sorts them).
+// A panic becomes an error in the batch, and the stream goes on being
+// read.
 func pump(ctx context.Context, ch <-chan load.Result, window time.Duration) (msg loadBatchMsg) {
 	msg.ch = ch
 	defer func() {
@@ -79,6 +78,5 @@ gather:
 			break gather
 		}
 	}
-	feed.SortNewest(msg.arts)
 	return msg
 }
