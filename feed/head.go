@@ -116,34 +116,6 @@ type HeadBlocks struct {
 	images []string
 }
 
-func (b *HeadBlocks) tagList(n int) []Tag {
-	if b == nil {
-		return make([]Tag, n)
-	}
-	return take(&b.tags, n)
-}
-
-func (b *HeadBlocks) mentionList(n int) []Mention {
-	if b == nil {
-		return make([]Mention, n)
-	}
-	return take(&b.ments, n)
-}
-
-func (b *HeadBlocks) refList(n int) []Ref {
-	if b == nil {
-		return make([]Ref, n)
-	}
-	return take(&b.refs, n)
-}
-
-func (b *HeadBlocks) imageList(n int) []string {
-	if b == nil {
-		return make([]string, n)
-	}
-	return take(&b.images, n)
-}
-
 // headBlock is how many articles, or list items, a block holds.
 const headBlock = 64
 
@@ -167,9 +139,10 @@ func (b *HeadBlocks) article() *Article {
 }
 
 // take returns n zeroed items from *block, a slice whose capacity is its
-// length, so that an append to it never reaches the next one's items.
+// length, so that an append to it never reaches the next one's items; or
+// a new slice, when block is nil.
 func take[T any](block *[]T, n int) []T {
-	if n > headBlock {
+	if block == nil || n > headBlock {
 		return make([]T, n)
 	}
 	if cap(*block)-len(*block) < n {
@@ -188,6 +161,16 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 		own = func(s string) string { return s }
 	}
 	a := b.article()
+	// Where the lists go: blocks of b, or allocations of their own.
+	var (
+		tags   *[]Tag
+		ments  *[]Mention
+		refs   *[]Ref
+		images *[]string
+	)
+	if b != nil {
+		tags, ments, refs, images = &b.tags, &b.ments, &b.refs, &b.images
+	}
 	a.ID = own(d.str())
 	a.Title = own(d.str())
 	if SanitizeLine(a.Title) != a.Title {
@@ -219,7 +202,7 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 	}
 	n := d.count(MaxTags)
 	if n > 0 {
-		a.Tags = b.tagList(n)
+		a.Tags = take(tags, n)
 	}
 	for i := range a.Tags {
 		a.Tags[i] = Tag{Name: in.get(d.str()), Country: d.bool(), Code: in.get(d.str())}
@@ -228,7 +211,7 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 		}
 	}
 	if n = d.count(maxHeadMentions); n > 0 {
-		a.Mentions = b.mentionList(n)
+		a.Mentions = take(ments, n)
 	}
 	for i := range a.Mentions {
 		a.Mentions[i] = Mention{Name: in.get(d.str()), Code: in.get(d.str()), Score: math.Float64frombits(d.uint())}
@@ -239,7 +222,7 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 		}
 	}
 	if n = d.count(MaxRefs); n > 0 {
-		a.Refs = b.refList(n)
+		a.Refs = take(refs, n)
 	}
 	for i := range a.Refs {
 		n := int(d.uint() & math.MaxInt32)
@@ -256,7 +239,7 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 		}
 	}
 	if n = d.count(MaxRefs); n > 0 {
-		a.Images = b.imageList(n)
+		a.Images = take(images, n)
 	}
 	for i := range a.Images {
 		n := d.count(len(a.Refs))
