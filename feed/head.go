@@ -96,8 +96,9 @@ func DecodeHead(s string, intern func(string) string) (*Article, error) {
 
 // DecodeHeadShared is DecodeHead for a record held in a string of its
 // own, which may stay in memory as long as the article: the strings that
-// are the article's alone (its ID, title, key and links) are slices of s
-// instead of copies, which saves an allocation and a copy for each.
+// are the article's alone, or nearly (its ID, title, date as written, key
+// and links) are slices of s instead of copies, which saves an allocation
+// and a copy for each.
 func DecodeHeadShared(s string, intern func(string) string) (*Article, error) {
 	return decodeHead(s, intern, true, nil)
 }
@@ -179,7 +180,10 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 		// damage, and its file is read again.
 		return nil, errBadHead
 	}
-	a.DateText = in.get(d.str())
+	// The date as written has thousands of values, a few articles each:
+	// interned, most missed the interner's recent strings and cost a
+	// lookup in its map.
+	a.DateText = own(d.str())
 	a.Source = in.get(d.str())
 	a.Link = own(d.str())
 	a.Format = in.get(d.str())
@@ -205,7 +209,15 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 		a.Tags = take(tags, n)
 	}
 	for i := range a.Tags {
-		a.Tags[i] = Tag{Name: in.get(d.str()), Country: d.bool(), Code: in.get(d.str())}
+		name, country, code := d.str(), d.bool(), d.str()
+		if m, ok := MentionOf(code); ok && country && m.Name == name {
+			// A country's name and code are the table's, found without
+			// hashing: most tags are countries.
+			name, code = m.Name, m.Code
+		} else {
+			name, code = in.get(name), in.get(code)
+		}
+		a.Tags[i] = Tag{Name: name, Country: country, Code: code}
 		if a.Tags[i].Name == "" {
 			return nil, errBadHead
 		}
@@ -214,7 +226,13 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 		a.Mentions = take(ments, n)
 	}
 	for i := range a.Mentions {
-		a.Mentions[i] = Mention{Name: in.get(d.str()), Code: in.get(d.str()), Score: math.Float64frombits(d.uint())}
+		name, code := d.str(), d.str()
+		if m, ok := MentionOf(code); ok && m.Name == name {
+			name, code = m.Name, m.Code
+		} else {
+			name, code = in.get(name), in.get(code)
+		}
+		a.Mentions[i] = Mention{Name: name, Code: code, Score: math.Float64frombits(d.uint())}
 		// Detection scores are finite: a record with another is damaged,
 		// and JSON could not carry it.
 		if math.IsNaN(a.Mentions[i].Score) || math.IsInf(a.Mentions[i].Score, 0) {

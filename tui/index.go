@@ -196,7 +196,7 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 	size, ntags, nments, nrefs, nimages := 0, 0, 0, 0, 0
 	packed, later := make([]bool, len(arts)), make([]bool, len(arts))
 	for i, a := range arts {
-		size += len(a.Title) + len(a.Source) + len(a.ID) + len(a.Key) + len(a.Link)
+		size += len(a.Title) + len(a.Source) + len(a.ID) + len(a.Key) + len(a.Link) + len(a.DateText)
 		if packed[i] = packable(a.Mentions); packed[i] {
 			size += 2 * len(a.Mentions)
 		} else {
@@ -230,6 +230,7 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 		sb.WriteString(a.ID)
 		sb.WriteString(a.Key)
 		sb.WriteString(a.Link)
+		sb.WriteString(a.DateText)
 		if packed[i] {
 			for _, m := range a.Mentions {
 				sb.WriteString(m.Code)
@@ -275,6 +276,7 @@ func newEntries(arts []*feed.Article, tt *tagTable) []*entry {
 		a.ID = take(len(a.ID))
 		a.Key = take(len(a.Key))
 		a.Link = take(len(a.Link))
+		a.DateText = take(len(a.DateText))
 		a.Mentions = nil
 		if packed[i] {
 			e.mentionCodes = take(2 * len(ments))
