@@ -268,28 +268,6 @@ var jsonPlain = func() (t [256]bool) {
 	return t
 }()
 
-// plainWord reports whether each of the eight bytes in x is one that
-// jsonPlain has: printable ASCII, and neither a quote nor a backslash.
-func plainWord(x uint64) bool {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	// A byte below 0x20, or a quote or backslash (zero once xor-ed with
-	// theirs), borrows into its high bit; a high bit of x itself is a
-	// byte beyond ASCII.
-	zero := func(v uint64) uint64 { return (v - ones) & ^v }
-	return (x|(x-0x20*ones)|zero(x^'"'*ones)|zero(x^'\\'*ones))&highs == 0
-}
-
-// le64 returns the first eight bytes of s, which has them, as a
-// little-endian number (one load, as the compiler reads the pattern).
-func le64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
 // appendDate appends t as AppendFormat(b, "2006-01-02") does.
 func appendDate(b []byte, t time.Time) []byte {
 	y, m, d := t.Date()

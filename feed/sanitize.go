@@ -191,6 +191,12 @@ func plainLine(s string) bool {
 // isClean reports whether s is valid UTF-8 with nothing Sanitize would change.
 func isClean(s string, allowNL bool) bool {
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && printableWord(le64(s[i:])) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && !(allowNL && c == '\n') && c != '\t' || c == 0x7F {

@@ -378,3 +378,50 @@ func BenchmarkSafeURL(b *testing.B) {
 		})
 	}
 }
+
+// isCleanByByte is isClean as it was before it passed over eight bytes
+// at a time.
+func isCleanByByte(s string, allowNL bool) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && !(allowNL && c == '\n') && c != '\t' || c == 0x7F {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || dropped(r) {
+			return false
+		}
+		i += size
+		if r == blackFlag {
+			i += flagTags(s[i:])
+		}
+	}
+	return true
+}
+
+// TestIsCleanEveryByteEverywhere holds isClean, which passes over eight
+// printable bytes at a time, to the byte-by-byte check for every byte
+// value and some runes, at every place in a word of eight and at the end.
+func TestIsCleanEveryByteEverywhere(t *testing.T) {
+	var odd []string
+	for c := range 256 {
+		odd = append(odd, string([]byte{byte(c)}))
+	}
+	odd = append(odd, "é", "\u200b", "\u202e", "\U0001F3F4\U000E0067\U000E0062\U000E007F", "\xe2\x80", "~\x7f")
+	for _, o := range odd {
+		for before := range 17 {
+			for _, after := range []int{0, 1, 7, 8, 9} {
+				s := strings.Repeat("a", before) + o + strings.Repeat("~", after)
+				for _, nl := range []bool{false, true} {
+					if got, want := isClean(s, nl), isCleanByByte(s, nl); got != want {
+						t.Fatalf("isClean(%q, %v) = %v, want %v", s, nl, got, want)
+					}
+				}
+			}
+		}
+	}
+}
