@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"encoding/json"
+	"iter"
 	"math"
 	"strings"
 	"testing"
@@ -104,26 +105,37 @@ func TestAppendJSONIndentNonFinite(t *testing.T) {
 // and every rune it escapes, at every place in a word of eight and at the
 // end of a string, among plain bytes.
 func TestJSONStringEveryByteEverywhere(t *testing.T) {
-	var odd []string
-	for c := range 256 {
-		odd = append(odd, string([]byte{byte(c)}))
+	for s := range everyByteEverywhere("\u2028", "\u2029", "é", "😀", "\xe2\x80", "\xed\xa0\x80") {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		w := jsonWriter{b: []byte("x")}
+		w.str(s)
+		if got := w.b[1:]; !bytes.Equal(got, want) {
+			t.Fatalf("%q:\ngot  %s\nwant %s", s, got, want)
+		}
 	}
-	odd = append(odd, "\u2028", "\u2029", "é", "😀", "\xe2\x80", "\xed\xa0\x80")
-	for _, o := range odd {
-		for before := range 17 {
-			for _, after := range []int{0, 1, 7, 8, 9} {
-				s := strings.Repeat("a", before) + o + strings.Repeat("b", after)
-				var buf bytes.Buffer
-				enc := json.NewEncoder(&buf)
-				enc.SetEscapeHTML(false)
-				if err := enc.Encode(s); err != nil {
-					t.Fatal(err)
-				}
-				want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-				w := jsonWriter{b: []byte("x")}
-				w.str(s)
-				if got := w.b[1:]; !bytes.Equal(got, want) {
-					t.Fatalf("%q:\ngot  %s\nwant %s", s, got, want)
+}
+
+// everyByteEverywhere returns the strings that hold each byte value, and
+// each of more, after 0 to 16 plain bytes and before 0, 1, 7, 8 or 9: every
+// place in a word of eight, and the end of a string.
+func everyByteEverywhere(more ...string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		odd := more
+		for c := range 256 {
+			odd = append(odd, string([]byte{byte(c)}))
+		}
+		for _, o := range odd {
+			for before := range 17 {
+				for _, after := range []int{0, 1, 7, 8, 9} {
+					if !yield(strings.Repeat("a", before) + o + strings.Repeat("~", after)) {
+						return
+					}
 				}
 			}
 		}
