@@ -179,14 +179,47 @@ func (d *doc) end(c chain) int {
 
 // nextStart returns the index of the first byte from i on that a token
 // with startFlags needs, or len(s). A dot counts only before a letter:
-// the end of a sentence starts nothing.
+// the end of a sentence starts nothing. Eight bytes with none of
+// startByte's are passed over at once: most of a text is.
 func nextStart(s string, i int) int {
-	for ; i < len(s); i++ {
+	for i < len(s) {
+		if i+8 <= len(s) && !startInWord(le64(s[i:])) {
+			i += 8
+			continue
+		}
 		if startByte[s[i]] && (s[i] != '.' || i+1 < len(s) && isASCIILetter(s[i+1])) {
 			return i
 		}
+		i++
 	}
 	return len(s)
+}
+
+// startInWord reports whether one of the eight bytes in x is one of
+// startByte's: beyond ASCII (its high bit), a capital, or a dot.
+func startInWord(x uint64) bool {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	if x&highs != 0 {
+		return true
+	}
+	// With every byte below 0x80, adding 0x80-c to each carries into its
+	// high bit exactly when the byte is c or more, and never into the
+	// next byte.
+	atLeastA := x + (0x80-'A')*ones
+	pastZ := x + (0x80-'Z'-1)*ones
+	dot := x ^ '.'*ones
+	return (atLeastA&^pastZ|(dot-ones)&^dot)&highs != 0
+}
+
+// le64 returns the first eight bytes of s, which has them, as a
+// little-endian number.
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // plainWord reports whether a token of ASCII letters alone starts at s[c]

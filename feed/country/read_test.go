@@ -315,3 +315,36 @@ func TestRelocate(t *testing.T) {
 		t.Error("a place inside a word was found")
 	}
 }
+
+// nextStartByByte is nextStart as it was before it passed over eight
+// bytes at a time.
+func nextStartByByte(s string, i int) int {
+	for ; i < len(s); i++ {
+		if startByte[s[i]] && (s[i] != '.' || i+1 < len(s) && isASCIILetter(s[i+1])) {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// TestNextStartEveryByteEverywhere holds nextStart to the byte-by-byte
+// search for every byte value, and a dot before a letter or not, at every
+// place in a word of eight, from every start.
+func TestNextStartEveryByteEverywhere(t *testing.T) {
+	odd := []string{".a", ". ", ".", "é"}
+	for c := range 256 {
+		odd = append(odd, string([]byte{byte(c)}))
+	}
+	for _, o := range odd {
+		for before := range 17 {
+			for _, after := range []int{0, 1, 7, 8, 9} {
+				s := strings.Repeat("a", before) + o + strings.Repeat("b", after)
+				for i := 0; i <= len(s); i++ {
+					if got, want := nextStart(s, i), nextStartByByte(s, i); got != want {
+						t.Fatalf("nextStart(%q, %d) = %d, want %d", s, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}
