@@ -367,6 +367,16 @@ func readHeads(f io.Reader, build, root string, fn func(rec, rel, rest []byte)) 
 		if err != nil || n > limit {
 			return nil, errHeads
 		}
+		if n <= uint64(r.Size()) {
+			// A record that fits the reader's buffer is read there, not
+			// copied out first: it stays until the next read.
+			b, err := r.Peek(int(n))
+			if err != nil {
+				return nil, errHeads
+			}
+			_, _ = r.Discard(int(n))
+			return b, nil
+		}
 		if uint64(cap(buf)) < n {
 			buf = make([]byte, n)
 		}

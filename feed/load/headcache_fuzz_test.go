@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +82,36 @@ func TestHeadsFileReads(t *testing.T) {
 	})
 	if err != nil || len(rels) != 1 || rels[0] != "x.txt" {
 		t.Fatalf("records %q, %v", rels, err)
+	}
+}
+
+// A record larger than the reader's buffer reads back as a small one
+// does, before and after small ones, and a file cut inside it is refused.
+func TestReadHeadsLargeRecord(t *testing.T) {
+	small := &feed.Article{ID: "0123456789abcdef", Title: "Small", Format: "txt"}
+	large := &feed.Article{ID: "fedcba9876543210", Title: "Large", Format: "txt"}
+	for i := range 40 {
+		large.Refs = append(large.Refs, feed.Ref{N: i + 1, URL: "https://example.com/" + strings.Repeat("x", 4000) + strconv.Itoa(i), Kind: feed.RefLink})
+	}
+	recs := [][]byte{headRec("a.txt", stamp{}, small), headRec("big.txt", stamp{}, large), headRec("b.txt", stamp{}, small)}
+	if len(recs[1]) <= 64<<10 {
+		t.Fatalf("the large record is %d bytes, not larger than the reader's buffer", len(recs[1]))
+	}
+	file := headsFile("b", "/r", recs...)
+	var got [][]byte
+	err := readHeads(bytes.NewReader(file), "b", "/r", func(rec, _, _ []byte) {
+		got = append(got, bytes.Clone(rec))
+	})
+	if err != nil || len(got) != len(recs) {
+		t.Fatalf("%d records, %v", len(got), err)
+	}
+	for i := range recs {
+		if !bytes.Equal(got[i], recs[i]) {
+			t.Errorf("record %d differs", i)
+		}
+	}
+	cut := file[:len(file)-len(recs[2])-len(recs[1])/2]
+	if err := readHeads(bytes.NewReader(cut), "b", "/r", func(_, _, _ []byte) {}); err == nil {
+		t.Error("a file cut inside the large record read")
 	}
 }
