@@ -106,12 +106,12 @@ type entry struct {
 	// a is the article the loader delivered, the list's from then on.
 	// newEntries moves its strings and lists into blocks of its batch,
 	// so that what filters read (title, source, tags, mentions) sits
-	// with the other articles' of the batch, and what the loader made
+	// with that of the batch's other articles, and what the loader made
 	// them of (its records, its lists) is let go. Filtering 100,000
 	// articles is bound by memory, and reading compact memory in order is
 	// about ten times faster than chasing each string's own allocation.
-	// The article is not copied: a copy into the entry cost a third of
-	// newEntries, and made the loader's a third of a launch's garbage.
+	// The article itself is not copied: a copy into the entry took a third
+	// of newEntries, and left the loader's as garbage, 35 MB at 100,000.
 	a *feed.Article
 	// tags are the declared tags; mentions the detected countries that are
 	// not also declared.
