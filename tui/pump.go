@@ -35,7 +35,8 @@ func batchWindow(n int) time.Duration {
 }
 
 // pump blocks for the first result, then gathers whatever else arrives
-// within the batch window, in the order it comes (newEntries sorts them).
+// within the batch window, in the order it comes (addBatch sorts the
+// entries made of it).
 // A panic becomes an error in the batch, and the stream goes on being
 // read.
 func pump(ctx context.Context, ch <-chan load.Result, window time.Duration) (msg loadBatchMsg) {
