@@ -24,6 +24,13 @@ type Doc struct {
 	// Note is a notice for the reader about where the document came from,
 	// such as "offline: cached 2h ago"; empty when there is nothing to say.
 	Note string
+	// Borrowed lends Data to the parse: the caller keeps its bytes as they
+	// are until it has copied every string it keeps of the articles, and
+	// reuses them then. A parser may have the articles' strings refer to
+	// Data instead of copying it; the reference format's does, for a text
+	// read only to be parsed, detected in, and dropped. Errors never refer
+	// to it.
+	Borrowed bool
 }
 
 // DocKey returns what a document's article IDs derive from: doc.Key when

@@ -741,17 +741,24 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 	default:
 		parse = feed.ParseDoc
 	}
+	// A body to drop is read in the file's bytes, lent (see slim).
+	doc.Borrowed = l.DropBodies && rereadable(j)
 	arts, err := parse(doc)
+	drop := l.DropBodies && len(arts) == 1 && rereadable(j)
+	if doc.Borrowed && !drop && len(arts) > 0 {
+		// Kept whole, the articles need strings of their own.
+		doc.Borrowed = false
+		arts, err = parse(doc)
+	}
 	if data := doc.Data; cap(data) <= maxKeptBuffer && fi != nil {
-		// A file's bytes, read into the buffer: nothing parsed from them
-		// refers to them.
+		// A file's bytes, read into the buffer: nothing kept of what was
+		// parsed from them refers to them once slim has run, below.
 		w.buf = data[:0]
 	}
 	if err != nil {
 		// Articles may come with the error, when some were left out.
 		sendErr(ctx, out, j.src, j.path, err)
 	}
-	drop := l.DropBodies && len(arts) == 1 && rereadable(j)
 	if drop && cacheable && err == nil && fi != nil {
 		// Before the source's tags are added: they are the source's, not
 		// the file's. The stamp is the file's as it was opened, before it
@@ -804,8 +811,12 @@ func localPath(loc string) bool {
 
 // slim drops an article's body and gives the strings it keeps memory of
 // their own: they may be parts of the whole text, which would otherwise
-// stay in memory with them. Strings that repeat across articles (sources,
-// dates, tags, a site's stock images) are shared.
+// stay in memory with them, or of the file's bytes, lent to the parse
+// (feed.Doc.Borrowed) and read into next. Strings that repeat across
+// articles (sources, dates, tags, a site's stock images) are shared.
+//
+// Every string field of the article is copied or known to be the
+// country table's: TestSlimOwnsEveryString holds it to that.
 func slim(a *feed.Article, in *interner) {
 	a.Body = nil
 	a.ID = strings.Clone(a.ID)
@@ -816,13 +827,14 @@ func slim(a *feed.Article, in *interner) {
 	a.Tags = slices.Clip(a.Tags)
 	for i := range a.Tags {
 		// Country names and codes come from the country table already.
-		if !a.Tags[i].Country {
-			a.Tags[i].Name = in.get(a.Tags[i].Name)
+		if t := &a.Tags[i]; !t.Country {
+			t.Name, t.Code = in.get(t.Name), in.get(t.Code)
 		}
 	}
 	a.Refs = slices.Clip(a.Refs)
 	for i := range a.Refs {
-		a.Refs[i].URL = in.get(a.Refs[i].URL)
+		r := &a.Refs[i]
+		r.URL, r.Alt = in.get(r.URL), strings.Clone(r.Alt)
 	}
 	a.Images = slices.Clip(a.Images)
 	for i, u := range a.Images {
