@@ -208,6 +208,7 @@ func (a *app) loader() *load.Loader {
 		Linked:  fetch.FromContent,
 		Carried: a.noteCarrier,
 		Pipe:    a.pipe(a.pacing()),
+		Expect:  expect,
 	}
 }
 

@@ -49,6 +49,38 @@ func (a *app) pacing() pacing {
 // runs, the limit is theirs (see bodyPacer).
 var loadsRunning atomic.Int32
 
+// expected is what the running loads expect their live heap to grow to
+// from their header caches, and the limit the first of them found.
+var expected struct {
+	mu sync.Mutex
+	// bytes sums what load.Loader.Expect told of the running loads.
+	bytes int64
+	// ceiling is the limit before the first load of them began.
+	ceiling int64
+}
+
+// expect is load.Loader.Expect: the heap the articles of a header cache
+// will take once decoded raises the limit of the running loads to that
+// heap plus loadHeadroom, so that a second launch, whose heap grows with
+// its list and makes little garbage, is not collected again and again on
+// its way there, each time finding almost nothing to free. A warm `list
+// --json` collected three times in its load, for ~90 ms of CPU, most of
+// it in vain.
+//
+// What a load reads from its files instead of the cache makes garbage
+// freely: the collector waits for it until the heap reaches that limit,
+// no higher than a load of unchanged files peaks anyway.
+func expect(bytes int64) {
+	expected.mu.Lock()
+	defer expected.mu.Unlock()
+	if loadsRunning.Load() == 0 {
+		// The user's limit stands (see LimitHeadroom).
+		return
+	}
+	expected.bytes += bytes
+	setHeadroomLocked(expected.ceiling)
+}
+
 // LimitHeadroom forwards a load's results, keeping a soft memory limit of
 // the live heap plus loadHeadroom while they come, and putting the limit
 // back as it was when they end or ctx is cancelled. A limit the user set
@@ -61,11 +93,15 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 	if p.userLimit {
 		return ch
 	}
-	loadsRunning.Add(1)
+	before := debug.SetMemoryLimit(-1)
+	expected.mu.Lock()
+	if loadsRunning.Add(1) == 1 {
+		expected.bytes, expected.ceiling = 0, before
+	}
+	setHeadroomLocked(before)
+	expected.mu.Unlock()
 	out := make(chan load.Result, cap(ch))
 	go func() {
-		before := debug.SetMemoryLimit(-1)
-		setHeadroom(before)
 		gcOff := false
 		gcBefore := 0
 		if !p.userGC && debug.SetMemoryLimit(-1) < math.MaxInt64 {
@@ -86,6 +122,7 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 			// The pacing is put back before the results end, so that
 			// what their reader sets next (KeepHeadroom) stands.
 			stopFollowing()
+			holdUncollected()
 			debug.SetMemoryLimit(before)
 			if gcOff {
 				debug.SetGCPercent(gcBefore)
@@ -169,11 +206,25 @@ func liftLimitForIndexing(p pacing) (restore func()) {
 }
 
 // setHeadroom sets the memory limit to the live heap at the last
-// collection plus the headroom, or to ceiling when that is lower.
+// collection plus the headroom, or to what the running loads expect (see
+// expect) plus the headroom when that is more, but never above ceiling.
 func setHeadroom(ceiling int64) {
-	if live, ok := liveHeap(); ok {
-		debug.SetMemoryLimit(loadLimit(live, ceiling))
+	expected.mu.Lock()
+	defer expected.mu.Unlock()
+	setHeadroomLocked(ceiling)
+}
+
+// setHeadroomLocked is setHeadroom with expected.mu held.
+func setHeadroomLocked(ceiling int64) {
+	live, ok := liveHeap()
+	if !ok {
+		return
 	}
+	limit := loadLimit(live, ceiling)
+	if expected.bytes > 0 && loadsRunning.Load() > 0 {
+		limit = max(limit, min(ceiling, expected.bytes+loadHeadroom))
+	}
+	debug.SetMemoryLimit(limit)
 }
 
 // loadLimit is the limit setHeadroom sets for the live heap live: live
@@ -251,12 +302,52 @@ func afterEachCollection(fn func()) (stop func()) {
 }
 
 // liveHeap returns the live heap at the last collection; ok is false when
-// the runtime does not say.
+// the runtime does not say. After a load whose heap grew uncollected (see
+// expect), and until the next collection, it is the heap as the load
+// ended, live or not (see holdUncollected).
 func liveHeap() (live int64, ok bool) {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
 	metrics.Read(sample)
-	if sample[0].Value.Kind() != metrics.KindUint64 {
+	if sample[0].Value.Kind() != metrics.KindUint64 || sample[1].Value.Kind() != metrics.KindUint64 {
 		return 0, false
 	}
-	return int64(sample[0].Value.Uint64()), true
+	live = int64(sample[0].Value.Uint64())
+	uncollected.mu.Lock()
+	defer uncollected.mu.Unlock()
+	if uncollected.held && sample[1].Value.Uint64() == uncollected.cycles {
+		live = max(live, uncollected.heap)
+	}
+	return live, true
+}
+
+// uncollected is the heap as the last load that grew it uncollected ended,
+// and the count of collections then.
+var uncollected struct {
+	mu     sync.Mutex
+	held   bool
+	cycles uint64
+	heap   int64
+}
+
+// holdUncollected, as a load ends, has liveHeap report the heap now, live
+// or not, until the next collection, when the heap has grown past the
+// last collection's live heap by more than a load's headroom: as it does
+// when the load expected it (see expect), and the collector let it grow.
+// The live heap the last collection found is then the one before the
+// load, and a limit of it plus a headroom would be far below the heap:
+// the collector would collect it again and again (a second list --json
+// did, ten times as it printed).
+func holdUncollected() {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}, {Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	for _, s := range sample {
+		if s.Value.Kind() != metrics.KindUint64 {
+			return
+		}
+	}
+	live, heap := int64(sample[0].Value.Uint64()), int64(sample[2].Value.Uint64())
+	uncollected.mu.Lock()
+	defer uncollected.mu.Unlock()
+	uncollected.held = heap > live+loadHeadroom
+	uncollected.cycles, uncollected.heap = sample[1].Value.Uint64(), heap
 }

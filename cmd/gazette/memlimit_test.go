@@ -530,3 +530,70 @@ func TestLimitHeadroomFollowsCollections(t *testing.T) {
 	}
 	waitLimit(t, math.MaxInt64)
 }
+
+// What a load's header cache is expected to take raises the limit while
+// the load runs, to that plus the headroom, never above the limit before
+// it; without a load it changes nothing, and the limit is put back as the
+// load ends.
+func TestExpect(t *testing.T) {
+	before := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	expect(1 << 30)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Fatalf("limit %d with no load running", got)
+	}
+	for _, ceiling := range []int64{math.MaxInt64, 1 << 30} {
+		debug.SetMemoryLimit(ceiling)
+		in := make(chan load.Result)
+		out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
+		expect(256 << 20)
+		expect(256 << 20)
+		want := min(ceiling, 512<<20+loadHeadroom)
+		if got := debug.SetMemoryLimit(-1); got != want {
+			t.Errorf("ceiling %d: limit %d once 512 MiB were expected, want %d", ceiling, got, want)
+		}
+		runtime.GC()
+		waitFollowed(t, func(limit int64) bool { return limit == want }, func() string {
+			return fmt.Sprintf("ceiling %d: the limit fell below what was expected after a collection", ceiling)
+		})
+		close(in)
+		for range out {
+		}
+		waitLimit(t, ceiling)
+	}
+}
+
+// A load whose heap grew uncollected, as expected, ends with the live heap
+// read as the heap it grew, not as what the collection before it found,
+// until the next collection: the limit a command keeps as it prints is
+// then above the heap, rather than one the collector would run into again
+// and again.
+func TestExpectedHeapHeldUntilCollected(t *testing.T) {
+	before := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	defer debug.SetGCPercent(debug.SetGCPercent(defaultGOGC))
+	runtime.GC()
+	in := make(chan load.Result)
+	out := LimitHeadroom(context.Background(), in, pacing{})
+	expect(1 << 30)
+	const grown = 3 * loadHeadroom
+	kept := make([][]byte, 0, grown>>20)
+	for range grown >> 20 {
+		kept = append(kept, make([]byte, 1<<20))
+	}
+	close(in)
+	for range out {
+	}
+	live, ok := liveHeap()
+	if !ok {
+		t.Skip("the runtime does not tell the live heap")
+	}
+	if live < grown {
+		t.Errorf("live heap %d MiB after a load that grew it by %d MiB", live>>20, grown>>20)
+	}
+	KeepHeadroom(pacing{})
+	if limit := debug.SetMemoryLimit(-1); limit < grown+loadHeadroom {
+		t.Errorf("limit %d MiB kept after the load, below the heap of %d MiB and its headroom", limit>>20, grown>>20)
+	}
+	runtime.KeepAlive(kept)
+}

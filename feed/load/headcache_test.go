@@ -13,6 +13,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -539,5 +541,44 @@ func TestFillHeads(t *testing.T) {
 	m := <-out
 	if len(m) != 2 || m[1] != c || m[2] != b {
 		t.Errorf("filled %v", m)
+	}
+}
+
+// A load that finds a directory's cache file tells Expect what its
+// articles will take once decoded, from the file's size, once for the
+// directory; a load with no cache file yet tells nothing. The pipe is in
+// place before any file is read.
+func TestExpect(t *testing.T) {
+	dir := lazyDir(t)
+	c := newHeadCache(t)
+	var told []int64
+	var mu sync.Mutex
+	var piped atomic.Bool
+	l := &Loader{DropBodies: true, Heads: c,
+		Expect: func(n int64) {
+			mu.Lock()
+			defer mu.Unlock()
+			if !piped.Load() {
+				t.Error("Expect was called before the pipe was in place")
+			}
+			told = append(told, n)
+		},
+		Pipe: func(_ context.Context, ch <-chan Result) <-chan Result {
+			piped.Store(true)
+			return ch
+		},
+	}
+	loadJSON(t, l, Source{Location: dir})
+	if len(told) != 0 {
+		t.Fatalf("a load with no cache file told %v", told)
+	}
+	c.Wait()
+	fi, err := os.Stat(c.file(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loadJSON(t, l, Source{Location: dir})
+	if want := decodedSize(fi.Size()); len(told) != 1 || told[0] != want || want <= fi.Size() {
+		t.Errorf("told %v for a cache file of %d bytes, want [%d]", told, fi.Size(), want)
 	}
 }

@@ -178,8 +178,17 @@ type Loader struct {
 	// Pipe, when set, is what the results of Load pass through before the
 	// caller reads them. The program sets process policy there, such as a
 	// memory limit held while a load runs, which a library must not set
-	// itself. Nil passes the results as they are.
+	// itself. Nil passes the results as they are. It is called as Load
+	// begins, before any file is read.
 	Pipe func(ctx context.Context, results <-chan Result) <-chan Result
+	// Expect, when set, is told, as the load opens each directory's header
+	// cache (see Heads), about how much memory the articles of its records
+	// will take once decoded: the live heap a load that finds its files
+	// unchanged grows by, making little garbage, as it takes them. A
+	// program that paces the collector (see Pipe) can let the heap grow
+	// that far before it collects, rather than collect again and again
+	// a heap that is all live. It may be called from several goroutines.
+	Expect func(bytes int64)
 
 	// parse parses a document; nil means feed.ParseDoc. Tests give a
 	// parser that fails in ways the real ones should not.
@@ -259,6 +268,11 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 		l.Heads.forgetFound()
 	}
 	out := make(chan Result, resultBuffer)
+	// The pipe's policy holds from the first file read.
+	results := (<-chan Result)(out)
+	if l.Pipe != nil {
+		results = l.Pipe(ctx, out)
+	}
 	jobs := make(chan []job, queueDepth)
 	free := make(chan []job, queueDepth)
 	// URL jobs never wait to be queued: the queue holds them all, so a
@@ -362,10 +376,7 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 			_ = h.write()
 		}
 	}()
-	if l.Pipe != nil {
-		return l.Pipe(ctx, out)
-	}
-	return out
+	return results
 }
 
 // LoadAll loads every source and returns the articles, newest first, and
@@ -522,6 +533,9 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, q *queue, 
 		if heads = l.Heads.openHeads(abs, l.FirstRows); heads != nil {
 			heads.src, heads.later = src, l.CheckLater
 			st.heads = append(st.heads, heads)
+			if l.Expect != nil && heads.size > 0 {
+				l.Expect(decodedSize(heads.size))
+			}
 		}
 	}
 	count := 0
