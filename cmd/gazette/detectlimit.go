@@ -106,7 +106,7 @@ func (b *bodyPacer) limit() {
 	case b.p.userGC:
 		setHeadroom(b.ceiling)
 	default:
-		debug.SetMemoryLimit(bodyLimit(live, b.ceiling))
+		setMemoryLimit(bodyLimit(live, b.ceiling))
 	}
 }
 
@@ -122,7 +122,7 @@ func (b *bodyPacer) done() {
 		stop()
 	}
 	if !b.p.userLimit {
-		debug.SetMemoryLimit(b.ceiling)
+		setMemoryLimit(b.ceiling)
 	}
 }
 

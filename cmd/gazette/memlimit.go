@@ -122,10 +122,17 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 			// The pacing is put back before the results end, so that
 			// what their reader sets next (KeepHeadroom) stands.
 			stopFollowing()
-			holdUncollected()
-			debug.SetMemoryLimit(before)
-			if gcOff {
-				debug.SetGCPercent(gcBefore)
+			if heap, held := holdUncollected(); held && gcOff {
+				// Back on now, GOGC would have the collector run at once,
+				// its goal twice a live heap of before the load: the
+				// limit paces it until it has run, and GOGC is put back
+				// then. A command that prints and exits may never collect.
+				waitForCollection(gcBefore, before, min(before, heap+loadHeadroom))
+			} else {
+				setMemoryLimit(before)
+				if gcOff {
+					setGCPercent(gcBefore)
+				}
 			}
 			if !p.userGC {
 				settleHeadroom()
@@ -174,7 +181,7 @@ func KeepHeadroom(p pacing) {
 	}
 	setHeadroom(debug.SetMemoryLimit(-1))
 	if !p.userGC {
-		debug.SetGCPercent(defaultGOGC)
+		setGCPercent(defaultGOGC)
 	}
 }
 
@@ -191,16 +198,16 @@ func liftLimitForIndexing(p pacing) (restore func()) {
 	if p.userLimit {
 		return func() {}
 	}
-	limit := debug.SetMemoryLimit(math.MaxInt64)
+	limit := setMemoryLimit(math.MaxInt64)
 	gc := -1
 	if !p.userGC {
-		gc = debug.SetGCPercent(defaultGOGC)
+		gc = setGCPercent(defaultGOGC)
 		settleHeadroom()
 	}
 	return func() {
-		debug.SetMemoryLimit(limit)
+		setMemoryLimit(limit)
 		if gc != -1 {
-			debug.SetGCPercent(gc)
+			setGCPercent(gc)
 		}
 	}
 }
@@ -224,7 +231,7 @@ func setHeadroomLocked(ceiling int64) {
 	if expected.bytes > 0 && loadsRunning.Load() > 0 {
 		limit = max(limit, min(ceiling, expected.bytes+loadHeadroom))
 	}
-	debug.SetMemoryLimit(limit)
+	setMemoryLimit(limit)
 }
 
 // loadLimit is the limit setHeadroom sets for the live heap live: live
@@ -259,7 +266,7 @@ const minSettledPercent = 16
 // Being a share, it follows the live heap if the list grows later.
 func settleHeadroom() {
 	if live, ok := liveHeap(); ok && live > 0 {
-		debug.SetGCPercent(settledPercent(live))
+		setGCPercent(settledPercent(live))
 	}
 }
 
@@ -321,12 +328,19 @@ func liveHeap() (live int64, ok bool) {
 }
 
 // uncollected is the heap as the last load that grew it uncollected ended,
-// and the count of collections then.
+// the count of collections then, and what waits for the next collection
+// (see waitForCollection).
 var uncollected struct {
 	mu     sync.Mutex
 	held   bool
 	cycles uint64
 	heap   int64
+	// gc, when gcWaits, is the GOGC to set after the next collection;
+	// limit, when limitWaits, the memory limit.
+	gc         int
+	gcWaits    bool
+	limit      int64
+	limitWaits bool
 }
 
 // holdUncollected, as a load ends, has liveHeap report the heap now, live
@@ -336,13 +350,14 @@ var uncollected struct {
 // The live heap the last collection found is then the one before the
 // load, and a limit of it plus a headroom would be far below the heap:
 // the collector would collect it again and again (a second list --json
-// did, ten times as it printed).
-func holdUncollected() {
+// did, ten times as it printed). It returns the heap, and whether it is
+// held.
+func holdUncollected() (heap int64, held bool) {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}, {Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(sample)
 	for _, s := range sample {
 		if s.Value.Kind() != metrics.KindUint64 {
-			return
+			return 0, false
 		}
 	}
 	live, heap := int64(sample[0].Value.Uint64()), int64(sample[2].Value.Uint64())
@@ -350,4 +365,56 @@ func holdUncollected() {
 	defer uncollected.mu.Unlock()
 	uncollected.held = heap > live+loadHeadroom
 	uncollected.cycles, uncollected.heap = sample[1].Value.Uint64(), heap
+	return heap, uncollected.held
+}
+
+// waitForCollection leaves GOGC off and sets the memory limit to until,
+// which paces the collector alone, and sets GOGC to gc and the limit to
+// limit after the next collection, unless they are set otherwise
+// meanwhile (see setGCPercent, setMemoryLimit).
+func waitForCollection(gc int, limit, until int64) {
+	uncollected.mu.Lock()
+	uncollected.gc, uncollected.gcWaits = gc, true
+	uncollected.limit, uncollected.limitWaits = limit, true
+	debug.SetMemoryLimit(until)
+	uncollected.mu.Unlock()
+	// The first collection's call stops the calls, once it has the
+	// function that does: not from the call, which holds what it waits for.
+	stops := make(chan func(), 1)
+	var once sync.Once
+	stops <- afterEachCollection(func() {
+		once.Do(func() {
+			uncollected.mu.Lock()
+			defer uncollected.mu.Unlock()
+			if uncollected.gcWaits {
+				debug.SetGCPercent(uncollected.gc)
+			}
+			if uncollected.limitWaits {
+				debug.SetMemoryLimit(uncollected.limit)
+			}
+			uncollected.gcWaits, uncollected.limitWaits = false, false
+			go func() { (<-stops)() }()
+		})
+	})
+}
+
+// setGCPercent sets GOGC to pct, and returns it as it was; while GOGC
+// waits for a collection (see waitForCollection), it is what is set then.
+func setGCPercent(pct int) (was int) {
+	uncollected.mu.Lock()
+	defer uncollected.mu.Unlock()
+	if uncollected.gcWaits {
+		was, uncollected.gc = uncollected.gc, pct
+		return was
+	}
+	return debug.SetGCPercent(pct)
+}
+
+// setMemoryLimit sets the memory limit, and returns it as it was; a limit
+// that waited for a collection (see waitForCollection) waits no more.
+func setMemoryLimit(limit int64) (was int64) {
+	uncollected.mu.Lock()
+	defer uncollected.mu.Unlock()
+	uncollected.limitWaits = false
+	return debug.SetMemoryLimit(limit)
 }

@@ -229,6 +229,13 @@ func TestLiftLimitForIndexing(t *testing.T) {
 	restore()
 }
 
+// collections returns how many collections have completed.
+func collections() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
 // gogc returns GOGC as it is now.
 func gogc() int {
 	v := debug.SetGCPercent(-1)
@@ -567,33 +574,65 @@ func TestExpect(t *testing.T) {
 // read as the heap it grew, not as what the collection before it found,
 // until the next collection: the limit a command keeps as it prints is
 // then above the heap, rather than one the collector would run into again
-// and again.
+// and again. GOGC stays off until that collection, which the limit alone
+// brings about, since the collector would otherwise run at once, for a
+// goal of twice the live heap of before the load; the GOGC set meanwhile
+// is set then, and so is the limit the load found, unless another was set
+// since.
 func TestExpectedHeapHeldUntilCollected(t *testing.T) {
 	before := debug.SetMemoryLimit(math.MaxInt64)
 	t.Cleanup(func() { debug.SetMemoryLimit(before) })
 	defer debug.SetGCPercent(debug.SetGCPercent(defaultGOGC))
-	runtime.GC()
-	in := make(chan load.Result)
-	out := LimitHeadroom(context.Background(), in, pacing{})
-	expect(1 << 30)
-	const grown = 3 * loadHeadroom
-	kept := make([][]byte, 0, grown>>20)
-	for range grown >> 20 {
-		kept = append(kept, make([]byte, 1<<20))
+	for _, keep := range []bool{false, true} {
+		runtime.GC()
+		in := make(chan load.Result)
+		out := LimitHeadroom(context.Background(), in, pacing{})
+		expect(1 << 30)
+		const grown = 3 * loadHeadroom
+		kept := make([][]byte, 0, grown>>20)
+		for range grown >> 20 {
+			kept = append(kept, make([]byte, 1<<20))
+		}
+		cycles := collections()
+		close(in)
+		for range out {
+		}
+		live, ok := liveHeap()
+		if !ok {
+			t.Skip("the runtime does not tell the live heap")
+		}
+		if n := collections() - cycles; n > 0 {
+			t.Errorf("%d collections as the load ended", n)
+		}
+		if live < grown {
+			t.Errorf("live heap %d MiB after a load that grew it by %d MiB", live>>20, grown>>20)
+		}
+		if got := gogc(); got != -1 {
+			t.Errorf("GOGC %d as the load ended, want it off until a collection", got)
+		}
+		limit := debug.SetMemoryLimit(-1)
+		if limit < grown || limit > live+2*loadHeadroom {
+			t.Errorf("limit %d MiB as the load ended, for a heap of %d MiB", limit>>20, live>>20)
+		}
+		want := int64(math.MaxInt64) // the limit the load found
+		if keep {
+			KeepHeadroom(pacing{})
+			if got := gogc(); got != -1 {
+				t.Errorf("GOGC %d kept before a collection, want it off", got)
+			}
+			want = debug.SetMemoryLimit(-1)
+			if want < grown+loadHeadroom {
+				t.Errorf("limit %d MiB kept after the load, below the heap of %d MiB and its headroom", want>>20, grown>>20)
+			}
+		}
+		runtime.GC()
+		waitUntil(t, func() bool { return gogc() != -1 }, func() string { return "GOGC still off after a collection" })
+		if keep && gogc() != defaultGOGC {
+			t.Errorf("GOGC %d after the collection, want the default KeepHeadroom set", gogc())
+		}
+		if got := debug.SetMemoryLimit(-1); got != want {
+			t.Errorf("keep %v: limit %d after the collection, want %d", keep, got, want)
+		}
+		runtime.KeepAlive(kept)
 	}
-	close(in)
-	for range out {
-	}
-	live, ok := liveHeap()
-	if !ok {
-		t.Skip("the runtime does not tell the live heap")
-	}
-	if live < grown {
-		t.Errorf("live heap %d MiB after a load that grew it by %d MiB", live>>20, grown>>20)
-	}
-	KeepHeadroom(pacing{})
-	if limit := debug.SetMemoryLimit(-1); limit < grown+loadHeadroom {
-		t.Errorf("limit %d MiB kept after the load, below the heap of %d MiB and its headroom", limit>>20, grown>>20)
-	}
-	runtime.KeepAlive(kept)
 }
