@@ -100,18 +100,18 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 	}
 	setHeadroomLocked(before)
 	expected.mu.Unlock()
+	gcOff := false
+	gcBefore := 0
+	if !p.userGC && debug.SetMemoryLimit(-1) < math.MaxInt64 {
+		// The limit alone paces the collector while the load runs.
+		// Under the default GOGC it would also run each time the heap
+		// doubled, which early in a load, on a heap of a few megabytes,
+		// is every few milliseconds: the reader reached its full count
+		// about 5% sooner without.
+		gcOff, gcBefore = true, setGCPercent(-1)
+	}
 	out := make(chan load.Result, cap(ch))
 	go func() {
-		gcOff := false
-		gcBefore := 0
-		if !p.userGC && debug.SetMemoryLimit(-1) < math.MaxInt64 {
-			// The limit alone paces the collector while the load runs.
-			// Under the default GOGC it would also run each time the heap
-			// doubled, which early in a load, on a heap of a few
-			// megabytes, is every few milliseconds: the reader reached
-			// its full count about 5% sooner without.
-			gcOff, gcBefore = true, debug.SetGCPercent(-1)
-		}
 		// The limit also follows the live heap from each collection: by
 		// results alone, it lagged where the live heap grew before any
 		// came (the header cache is read first, some 50 MB at 100,000
@@ -345,13 +345,16 @@ var uncollected struct {
 
 // holdUncollected, as a load ends, has liveHeap report the heap now, live
 // or not, until the next collection, when the heap has grown past the
-// last collection's live heap by more than a load's headroom: as it does
-// when the load expected it (see expect), and the collector let it grow.
-// The live heap the last collection found is then the one before the
-// load, and a limit of it plus a headroom would be far below the heap:
-// the collector would collect it again and again (a second list --json
-// did, ten times as it printed). It returns the heap, and whether it is
-// held.
+// last collection's live heap by more than a load's limit lets it (see
+// loadLimit): as it does when the load expected it (see expect), and the
+// collector let it grow. The live heap the last collection found is then
+// the one before the load, and a limit of it plus a headroom would be far
+// below the heap: the collector would collect it again and again (a
+// second list --json did, ten times as it printed). A heap within the
+// load's limit is not held: its garbage is the load's, which the reader
+// would otherwise take for live (at 300,000 articles, whose headroom is
+// half the live heap, its peak rose by 16 MiB). It returns the heap, and
+// whether it is held.
 func holdUncollected() (heap int64, held bool) {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}, {Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(sample)
@@ -363,7 +366,7 @@ func holdUncollected() (heap int64, held bool) {
 	live, heap := int64(sample[0].Value.Uint64()), int64(sample[2].Value.Uint64())
 	uncollected.mu.Lock()
 	defer uncollected.mu.Unlock()
-	uncollected.held = heap > live+loadHeadroom
+	uncollected.held = heap > loadLimit(live, math.MaxInt64)
 	uncollected.cycles, uncollected.heap = sample[1].Value.Uint64(), heap
 	return heap, uncollected.held
 }

@@ -229,6 +229,26 @@ func TestLiftLimitForIndexing(t *testing.T) {
 	restore()
 }
 
+// A load whose heap grew within the load's limit is not held: what it
+// grew by may be garbage, and the live heap is the last collection's. A
+// large live heap's limit is half of it above it, more than the headroom.
+func TestHeapWithinTheLoadLimitNotHeld(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	live := make([]byte, 5*loadHeadroom/2)
+	runtime.GC()
+	before, _ := liveHeap()
+	grown := make([]byte, 9*loadHeadroom/8) // past the headroom, within half the live heap
+	if _, held := holdUncollected(); held {
+		t.Errorf("a heap %d MiB above the live heap of %d MiB was held", len(grown)>>20, before>>20)
+	}
+	if got, _ := liveHeap(); got != before {
+		t.Errorf("live heap %d MiB, want the last collection's %d MiB", got>>20, before>>20)
+	}
+	runtime.KeepAlive(live)
+	runtime.KeepAlive(grown)
+}
+
 // collections returns how many collections have completed.
 func collections() uint64 {
 	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
