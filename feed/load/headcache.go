@@ -323,8 +323,8 @@ const syncHeads = 256 << 10
 // decodedSize is about how much memory the articles of a cache file of
 // size bytes take once decoded: their records' text, copied into blocks,
 // and the articles and lists made of them. At 100,000 articles, a cache
-// file of 52 MB became a live heap of 121 MB as a second list --json
-// ended, 2.3 bytes a byte, rounded up here for the loader's own.
+// file of 37 MB became a live heap of 119–121 MB as a second list --json
+// ended, 3.3 bytes a byte, rounded up here for the loader's own.
 func decodedSize(size int64) int64 { return size / 2 * 7 }
 
 // maxEarly is how many files are read while the cache file is: enough for
