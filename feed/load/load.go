@@ -744,11 +744,13 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		sendErr(ctx, out, j.src, j.path, err)
 		return
 	}
+	// droppable: an article of the file has its body dropped below, and
+	// read again when wanted.
+	droppable := l.DropBodies && rereadable(j)
 	parse := l.parse
 	switch {
 	case parse != nil:
-	case l.LazyDetect && l.DropBodies && rereadable(j):
-		// The body is dropped below, and read again when wanted.
+	case l.LazyDetect && droppable:
 		parse = feed.ParseDocLazyHead
 	case l.LazyDetect:
 		parse = feed.ParseDocLazy
@@ -756,9 +758,9 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		parse = feed.ParseDoc
 	}
 	// A body to drop is read in the file's bytes, lent (see slim).
-	doc.Borrowed = l.DropBodies && rereadable(j)
+	doc.Borrowed = droppable
 	arts, err := parse(doc)
-	drop := l.DropBodies && len(arts) == 1 && rereadable(j)
+	drop := droppable && len(arts) == 1
 	if doc.Borrowed && !drop && len(arts) > 0 {
 		// Kept whole, the articles need strings of their own.
 		doc.Borrowed = false
