@@ -1,6 +1,9 @@
 package country
 
-import "unicode/utf8"
+import (
+	"math/bits"
+	"unicode/utf8"
+)
 
 // startFlags are the flags of a token a phrase can start with: a capital,
 // a dotted acronym, or a capital inside the word ("eSwatini").
@@ -179,39 +182,55 @@ func (d *doc) end(c chain) int {
 
 // nextStart returns the index of the first byte from i on that a token
 // with startFlags needs, or len(s). A dot counts only before a letter:
-// the end of a sentence starts nothing. Eight bytes with none of
-// startByte's are passed over at once: most of a text is.
+// the end of a sentence starts nothing. The bytes are read eight at a
+// time (see startMask): most words of a text have none of startByte's,
+// and a word that has one says at once where. (Byte by byte where eight
+// had one, finding every start of 3,000 generated articles took 13 ms;
+// so, 7.5 ms.)
 func nextStart(s string, i int) int {
-	for i < len(s) {
-		if i+8 <= len(s) && !startInWord(le64(s[i:])) {
-			i += 8
-			continue
+	for ; i+8 <= len(s); i += 8 {
+		for m := startMask(le64(s[i:])); m != 0; m &= m - 1 {
+			if k := i + bits.TrailingZeros64(m)/8; startsToken(s, k) {
+				return k
+			}
 		}
-		if startByte[s[i]] && (s[i] != '.' || i+1 < len(s) && isASCIILetter(s[i+1])) {
+	}
+	for ; i < len(s); i++ {
+		if startsToken(s, i) {
 			return i
 		}
-		i++
 	}
 	return len(s)
 }
 
-// startInWord reports whether one of the eight bytes in x is one of
-// startByte's: beyond ASCII (its high bit), a capital, or a dot.
-func startInWord(x uint64) bool {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	if x&highs != 0 {
-		return true
-	}
+// startsToken reports whether s[i] is one of startByte's that may start
+// a token: a dot only before a letter.
+func startsToken(s string, i int) bool {
+	return startByte[s[i]] && (s[i] != '.' || i+1 < len(s) && isASCIILetter(s[i+1]))
+}
+
+// ones and highs are the lowest and the highest bit of each of eight bytes.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// startMask has the high bit set of each of the eight bytes in x that is
+// one of startByte's: beyond ASCII (its own high bit), a capital, or a
+// dot. It may set that of a byte right after a dot too: the caller reads
+// each byte it marks again.
+func startMask(x uint64) uint64 {
 	// With every byte below 0x80, adding 0x80-c to each carries into its
 	// high bit exactly when the byte is c or more, and never into the
 	// next byte.
-	atLeastA := x + (0x80-'A')*ones
-	pastZ := x + (0x80-'Z'-1)*ones
-	dot := x ^ '.'*ones
-	return (atLeastA&^pastZ|(dot-ones)&^dot)&highs != 0
+	a := x &^ highs
+	atLeastA := a + (0x80-'A')*ones
+	pastZ := a + (0x80-'Z'-1)*ones
+	// A dot is a zero byte of dot; subtracting one from each byte borrows
+	// into the high bit of a zero, and of nothing else but the byte after
+	// one.
+	dot := a ^ '.'*ones
+	return (x | atLeastA&^pastZ | (dot-ones)&^dot) & highs
 }
 
 // le64 returns the first eight bytes of s, which has them, as a
@@ -231,14 +250,36 @@ func plainWord(s string, c int) (end int, ok bool) {
 	if s[c] < 'A' || s[c] > 'Z' || c > 0 && !plainEdge(s[c-1]) {
 		return 0, false
 	}
-	e := c + 1
-	for e < len(s) && isASCIILetter(s[e]) {
-		e++
-	}
+	e := lettersEnd(s, c+1)
 	if e < len(s) && !plainEdge(s[e]) && !(s[e] == '.' && e-c >= 2) {
 		return 0, false
 	}
 	return e, true
+}
+
+// lettersEnd returns the index of the first byte of s from i on that is
+// no ASCII letter, or len(s), reading eight bytes at a time: most words
+// are longer than a few letters.
+func lettersEnd(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := notLetterMask(le64(s[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(s) && isASCIILetter(s[i]) {
+		i++
+	}
+	return i
+}
+
+// notLetterMask has the high bit set of each of the eight bytes in x that
+// is no ASCII letter.
+func notLetterMask(x uint64) uint64 {
+	// In lower case, a letter is a byte from 'a' to 'z'; a byte beyond
+	// ASCII, whatever its low bits, is told by its own high bit.
+	y := (x | 0x20*ones) &^ highs
+	letter := (y + (0x80-'a')*ones) &^ (y + (0x80-'z'-1)*ones)
+	return (x | ^letter) & highs
 }
 
 // plainEdge reports whether c, next to a word, certainly parts it from

@@ -348,3 +348,27 @@ func TestNextStartEveryByteEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestLettersEndEveryByteEverywhere holds lettersEnd to a byte-by-byte
+// scan for every byte value, at every place in a run of letters, from
+// every start.
+func TestLettersEndEveryByteEverywhere(t *testing.T) {
+	byByte := func(s string, i int) int {
+		for i < len(s) && isASCIILetter(s[i]) {
+			i++
+		}
+		return i
+	}
+	for c := range 256 {
+		for before := range 17 {
+			for _, after := range []int{0, 1, 7, 8, 9} {
+				s := strings.Repeat("aZ", before)[:before] + string([]byte{byte(c)}) + strings.Repeat("Qz", after)[:after]
+				for i := 0; i <= len(s); i++ {
+					if got, want := lettersEnd(s, i), byByte(s, i); got != want {
+						t.Fatalf("lettersEnd(%q, %d) = %d, want %d", s, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}
