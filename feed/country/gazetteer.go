@@ -94,7 +94,7 @@ type gazetteer struct {
 	// longer one ("south", "south georgia" and on to "south georgia and
 	// the south sandwich islands"), so that reading a phrase word by word
 	// costs one lookup a word.
-	spans map[string]span
+	spans *spanTable
 	// firstWords are the first words of phrases, and contextWords the
 	// words of words, to pass over the other words at little cost.
 	firstWords, contextWords *filter
@@ -128,7 +128,6 @@ func buildGazetteer(all []Country, data string) (*gazetteer, error) {
 	g := &gazetteer{
 		countries:    all,
 		phrases:      make(map[string]phrase, 4096),
-		spans:        make(map[string]span, 8192),
 		firstWords:   new(filter),
 		contextWords: new(filter),
 		words:        make(map[string]wordBits, 512),
@@ -174,15 +173,20 @@ func buildGazetteer(all []Country, data string) (*gazetteer, error) {
 	for _, w := range strings.Fields(stopWords) {
 		g.stop[w] = true
 	}
+	spans := make(map[string]span, 8192)
 	for key := range g.phrases {
-		g.spans[key] |= spanPhrase
+		spans[key] |= spanPhrase
 		for i, c := range key {
 			if c == ' ' {
-				g.spans[key[:i]] |= spanPrefix
+				spans[key[:i]] |= spanPrefix
 			}
 		}
 		first, _, _ := strings.Cut(key, " ")
 		g.firstWords.add(first)
+	}
+	var err error
+	if g.spans, err = newSpanTable(spans); err != nil {
+		return nil, err
 	}
 	for w, b := range g.words {
 		g.contextWords.add(w)

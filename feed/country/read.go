@@ -119,7 +119,7 @@ func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 		kept := 0
 		for _, c := range growing {
 			if f&flagBreak == 0 {
-				sp := g.spans[string(d.norm[d.toks[c.tok].start:])]
+				sp := g.spans.get(d.norm[d.toks[c.tok].start:])
 				if sp&spanPhrase != 0 {
 					c.reach = uint8(k - c.tok + 1)
 				}
@@ -135,7 +135,7 @@ func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 		if f&startFlags == 0 {
 			continue
 		}
-		sp := g.spans[string(d.norm[start:])]
+		sp := g.spans.get(d.norm[start:])
 		if sp == 0 {
 			continue
 		}
