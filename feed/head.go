@@ -174,7 +174,7 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 	}
 	a.ID = own(d.str())
 	a.Title = own(d.str())
-	if SanitizeLine(a.Title) != a.Title {
+	if !keptLine(a.Title) {
 		// Ingest leaves a title on one line, trimmed, its spaces single
 		// where it had to clean them: one it could not have written is
 		// damage, and its file is read again.
@@ -209,13 +209,14 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 		a.Tags = take(tags, n)
 	}
 	for i := range a.Tags {
-		name, country, code := d.str(), d.bool(), d.str()
+		name, country, code := d.raw(), d.bool(), d.raw()
 		if m, ok := MentionOf(code); ok && country && m.Name == name {
 			// A country's name and code are the table's, found without
-			// hashing: most tags are countries.
+			// hashing, and clean as the table is: most tags are
+			// countries.
 			name, code = m.Name, m.Code
 		} else {
-			name, code = in.get(name), in.get(code)
+			name, code = in.get(d.clean(name)), in.get(d.clean(code))
 		}
 		a.Tags[i] = Tag{Name: name, Country: country, Code: code}
 		if a.Tags[i].Name == "" {
@@ -226,11 +227,11 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 		a.Mentions = take(ments, n)
 	}
 	for i := range a.Mentions {
-		name, code := d.str(), d.str()
+		name, code := d.raw(), d.raw()
 		if m, ok := MentionOf(code); ok && m.Name == name {
 			name, code = m.Name, m.Code
 		} else {
-			name, code = in.get(name), in.get(code)
+			name, code = in.get(d.clean(name)), in.get(d.clean(code))
 		}
 		a.Mentions[i] = Mention{Name: name, Code: code, Score: math.Float64frombits(d.uint())}
 		// Detection scores are finite: a record with another is damaged,
@@ -418,8 +419,23 @@ func (d *decoder) bytes() string {
 // str reads a string, which must be as clean as ingest leaves text that
 // is kept on one line.
 func (d *decoder) str() string {
+	return d.clean(d.raw())
+}
+
+// raw reads a string that is not checked yet: the caller passes it to
+// clean, unless it is equal to a string of gazette's own.
+func (d *decoder) raw() string {
 	v := d.bytes()
-	if len(v) > maxHeadString || !isClean(v, false) {
+	if len(v) > maxHeadString {
+		d.fail()
+		return ""
+	}
+	return v
+}
+
+// clean returns v, a string read, if it is as clean as str requires.
+func (d *decoder) clean(v string) string {
+	if !isClean(v, false) {
 		d.fail()
 		return ""
 	}

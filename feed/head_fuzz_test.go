@@ -56,6 +56,16 @@ func FuzzDecodeHead(f *testing.F) {
 		if SanitizeLine(a.Title) != a.Title {
 			t.Fatalf("title %q accepted: ingest could not have written it", a.Title)
 		}
+		for _, tag := range a.Tags {
+			if !isClean(tag.Name, false) || !isClean(tag.Code, false) {
+				t.Fatalf("unclean tag %+v accepted", tag)
+			}
+		}
+		for _, m := range a.Mentions {
+			if !isClean(m.Name, false) || !isClean(m.Code, false) {
+				t.Fatalf("unclean mention %+v accepted", m)
+			}
+		}
 		for _, m := range a.Mentions {
 			// list --json could not write it, and no detection makes it.
 			if math.IsNaN(m.Score) || math.IsInf(m.Score, 0) {
@@ -76,4 +86,28 @@ func FuzzDecodeHead(f *testing.F) {
 			t.Fatalf("round trip changed the record:\n%q\n%q", enc, again)
 		}
 	})
+}
+
+// TestTableStringsAreClean checks what decodeHead relies on when it takes
+// a tag's or a mention's name and code for the country table's without
+// checking them: every one of the table's is as clean as str requires.
+func TestTableStringsAreClean(t *testing.T) {
+	n := 0
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			m, ok := MentionOf(string([]rune{a, b}))
+			if !ok {
+				continue
+			}
+			n++
+			for _, s := range []string{m.Name, m.Code} {
+				if len(s) > maxHeadString || !isClean(s, false) || !keptLine(s) {
+					t.Errorf("%s: %q is not clean", m.Code, s)
+				}
+			}
+		}
+	}
+	if n < 190 {
+		t.Errorf("only %d countries", n)
+	}
 }

@@ -54,6 +54,17 @@ func SanitizeLine(s string) string {
 	return sanitizeLine(s)
 }
 
+// keptLine reports whether SanitizeLine leaves s as it is, for s that
+// isClean passed on one line: Sanitize would change nothing of it, and
+// SanitizeLine then only joins lines and trims, so s must hold no tab nor
+// line or paragraph separator, and no space at either end. A title read
+// from the header cache is held to it, in a tenth of the time
+// SanitizeLine took on a title beyond ASCII.
+func keptLine(s string) bool {
+	return strings.IndexByte(s, '\t') < 0 && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029") &&
+		strings.TrimSpace(s) == s
+}
+
 // sanitizeLine is SanitizeLine without the shortcut for plain lines.
 func sanitizeLine(s string) string {
 	s = Sanitize(s)

@@ -237,6 +237,9 @@ func FuzzSanitize(f *testing.F) {
 	}
 	f.Add("\r\n\r\r\n \u2028 \t")
 	f.Add(" padded title ")
+	f.Add("tab\tin a title")
+	f.Add("Côte d\u2019Ivoire\u2029")
+	f.Add("\u00a0Kyiv")
 	f.Add("a plain title")
 	f.Fuzz(func(t *testing.T, in string) {
 		s := Sanitize(in)
@@ -257,6 +260,11 @@ func FuzzSanitize(f *testing.F) {
 		}
 		if slow := sanitizeLine(in); slow != line {
 			t.Fatalf("SanitizeLine(%q) = %q, but in full %q", in, line, slow)
+		}
+		for _, c := range []string{in, s, line} {
+			if isClean(c, false) && keptLine(c) != (SanitizeLine(c) == c) {
+				t.Fatalf("keptLine(%q) = %v, but SanitizeLine gives %q", c, keptLine(c), SanitizeLine(c))
+			}
 		}
 	})
 }
