@@ -322,9 +322,11 @@ func PeekHead(s string) (HeadPeek, bool) {
 }
 
 // isHTTP reports whether a URL read back from the cache is one SafeURL
-// could have kept.
+// could have kept. (A byte at a time, strings.ContainsAny took a twentieth
+// of decoding a record; IndexByte reads many at once.)
 func isHTTP(u string) bool {
-	return (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) && !strings.ContainsAny(u, " \t")
+	return (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) &&
+		strings.IndexByte(u, ' ') < 0 && strings.IndexByte(u, '\t') < 0
 }
 
 // encoder appends the cache's values: unsigned varints, zig-zag signed
