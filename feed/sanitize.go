@@ -80,6 +80,29 @@ func sanitizeLine(s string) string {
 // combining marks. Marks are capped after NFC because normalisation
 // reorders them, and a cap applied before would not be idempotent.
 func SanitizeTag(s string) string {
+	if plainTag(s) {
+		return s
+	}
+	return sanitizeTag(s)
+}
+
+// plainTag reports whether s is printable ASCII, its words parted by
+// single spaces: SanitizeTag leaves such a tag, as most are, as it is,
+// and saying so takes a sixteenth of the time it took to make it again.
+func plainTag(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == ' ' && s[i-1] == ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// sanitizeTag is SanitizeTag without the shortcut for plain tags.
+func sanitizeTag(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if zeroWidth(r) {
 			return -1

@@ -274,9 +274,14 @@ func FuzzSanitizeTag(f *testing.F) {
 		"a\u0301\u0301\u0301\u0301\u05b0\u0301\u0301\u0301\u0301", " \ufeffNew \u200b York\n", "\u202eaisuR"} {
 		f.Add(s)
 	}
+	f.Add("United States")
+	f.Add("two  spaces")
 	f.Fuzz(func(t *testing.T, in string) {
 		s := SanitizeTag(in)
 		checkText(t, "SanitizeTag", in, s)
+		if slow := sanitizeTag(in); slow != s {
+			t.Fatalf("SanitizeTag(%q) = %q, but in full %q", in, s, slow)
+		}
 		for _, r := range s {
 			if zeroWidth(r) || r == '\n' || r == '\t' {
 				t.Fatalf("SanitizeTag(%q) = %q holds %U", in, s, r)
