@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -290,4 +291,56 @@ func TestEntriesHoldNothingOfTheRecord(t *testing.T) {
 	if unsafe.StringData(v.Images[0]) != unsafe.StringData(v.Refs[0].URL) {
 		t.Error("an image that is a footnote too holds its URL twice")
 	}
+}
+
+// TestSharedListsFoundAgain holds the lists tagTable.shared gives from
+// its recent slots to those a table without them makes: for lists drawn
+// again and again, their names sometimes the same strings and sometimes
+// copies, colliding in the slots or not.
+func TestSharedListsFoundAgain(t *testing.T) {
+	pool := []feed.Tag{
+		{Name: "Russia", Country: true, Code: "RU"}, {Name: "China", Country: true, Code: "CN"},
+		{Name: "Energy"}, {Name: "Georgia", Country: true, Code: "GE"}, {Name: "Georgia"},
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	tt := newTagTable()
+	hits := 0
+	for i := range 20000 {
+		n := rng.IntN(maxSharedTags + 2)
+		tags := make([]feed.Tag, n)
+		for k := range tags {
+			tags[k] = pool[rng.IntN(len(pool))]
+			if rng.IntN(3) == 0 {
+				tags[k].Name = strings.Clone(tags[k].Name)
+			}
+		}
+		if n > 0 && slices.Equal(tt.recentFor(tags).tags, tags) {
+			hits++
+		}
+		got, ok := tt.shared(tags)
+		var want tagSet
+		wantOK := false
+		if n <= maxSharedTags {
+			want, wantOK = tt.share(tags)
+		}
+		if ok != wantOK || !slices.Equal(got.tags, want.tags) || !slices.Equal(got.ids, want.ids) {
+			t.Fatalf("list %d %v: shared %v %v %v, want %v %v %v", i, tags, got.tags, got.ids, ok, want.tags, want.ids, wantOK)
+		}
+		for k, id := range got.ids {
+			if info := tt.infos[id]; info.name != tags[k].Name || !info.declared {
+				t.Fatalf("list %d: tag %d is %+v, want %q declared", i, k, info, tags[k].Name)
+			}
+		}
+	}
+	if hits < 1000 {
+		t.Errorf("%d lists found in the recent slots: the test proves nothing", hits)
+	}
+}
+
+// recentFor is the slot of tagTable.recent that tags go to.
+func (t *tagTable) recentFor(tags []feed.Tag) tagSet {
+	if t.recent == nil {
+		return tagSet{}
+	}
+	return t.recent[recentSlot(tags)]
 }
