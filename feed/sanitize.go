@@ -54,21 +54,21 @@ func SanitizeLine(s string) string {
 	return sanitizeLine(s)
 }
 
-// keptLine reports whether SanitizeLine leaves s as it is, for s that
-// isClean passed on one line: Sanitize would change nothing of it, and
-// SanitizeLine then only joins lines and trims, so s must hold no tab nor
-// line or paragraph separator, and no space at either end. A title read
-// from the header cache is held to it, in a tenth of the time
+// keptLine reports whether SanitizeLine, once Sanitize has cleaned s,
+// leaves it as it is: s holds no line break, tab, line or paragraph
+// separator, and no space at either end. For s that isClean passed,
+// Sanitize changes nothing, so it says whether SanitizeLine does: a title
+// read from the header cache is held to it, in a tenth of the time
 // SanitizeLine took on a title beyond ASCII.
 func keptLine(s string) bool {
-	return strings.IndexByte(s, '\t') < 0 && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029") &&
-		strings.TrimSpace(s) == s
+	return strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\t') < 0 &&
+		!strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029") && strings.TrimSpace(s) == s
 }
 
 // sanitizeLine is SanitizeLine without the shortcut for plain lines.
 func sanitizeLine(s string) string {
 	s = Sanitize(s)
-	if strings.ContainsAny(s, "\n\t\u2028\u2029") || strings.TrimSpace(s) != s {
+	if !keptLine(s) {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	return s
@@ -88,17 +88,9 @@ func SanitizeTag(s string) string {
 
 // plainTag reports whether s is printable ASCII, its words parted by
 // single spaces: SanitizeTag leaves such a tag, as most are, as it is,
-// and saying so takes a sixteenth of the time it took to make it again.
+// and saying so takes an eleventh of the time it took to make it again.
 func plainTag(s string) bool {
-	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == ' ' && s[i-1] == ' ' {
-			return false
-		}
-	}
-	return true
+	return s != "" && plainLine(s) && !strings.Contains(s, "  ")
 }
 
 // sanitizeTag is SanitizeTag without the shortcut for plain tags.
