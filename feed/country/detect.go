@@ -1,10 +1,8 @@
 package country
 
 import (
-	"cmp"
 	"math"
 	"math/bits"
-	"slices"
 )
 
 // Mention is a country found in an article's text, with how strongly the
@@ -130,15 +128,27 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 	d.read(g, title, paragraphs, budget, size, readSparse, allSegs)
 	d.match(g, &m)
 	if len(m.amb) > 0 {
-		// Settling an ambiguous mention weighs the words of the article,
-		// or only those around it (settleSegs): read them all, and find
-		// each mention among them by its place.
+		// Settling an ambiguous mention weighs the words near it, and
+		// perhaps those of the whole article: count those (counts.text),
+		// and read the words around each mention again, every one of
+		// them, finding it by its place (readAround).
 		d.place(m.amb)
-		segs, titleCase := d.segs, d.titleCase
-		d.read(g, title, paragraphs, budget, size, readWords, g.settleSegs(m.amb))
-		d.segs, d.titleCase = segs, titleCase
-		m.amb = d.relocate(m.amb)
-		m.hits = d.settle(g, m.amb, m.hits, &m.evidence, m.groupHits)
+		c := &sc.counts
+		*c = counts{}
+		if wanted := ruleBits(m.amb) & g.countRules; wanted != 0 {
+			eachSegment(title, paragraphs, budget, allSegs, func(s string, _ int) {
+				sc.word = c.text(g, s, wanted, sc.word)
+			})
+		}
+		w := &sc.window
+		w.titleCase = d.titleCase
+		for _, a := range m.amb {
+			var ok bool
+			s := segmentText(title, paragraphs, budget, int(a.seg))
+			if a.start, a.end, ok = w.readAround(s, a.seg, a.first, a.last); ok {
+				m.hits = g.settle(w, a, c, &m.evidence, m.groupHits, m.hits)
+			}
+		}
 	}
 	return score(g, d, m.hits, opt)
 }
@@ -152,9 +162,6 @@ const (
 	// readSparse keeps the tokens matching reads (see add): enough to
 	// find every mention, but not to settle an ambiguous one.
 	readSparse
-	// readWords keeps every token and marks nothing: the words settle
-	// weighs, around mentions a sparse read found.
-	readWords
 )
 
 // allSegs has the bit of every segment set.
@@ -166,12 +173,22 @@ const allSegs = ^uint64(0)
 // titleCase weighs all its words.
 func (d *doc) read(g *gazetteer, title string, paragraphs []string, budget, size int, mode readMode, segs uint64) {
 	*d = doc{norm: grow(d.norm[:0], size+size/8), toks: growToks(d.toks[:0], size/5+8), growing: d.growing[:0]}
-	titleMode := readFull
-	if mode == readWords {
-		titleMode = readWords
-	}
+	eachSegment(title, paragraphs, budget, segs, func(s string, seg int) {
+		if seg == 0 && mode == readSparse {
+			d.add(g, s, 0, readFull)
+		} else {
+			d.add(g, s, seg, mode)
+		}
+	})
+}
+
+// eachSegment calls f with the text of each segment whose bit segs has,
+// in order, cut to what is left of budget bytes after the segments
+// before it (the title is segment 0, and always within the budget's
+// count).
+func eachSegment(title string, paragraphs []string, budget int, segs uint64, f func(s string, seg int)) {
 	if segs&1 != 0 {
-		d.add(g, clip(title, budget), 0, titleMode)
+		f(clip(title, budget), 0)
 	}
 	budget -= len(title)
 	for i, p := range paragraphs {
@@ -179,25 +196,26 @@ func (d *doc) read(g *gazetteer, title string, paragraphs []string, budget, size
 			break
 		}
 		if segs&(1<<(i+1)) != 0 {
-			d.add(g, clip(p, budget), i+1, mode)
+			f(clip(p, budget), i+1)
 		}
 		budget -= len(p)
 	}
 }
 
-// settleSegs returns the segments settle reads to settle the mentions:
-// every one when a mention's rule weighs words anywhere in the article
-// (pos=, neg=) or near it (near=); otherwise only the mentions' own,
-// where person reads their neighbours.
-func (g *gazetteer) settleSegs(amb []pending) uint64 {
-	var segs uint64
+// segmentText returns the text of segment seg, as read cuts it.
+func segmentText(title string, paragraphs []string, budget, seg int) string {
+	var text string
+	eachSegment(title, paragraphs, budget, 1<<seg, func(s string, _ int) { text = s })
+	return text
+}
+
+// ruleBits returns the bits of the mentions' rules.
+func ruleBits(amb []pending) uint64 {
+	var bits uint64
 	for _, a := range amb {
-		if g.wordRules&(1<<a.p.rule) != 0 {
-			return allSegs
-		}
-		segs |= 1 << a.seg
+		bits |= 1 << a.p.rule
 	}
-	return segs
+	return bits
 }
 
 // place records in each mention where its words are in the text, which
@@ -209,33 +227,52 @@ func (d *doc) place(amb []pending) {
 	}
 }
 
-// relocate sets each mention's tokens from its place, in a doc read
-// since, and returns the mentions. Each token a sparse read keeps is one
-// a full read makes too (a fuzz test holds them to it); a mention whose
-// words were not found would be left out.
-func (d *doc) relocate(amb []pending) []pending {
-	kept := amb[:0]
-	for _, a := range amb {
-		start, ok1 := d.find(a.seg, a.first)
-		last, ok2 := d.find(a.seg, a.last)
-		if ok1 && ok2 && start <= last {
-			a.start, a.end = start, last+1
-			kept = append(kept, a)
+// readAround reads into d the tokens of s, the text of segment seg,
+// around the mention whose first and last words start at first and last:
+// every token from nearWindow before the first (or from the text's start)
+// to nearWindow after the last, as a full read of s makes them. The
+// scanner starts where a token ends (tokenEnd), from where it goes on as
+// from the text's start: a little before the mention, and further back
+// while that leaves too few tokens before it. It returns the mention's
+// tokens, or false if no token starts at first or at last (each token a
+// sparse read keeps is one a full read makes too; a fuzz test holds them
+// to it).
+func (d *doc) readAround(s string, seg int16, first, last int32) (start, end int, ok bool) {
+	for back := 64; ; back *= 4 {
+		q := max(0, int(first)-back)
+		for q > 0 && !tokenEnd(s, q) {
+			q--
+		}
+		sc := newScanner(s)
+		if q > 0 {
+			sc.i, sc.pending = q, 0
+		}
+		d.norm, d.toks = d.norm[:0], d.toks[:0]
+		start, end = -1, -1
+		for end < 0 || len(d.toks)-end < nearWindow {
+			n := len(d.norm)
+			var src int
+			var f tokFlags
+			var more bool
+			d.norm, src, _, f, more = sc.next(d.norm)
+			if !more || end < 0 && int32(src) > last {
+				break
+			}
+			d.toks = append(d.toks, token{start: int32(n), end: int32(len(d.norm)), src: int32(src), seg: seg, flags: f})
+			if int32(src) == first {
+				start = len(d.toks) - 1
+			}
+			if int32(src) == last {
+				end = len(d.toks)
+			}
+		}
+		switch {
+		case start < 0 || end < 0:
+			return 0, 0, false
+		case q == 0 || start >= nearWindow:
+			return start, end, true
 		}
 	}
-	return kept
-}
-
-// find returns the index of the token of segment seg that starts at src
-// in its text.
-func (d *doc) find(seg int16, src int32) (int, bool) {
-	i, ok := slices.BinarySearchFunc(d.toks, token{seg: seg, src: src}, func(t, want token) int {
-		if t.seg != want.seg {
-			return cmp.Compare(t.seg, want.seg)
-		}
-		return cmp.Compare(t.src, want.src)
-	})
-	return i, ok
 }
 
 // matches is what one pass over an article's tokens found.
@@ -295,9 +332,12 @@ func (d *doc) match(g *gazetteer, m *matches) {
 
 // scratch is the working memory of one Detect call, kept for the next.
 type scratch struct {
-	d    doc
-	hits []hit
-	amb  []pending
+	d      doc
+	hits   []hit
+	amb    []pending
+	counts counts
+	word   []byte // a word of counts.text
+	window doc    // the words around a mention (readAround)
 }
 
 // maxScratch is the largest buffer kept between calls, in bytes of text:
@@ -370,63 +410,36 @@ func (d *doc) beforeState(g *gazetteer, j int) bool {
 	return false
 }
 
-// settle decides what each ambiguous mention counts for, from the
-// article's other evidence, and adds the hits.
-func (d *doc) settle(g *gazetteer, amb []pending, hits []hit, evidence *[1 << 8]uint16, groupHits uint16) []hit {
-	var wanted uint64
-	for _, a := range amb {
-		wanted |= 1 << a.p.rule
+// settle decides what the ambiguous mention a counts for, from the
+// words around it (d holds its tokens and theirs), the context words of
+// the article (c) and its other evidence, and adds its hit.
+func (g *gazetteer) settle(d *doc, a pending, c *counts, evidence *[1 << 8]uint16, groupHits uint16, hits []hit) []hit {
+	r := &g.rules[a.p.rule]
+	if d.near(g, a, 1<<a.p.rule) || (r.person && d.person(g, a)) {
+		return hits
 	}
-	// Count the context words of the rules in play, in one pass.
-	var pos, neg [maxRules]uint16
-	for i := range d.toks {
-		w := d.word(i)
-		if !g.contextWords.mayBytes(w) {
-			continue
-		}
-		b, ok := g.words[string(w)]
-		if !ok {
-			continue
-		}
-		for m := (b.pos | b.neg) & wanted; m != 0; m &= m - 1 {
-			r := bits.TrailingZeros64(m)
-			if b.pos&(1<<r) != 0 {
-				pos[r]++
-			}
-			if b.neg&(1<<r) != 0 {
-				neg[r]++
-			}
-		}
+	p, q := int(c.pos[a.p.rule]), int(c.neg[a.p.rule])
+	for _, c := range r.posCountry {
+		p += int(evidence[c])
 	}
-	for _, a := range amb {
-		r := &g.rules[a.p.rule]
-		bit := uint64(1) << a.p.rule
-		if d.near(g, a, bit) || (r.person && d.person(g, a)) {
-			continue
-		}
-		p, q := int(pos[a.p.rule]), int(neg[a.p.rule])
-		for _, c := range r.posCountry {
-			p += int(evidence[c])
-		}
-		for _, c := range r.negCountry {
-			q += int(evidence[c])
-		}
-		if r.posGroup&groupUSState != 0 {
-			p += int(groupHits)
-		}
-		if r.negGroup&groupUSState != 0 {
-			q += int(groupHits)
-		}
-		to := r.country
-		switch {
-		case q > p:
-			to = r.elseTo
-		case p == 0 && r.need:
-			to = -1
-		}
-		if to >= 0 {
-			hits = append(hits, hit{country: to, seg: d.toks[a.start].seg, weight: a.p.weight})
-		}
+	for _, c := range r.negCountry {
+		q += int(evidence[c])
+	}
+	if r.posGroup&groupUSState != 0 {
+		p += int(groupHits)
+	}
+	if r.negGroup&groupUSState != 0 {
+		q += int(groupHits)
+	}
+	to := r.country
+	switch {
+	case q > p:
+		to = r.elseTo
+	case p == 0 && r.need:
+		to = -1
+	}
+	if to >= 0 {
+		hits = append(hits, hit{country: to, seg: a.seg, weight: a.p.weight})
 	}
 	return hits
 }

@@ -99,10 +99,10 @@ type gazetteer struct {
 	// words of words, to pass over the other words at little cost.
 	firstWords, contextWords *filter
 	words                    map[string]wordBits
-	// wordRules has the bits of the rules that some word is evidence for
-	// or against, or rules a mention out near it (see settleSegs).
-	wordRules uint64
-	rules     []rule
+	// countRules has the bits of the rules that some word is evidence
+	// for or against anywhere in the article (counts.text counts them).
+	countRules uint64
+	rules      []rule
 	// stop are capitalised words that do not make a neighbouring
 	// "Jordan" a person's name: "President", "In", "Monday".
 	stop map[string]bool
@@ -190,7 +190,7 @@ func buildGazetteer(all []Country, data string) (*gazetteer, error) {
 	}
 	for w, b := range g.words {
 		g.contextWords.add(w)
-		g.wordRules |= b.pos | b.neg | b.near
+		g.countRules |= b.pos | b.neg
 	}
 	return g, nil
 }

@@ -57,8 +57,8 @@ func tokenEnd(s string, i int) bool {
 // what is left out is never part of a phrase nor read by beforeState, and
 // a phrase's reach never crosses it. So match finds the same mentions in
 // both, and a sparse doc serves every article with no ambiguous mention;
-// settling one reads the words again (readWords: every token, none
-// marked; see settleSegs).
+// settling one counts the article's words (counts.text) and reads those
+// around it again (readAround).
 func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 	sc := newScanner(s)
 	sparse := mode == readSparse
@@ -109,9 +109,6 @@ func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 			}
 		}
 		d.toks = append(d.toks, token{start: int32(start), end: int32(len(d.norm)), src: int32(src), seg: int16(seg), flags: f})
-		if mode == readWords {
-			continue
-		}
 		k := len(d.toks) - 1
 		if need > 0 {
 			need--
@@ -250,11 +247,16 @@ func plainWord(s string, c int) (end int, ok bool) {
 	if s[c] < 'A' || s[c] > 'Z' || c > 0 && !plainEdge(s[c-1]) {
 		return 0, false
 	}
+	return plainEnd(s, c)
+}
+
+// plainEnd returns where the token of ASCII letters alone that the
+// scanner starts at s[c], a letter, ends, or false if the scanner would
+// go on past the letters: into a digit, a rune beyond ASCII, an
+// apostrophe or a dot that may join an acronym.
+func plainEnd(s string, c int) (end int, ok bool) {
 	e := lettersEnd(s, c+1)
-	if e < len(s) && !plainEdge(s[e]) && !(s[e] == '.' && e-c >= 2) {
-		return 0, false
-	}
-	return e, true
+	return e, e == len(s) || plainEdge(s[e]) || s[e] == '.' && e-c >= 2
 }
 
 // lettersEnd returns the index of the first byte of s from i on that is
@@ -323,4 +325,69 @@ func (f *filter) may(w string) bool {
 func (f *filter) mayBytes(w []byte) bool {
 	h := filterHash(w)
 	return f[h/64]&(1<<(h%64)) != 0
+}
+
+// counts are the context words of the rules in an article: the words
+// that weigh for each rule's country, and those against it.
+type counts struct {
+	pos, neg [maxRules]uint16
+}
+
+// add counts w, a token's normalised word, for the rules in wanted.
+func (c *counts) add(g *gazetteer, w []byte, wanted uint64) {
+	if !g.contextWords.mayBytes(w) {
+		return
+	}
+	b, ok := g.words[string(w)]
+	if !ok {
+		return
+	}
+	for m := (b.pos | b.neg) & wanted; m != 0; m &= m - 1 {
+		r := bits.TrailingZeros64(m)
+		if b.pos&(1<<r) != 0 {
+			c.pos[r]++
+		}
+		if b.neg&(1<<r) != 0 {
+			c.neg[r]++
+		}
+	}
+}
+
+// text counts the words of s for the rules in wanted, as add would count
+// the tokens of a full read of s, without making them: a word of ASCII
+// letters alone (most words), which the scanner would only lower, is
+// hashed where it stands and copied out only when the filter lets it
+// through; anything else is the scanner's. Between tokens, where the
+// scanner only notes punctuation for flags this does not need, an ASCII
+// byte that starts no token is passed over. It returns buf, grown to
+// hold a word.
+func (c *counts) text(g *gazetteer, s string, wanted uint64, buf []byte) []byte {
+	for i := 0; i < len(s); {
+		ch := s[i]
+		if isASCIILetter(ch) {
+			if e, ok := plainEnd(s, i); ok {
+				if g.contextWords.may(s[i:e]) {
+					buf = append(buf[:0], s[i:e]...)
+					for k := range buf {
+						buf[k] |= 0x20
+					}
+					c.add(g, buf, wanted)
+				}
+				i = e
+				continue
+			}
+		} else if ch < utf8.RuneSelf && !isASCIIAlnum(ch) && ch != '&' {
+			i++
+			continue
+		}
+		sc := scanner{s: s, i: i}
+		var ok bool
+		buf, _, _, _, ok = sc.next(buf[:0])
+		if !ok {
+			break
+		}
+		c.add(g, buf, wanted)
+		i = sc.i
+	}
+	return buf
 }

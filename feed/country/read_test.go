@@ -82,7 +82,14 @@ func detectFull(title string, paras []string, opt Options) []Mention {
 	var m matches
 	d.match(g, &m)
 	if len(m.amb) > 0 {
-		m.hits = d.settle(g, m.amb, m.hits, &m.evidence, m.groupHits)
+		d.place(m.amb)
+		var c counts
+		for i := range d.toks {
+			c.add(g, d.word(i), ruleBits(m.amb))
+		}
+		for _, a := range m.amb {
+			m.hits = g.settle(&d, a, &c, &m.evidence, m.groupHits, m.hits)
+		}
 	}
 	return score(g, &d, m.hits, opt)
 }
@@ -108,6 +115,9 @@ func TestDetectAsFullRead(t *testing.T) {
 	checkDetect(t, "Holiday menu", []string{"Turkey was on every table.", "The thanksgiving recipe calls for gravy, stuffing and brine."})
 	checkDetect(t, "Talks", []string{"Georgia sent envoys.", "Atlanta officials and the governor said the county agreed."})
 	checkDetect(t, "Talks", []string{"Envoys met Hilton.", "Paris Hilton and Hilton Paris; Washington said."})
+	// A word that rules a mention out, further back than a few words
+	// usually take.
+	checkDetect(t, "Menu", []string{"A roast, incomprehensibly internationally acclaimed, extraordinarily overcomplicated Turkey."})
 	for _, s := range sparseSeeds {
 		checkDetect(t, s, []string{s, strings.ToLower(s)})
 		for i := range len(s) {
@@ -275,7 +285,7 @@ func BenchmarkRead(b *testing.B) {
 			size += len(p)
 		}
 	}
-	for _, mode := range []readMode{readFull, readSparse, readWords} {
+	for _, mode := range []readMode{readFull, readSparse} {
 		b.Run(fmt.Sprintf("mode=%d", mode), func(b *testing.B) {
 			var d doc
 			b.SetBytes(int64(size))
@@ -288,31 +298,52 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
-// TestRelocate checks that a mention is found again by its place in a
-// doc read anew, and that one no token starts at is left out.
-func TestRelocate(t *testing.T) {
+// TestReadAround checks that a mention is found again by its place,
+// with the words around it as a full read makes them, however far back
+// the text's start or a place to start the scanner lies; and that a
+// place where no token starts is not found.
+func TestReadAround(t *testing.T) {
 	g := gaz()
-	text := "Officials in Ankara said roast turkey and Turkey were on the menu."
-	var d doc
-	d.read(g, "", []string{text}, 16<<10, len(text), readSparse, allSegs)
-	var m matches
-	d.match(g, &m)
-	if len(m.amb) != 1 {
-		t.Fatalf("ambiguous mentions %d, want 1", len(m.amb))
+	texts := []string{
+		"Officials in Ankara said roast turkey and Turkey were on the menu.",
+		"Turkey, said the officials.",
+		"The U.S. and Turkey",
+		strings.Repeat("Word ", 100) + "and Turkey's envoy",
+		strings.Repeat("internationalization ", 10) + "Turkey, and incomprehensibilities",
+		strings.Repeat("ÉCOLE NATIONALE ", 30) + "MET TURKEY'S ENVOY AT ONE OF THE EMBASSIES",
+		strings.Repeat("u.s.", 50) + " Turkey " + strings.Repeat("中国", 40),
 	}
-	d.place(m.amb)
-	d.read(g, "", []string{text}, 16<<10, len(text), readWords, allSegs)
-	found := d.relocate(slices.Clone(m.amb))
-	if len(found) != 1 {
-		t.Fatal("mention not found again")
-	}
-	a := found[0]
-	if w := string(d.norm[d.toks[a.start].start:d.toks[a.end-1].end]); w != "turkey" || d.toks[a.start].src != int32(strings.Index(text, "Turkey")) {
-		t.Errorf("found %q at %d", w, d.toks[a.start].src)
-	}
-	m.amb[0].first++
-	if found := d.relocate(m.amb); len(found) != 0 {
-		t.Error("a place inside a word was found")
+	for _, text := range texts {
+		var full, sparse, w doc
+		full.read(g, "", []string{text}, 16<<10, len(text), readFull, allSegs)
+		sparse.read(g, "", []string{text}, 16<<10, len(text), readSparse, allSegs)
+		var m matches
+		sparse.match(g, &m)
+		if len(m.amb) != 1 {
+			t.Fatalf("%q: ambiguous mentions %d, want 1", text, len(m.amb))
+		}
+		sparse.place(m.amb)
+		a := m.amb[0]
+		start, end, ok := w.readAround(text, a.seg, a.first, a.last)
+		if !ok {
+			t.Fatalf("%q: mention not found again", text)
+		}
+		at := slices.IndexFunc(full.toks, func(t token) bool { return t.src == a.first })
+		if start < min(at, nearWindow) || start > at || end != start+1 {
+			t.Fatalf("%q: mention at %d-%d, with %d tokens before it in the text", text, start, end, at)
+		}
+		for i := range w.toks {
+			f := full.toks[at-start+i]
+			if got, want := string(w.word(i)), string(full.word(at-start+i)); got != want || w.toks[i].src != f.src || w.toks[i].flags != f.flags {
+				t.Errorf("%q: token %d %q at %d (%b), want %q at %d (%b)", text, i, got, w.toks[i].src, w.toks[i].flags, want, f.src, f.flags)
+			}
+		}
+		if after := len(full.toks) - (at + 1); len(w.toks)-end != min(after, nearWindow) {
+			t.Errorf("%q: %d tokens after the mention, want %d", text, len(w.toks)-end, min(after, nearWindow))
+		}
+		if _, _, ok := w.readAround(text, a.seg, a.first+1, a.last+1); ok {
+			t.Errorf("%q: a place inside a word was found", text)
+		}
 	}
 }
 
@@ -371,4 +402,73 @@ func TestLettersEndEveryByteEverywhere(t *testing.T) {
 			}
 		}
 	}
+}
+
+// countSeeds hold context words written every way the scanner reads a
+// word: capitals, possessives, acronyms' dots, digits, ampersands,
+// accents and runes beyond ASCII next to them.
+var countSeeds = []string{
+	"The governor of Georgia, in Atlanta's county, met Caucasus envoys; GOVERNOR Kobakhidze & the Bulldogs.",
+	"Governor's, governor2, 2governor, governor., governor.s, g.o.v, atlanta-savannah, atlanta—savannah «county» county’s",
+	"Abkhazia\u0301 Ossetia\u02bcs ÁTLANTA, atlantä, Batumi。Kutaisi… nba-basketball; NBA's Bulls & Nike: sneakers!",
+	"N.B.A. and n.b.a. players, the N.B.A.'s Bulls; peach peaches Peach-era regency-era terrace\tcounty\ncounty\r\ncounties x'county county'x `county` st.county",
+}
+
+// checkCount fails when counting the words of s finds other counts than
+// counting the tokens of a full read of it.
+func checkCount(t *testing.T, s string) {
+	t.Helper()
+	g := gaz()
+	var d doc
+	d.read(g, "", []string{s}, len(s)+1, len(s)+1, readFull, allSegs)
+	var want, got counts
+	for i := range d.toks {
+		want.add(g, d.word(i), allRules)
+	}
+	got.text(g, s, allRules, nil)
+	if got != want {
+		t.Fatalf("%q: counted\n%v %v\nnot, as the tokens,\n%v %v", s, got.pos, got.neg, want.pos, want.neg)
+	}
+}
+
+// allRules has every rule's bit.
+const allRules = ^uint64(0)
+
+// TestCountTextAsTokens holds the count of a text's words to the count
+// of its tokens, on the labelled articles and on texts made to trip it,
+// cut everywhere.
+func TestCountTextAsTokens(t *testing.T) {
+	for _, c := range loadEval(t) {
+		for _, p := range c.paragraphs {
+			checkCount(t, p)
+		}
+	}
+	counted := 0
+	for _, s := range append(slices.Clone(countSeeds), sparseSeeds...) {
+		for _, v := range []string{s, strings.ToUpper(s), strings.ToLower(s)} {
+			for i := range len(v) {
+				checkCount(t, v[:i])
+				checkCount(t, v[i:])
+			}
+		}
+		var c counts
+		c.text(gaz(), s, allRules, nil)
+		for r := range c.pos {
+			counted += int(c.pos[r] + c.neg[r])
+		}
+	}
+	// The seeds are there to hold context words: a count of none would
+	// compare nothing.
+	if counted < 30 {
+		t.Errorf("the seeds count %d context words", counted)
+	}
+}
+
+// FuzzCountText holds the count of a text's words to the count of its
+// tokens.
+func FuzzCountText(f *testing.F) {
+	for _, s := range append(slices.Clone(countSeeds), sparseSeeds...) {
+		f.Add(s)
+	}
+	f.Fuzz(checkCount)
 }
