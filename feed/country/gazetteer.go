@@ -96,9 +96,12 @@ type gazetteer struct {
 	// costs one lookup a word.
 	spans *spanTable
 	// firstWords are the first words of phrases, and contextWords the
-	// words of words, to pass over the other words at little cost.
-	firstWords, contextWords *filter
-	words                    map[string]wordBits
+	// words of words, to pass over the other words at little cost;
+	// oneWords are the phrases of one word, and secondWords the second
+	// words of the others, to pass over a first word that starts no
+	// phrase where it stands ("The talks": see leadsNowhere).
+	firstWords, contextWords, oneWords, secondWords *filter
+	words                                           map[string]wordBits
 	// countRules has the bits of the rules that some word is evidence
 	// for or against anywhere in the article (counts.text counts them).
 	countRules uint64
@@ -130,6 +133,8 @@ func buildGazetteer(all []Country, data string) (*gazetteer, error) {
 		phrases:      make(map[string]phrase, 4096),
 		firstWords:   new(filter),
 		contextWords: new(filter),
+		oneWords:     new(filter),
+		secondWords:  new(filter),
 		words:        make(map[string]wordBits, 512),
 		stop:         make(map[string]bool, 256),
 	}
@@ -181,8 +186,14 @@ func buildGazetteer(all []Country, data string) (*gazetteer, error) {
 				spans[key[:i]] |= spanPrefix
 			}
 		}
-		first, _, _ := strings.Cut(key, " ")
+		first, rest, long := strings.Cut(key, " ")
 		g.firstWords.add(first)
+		if !long {
+			g.oneWords.add(key)
+		} else {
+			second, _, _ := strings.Cut(rest, " ")
+			g.secondWords.add(second)
+		}
 	}
 	var err error
 	if g.spans, err = newSpanTable(spans); err != nil {

@@ -73,7 +73,7 @@ func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 			// over without the scanner: most capitals are.
 			for c < len(s) {
 				e, ok := plainWord(s, c)
-				if !ok || g.firstWords.may(s[c:e]) {
+				if !ok || g.firstWords.may(s[c:e]) && !g.leadsNowhere(s, c, e) {
 					break
 				}
 				c = nextStart(s, e)
@@ -156,6 +156,22 @@ func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 		d.titleCase = true
 	}
 	d.segs = seg + 1
+}
+
+// leadsNowhere reports whether the plain capitalised word s[c:e] (see
+// plainWord), though it may be the first word of phrases, certainly
+// starts none where it stands, so that a sparse read may pass over it
+// as over any word: it is no phrase alone, and the word after it, past
+// one space, is a word of ASCII letters (the scanner only lowers it)
+// that is the second word of no phrase. "The" starts "The Gambia" and
+// "The Hague", but "The talks" starts nothing; a full read makes it a
+// token with no reach, which match passes over.
+func (g *gazetteer) leadsNowhere(s string, c, e int) bool {
+	if e+1 >= len(s) || s[e] != ' ' || !isASCIILetter(s[e+1]) || g.oneWords.may(s[c:e]) {
+		return false
+	}
+	f, ok := plainEnd(s, e+1)
+	return ok && !g.secondWords.may(s[e+1:f])
 }
 
 // chain is a phrase being read: its first token, and how many words of it

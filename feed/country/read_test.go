@@ -30,6 +30,7 @@ var sparseSeeds = []string{
 	"\xff\xfeRussia \xc3 China \xe2\x80 Iran",
 	"The the THE tHe The. The, The: The;",
 	"Inc.com Russia.China Russia.china Russia. China. A. B. C.",
+	"The Gambia, The Hague and The Bahamas; The talks, The  Gambia, The gambia, THE GAMBIA, The Gambia's, The South Sudan, The Côte, The U.S., The 2Gambia, The-Gambia, The\tGambia",
 }
 
 // matchText runs match on d and returns what it found as text, which does
@@ -252,9 +253,15 @@ func FuzzResumePoints(f *testing.F) {
 func TestFiltersHoldTheirWords(t *testing.T) {
 	g := gaz()
 	for key := range g.phrases {
-		first, _, _ := strings.Cut(key, " ")
+		first, rest, long := strings.Cut(key, " ")
 		if !g.firstWords.may(first) {
 			t.Errorf("first words filter turns away %q", first)
+		}
+		if !long && !g.oneWords.may(key) {
+			t.Errorf("one-word phrases filter turns away %q", key)
+		}
+		if second, _, _ := strings.Cut(rest, " "); long && !g.secondWords.may(second) {
+			t.Errorf("second words filter turns away %q of %q", second, key)
 		}
 	}
 	for w := range g.words {
@@ -270,6 +277,38 @@ func TestFiltersHoldTheirWords(t *testing.T) {
 	}
 	if passed > 3 {
 		t.Errorf("first words filter passes %d of 13 common words", passed)
+	}
+}
+
+// TestLeadsNowhere checks which first words of phrases a sparse read
+// passes over: none that starts a phrase, or may.
+func TestLeadsNowhere(t *testing.T) {
+	g := gaz()
+	for text, want := range map[string]bool{
+		"The talks":     true,
+		"The Talks":     true,
+		"THE TALKS":     true,
+		"The Gambia":    false, // a phrase
+		"The gambia":    false, // read as "the gambia" all the same
+		"The Hague":     false,
+		"The  talks":    false, // not one space: left to the scanner
+		"The talks2":    false, // not plain
+		"The tälks":     false,
+		"The":           false,
+		"The ":          false,
+		"Russia talks":  false, // a phrase alone
+		"Georgia talks": false,
+	} {
+		e, _ := plainWord(text, 0)
+		got := g.leadsNowhere(text, 0, e)
+		if got != want {
+			t.Errorf("%q: leads nowhere %v, want %v", text, got, want)
+		}
+		// What the tables say of it, as a full read would ask them.
+		if first, second, ok := strings.Cut(strings.ToLower(text), " "); got && ok &&
+			(g.spans.get([]byte(first))&spanPhrase != 0 || g.spans.get([]byte(first+" "+second)) != 0) {
+			t.Errorf("%q: passed over, but it starts a phrase", text)
+		}
 	}
 }
 
