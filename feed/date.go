@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // months maps month names and their usual abbreviations to months.
@@ -29,17 +30,34 @@ func ParseDate(s string) (time.Time, bool) {
 			return t, true
 		}
 	}
-	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return r == ' ' || r == ',' || r == '.' || r == '/'
-	})
-	if len(f) != 3 {
+	// Three fields, split where FieldsFunc would split the text lowered
+	// (lowering never makes or unmakes these ASCII separators), without
+	// a copy: a date is read in every article's header.
+	var f [3]string
+	n := 0
+	for i := 0; i < len(s); {
+		if dateSep(s[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && !dateSep(s[j]) {
+			j++
+		}
+		if n == len(f) {
+			return time.Time{}, false
+		}
+		f[n], n = s[i:j], n+1
+		i = j
+	}
+	if n != len(f) {
 		return time.Time{}, false
 	}
 	var day, year string
 	var month time.Month
-	if m, ok := months[f[0]]; ok { // January 17, 2022
+	if m, ok := monthOf(f[0]); ok { // January 17, 2022
 		month, day, year = m, f[1], f[2]
-	} else if m, ok := months[f[1]]; ok { // 17th January 2022
+	} else if m, ok := monthOf(f[1]); ok { // 17th January 2022
 		month, day, year = m, f[0], f[2]
 	} else {
 		return time.Time{}, false
@@ -56,6 +74,36 @@ func ParseDate(s string) (time.Time, bool) {
 	return t, true
 }
 
+// dateSep reports whether c parts the fields of a date.
+func dateSep(c byte) bool {
+	return c == ' ' || c == ',' || c == '.' || c == '/'
+}
+
+// monthOf returns the month a field names in any case. A field beyond
+// ASCII is lowered as Unicode lowers it (the Kelvin sign is a k, a dotted
+// capital I an i); one of ASCII is lowered in place.
+func monthOf(w string) (time.Month, bool) {
+	var b [len("september")]byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			m, ok := months[strings.ToLower(w)]
+			return m, ok
+		}
+		if i < len(b) {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b[i] = c
+		}
+	}
+	if len(w) > len(b) {
+		return 0, false
+	}
+	m, ok := months[string(b[:len(w)])]
+	return m, ok
+}
+
 // hasDigits reports whether s has at least n ASCII digits.
 func hasDigits(s string, n int) bool {
 	for i := 0; i < len(s) && n > 0; i++ {
@@ -66,11 +114,12 @@ func hasDigits(s string, n int) bool {
 	return n == 0
 }
 
-// dayNumber reads "17", "17th", "1st", "2nd", "3rd".
+// dayNumber reads "17", "17th", "1st", "2nd", "3rd", the suffix in any
+// case of ASCII (only an ASCII letter ORed with 0x20 is one of them).
 func dayNumber(s string) (int, bool) {
 	for _, suf := range []string{"st", "nd", "rd", "th"} {
-		if strings.HasSuffix(s, suf) {
-			s = strings.TrimSuffix(s, suf)
+		if n := len(s); n >= 2 && s[n-2]|0x20 == suf[0] && s[n-1]|0x20 == suf[1] {
+			s = s[:n-2]
 			break
 		}
 	}
