@@ -32,10 +32,15 @@ func MentionOf(code string) (Mention, bool) {
 	return m, m.Name != ""
 }
 
+// paragraphLists holds the lists of paragraphs DetectCountries hands
+// detection, one an article at load.
+var paragraphLists = sync.Pool{New: func() any { return new([]string) }}
+
 // DetectCountries fills a.Mentions with the countries its title and body
 // are about, best first. Declared tags are left alone: they always win.
 func DetectCountries(a *Article) {
-	var paras []string
+	held := paragraphLists.Get().(*[]string)
+	paras := (*held)[:0]
 	for _, b := range a.Body {
 		switch b.Kind {
 		case Paragraph, Heading, Quote, ListItem:
@@ -43,6 +48,11 @@ func DetectCountries(a *Article) {
 		}
 	}
 	ms := country.Detect(a.Title, paras)
+	// Detect keeps none of the paragraphs; the list goes back empty, so
+	// that it holds no article's text.
+	clear(paras)
+	*held = paras[:0]
+	paragraphLists.Put(held)
 	a.Undetected = false
 	if len(ms) == 0 {
 		a.Mentions = nil

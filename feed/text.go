@@ -293,8 +293,13 @@ func parseHeader(line string) (header, bool) {
 	if !strings.Contains(line, "|") {
 		return header{}, false
 	}
-	var segs []string
-	for _, s := range strings.Split(line, "|") {
+	// The segments, in an array that holds a header's few (a header is
+	// read in every article).
+	var held [8]string
+	segs := held[:0]
+	for rest, more := line, true; more; {
+		var s string
+		s, rest, more = strings.Cut(rest, "|")
 		s = strings.TrimSpace(s)
 		if utf8.RuneCountInString(s) > maxHeaderSegment {
 			return header{}, false
@@ -327,7 +332,12 @@ func parseHeader(line string) (header, bool) {
 			tagSegs = segs[:len(segs)-1]
 		}
 	}
-	h.tags = MergeTags(nil, tagSegs)
+	if len(tagSegs) > 0 {
+		h.tags = MergeTags(make([]Tag, 0, min(len(tagSegs), MaxTags)), tagSegs)
+		if len(h.tags) == 0 {
+			h.tags = nil
+		}
+	}
 	return h, true
 }
 
