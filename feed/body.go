@@ -113,7 +113,7 @@ func (b *bodyBuilder) ref(raw string, kind RefKind) (n int, ok bool) {
 	if !ok {
 		return 0, false
 	}
-	if n, seen := b.refs.seen[u]; seen {
+	if n, seen := b.refs.number(u); seen {
 		return n, true
 	}
 	if len(b.refs.refs) >= MaxRefs {
@@ -156,7 +156,7 @@ func (b *bodyBuilder) linkMarker(raw string) {
 
 // hasImage reports whether the body already shows the image at url.
 func (b *bodyBuilder) hasImage(url string) bool {
-	n, ok := b.refs.seen[url]
+	n, ok := b.refs.number(url)
 	if !ok {
 		return false
 	}
