@@ -304,7 +304,9 @@ func FuzzSanitizeTag(f *testing.F) {
 
 func FuzzSafeURL(f *testing.F) {
 	for _, s := range []string{"https://example.com/a?b=c#d", "  JaVaScRiPt\t:alert(1)", "//evil.example/x",
-		"passwd", "https://u:p@example.com/%41?%zz", "HTTP://[::1]:8080/x#", "https://example.com/Zürich?q=ü"} {
+		"passwd", "https://u:p@example.com/%41?%zz", "HTTP://[::1]:8080/x#", "https://example.com/Zürich?q=ü",
+		"https://static.files.example-news.net/2022/10/img-049826.jpg", "http://Host.EXAMPLE:8080/a/B_c~d",
+		"https://h:/x", "https://-.-/", "https://h:0123", "https://h./..//", "http://h?x", "http://h:99999999999999999999/"} {
 		f.Add(s, "")
 		f.Add(s, "https://news.example/feed/")
 		f.Add(s, "file:///etc/")
@@ -315,6 +317,13 @@ func FuzzSafeURL(f *testing.F) {
 			var err error
 			if base, err = url.Parse(rawBase); err != nil {
 				return
+			}
+		}
+		// A URL kept as it came without parsing is one parsing keeps as
+		// it came.
+		if clean := strings.TrimSpace(Sanitize(raw)); plainURL(clean) {
+			if got, ok := parsedURL(clean, nil); !ok || got != clean {
+				t.Fatalf("%q is plain, but parsing it gives %q, %v", clean, got, ok)
 			}
 		}
 		got, ok := SafeURL(raw, base)
@@ -424,6 +433,35 @@ func TestIsCleanEveryByteEverywhere(t *testing.T) {
 		for _, nl := range []bool{false, true} {
 			if got, want := isClean(s, nl), isCleanByByte(s, nl); got != want {
 				t.Fatalf("isClean(%q, %v) = %v, want %v", s, nl, got, want)
+			}
+		}
+	}
+}
+
+// TestPlainURL checks which URLs SafeURL keeps without parsing, and that
+// parsing keeps each of them as it came.
+func TestPlainURL(t *testing.T) {
+	for s, want := range map[string]bool{
+		"https://static.files.example-news.net/2022/10/img-049826.jpg": true,
+		"http://Host.EXAMPLE:8080/a/B_c~d":                             true,
+		"https://example.com":                                          true,
+		"HTTPS://example.com/":                                         false, // the scheme is lowered
+		"https://u@example.com/":                                       false, // user info is dropped
+		"https://example.com/a?b=c":                                    false,
+		"https://example.com/a#b":                                      false,
+		"https://example.com/a%20b":                                    false,
+		"https://example.com/Zürich":                                   false,
+		"https://example.com:/":                                        false,
+		"https:///path":                                                false,
+		"ftp://example.com/":                                           false,
+		"https://[::1]/":                                               false,
+	} {
+		if got := plainURL(s); got != want {
+			t.Errorf("plainURL(%q) = %v, want %v", s, got, want)
+		}
+		if want {
+			if got, ok := parsedURL(s, nil); !ok || got != s {
+				t.Errorf("%q parses to %q, %v", s, got, ok)
 			}
 		}
 	}
