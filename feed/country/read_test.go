@@ -64,6 +64,21 @@ func checkSparse(t *testing.T, title string, paras []string) {
 	if f, s := matchText(g, &full), matchText(g, &sparse); f != s {
 		t.Fatalf("%q %q:\nfull read finds\n%s\nsparse read finds\n%s", title, paras, f, s)
 	}
+	// Each token kept is the full read's token at its place, word, flags
+	// and reach alike.
+	j := 0
+	for i, tok := range sparse.toks {
+		for j < len(full.toks) && (full.toks[j].seg < tok.seg || full.toks[j].seg == tok.seg && full.toks[j].src < tok.src) {
+			j++
+		}
+		if j == len(full.toks) || full.toks[j].seg != tok.seg || full.toks[j].src != tok.src {
+			t.Fatalf("%q %q: sparse token %q at %d/%d is no token of the full read", title, paras, sparse.word(i), tok.seg, tok.src)
+		}
+		if f := full.toks[j]; string(sparse.word(i)) != string(full.word(j)) || tok.flags != f.flags || tok.reach != f.reach {
+			t.Fatalf("%q %q: sparse token %q %b reach %d at %d/%d, full %q %b reach %d", title, paras,
+				sparse.word(i), tok.flags, tok.reach, tok.seg, tok.src, full.word(j), f.flags, f.reach)
+		}
+	}
 	if full.segs != sparse.segs || full.titleCase != sparse.titleCase {
 		t.Fatalf("%q: segments %d/%d, title case %v/%v", title, full.segs, sparse.segs, full.titleCase, sparse.titleCase)
 	}
