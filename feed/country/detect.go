@@ -251,13 +251,14 @@ func (d *doc) readAround(s string, seg int16, first, last int32) (start, end int
 		start, end = -1, -1
 		for end < 0 || len(d.toks)-end < nearWindow {
 			n := len(d.norm)
-			var src int
+			var src, to int
 			var f tokFlags
 			var more bool
-			d.norm, src, _, f, more = sc.next(d.norm)
+			d.norm, src, to, f, more = sc.next(d.norm)
 			if !more || end < 0 && int32(src) > last {
 				break
 			}
+			f |= joined(s, to)
 			d.toks = append(d.toks, token{start: int32(n), end: int32(len(d.norm)), src: int32(src), seg: seg, flags: f})
 			if int32(src) == first {
 				start = len(d.toks) - 1
@@ -395,7 +396,9 @@ func formOK(f form, t tokFlags) bool {
 // beforeState reports whether token j, after a comma, starts a US state:
 // "Athens, Georgia" is not Greece.
 func (d *doc) beforeState(g *gazetteer, j int) bool {
-	if j >= len(d.toks) || d.toks[j].flags&flagBreak == 0 || d.toks[j].flags&flagSentence != 0 ||
+	// A sparse read keeps no token after a phrase that the next follows
+	// with no break: the flag says what that token would.
+	if d.toks[j-1].flags&flagJoined != 0 || j >= len(d.toks) || d.toks[j].flags&flagBreak == 0 || d.toks[j].flags&flagSentence != 0 ||
 		d.toks[j].seg != d.toks[j-1].seg || d.toks[j].flags&flagUpper == 0 {
 		return false
 	}

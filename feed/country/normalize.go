@@ -26,6 +26,9 @@ const (
 	flagSentence
 	// flagInnerUpper: a letter after the first is upper case ("eSwatini").
 	flagInnerUpper
+	// flagJoined: the next token follows after one space and nothing
+	// else, so it has no flagBreak (set by doc.add, not the scanner).
+	flagJoined
 )
 
 // scanner splits text into normalised tokens: lower case, accents folded to

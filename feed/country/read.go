@@ -96,12 +96,13 @@ func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 		start := len(d.norm)
 		var ok bool
 		var f tokFlags
-		var src int
-		d.norm, src, _, f, ok = sc.next(d.norm)
+		var src, end int
+		d.norm, src, end, f, ok = sc.next(d.norm)
 		if !ok {
 			d.norm = d.norm[:mark]
 			break
 		}
+		f |= joined(s, end)
 		if len(d.norm)-start >= 4 {
 			words++
 			if f&flagUpper != 0 {
@@ -174,6 +175,16 @@ func (g *gazetteer) leadsNowhere(s string, c, e int) bool {
 	return ok && !g.secondWords.may(s[e+1:f])
 }
 
+// joined returns flagJoined for a token of s that ends at end where the
+// next follows after one space: a letter or a digit there starts a token
+// with nothing pending.
+func joined(s string, end int) tokFlags {
+	if end+1 < len(s) && s[end] == ' ' && isASCIIAlnum(s[end+1]) {
+		return flagJoined
+	}
+	return 0
+}
+
 // chain is a phrase being read: its first token, and how many words of it
 // so far are a phrase of the gazetteer.
 type chain struct {
@@ -183,14 +194,17 @@ type chain struct {
 
 // end records the reach of a phrase that grows no more, and returns how
 // many tokens past the last one read beforeState needs: the one after the
-// phrase. (It reads a second only when that one starts a state's name, a
+// phrase, unless it follows with no break (flagJoined), when it needs none. (It reads a second only when that one starts a state's name, a
 // phrase of the gazetteer whose words are kept for their own sake.)
 func (d *doc) end(c chain) int {
 	d.toks[c.tok].reach = c.reach
-	if c.reach == 0 {
+	last := c.tok + int(c.reach) - 1
+	if c.reach == 0 || d.toks[last].flags&flagJoined != 0 {
+		// No phrase, or one the next token follows with no break:
+		// beforeState needs nothing more.
 		return 0
 	}
-	return c.tok + int(c.reach) - (len(d.toks) - 1)
+	return last + 1 - (len(d.toks) - 1)
 }
 
 // nextStart returns the index of the first byte from i on that a token

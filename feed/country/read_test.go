@@ -30,6 +30,7 @@ var sparseSeeds = []string{
 	"\xff\xfeRussia \xc3 China \xe2\x80 Iran",
 	"The the THE tHe The. The, The: The;",
 	"Inc.com Russia.China Russia.china Russia. China. A. B. C.",
+	"Athens (Georgia) and Athens [Georgia], Athens - Georgia; Athens “Georgia”, Athens  Georgia, Athens Georgia, Athens 'Georgia', Athens\tGeorgia.",
 	"The Gambia, The Hague and The Bahamas; The talks, The  Gambia, The gambia, THE GAMBIA, The Gambia's, The South Sudan, The Côte, The U.S., The 2Gambia, The-Gambia, The\tGambia",
 }
 
@@ -63,6 +64,16 @@ func checkSparse(t *testing.T, title string, paras []string) {
 	sparse.read(g, title, paras, 16<<10, size, readSparse, allSegs)
 	if f, s := matchText(g, &full), matchText(g, &sparse); f != s {
 		t.Fatalf("%q %q:\nfull read finds\n%s\nsparse read finds\n%s", title, paras, f, s)
+	}
+	// A token marked joined is followed, in its segment, by one with no
+	// break before it: beforeState takes the mark for that token.
+	for i, tok := range full.toks {
+		if tok.flags&flagJoined == 0 {
+			continue
+		}
+		if i+1 == len(full.toks) || full.toks[i+1].seg != tok.seg || full.toks[i+1].flags&flagBreak != 0 {
+			t.Fatalf("%q %q: token %q at %d/%d is marked joined to a next with a break, or none", title, paras, full.word(i), tok.seg, tok.src)
+		}
 	}
 	// Each token kept is the full read's token at its place, word, flags
 	// and reach alike.
