@@ -1,8 +1,10 @@
 package country
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Mention is a country found in an article's text, with how strongly the
@@ -142,12 +144,32 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 		}
 		w := &sc.window
 		w.titleCase = d.titleCase
-		for _, a := range m.amb {
-			var ok bool
-			s := segmentText(title, paragraphs, budget, int(a.seg))
-			if a.start, a.end, ok = w.readAround(s, a.seg, a.first, a.last); ok {
-				m.hits = g.settle(w, a, c, &m.evidence, m.groupHits, m.hits)
+		for i := 0; i < len(m.amb); {
+			// The mentions of one segment, in the order of the text. Past a
+			// few, the segment is read whole, once: a window may have to
+			// start from the segment's start (a text in capitals has no
+			// place where the scanner may start but that).
+			seg, n := m.amb[i].seg, 1
+			for i+n < len(m.amb) && m.amb[i+n].seg == seg {
+				n++
 			}
+			s := segmentText(title, paragraphs, budget, int(seg))
+			whole := n > maxWindows
+			if whole {
+				w.readWhole(s, seg)
+			}
+			for _, a := range m.amb[i : i+n] {
+				var ok bool
+				if whole {
+					a.start, a.end, ok = w.locate(a)
+				} else {
+					a.start, a.end, ok = w.readAround(s, seg, a.first, a.last)
+				}
+				if ok {
+					m.hits = g.settle(w, a, c, &m.evidence, m.groupHits, m.hits)
+				}
+			}
+			i += n
 		}
 	}
 	return score(g, d, m.hits, opt)
@@ -225,6 +247,37 @@ func (d *doc) place(amb []pending) {
 		a := &amb[i]
 		a.seg, a.first, a.last = d.toks[a.start].seg, d.toks[a.start].src, d.toks[a.end-1].src
 	}
+}
+
+// maxWindows is how many ambiguous mentions of a segment are read in
+// windows around each (readAround); a segment with more is read whole.
+const maxWindows = 4
+
+// readWhole reads into d every token of s, the text of segment seg, as a
+// full read makes them.
+func (d *doc) readWhole(s string, seg int16) {
+	d.norm, d.toks = d.norm[:0], d.toks[:0]
+	for sc := newScanner(s); ; {
+		n := len(d.norm)
+		var src, to int
+		var f tokFlags
+		var more bool
+		if d.norm, src, to, f, more = sc.next(d.norm); !more {
+			return
+		}
+		d.toks = append(d.toks, token{start: int32(n), end: int32(len(d.norm)), src: int32(src), seg: seg, flags: f | joined(s, to)})
+	}
+}
+
+// locate returns the tokens of the mention a in d, read whole by
+// readWhole, or false if no token starts at its first or last word.
+func (d *doc) locate(a pending) (start, end int, ok bool) {
+	at := func(src int32) (int, bool) {
+		return slices.BinarySearchFunc(d.toks, src, func(t token, src int32) int { return cmp.Compare(t.src, src) })
+	}
+	first, ok1 := at(a.first)
+	last, ok2 := at(a.last)
+	return first, last + 1, ok1 && ok2
 }
 
 // readAround reads into d the tokens of s, the text of segment seg,

@@ -142,6 +142,11 @@ func TestDetectAsFullRead(t *testing.T) {
 	checkDetect(t, "Holiday menu", []string{"Turkey was on every table.", "The thanksgiving recipe calls for gravy, stuffing and brine."})
 	checkDetect(t, "Talks", []string{"Georgia sent envoys.", "Atlanta officials and the governor said the county agreed."})
 	checkDetect(t, "Talks", []string{"Envoys met Hilton.", "Paris Hilton and Hilton Paris; Washington said."})
+	// More mentions in a paragraph than are read in windows: the
+	// paragraph is read whole, in capitals too, where no window could
+	// start but at its start.
+	many := "Roast turkey for Turkey: Georgia, Turkey and Jordan met in Athens, Georgia, then Jordan Peterson and Turkey's envoy in Paris; Ankara and Tbilisi agreed."
+	checkDetect(t, "Talks", []string{many, strings.ToUpper(many), strings.Repeat("GEORGIA TURKEY ", 40) + "ROAST TURKEY"})
 	// A word that rules a mention out, further back than a few words
 	// usually take.
 	checkDetect(t, "Menu", []string{"A roast, incomprehensibly internationally acclaimed, extraordinarily overcomplicated Turkey."})
