@@ -451,7 +451,8 @@ func formOK(f form, t tokFlags) bool {
 func (d *doc) beforeState(g *gazetteer, j int) bool {
 	// A sparse read keeps no token after a phrase that the next follows
 	// with no break: the flag says what that token would.
-	if d.toks[j-1].flags&flagJoined != 0 || j >= len(d.toks) || d.toks[j].flags&flagBreak == 0 || d.toks[j].flags&flagSentence != 0 ||
+	if d.toks[j-1].flags&flagJoined != 0 ||
+		j >= len(d.toks) || d.toks[j].flags&flagBreak == 0 || d.toks[j].flags&flagSentence != 0 ||
 		d.toks[j].seg != d.toks[j-1].seg || d.toks[j].flags&flagUpper == 0 {
 		return false
 	}
@@ -475,11 +476,11 @@ func (g *gazetteer) settle(d *doc, a pending, c *counts, evidence *[1 << 8]uint1
 		return hits
 	}
 	p, q := int(c.pos[a.p.rule]), int(c.neg[a.p.rule])
-	for _, c := range r.posCountry {
-		p += int(evidence[c])
+	for _, k := range r.posCountry {
+		p += int(evidence[k])
 	}
-	for _, c := range r.negCountry {
-		q += int(evidence[c])
+	for _, k := range r.negCountry {
+		q += int(evidence[k])
 	}
 	if r.posGroup&groupUSState != 0 {
 		p += int(groupHits)

@@ -194,8 +194,10 @@ type chain struct {
 
 // end records the reach of a phrase that grows no more, and returns how
 // many tokens past the last one read beforeState needs: the one after the
-// phrase, unless it follows with no break (flagJoined), when it needs none. (It reads a second only when that one starts a state's name, a
-// phrase of the gazetteer whose words are kept for their own sake.)
+// phrase, unless that one follows with no break (flagJoined), when it
+// needs none. (It reads a second only when that one starts a state's
+// name, a phrase of the gazetteer whose words are kept for their own
+// sake.)
 func (d *doc) end(c chain) int {
 	d.toks[c.tok].reach = c.reach
 	last := c.tok + int(c.reach) - 1
