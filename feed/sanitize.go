@@ -261,8 +261,9 @@ func SafeURL(raw string, base *url.URL) (string, bool) {
 // plainURL reports whether s is an http or https URL that url.Parse
 // reads and String writes back as it is, which SafeURL keeps without
 // parsing it: the scheme in lower case, a host of ASCII letters, digits,
-// dots and hyphens with perhaps a port, and a path of ASCII letters,
-// digits and "-._~/" alone. Most image URLs are. (FuzzSafeURL holds it to
+// dots and hyphens with perhaps a port, then a path and perhaps a query
+// of ASCII letters, digits, the punctuation of urlPlain and escapes of
+// two hex digits. Most image URLs are. (FuzzSafeURL holds it to
 // parsedURL.)
 func plainURL(s string) bool {
 	var rest string
@@ -294,13 +295,27 @@ func plainURL(s string) bool {
 	if i < len(rest) && rest[i] != '/' {
 		return false
 	}
+	query := false
 	for ; i < len(rest); i++ {
-		if c := rest[i]; !isASCIIAlnum(c) && c != '/' && c != '-' && c != '.' && c != '_' && c != '~' {
+		switch c := rest[i]; {
+		case isASCIIAlnum(c) || strings.IndexByte(urlPlain, c) >= 0:
+		case c == '%' && i+2 < len(rest) && isHex(rest[i+1]) && isHex(rest[i+2]):
+			i += 2
+		case c == '?' && !query:
+			query = true
+		default:
 			return false
 		}
 	}
 	return true
 }
+
+// urlPlain is the punctuation plainURL lets through: what a path keeps
+// as it came, escaped or not ("-._~" unreserved, "/,;=+&$" never
+// escaped, "!*'()" kept as written in the raw path).
+const urlPlain = "-._~/,;=+&$!*'()"
+
+func isHex(c byte) bool { return isDigit(c) || isHexLetter(c) }
 
 // isASCIIAlnum reports whether c is an ASCII letter or digit.
 func isASCIIAlnum(c byte) bool {

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -306,7 +307,10 @@ func FuzzSafeURL(f *testing.F) {
 	for _, s := range []string{"https://example.com/a?b=c#d", "  JaVaScRiPt\t:alert(1)", "//evil.example/x",
 		"passwd", "https://u:p@example.com/%41?%zz", "HTTP://[::1]:8080/x#", "https://example.com/Zürich?q=ü",
 		"https://static.files.example-news.net/2022/10/img-049826.jpg", "http://Host.EXAMPLE:8080/a/B_c~d",
-		"https://h:/x", "https://-.-/", "https://h:0123", "https://h./..//", "http://h?x", "http://h:99999999999999999999/"} {
+		"https://h:/x", "https://-.-/", "https://h:0123", "https://h./..//", "http://h?x", "http://h:99999999999999999999/",
+		"https://static.wixstatic.com/media/a27d24_0a9f.jpg/v1/fill/w_740,h_416,al_c,q_80/image.jpg",
+		"https://h/a%41%2f%zz?b=%2F&c=d;e,f+g$h!i*j'k(l)m", "https://h/?", "https://h/a?b?c", "https://h/%", "https://h/%4",
+		"https://h/a?b%", "https://h/a?b%4g", "https://h/%E2%80%AE", "https://h/%00", "https://h/%7F%0A"} {
 		f.Add(s, "")
 		f.Add(s, "https://news.example/feed/")
 		f.Add(s, "file:///etc/")
@@ -439,22 +443,37 @@ func TestIsCleanEveryByteEverywhere(t *testing.T) {
 }
 
 // TestPlainURL checks which URLs SafeURL keeps without parsing, and that
-// parsing keeps each of them as it came.
+// parsing keeps each of them as it came, for every byte in the host, the
+// path and the query, and after a percent sign.
 func TestPlainURL(t *testing.T) {
+	for c := range 256 {
+		for _, form := range []string{"https://h%cx/a", "https://h/a%cb", "https://h/a?b%cc", "https://h/a%%%c1", "https://h/a?%%4%c"} {
+			u := fmt.Sprintf(form, c)
+			if !plainURL(u) {
+				continue
+			}
+			if got, ok := parsedURL(u, nil); !ok || got != u {
+				t.Errorf("%q is plain, but parsing it gives %q, %v", u, got, ok)
+			}
+		}
+	}
 	for s, want := range map[string]bool{
 		"https://static.files.example-news.net/2022/10/img-049826.jpg": true,
 		"http://Host.EXAMPLE:8080/a/B_c~d":                             true,
 		"https://example.com":                                          true,
 		"HTTPS://example.com/":                                         false, // the scheme is lowered
 		"https://u@example.com/":                                       false, // user info is dropped
-		"https://example.com/a?b=c":                                    false,
-		"https://example.com/a#b":                                      false,
-		"https://example.com/a%20b":                                    false,
-		"https://example.com/Zürich":                                   false,
-		"https://example.com:/":                                        false,
-		"https:///path":                                                false,
-		"ftp://example.com/":                                           false,
-		"https://[::1]/":                                               false,
+		"https://example.com/a?b=c":                                    true,
+		"https://static.wixstatic.com/media/a27d24_0a9f.jpg/v1/fill/w_740,h_416,al_c,q_80/image.jpg": true,
+		"https://example.com/a%41b":  true,
+		"https://example.com/a%4":    false,
+		"https://example.com/a?b?c":  false,
+		"https://example.com/a#b":    false,
+		"https://example.com/Zürich": false,
+		"https://example.com:/":      false,
+		"https:///path":              false,
+		"ftp://example.com/":         false,
+		"https://[::1]/":             false,
 	} {
 		if got := plainURL(s); got != want {
 			t.Errorf("plainURL(%q) = %v, want %v", s, got, want)
