@@ -73,7 +73,11 @@ func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 			// over without the scanner: most capitals are.
 			for c < len(s) {
 				e, ok := plainWord(s, c)
-				if !ok || g.firstWords.may(s[c:e]) && !g.leadsNowhere(s, c, e) {
+				if !ok {
+					break
+				}
+				// One hash asks both filters of the word.
+				if h := filterHash(s[c:e]); g.firstWords.has(h) && !g.leadsNowhere(s, c, e, h) {
 					break
 				}
 				c = nextStart(s, e)
@@ -164,11 +168,12 @@ func (d *doc) add(g *gazetteer, s string, seg int, mode readMode) {
 // starts none where it stands, so that a sparse read may pass over it
 // as over any word: it is no phrase alone, and the word after it, past
 // one space, is a word of ASCII letters (the scanner only lowers it)
-// that is the second word of no phrase. "The" starts "The Gambia" and
-// "The Hague", but "The talks" starts nothing; a full read makes it a
-// token with no reach, which match passes over.
-func (g *gazetteer) leadsNowhere(s string, c, e int) bool {
-	if e+1 >= len(s) || s[e] != ' ' || !isASCIILetter(s[e+1]) || g.oneWords.may(s[c:e]) {
+// that is the second word of no phrase (h is the word's filterHash).
+// "The" starts "The Gambia" and "The Hague", but "The talks" starts
+// nothing; a full read makes it a token with no reach, which match passes
+// over.
+func (g *gazetteer) leadsNowhere(s string, c, e int, h uint32) bool {
+	if e+1 >= len(s) || s[e] != ' ' || !isASCIILetter(s[e+1]) || g.oneWords.has(h) {
 		return false
 	}
 	f, ok := plainEnd(s, e+1)
@@ -349,7 +354,11 @@ func (f *filter) add(w string) {
 
 // may reports whether w may be in the set; false is certain.
 func (f *filter) may(w string) bool {
-	h := filterHash(w)
+	return f.has(filterHash(w))
+}
+
+// has is may for a word's filterHash.
+func (f *filter) has(h uint32) bool {
 	return f[h/64]&(1<<(h%64)) != 0
 }
 

@@ -331,7 +331,7 @@ func TestLeadsNowhere(t *testing.T) {
 		"Georgia talks": false,
 	} {
 		e, _ := plainWord(text, 0)
-		got := g.leadsNowhere(text, 0, e)
+		got := g.leadsNowhere(text, 0, e, filterHash(text[:e]))
 		if got != want {
 			t.Errorf("%q: leads nowhere %v, want %v", text, got, want)
 		}
