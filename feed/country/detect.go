@@ -258,15 +258,24 @@ const maxWindows = 4
 func (d *doc) readWhole(s string, seg int16) {
 	d.norm, d.toks = d.norm[:0], d.toks[:0]
 	for sc := newScanner(s); ; {
-		n := len(d.norm)
-		var src, to int
-		var f tokFlags
-		var more bool
-		if d.norm, src, to, f, more = sc.next(d.norm); !more {
+		if _, more := d.next(&sc, seg); !more {
 			return
 		}
-		d.toks = append(d.toks, token{start: int32(n), end: int32(len(d.norm)), src: int32(src), seg: seg, flags: f | joined(s, to)})
 	}
+}
+
+// next appends to d the scanner's next token, of segment seg, as a full
+// read makes it (see add), and returns where it starts in the text; more
+// is false at the text's end.
+func (d *doc) next(sc *scanner, seg int16) (src int32, more bool) {
+	n := len(d.norm)
+	var from, to int
+	var f tokFlags
+	if d.norm, from, to, f, more = sc.next(d.norm); !more {
+		return 0, false
+	}
+	d.toks = append(d.toks, token{start: int32(n), end: int32(len(d.norm)), src: int32(from), seg: seg, flags: f | joined(sc.s, to)})
+	return int32(from), true
 }
 
 // locate returns the tokens of the mention a in d, read whole by
@@ -303,20 +312,15 @@ func (d *doc) readAround(s string, seg int16, first, last int32) (start, end int
 		d.norm, d.toks = d.norm[:0], d.toks[:0]
 		start, end = -1, -1
 		for end < 0 || len(d.toks)-end < nearWindow {
-			n := len(d.norm)
-			var src, to int
-			var f tokFlags
-			var more bool
-			d.norm, src, to, f, more = sc.next(d.norm)
-			if !more || end < 0 && int32(src) > last {
+			src, more := d.next(&sc, seg)
+			if !more || end < 0 && src > last {
+				// The end, or past the last word with no token at it.
 				break
 			}
-			f |= joined(s, to)
-			d.toks = append(d.toks, token{start: int32(n), end: int32(len(d.norm)), src: int32(src), seg: seg, flags: f})
-			if int32(src) == first {
+			if src == first {
 				start = len(d.toks) - 1
 			}
-			if int32(src) == last {
+			if src == last {
 				end = len(d.toks)
 			}
 		}
