@@ -376,9 +376,13 @@ type counts struct {
 
 // add counts w, a token's normalised word, for the rules in wanted.
 func (c *counts) add(g *gazetteer, w []byte, wanted uint64) {
-	if !g.contextWords.mayBytes(w) {
-		return
+	if g.contextWords.mayBytes(w) {
+		c.word(g, w, wanted)
 	}
+}
+
+// word is add for a word the context words' filter let through.
+func (c *counts) word(g *gazetteer, w []byte, wanted uint64) {
 	b, ok := g.words[string(w)]
 	if !ok {
 		return
@@ -412,7 +416,7 @@ func (c *counts) text(g *gazetteer, s string, wanted uint64, buf []byte) []byte 
 					for k := range buf {
 						buf[k] |= 0x20
 					}
-					c.add(g, buf, wanted)
+					c.word(g, buf, wanted)
 				}
 				i = e
 				continue
