@@ -50,9 +50,6 @@ type Article struct {
 	Link string
 	// Format names the parser that read the article ("txt", "rss", ...).
 	Format string
-	// Partial is true when the source carried only a summary, so that the full
-	// page may be fetched on demand.
-	Partial bool
 
 	// Key names the story itself, whatever carried it, so that it survives
 	// moves, renames, re-fetches and a feed rotating its items: for a feed
@@ -66,6 +63,22 @@ type Article struct {
 	// State is what the reader remembers of the article. The store fills it
 	// in; parsers leave it zero.
 	State State
+	// File is the size and modification time of the file the article was
+	// read from, as the loader saw them when it listed or read the file,
+	// so that what follows files (the search index) need not look at each
+	// one again; zero when the article came from no local file.
+	File FileStamp
+
+	// The article's place and its flags come last, together in one word
+	// rather than padded out to three: the reader keeps 300,000 articles
+	// and more, 352 bytes each where they took 368.
+
+	// seq is the article's place in its document, which orders articles
+	// that nothing else tells apart the same way on every machine.
+	seq int32
+	// Partial is true when the source carried only a summary, so that the full
+	// page may be fetched on demand.
+	Partial bool
 	// Undetected is true while Mentions are not detected yet: the loader
 	// put detection off for an article that declares its countries (see
 	// ParseDocLazy), and Mentions is nil until DetectCountries runs.
@@ -74,15 +87,6 @@ type Article struct {
 	// load.Loader.Keep): only ID, Key, Date, Location and File are set.
 	// It counts as listed (the store records its key) but is never shown.
 	Skimmed bool
-	// File is the size and modification time of the file the article was
-	// read from, as the loader saw them when it listed or read the file,
-	// so that what follows files (the search index) need not look at each
-	// one again; zero when the article came from no local file.
-	File FileStamp
-
-	// seq is the article's place in its document, which orders articles
-	// that nothing else tells apart the same way on every machine.
-	seq int
 }
 
 // FileStamp is what tells one version of a file from another: its size

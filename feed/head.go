@@ -189,7 +189,7 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 	a.Format = in.get(d.str())
 	a.Key = own(d.str())
 	a.Partial = d.bool()
-	a.seq = int(d.uint() & math.MaxInt32)
+	a.seq = int32(d.uint() & math.MaxInt32)
 	switch d.uint() {
 	case 0:
 	case 1:

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/gazette-news/gazette/internal/humanize"
@@ -28,7 +29,7 @@ func parseDoc(doc Doc, detect bool) ([]*Article, error) {
 	}
 	arts, err := f.Parse(doc)
 	for i, a := range arts {
-		a.seq = i
+		a.seq = int32(min(i, math.MaxInt32))
 		if detect {
 			DetectCountries(a)
 		}

@@ -30,7 +30,7 @@ func TestSortNewestAgreesWithNewer(t *testing.T) {
 				Date:     dates[r.IntN(len(dates))],
 				Title:    titles[r.IntN(len(titles))],
 				Location: []string{"x", "y"}[r.IntN(2)],
-				seq:      r.IntN(3),
+				seq:      r.Int32N(3),
 				ID:       string(rune('A' + r.IntN(26))),
 			}
 		}
