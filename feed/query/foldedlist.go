@@ -20,6 +20,9 @@ import (
 type FoldedList struct {
 	parts []foldedPart
 	folds []Folded
+	// freq counts each byte of the parts' text, for Within to look for
+	// the rarest byte of a word (see rarest).
+	freq [256]int
 }
 
 // foldedPart is the folded text of the articles from first on, up to the
@@ -52,8 +55,12 @@ func FoldList(ctx context.Context, n int, at func(i int) *feed.Article) *FoldedL
 			return nil
 		}
 		first, end := p*foldListPart, min(n, (p+1)*foldListPart)
-		if !l.parts[p].fold(first, l.folds[first:end], at) {
+		pt := &l.parts[p]
+		if !pt.fold(first, l.folds[first:end], at) {
 			return nil
+		}
+		for i := 0; i < len(pt.text); i++ {
+			l.freq[pt.text[i]]++
 		}
 		runtime.Gosched()
 	}
@@ -150,9 +157,15 @@ func (l *FoldedList) Within(q Query, fn func(i int)) {
 		return
 	}
 	want := n.joined
+	rare, ok := l.rarest(want)
 	for _, pt := range l.parts {
 		for off := 0; off < len(pt.text); {
-			j := strings.Index(pt.text[off:], want)
+			var j int
+			if ok {
+				j = indexAt(pt.text[off:], want, rare)
+			} else {
+				j = strings.Index(pt.text[off:], want)
+			}
 			if j < 0 {
 				break
 			}
@@ -165,4 +178,53 @@ func (l *FoldedList) Within(q Query, fn func(i int)) {
 			off = int(pt.ends[k]) + 1
 		}
 	}
+}
+
+// rarest returns the place in want of the byte the list's text holds
+// fewest of, and whether looking for that byte finds want sooner than
+// strings.Index does. strings.Index looks for want's first byte and
+// compares the rest where it finds it; in titles the first byte of a word
+// is most often a common letter (the "s" of "samarkand" comes every 20
+// bytes or so), and the reader's search spent most of a keystroke in that
+// look. The rarest byte ("k") comes far less often, unless even that one
+// is common (see commonByte).
+func (l *FoldedList) rarest(want string) (rare int, ok bool) {
+	total := 0
+	for _, n := range l.freq {
+		total += n
+	}
+	for i := 1; i < len(want); i++ {
+		if l.freq[want[i]] < l.freq[want[rare]] {
+			rare = i
+		}
+	}
+	return rare, l.freq[want[rare]]*commonByte <= total
+}
+
+// commonByte is the share of the list's text (one byte in commonByte)
+// past which a word's rarest byte is too common to look for. strings.Index
+// itself looks for the first byte so only until it has found more false
+// starts than one in 8 bytes (bytealg.Cutover), and compares the word at
+// every place from then on, which is then sooner.
+const commonByte = 8
+
+// indexAt is strings.Index(text, want), found by looking for the byte of
+// want at rare and comparing the rest around it.
+func indexAt(text, want string, rare int) int {
+	c := want[rare]
+	for i := rare; i < len(text); {
+		j := strings.IndexByte(text[i:], c)
+		if j < 0 {
+			return -1
+		}
+		start := i + j - rare
+		if start+len(want) > len(text) {
+			return -1
+		}
+		if text[start:start+len(want)] == want {
+			return start
+		}
+		i += j + 1
+	}
+	return -1
 }

@@ -2,7 +2,9 @@ package query
 
 import (
 	"context"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gazette-news/gazette/feed"
@@ -168,5 +170,63 @@ func BenchmarkFoldList(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] })
+	}
+}
+
+// TestIndexAt checks indexAt against strings.Index, looking for the byte
+// at each place of the word in turn, over texts of a few letters, where
+// every letter comes often and near misses abound.
+func TestIndexAt(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	word := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "abc\x00"[r.IntN(4)]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		text, w := word(r.IntN(40)), word(1+r.IntN(5))
+		for rare := range len(w) {
+			if got, want := indexAt(text, w, rare), strings.Index(text, w); got != want {
+				t.Fatalf("indexAt(%q, %q, %d) = %d, strings.Index gives %d", text, w, rare, got, want)
+			}
+		}
+	}
+}
+
+// FuzzIndexAt checks indexAt against strings.Index.
+func FuzzIndexAt(f *testing.F) {
+	f.Add("samarkand talks in samarkand", "samarkand", uint8(5))
+	f.Add("kkk", "kk", uint8(1))
+	f.Add("", "x", uint8(0))
+	f.Fuzz(func(t *testing.T, text, want string, at uint8) {
+		if want == "" {
+			return
+		}
+		rare := int(at) % len(want)
+		if got, w := indexAt(text, want, rare), strings.Index(text, want); got != w {
+			t.Errorf("indexAt(%q, %q, %d) = %d, strings.Index gives %d", text, want, rare, got, w)
+		}
+	})
+}
+
+// TestRarest checks that Within looks for the word's byte its list holds
+// fewest of, and leaves a word of common bytes to strings.Index.
+func TestRarest(t *testing.T) {
+	arts := make([]*feed.Article, 100)
+	for i := range arts {
+		arts[i] = &feed.Article{Title: "sea seas ease", Source: "wire"}
+	}
+	arts[0].Title = "a kayak"
+	l := FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] })
+	if rare, ok := l.rarest("seek"); rare != 3 || !ok {
+		t.Errorf(`rarest("seek") = %d, %v; want 3 ("k"), true`, rare, ok)
+	}
+	if _, ok := l.rarest("sea"); ok {
+		t.Error(`rarest("sea") would look for a byte of every few in the list`)
+	}
+	if rare, ok := l.rarest("zsea"); rare != 0 || !ok {
+		t.Errorf(`rarest("zsea") = %d, %v; want 0 ("z", which the list lacks), true`, rare, ok)
 	}
 }
