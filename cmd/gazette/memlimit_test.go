@@ -261,11 +261,14 @@ func collections() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// gogc returns GOGC as it is now.
+// gogc returns GOGC as it is now, -1 when it is off. It reads it, never
+// sets it: setting it off and back, as debug.SetGCPercent alone can tell
+// it, put back the value from before a setting that came in between (the
+// one waitForCollection makes after a collection), and GOGC stayed off.
 func gogc() int {
-	v := debug.SetGCPercent(-1)
-	debug.SetGCPercent(v)
-	return v
+	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(s)
+	return int(int64(s[0].Value.Uint64()))
 }
 
 // forcedCollections returns how many collections the program forced.
