@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -115,6 +116,38 @@ func TestFoldList(t *testing.T) {
 	cancel()
 	if l := FoldList(ctx, 5000, func(int) *feed.Article { return arts[0] }); l != nil {
 		t.Error("FoldList went on with its context done")
+	}
+}
+
+// TestWithinStretches checks that a list long enough to be looked
+// through a stretch per core gives every article it holds a word in, in
+// order, once, whatever the number of cores.
+func TestWithinStretches(t *testing.T) {
+	arts := []*feed.Article{
+		{Title: "Gas deal signed in Samarkand", Source: "Wire"},
+		{Title: "Coal talks", Source: "Desk"},
+		{Title: "Samarkand", Source: "Samarkand Daily"},
+		{Title: "Pipeline news", Source: "Wire"},
+		{Title: "samarkan", Source: "d"},
+	}
+	many := make([]*feed.Article, 41*foldListPart+7)
+	var want []int
+	for i := range many {
+		many[i] = arts[i%len(arts)]
+		if i%len(arts) == 0 || i%len(arts) == 2 {
+			want = append(want, i)
+		}
+	}
+	l := FoldList(context.Background(), len(many), func(i int) *feed.Article { return many[i] })
+	q, _ := Parse("samarkand")
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2, 3, 8} {
+		runtime.GOMAXPROCS(procs)
+		var got []int
+		l.Within(q, func(i int) { got = append(got, i) })
+		if !slices.Equal(got, want) {
+			t.Errorf("%d cores: Within found %d articles, want %d, in order", procs, len(got), len(want))
+		}
 	}
 }
 
