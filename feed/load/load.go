@@ -255,9 +255,7 @@ type job struct {
 }
 
 // jobSource is what the jobs of one source share, each through a pointer:
-// a job is 64 bytes, where it was 160 with a copy of all of this, and a
-// directory's jobs may wait in the queue a hundred thousand at a time
-// (see queue.holdWhile).
+// a job is 64 bytes, where it was 160 with a copy of all of this.
 type jobSource struct {
 	src Source
 	// For a directory source: its header cache, which may be nil, and the
@@ -546,13 +544,6 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, q *queue, 
 			if l.Expect != nil && heads.size > 0 {
 				l.Expect(decodedSize(heads.size))
 			}
-			// The workers wait for the cache file from the first files on
-			// (see headSource.lookup): the directory is listed meanwhile.
-			// Listing 100,000 files took a twentieth of a second of a
-			// second launch, on one core while the other read the cache
-			// file, then again once both had files to look up.
-			q.holdWhile(heads.ready)
-			defer q.holdWhile(nil)
 		}
 	}
 	of := &jobSource{src: src, heads: heads, root: dirRoot}

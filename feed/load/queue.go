@@ -14,22 +14,12 @@ const maxBatch = 64
 // are read at once and by every worker; the size doubles up to maxBatch.
 // Load flushes it after each source, so that a batch holds the jobs of
 // one source.
-//
-// While the workers wait for a directory's header cache to be read (see
-// holdWhile), the batches they have no room for are held rather than
-// waited on, and the directory is listed meanwhile.
 type queue struct {
 	jobs chan<- []job
 	// free holds batches the workers are done with, to be filled again.
 	free  chan []job
 	batch []job
 	size  int
-	// held are the batches kept back, in their order, from held[next]
-	// on; wait is a channel closed once the workers no longer wait, nil
-	// when they don't.
-	held [][]job
-	next int
-	wait <-chan struct{}
 }
 
 // add queues j, and returns false when ctx ended first.
@@ -53,54 +43,19 @@ func (q *queue) add(ctx context.Context, j job) bool {
 	return q.flush(ctx)
 }
 
-// maxHeld caps the jobs a queue holds back, 8 MB of them: the listing
-// waits for the workers past that.
-const maxHeld = 1 << 17
-
 // flush passes on the jobs queued, and returns false when ctx ended
-// first. While the workers wait (see holdWhile), the jobs they have no
-// room for are held, up to maxHeld.
+// first.
 func (q *queue) flush(ctx context.Context) bool {
-	if len(q.batch) > 0 {
-		q.held = append(q.held, q.batch)
-		q.batch = nil
+	b := q.batch
+	if len(b) == 0 {
+		return ctx.Err() == nil
 	}
-	for ; q.next < len(q.held); q.next++ {
-		if q.waiting() && len(q.held)-q.next <= maxHeld/maxBatch {
-			select {
-			case q.jobs <- q.held[q.next]:
-			default:
-				return ctx.Err() == nil
-			}
-		} else {
-			select {
-			case q.jobs <- q.held[q.next]:
-			case <-ctx.Done():
-				return false
-			}
-		}
-		q.held[q.next] = nil
-	}
-	q.held, q.next = q.held[:0], 0
-	return ctx.Err() == nil
-}
-
-// holdWhile makes the queue hold the jobs the workers have no room for
-// until wait is closed; nil holds none, and the flush that follows passes
-// every job held on, waiting for the workers as it must.
-func (q *queue) holdWhile(wait <-chan struct{}) { q.wait = wait }
-
-// waiting reports whether the workers wait for q.wait to close.
-func (q *queue) waiting() bool {
-	if q.wait == nil {
-		return false
-	}
+	q.batch = nil
 	select {
-	case <-q.wait:
-		q.wait = nil
-		return false
-	default:
+	case q.jobs <- b:
 		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 
