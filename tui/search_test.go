@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"testing"
@@ -206,5 +207,27 @@ func TestReaderMatches(t *testing.T) {
 				t.Errorf("g ] ] [ went to line %d, want %d", got, want)
 			}
 		})
+	}
+}
+
+// TestCollectsOnceReadied checks that readying the index for the first
+// word typed ends with a collection of the garbage the load and the
+// readying left, forced there rather than left to come with the keys.
+func TestCollectsOnceReadied(t *testing.T) {
+	forced := func() uint64 {
+		s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	ctx := context.Background()
+	f := loadArticles(t)
+	d := &driver{t: t, m: newModel(ctx, f.options())}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	next, build := d.m.Update(loadBatchMsg{arts: f.heads, done: true})
+	d.m = next.(model)
+	before := forced()
+	d.run(build)
+	if forced() == before {
+		t.Error("the index was readied and built with no collection forced")
 	}
 }
