@@ -192,14 +192,24 @@ func (l *FoldedList) Within(q Query, fn func(i int)) {
 		return
 	}
 	found := make([][]int32, stretches)
+	// A panic in a stretch is raised again here, on the caller's
+	// goroutine, as the look on one core raised it: the caller's recover
+	// sees it, where a goroutine's own would end the program.
+	panics := make([]any, stretches)
 	var wg sync.WaitGroup
 	for s := range stretches {
 		wg.Go(func() {
+			defer func() { panics[s] = recover() }()
 			from, to := s*len(l.parts)/stretches, (s+1)*len(l.parts)/stretches
 			look(l.parts[from:to], func(i int) { found[s] = append(found[s], int32(i)) })
 		})
 	}
 	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
 	for _, f := range found {
 		for _, i := range f {
 			fn(int(i))
