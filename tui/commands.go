@@ -232,9 +232,13 @@ func writeMarks(ctx context.Context, q *writeQueue, st *store.Store, id int64, o
 }
 
 // recordSeen records, per source, the keys the load listed, so that the
-// sources' counts of unread articles follow.
-func recordSeen(ctx context.Context, st *store.Store, srcs []load.Source, all []*entry, clean bool) tea.Cmd {
+// sources' counts of unread articles follow. It waits first for ready
+// (see detectPause), when not nil: what the first word typed needs
+// readies on both cores meanwhile, and recording 300,000 keys took a
+// fifth of a second of one of them.
+func recordSeen(ctx context.Context, ready <-chan struct{}, st *store.Store, srcs []load.Source, all []*entry, clean bool) tea.Cmd {
 	return safeCmd(func() tea.Msg {
+		detectPause(ctx, ready, nil)
 		for _, g := range seenGroups(srcs, all, clean) {
 			if err := st.Seen(ctx, g.source, g.keys, g.complete); err != nil {
 				return seenMsg{err: err}

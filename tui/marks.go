@@ -253,13 +253,14 @@ func (l *listModel) takeStates(msg statesMsg) tea.Cmd {
 }
 
 // loadEnded starts recording what each source listed, once loading has
-// ended, and lets the loaded states go.
+// ended and the index has readied the first search (so it is asked for
+// after startIndex), and lets the loaded states go.
 func (m *model) loadEnded() tea.Cmd {
 	m.list.states = nil
 	if m.marks == nil {
 		return nil
 	}
-	return recordSeen(m.ctx, m.marks.store, m.opt.Sources, m.list.all, len(m.errs) == 0)
+	return recordSeen(m.ctx, m.index.ready, m.marks.store, m.opt.Sources, m.list.all, len(m.errs) == 0)
 }
 
 // seenGroup is the keys one source listed.
@@ -277,9 +278,11 @@ type seenGroup struct {
 // not recorded: Seen only keeps the counts of `gazette unread`, and the
 // states are kept by key all the same. Standard input is not recorded.
 func seenGroups(srcs []load.Source, all []*entry, clean bool) []seenGroup {
+	// A local source claims the articles at prefix and under it, the
+	// paths that start with under.
 	type local struct {
-		prefix string
-		group  int
+		prefix, under string
+		group         int
 	}
 	var (
 		groups  []seenGroup
@@ -291,7 +294,7 @@ func seenGroups(srcs []load.Source, all []*entry, clean bool) []seenGroup {
 		switch {
 		case s.Location == "-":
 		case s.FS != nil:
-			locals = append(locals, local{filepath.Clean(s.Location), len(groups)})
+			locals = append(locals, local{prefix: filepath.Clean(s.Location), group: len(groups)})
 			groups = append(groups, seenGroup{source: "embedded:" + s.Location, complete: clean})
 		case feed.IsURL(s.Location):
 			if remote >= 0 {
@@ -305,13 +308,16 @@ func seenGroups(srcs []load.Source, all []*entry, clean bool) []seenGroup {
 			if err != nil {
 				continue
 			}
-			locals = append(locals, local{filepath.Clean(s.Location), len(groups)})
+			locals = append(locals, local{prefix: filepath.Clean(s.Location), group: len(groups)})
 			groups = append(groups, seenGroup{source: abs, complete: clean})
 		}
 	}
 	if remote2 {
 		groups[remote].source = ""
 		remote = -1
+	}
+	for i := range locals {
+		locals[i].under = locals[i].prefix + string(filepath.Separator)
 	}
 	for _, e := range all {
 		k := e.a.Key
@@ -321,7 +327,7 @@ func seenGroups(srcs []load.Source, all []*entry, clean bool) []seenGroup {
 		loc := filepath.Clean(e.a.Location)
 		best, bestLen := -1, -1
 		for _, lc := range locals {
-			if (loc == lc.prefix || strings.HasPrefix(loc, lc.prefix+string(filepath.Separator)) || lc.prefix == ".") && len(lc.prefix) > bestLen {
+			if (loc == lc.prefix || strings.HasPrefix(loc, lc.under) || lc.prefix == ".") && len(lc.prefix) > bestLen {
 				best, bestLen = lc.group, len(lc.prefix)
 			}
 		}

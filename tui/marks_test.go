@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
@@ -457,5 +458,47 @@ func TestMarkWhileFiltering(t *testing.T) {
 	<-done
 	if d.m.list.unread != 0 {
 		t.Errorf("%d unread after A", d.m.list.unread)
+	}
+}
+
+// TestRecordSeenWaitsForReady checks that what the sources listed is
+// recorded only once the index has readied the first search, which
+// readies on both cores meanwhile, and then records it all.
+func TestRecordSeenWaitsForReady(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	dir := t.TempDir()
+	var all []*entry
+	for i := range 5 {
+		e := &entry{a: &feed.Article{}}
+		e.a.Key, e.a.Location = fmt.Sprintf("k%d", i), filepath.Join(dir, fmt.Sprintf("%d.txt", i))
+		all = append(all, e)
+	}
+	ready := make(chan struct{})
+	done := make(chan tea.Msg, 1)
+	cmd := recordSeen(ctx, ready, st, []load.Source{{Location: dir}}, all, true)
+	go func() { done <- cmd() }()
+	count := func() store.Count {
+		c, err := st.UnreadCount(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	time.Sleep(100 * time.Millisecond)
+	if c := count(); len(c.Unknown) == 0 {
+		t.Fatalf("recorded before the index was ready: %+v", c)
+	}
+	close(ready)
+	select {
+	case msg := <-done:
+		if m, ok := msg.(seenMsg); !ok || m.err != nil {
+			t.Fatalf("recordSeen returned %#v", msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("recordSeen did not end once the index was ready")
+	}
+	if c := count(); len(c.Unknown) != 0 || c.Total != len(all) || c.Unread != len(all) {
+		t.Errorf("recorded %+v, want %d articles, all unread", c, len(all))
 	}
 }

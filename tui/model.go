@@ -281,7 +281,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 			cmd = tea.Batch(cmd, loadStates(m.ctx, m.opt.Store))
 		}
 		if msg.done {
-			cmd = tea.Batch(cmd, m.loadEnded(), m.loaded(), m.startIndex(), m.checkStale())
+			cmd = tea.Batch(cmd, m.loaded(), m.startIndex(), m.loadEnded(), m.checkStale())
 			if m.index.ride == nil {
 				// No build reads the bodies: the detection does.
 				cmd = tea.Batch(cmd, m.list.startDetect())
