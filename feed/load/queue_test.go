@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 // TestQueueBatches checks that the first jobs go out alone and the
@@ -87,5 +88,16 @@ func TestQueueRecycle(t *testing.T) {
 	case <-free:
 		t.Error("a small batch was recycled")
 	default:
+	}
+}
+
+// TestJobSize checks that a job stays the size the queue was measured at:
+// what a source's jobs share is behind a pointer, not copied into each.
+func TestJobSize(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) != 8 {
+		t.Skip("the figure is for 64-bit machines")
+	}
+	if got := unsafe.Sizeof(job{}); got != 64 {
+		t.Errorf("a job takes %d bytes, want 64", got)
 	}
 }
