@@ -39,7 +39,7 @@ func newSpanTable(m map[string]span) (*spanTable, error) {
 	var keys strings.Builder
 	mask := uint64(size - 1)
 	for k, sp := range m {
-		if k == "" || len(k) > math.MaxUint16 || keys.Len()+len(k) > math.MaxUint32 {
+		if k == "" || len(k) > math.MaxUint16 || uint64(keys.Len()+len(k)) > math.MaxUint32 {
 			return nil, fmt.Errorf("phrase of %d bytes", len(k))
 		}
 		h := maphash.String(t.seed, k)

@@ -81,5 +81,5 @@ func cpuTime() time.Duration {
 func maxRSS() int64 {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return ru.Maxrss
+	return int64(ru.Maxrss)
 }
