@@ -91,7 +91,7 @@ const (
 // equal string to keep (nil keeps each as it is); the others are copied,
 // so that the text s came from can be let go.
 func DecodeHead(s string, intern func(string) string) (*Article, error) {
-	return decodeHead(s, intern, false, nil)
+	return decodeHead(s, intern, false, nil, true)
 }
 
 // DecodeHeadShared is DecodeHead for a record held in a string of its
@@ -100,7 +100,7 @@ func DecodeHead(s string, intern func(string) string) (*Article, error) {
 // and links) are slices of s instead of copies, which saves an allocation
 // and a copy for each.
 func DecodeHeadShared(s string, intern func(string) string) (*Article, error) {
-	return decodeHead(s, intern, true, nil)
+	return decodeHead(s, intern, true, nil, true)
 }
 
 // HeadBlocks is where a decoder of many records puts their articles and
@@ -123,7 +123,15 @@ const headBlock = 64
 // Decode is DecodeHeadShared, taking the memory of the article and its
 // lists from b.
 func (b *HeadBlocks) Decode(s string, intern func(string) string) (*Article, error) {
-	return decodeHead(s, intern, true, b)
+	return decodeHead(s, intern, true, b, true)
+}
+
+// DecodeBare is Decode for a caller that shows an article's footnotes
+// only once it has read its body again, which brings them: the record's
+// footnotes and images are passed over, unchecked and not kept, and the
+// article comes with none (Refs and Images nil).
+func (b *HeadBlocks) DecodeBare(s string, intern func(string) string) (*Article, error) {
+	return decodeHead(s, intern, true, b, false)
 }
 
 // article returns a zeroed article from b's block, or a new one when b is
@@ -154,7 +162,10 @@ func take[T any](block *[]T, n int) []T {
 	return (*block)[i : i+n : i+n]
 }
 
-func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks) (*Article, error) {
+// decodeHead decodes a record. With shared, strings are slices of s; with
+// b, the article and its lists are b's; without footnotes, the footnotes
+// and images are read past.
+func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks, footnotes bool) (*Article, error) {
 	in := headInterner(intern)
 	d := decoder{s: s}
 	own := strings.Clone
@@ -240,7 +251,23 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 			return nil, errBadHead
 		}
 	}
-	if n = d.count(MaxRefs); n > 0 {
+	if footnotes {
+		if !d.footnotes(a, in, shared, refs, images) {
+			return nil, errBadHead
+		}
+	} else {
+		d.skipFootnotes()
+	}
+	if !d.finish(a) {
+		return nil, errBadHead
+	}
+	return a, nil
+}
+
+// footnotes reads a record's footnotes and images into a, from the lists
+// refs and images, and reports whether they are sound.
+func (d *decoder) footnotes(a *Article, in headInterner, shared bool, refs *[]Ref, images *[]string) bool {
+	if n := d.count(MaxRefs); n > 0 {
 		a.Refs = take(refs, n)
 	}
 	for i := range a.Refs {
@@ -254,10 +281,10 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 			a.Refs[i] = Ref{N: n, URL: in.get(url), Kind: RefKind(d.uint() & 1)}
 		}
 		if a.Refs[i].N != i+1 || !isHTTP(a.Refs[i].URL) {
-			return nil, errBadHead
+			return false
 		}
 	}
-	if n = d.count(MaxRefs); n > 0 {
+	if n := d.count(MaxRefs); n > 0 {
 		a.Images = take(images, n)
 	}
 	for i := range a.Images {
@@ -270,17 +297,35 @@ func decodeHead(s string, intern func(string) string, shared bool, b *HeadBlocks
 			a.Images[i] = in.get(a.Images[i])
 		}
 		if !isHTTP(a.Images[i]) {
-			return nil, errBadHead
+			return false
 		}
 	}
+	return true
+}
+
+// skipFootnotes reads past a record's footnotes and images.
+func (d *decoder) skipFootnotes() {
+	refs := d.count(MaxRefs)
+	for range refs {
+		d.uint()
+		d.raw()
+		d.uint()
+	}
+	for range d.count(MaxRefs) {
+		if d.count(refs) == 0 {
+			d.raw()
+		}
+	}
+}
+
+// finish reads the end of a's record, and reports whether the whole
+// record was read and sound.
+func (d *decoder) finish(a *Article) bool {
 	a.Undetected = d.bool()
 	if a.Undetected && len(a.Mentions) > 0 {
-		return nil, errBadHead
+		return false
 	}
-	if a.Link != "" && !isHTTP(a.Link) || d.err != nil || !d.done() || len(a.ID) != IDLen {
-		return nil, errBadHead
-	}
-	return a, nil
+	return (a.Link == "" || isHTTP(a.Link)) && d.err == nil && d.done() && len(a.ID) == IDLen
 }
 
 // HeadPeek is what the start of a header-cache record tells of its

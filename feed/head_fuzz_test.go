@@ -34,12 +34,28 @@ func FuzzDecodeHead(f *testing.F) {
 		if shared, serr := DecodeHeadShared(string(data), nil); (serr == nil) != (err == nil) || !reflect.DeepEqual(shared, a) {
 			t.Fatalf("shared decoding differs: %+v, %v; copied %+v, %v", shared, serr, a, err)
 		}
+		var blocks HeadBlocks
+		bare, berr := blocks.DecodeBare(string(data), nil)
+		if berr != nil && bare != nil {
+			t.Fatal("a bare article with an error")
+		}
 		peek, ok := PeekHead(string(data))
 		if err != nil {
 			if a != nil {
 				t.Fatal("an article with an error")
 			}
 			return
+		}
+		// What decodes whole decodes bare, the same but for its
+		// footnotes; bare decoding checks no footnote, so it may accept
+		// records with damaged ones too.
+		if berr != nil {
+			t.Fatalf("decodes whole but not bare: %v", berr)
+		}
+		whole := *a
+		whole.Refs, whole.Images = nil, nil
+		if !reflect.DeepEqual(bare, &whole) {
+			t.Fatalf("bare decoding differs:\n%+v\nwant\n%+v", bare, &whole)
 		}
 		want := HeadPeek{ID: a.ID, Title: a.Title, Source: a.Source, Key: a.Key}
 		if !a.Date.IsZero() {

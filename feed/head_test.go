@@ -68,6 +68,50 @@ func TestHeadRecordCoversArticle(t *testing.T) {
 	}
 }
 
+// DecodeBare reads what Decode reads but the footnotes and images, which
+// it passes over: a record cut inside them, or short of its end, is still
+// refused.
+func TestDecodeBare(t *testing.T) {
+	a := &Article{
+		ID: "0123456789abcdef", Title: "Title", Source: "Wire", Format: "txt", Key: "k",
+		Tags:     []Tag{{Name: "Russia", Country: true, Code: "RU"}},
+		Mentions: []Mention{{Name: "China", Code: "CN", Score: 2.75}},
+		Refs:     []Ref{{N: 1, URL: "https://example.com/i.png", Kind: RefImage}, {N: 2, URL: "https://example.com/l", Kind: RefLink}},
+		Images:   []string{"https://example.com/i.png", "https://example.com/other.png"},
+	}
+	rec := string(AppendHead(nil, a))
+	var b HeadBlocks
+	got, err := b.DecodeBare(rec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *a
+	want.Refs, want.Images = nil, nil
+	if !reflect.DeepEqual(got, &want) {
+		t.Errorf("bare:\n%+v\nwant\n%+v", got, &want)
+	}
+	// The cuts fall in the footnotes, the images and the last flag.
+	for _, cut := range []int{1, 2, len("other.png"), len(rec) / 4} {
+		if got, err := b.DecodeBare(rec[:len(rec)-cut], nil); err == nil || got != nil {
+			t.Errorf("record cut by %d: %+v, %v", cut, got, err)
+		}
+	}
+	if got, err := b.DecodeBare(rec+"\x00", nil); err == nil || got != nil {
+		t.Errorf("record with a byte after its end: %+v, %v", got, err)
+	}
+	// A damaged footnote is none of its business.
+	bad := *a
+	bad.Refs = []Ref{{N: 1, URL: "javascript:alert(1)", Kind: RefLink}}
+	bad.Images = nil
+	rec = string(AppendHead(nil, &bad))
+	if _, err := DecodeHead(rec, nil); err == nil {
+		t.Fatal("a javascript: footnote decoded whole")
+	}
+	if got, err := b.DecodeBare(rec, nil); err != nil || got.Refs != nil {
+		t.Errorf("bare, a damaged footnote: %+v, %v", got, err)
+	}
+}
+
 // A record whose title ingest could not have written (a space at either
 // end, a tab) is damage: it is refused, and its file read again. A title
 // ingest leaves as it is reads back.

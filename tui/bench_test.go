@@ -337,8 +337,9 @@ func BenchmarkLoadBatches(b *testing.B) {
 }
 
 // BenchmarkLoadDir loads a directory through the reader's whole pipeline:
-// the loader as the reader sets it up (bodies left out), the pump, and
-// every batch through Update, until loading has ended, and the frame:
+// the loader as the reader sets it up (bodies and footnotes left out),
+// the pump, and every batch through Update, until loading has ended, and
+// the frame:
 // with an empty header cache, as a first launch; with none; and with the
 // one an earlier load wrote, as every later launch. It reports the heap
 // the loaded list holds (live-MiB). It needs a directory made by
@@ -353,7 +354,7 @@ func BenchmarkLoadDir(b *testing.B) {
 		ctx := context.Background()
 		opt := Options{
 			Sources: []load.Source{{Location: dir}},
-			Loader:  &load.Loader{DropBodies: true, Heads: heads},
+			Loader:  &load.Loader{DropBodies: true, DropFootnotes: true, Heads: heads},
 			Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
 		}
 		d := &driver{t: b, m: newModel(ctx, opt)}

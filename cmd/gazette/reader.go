@@ -15,8 +15,9 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	fetcher := a.fetcher()
 	fetcher.Progress = progress.Fetch
 	// Articles keep only their headers in memory; the reader reads a body
-	// again when it opens the article.
+	// again when it opens the article, and its footnotes with it.
 	loader := a.headLoader()
+	loader.DropFootnotes = true
 	// The countries of articles that declare theirs are only dimmed
 	// badges: the reader detects them after the full count, unless the
 	// filters are to count them from the start.

@@ -153,10 +153,10 @@ type headSource struct {
 	// the walk left a file or a directory out.
 	looked  atomic.Int64
 	partial atomic.Bool
-	// src is the source the directory is, and later is its load's
-	// CheckLater.
-	src   Source
-	later bool
+	// src is the source the directory is, later is its load's
+	// CheckLater, and bare its DropFootnotes.
+	src         Source
+	later, bare bool
 	// file is the cache file's stamp as it was read, when fileOK.
 	file   stamp
 	fileOK bool
@@ -471,7 +471,11 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 			return a, true, true
 		}
 	}
-	a, err := w.blocks.Decode(rec.body, w.in.get)
+	decode := w.blocks.Decode
+	if h.bare {
+		decode = w.blocks.DecodeBare
+	}
+	a, err := decode(rec.body, w.in.get)
 	if err != nil {
 		// The file is read, and its record replaced.
 		h.bad.Add(1)

@@ -152,6 +152,81 @@ func TestDropBodies(t *testing.T) {
 	}
 }
 
+// Dropping footnotes leaves out the footnotes and images of the articles
+// whose bodies are left out, and nothing else, whether they come from
+// their files or the header cache; Body gives them back, and the cache a
+// load without footnotes writes keeps them for the next load that wants
+// them.
+func TestDropFootnotes(t *testing.T) {
+	dir := lazyDir(t)
+	src := Source{Location: dir}
+	want, _ := (&Loader{DropBodies: true}).LoadAll(context.Background(), []Source{src})
+	wantJSON, _ := loadJSON(t, &Loader{DropBodies: true}, src)
+	byLocation := map[string]*feed.Article{}
+	withImages := 0
+	for _, a := range want {
+		byLocation[a.Location+"#"+a.ID] = a
+		if a.Body == nil && len(a.Images) > 0 {
+			withImages++
+		}
+	}
+	if withImages == 0 {
+		t.Fatal("no article of the directory has images to drop")
+	}
+	c := newHeadCache(t)
+	for _, launch := range []string{"files", "cache"} {
+		l := &Loader{DropBodies: true, DropFootnotes: true, Heads: c}
+		got, _ := l.LoadAll(context.Background(), []Source{src})
+		c.Wait()
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d articles, want %d", launch, len(got), len(want))
+		}
+		for _, a := range got {
+			key := a.Location + "#" + a.ID
+			w := byLocation[key]
+			if w == nil {
+				t.Fatalf("%s: %s not in the plain load", launch, a.Location)
+			}
+			if w.Body != nil {
+				if !reflect.DeepEqual(a.Refs, w.Refs) || !reflect.DeepEqual(a.Images, w.Images) {
+					t.Errorf("%s: %s, whose body is kept, lost its footnotes", launch, a.Location)
+				}
+				continue
+			}
+			if a.Refs != nil || a.Images != nil {
+				t.Errorf("%s: %s keeps footnotes %v and images %v", launch, a.Location, a.Refs, a.Images)
+			}
+			// All else is as a plain load has it.
+			with := *a
+			with.Images = w.Images
+			data, err := json.Marshal(with.ToJSON(false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(data) != wantJSON[key] {
+				t.Errorf("%s: %s:\n%s\nwant\n%s", launch, a.Location, data, wantJSON[key])
+			}
+			full, err := l.Body(context.Background(), a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(full.Refs, w.Refs) || !reflect.DeepEqual(full.Images, w.Images) {
+				t.Errorf("%s: %s: Body gives footnotes %v and images %v, want %v and %v", launch, a.Location, full.Refs, full.Images, w.Refs, w.Images)
+			}
+		}
+	}
+	if c.hits.Load() == 0 {
+		t.Fatal("no load took anything from the cache")
+	}
+	got, _ := (&Loader{DropBodies: true, Heads: c}).LoadAll(context.Background(), []Source{src})
+	for _, a := range got {
+		w := byLocation[a.Location+"#"+a.ID]
+		if len(a.Refs) != len(w.Refs) || !reflect.DeepEqual(a.Images, w.Images) {
+			t.Errorf("from the cache, wanting footnotes: %s has %v and %v, want %v and %v", a.Location, a.Refs, a.Images, w.Refs, w.Images)
+		}
+	}
+}
+
 // Body reports a file that went away, naming it, and never reads a file
 // an article did not come from.
 func TestBodyErrors(t *testing.T) {

@@ -138,6 +138,13 @@ type Loader struct {
 	// and FS sources keep their bodies: reading one again would mean
 	// reading and parsing the whole source.
 	DropBodies bool
+	// DropFootnotes, with DropBodies, leaves out the footnotes (Refs and
+	// Images nil) of every article whose body is left out: Body brings
+	// them back with the body. For a reader, which shows an article's
+	// footnotes only with its body; a command that prints them must not
+	// set it. At 100,000 articles, reading them from the header cache was
+	// a sixth of its decoding.
+	DropFootnotes bool
 	// Heads, with DropBodies, keeps what is left of the articles of each
 	// directory source in a cache, so that the next load reads only the
 	// files that changed. Nil means no cache.
@@ -539,7 +546,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, q *queue, 
 	var heads *headSource
 	if abs := st.absPath(root); l.DropBodies && l.Heads != nil && abs != "" {
 		if heads = l.Heads.openHeads(abs, l.FirstRows); heads != nil {
-			heads.src, heads.later = src, l.CheckLater
+			heads.src, heads.later, heads.bare = src, l.CheckLater, l.DropFootnotes
 			st.heads = append(st.heads, heads)
 			if l.Expect != nil && heads.size > 0 {
 				l.Expect(decodedSize(heads.size))
@@ -813,6 +820,9 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		}
 		switch {
 		case drop:
+			if l.DropFootnotes {
+				a.Refs, a.Images = nil, nil
+			}
 			slim(a, in)
 		case l.DropBodies && a.Body == nil:
 			// Nil means left out: an article with no body has an empty one.
