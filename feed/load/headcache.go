@@ -47,9 +47,13 @@ type HeadCache struct {
 
 	// now is the clock, for tests; nil means time.Now.
 	now func() time.Time
-	// hits and misses count the files taken from the cache and read, for
-	// tests.
-	hits, misses atomic.Int64
+	// hits and misses count the files taken from the cache and read, and
+	// looksAhead the files looked at while a batch was held (see
+	// Loader.work), for tests.
+	hits, misses, looksAhead atomic.Int64
+	// gate, when not nil, holds the reading of a large cache file until
+	// it is closed, for tests.
+	gate chan struct{}
 	// writing counts the loads that use the cache and have not written it
 	// yet.
 	writing sync.WaitGroup
@@ -278,7 +282,12 @@ func (c *HeadCache) openHeads(root string, firstRows bool) *headSource {
 		h.size = fi.Size()
 	}
 	if h.size > syncHeads {
-		go read()
+		go func() {
+			if c.gate != nil {
+				<-c.gate
+			}
+			read()
+		}()
 	} else {
 		// A small cache is read at once, in the time one file takes.
 		read()
@@ -440,7 +449,7 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // With keep, an article keep refuses comes Skimmed (see Loader.Keep).
 func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep func(key, title, source string) bool) (a *feed.Article, hit, cacheable bool) {
 	h.looked.Add(1)
-	if d == nil || !d.Type().IsRegular() || feed.SanitizeLine(path) != path {
+	if !h.looksAt(path, d) {
 		return nil, false, false
 	}
 	select {
@@ -458,7 +467,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 		return nil, false, true
 	}
 	if !h.later {
-		if st, err := entryStamp(d); err != nil || st != rec.st {
+		if st, err := w.stampOf(d); err != nil || st != rec.st {
 			h.cache.misses.Add(1)
 			return nil, false, true
 		}
@@ -486,6 +495,13 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 	a.Location = path
 	a.File = rec.st.file()
 	return a, true, true
+}
+
+// looksAt reports whether lookup looks for the file at path, whose
+// directory entry is d, in the cache: only regular files are there, by
+// their paths as ingest leaves them.
+func (h *headSource) looksAt(path string, d fs.DirEntry) bool {
+	return d != nil && d.Type().IsRegular() && feed.SanitizeLine(path) == path
 }
 
 // use marks the record of the file at path, keyed key, as used, its

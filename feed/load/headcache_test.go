@@ -472,22 +472,8 @@ func TestHeadCacheDamaged(t *testing.T) {
 // same. Files read early that had not changed do not make the cache be
 // written again.
 func TestHeadCacheLarge(t *testing.T) {
-	dir := t.TempDir()
 	const n = 1200
-	for i := range n {
-		title := fmt.Sprintf("Article %d about Russia and China, with a title long enough to fill the cache", i)
-		body := strings.Repeat("Officials in Geneva described the talks as constructive. ", 3)
-		// Pictures enough that the records fill more than one of the
-		// blocks their articles are read into.
-		var pics strings.Builder
-		for p := range 20 {
-			fmt.Fprintf(&pics, "Picture -https://example.com/photos/2022/01/%d-%d-a-long-file-name-for-a-picture.jpg\n\n", i, p)
-		}
-		data := fmt.Sprintf("%s\n\nRussia | China | 17 January 2022 | Wire\n\n%s%s\n", title, pics.String(), body)
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.txt", i)), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := largeDir(t, n)
 	want, _ := loadJSON(t, &Loader{DropBodies: true}, Source{Location: dir})
 	c := newHeadCache(t)
 	l := &Loader{DropBodies: true, Heads: c}
@@ -520,6 +506,90 @@ func TestHeadCacheLarge(t *testing.T) {
 		if !c.Unchanged(dir) {
 			t.Errorf("load %d (first rows %v) did not find the directory unchanged", i, l.FirstRows)
 		}
+	}
+}
+
+// largeDir writes n articles whose records, with their many footnotes,
+// make a cache file too large to read before the directory is listed.
+func largeDir(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	for i := range n {
+		title := fmt.Sprintf("Article %d about Russia and China, with a title long enough to fill the cache", i)
+		body := strings.Repeat("Officials in Geneva described the talks as constructive. ", 3)
+		var pics strings.Builder
+		for p := range 20 {
+			fmt.Fprintf(&pics, "Picture -https://example.com/photos/2022/01/%d-%d-a-long-file-name-for-a-picture.jpg\n\n", i, p)
+		}
+		data := fmt.Sprintf("%s\n\nRussia | China | 17 January 2022 | Wire\n\n%s%s\n", title, pics.String(), body)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.txt", i)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// While a large cache file is read, the workers hold the batches that
+// wait for it and look at their files meanwhile; what they found then
+// decides, as a look at lookup would: a file changed before the load is
+// read again, the others come from the cache, and the articles are those
+// of a load with no cache. A load that looks later holds nothing.
+func TestHeadCacheLooksAhead(t *testing.T) {
+	const n = 600
+	dir := largeDir(t, n)
+	c := newHeadCache(t)
+	loadJSON(t, &Loader{DropBodies: true, Heads: c}, Source{Location: dir})
+	changed := filepath.Join(dir, "0007.txt")
+	if err := os.WriteFile(changed, []byte("Article 7, rewritten\n\nChina | 18 January 2022 | Wire\n\nNew text.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := loadJSON(t, &Loader{DropBodies: true}, Source{Location: dir})
+	c.hits.Store(0)
+	c.gate = make(chan struct{})
+	l := &Loader{DropBodies: true, Heads: c}
+	results := l.Load(context.Background(), []Source{{Location: dir}})
+	deadline := time.Now().Add(30 * time.Second)
+	for c.looksAhead.Load() < n {
+		if time.Now().After(deadline) {
+			close(c.gate)
+			t.Fatalf("%d files looked at while the cache waited, want %d", c.looksAhead.Load(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(c.gate)
+	arts, errs := Collect(results)
+	c.Wait()
+	if len(errs) > 0 || len(arts) != n {
+		t.Fatalf("%d articles, errors %v", len(arts), errs)
+	}
+	for _, a := range arts {
+		data, err := json.Marshal(a.ToJSON(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := want[a.Location+"#"+a.ID]; string(data) != w {
+			t.Errorf("%s:\n%s\nwant\n%s", a.Location, data, w)
+		}
+	}
+	if h := c.hits.Load(); h != n-1 {
+		t.Errorf("%d from the cache, want all but the changed file: %d", h, n-1)
+	}
+
+	c.looksAhead.Store(0)
+	c.gate = make(chan struct{})
+	later := &Loader{DropBodies: true, Heads: c, CheckLater: true}
+	results = later.Load(context.Background(), []Source{{Location: dir}})
+	time.Sleep(50 * time.Millisecond)
+	close(c.gate)
+	if arts, _ := Collect(results); len(arts) != n {
+		t.Fatalf("looking later: %d articles", len(arts))
+	}
+	if _, err := later.Stale(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+	if k := c.looksAhead.Load(); k != 0 {
+		t.Errorf("looking later, %d files looked at ahead", k)
 	}
 }
 
