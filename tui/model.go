@@ -111,6 +111,9 @@ type common struct {
 	// loading is the load Run started before the program (see Run), for
 	// Init to take in; nil makes Init start it.
 	loading <-chan load.Result
+	// started, when set, lets that load read: Update calls it, once, as
+	// the program hands the model its first message.
+	started func()
 }
 
 // setNotice shows a one-line message until the next key.
@@ -219,6 +222,10 @@ func (m model) loadCmd() tea.Cmd {
 // Update handles one message, then draws the frame parts that changed, so
 // that View only assembles.
 func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.started != nil {
+		m.started()
+		m.started = nil
+	}
 	m, cmd := m.update(msg)
 	m.prepare()
 	m.noteInput()

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
@@ -149,5 +150,51 @@ func TestInitTakesInStartedLoad(t *testing.T) {
 	msg, ok = m.loadCmd()().(loadBatchMsg)
 	if !ok || len(msg.arts) == 0 {
 		t.Fatalf("Init with no load started loaded %+v", msg)
+	}
+}
+
+// Run starts the load held, and the model lets it read as the program
+// hands it its first message, once: the list shows, and the loader's
+// Start is closed.
+func TestRunStartsLoadWithProgram(t *testing.T) {
+	m := newModel(context.Background(), Options{Output: io.Discard, Getenv: testEnv(nil)})
+	calls := 0
+	m.started = func() { calls++ }
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	next, _ = next.(model).Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if calls != 1 {
+		t.Errorf("started called %d times, want once", calls)
+	}
+
+	l := &load.Loader{}
+	pr, pw := io.Pipe()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), Options{
+			Sources: []load.Source{{Location: "testdata/articles"}},
+			Loader:  l,
+			Input:   pr,
+			Output:  out,
+			Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
+		})
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "Geneva") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the list never showed:\n%q", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := pw.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(t, done); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	select {
+	case <-l.Start:
+	default:
+		t.Error("the loader's Start is not closed")
 	}
 }

@@ -182,6 +182,13 @@ type Loader struct {
 	// read from their files come whole, asked nothing.
 	Keep func(key, title, source string) bool
 
+	// Start, when not nil, holds a load until it is closed (or the load's
+	// context ends): Load returns at once, its goroutines started, and
+	// nothing is listed or read before. A program whose own start-up must
+	// not wait behind the load's work opens it once it is up: a reader
+	// lets its terminal's setup and first frame run first.
+	Start <-chan struct{}
+
 	// Pipe, when set, is what the results of Load pass through before the
 	// caller reads them. The program sets process policy there, such as a
 	// memory limit held while a load runs, which a library must not set
@@ -331,6 +338,13 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	go func() {
 		defer close(jobs)
 		defer close(netJobs)
+		if l.Start != nil {
+			select {
+			case <-l.Start:
+			case <-ctx.Done():
+				return
+			}
+		}
 		q := &queue{jobs: jobs, free: free}
 		for _, src := range sources {
 			if ctx.Err() != nil {
