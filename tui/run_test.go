@@ -40,19 +40,27 @@ func (s *syncBuffer) String() string {
 // startRun runs Run in the background on the test articles.
 func startRun(t *testing.T, ctx context.Context) (*syncBuffer, *io.PipeWriter, chan error) {
 	t.Helper()
+	return startRunWith(t, ctx, nil, "articles")
+}
+
+// startRunWith runs Run in the background on the test articles with the
+// loader l (nil for Run's own), until the screen shows want.
+func startRunWith(t *testing.T, ctx context.Context, l *load.Loader, want string) (*syncBuffer, *io.PipeWriter, chan error) {
+	t.Helper()
 	pr, pw := io.Pipe()
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, Options{
 			Sources: []load.Source{{Location: "testdata/articles"}},
+			Loader:  l,
 			Input:   pr,
 			Output:  out,
 			Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
 		})
 	}()
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), "articles") {
+	for !strings.Contains(out.String(), want) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the list never showed:\n%q", out.String())
 		}
@@ -167,25 +175,7 @@ func TestRunStartsLoadWithProgram(t *testing.T) {
 	}
 
 	l := &load.Loader{}
-	pr, pw := io.Pipe()
-	out := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(context.Background(), Options{
-			Sources: []load.Source{{Location: "testdata/articles"}},
-			Loader:  l,
-			Input:   pr,
-			Output:  out,
-			Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
-		})
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), "Geneva") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the list never showed:\n%q", out.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	_, pw, done := startRunWith(t, context.Background(), l, "Geneva")
 	if _, err := pw.Write([]byte("q")); err != nil {
 		t.Fatal(err)
 	}
