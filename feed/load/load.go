@@ -748,7 +748,14 @@ func (l *Loader) runBatch(ctx context.Context, st *loadState, w *worker, b []job
 		l.run(ctx, st, w, j, out)
 	}
 	w.looked = nil
-	w.flush(ctx, out, b[0].of.src)
+	if w.flush(ctx, out, b[0].of.src) {
+		// The reader of the results was made ready on this processor,
+		// and would wait until the worker blocks or is preempted (up to
+		// 10 ms, more at start-up): a reader's first rows, its pump and
+		// its frames waited so, behind workers that never block on a
+		// file of a warm cache.
+		runtime.Gosched()
+	}
 	recycle(free, b)
 }
 
@@ -815,8 +822,10 @@ func (w *worker) stampOf(d fs.DirEntry) (stamp, error) {
 	return entryStamp(d)
 }
 
-// flush sends the articles of the batch of jobs at hand, all of src.
-func (w *worker) flush(ctx context.Context, out chan<- Result, src Source) {
+// flush sends the articles of the batch of jobs at hand, all of src, and
+// reports whether it sent any.
+func (w *worker) flush(ctx context.Context, out chan<- Result, src Source) bool {
+	sent := len(w.arts) > 0 || len(w.skimmed) > 0
 	if len(w.arts) > 0 {
 		send(ctx, out, Result{Articles: w.arts, Source: src.Location})
 		w.arts = nil
@@ -825,6 +834,7 @@ func (w *worker) flush(ctx context.Context, out chan<- Result, src Source) {
 		send(ctx, out, Result{Skimmed: w.skimmed, Source: src.Location})
 		w.skimmed = nil
 	}
+	return sent
 }
 
 // skimBlock is how many skimmed articles a worker allocates at once.
