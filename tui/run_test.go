@@ -169,7 +169,7 @@ func TestRunStartsLoadWithProgram(t *testing.T) {
 	calls := 0
 	m.started = func() { calls++ }
 	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	next, _ = next.(model).Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	_, _ = next.(model).Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	if calls != 1 {
 		t.Errorf("started called %d times, want once", calls)
 	}
