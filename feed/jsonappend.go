@@ -17,7 +17,7 @@ import (
 //
 // A list sorted newest first lies all over memory, and AppendJSONIndent,
 // taking one article whole after another, waited on memory at each of its
-// parts in turn, most of its time. Here the reads of different articles
+// parts in turn, for much of its time. Here the reads of different articles
 // wait on nothing but the article, and the processor overlaps them:
 // encoding 100,000 articles took 40% less time once they were prefetched
 // (BenchmarkAppendJSONScattered). Call it on a few hundred articles, which
