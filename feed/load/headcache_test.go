@@ -320,16 +320,9 @@ func TestHeadCacheChanges(t *testing.T) {
 	c := newHeadCache(t)
 	l := &Loader{DropBodies: true, Heads: c}
 	loadJSON(t, l, Source{Location: dir})
-	writeArticle := func(name, title string) {
-		t.Helper()
-		data := title + "\n\nRussia | 17 January 2022 | Wire\n\nBody text.\n"
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// The same size, so that only the times and contents tell.
-	writeArticle("title-only.txt", "Changed title")
-	writeArticle("new.txt", "A new article")
+	writeStory(t, dir, "title-only.txt", "Changed title")
+	writeStory(t, dir, "new.txt", "A new article")
 	if err := os.Remove(filepath.Join(dir, "sub", "geneva.txt")); err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,9 @@
+//go:build unix
+
 package load
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -13,14 +13,7 @@ import (
 // A load whose context ends while it is held ends, having read nothing.
 func TestLoadStart(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, title string) {
-		t.Helper()
-		data := title + "\n\nRussia | 17 January 2022 | Wire\n\nText.\n"
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("a.txt", "First")
+	writeStory(t, dir, "a.txt", "First")
 	start := make(chan struct{})
 	results := (&Loader{Start: start}).Load(context.Background(), []Source{{Location: dir}})
 	select {
@@ -28,7 +21,7 @@ func TestLoadStart(t *testing.T) {
 		t.Fatalf("a result before the start: %+v", r)
 	case <-time.After(50 * time.Millisecond):
 	}
-	write("b.txt", "Second")
+	writeStory(t, dir, "b.txt", "Second")
 	close(start)
 	arts, errs := Collect(results)
 	if len(errs) > 0 || len(arts) != 2 {
