@@ -26,7 +26,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -240,7 +239,7 @@ func Run(ctx context.Context, opt Options) error {
 	// 20 ms sooner.
 	start := make(chan struct{})
 	opt.Loader.Start = start
-	m.started = sync.OnceFunc(func() { close(start) })
+	m.started = func() { close(start) }
 	m.loading = opt.Loader.Load(ctx, opt.Sources)
 	progOpts = append(progOpts, tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg { return m.filterInput(msg) }))
 	p := tea.NewProgram(m, progOpts...)
