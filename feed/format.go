@@ -31,6 +31,12 @@ type Doc struct {
 	// read only to be parsed, detected in, and dropped. Errors never refer
 	// to it.
 	Borrowed bool
+	// Blocks, with Borrowed, lends the parse room for an article's body. A
+	// caller that drops the body once the parse is over takes the list
+	// back from the article's Body and lends it again, so that a load of
+	// many files makes one list of blocks, not one a file. The reference
+	// format's parse uses it when it has room enough.
+	Blocks []Block
 }
 
 // DocKey returns what a document's article IDs derive from: doc.Key when

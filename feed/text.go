@@ -90,7 +90,11 @@ func parseText(doc Doc) (*Article, error) {
 	// and says so where it cuts.
 	bb := newBodyBuilder(nil, &rb)
 	// Blocks are separated by blank lines: room for them all at once.
-	bb.blocks = make([]Block, 0, min(strings.Count(body, "\n\n")+1, MaxBodyBlocks))
+	if n := min(strings.Count(body, "\n\n")+1, MaxBodyBlocks); doc.Borrowed && cap(doc.Blocks) >= n {
+		bb.blocks = doc.Blocks[:0]
+	} else {
+		bb.blocks = make([]Block, 0, n)
+	}
 	var para []string
 	flush := func() {
 		if len(para) > 0 {

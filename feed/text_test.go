@@ -249,3 +249,29 @@ func TestParseTextBodyCap(t *testing.T) {
 		t.Errorf("last block %q, want the notice that the body was cut", last.Text[:min(len(last.Text), 60)])
 	}
 }
+
+// A parse of lent bytes makes its body in the blocks lent with them when
+// they have room, and the body is the one a parse of a copy makes; blocks
+// with too little room, or lent without the bytes, are left alone.
+func TestParseTextLentBlocks(t *testing.T) {
+	text := "Title\n\nRussia | 17 January 2022 | Wire\n\nPicture -https://img.example.org/a.jpg\n\nOne.\n\nTwo,\nin two lines.\n\nThree.\n"
+	want, err := ParseDoc(Doc{Location: "a.txt", Data: []byte(text)})
+	if err != nil || len(want[0].Body) != 4 {
+		t.Fatalf("parse of a copy: %v, %d blocks", err, len(want[0].Body))
+	}
+	for _, c := range []struct {
+		room     int
+		borrowed bool
+		used     bool
+	}{{8, true, true}, {5, true, true}, {2, true, false}, {8, false, false}} {
+		lent := make([]Block, 1, c.room)
+		lent[0] = Block{Kind: Paragraph, Text: "left over"}
+		got, err := ParseDoc(Doc{Location: "a.txt", Data: []byte(text), Borrowed: c.borrowed, Blocks: lent[:0]})
+		if err != nil || !reflect.DeepEqual(got[0].Body, want[0].Body) || !reflect.DeepEqual(got[0].Mentions, want[0].Mentions) {
+			t.Errorf("room %d, borrowed %v: body %+v, mentions %v; want %+v, %v", c.room, c.borrowed, got[0].Body, got[0].Mentions, want[0].Body, want[0].Mentions)
+		}
+		if used := &got[0].Body[0] == &lent[:1][0]; used != c.used {
+			t.Errorf("room %d, borrowed %v: lent blocks used %v, want %v", c.room, c.borrowed, used, c.used)
+		}
+	}
+}

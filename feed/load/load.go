@@ -689,6 +689,9 @@ type worker struct {
 	// buf is read into, file after file: what the parsers make of a file
 	// is copied out of it, and the next file is read over it.
 	buf []byte
+	// lent are the blocks a dropped body was parsed into, lent to the
+	// next parse (feed.Doc.Blocks).
+	lent []feed.Block
 	// skims is where skimmed articles are made, a block at a time: a
 	// search may skim every file of a large directory.
 	skims []feed.Article
@@ -857,6 +860,10 @@ func (w *worker) skim() *feed.Article {
 // file; a larger file's is let go.
 const maxKeptBuffer = 256 << 10
 
+// maxLentBlocks caps the blocks a worker lends its parses (see
+// feed.Doc.Blocks): a news article has a few dozen.
+const maxLentBlocks = 1024
+
 // run reads and parses one job, turning a panic in a parser into an error
 // for that source alone.
 func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out chan<- Result) {
@@ -906,8 +913,9 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 	default:
 		parse = feed.ParseDoc
 	}
-	// A body to drop is read in the file's bytes, lent (see slim).
-	doc.Borrowed = droppable
+	// A body to drop is read in the file's bytes, lent (see slim), into
+	// blocks lent too.
+	doc.Borrowed, doc.Blocks = droppable, w.lent
 	arts, err := parse(doc)
 	drop := droppable && len(arts) == 1
 	if doc.Borrowed && !drop && len(arts) > 0 {
@@ -954,6 +962,12 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		case drop:
 			if l.DropFootnotes {
 				a.Refs, a.Images = nil, nil
+			}
+			if b := a.Body; cap(b) <= maxLentBlocks && cap(b) >= cap(w.lent) {
+				// The next file's body may take them (the same, or more
+				// than those lent before); what they hold goes now.
+				clear(b)
+				w.lent = b[:0]
 			}
 			slim(a, in)
 		case l.DropBodies && a.Body == nil:
