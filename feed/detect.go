@@ -32,34 +32,39 @@ func MentionOf(code string) (Mention, bool) {
 	return m, m.Name != ""
 }
 
-// paragraphLists holds the lists of paragraphs DetectCountries hands
-// detection, one an article at load.
-var paragraphLists = sync.Pool{New: func() any { return new([]string) }}
+// detectScratch is what DetectCountries hands detection, one an article
+// at load: the list of paragraphs, and the list the countries come in,
+// which become the article's own.
+type detectScratch struct {
+	paras    []string
+	mentions []country.Mention
+}
+
+var detectScratches = sync.Pool{New: func() any { return new(detectScratch) }}
 
 // DetectCountries fills a.Mentions with the countries its title and body
 // are about, best first. Declared tags are left alone: they always win.
 func DetectCountries(a *Article) {
-	held := paragraphLists.Get().(*[]string)
-	paras := (*held)[:0]
+	sc := detectScratches.Get().(*detectScratch)
+	paras := sc.paras[:0]
 	for _, b := range a.Body {
 		switch b.Kind {
 		case Paragraph, Heading, Quote, ListItem:
 			paras = append(paras, b.Text)
 		}
 	}
-	ms := country.Detect(a.Title, paras)
-	// Detect keeps none of the paragraphs; the list goes back empty, so
-	// that it holds no article's text.
-	clear(paras)
-	*held = paras[:0]
-	paragraphLists.Put(held)
+	ms := country.AppendDetected(sc.mentions[:0], a.Title, paras)
 	a.Undetected = false
-	if len(ms) == 0 {
-		a.Mentions = nil
-		return
+	a.Mentions = nil
+	if len(ms) > 0 {
+		a.Mentions = make([]Mention, len(ms))
+		for i, m := range ms {
+			a.Mentions[i] = Mention{Name: m.Name, Code: m.Alpha2, Score: math.Round(m.Score*100) / 100}
+		}
 	}
-	a.Mentions = make([]Mention, len(ms))
-	for i, m := range ms {
-		a.Mentions[i] = Mention{Name: m.Name, Code: m.Alpha2, Score: math.Round(m.Score*100) / 100}
-	}
+	// Detection keeps none of the paragraphs; the lists go back empty, so
+	// that they hold no article's text. (Countries' names are the table's.)
+	clear(paras)
+	sc.paras, sc.mentions = paras[:0], ms[:0]
+	detectScratches.Put(sc)
 }

@@ -104,10 +104,22 @@ type pending struct {
 	first, last int32
 }
 
+// AppendDetected is Detect appending the mentions to dst: a caller that
+// detects in many articles, and keeps the mentions in lists of its own,
+// reuses one.
+func AppendDetected(dst []Mention, title string, paragraphs []string) []Mention {
+	return detect(dst, title, paragraphs, DefaultOptions())
+}
+
 // DetectWith is Detect with options.
 func DetectWith(title string, paragraphs []string, opt Options) []Mention {
+	return detect(nil, title, paragraphs, opt)
+}
+
+// detect is DetectWith appending to dst.
+func detect(dst []Mention, title string, paragraphs []string, opt Options) []Mention {
 	if opt.Max <= 0 {
-		return nil
+		return dst
 	}
 	g := gaz()
 	budget := opt.MaxBytes
@@ -172,7 +184,7 @@ func DetectWith(title string, paragraphs []string, opt Options) []Mention {
 			i += n
 		}
 	}
-	return score(g, d, m.hits, opt)
+	return score(dst, g, d, m.hits, opt)
 }
 
 // readMode says which of a text's tokens add keeps, and what it marks.
@@ -569,10 +581,11 @@ func segWeight(seg int16) float64 {
 }
 
 // score sums each country's mentions by position and scales the sum by
-// the share of the article's segments that mention it.
-func score(g *gazetteer, d *doc, hits []hit, opt Options) []Mention {
+// the share of the article's segments that mention it, and appends those
+// that count to dst.
+func score(dst []Mention, g *gazetteer, d *doc, hits []hit, opt Options) []Mention {
 	if len(hits) == 0 {
-		return nil
+		return dst
 	}
 	type acc struct {
 		country int16
@@ -618,15 +631,13 @@ func score(g *gazetteer, d *doc, hits []hit, opt Options) []Mention {
 			n++
 		}
 	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]Mention, 0, n)
+	dst = slices.Grow(dst, n)
 	for _, a := range accs {
-		if keep(a) && len(out) < opt.Max {
+		if keep(a) && n > 0 {
 			c := g.countries[a.country]
-			out = append(out, Mention{Name: c.Name, Alpha2: c.Alpha2, Score: a.sum})
+			dst = append(dst, Mention{Name: c.Name, Alpha2: c.Alpha2, Score: a.sum})
+			n--
 		}
 	}
-	return out
+	return dst
 }

@@ -37,6 +37,29 @@ func BenchmarkDetect(b *testing.B) {
 	}
 }
 
+// AppendDetected appends what Detect returns, after what dst holds, in
+// dst's room when it has enough; with nothing found it returns dst.
+func TestAppendDetected(t *testing.T) {
+	title, paras := benchArticle()
+	want := Detect(title, paras)
+	if len(want) < 2 {
+		t.Fatalf("Detect found %v", want)
+	}
+	kept := Mention{Name: "Kept", Alpha2: "KP", Score: 1}
+	dst := make([]Mention, 1, 16)
+	dst[0] = kept
+	got := AppendDetected(dst, title, paras)
+	if !slices.Equal(got, append([]Mention{kept}, want...)) || &got[0] != &dst[0] {
+		t.Errorf("AppendDetected = %v, in dst's room %v; want %v after %v", got, &got[0] == &dst[0], want, kept)
+	}
+	if got := AppendDetected(dst, "Cooking with butter", []string{"Stir the sauce well."}); len(got) != 1 || &got[0] != &dst[0] {
+		t.Errorf("nothing found: AppendDetected = %v, want dst", got)
+	}
+	if got := AppendDetected(nil, "Cooking with butter", nil); got != nil {
+		t.Errorf("nothing found in nil: %v, want nil", got)
+	}
+}
+
 // found runs detection with no threshold, so that one mention counts.
 func found(title string, paras ...string) []string {
 	var out []string

@@ -118,7 +118,7 @@ func detectFull(title string, paras []string, opt Options) []Mention {
 			m.hits = g.settle(&d, a, &c, &m.evidence, m.groupHits, m.hits)
 		}
 	}
-	return score(g, &d, m.hits, opt)
+	return score(nil, g, &d, m.hits, opt)
 }
 
 // checkDetect fails when DetectWith finds other countries, or other
