@@ -46,10 +46,8 @@ func (h *headSource) taken() func(key uint64) bool {
 	}
 	// Released: the file was to stay as it was, every record in it used
 	// or made again the same (the fresh ones, written already).
-	fresh := make(map[uint64]bool, len(h.freshKeys))
-	for _, k := range h.freshKeys {
-		fresh[h.relKey(k.rel)] = true
-	}
+	fresh := make(map[uint64]bool, h.fresh.n)
+	h.fresh.each(func(k freshKey) { fresh[h.relKey(k.rel)] = true })
 	return func(key uint64) bool { return !h.stale[key] && !fresh[key] }
 }
 

@@ -178,9 +178,9 @@ type headSource struct {
 	outw    *bufio.Writer
 	outSize int64
 	outErr  error
-	// freshKeys say which files the records made in this load are of.
-	freshKeys []freshKey
-	scratch   encoder
+	// fresh say which files the records made in this load are of.
+	fresh   freshKeys
+	scratch encoder
 	// unlooked are the files taken from their records without a look
 	// (see Loader.CheckLater), for recheck; stale are the keys of those
 	// it found stale once the records were released.
@@ -192,6 +192,35 @@ type headSource struct {
 type freshKey struct {
 	rel string
 	st  stamp
+}
+
+// freshKeys is a list of freshKey kept in blocks: at 100,000 files, one
+// slice grown by doubling allocated 21 MB to hold 6, in a first load that
+// makes garbage enough.
+type freshKeys struct {
+	blocks [][]freshKey
+	n      int
+}
+
+// freshBlock is how many keys a block of freshKeys holds.
+const freshBlock = 1024
+
+func (f *freshKeys) add(k freshKey) {
+	if f.n%freshBlock == 0 {
+		f.blocks = append(f.blocks, make([]freshKey, 0, freshBlock))
+	}
+	b := &f.blocks[len(f.blocks)-1]
+	*b = append(*b, k)
+	f.n++
+}
+
+// each calls fn with every key, in the order they were added.
+func (f *freshKeys) each(fn func(k freshKey)) {
+	for _, b := range f.blocks {
+		for _, k := range b {
+			fn(k)
+		}
+	}
 }
 
 // relKey is what old keys a relative path by: its 64-bit hash, seeded
@@ -543,7 +572,7 @@ func (h *headSource) store(rel string, st stamp, a *feed.Article) {
 	e.stamp(st)
 	e.b = feed.AppendHead(e.b, a)
 	h.put(e.b)
-	h.freshKeys = append(h.freshKeys, freshKey{rel: rel, st: st})
+	h.fresh.add(freshKey{rel: rel, st: st})
 }
 
 // create starts the next cache file: the magic, room for the checksum,
@@ -661,12 +690,12 @@ func (h *headSource) keeps() bool {
 			unused++
 		}
 	}
-	for _, k := range h.freshKeys {
+	h.fresh.each(func(k freshKey) {
 		if old, ok := h.old[h.relKey(k.rel)]; ok && !old.used && old.st == k.st {
 			same++
 		}
-	}
-	return same == unused && same == len(h.freshKeys) && h.bad.Load() == 0
+	})
+	return same == unused && same == h.fresh.n && h.bad.Load() == 0
 }
 
 // leftOut marks the walk of the directory as having left a file or a
@@ -689,7 +718,7 @@ func (h *headSource) found(done bool) {
 	h.mu.Lock()
 	h.same = h.keeps()
 	// Files not looked at are not known to be as recorded.
-	same := done && !h.partial.Load() && h.fileOK && h.same && h.looked.Load() == h.hits.Load()+int64(len(h.freshKeys)) && len(h.unlooked) == 0
+	same := done && !h.partial.Load() && h.fileOK && h.same && h.looked.Load() == h.hits.Load()+int64(h.fresh.n) && len(h.unlooked) == 0
 	h.mu.Unlock()
 	c := h.cache
 	c.mu.Lock()

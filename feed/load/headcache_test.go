@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -718,5 +719,30 @@ func TestExpect(t *testing.T) {
 	loadJSON(t, l, Source{Location: dir})
 	if want := decodedSize(fi.Size()); len(told) != 1 || told[0] != want || want <= fi.Size() {
 		t.Errorf("told %v for a cache file of %d bytes, want [%d]", told, fi.Size(), want)
+	}
+}
+
+// freshKeys gives back every key added, in order, across its blocks.
+func TestFreshKeys(t *testing.T) {
+	for _, n := range []int{0, 1, freshBlock - 1, freshBlock, freshBlock + 1, 3*freshBlock + 7} {
+		var f freshKeys
+		for i := range n {
+			f.add(freshKey{rel: strconv.Itoa(i), st: stamp{size: int64(i)}})
+		}
+		i := 0
+		f.each(func(k freshKey) {
+			if k.rel != strconv.Itoa(i) || k.st.size != int64(i) {
+				t.Fatalf("n %d: key %d is %+v", n, i, k)
+			}
+			i++
+		})
+		if i != n || f.n != n {
+			t.Errorf("n %d: %d keys given back, count %d", n, i, f.n)
+		}
+		for _, b := range f.blocks {
+			if cap(b) != freshBlock {
+				t.Errorf("n %d: a block of %d", n, cap(b))
+			}
+		}
 	}
 }
