@@ -692,6 +692,9 @@ type worker struct {
 	// lent are the blocks a dropped body was parsed into, lent to the
 	// next parse (feed.Doc.Blocks).
 	lent []feed.Block
+	// stat is what fstat said of the file at hand, when it was read
+	// through its directory (readListed): a file's costs no allocation.
+	stat listedStat
 	// skims is where skimmed articles are made, a block at a time: a
 	// search may skim every file of a large directory.
 	skims []feed.Article
@@ -895,7 +898,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 			return
 		}
 	}
-	doc, fi, err := l.read(ctx, st, j, w.buf)
+	doc, fi, err := l.read(ctx, st, j, w.buf, &w.stat)
 	if err != nil {
 		sendErr(ctx, out, j.of.src, j.path, err)
 		return
@@ -1174,8 +1177,9 @@ func applySource(a *feed.Article, src Source) {
 }
 
 // read fetches one job's bytes, with the size cap, and for a file what
-// fstat said of it. A file is read into buf when it fits.
-func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (feed.Doc, fs.FileInfo, error) {
+// fstat said of it, which may be kept in stat until the next read. A file
+// is read into buf when it fits.
+func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte, stat *listedStat) (feed.Doc, fs.FileInfo, error) {
 	switch {
 	case j.path == "-":
 		if l.Stdin == nil {
@@ -1215,7 +1219,7 @@ func (l *Loader) read(ctx context.Context, st *loadState, j job, buf []byte) (fe
 	var data []byte
 	var fi fs.FileInfo
 	var err error
-	if data, fi, ok, err := readListed(j, l.maxFileSize(), buf); ok {
+	if data, fi, ok, err := readListed(j, l.maxFileSize(), buf, stat); ok {
 		return feed.Doc{Location: j.path, Data: data, Key: st.absPath(j.path)}, fi, err
 	}
 	if j.of.root != nil {

@@ -123,15 +123,19 @@ func (d *rawEntry) rel() string {
 	return filepath.Join(d.dir, d.name)
 }
 
+// listedStat is where readListed puts what fstat says of a file.
+type listedStat = safefile.StatInfo
+
 // readListed reads the file of a job listed by readDir as a regular file,
 // through the directory it was listed in when that is still open (see
-// safefile.ReadIntoAt); ok is false when the job must be read through its
-// root.
-func readListed(j job, max int64, buf []byte) (data []byte, fi fs.FileInfo, ok bool, err error) {
+// safefile.ReadIntoAt), into buf when it fits; ok is false when the job
+// must be read through its root. The file's information is put in stat,
+// and stays there until the next file is read.
+func readListed(j job, max int64, buf []byte, stat *listedStat) (data []byte, fi fs.FileInfo, ok bool, err error) {
 	d, isRaw := j.d.(*rawEntry)
 	if !isRaw || d.dirFD < 0 || !j.regular {
 		return nil, nil, false, nil
 	}
-	data, fi, err = safefile.ReadIntoAt(d.dirFD, d.name, j.path, max, buf)
+	data, fi, err = safefile.ReadIntoAt(d.dirFD, d.name, j.path, max, buf, stat)
 	return data, fi, true, err
 }

@@ -43,9 +43,13 @@ func readDir(root *os.Root, dir string, _ func(*os.File) bool, visit func(fs.Dir
 	}
 }
 
+// listedStat is where the Linux version of readListed puts what fstat
+// says of a file.
+type listedStat struct{}
+
 // readListed says that the job is read through its root: see the Linux
 // version.
-func readListed(j job, max int64, buf []byte) (data []byte, fi fs.FileInfo, ok bool, err error) {
+func readListed(j job, max int64, buf []byte, stat *listedStat) (data []byte, fi fs.FileInfo, ok bool, err error) {
 	return nil, nil, false, nil
 }
 

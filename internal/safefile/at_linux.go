@@ -15,8 +15,10 @@ import (
 // (dirFD, opened through a root), by its name there, which holds no
 // separator: one openat with O_NOFOLLOW refuses a link put in its place
 // since it was listed, in the same step as the open, where a root must
-// open and then look again. path names the file in the result.
-func ReadIntoAt(dirFD int, name, path string, max int64, buf []byte) ([]byte, fs.FileInfo, error) {
+// open and then look again. path names the file in the result. What fstat
+// says of the file is put in fi, which it returns, when fi is not nil: a
+// caller that reads file after file lends one, and keeps nothing of it.
+func ReadIntoAt(dirFD int, name, path string, max int64, buf []byte, fi *StatInfo) ([]byte, fs.FileInfo, error) {
 	if name == "" || name == "." || name == ".." || filepath.Base(name) != name {
 		return nil, nil, fmt.Errorf("%q is not a name in a directory", name)
 	}
@@ -32,7 +34,10 @@ func ReadIntoAt(dirFD int, name, path string, max int64, buf []byte) ([]byte, fs
 		return nil, nil, err
 	}
 	defer unix.Close(fd)
-	fi := &StatInfo{FileName: name}
+	if fi == nil {
+		fi = new(StatInfo)
+	}
+	*fi = StatInfo{FileName: name}
 	if err := RetryEINTR(func() error { return unix.Fstat(fd, &fi.Stat) }); err != nil {
 		return nil, nil, err
 	}

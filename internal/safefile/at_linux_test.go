@@ -2,6 +2,7 @@ package safefile
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,7 +37,7 @@ func TestReadIntoAt(t *testing.T) {
 	}
 	defer d.Close()
 	fd := int(d.Fd())
-	data, fi, err := ReadIntoAt(fd, "a.txt", filepath.Join(dir, "a.txt"), 1<<20, nil)
+	data, fi, err := ReadIntoAt(fd, "a.txt", filepath.Join(dir, "a.txt"), 1<<20, nil, nil)
 	if err != nil || string(data) != "hello\n" || fi.Size() != 6 || !fi.Mode().IsRegular() {
 		t.Fatalf("a.txt: %q, %v, %v", data, fi, err)
 	}
@@ -52,11 +53,26 @@ func TestReadIntoAt(t *testing.T) {
 		got == nil || got.Ino != wantSys.Ino || got.Ctim != unix.Timespec(wantSys.Ctim) {
 		t.Errorf("a.txt: FileInfo %+v, want that of %+v", fi, want)
 	}
-	if _, _, err := ReadIntoAt(fd, "link.txt", "link.txt", 1<<20, nil); !errors.Is(err, errBecameLink) {
+	// A StatInfo lent is filled, and returned, file after file, with
+	// nothing left of the one before.
+	if err := os.WriteFile(filepath.Join(dir, "b.txt"), []byte("hi\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lent := &StatInfo{FileName: "stale", Stat: unix.Stat_t{Size: 99, Nlink: 99}}
+	for _, c := range []struct {
+		name string
+		size int64
+	}{{"a.txt", 6}, {"b.txt", 3}} {
+		_, fi, err := ReadIntoAt(fd, c.name, c.name, 1<<20, nil, lent)
+		if err != nil || fi != fs.FileInfo(lent) || fi.Name() != c.name || fi.Size() != c.size || lent.Stat.Nlink != 1 {
+			t.Errorf("%s, lent a StatInfo: %+v, %v; want it filled", c.name, fi, err)
+		}
+	}
+	if _, _, err := ReadIntoAt(fd, "link.txt", "link.txt", 1<<20, nil, nil); !errors.Is(err, errBecameLink) {
 		t.Errorf("a link: %v, want it refused", err)
 	}
 	done := make(chan error, 1)
-	go func() { _, _, err := ReadIntoAt(fd, "fifo.txt", "fifo.txt", 1<<20, nil); done <- err }()
+	go func() { _, _, err := ReadIntoAt(fd, "fifo.txt", "fifo.txt", 1<<20, nil, nil); done <- err }()
 	select {
 	case err := <-done:
 		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
@@ -66,11 +82,11 @@ func TestReadIntoAt(t *testing.T) {
 		t.Fatal("a FIFO was waited on")
 	}
 	for _, name := range []string{"sub", "missing.txt", "sub/../a.txt", "../a.txt", "", ".."} {
-		if _, _, err := ReadIntoAt(fd, name, name, 1<<20, nil); err == nil {
+		if _, _, err := ReadIntoAt(fd, name, name, 1<<20, nil, nil); err == nil {
 			t.Errorf("%q read", name)
 		}
 	}
-	if _, _, err := ReadIntoAt(fd, "big.txt", "big.txt", 10, nil); err == nil || !strings.Contains(err.Error(), "limit") {
+	if _, _, err := ReadIntoAt(fd, "big.txt", "big.txt", 10, nil, nil); err == nil || !strings.Contains(err.Error(), "limit") {
 		t.Errorf("over the cap: %v", err)
 	}
 }
