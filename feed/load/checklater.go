@@ -3,8 +3,12 @@ package load
 import (
 	"context"
 	"hash/maphash"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,6 +18,13 @@ import (
 type unlookedFile struct {
 	path     string
 	key, sum uint64
+}
+
+// readFile is a file read before the caller's watch was in place (see
+// readUnwatched): its path and the sum of the stamp it was read with.
+type readFile struct {
+	path string
+	sum  uint64
 }
 
 // stampSum sums a record's stamp: two stamps whose sums are equal are taken
@@ -47,7 +58,10 @@ func (h *headSource) taken() func(key uint64) bool {
 	// Released: the file was to stay as it was, every record in it used
 	// or made again the same (the fresh ones, written already).
 	fresh := make(map[uint64]bool, h.fresh.n)
-	h.fresh.each(func(k freshKey) { fresh[h.relKey(k.rel)] = true })
+	h.fresh.each(func(k freshKey) bool {
+		fresh[h.relKey(k.rel)] = true
+		return true
+	})
 	return func(key uint64) bool { return !h.stale[key] && !fresh[key] }
 }
 
@@ -55,17 +69,47 @@ func (h *headSource) taken() func(key uint64) bool {
 // once the load's workers are done, and returns those changed or gone
 // since their records were made, each as the directory's source with
 // the file's path for Location. Their records are dropped, so that the
-// cache file is written without them and the next load reads them.
+// cache file is written without them and the next load reads them. It
+// looks at the files read before the caller's watch was in place too,
+// and returns those changed or gone since they were read: the records
+// made of them are outdated, and the cache file says so (see tombs).
 func (h *headSource) recheck(ctx context.Context) []Source {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var stale []Source
+	changed := func(path string, sum uint64) bool {
+		st, err := lstatStamp(path)
+		if err != nil || h.stampSum(st) != sum {
+			h.same = false
+			src := h.src
+			src.Location = path
+			stale = append(stale, src)
+			return true
+		}
+		return false
+	}
+	if h.unwatched {
+		i := 0
+		h.read.each(func(f readFile) bool {
+			if i++; i%1024 == 0 && ctx.Err() != nil {
+				return false
+			}
+			if changed(f.path, f.sum) {
+				h.tombs = append(h.tombs, h.relOf(f.path))
+			}
+			return true
+		})
+		if ctx.Err() != nil {
+			return nil
+		}
+		h.unwatched, h.read = false, blockList[readFile]{}
+	}
 	for i, f := range h.unlooked {
 		if i%1024 == 0 && ctx.Err() != nil {
 			// A cancelled load writes no cache.
 			return nil
 		}
-		if st, err := lstatStamp(f.path); err == nil && h.stampSum(st) == f.sum {
+		if !changed(f.path, f.sum) {
 			continue
 		}
 		if h.old != nil {
@@ -78,10 +122,6 @@ func (h *headSource) recheck(ctx context.Context) []Source {
 			}
 			h.stale[f.key] = true
 		}
-		h.same = false
-		src := h.src
-		src.Location = f.path
-		stale = append(stale, src)
 	}
 	h.unlooked = nil
 	return stale
@@ -93,6 +133,33 @@ func (h *headSource) tookUnlooked() bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.unlooked) > 0
+}
+
+// waits reports whether the load has files to look at: taken unlooked,
+// or read before the caller's watch was in place.
+func (h *headSource) waits() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.unlooked) > 0 || h.rereads()
+}
+
+// rereads reports whether recheck has files to look at again that the
+// load read before the caller's watch was in place. The caller holds mu.
+func (h *headSource) rereads() bool { return h.unwatched && h.read.n > 0 }
+
+// relOf returns the path in the directory of the file at path, which the
+// load named joining dir and it.
+func (h *headSource) relOf(path string) string {
+	switch {
+	case runtime.GOOS == "windows" || h.dir == "" || h.dir == ".":
+		if r, err := filepath.Rel(h.dir, path); err == nil {
+			return r
+		}
+		return path
+	case os.IsPathSeparator(h.dir[len(h.dir)-1]):
+		return path[len(h.dir):]
+	}
+	return path[len(h.dir)+1:]
 }
 
 // laterChecks are the loads whose looks CheckLater put off, until
@@ -109,6 +176,10 @@ type laterLoad struct {
 	delivered chan struct{}
 	heads     []*headSource
 	once      sync.Once
+	// watched, when not nil, is the gate the look waits behind: the
+	// caller's watch, once in place, tells of every change after it
+	// (see Loader.WatchLater).
+	watched *gate
 	// checked is closed once the files were looked at, and stale holds
 	// those found changed or gone.
 	checked chan struct{}
@@ -121,18 +192,24 @@ type laterLoad struct {
 // cache file waits for them. A variable, for tests.
 var laterWait = 5 * time.Second
 
-// add counts in a load about to start.
-func (c *laterChecks) add() *laterLoad {
-	p := &laterLoad{delivered: make(chan struct{}), checked: make(chan struct{})}
+// add counts in a load about to start; its look waits for watched when
+// that is not nil.
+func (c *laterChecks) add(watched *gate) *laterLoad {
+	p := &laterLoad{delivered: make(chan struct{}), checked: make(chan struct{}), watched: watched}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.loads = append(c.loads, p)
 	return p
 }
 
-// check looks at the load's files, once.
+// check looks at the load's files, once, when the caller's watch is in
+// place (or ctx ends, and the look finds nothing); a load with no file to
+// look at waits for nothing.
 func (p *laterLoad) check(ctx context.Context) {
 	p.once.Do(func() {
+		if p.watched != nil && slices.ContainsFunc(p.heads, (*headSource).waits) {
+			p.watched.wait(ctx)
+		}
 		for _, h := range p.heads {
 			p.stale = append(p.stale, h.recheck(ctx)...)
 		}
@@ -150,7 +227,7 @@ func (c *laterChecks) wait(ctx context.Context, p *laterLoad, heads []*headSourc
 		h.release()
 	}
 	close(p.delivered)
-	if slices.ContainsFunc(heads, (*headSource).tookUnlooked) {
+	if slices.ContainsFunc(heads, (*headSource).waits) {
 		timer := time.NewTimer(laterWait)
 		defer timer.Stop()
 		select {
@@ -191,7 +268,56 @@ func (l *Loader) Stale(ctx context.Context) ([]Source, error) {
 				return nil, ctx.Err()
 			}
 			p.check(ctx)
+			if err := ctx.Err(); err != nil {
+				// The look may have been cut short.
+				return nil, err
+			}
 			stale = append(stale, p.stale...)
 		}
+	}
+}
+
+// WatchesLater reports whether a caller may start watching the
+// directories it loads once the load is over: WatchLater is set,
+// with CheckLater, DropBodies and Heads, without which no file is looked
+// at again.
+func (l *Loader) WatchesLater() bool {
+	return l.WatchLater && l.CheckLater && l.DropBodies && l.Heads != nil
+}
+
+// Watched tells a load with WatchLater that the caller's watch of its
+// directories is in place: the files read from now on are not looked at
+// again, and the look at those read before, and at those taken from
+// their records unlooked, goes ahead. A caller that sets WatchLater
+// calls it once, whether or not it could watch; it is safe to call more
+// than once, and from any goroutine.
+func (l *Loader) Watched() { l.watched.open() }
+
+// gate is closed until opened, once; its zero value is ready to use.
+type gate struct {
+	once   sync.Once
+	ch     chan struct{}
+	isOpen atomic.Bool
+}
+
+func (g *gate) init() { g.once.Do(func() { g.ch = make(chan struct{}) }) }
+
+// open opens the gate.
+func (g *gate) open() {
+	g.init()
+	if g.isOpen.CompareAndSwap(false, true) {
+		close(g.ch)
+	}
+}
+
+// opened reports whether the gate is open.
+func (g *gate) opened() bool { return g.isOpen.Load() }
+
+// wait waits until the gate is open or ctx is done.
+func (g *gate) wait(ctx context.Context) {
+	g.init()
+	select {
+	case <-g.ch:
+	case <-ctx.Done():
 	}
 }

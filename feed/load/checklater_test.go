@@ -210,3 +210,120 @@ func TestCheckLaterCancelledBeforeTheLook(t *testing.T) {
 		t.Errorf("%d from the cache, want the 5 cached before and the new file", h)
 	}
 }
+
+// With WatchLater, the files a load reads before the caller's watch is in
+// place are looked at again once it is: a file changed in place or
+// removed between its read and the watch is named by Stale, as the files
+// taken from their records unlooked are, and the look waits for Watched.
+// A file read once the watch is in place is left to the watch.
+func TestWatchLater(t *testing.T) {
+	ctx := context.Background()
+	dir := lazyDir(t)
+	c := newHeadCache(t)
+	l := &Loader{DropBodies: true, Heads: c, CheckLater: true, WatchLater: true}
+	if !l.WatchesLater() || (&Loader{DropBodies: true, CheckLater: true, WatchLater: true}).WatchesLater() {
+		t.Fatal("WatchesLater wants WatchLater, CheckLater, DropBodies and Heads")
+	}
+	// A first load: every file is read, none taken from a record.
+	l.LoadAll(ctx, []Source{{Location: dir}})
+	changed := filepath.Join(dir, "title-only.txt")
+	if err := os.WriteFile(changed, []byte("Just a tittle\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	removed := filepath.Join(dir, "fisheries.md")
+	if err := os.Remove(removed); err != nil {
+		t.Fatal(err)
+	}
+	// A feed of several articles has no record: it is looked at all the
+	// same.
+	feedFile := filepath.Join(dir, "world.rss")
+	now := time.Now()
+	if err := os.Chtimes(feedFile, now, now); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []Source, 1)
+	go func() {
+		stale, err := l.Stale(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- stale
+	}()
+	select {
+	case stale := <-got:
+		t.Fatalf("the files were looked at before the watch was in place: %+v", stale)
+	case <-time.After(100 * time.Millisecond):
+	}
+	// Changed after Stale was asked, and before the watch: found too.
+	late := filepath.Join(dir, "sub", "geneva.txt")
+	f, err := os.OpenFile(late, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\nOne more paragraph.\n")
+	f.Close()
+	l.Watched()
+	l.Watched() // twice does no harm
+	var names []string
+	for _, s := range <-got {
+		names = append(names, s.Location)
+	}
+	slices.Sort(names)
+	if want := []string{changed, removed, late, feedFile}; !slices.Equal(names, sortedCopy(want)) {
+		t.Errorf("Stale = %q, want %q", names, sortedCopy(want))
+	}
+	c.Wait()
+
+	// That load took nothing from a record, and wrote its cache at once:
+	// the records of the files found changed are outdated, and the next
+	// load takes them, as it would the record of any file changed since,
+	// and names them once it has looked. A load that takes records waits
+	// for its look to write its cache: the record of a file it read, found
+	// changed, is followed by a tombstone, and the next load reads it.
+	l2 := &Loader{DropBodies: true, Heads: c, CheckLater: true, WatchLater: true}
+	added := filepath.Join(dir, "added.txt")
+	writeFile(t, added, []byte("An added article\n"))
+	c.hits.Store(0)
+	l2.LoadAll(ctx, []Source{{Location: dir}})
+	if err := os.WriteFile(added, []byte("An added article, changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l2.Watched()
+	names = names[:0]
+	stale, err := l2.Stale(ctx)
+	for _, s := range stale {
+		names = append(names, s.Location)
+	}
+	slices.Sort(names)
+	if want := sortedCopy([]string{changed, late, added}); err != nil || !slices.Equal(names, want) || c.hits.Load() != 4 {
+		t.Errorf("Stale = %q, %v, want %q; %d from the cache, want 4", names, err, want, c.hits.Load())
+	}
+	c.Wait()
+
+	// With the watch in place, a load reads those files as they are, and
+	// does not look at them again: the watch tells of their changes.
+	l3 := &Loader{DropBodies: true, Heads: c, CheckLater: true, WatchLater: true}
+	l3.Watched()
+	c.hits.Store(0)
+	arts, _ := l3.LoadAll(ctx, []Source{{Location: dir}})
+	titles := map[string]string{}
+	for _, a := range arts {
+		titles[a.Location] = a.Title
+	}
+	if titles[changed] != "Just a tittle" || titles[added] != "An added article, changed" || c.hits.Load() != 2 {
+		t.Errorf("read again: %q and %q; %d from the cache, want 2 (ref.txt, election.html)", titles[changed], titles[added], c.hits.Load())
+	}
+	if err := os.WriteFile(changed, []byte("Just a title!\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stale, err := l3.Stale(ctx); err != nil || len(stale) != 0 {
+		t.Errorf("a file read with the watch in place was looked at again: %+v, %v", stale, err)
+	}
+	c.Wait()
+}
+
+func sortedCopy(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -186,6 +187,17 @@ type headSource struct {
 	// it found stale once the records were released.
 	unlooked []unlookedFile
 	stale    map[uint64]bool
+	// unwatched is set when the load began before the caller's watch was
+	// in place (see Loader.WatchLater): recheck looks again at every file
+	// it read, in read. tombs are the paths in the directory of those it
+	// found changed or gone since: the records made as they were read are
+	// outdated, and a cache file written after the look ends with a
+	// tombstone for each (see putTomb). dir is the directory's path as
+	// the load names its files.
+	unwatched bool
+	read      blockList[readFile]
+	tombs     []string
+	dir       string
 }
 
 // freshKey names the file of a fresh record.
@@ -194,31 +206,37 @@ type freshKey struct {
 	st  stamp
 }
 
-// freshKeys is a list of freshKey kept in blocks: at 100,000 files, one
+// freshKeys is the list of a load's fresh keys.
+type freshKeys = blockList[freshKey]
+
+// blockList is a list kept in blocks of listBlock: at 100,000 files, one
 // slice grown by doubling allocated 21 MB to hold 6, in a first load that
 // makes garbage enough.
-type freshKeys struct {
-	blocks [][]freshKey
+type blockList[T any] struct {
+	blocks [][]T
 	n      int
 }
 
-// freshBlock is how many keys a block of freshKeys holds.
-const freshBlock = 1024
+// listBlock is how many items a block of a blockList holds.
+const listBlock = 1024
 
-func (f *freshKeys) add(k freshKey) {
-	if f.n%freshBlock == 0 {
-		f.blocks = append(f.blocks, make([]freshKey, 0, freshBlock))
+func (f *blockList[T]) add(k T) {
+	if f.n%listBlock == 0 {
+		f.blocks = append(f.blocks, make([]T, 0, listBlock))
 	}
 	b := &f.blocks[len(f.blocks)-1]
 	*b = append(*b, k)
 	f.n++
 }
 
-// each calls fn with every key, in the order they were added.
-func (f *freshKeys) each(fn func(k freshKey)) {
+// each calls fn with every item, in the order they were added, until fn
+// returns false.
+func (f *blockList[T]) each(fn func(k T) bool) {
 	for _, b := range f.blocks {
 		for _, k := range b {
-			fn(k)
+			if !fn(k) {
+				return
+			}
 		}
 	}
 }
@@ -491,7 +509,8 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 	}
 	key := h.relKey(rel)
 	rec, ok := h.old[key]
-	if !ok || rec.used {
+	// A tombstone (see putTomb) has no article.
+	if !ok || rec.used || rec.body == "" {
 		h.cache.misses.Add(1)
 		return nil, false, true
 	}
@@ -542,13 +561,23 @@ func (h *headSource) use(path string, key uint64, rec *headRecord) {
 	if h.later {
 		f := unlookedFile{path: path, key: key, sum: h.stampSum(rec.st)}
 		h.mu.Lock()
-		if h.unlooked == nil {
+		if cap(h.unlooked) < len(h.old) {
 			// Most records are taken, as a rule.
-			h.unlooked = make([]unlookedFile, 0, len(h.old))
+			h.unlooked = slices.Grow(h.unlooked, len(h.old)-len(h.unlooked))
 		}
 		h.unlooked = append(h.unlooked, f)
 		h.mu.Unlock()
 	}
+}
+
+// readUnwatched remembers a file that a load begun before the caller's
+// watch was in place (see Loader.WatchLater) read, by the stamp it was
+// read with, for recheck to look at again.
+func (h *headSource) readUnwatched(path string, st stamp) {
+	f := readFile{path: path, sum: h.stampSum(st)}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.read.add(f)
 }
 
 // store records a file's article, read and parsed, for the next load,
@@ -610,6 +639,18 @@ func (h *headSource) put(rec []byte) {
 	}
 }
 
+// putTomb writes a tombstone for the file at rel in the directory: a
+// record with no article and a stamp no file has, which stands in for
+// the record made of it before (a later record of a path stands in for
+// an earlier one), so that the next load reads the file.
+func (h *headSource) putTomb(rel string) {
+	e := &h.scratch
+	e.b = e.b[:0]
+	e.str(rel)
+	e.stamp(stamp{})
+	h.put(e.b)
+}
+
 // discard removes the next cache file, unwritten.
 func (h *headSource) discard() {
 	h.mu.Lock()
@@ -640,6 +681,9 @@ func (h *headSource) write() (err error) {
 		if err != nil {
 			h.drop()
 		}
+		// Needed no more, while the look at what was read before the
+		// caller's watch may keep h a while (see Loader.WatchLater).
+		h.fresh = freshKeys{}
 	}()
 	if h.same {
 		h.drop()
@@ -650,6 +694,9 @@ func (h *headSource) write() (err error) {
 	}
 	if h.outErr != nil {
 		return h.outErr
+	}
+	for _, rel := range h.tombs {
+		h.putTomb(rel)
 	}
 	if h.hits.Load() > 0 {
 		if err := h.outw.Flush(); err != nil {
@@ -690,10 +737,11 @@ func (h *headSource) keeps() bool {
 			unused++
 		}
 	}
-	h.fresh.each(func(k freshKey) {
+	h.fresh.each(func(k freshKey) bool {
 		if old, ok := h.old[h.relKey(k.rel)]; ok && !old.used && old.st == k.st {
 			same++
 		}
+		return true
 	})
 	return same == unused && same == h.fresh.n && h.bad.Load() == 0
 }
@@ -718,7 +766,7 @@ func (h *headSource) found(done bool) {
 	h.mu.Lock()
 	h.same = h.keeps()
 	// Files not looked at are not known to be as recorded.
-	same := done && !h.partial.Load() && h.fileOK && h.same && h.looked.Load() == h.hits.Load()+int64(h.fresh.n) && len(h.unlooked) == 0
+	same := done && !h.partial.Load() && h.fileOK && h.same && h.looked.Load() == h.hits.Load()+int64(h.fresh.n) && len(h.unlooked) == 0 && !h.rereads()
 	h.mu.Unlock()
 	c := h.cache
 	c.mu.Lock()

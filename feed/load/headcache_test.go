@@ -722,25 +722,36 @@ func TestExpect(t *testing.T) {
 	}
 }
 
-// freshKeys gives back every key added, in order, across its blocks.
-func TestFreshKeys(t *testing.T) {
-	for _, n := range []int{0, 1, freshBlock - 1, freshBlock, freshBlock + 1, 3*freshBlock + 7} {
+// A blockList gives back every item added, in order, across its blocks,
+// until told to stop.
+func TestBlockList(t *testing.T) {
+	for _, n := range []int{0, 1, listBlock - 1, listBlock, listBlock + 1, 3*listBlock + 7} {
 		var f freshKeys
 		for i := range n {
 			f.add(freshKey{rel: strconv.Itoa(i), st: stamp{size: int64(i)}})
 		}
 		i := 0
-		f.each(func(k freshKey) {
+		f.each(func(k freshKey) bool {
 			if k.rel != strconv.Itoa(i) || k.st.size != int64(i) {
 				t.Fatalf("n %d: key %d is %+v", n, i, k)
 			}
 			i++
+			return true
 		})
 		if i != n || f.n != n {
 			t.Errorf("n %d: %d keys given back, count %d", n, i, f.n)
 		}
+		stop := n / 2
+		i = 0
+		f.each(func(freshKey) bool {
+			i++
+			return i < stop
+		})
+		if want := min(max(stop, 1), n); i != want {
+			t.Errorf("n %d: %d keys given back, told to stop at %d", n, i, want)
+		}
 		for _, b := range f.blocks {
-			if cap(b) != freshBlock {
+			if cap(b) != listBlock {
 				t.Errorf("n %d: a block of %d", n, cap(b))
 			}
 		}
