@@ -207,7 +207,7 @@ func (m model) Init() tea.Cmd {
 		resolveOpener(m.opt.Opener, m.opt.Getenv("BROWSER"), ""),
 		tea.RequestBackgroundColor,
 		m.list.spin.Tick,
-		startWatch(m.ctx, m.opt.watch, m.opt.Sources),
+		m.watchNow(),
 	)
 }
 
@@ -288,7 +288,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 			cmd = tea.Batch(cmd, loadStates(m.ctx, m.opt.Store))
 		}
 		if msg.done {
-			cmd = tea.Batch(cmd, m.loaded(), m.startIndex(), m.loadEnded(), m.checkStale())
+			cmd = tea.Batch(cmd, m.loaded(), m.startIndex(), m.loadEnded(), m.watchLate(), m.checkStale())
 			if m.index.ride == nil {
 				// No build reads the bodies: the detection does.
 				cmd = tea.Batch(cmd, m.list.startDetect())
@@ -323,6 +323,9 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 
 	case staleMsg:
 		return m, m.requestReload(reloadJob{files: msg.files})
+
+	case watchLateMsg:
+		return m, m.startLate()
 
 	case watchStartedMsg:
 		return m, m.watching(msg)

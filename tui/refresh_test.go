@@ -394,11 +394,23 @@ func TestReloadNeverMarksWhatWasSeenOrRead(t *testing.T) {
 // watchOpts is a quick watch for tests.
 var watchOpts = watch.Options{Quiet: 20 * time.Millisecond, Latency: 200 * time.Millisecond}
 
+// The watch tells of what changes after the first load, started before
+// it or, with a loader that looks again at what it read before the watch
+// (load.Loader.WatchLater), after it.
 func TestWatchShowsChangesWithoutAKey(t *testing.T) {
+	t.Run("watched first", func(t *testing.T) { testWatchShowsChanges(t, headLoader(t)) })
+	t.Run("watched later", func(t *testing.T) {
+		l := headLoader(t)
+		l.CheckLater, l.WatchLater = true, true
+		testWatchShowsChanges(t, l)
+	})
+}
+
+func testWatchShowsChanges(t *testing.T, l *load.Loader) {
 	dir := t.TempDir()
 	writeArticle(t, dir, "a.md", "Alpha", 1, "First body.")
 	writeArticle(t, dir, "b.md", "Bravo", 2, "Second body, the original text.")
-	opt := Options{Sources: []load.Source{{Location: dir}}, Loader: headLoader(t)}
+	opt := Options{Sources: []load.Source{{Location: dir}}, Loader: l}
 	opt.Body = opt.Loader.Body
 	opt.watch = watchOpts
 	d := newLiveDriver(t, opt)
@@ -672,6 +684,63 @@ func TestChangedRendering(t *testing.T) {
 		if got := changed(c.old, entryOf(c.fresh), c.files); got != c.want {
 			t.Errorf("%s: changed %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// With a loader that looks again at what it read before the watch, the
+// watch starts once the load is over, not before it, and tells the
+// loader once it is in place, or once there is nothing to watch.
+func TestWatchLaterStartsAfterTheLoad(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeArticle(t, dir, "a.md", "Alpha", 1, "First body.")
+	plain := headLoader(t)
+	later := headLoader(t)
+	later.CheckLater, later.WatchLater = true, true
+	srcs := []load.Source{{Location: dir}}
+	for _, c := range []struct {
+		l         *load.Loader
+		now, late bool
+	}{{plain, true, false}, {later, false, true}} {
+		m := newModel(ctx, Options{Sources: srcs, Loader: c.l}.withDefaults())
+		if now, late := m.watchNow() != nil, m.watchLate() != nil; now != c.now || late != c.late {
+			t.Errorf("WatchLater %v: watch at Init %v, after the load %v", c.l.WatchLater, now, late)
+		}
+	}
+
+	// The loader is told once the watch is in place, so that it looks
+	// again at what it read before.
+	opt := Options{Sources: srcs, Loader: later}
+	opt.watch = watchOpts
+	d := newLiveDriver(t, opt)
+	d.waitFor("the first load", loadedWith(1))
+	d.waitFor("the watch", func(m *model) bool { return len(m.live.watched) == 1 })
+	// The load's cache is written once its files were looked at.
+	written := make(chan struct{})
+	go func() {
+		later.Heads.Wait()
+		close(written)
+	}()
+	select {
+	case <-written:
+	case <-time.After(5 * time.Second):
+		t.Errorf("the look still waits for the watch")
+	}
+	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+
+	// And when there is no directory to watch.
+	alone := headLoader(t)
+	alone.CheckLater, alone.WatchLater = true, true
+	m := newModel(ctx, Options{Sources: []load.Source{{Location: filepath.Join(dir, "a.md")}}, Loader: alone}.withDefaults())
+	if cmd := m.startLate(); cmd != nil {
+		if msg := cmd(); msg != nil {
+			t.Errorf("a watch of a file source alone: %T", msg)
+		}
+	}
+	alone.LoadAll(ctx, []load.Source{{Location: dir}})
+	if _, err := alone.Stale(wait); err != nil {
+		t.Errorf("the look waits for a watch that never comes: %v", err)
 	}
 }
 
