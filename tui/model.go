@@ -322,7 +322,7 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		return m, m.applyReload(msg)
 
 	case staleMsg:
-		return m, m.requestReload(reloadJob{files: msg.files})
+		return m, m.requestReload(m.staleJob(msg.files))
 
 	case watchLateMsg:
 		return m, m.startLate()

@@ -357,6 +357,21 @@ func (m *model) applyReload(msg reloadDoneMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// staleJob is the reload of what a load's look found stale: the files,
+// and the directory sources named themselves, whose listing may have
+// missed a file (see load.Loader.Stale), read whole.
+func (m *model) staleJob(stale []load.Source) reloadJob {
+	var j reloadJob
+	for _, s := range stale {
+		if slices.ContainsFunc(m.opt.Sources, func(o load.Source) bool { return o.Location == s.Location }) {
+			j.whole = append(j.whole, s)
+		} else {
+			j.files = append(j.files, s)
+		}
+	}
+	return j
+}
+
 // staleMsg carries files that a load took from the header cache without
 // looking at them, and found changed or gone once it looked (see
 // load.Loader.CheckLater): each as a source of its own, as a watch's.

@@ -744,6 +744,21 @@ func TestWatchLaterStartsAfterTheLoad(t *testing.T) {
 	}
 }
 
+// What a load's look found stale is read again: its files one by one,
+// and a directory source it names itself (its listing may have missed a
+// file) whole.
+func TestStaleJob(t *testing.T) {
+	dir := t.TempDir()
+	src := load.Source{Location: dir, Tags: []string{"Desk"}}
+	m := newModel(context.Background(), Options{Sources: []load.Source{src}}.withDefaults())
+	file := src
+	file.Location = filepath.Join(dir, "a.md")
+	j := m.staleJob([]load.Source{file, src})
+	if len(j.files) != 1 || j.files[0].Location != file.Location || len(j.whole) != 1 || j.whole[0].Location != dir {
+		t.Errorf("files %+v, whole %+v", j.files, j.whole)
+	}
+}
+
 // A second launch lists the header cache's records before it looks at
 // their files (load.Loader.CheckLater): a file changed in place since
 // the first is read again once the list is up, with no key and no watch.

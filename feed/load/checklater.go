@@ -102,7 +102,12 @@ func (h *headSource) recheck(ctx context.Context) []Source {
 		if ctx.Err() != nil {
 			return nil
 		}
-		h.unwatched, h.read = false, blockList[readFile]{}
+		if h.relisted() {
+			// Read the directory again whole: its listing may have
+			// missed a file added since, or kept one gone.
+			stale = append(stale, h.src)
+		}
+		h.unwatched, h.read, h.listed = false, blockList[readFile]{}, nil
 	}
 	for i, f := range h.unlooked {
 		if i%1024 == 0 && ctx.Err() != nil {
@@ -135,6 +140,40 @@ func (h *headSource) tookUnlooked() bool {
 	return len(h.unlooked) > 0
 }
 
+// listing records the stamp of a directory the load is about to list,
+// at path as the load names it and rel in root, before the caller's
+// watch is in place: a file added, removed or renamed in it since changes
+// the stamp, which recheck looks at. A directory that cannot be looked
+// at fails its listing too, and is not recorded.
+func (h *headSource) listing(root *os.Root, path, rel string) {
+	if rel == "" {
+		rel = "."
+	}
+	fi, err := root.Lstat(rel)
+	if err != nil {
+		return
+	}
+	d := listedDir{path: path, st: fileStamp(fi)}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.listed = append(h.listed, d)
+}
+
+// relisted reports whether a directory the load listed may have gained or
+// lost a file since its listing: its stamp is not the one it had, or was
+// too recent to tell a later change by (see racyWindow). The caller
+// holds mu.
+func (h *headSource) relisted() bool {
+	limit := h.since.Add(-racyWindow).UnixNano()
+	for _, d := range h.listed {
+		st, err := lstatStamp(d.path)
+		if err != nil || st != d.st || d.st.mtime >= limit || d.st.ctime >= limit {
+			return true
+		}
+	}
+	return false
+}
+
 // waits reports whether the load has files to look at: taken unlooked,
 // or read before the caller's watch was in place.
 func (h *headSource) waits() bool {
@@ -145,7 +184,7 @@ func (h *headSource) waits() bool {
 
 // rereads reports whether recheck has files to look at again that the
 // load read before the caller's watch was in place. The caller holds mu.
-func (h *headSource) rereads() bool { return h.unwatched && h.read.n > 0 }
+func (h *headSource) rereads() bool { return h.unwatched && (h.read.n > 0 || len(h.listed) > 0) }
 
 // relOf returns the path in the directory of the file at path, which the
 // load named joining dir and it.
@@ -248,9 +287,12 @@ func (c *laterChecks) wait(ctx context.Context, p *laterLoad, heads []*headSourc
 // took from their records unlooked, once each load has delivered its
 // last article, and returns those found changed or gone since, each as
 // its directory's source with the file's path for Location, as a file of
-// a watched directory is read again. Each is returned once. It returns
-// nil at once when no such load is left, and ctx's error if ctx ends
-// first.
+// a watched directory is read again. With WatchLater, it looks at the
+// files read and the directories listed before the caller's watch was in
+// place too: a directory source whose listing may have missed a file
+// added or removed since is returned itself, its Location unchanged, to
+// be read again whole. Each is returned once. It returns nil at once when
+// no such load is left, and ctx's error if ctx ends first.
 func (l *Loader) Stale(ctx context.Context) ([]Source, error) {
 	var stale []Source
 	for {

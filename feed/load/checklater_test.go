@@ -269,7 +269,8 @@ func TestWatchLater(t *testing.T) {
 		names = append(names, s.Location)
 	}
 	slices.Sort(names)
-	if want := []string{changed, removed, late, feedFile}; !slices.Equal(names, sortedCopy(want)) {
+	// The directory itself too: a file was removed from it.
+	if want := []string{changed, removed, late, feedFile, dir}; !slices.Equal(names, sortedCopy(want)) {
 		t.Errorf("Stale = %q, want %q", names, sortedCopy(want))
 	}
 	c.Wait()
@@ -326,4 +327,47 @@ func sortedCopy(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
+}
+
+// With WatchLater, a directory a load listed before the caller's watch
+// was in place is looked at again once it is: a file added to it, or to
+// a directory under it, since its listing began makes Stale name the
+// source itself, to be read again whole; a directory left alone, and one
+// listed with the watch in place, name nothing.
+func TestWatchLaterListing(t *testing.T) {
+	ctx := context.Background()
+	dir := lazyDir(t)
+	heads := newHeadCache(t)
+	for _, c := range []struct {
+		name    string
+		watched bool
+		add     string
+		want    []string
+	}{
+		{"nothing added", false, "", nil},
+		{"a file added under it", false, filepath.Join("sub", "new.txt"), []string{dir}},
+		{"a file added to it", false, "new.txt", []string{dir}},
+		{"a file added with the watch in place", true, "newer.txt", nil},
+	} {
+		l := &Loader{DropBodies: true, Heads: heads, CheckLater: true, WatchLater: true}
+		if c.watched {
+			l.Watched()
+		}
+		l.LoadAll(ctx, []Source{{Location: dir}})
+		if c.add != "" {
+			writeFile(t, filepath.Join(dir, c.add), []byte("A new article\n"))
+		}
+		l.Watched()
+		stale, err := l.Stale(ctx)
+		var names []string
+		for _, s := range stale {
+			if s.Location == dir {
+				names = append(names, s.Location)
+			}
+		}
+		if err != nil || !slices.Equal(names, c.want) {
+			t.Errorf("%s: Stale names %q, %v; want %q", c.name, names, err, c.want)
+		}
+		heads.Wait()
+	}
 }

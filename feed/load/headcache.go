@@ -198,6 +198,17 @@ type headSource struct {
 	read      blockList[readFile]
 	tombs     []string
 	dir       string
+	// listed are the directories the load listed before the caller's
+	// watch was in place, each with its stamp from before its listing:
+	// recheck looks at them too, for a file added or removed since.
+	listed []listedDir
+}
+
+// listedDir is a directory a load listed: its path as the load names it,
+// and its stamp as the listing began.
+type listedDir struct {
+	path string
+	st   stamp
 }
 
 // freshKey names the file of a fresh record.

@@ -182,10 +182,12 @@ type Loader struct {
 	// directory with a header cache, by a load that began before the
 	// caller called Watched is looked at again once the watch is in place,
 	// against the stamp it was read with, along with the files CheckLater
-	// took unlooked: a change between its read and the watch is not
-	// missed. Such a load that took no file unlooked writes its cache at
-	// once; the record of a file the look then finds changed is taken by
-	// the next load, and looked at after it, as any record is.
+	// took unlooked, and so is every directory it listed, against its
+	// stamp from before the listing: a change between a read or a listing
+	// and the watch is not missed (see Stale). Such a load that took no
+	// file unlooked writes its cache at once; the record of a file the
+	// look then finds changed is taken by the next load, and looked at
+	// after it, as any record is.
 	WatchLater bool
 	// Keep, when set, is asked of each article the header cache holds
 	// (see Heads), given its key, its title and its source, before the
@@ -644,6 +646,9 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, q *queue, 
 	for len(stack) > 0 && ctx.Err() == nil {
 		dir := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		if heads != nil && heads.unwatched {
+			heads.listing(dirRoot, dir.path, dir.rel)
+		}
 		more, err := readDir(dirRoot, dir.rel, st.keepDir, func(d fs.DirEntry) bool { return visit(dir, d) })
 		// A directory's files wait for no other's listing.
 		more = q.flush(ctx) && more
