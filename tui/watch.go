@@ -95,8 +95,8 @@ func (m *model) watchLate() tea.Cmd {
 
 // watchAfter is how long after the end of the first load the watch
 // starts, when it waits (see watchLate): time for the full count to be
-// drawn, before a first launch's index build, which opens every file,
-// spins beside the watch's start.
+// drawn first, since a file opened in the directory while the watch
+// starts waits for it, and a first launch's index build opens them all.
 const watchAfter = 50 * time.Millisecond
 
 // watchLateMsg starts the watch that waited for the load.

@@ -27,8 +27,9 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 	// found changed then are read again, as a watch's.
 	loader.FirstRows = true
 	loader.CheckLater = true
-	// The watch of the directories starts once the first rows are up, and
-	// the files read before it is in place are looked at again then.
+	// The watch of the directories starts once the first load is over,
+	// and what the load read and listed before it was in place is looked
+	// at again then.
 	loader.WatchLater = true
 	loader.Fetch = func(ctx context.Context, rawURL string) (feed.Doc, error) {
 		progress.Fetch(rawURL, 0, -1)
