@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"hash/maphash"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -146,14 +147,15 @@ func (h *headSource) tookUnlooked() bool {
 // the stamp, which recheck looks at. A directory that cannot be looked
 // at fails its listing too, and is not recorded.
 func (h *headSource) listing(root *os.Root, path, rel string) {
-	if rel == "" {
+	d := listedDir{path: path, root: rel == ""}
+	if d.root {
 		rel = "."
 	}
 	fi, err := root.Lstat(rel)
 	if err != nil {
 		return
 	}
-	d := listedDir{path: path, st: fileStamp(fi)}
+	d.st = fileStamp(fi)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.listed = append(h.listed, d)
@@ -166,7 +168,16 @@ func (h *headSource) listing(root *os.Root, path, rel string) {
 func (h *headSource) relisted() bool {
 	limit := h.since.Add(-racyWindow).UnixNano()
 	for _, d := range h.listed {
-		st, err := lstatStamp(d.path)
+		var st stamp
+		var err error
+		if d.root {
+			var fi fs.FileInfo
+			if fi, err = os.Stat(d.path); err == nil {
+				st = fileStamp(fi)
+			}
+		} else {
+			st, err = lstatStamp(d.path)
+		}
 		if err != nil || st != d.st || d.st.mtime >= limit || d.st.ctime >= limit {
 			return true
 		}

@@ -337,23 +337,34 @@ func sortedCopy(s []string) []string {
 func TestWatchLaterListing(t *testing.T) {
 	ctx := context.Background()
 	dir := lazyDir(t)
+	link := filepath.Join(t.TempDir(), "news")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
 	heads := newHeadCache(t)
 	for _, c := range []struct {
 		name    string
 		watched bool
 		add     string
 		want    []string
+		through string
 	}{
-		{"nothing added", false, "", nil},
-		{"a file added under it", false, filepath.Join("sub", "new.txt"), []string{dir}},
-		{"a file added to it", false, "new.txt", []string{dir}},
-		{"a file added with the watch in place", true, "newer.txt", nil},
+		{"nothing added", false, "", nil, ""},
+		{"nothing added, through a link", false, "", nil, link},
+		{"a file added, through a link", false, "new-too.txt", []string{link}, link},
+		{"a file added under it", false, filepath.Join("sub", "new.txt"), []string{dir}, ""},
+		{"a file added to it", false, "new.txt", []string{dir}, ""},
+		{"a file added with the watch in place", true, "newer.txt", nil, ""},
 	} {
 		l := &Loader{DropBodies: true, Heads: heads, CheckLater: true, WatchLater: true}
 		if c.watched {
 			l.Watched()
 		}
-		l.LoadAll(ctx, []Source{{Location: dir}})
+		src := dir
+		if c.through != "" {
+			src = c.through
+		}
+		l.LoadAll(ctx, []Source{{Location: src}})
 		if c.add != "" {
 			writeFile(t, filepath.Join(dir, c.add), []byte("A new article\n"))
 		}
@@ -361,7 +372,7 @@ func TestWatchLaterListing(t *testing.T) {
 		stale, err := l.Stale(ctx)
 		var names []string
 		for _, s := range stale {
-			if s.Location == dir {
+			if s.Location == src {
 				names = append(names, s.Location)
 			}
 		}

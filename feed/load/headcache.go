@@ -209,6 +209,9 @@ type headSource struct {
 type listedDir struct {
 	path string
 	st   stamp
+	// root is set for the directory source itself, which may be a link
+	// to its directory: it is looked at through the link.
+	root bool
 }
 
 // freshKey names the file of a fresh record.
