@@ -256,12 +256,7 @@ func TestWatchLater(t *testing.T) {
 	}
 	// Changed after Stale was asked, and before the watch: found too.
 	late := filepath.Join(dir, "sub", "geneva.txt")
-	f, err := os.OpenFile(late, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.WriteString("\nOne more paragraph.\n")
-	f.Close()
+	appendParagraph(t, late)
 	l.Watched()
 	l.Watched() // twice does no harm
 	var names []string
@@ -323,6 +318,19 @@ func TestWatchLater(t *testing.T) {
 	c.Wait()
 }
 
+// appendParagraph changes the file at path in place.
+func appendParagraph(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("\nOne more paragraph.\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func sortedCopy(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
@@ -381,4 +389,36 @@ func TestWatchLaterListing(t *testing.T) {
 		}
 		heads.Wait()
 	}
+}
+
+// A file whose record a load takes and then reads again, to detect its
+// countries, is looked at once after the watch, through its record, and
+// named once when it changed.
+func TestWatchLaterNamesOnce(t *testing.T) {
+	ctx := context.Background()
+	dir := lazyDir(t)
+	c := newHeadCache(t)
+	(&Loader{DropBodies: true, Heads: c, LazyDetect: true}).LoadAll(ctx, []Source{{Location: dir}})
+	c.Wait()
+	l := &Loader{DropBodies: true, Heads: c, CheckLater: true, WatchLater: true}
+	arts, _ := l.LoadAll(ctx, []Source{{Location: dir}})
+	ref := filepath.Join(dir, "ref.txt")
+	for _, a := range arts {
+		if a.Location == ref && a.Undetected {
+			t.Fatal("the record of a lazy load came undetected")
+		}
+	}
+	appendParagraph(t, ref)
+	l.Watched()
+	stale, err := l.Stale(ctx)
+	n := 0
+	for _, s := range stale {
+		if s.Location == ref {
+			n++
+		}
+	}
+	if err != nil || n != 1 {
+		t.Errorf("the changed file named %d times (%+v, %v), want once", n, stale, err)
+	}
+	c.Wait()
 }

@@ -920,7 +920,9 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 			sendErr(ctx, out, j.of.src, j.path, fmt.Errorf("internal error while parsing: %v", p))
 		}
 	}()
-	cacheable := false
+	// taken: the file's record was taken, and is looked at later (see
+	// CheckLater) though the file is read.
+	cacheable, taken := false, false
 	if j.of.heads != nil {
 		var a *feed.Article
 		var hit bool
@@ -931,7 +933,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		}
 		if hit && a.Undetected && !l.LazyDetect {
 			// Cached by a lazy load: read again, to detect.
-			hit = false
+			hit, taken = false, true
 		}
 		if hit {
 			applySource(a, j.of.src)
@@ -940,7 +942,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		}
 	}
 	doc, fi, err := l.read(ctx, st, j, w.buf, &w.stat)
-	if cacheable && fi != nil && j.of.heads.unwatched {
+	if cacheable && !taken && fi != nil && j.of.heads.unwatched {
 		// Looked at again once the caller's watch is in place.
 		j.of.heads.readUnwatched(j.path, fileStamp(fi))
 	}
