@@ -383,7 +383,7 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	var later *laterLoad
 	if l.CheckLater && l.DropBodies && l.Heads != nil {
 		var watched *gate
-		if l.WatchLater {
+		if l.WatchesLater() {
 			watched = &l.watched
 		}
 		later = l.later.add(watched)
@@ -591,7 +591,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, q *queue, 
 		if heads = l.Heads.openHeads(abs, l.FirstRows); heads != nil {
 			heads.src, heads.later, heads.bare = src, l.CheckLater, l.DropFootnotes
 			heads.dir = filepath.Clean(root)
-			heads.unwatched = l.CheckLater && l.WatchLater && !l.watched.opened()
+			heads.unwatched = l.WatchesLater() && !l.watched.opened()
 			st.heads = append(st.heads, heads)
 			if l.Expect != nil && heads.size > 0 {
 				l.Expect(decodedSize(heads.size))
