@@ -328,6 +328,13 @@ func (d *decoder) finish(a *Article) bool {
 	return (a.Link == "" || isHTTP(a.Link)) && d.err == nil && d.done() && len(a.ID) == IDLen
 }
 
+// HeadUndetected reports whether the record s, which AppendHead wrote,
+// is of an article whose countries were put off (Undetected), without
+// decoding it: the flag is the record's last value, one byte.
+func HeadUndetected(s string) bool {
+	return s != "" && s[len(s)-1] == 1
+}
+
 // HeadPeek is what the start of a header-cache record tells of its
 // article, read without decoding the rest: enough to decide whether the
 // article is wanted at all.

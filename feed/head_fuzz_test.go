@@ -24,6 +24,7 @@ func FuzzDecodeHead(f *testing.F) {
 			Refs:     []Ref{{N: 1, URL: "https://example.com/i.png", Kind: RefImage}, {N: 2, URL: "https://example.com/l", Kind: RefLink}},
 			Images:   []string{"https://example.com/i.png", "https://example.com/j.png"},
 		},
+		{ID: "00112233445566aa", Title: "Put off", Format: "txt", Tags: []Tag{{Name: "China", Country: true, Code: "CN"}}, Undetected: true},
 	} {
 		b := AppendHead(nil, a)
 		f.Add(b)
@@ -63,6 +64,9 @@ func FuzzDecodeHead(f *testing.F) {
 		}
 		if !ok || peek != want {
 			t.Fatalf("PeekHead = %+v, %v; the record holds %+v", peek, ok, want)
+		}
+		if HeadUndetected(string(data)) != a.Undetected {
+			t.Fatalf("HeadUndetected = %v; the record holds %v", !a.Undetected, a.Undetected)
 		}
 		for _, s := range []string{a.ID, a.Title, a.DateText, a.Source, a.Link, a.Format, a.Key} {
 			if !isClean(s, false) {

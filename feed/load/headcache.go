@@ -154,6 +154,9 @@ type headSource struct {
 	seed maphash.Seed
 	// hits counts the records used, and bad those that did not decode.
 	hits, bad atomic.Int64
+	// redetected is set when a record was passed over for the countries
+	// a lazy load put off (see lookup).
+	redetected atomic.Bool
 	// looked counts the files looked up, each once; partial is set when
 	// the walk left a file or a directory out.
 	looked  atomic.Int64
@@ -508,7 +511,10 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // it has a record, and then only later with CheckLater (see recheck).
 //
 // With keep, an article keep refuses comes Skimmed (see Loader.Keep).
-func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep func(key, title, source string) bool) (a *feed.Article, hit, cacheable bool) {
+// With detected, a record of an article whose countries a lazy load put
+// off (see Loader.LazyDetect) is not taken: the file is read, to detect
+// them, and recorded again whole.
+func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep func(key, title, source string) bool, detected bool) (a *feed.Article, hit, cacheable bool) {
 	h.looked.Add(1)
 	if !h.looksAt(path, d) {
 		return nil, false, false
@@ -523,6 +529,11 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 	}
 	key := h.relKey(rel)
 	rec, ok := h.old[key]
+	if ok && detected && feed.HeadUndetected(rec.body) {
+		// Its record made again will differ: the cache file is written.
+		h.redetected.Store(true)
+		ok = false
+	}
 	// A tombstone (see putTomb) has no article.
 	if !ok || rec.used || rec.body == "" {
 		h.cache.misses.Add(1)
@@ -757,7 +768,7 @@ func (h *headSource) keeps() bool {
 		}
 		return true
 	})
-	return same == unused && same == h.fresh.n && h.bad.Load() == 0
+	return same == unused && same == h.fresh.n && h.bad.Load() == 0 && !h.redetected.Load()
 }
 
 // leftOut marks the walk of the directory as having left a file or a

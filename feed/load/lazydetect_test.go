@@ -84,6 +84,14 @@ func TestLazyDetect(t *testing.T) {
 	if !reflect.DeepEqual(got, want) || c.hits.Load()-hits != 5 {
 		t.Errorf("second eager load: %d hits, want 5; same output %v", c.hits.Load()-hits, reflect.DeepEqual(got, want))
 	}
+	// A lazy load finds them detected too: none is put off again.
+	again, _ := lazy.LoadAll(ctx, []Source{src})
+	c.Wait()
+	for _, a := range again {
+		if a.Undetected {
+			t.Errorf("%s: undetected again after an eager load", a.Location)
+		}
+	}
 }
 
 // The countries Body detects after a lazy load go into the cache with

@@ -920,20 +920,14 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 			sendErr(ctx, out, j.of.src, j.path, fmt.Errorf("internal error while parsing: %v", p))
 		}
 	}()
-	// taken: the file's record was taken, and is looked at later (see
-	// CheckLater) though the file is read.
-	cacheable, taken := false, false
+	cacheable := false
 	if j.of.heads != nil {
 		var a *feed.Article
 		var hit bool
-		a, hit, cacheable = j.of.heads.lookup(j.path, j.rel, j.d, w, l.keep(j.of.src))
+		a, hit, cacheable = j.of.heads.lookup(j.path, j.rel, j.d, w, l.keep(j.of.src), !l.LazyDetect)
 		if hit && a.Skimmed {
 			w.skimmed = append(w.skimmed, a)
 			return
-		}
-		if hit && a.Undetected && !l.LazyDetect {
-			// Cached by a lazy load: read again, to detect.
-			hit, taken = false, true
 		}
 		if hit {
 			applySource(a, j.of.src)
@@ -942,7 +936,7 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 		}
 	}
 	doc, fi, err := l.read(ctx, st, j, w.buf, &w.stat)
-	if cacheable && !taken && fi != nil && j.of.heads.unwatched {
+	if cacheable && fi != nil && j.of.heads.unwatched {
 		// Looked at again once the caller's watch is in place.
 		j.of.heads.readUnwatched(j.path, fileStamp(fi))
 	}
