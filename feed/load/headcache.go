@@ -514,16 +514,19 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // With detected, a record of an article whose countries a lazy load put
 // off (see Loader.LazyDetect) is not taken: the file is read, to detect
 // them, and recorded again whole.
-func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep func(key, title, source string) bool, detected bool) (a *feed.Article, hit, cacheable bool) {
+//
+// early is set for a file read while the cache file is (see maxEarly),
+// when there is a cache file: its record is most likely there, whole.
+func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep func(key, title, source string) bool, detected bool) (a *feed.Article, hit, cacheable, early bool) {
 	h.looked.Add(1)
 	if !h.looksAt(path, d) {
-		return nil, false, false
+		return nil, false, false, false
 	}
 	select {
 	case <-h.ready:
 	default:
 		if h.early.Add(1) <= h.earlyCap {
-			return nil, false, true
+			return nil, false, true, h.size > 0
 		}
 		<-h.ready
 	}
@@ -537,12 +540,12 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 	// A tombstone (see putTomb) has no article.
 	if !ok || rec.used || rec.body == "" {
 		h.cache.misses.Add(1)
-		return nil, false, true
+		return nil, false, true, false
 	}
 	if !h.later {
 		if st, err := w.stampOf(d); err != nil || st != rec.st {
 			h.cache.misses.Add(1)
-			return nil, false, true
+			return nil, false, true, false
 		}
 	}
 	if keep != nil {
@@ -550,7 +553,7 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 			h.use(path, key, rec)
 			a = w.skim()
 			a.ID, a.Key, a.Date, a.Location, a.File = p.ID, p.Key, p.Date, path, rec.st.file()
-			return a, true, true
+			return a, true, true, false
 		}
 	}
 	decode := w.blocks.Decode
@@ -562,12 +565,12 @@ func (h *headSource) lookup(path, rel string, d fs.DirEntry, w *worker, keep fun
 		// The file is read, and its record replaced.
 		h.bad.Add(1)
 		h.cache.misses.Add(1)
-		return nil, false, true
+		return nil, false, true, false
 	}
 	h.use(path, key, rec)
 	a.Location = path
 	a.File = rec.st.file()
-	return a, true, true
+	return a, true, true, false
 }
 
 // looksAt reports whether lookup looks for the file at path, whose

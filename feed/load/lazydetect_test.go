@@ -4,6 +4,9 @@ package load
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -142,4 +145,90 @@ func TestSaveDetected(t *testing.T) {
 			t.Errorf("lazy %v: %d hits and %d misses, want 5 and 2", l.LazyDetect, h, m)
 		}
 	}
+}
+
+// The files a lazy load reads for the first rows while a large cache file
+// is read come detected when there is a cache file: their records there
+// are most often whole, and put off they would be detected again after
+// the load, a few hundred files each launch. The cache file stays as it
+// was. A lazy load with no cache file yet puts them off as any other.
+func TestEarlyFilesDetected(t *testing.T) {
+	const n = 1200
+	dir := largeDir(t, n)
+	src := Source{Location: dir}
+	want, _ := loadJSON(t, &Loader{DropBodies: true}, src)
+	ctx := context.Background()
+
+	c := newHeadCache(t)
+	first := &Loader{DropBodies: true, Heads: c, LazyDetect: true, FirstRows: true}
+	arts, _ := first.LoadAll(ctx, []Source{src})
+	c.Wait()
+	if undetected(arts) != n {
+		t.Fatalf("a lazy load with no cache file: %d of %d articles undetected", undetected(arts), n)
+	}
+	// An eager load makes every record whole.
+	loadJSON(t, &Loader{DropBodies: true, Heads: c}, src)
+	files, _ := filepath.Glob(filepath.Join(c.Dir, "heads", "*"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v", files)
+	}
+	before, err := os.Stat(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	c.hits.Store(0)
+	c.gate = make(chan struct{})
+	l := &Loader{DropBodies: true, Heads: c, LazyDetect: true, FirstRows: true}
+	results := l.Load(ctx, []Source{src})
+	// The first rows come while the cache file waits.
+	var got []*feed.Article
+	for r := range results {
+		got = append(got, r.Articles...)
+		if len(got) > 0 {
+			break
+		}
+	}
+	close(c.gate)
+	rest, errs := Collect(results)
+	got = append(got, rest...)
+	c.Wait()
+	if len(errs) > 0 || len(got) != n {
+		t.Fatalf("%d articles, errors %v", len(got), errs)
+	}
+	if h := c.hits.Load(); h == n || h < n-maxEarly {
+		t.Fatalf("%d of %d from the cache, want all but the first rows' (up to %d)", h, n, maxEarly)
+	}
+	if k := undetected(got); k != 0 {
+		t.Errorf("%d articles undetected, want none", k)
+	}
+	differ := 0
+	for _, a := range got {
+		data, err := json.Marshal(a.ToJSON(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := want[a.Location+"#"+a.ID]; string(data) != w {
+			if differ++; differ <= 3 {
+				t.Errorf("%s:\n%s\nwant\n%s", a.Location, data, w)
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d articles differ from a load with no cache", differ)
+	}
+	if after, err := os.Stat(files[0]); err != nil || !after.ModTime().Equal(before.ModTime()) {
+		t.Error("the load wrote the cache again, with nothing changed")
+	}
+}
+
+// undetected counts the articles whose countries were put off.
+func undetected(arts []*feed.Article) int {
+	n := 0
+	for _, a := range arts {
+		if a.Undetected {
+			n++
+		}
+	}
+	return n
 }

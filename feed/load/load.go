@@ -920,11 +920,11 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 			sendErr(ctx, out, j.of.src, j.path, fmt.Errorf("internal error while parsing: %v", p))
 		}
 	}()
-	cacheable := false
+	cacheable, early := false, false
 	if j.of.heads != nil {
 		var a *feed.Article
 		var hit bool
-		a, hit, cacheable = j.of.heads.lookup(j.path, j.rel, j.d, w, l.keep(j.of.src), !l.LazyDetect)
+		a, hit, cacheable, early = j.of.heads.lookup(j.path, j.rel, j.d, w, l.keep(j.of.src), !l.LazyDetect)
 		if hit && a.Skimmed {
 			w.skimmed = append(w.skimmed, a)
 			return
@@ -950,6 +950,12 @@ func (l *Loader) run(ctx context.Context, st *loadState, w *worker, j job, out c
 	parse := l.parse
 	switch {
 	case parse != nil:
+	case early:
+		// Read for the first rows while the cache file is, when the
+		// cache most likely has it detected: put off, its countries
+		// would be detected again after the load, and its record, made
+		// again undetected, saved again with them.
+		parse = feed.ParseDoc
 	case l.LazyDetect && droppable:
 		parse = feed.ParseDocLazyHead
 	case l.LazyDetect:
