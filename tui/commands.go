@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -233,12 +234,13 @@ func writeMarks(ctx context.Context, q *writeQueue, st *store.Store, id int64, o
 
 // recordSeen records, per source, the keys the load listed, so that the
 // sources' counts of unread articles follow. It waits first for ready
-// (see detectPause), when not nil: what the first word typed needs
-// readies on both cores meanwhile, and recording 300,000 keys took a
-// fifth of a second of one of them.
-func recordSeen(ctx context.Context, ready <-chan struct{}, st *store.Store, srcs []load.Source, all []*entry, clean bool) tea.Cmd {
+// and for the keys to pause (see detectPause), when not nil: what the
+// first word typed needs readies on both cores meanwhile, and recording
+// took a tenth of a second of one of them at 100,000 keys, which a word
+// typed then waited for.
+func recordSeen(ctx context.Context, ready <-chan struct{}, keyAt *atomic.Int64, st *store.Store, srcs []load.Source, all []*entry, clean bool) tea.Cmd {
 	return safeCmd(func() tea.Msg {
-		detectPause(ctx, ready, nil)
+		detectPause(ctx, ready, keyAt)
 		for _, g := range seenGroups(srcs, all, clean) {
 			if err := st.Seen(ctx, g.source, g.keys, g.complete); err != nil {
 				return seenMsg{err: err}

@@ -260,7 +260,7 @@ func (m *model) loadEnded() tea.Cmd {
 	if m.marks == nil {
 		return nil
 	}
-	return recordSeen(m.ctx, m.index.ready, m.marks.store, m.opt.Sources, m.list.all, len(m.errs) == 0)
+	return recordSeen(m.ctx, m.index.ready, m.index.keyAt, m.marks.store, m.opt.Sources, m.list.all, len(m.errs) == 0)
 }
 
 // seenGroup is the keys one source listed.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -463,7 +464,8 @@ func TestMarkWhileFiltering(t *testing.T) {
 
 // TestRecordSeenWaitsForReady checks that what the sources listed is
 // recorded only once the index has readied the first search, which
-// readies on both cores meanwhile, and then records it all.
+// readies on both cores meanwhile, and the keys have paused, and then
+// records it all.
 func TestRecordSeenWaitsForReady(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
@@ -476,7 +478,8 @@ func TestRecordSeenWaitsForReady(t *testing.T) {
 	}
 	ready := make(chan struct{})
 	done := make(chan tea.Msg, 1)
-	cmd := recordSeen(ctx, ready, st, []load.Source{{Location: dir}}, all, true)
+	keyAt := new(atomic.Int64)
+	cmd := recordSeen(ctx, ready, keyAt, st, []load.Source{{Location: dir}}, all, true)
 	go func() { done <- cmd() }()
 	count := func() store.Count {
 		c, err := st.UnreadCount(ctx, dir)
@@ -489,7 +492,14 @@ func TestRecordSeenWaitsForReady(t *testing.T) {
 	if c := count(); len(c.Unknown) == 0 {
 		t.Fatalf("recorded before the index was ready: %+v", c)
 	}
+	// A key as the index readies: the record waits for the keys to
+	// pause, a second.
+	keyAt.Store(time.Now().UnixNano())
 	close(ready)
+	time.Sleep(detectQuiet / 4)
+	if c := count(); len(c.Unknown) == 0 {
+		t.Fatalf("recorded while the keys came: %+v", c)
+	}
 	select {
 	case msg := <-done:
 		if m, ok := msg.(seenMsg); !ok || m.err != nil {

@@ -48,9 +48,10 @@ type indexState struct {
 // planQuiet is how long the keys must pause before the index's start-up
 // plan begins, and planWait how long the plan waits for that at most.
 // The plan takes both cores for a while: a word typed meanwhile would
-// wait for it.
+// wait for it. A pause of a third of a second, after "/" and before the
+// word, was often enough to start it under the word's first key.
 const (
-	planQuiet = 300 * time.Millisecond
+	planQuiet = time.Second
 	planWait  = 2 * time.Second
 )
 
