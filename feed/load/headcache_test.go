@@ -90,6 +90,17 @@ func loadJSON(t *testing.T, l *Loader, srcs ...Source) (map[string]string, []str
 
 // newHeadCache returns a cache in a fresh directory whose clock runs an
 // hour ahead, so that files just written count as settled.
+// onlyCacheFile returns the path of c's one cache file, and fails the
+// test when there is not exactly one.
+func onlyCacheFile(t *testing.T, c *HeadCache) string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(c.Dir, "heads", "*"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("cache files %v, %v", files, err)
+	}
+	return files[0]
+}
+
 func newHeadCache(t *testing.T) *HeadCache {
 	t.Helper()
 	return &HeadCache{Dir: t.TempDir(), Build: "test", now: func() time.Time { return time.Now().Add(time.Hour) }}
@@ -295,11 +306,8 @@ func TestHeadCacheSame(t *testing.T) {
 	if h := c.hits.Load(); h != 10 {
 		t.Errorf("%d articles from the cache, want 10", h)
 	}
-	files, err := filepath.Glob(filepath.Join(c.Dir, "heads", "*"))
-	if err != nil || len(files) != 1 {
-		t.Fatalf("cache files %v, %v", files, err)
-	}
-	fi, err := os.Stat(files[0])
+	file := onlyCacheFile(t, c)
+	fi, err := os.Stat(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +317,7 @@ func TestHeadCacheSame(t *testing.T) {
 	before := fi.ModTime()
 	time.Sleep(10 * time.Millisecond)
 	loadJSON(t, l, src)
-	if fi, err := os.Stat(files[0]); err != nil || !fi.ModTime().Equal(before) {
+	if fi, err := os.Stat(file); err != nil || !fi.ModTime().Equal(before) {
 		t.Errorf("the cache was written again with nothing changed")
 	}
 }
@@ -370,11 +378,8 @@ func TestHeadCacheDamaged(t *testing.T) {
 	c := newHeadCache(t)
 	l := &Loader{DropBodies: true, Heads: c}
 	loadJSON(t, l, Source{Location: dir})
-	files, _ := filepath.Glob(filepath.Join(c.Dir, "heads", "*"))
-	if len(files) != 1 {
-		t.Fatalf("cache files %v", files)
-	}
-	good, err := os.ReadFile(files[0])
+	file := onlyCacheFile(t, c)
+	good, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,7 +419,7 @@ func TestHeadCacheDamaged(t *testing.T) {
 	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
-			if err := os.WriteFile(files[0], data, 0o600); err != nil {
+			if err := os.WriteFile(file, data, 0o600); err != nil {
 				t.Fatal(err)
 			}
 			c.hits.Store(0)
@@ -441,10 +446,10 @@ func TestHeadCacheDamaged(t *testing.T) {
 		}
 	})
 	t.Run("not a file", func(t *testing.T) {
-		if err := os.Remove(files[0]); err != nil {
+		if err := os.Remove(file); err != nil {
 			t.Fatal(err)
 		}
-		if err := syscall.Mkfifo(files[0], 0o600); err != nil {
+		if err := syscall.Mkfifo(file, 0o600); err != nil {
 			t.Skip("no FIFOs here:", err)
 		}
 		done := make(chan struct{})
@@ -472,11 +477,8 @@ func TestHeadCacheLarge(t *testing.T) {
 	c := newHeadCache(t)
 	l := &Loader{DropBodies: true, Heads: c}
 	loadJSON(t, l, Source{Location: dir})
-	files, _ := filepath.Glob(filepath.Join(c.Dir, "heads", "*"))
-	if len(files) != 1 {
-		t.Fatalf("cache files %v", files)
-	}
-	fi, err := os.Stat(files[0])
+	file := onlyCacheFile(t, c)
+	fi, err := os.Stat(file)
 	if err != nil || fi.Size() <= max(syncHeads, 2*bodyBlock) {
 		t.Fatalf("cache of %d bytes, want more than %d: %v", fi.Size(), max(syncHeads, 2*bodyBlock), err)
 	}
@@ -494,7 +496,7 @@ func TestHeadCacheLarge(t *testing.T) {
 		if h := c.hits.Load(); h < least {
 			t.Errorf("load %d (first rows %v): %d from the cache, want at least %d", i, l.FirstRows, h, least)
 		}
-		if again, err := os.Stat(files[0]); err != nil || !again.ModTime().Equal(fi.ModTime()) {
+		if again, err := os.Stat(file); err != nil || !again.ModTime().Equal(fi.ModTime()) {
 			t.Errorf("load %d wrote the cache again, with nothing changed", i)
 		}
 		if !c.Unchanged(dir) {
