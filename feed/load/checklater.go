@@ -78,8 +78,10 @@ func (h *headSource) recheck(ctx context.Context) []Source {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var stale []Source
+	look := openLook(h.dir)
+	defer look.close()
 	changed := func(path string, sum uint64) bool {
-		st, err := lstatStamp(path)
+		st, err := look.stamp(path, h.relOf(path))
 		if err != nil || h.stampSum(st) != sum {
 			h.same = false
 			src := h.src

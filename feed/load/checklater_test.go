@@ -95,6 +95,86 @@ func TestCheckLaterRemoved(t *testing.T) {
 	}
 }
 
+// The look finds the files changed, and those alone, however the
+// directory is named: by an absolute path, relative to the working
+// directory, as ".", with a trailing separator, or through a link. It
+// looks at each file through the directory, opened once, and by its path
+// when the directory cannot be opened: one removed whole leaves every
+// file stale.
+func TestCheckLaterLooksThroughTheDirectory(t *testing.T) {
+	changeSameSize := func(t *testing.T, path string) {
+		t.Helper()
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(strings.Replace(string(data), "Geneva", "Genf!", 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		// at names the directory, from the working directory wd.
+		at func(t *testing.T, dir, wd string) string
+	}{
+		{"absolute", func(t *testing.T, dir, wd string) string { return dir }},
+		{"relative", func(t *testing.T, dir, wd string) string { return filepath.Join(filepath.Base(dir), ".") }},
+		{"dot", func(t *testing.T, dir, wd string) string { t.Chdir(dir); return "." }},
+		{"trailing separator", func(t *testing.T, dir, wd string) string { return dir + string(filepath.Separator) }},
+		{"link", func(t *testing.T, dir, wd string) string {
+			link := filepath.Join(t.TempDir(), "news")
+			if err := os.Symlink(dir, link); err != nil {
+				t.Fatal(err)
+			}
+			return link
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := lazyDir(t)
+			t.Chdir(filepath.Dir(dir))
+			at := tc.at(t, dir, filepath.Dir(dir))
+			c := newHeadCache(t)
+			l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
+			loadJSON(t, l, Source{Location: at})
+			changeSameSize(t, filepath.Join(dir, "sub", "geneva.txt"))
+			changeSameSize(t, filepath.Join(dir, "ref.txt"))
+			l.LoadAll(context.Background(), []Source{{Location: at}})
+			stale, err := l.Stale(context.Background())
+			c.Wait()
+			var got []string
+			for _, s := range stale {
+				got = append(got, s.Location)
+			}
+			slices.Sort(got)
+			want := []string{filepath.Join(at, "ref.txt"), filepath.Join(at, "sub", "geneva.txt")}
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("Stale = %q, %v; want %q", got, err, want)
+			}
+		})
+	}
+	t.Run("removed", func(t *testing.T) {
+		dir := lazyDir(t)
+		c := newHeadCache(t)
+		l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
+		loadJSON(t, l, Source{Location: dir})
+		c.hits.Store(0)
+		ch := l.Load(context.Background(), []Source{{Location: dir}})
+		n := 0
+		for range ch {
+			if n++; n == 1 {
+				if err := os.RemoveAll(dir); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		stale, err := l.Stale(context.Background())
+		c.Wait()
+		if err != nil || int64(len(stale)) != c.hits.Load() || len(stale) < 4 {
+			t.Errorf("Stale = %+v, %v; want the %d files taken from the cache", stale, err, c.hits.Load())
+		}
+	})
+}
+
 // A load whose caller never asks Stale looks by itself, and writes its
 // cache: nothing waits for the call.
 func TestCheckLaterWithoutStale(t *testing.T) {

@@ -23,3 +23,14 @@ func lstatStamp(path string) (stamp, error) {
 	}
 	return fileStamp(fi), nil
 }
+
+// fileLook looks at the files of one directory, by their paths: see the
+// Linux version.
+type fileLook struct{}
+
+func openLook(string) fileLook { return fileLook{} }
+
+// stamp returns the stamp of the file at path, not following a link.
+func (fileLook) stamp(path, _ string) (stamp, error) { return lstatStamp(path) }
+
+func (fileLook) close() {}
