@@ -132,6 +132,9 @@ func (h *headSource) recheck(ctx context.Context) []Source {
 		}
 	}
 	h.unlooked = nil
+	if len(stale) == 0 {
+		h.foundAfterLook()
+	}
 	return stale
 }
 
@@ -215,10 +218,12 @@ func (h *headSource) relOf(path string) string {
 }
 
 // laterChecks are the loads whose looks CheckLater put off, until
-// Stale takes what they found.
+// Stale takes what they found; looking are those whose looks are not
+// done yet (see Looked).
 type laterChecks struct {
-	mu    sync.Mutex
-	loads []*laterLoad
+	mu      sync.Mutex
+	loads   []*laterLoad
+	looking []*laterLoad
 }
 
 // laterLoad is one load with CheckLater.
@@ -236,6 +241,8 @@ type laterLoad struct {
 	// those found changed or gone.
 	checked chan struct{}
 	stale   []Source
+	// of are the checks the load is one of.
+	of *laterChecks
 }
 
 // laterWait is how long a load waits for Stale to ask for its looks,
@@ -247,10 +254,11 @@ var laterWait = 5 * time.Second
 // add counts in a load about to start; its look waits for watched when
 // that is not nil.
 func (c *laterChecks) add(watched *gate) *laterLoad {
-	p := &laterLoad{delivered: make(chan struct{}), checked: make(chan struct{}), watched: watched}
+	p := &laterLoad{delivered: make(chan struct{}), checked: make(chan struct{}), watched: watched, of: c}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.loads = append(c.loads, p)
+	c.looking = append(c.looking, p)
 	return p
 }
 
@@ -266,6 +274,10 @@ func (p *laterLoad) check(ctx context.Context) {
 			p.stale = append(p.stale, h.recheck(ctx)...)
 		}
 		close(p.checked)
+		c := p.of
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.looking = slices.DeleteFunc(c.looking, func(q *laterLoad) bool { return q == p })
 	})
 }
 
@@ -328,6 +340,31 @@ func (l *Loader) Stale(ctx context.Context) ([]Source, error) {
 				return nil, err
 			}
 			stale = append(stale, p.stale...)
+		}
+	}
+}
+
+// Looked waits until the looks that CheckLater put off, of the loads
+// started so far, are done, for at most max or until ctx ends; it takes
+// nothing of what Stale returns. A look waits for Stale, or for
+// laterWait, and with WatchLater for Watched: a caller that waits for the
+// look asks for it too.
+func (l *Loader) Looked(ctx context.Context, max time.Duration) {
+	l.later.mu.Lock()
+	looking := slices.Clone(l.later.looking)
+	l.later.mu.Unlock()
+	if len(looking) == 0 {
+		return
+	}
+	timer := time.NewTimer(max)
+	defer timer.Stop()
+	for _, p := range looking {
+		select {
+		case <-p.checked:
+		case <-timer.C:
+			return
+		case <-ctx.Done():
+			return
 		}
 	}
 }

@@ -175,6 +175,63 @@ func TestCheckLaterLooksThroughTheDirectory(t *testing.T) {
 	})
 }
 
+// Looked waits for the looks of the loads started so far, whoever asks
+// for them, and takes nothing Stale returns; it waits no longer than it
+// is told to for a look that waits for the caller's watch.
+func TestLooked(t *testing.T) {
+	dir := lazyDir(t)
+	c := newHeadCache(t)
+	l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
+	// A first load takes nothing unlooked.
+	loadJSON(t, l, Source{Location: dir})
+	start := time.Now()
+	l.Looked(context.Background(), time.Minute)
+	if d := time.Since(start); d > laterWait/2 {
+		t.Fatalf("Looked waited %v with no look to wait for", d)
+	}
+	path := filepath.Join(dir, "title-only.txt")
+	l.LoadAll(context.Background(), []Source{{Location: dir}})
+	if err := os.WriteFile(path, []byte("Just a tittle\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const after = 100 * time.Millisecond
+	asked := make(chan []Source, 1)
+	go func() {
+		time.Sleep(after)
+		stale, _ := l.Stale(context.Background())
+		asked <- stale
+	}()
+	start = time.Now()
+	l.Looked(context.Background(), time.Minute)
+	// The load looks by itself after laterWait, unasked.
+	if d := time.Since(start); d < after || d > laterWait/2 {
+		t.Errorf("Looked returned after %v; want it when Stale had the look done, after %v", d, after)
+	}
+	if stale := <-asked; len(stale) != 1 || stale[0].Location != path {
+		t.Errorf("Stale = %+v beside Looked; want %s", stale, path)
+	}
+	c.Wait()
+
+	// A look that waits for a watch never in place.
+	l = &Loader{DropBodies: true, Heads: c, CheckLater: true, WatchLater: true}
+	l.LoadAll(context.Background(), []Source{{Location: dir}})
+	start = time.Now()
+	l.Looked(context.Background(), 50*time.Millisecond)
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Errorf("Looked returned after %v, with the look waiting for the watch", d)
+	}
+	l.Watched()
+	if _, err := l.Stale(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	start = time.Now()
+	l.Looked(context.Background(), time.Minute)
+	if d := time.Since(start); d > laterWait/2 {
+		t.Errorf("Looked waited %v for a look done", d)
+	}
+	c.Wait()
+}
+
 // A load whose caller never asks Stale looks by itself, and writes its
 // cache: nothing waits for the call.
 func TestCheckLaterWithoutStale(t *testing.T) {

@@ -63,8 +63,10 @@ type HeadCache struct {
 
 	mu sync.Mutex
 	// found holds, for each directory the last load found as its cache
-	// file recorded it, that cache file's stamp (see Unchanged).
+	// file recorded it, that cache file's stamp (see Unchanged); gen
+	// counts the loads started, the last load being the one numbered so.
 	found map[string]stamp
+	gen   uint64
 }
 
 // Wait blocks until every load that uses the cache has ended and written
@@ -171,6 +173,12 @@ type headSource struct {
 	// same is set, once the load's workers are done, when the cache file
 	// is to stay as it is (see keeps).
 	same bool
+	// foundLater is set, once the load's workers are done, when the load
+	// found the directory as the cache file recorded it but for the files
+	// the look CheckLater put off is still to see (see found); gen is
+	// the load's number (see HeadCache.forgetFound).
+	foundLater bool
+	gen        uint64
 
 	mu sync.Mutex
 	// out is the next cache file: a temporary file beside the cache file,
@@ -793,8 +801,11 @@ func (h *headSource) found(done bool) {
 	<-h.ready
 	h.mu.Lock()
 	h.same = h.keeps()
-	// Files not looked at are not known to be as recorded.
-	same := done && !h.partial.Load() && h.fileOK && h.same && h.looked.Load() == h.hits.Load()+int64(h.fresh.n) && len(h.unlooked) == 0 && !h.rereads()
+	whole := done && !h.partial.Load() && h.fileOK && h.same && h.looked.Load() == h.hits.Load()+int64(h.fresh.n)
+	// Files not looked at are not known to be as recorded: the look
+	// tells (see recheck).
+	same := whole && len(h.unlooked) == 0 && !h.rereads()
+	h.foundLater = whole && !same
 	h.mu.Unlock()
 	c := h.cache
 	c.mu.Lock()
@@ -803,17 +814,43 @@ func (h *headSource) found(done bool) {
 		delete(c.found, h.root)
 		return
 	}
+	c.setFound(h)
+}
+
+// setFound records that load h found its directory as the cache file
+// recorded it. The caller holds mu.
+func (c *HeadCache) setFound(h *headSource) {
 	if c.found == nil {
 		c.found = map[string]stamp{}
 	}
 	c.found[h.root] = h.file
 }
 
-// forgetFound forgets what the loads before found, as a load starts.
-func (c *HeadCache) forgetFound() {
+// foundAfterLook records, once the look CheckLater put off found nothing
+// changed or gone, that load h found its directory as the cache file
+// recorded it, when the load's workers found it so (foundLater) and no
+// load started since. The caller holds h.mu.
+func (h *headSource) foundAfterLook() {
+	if !h.foundLater || !h.same {
+		return
+	}
+	h.foundLater = false
+	c := h.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == h.gen {
+		c.setFound(h)
+	}
+}
+
+// forgetFound forgets what the loads before found, as a load starts, and
+// returns the load's number.
+func (c *HeadCache) forgetFound() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.found)
+	c.gen++
+	return c.gen
 }
 
 // Unchanged reports whether the last load of the directory at root (its

@@ -303,9 +303,10 @@ type jobSource struct {
 // *SourceError, and the rest still load. The header cache, if any, is
 // written after the channel closes; see HeadCache.Wait.
 func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
+	var gen uint64
 	if l.Heads != nil {
 		// Unchanged answers for this load from now on.
-		l.Heads.forgetFound()
+		gen = l.Heads.forgetFound()
 	}
 	out := make(chan Result, resultBuffer)
 	// The pipe's policy holds from the first file read.
@@ -325,6 +326,7 @@ func (l *Loader) Load(ctx context.Context, sources []Source) <-chan Result {
 	}
 	netJobs := make(chan job, len(urls))
 	st := newLoadState()
+	st.gen = gen
 	var wg sync.WaitGroup
 	for range l.workers() {
 		wg.Add(1)
@@ -491,6 +493,8 @@ type loadState struct {
 	// the load ends, for their entries' FileInfo (see readDir); only the
 	// walker adds to it.
 	dirs []*os.File
+	// gen is the load's number in its header cache (see forgetFound).
+	gen uint64
 }
 
 // maxOpenDirs bounds loadState.dirs: past it, an entry's FileInfo is
@@ -591,6 +595,7 @@ func (l *Loader) walk(ctx context.Context, st *loadState, src Source, q *queue, 
 		if heads = l.Heads.openHeads(abs, l.FirstRows); heads != nil {
 			heads.src, heads.later, heads.bare = src, l.CheckLater, l.DropFootnotes
 			heads.dir = filepath.Clean(root)
+			heads.gen = st.gen
 			heads.unwatched = l.WatchesLater() && !l.watched.opened()
 			st.heads = append(st.heads, heads)
 			if l.Expect != nil && heads.size > 0 {

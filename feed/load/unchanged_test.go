@@ -162,6 +162,76 @@ func TestHeadCacheUnchanged(t *testing.T) {
 	}
 }
 
+// A load with CheckLater takes records without a look, so it has not
+// found the directory unchanged when its last article is out: it has
+// once the look found every file as its record has it, unless another
+// load started since. A look that finds a file changed, or a directory
+// that gained one, leaves it changed.
+func TestHeadCacheUnchangedAfterTheLook(t *testing.T) {
+	dir := plainDir(t, 5)
+	c := newHeadCache(t)
+	l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
+	src := Source{Location: dir}
+	load := func(what string) {
+		t.Helper()
+		l.LoadAll(context.Background(), []Source{src})
+		if c.Unchanged(dir) {
+			t.Fatalf("%s: Unchanged before the look", what)
+		}
+	}
+	look := func(what string, want bool) {
+		t.Helper()
+		if _, err := l.Stale(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		c.Wait()
+		if got := c.Unchanged(dir); got != want {
+			t.Fatalf("%s: Unchanged %v after the look, want %v", what, got, want)
+		}
+	}
+	load("first load")
+	look("first load", false)
+	load("second load")
+	look("second load", true)
+	if err := c.SetMemo(dir, []byte("sum")); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(c.Memo(dir)); got != "sum" {
+		t.Fatalf("memo %q after a look that found the directory unchanged", got)
+	}
+
+	// Another load, of another directory, started before the look: it is
+	// the last load, which did not load dir.
+	load("third load")
+	other := &Loader{DropBodies: true, Heads: c}
+	other.LoadAll(context.Background(), []Source{{Location: plainDir(t, 1)}})
+	look("a load started before the look", false)
+	load("fourth load")
+	look("fourth load", true)
+
+	// A file changed in place: its record is taken, and the look finds
+	// it changed.
+	load("fifth load")
+	writeStory(t, dir, "01.txt", "Story Y")
+	look("a file changed before the look", false)
+	load("the changed file read again")
+	look("the changed file read again", false)
+	load("and again")
+	look("and again", true)
+
+	// With WatchLater, the look sees whether the directory gained a file
+	// since its listing, before the watch was in place.
+	for _, added := range []bool{false, true} {
+		l = &Loader{DropBodies: true, Heads: c, CheckLater: true, WatchLater: true}
+		load("a load before the watch")
+		if added {
+			writeStory(t, dir, "new.txt", "A new story")
+		}
+		l.Watched()
+		look(fmt.Sprintf("a load before the watch, a file added after its listing: %v", added), !added)
+	}
+}
+
 // TestHeadCacheMemoDamaged checks that a memo file that is damaged, cut
 // short, of another build or directory, or that is not a file, is no memo.
 func TestHeadCacheMemoDamaged(t *testing.T) {
