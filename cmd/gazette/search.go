@@ -121,37 +121,26 @@ func (a *app) searchBodies(ctx context.Context, srcs []load.Source, q query.Quer
 // sources' roots count only when the load was whole: a file that failed
 // to load is not gone.
 func planIndex(ctx context.Context, st *store.Store, srcs []load.Source, arts []*feed.Article, failed bool) (search.Plan, error) {
-	var roots []string
-	if !failed {
-		roots = search.LocalRoots(sourcePaths(srcs))
-	}
-	return search.MakePlan(ctx, st, arts, roots)
+	return search.MakePlan(ctx, st, arts, planRoots(srcs, failed))
 }
 
-// planUnchanged is planIndex, for a load of one directory that may have
-// found it as its header cache recorded it. The digest of the articles
-// of such a load is kept as the cache's memo, and the next load that
-// finds the directory so compares the index's digest with it rather than
-// summing every article's again: the index is current when they are the
-// same, and the plan is empty.
+// planRoots returns the roots of srcs for a plan: none when the load
+// failed in part.
+func planRoots(srcs []load.Source, failed bool) []string {
+	if failed {
+		return nil
+	}
+	return search.LocalRoots(sourcePaths(srcs))
+}
+
+// planUnchanged is planIndex, for a load that may have found its one
+// directory as its header cache recorded it (see search.MakePlanMemo).
 func (a *app) planUnchanged(ctx context.Context, st *store.Store, srcs []load.Source, arts []*feed.Article, failed bool) (search.Plan, error) {
-	root := ""
-	if roots := search.LocalRoots(sourcePaths(srcs)); len(srcs) == 1 && len(roots) == 1 && !failed && a.heads != nil && a.heads.Unchanged(roots[0]) {
-		root = roots[0]
+	var memos search.Memos
+	if len(srcs) == 1 && a.heads != nil {
+		memos = a.heads
 	}
-	var memo store.Digest
-	if root != "" && memo.UnmarshalBinary(a.heads.Memo(root)) == nil {
-		if got, err := st.RootDigests(ctx, []string{root}); err == nil && got[root] == memo {
-			return search.Plan{}, nil
-		}
-	}
-	plan, err := planIndex(ctx, st, srcs, arts, failed)
-	if sum, ok := plan.Sums[root]; ok && err == nil && sum != memo {
-		b, _ := sum.MarshalBinary()
-		// A memo not kept costs the next search the sums, no more.
-		_ = a.heads.SetMemo(root, b)
-	}
-	return plan, err
+	return search.MakePlanMemo(ctx, st, memos, arts, planRoots(srcs, failed))
 }
 
 // mayBeCurrent reports whether the index may answer for every article

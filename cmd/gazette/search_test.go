@@ -302,10 +302,6 @@ func TestListQueryStaleIndex(t *testing.T) {
 	}
 }
 
-// TestListQueryUnchangedDirectory searches a directory again and again,
-// changing it between some searches: a search that finds it as its header
-// cache recorded it answers from the index against the sum kept from the
-// one before, and every change is found all the same.
 // TestListQueryMemoFirstSearch checks that the search that builds the
 // index of a directory the header cache already knew keeps its memo, so
 // that the next search of the unchanged directory is spared the sums.
@@ -333,6 +329,10 @@ func TestListQueryMemoFirstSearch(t *testing.T) {
 	}
 }
 
+// TestListQueryUnchangedDirectory searches a directory again and again,
+// changing it between some searches: a search that finds it as its header
+// cache recorded it answers from the index against the sum kept from the
+// one before, and every change is found all the same.
 func TestListQueryUnchangedDirectory(t *testing.T) {
 	dir, data, env := searchedNews(t, 20)
 	// The header cache keeps no file changed in the last two seconds.
