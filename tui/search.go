@@ -134,6 +134,13 @@ func (m *model) startIndex() tea.Cmd {
 	m.index.ready = make(chan struct{})
 	s, all, keyAt, rows, ready := m.index.searcher, m.list.all, m.index.keyAt, m.list.nextRow, m.index.ready
 	version, folded := m.list.version, m.index.folded
+	// A reader of one directory that its header cache found unchanged
+	// plans with the cache's memo.
+	var memos search.Memos
+	l := m.opt.Loader
+	if len(m.opt.Sources) == 1 && l != nil && l.Heads != nil {
+		memos = l.Heads
+	}
 	prepare := func(ctx context.Context) {
 		// The titles folded and the rows bound, on two cores: the first
 		// word typed, a fraction of a second after the full count,
@@ -156,6 +163,12 @@ func (m *model) startIndex() tea.Cmd {
 			runtime.GC()
 		}
 		waitKeys(ctx, keyAt)
+		// Whether the load found the directory as the cache recorded it
+		// is known once the look it put off is done (see checkStale,
+		// which asks for it as the keys pause too).
+		if memos != nil {
+			l.Looked(ctx, lookWait)
+		}
 	}
 	// A run that wrote may have given a document's number to another
 	// key: the rows are bound again.
@@ -172,8 +185,12 @@ func (m *model) startIndex() tea.Cmd {
 		m.index.ride = &rideAlong{all: all, body: m.opt.Body}
 		body = m.index.ride.wrap(body)
 	}
-	return buildIndex(m.ctx, m.opt.Store, prepare, finish, body, arts, roots)
+	return buildIndex(m.ctx, m.opt.Store, memos, prepare, finish, body, arts, roots)
 }
+
+// lookWait bounds the plan's wait for the look a load put off: a
+// quarter of a second at 100,000 files.
+const lookWait = 2 * time.Second
 
 // takeRidden gives the entries the countries the index build detected
 // since the last report (see rideAlong), and refilters the list. When the
