@@ -767,12 +767,10 @@ func (h *headSource) write() (err error) {
 // used was made again, the same, and nothing else was made. The caller
 // holds mu, and the load's workers are done.
 func (h *headSource) keeps() bool {
-	unused, same := 0, 0
-	for _, rec := range h.old {
-		if !rec.used {
-			unused++
-		}
-	}
+	// Each record used was counted as it was (see use): going through
+	// the records of 100,000 files to count them took 10–15 ms, just as
+	// the load's last articles were to go out.
+	unused, same := len(h.old)-int(h.hits.Load()), 0
 	h.fresh.each(func(k freshKey) bool {
 		if old, ok := h.old[h.relKey(k.rel)]; ok && !old.used && old.st == k.st {
 			same++
