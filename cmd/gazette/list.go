@@ -76,15 +76,20 @@ func (a *app) list(ctx context.Context, args []string, opt listOptions) error {
 	relevance := opt.sort == "relevance" || q.Relevance && opt.sort == ""
 	arts, failed, match, score := a.loadMatching(ctx, args, opt.tags, q, relevance, match)
 	// The matches are kept in place, in arts: a list of 100,000 needs no
-	// second array.
-	shown := arts[:0]
-	for _, art := range arts {
-		if match(art) {
-			shown = append(shown, art)
-			if !relevance && opt.limit > 0 && len(shown) == opt.limit {
-				break
+	// second array. Without a filter, every article is one.
+	shown := arts
+	if len(opt.tags) > 0 || !q.Empty() {
+		shown = arts[:0]
+		for _, art := range arts {
+			if match(art) {
+				shown = append(shown, art)
+				if !relevance && opt.limit > 0 && len(shown) == opt.limit {
+					break
+				}
 			}
 		}
+	} else if !relevance && opt.limit > 0 && len(shown) > opt.limit {
+		shown = shown[:opt.limit]
 	}
 	var scores []float64
 	if relevance {
