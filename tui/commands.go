@@ -252,14 +252,14 @@ func recordSeen(ctx context.Context, ready <-chan struct{}, keyAt *atomic.Int64,
 
 // buildIndex brings the full-text index up to date with the loaded
 // articles in the background, and reports its progress as indexMsg, one
-// at a time (see waitIndex). roots are the sources loaded whole, whose
-// files gone from the load leave the index; memos, when not nil, are the
+// at a time (see waitIndex). paths are the locations of the sources loaded
+// whole, whose files gone from the load leave the index; memos, when not nil, are the
 // header cache's of the one directory loaded (see search.MakePlanMemo).
 // prepare runs first, before the plan, which takes every core for a
 // while: it readies what the first word typed needs, and is nil when
 // there is nothing to ready. finish, when set, runs after a plan that had
 // work to do, before the last report.
-func buildIndex(ctx context.Context, idx search.Index, memos search.Memos, prepare, finish func(context.Context), body BodyFunc, arts []*feed.Article, roots []string) tea.Cmd {
+func buildIndex(ctx context.Context, idx search.Index, memos search.Memos, prepare, finish func(context.Context), body BodyFunc, arts []*feed.Article, paths []string) tea.Cmd {
 	return func() tea.Msg {
 		ch := make(chan indexMsg, 1)
 		go func() {
@@ -278,7 +278,7 @@ func buildIndex(ctx context.Context, idx search.Index, memos search.Memos, prepa
 			if prepare != nil {
 				prepare(ctx)
 			}
-			plan, err := search.MakePlanMemo(ctx, idx, memos, arts, roots)
+			plan, err := search.MakePlanMemo(ctx, idx, memos, arts, search.LocalRoots(paths))
 			if err != nil {
 				return
 			}

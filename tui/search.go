@@ -112,16 +112,16 @@ func (m *model) startIndex() tea.Cmd {
 	for i, e := range m.list.all {
 		arts[i] = e.a
 	}
-	var roots []string
+	// Only a complete load tells which files are gone: the roots are
+	// those of its sources (search.LocalRoots, which looks at each, in
+	// the command).
+	var paths []string
 	if len(m.errs) == 0 {
-		// Only a complete load tells which files are gone.
-		var paths []string
 		for _, s := range m.opt.Sources {
 			if s.FS == nil {
 				paths = append(paths, s.Location)
 			}
 		}
-		roots = search.LocalRoots(paths)
 	}
 	m.index.building = true
 	m.index.progress = search.Progress{}
@@ -185,7 +185,7 @@ func (m *model) startIndex() tea.Cmd {
 		m.index.ride = &rideAlong{all: all, body: m.opt.Body}
 		body = m.index.ride.wrap(body)
 	}
-	return buildIndex(m.ctx, m.opt.Store, memos, prepare, finish, body, arts, roots)
+	return buildIndex(m.ctx, m.opt.Store, memos, prepare, finish, body, arts, paths)
 }
 
 // lookWait bounds the plan's wait for the look a load put off: a
