@@ -252,9 +252,10 @@ func recordSeen(ctx context.Context, ready <-chan struct{}, keyAt *atomic.Int64,
 
 // buildIndex brings the full-text index up to date with the loaded
 // articles in the background, and reports its progress as indexMsg, one
-// at a time (see waitIndex). paths are the locations of the sources loaded
-// whole, whose files gone from the load leave the index; memos, when not nil, are the
-// header cache's of the one directory loaded (see search.MakePlanMemo).
+// at a time (see waitIndex). paths are the locations of the sources
+// loaded whole, whose files gone from the load leave the index; memos,
+// when not nil, are the header cache's of the one directory loaded (see
+// search.MakePlanMemo).
 // prepare runs first, before the plan, which takes every core for a
 // while: it readies what the first word typed needs, and is nil when
 // there is nothing to ready. finish, when set, runs after a plan that had

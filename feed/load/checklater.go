@@ -346,9 +346,9 @@ func (l *Loader) Stale(ctx context.Context) ([]Source, error) {
 
 // Looked waits until the looks that CheckLater put off, of the loads
 // started so far, are done, for at most max or until ctx ends; it takes
-// nothing of what Stale returns. A look waits for Stale, or for
-// laterWait, and with WatchLater for Watched: a caller that waits for the
-// look asks for it too.
+// nothing of what Stale returns. A look waits until Stale asks for it (or
+// laterWait passes) and, with WatchLater, until Watched is called: a
+// caller that waits for it has those called meanwhile.
 func (l *Loader) Looked(ctx context.Context, max time.Duration) {
 	l.later.mu.Lock()
 	looking := slices.Clone(l.later.looking)

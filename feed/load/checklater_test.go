@@ -114,14 +114,14 @@ func TestCheckLaterLooksThroughTheDirectory(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		// at names the directory, from the working directory wd.
-		at func(t *testing.T, dir, wd string) string
+		// at names the directory, from the directory above it.
+		at func(t *testing.T, dir string) string
 	}{
-		{"absolute", func(t *testing.T, dir, wd string) string { return dir }},
-		{"relative", func(t *testing.T, dir, wd string) string { return filepath.Join(filepath.Base(dir), ".") }},
-		{"dot", func(t *testing.T, dir, wd string) string { t.Chdir(dir); return "." }},
-		{"trailing separator", func(t *testing.T, dir, wd string) string { return dir + string(filepath.Separator) }},
-		{"link", func(t *testing.T, dir, wd string) string {
+		{"absolute", func(t *testing.T, dir string) string { return dir }},
+		{"relative", func(t *testing.T, dir string) string { return filepath.Join(filepath.Base(dir), ".") }},
+		{"dot", func(t *testing.T, dir string) string { t.Chdir(dir); return "." }},
+		{"trailing separator", func(t *testing.T, dir string) string { return dir + string(filepath.Separator) }},
+		{"link", func(t *testing.T, dir string) string {
 			link := filepath.Join(t.TempDir(), "news")
 			if err := os.Symlink(dir, link); err != nil {
 				t.Fatal(err)
@@ -132,7 +132,7 @@ func TestCheckLaterLooksThroughTheDirectory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := lazyDir(t)
 			t.Chdir(filepath.Dir(dir))
-			at := tc.at(t, dir, filepath.Dir(dir))
+			at := tc.at(t, dir)
 			c := newHeadCache(t)
 			l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
 			loadJSON(t, l, Source{Location: at})

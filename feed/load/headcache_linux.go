@@ -44,8 +44,8 @@ func lstatStamp(path string) (stamp, error) {
 // fileLook looks at the files of one directory, through the directory
 // opened once: a look at a file by its path walks the whole path, each
 // directory of it, where one through its directory reads the name alone.
-// At 100,000 files, the look of a load with CheckLater took 0.36 s of CPU
-// by path and 0.14 s so.
+// At 100,000 files, the look of a reader's second launch took 0.36 s of
+// CPU by path and takes 0.25 s so.
 type fileLook struct {
 	fd int
 }
