@@ -79,20 +79,29 @@ func TestCheckLaterRemoved(t *testing.T) {
 	l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
 	loadJSON(t, l, Source{Location: dir})
 	path := filepath.Join(dir, "ref.txt")
+	stale, err := staleAfter(t, l, dir, func() error { return os.Remove(path) })
+	if err != nil || len(stale) != 1 || stale[0].Location != path {
+		t.Errorf("Stale = %+v, %v; want %s", stale, err, path)
+	}
+}
+
+// staleAfter loads dir again with l, calls change as the first result
+// comes, and returns what Stale names once the load is over, its cache
+// written.
+func staleAfter(t *testing.T, l *Loader, dir string, change func() error) ([]Source, error) {
+	t.Helper()
 	ch := l.Load(context.Background(), []Source{{Location: dir}})
 	n := 0
 	for range ch {
 		if n++; n == 1 {
-			if err := os.Remove(path); err != nil {
+			if err := change(); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	stale, err := l.Stale(context.Background())
-	c.Wait()
-	if err != nil || len(stale) != 1 || stale[0].Location != path {
-		t.Errorf("Stale = %+v, %v; want %s", stale, err, path)
-	}
+	l.Heads.Wait()
+	return stale, err
 }
 
 // The look finds the files changed, and those alone, however the
@@ -158,17 +167,7 @@ func TestCheckLaterLooksThroughTheDirectory(t *testing.T) {
 		l := &Loader{DropBodies: true, Heads: c, CheckLater: true}
 		loadJSON(t, l, Source{Location: dir})
 		c.hits.Store(0)
-		ch := l.Load(context.Background(), []Source{{Location: dir}})
-		n := 0
-		for range ch {
-			if n++; n == 1 {
-				if err := os.RemoveAll(dir); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		stale, err := l.Stale(context.Background())
-		c.Wait()
+		stale, err := staleAfter(t, l, dir, func() error { return os.RemoveAll(dir) })
 		if err != nil || int64(len(stale)) != c.hits.Load() || len(stale) < 4 {
 			t.Errorf("Stale = %+v, %v; want the %d files taken from the cache", stale, err, c.hits.Load())
 		}

@@ -68,10 +68,16 @@ func (l fileLook) stamp(path, rel string) (stamp, error) {
 		return lstatStamp(path)
 	}
 	var st unix.Stat_t
-	if err := safefile.RetryEINTR(func() error { return unix.Fstatat(l.fd, rel, &st, unix.AT_SYMLINK_NOFOLLOW) }); err != nil {
+	if err := lstatIn(l.fd, rel, &st); err != nil {
 		return stamp{}, err
 	}
 	return statStamp(&st), nil
+}
+
+// lstatIn fills st with what lstat gives of name in the open directory
+// dirFD.
+func lstatIn(dirFD int, name string, st *unix.Stat_t) error {
+	return safefile.RetryEINTR(func() error { return unix.Fstatat(dirFD, name, st, unix.AT_SYMLINK_NOFOLLOW) })
 }
 
 func (l fileLook) close() {

@@ -88,8 +88,7 @@ func (d *rawEntry) Info() (fs.FileInfo, error) {
 // lstatAt fills st with what lstat gives of the entry's file now, in the
 // directory readDir keeps open (dirFD is not -1).
 func (d *rawEntry) lstatAt(st *unix.Stat_t) error {
-	err := safefile.RetryEINTR(func() error { return unix.Fstatat(d.dirFD, d.name, st, unix.AT_SYMLINK_NOFOLLOW) })
-	if err != nil {
+	if err := lstatIn(d.dirFD, d.name, st); err != nil {
 		return &os.PathError{Op: "lstat", Path: d.rel(), Err: err}
 	}
 	return nil
