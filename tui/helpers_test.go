@@ -46,6 +46,15 @@ type driver struct {
 // newDriver builds a model of size w×h holding arts, loading finished.
 func newDriver(t testing.TB, w, h int, arts []*feed.Article, errs []error) *driver {
 	t.Helper()
+	d := newSizelessDriver(t)
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	d.send(loadBatchMsg{arts: arts, errs: errs, done: true})
+	return d
+}
+
+// newSizelessDriver builds a model that has been told nothing yet, not
+// even the terminal's size.
+func newSizelessDriver(t testing.TB) *driver {
 	opt := Options{
 		Sources: []load.Source{{Location: "testdata/articles"}},
 		Getenv:  testEnv(map[string]string{"TERM": "xterm-256color"}),
@@ -54,8 +63,6 @@ func newDriver(t testing.TB, w, h int, arts []*feed.Article, errs []error) *driv
 	}
 	d := &driver{t: t, m: newModel(context.Background(), opt)}
 	d.m.exec = execNow
-	d.send(tea.WindowSizeMsg{Width: w, Height: h})
-	d.send(loadBatchMsg{arts: arts, errs: errs, done: true})
 	return d
 }
 

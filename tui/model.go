@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -141,6 +142,10 @@ type model struct {
 
 	// live is the refresh, watch and timer state.
 	live liveState
+
+	// sized is set once the terminal's size is known (see sizeWait):
+	// nothing is drawn before.
+	sized bool
 	// statesAsked is set once the store's states were asked for, with
 	// the first batch of the load.
 	statesAsked bool
@@ -208,8 +213,16 @@ func (m model) Init() tea.Cmd {
 		tea.RequestBackgroundColor,
 		m.list.spin.Tick,
 		m.watchNow(),
+		tea.Tick(sizeWait, func(time.Time) tea.Msg { return sizeWaitMsg{} }),
 	)
 }
+
+// sizeWait is how long the reader waits for the terminal's size, which
+// comes as the program starts, before it draws at the size it assumes.
+const sizeWait = 200 * time.Millisecond
+
+// sizeWaitMsg says sizeWait has passed.
+type sizeWaitMsg struct{}
 
 // loadCmd takes in the load Run started, or starts it.
 func (m model) loadCmd() tea.Cmd {
@@ -238,7 +251,11 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 	m.reader.visible = m.list.visible
 	m.reader.active = m.screen == screenReader
 	switch msg := msg.(type) {
+	case sizeWaitMsg:
+		m.sized = true
+		return m, nil
 	case tea.WindowSizeMsg:
+		m.sized = true
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
 		m.list = m.list.resize()
 		m.reader = m.reader.resize()
@@ -729,6 +746,11 @@ func (m model) View() tea.View {
 
 // render draws the whole screen as text.
 func (m model) render() string {
+	if !m.sized {
+		// A frame drawn at a size assumed would be drawn again at the
+		// real one a moment later: the first rows waited for both.
+		return ""
+	}
 	if m.width < 20 || m.height < 6 {
 		return "gazette: the terminal is too small"
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -678,5 +679,38 @@ func TestFetchFullPage(t *testing.T) {
 	d.keys("esc", "enter")
 	if !strings.Contains(d.screen(), "The whole story") {
 		t.Errorf("full page lost after going back:\n%s", d.screen())
+	}
+}
+
+// TestNoFrameBeforeTheSize checks that the reader draws nothing until it
+// knows the terminal's size, articles loaded or not, or has waited for it
+// long enough; that a size too small for the list says so, and one large
+// enough shows the articles.
+func TestNoFrameBeforeTheSize(t *testing.T) {
+	d := newSizelessDriver(t)
+	if got := d.m.View().Content; got != "" {
+		t.Fatalf("before the size, the view is %q, want nothing", got)
+	}
+	arts := testArticles(t)
+	d.send(loadBatchMsg{arts: arts, done: true})
+	if got := d.m.View().Content; got != "" {
+		t.Fatalf("loaded, before the size, the view is %q, want nothing", got)
+	}
+	d.send(tea.WindowSizeMsg{Width: 10, Height: 3})
+	if got := d.screen(); !strings.Contains(got, "too small") {
+		t.Fatalf("at 10x3 the screen is %q, want it to say it is too small", got)
+	}
+	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if want, got := fmt.Sprintf("%d articles", len(arts)), d.screen(); !strings.Contains(got, want) {
+		t.Fatalf("at 100x30 the screen does not say %q:\n%s", want, got)
+	}
+
+	// A terminal that never tells its size gets a frame of the size
+	// assumed once the wait is over.
+	d = newSizelessDriver(t)
+	d.send(loadBatchMsg{arts: arts, done: true})
+	d.send(sizeWaitMsg{})
+	if want, got := fmt.Sprintf("%d articles", len(arts)), d.screen(); !strings.Contains(got, want) {
+		t.Fatalf("after the wait for the size, the screen does not say %q:\n%s", want, got)
 	}
 }
