@@ -313,6 +313,9 @@ type docWriter struct {
 	add, find, drop, restamp, text *sql.Stmt
 	deltas                         rootDeltas
 	roots                          rootIDs
+	// added is set once a new key is indexed: finish draws a new
+	// version of the keys.
+	added bool
 }
 
 // newDocWriter prepares the statements of a docWriter in tx; the caller
@@ -372,6 +375,7 @@ func (w *docWriter) put(ctx context.Context, d IndexDoc) error {
 				return err
 			}
 			w.deltas.add(rid, d.Key, d.Stamp)
+			w.added = true
 			return nil
 		}
 	}
@@ -414,8 +418,16 @@ func (w *docWriter) put(ctx context.Context, d IndexDoc) error {
 	return nil
 }
 
-// finish adds the changes to the roots' digests.
-func (w *docWriter) finish(ctx context.Context) error { return w.deltas.apply(ctx, w.tx) }
+// finish adds the changes to the roots' digests, and draws a new version
+// of the keys when a new key was indexed.
+func (w *docWriter) finish(ctx context.Context) error {
+	if w.added {
+		if err := newKeysVersion(ctx, w.tx); err != nil {
+			return err
+		}
+	}
+	return w.deltas.apply(ctx, w.tx)
+}
 
 // Indexed returns what the index holds of every indexed key, so that the
 // caller indexes only what is new or changed and unindexes what is gone.
@@ -479,6 +491,7 @@ func (s *Store) Unindex(ctx context.Context, keys ...string) error {
 	}
 	return s.write(ctx, "unindex", func(tx *sql.Tx) error {
 		deltas := rootDeltas{}
+		dropped := false
 		err := inChunks(keys, func(arr string, _ int) error {
 			rows, err := tx.QueryContext(ctx, "SELECT key, stamp, root FROM search_docs WHERE key IN (SELECT value FROM json_each(?))", arr)
 			if err != nil {
@@ -504,11 +517,21 @@ func (s *Store) Unindex(ctx context.Context, keys ...string) error {
 				(SELECT doc FROM search_docs WHERE key IN (SELECT value FROM json_each(?)))`, arr); err != nil {
 				return err
 			}
-			_, err = tx.ExecContext(ctx, "DELETE FROM search_docs WHERE key IN (SELECT value FROM json_each(?))", arr)
+			res, err := tx.ExecContext(ctx, "DELETE FROM search_docs WHERE key IN (SELECT value FROM json_each(?))", arr)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			dropped = dropped || n > 0
 			return err
 		})
 		if err != nil {
 			return err
+		}
+		if dropped {
+			if err := newKeysVersion(ctx, tx); err != nil {
+				return err
+			}
 		}
 		return deltas.apply(ctx, tx)
 	})

@@ -84,16 +84,83 @@ func (s *Store) MatchDocs(ctx context.Context, expr string) ([]int64, error) {
 // joined into one text by SQLite: a row each through database/sql costs
 // twice as much, most of it in allocations.
 func (s *Store) DocKeys(ctx context.Context, fn func(doc int64, key string) error) error {
+	_, err := s.DocKeysVersion(ctx, fn)
+	return err
+}
+
+// DocKeysVersion is DocKeys, all of it read in one transaction, and
+// returns the version of the keys it read (see KeysVersion), read in the
+// same transaction.
+func (s *Store) DocKeysVersion(ctx context.Context, fn func(doc int64, key string) error) (version string, err error) {
 	if s.stale != nil {
-		return s.stale
+		return "", s.stale
 	}
-	const op = "read the index's keys"
+	// An error of fn's is returned as it is, others named.
+	var fnErr error
+	each := func(doc int64, key string) error {
+		fnErr = fn(doc, key)
+		return fnErr
+	}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if version, err = keysVersion(ctx, tx); err != nil {
+			return err
+		}
+		return docKeys(ctx, tx, each)
+	})
+	if fnErr != nil {
+		return "", fnErr
+	}
+	if err != nil {
+		return "", s.wrap("read the index's keys", err)
+	}
+	return version, nil
+}
+
+// KeysVersion returns the version of the index's keys: the store's own
+// name, drawn when it was made, and a number drawn anew by every write
+// that indexes a new key or unindexes one (a document keeps its number
+// while its key stays indexed: see DocKeys). Two
+// reads of one version read the same documents and keys, so that a copy
+// kept with its version (see DocKeysVersion) stands for them while the
+// version is the same. As with the states' version (StatesVersion), the
+// numbers are drawn, not counted.
+func (s *Store) KeysVersion(ctx context.Context) (string, error) {
+	if s.stale != nil {
+		return "", s.stale
+	}
+	v, err := keysVersion(ctx, s.db)
+	if err != nil {
+		return "", s.wrap("read the version of the index's keys", err)
+	}
+	return v, nil
+}
+
+// newKeysVersion draws the next version of the index's keys, in tx,
+// which indexed a new key or unindexed one. Every statement of this
+// package that adds or deletes rows of search_docs is followed by it
+// (TestEveryWriteOfKeysDrawsAVersion).
+func newKeysVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, "UPDATE search_version SET n = random() WHERE id = 0")
+	return err
+}
+
+func keysVersion(ctx context.Context, q querier) (string, error) {
+	var store string
+	var n int64
+	if err := q.QueryRowContext(ctx, "SELECT s.store, k.n FROM states_version s, search_version k WHERE s.id = 0 AND k.id = 0").Scan(&store, &n); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s:%d", store, n), nil
+}
+
+// docKeys is DocKeys, in tx.
+func docKeys(ctx context.Context, tx *sql.Tx, fn func(doc int64, key string) error) error {
 	for after := ""; ; {
 		var text string
-		rows, err := s.db.QueryContext(ctx, `SELECT group_concat(doc || ' ' || octet_length(key) || ' ' || key, ' ')
+		rows, err := tx.QueryContext(ctx, `SELECT group_concat(doc || ' ' || octet_length(key) || ' ' || key, ' ')
 			FROM (SELECT doc, key FROM search_docs WHERE key > ? ORDER BY key LIMIT ?)`, after, docKeysRange)
 		if err != nil {
-			return s.wrap(op, err)
+			return err
 		}
 		n := 0
 		var fnErr error
@@ -118,7 +185,7 @@ func (s *Store) DocKeys(ctx context.Context, fn func(doc int64, key string) erro
 			return fnErr
 		}
 		if err != nil {
-			return s.wrap(op, err)
+			return err
 		}
 		if n < docKeysRange {
 			return nil

@@ -207,6 +207,18 @@ CREATE TABLE states_version (
 );
 INSERT INTO states_version (id, store, n) VALUES (0, lower(hex(randomblob(16))), random());
 `,
+	// Version 9: the version of the index's keys (see KeysVersion): a
+	// number drawn anew, in the same transaction, by every write that
+	// indexes a new key or unindexes one. A copy of the keys kept under
+	// the same version is the same as search_docs. (Triggers that drew it
+	// for each row written made a first build three times as long.)
+	`
+CREATE TABLE search_version (
+	id INTEGER PRIMARY KEY CHECK (id = 0),
+	n  INTEGER NOT NULL
+);
+INSERT INTO search_version (id, n) VALUES (0, random());
+`,
 }
 
 // SchemaVersion is the schema version this package writes.

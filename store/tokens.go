@@ -35,8 +35,10 @@ func (s *Store) checkTokens(ctx context.Context, tokens string) {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO search_tokens (tokens) VALUES (?)", tokens)
-		return err
+		if _, err := tx.ExecContext(ctx, "INSERT INTO search_tokens (tokens) VALUES (?)", tokens); err != nil {
+			return err
+		}
+		return newKeysVersion(ctx, tx)
 	})
 }
 
