@@ -182,7 +182,10 @@ func newModel(ctx context.Context, opt Options) model {
 		exec:    tea.Exec,
 	}
 	c.keys.enableMarks(opt.Store != nil)
-	if opt.Store != nil {
+	switch {
+	case opt.Store != nil && opt.Index != nil:
+		c.index.searcher = search.NewSearcher(opt.Index)
+	case opt.Store != nil:
 		c.index.searcher = search.NewSearcher(opt.Store)
 	}
 	m := model{

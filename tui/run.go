@@ -39,6 +39,7 @@ import (
 	"github.com/gazette-news/gazette/internal/config"
 	"github.com/gazette-news/gazette/internal/render"
 	"github.com/gazette-news/gazette/internal/safeout"
+	"github.com/gazette-news/gazette/internal/search"
 	"github.com/gazette-news/gazette/store"
 )
 
@@ -92,6 +93,9 @@ type Options struct {
 	FullPage BodyFunc
 	// Store keeps read and starred state; nil keeps none.
 	Store *store.Store
+	// Index is what the reader searches, the full-text index of Store
+	// (a copy of its keys kept beside it, say); nil searches Store.
+	Index search.Index
 	// Refresh says how often feeds are fetched again by themselves; the
 	// zero value never does, and r refreshes on demand.
 	Refresh Refresh

@@ -5,6 +5,9 @@ import (
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/load"
+	"github.com/gazette-news/gazette/internal/search"
+	"github.com/gazette-news/gazette/internal/state"
+	"github.com/gazette-news/gazette/store"
 	"github.com/gazette-news/gazette/tui"
 )
 
@@ -98,6 +101,16 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 			return loader.SaveDetected(srcs)
 		},
 		Store:   st,
+		Index:   a.readerIndex(st),
 		Refresh: refresh,
 	})
+}
+
+// readerIndex is what the reader searches: st's index, with a copy of its
+// keys kept in the cache directory; nil without a store.
+func (a *app) readerIndex(st *store.Store) search.Index {
+	if st == nil {
+		return nil
+	}
+	return state.KeysCopy{Store: st, Path: a.keysCopy(st)}
 }

@@ -60,7 +60,15 @@ func (a *app) storePath() (string, error) {
 // the states of st (see state.ReadEarly), named after the store's file so
 // that two data directories keep a copy each; "" when there is no cache
 // directory or the store is in memory.
-func (a *app) statesCopy(st *store.Store) string {
+func (a *app) statesCopy(st *store.Store) string { return a.storeCopy(st, "states") }
+
+// keysCopy returns the file of the cache directory that keeps a copy of
+// the keys of st's index (see state.KeysCopy), as statesCopy does.
+func (a *app) keysCopy(st *store.Store) string { return a.storeCopy(st, "keys") }
+
+// storeCopy returns the file of the cache directory's folder kind that
+// keeps a copy of part of st, named after the store's file.
+func (a *app) storeCopy(st *store.Store, kind string) string {
 	if st == nil || st.Memory() {
 		return ""
 	}
@@ -69,7 +77,7 @@ func (a *app) statesCopy(st *store.Store) string {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(st.Path()))
-	return filepath.Join(dir, "states", hex.EncodeToString(sum[:16]))
+	return filepath.Join(dir, kind, hex.EncodeToString(sum[:16]))
 }
 
 // storeOptions are those of every store gazette opens: the index's texts

@@ -54,6 +54,32 @@ func checkStates(t *testing.T, st *store.Store, got map[string]feed.State) {
 	}
 }
 
+// damagedCopies returns good, a copy that starts with magic, spoilt:
+// emptied, cut short, a byte changed, another magic.
+func damagedCopies(good []byte, magic string) map[string][]byte {
+	flipped := append([]byte(nil), good...)
+	flipped[len(flipped)/2] ^= 1
+	return map[string][]byte{
+		"empty":          {},
+		"cut short":      good[:len(good)-9],
+		"a byte changed": flipped,
+		"another magic":  append([]byte(magic[:len(magic)-2]+"9\n"), good[len(magic):]...),
+	}
+}
+
+// checkCopyMade fails t unless a copy was made at path, readable only by
+// the user.
+func checkCopyMade(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal("no copy made:", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("the copy's mode is %v, want 0600", fi.Mode().Perm())
+	}
+}
+
 // The states are read from the table the first time, and the copy made,
 // readable only by the user; from the copy while the version is the same;
 // from the table again, and the copy made again, once a state changed.
@@ -67,13 +93,7 @@ func TestStatesCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkStates(t, st, m)
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal("no copy made:", err)
-	}
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("the copy's mode is %v, want 0600", fi.Mode().Perm())
-	}
+	checkCopyMade(t, path)
 
 	// A copy of this version that says otherwise than the table is read:
 	// the states come from it, not from the table.
@@ -133,17 +153,9 @@ func TestStatesCopyRefused(t *testing.T) {
 	otherVersion, _ := other.StatesVersion(ctx)
 	lie := maps.Clone(m)
 	lie["k:1"] = feed.State{Read: true, Starred: true}
-	good := appendCopy(nil, version, lie)
-	flipped := append([]byte(nil), good...)
-	flipped[len(flipped)/2] ^= 1
-	cases := map[string][]byte{
-		"empty":           {},
-		"cut short":       good[:len(good)-9],
-		"a byte changed":  flipped,
-		"another magic":   append([]byte("gazette-states 9\n"), good[len(copyMagic):]...),
-		"another version": appendCopy(nil, version+"0", lie),
-		"another store":   appendCopy(nil, otherVersion, lie),
-	}
+	cases := damagedCopies(appendCopy(nil, version, lie), copyMagic)
+	cases["another version"] = appendCopy(nil, version+"0", lie)
+	cases["another store"] = appendCopy(nil, otherVersion, lie)
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, name)
