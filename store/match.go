@@ -80,9 +80,9 @@ func (s *Store) MatchDocs(ctx context.Context, expr string) ([]int64, error) {
 // again keeps it; only a key unindexed gives it up. key is a slice of a
 // text of many keys: a caller that keeps it keeps them all.
 //
-// The keys come a range at a time, in the order of the index on keys,
-// joined into one text by SQLite: a row each through database/sql costs
-// twice as much, most of it in allocations.
+// The keys are read in one transaction, a range at a time, in the order
+// of the index on keys, joined into one text by SQLite: a row each
+// through database/sql costs twice as much, most of it in allocations.
 func (s *Store) DocKeys(ctx context.Context, fn func(doc int64, key string) error) error {
 	_, err := s.DocKeysVersion(ctx, fn)
 	return err
@@ -119,11 +119,11 @@ func (s *Store) DocKeysVersion(ctx context.Context, fn func(doc int64, key strin
 // KeysVersion returns the version of the index's keys: the store's own
 // name, drawn when it was made, and a number drawn anew by every write
 // that indexes a new key or unindexes one (a document keeps its number
-// while its key stays indexed: see DocKeys). Two
-// reads of one version read the same documents and keys, so that a copy
-// kept with its version (see DocKeysVersion) stands for them while the
-// version is the same. As with the states' version (StatesVersion), the
-// numbers are drawn, not counted.
+// while its key stays indexed: see DocKeys). Two reads of one version
+// read the same documents and keys, so that a copy kept with its version
+// (see DocKeysVersion) stands for them while the version is the same. As
+// with the states' version (StatesVersion), the numbers are drawn, not
+// counted.
 func (s *Store) KeysVersion(ctx context.Context) (string, error) {
 	if s.stale != nil {
 		return "", s.stale

@@ -750,8 +750,8 @@ func (m model) View() tea.View {
 // render draws the whole screen as text.
 func (m model) render() string {
 	if !m.sized {
-		// A frame drawn at a size assumed would be drawn again at the
-		// real one a moment later: the first rows waited for both.
+		// A frame drawn at the size assumed would be drawn again at
+		// the real one a moment later.
 		return ""
 	}
 	if m.width < 20 || m.height < 6 {

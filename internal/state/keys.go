@@ -126,8 +126,8 @@ func readKeysCopy(data []byte, version string) (keysCopy, bool) {
 	}
 	at += len(version)
 	n, ok := next()
-	// Each document takes three bytes at least.
-	if !ok || n > uint64(len(body)-at)/3 {
+	// Each document takes two bytes at least.
+	if !ok || n > uint64(len(body)-at)/2 {
 		return keysCopy{}, false
 	}
 	c := keysCopy{docs: make([]int64, 0, n), ends: make([]int, 0, n)}
