@@ -198,3 +198,73 @@ func TestE2EPasteThenCtrlC(t *testing.T) {
 	s.waitFor("the shell after ctrl+c", func(sc string) bool { return strings.Contains(sc, "exited-") && atPrompt(sc) })
 	t.Logf("200 KB pasted then ctrl+c: back at the shell after %s", time.Since(start).Round(time.Millisecond))
 }
+
+// TestE2EBodyWordThroughTheKeysCopy finds a word of the articles' bodies
+// in three launches of the reader: the first leaves a copy of the index's
+// keys in the cache directory; the second, after a story with the word
+// was added, makes it again and finds the new story too; the third, with
+// nothing changed, reads the copy as it is and finds the same.
+func TestE2EBodyWordThroughTheKeysCopy(t *testing.T) {
+	s, bin, dir := liveSession(t)
+	news := liveNews(t, dir)
+	story := func(name, title, body string) {
+		text := "---\ntitle: " + title + "\ndate: 2024-03-12T10:00:00Z\nsource: Live Wire\n---\n\n" + body + "\n"
+		if err := os.WriteFile(filepath.Join(news, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	story("b.md", "Caravans return", "The road to Samarkand is open again.")
+	story("c.md", "Rail freight grows", "Trains carry more grain than last year.")
+	launch := "XDG_CACHE_HOME=" + filepath.Join(dir, "cache") + " XDG_DATA_HOME=" + filepath.Join(dir, "data") + " " + bin + " " + news
+	copies := filepath.Join(dir, "cache", "gazette", "keys", "*")
+	find := func(what, want string) {
+		t.Helper()
+		s.keys(true, launch)
+		s.keys(false, "Enter")
+		s.waitFor(what+": the list", func(sc string) bool { return strings.Contains(sc, "articles") })
+		s.keys(false, "/")
+		s.keys(true, "samarkand")
+		s.waitFor(what+": the word's count", func(sc string) bool {
+			return strings.Contains(sc, want) && !strings.Contains(sc, "indexing")
+		})
+		// A key sent right after Escape would be read as Alt with it.
+		s.keys(false, "Escape")
+		s.waitFor(what+": the filter cleared", func(sc string) bool { return !strings.Contains(sc, "samarkand") })
+		s.keys(false, "q")
+		s.waitFor(what+": the shell", atPrompt)
+	}
+	copyOf := func(what string) (os.FileInfo, []byte) {
+		t.Helper()
+		found, _ := filepath.Glob(copies)
+		if len(found) != 1 {
+			t.Fatalf("%s: copies of the keys %q, want one", what, found)
+		}
+		fi, err := os.Stat(found[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(found[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: the copy's mode is %v, want 0600", what, fi.Mode().Perm())
+		}
+		return fi, data
+	}
+
+	find("the first launch", "1/3")
+	_, first := copyOf("the first launch")
+
+	story("d.md", "Silk road museum", "A museum of Samarkand's past opens.")
+	find("a story added", "2/4")
+	second, secondData := copyOf("a story added")
+	if string(secondData) == string(first) {
+		t.Error("the copy of the keys was not made again after a story was indexed")
+	}
+
+	find("nothing changed", "2/4")
+	if third, _ := copyOf("nothing changed"); !os.SameFile(third, second) {
+		t.Error("the copy of the keys was made again though the index did not change")
+	}
+}
