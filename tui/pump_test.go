@@ -96,3 +96,51 @@ func TestPumpWindowWhileResultsFlow(t *testing.T) {
 		t.Fatalf("a cancelled pump took %d of %d errors, done %v", len(msg.errs), left, msg.done)
 	}
 }
+
+// The first batch (no window) takes the first result and those there
+// already, and waits for no more: a stream that has nothing yet to give
+// does not hold it, one that never pauses does not make it endless, and
+// one that ended says so.
+func TestPumpWithoutWindow(t *testing.T) {
+	arts := synthCorpus(9)
+	ch := make(chan load.Result, 8)
+	for i := range 3 {
+		ch <- load.Result{Articles: arts[3*i : 3*i+3]}
+	}
+	done := make(chan loadBatchMsg)
+	go func() { done <- pump(context.Background(), ch, firstBatchWait) }()
+	select {
+	case msg := <-done:
+		if !slices.Equal(msg.arts, arts) || msg.done {
+			t.Fatalf("took %d articles, done %v; want the 9 there, not done", len(msg.arts), msg.done)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first batch waited for a result that was not coming")
+	}
+
+	flow := make(chan load.Result, 1000)
+	for range cap(flow) {
+		flow <- load.Result{Err: errors.New("bad file")}
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case flow <- load.Result{Err: errors.New("bad file")}:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	if msg := pump(context.Background(), flow, firstBatchWait); len(msg.errs) > cap(flow)+2 {
+		t.Fatalf("took %d errors from a stream that never pauses, more than were there", len(msg.errs))
+	}
+
+	ended := make(chan load.Result, 2)
+	ended <- load.Result{Articles: arts[:1]}
+	close(ended)
+	if msg := pump(context.Background(), ended, firstBatchWait); !msg.done || len(msg.arts) != 1 {
+		t.Fatalf("took %d articles of an ended stream, done %v; want its one, done", len(msg.arts), msg.done)
+	}
+}
