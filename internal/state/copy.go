@@ -66,11 +66,7 @@ func appendCopy(b []byte, version string, m map[string]feed.State) []byte {
 	for k := range m {
 		size += len(k) + 2*binary.MaxVarintLen64
 	}
-	b = slices.Grow(b, size)
-	b = append(b, copyMagic...)
-	b = binary.AppendUvarint(b, uint64(len(version)))
-	b = append(b, version...)
-	b = binary.AppendUvarint(b, uint64(len(m)))
+	b = appendCopyHead(slices.Grow(b, size), copyMagic, version, len(m))
 	for k, s := range m {
 		b = binary.AppendUvarint(b, uint64(len(k)))
 		b = append(b, k...)
@@ -83,22 +79,61 @@ func appendCopy(b []byte, version string, m map[string]feed.State) []byte {
 		}
 		b = binary.AppendVarint(b, flags)
 	}
+	return sealCopy(b)
+}
+
+// appendCopyHead appends to b the head of a copy: its magic, its version
+// and the count of what it holds, which follows it.
+func appendCopyHead(b []byte, magic, version string, n int) []byte {
+	b = append(b, magic...)
+	b = binary.AppendUvarint(b, uint64(len(version)))
+	b = append(b, version...)
+	return binary.AppendUvarint(b, uint64(n))
+}
+
+// sealCopy appends the checksum of the copy in b.
+func sealCopy(b []byte) []byte {
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, copyCRC))
+}
+
+// openCopy checks a copy's magic, checksum and version, and returns its
+// body (the checksum left out), where in it what it holds starts, and its
+// count, when at least minSize bytes of the body are there for each.
+func openCopy(data []byte, magic, version string, minSize uint64) (body []byte, at int, n uint64, ok bool) {
+	if len(data) < len(magic)+4 || string(data[:len(magic)]) != magic {
+		return nil, 0, 0, false
+	}
+	body, sum := data[:len(data)-4], data[len(data)-4:]
+	if crc32.Checksum(body, copyCRC) != binary.LittleEndian.Uint32(sum) {
+		return nil, 0, 0, false
+	}
+	at = len(magic)
+	size, k := binary.Uvarint(body[at:])
+	if k <= 0 || size != uint64(len(version)) || size > uint64(len(body)-at-k) || string(body[at+k:at+k+int(size)]) != version {
+		return nil, 0, 0, false
+	}
+	at += k + int(size)
+	n, k = binary.Uvarint(body[at:])
+	if k <= 0 {
+		return nil, 0, 0, false
+	}
+	at += k
+	if n > uint64(len(body)-at)/minSize {
+		return nil, 0, 0, false
+	}
+	return body, at, n, true
 }
 
 // readCopy returns the states of the copy in data, when it is whole and
 // of the given version. The keys are slices of one string.
 func readCopy(data []byte, version string) (map[string]feed.State, bool) {
-	if len(data) < len(copyMagic)+4 || string(data[:len(copyMagic)]) != copyMagic {
-		return nil, false
-	}
-	body, sum := data[:len(data)-4], data[len(data)-4:]
-	if crc32.Checksum(body, copyCRC) != binary.LittleEndian.Uint32(sum) {
+	// Each state takes two bytes at least.
+	body, at, n, ok := openCopy(data, copyMagic, version, 2)
+	if !ok {
 		return nil, false
 	}
 	// The keys are taken from all, at the offsets read in body.
 	all := string(body)
-	at := len(copyMagic)
 	next := func() (uint64, bool) {
 		v, k := binary.Uvarint(body[at:])
 		at += max(k, 0)
@@ -111,14 +146,6 @@ func readCopy(data []byte, version string) (map[string]feed.State, bool) {
 		}
 		at += int(n)
 		return all[at-int(n) : at], true
-	}
-	if v, ok := str(uint64(len(version))); !ok || v != version {
-		return nil, false
-	}
-	n, ok := next()
-	// Each state takes two bytes at least.
-	if !ok || n > uint64(len(body)-at)/2 {
-		return nil, false
 	}
 	m := make(map[string]feed.State, n)
 	for range n {

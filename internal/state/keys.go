@@ -3,7 +3,6 @@ package state
 import (
 	"context"
 	"encoding/binary"
-	"hash/crc32"
 	"strings"
 
 	"github.com/gazette-news/gazette/internal/safefile"
@@ -77,12 +76,8 @@ func (w *keysWriter) add(doc int64, key string) {
 // the magic, the version, the count, the documents and the checksum.
 func (w *keysWriter) copy(version string) []byte {
 	b := make([]byte, 0, len(keysMagic)+len(version)+2*binary.MaxVarintLen64+len(w.pairs)+4)
-	b = append(b, keysMagic...)
-	b = binary.AppendUvarint(b, uint64(len(version)))
-	b = append(b, version...)
-	b = binary.AppendUvarint(b, uint64(w.n))
-	b = append(b, w.pairs...)
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, copyCRC))
+	b = appendCopyHead(b, keysMagic, version, w.n)
+	return sealCopy(append(b, w.pairs...))
 }
 
 // keysCopy is a copy's documents, read whole: the i-th numbered docs[i],
@@ -108,27 +103,15 @@ func (c keysCopy) each(fn func(doc int64, key string) error) error {
 // readKeysCopy returns the documents of the copy in data, when it is
 // whole and of the given version.
 func readKeysCopy(data []byte, version string) (keysCopy, bool) {
-	if len(data) < len(keysMagic)+4 || string(data[:len(keysMagic)]) != keysMagic {
+	// Each document takes two bytes at least.
+	body, at, n, ok := openCopy(data, keysMagic, version, 2)
+	if !ok {
 		return keysCopy{}, false
 	}
-	body, sum := data[:len(data)-4], data[len(data)-4:]
-	if crc32.Checksum(body, copyCRC) != binary.LittleEndian.Uint32(sum) {
-		return keysCopy{}, false
-	}
-	at := len(keysMagic)
 	next := func() (uint64, bool) {
 		v, k := binary.Uvarint(body[at:])
 		at += max(k, 0)
 		return v, k > 0
-	}
-	if n, ok := next(); !ok || n != uint64(len(version)) || n > uint64(len(body)-at) || string(body[at:at+int(n)]) != version {
-		return keysCopy{}, false
-	}
-	at += len(version)
-	n, ok := next()
-	// Each document takes two bytes at least.
-	if !ok || n > uint64(len(body)-at)/2 {
-		return keysCopy{}, false
 	}
 	c := keysCopy{docs: make([]int64, 0, n), ends: make([]int, 0, n)}
 	var text strings.Builder
