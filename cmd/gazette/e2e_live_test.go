@@ -239,14 +239,7 @@ func TestE2EBodyWordThroughTheKeysCopy(t *testing.T) {
 		if len(found) != 1 {
 			t.Fatalf("%s: copies of the keys %q, want one", what, found)
 		}
-		fi, err := os.Stat(found[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := os.ReadFile(found[0])
-		if err != nil {
-			t.Fatal(err)
-		}
+		fi, data := fileNow(t, found[0])
 		if fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s: the copy's mode is %v, want 0600", what, fi.Mode().Perm())
 		}

@@ -174,17 +174,7 @@ func TestMarkThenListThroughTheCopy(t *testing.T) {
 	}
 	// A copy made again is a new file, renamed over the old one; one of
 	// other states has other bytes.
-	made := func() (os.FileInfo, []byte) {
-		fi, err := os.Stat(copies[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := os.ReadFile(copies[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fi, data
-	}
+	made := func() (os.FileInfo, []byte) { return fileNow(t, copies[0]) }
 	if a := before["Story 1"]; !a.Read || a.FirstSeen == nil {
 		t.Fatalf("Story 1: %+v, want it read", a)
 	}
@@ -524,4 +514,18 @@ func TestUnreadConfiguredSources(t *testing.T) {
 	if r := mustRun(t, env, "unread", other); r.stdout != "4\n" {
 		t.Errorf("unread of the other source = %q, want 4", r.stdout)
 	}
+}
+
+// fileNow returns what stat says of the file at path, and its bytes.
+func fileNow(t *testing.T, path string) (os.FileInfo, []byte) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi, data
 }
