@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -424,6 +425,29 @@ func TestDetectConcurrent(t *testing.T) {
 	for range workers {
 		if e := <-errs; e != "" {
 			t.Error(e)
+		}
+	}
+}
+
+// Prepare builds the tables while detections run beside it: each finds
+// what it finds after it. Run alone, under the race detector, the build
+// and the detections meet.
+func TestPrepareBesideDetect(t *testing.T) {
+	var wg sync.WaitGroup
+	got := make([][]Mention, 4)
+	wg.Go(Prepare)
+	for i := range got {
+		wg.Go(func() { got[i] = Detect("Kremlin talks", []string{"Moscow and Beijing signed a pact."}) })
+	}
+	wg.Wait()
+	Prepare()
+	want := Detect("Kremlin talks", []string{"Moscow and Beijing signed a pact."})
+	if len(want) == 0 || want[0].Alpha2 != "RU" {
+		t.Fatalf("detected %+v, want Russia first", want)
+	}
+	for i, g := range got {
+		if !slices.Equal(g, want) {
+			t.Errorf("detection %d beside the build found %+v, want %+v", i, g, want)
 		}
 	}
 }

@@ -126,6 +126,12 @@ var gaz = sync.OnceValue(func() *gazetteer {
 	return g
 })
 
+// Prepare builds the country table and the gazetteer now, as the first
+// detection would otherwise: a caller with a core to spare before its
+// first articles are parsed builds them there. It is safe to call
+// beside a detection, which waits for the build under way.
+func Prepare() { gaz() }
+
 // buildGazetteer combines the country table with the detection directives.
 func buildGazetteer(all []Country, data string) (*gazetteer, error) {
 	g := &gazetteer{
