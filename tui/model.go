@@ -13,7 +13,6 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/gazette-news/gazette/feed"
-	"github.com/gazette-news/gazette/feed/load"
 	"github.com/gazette-news/gazette/internal/cells"
 	"github.com/gazette-news/gazette/internal/search"
 	"github.com/gazette-news/gazette/store"
@@ -109,9 +108,9 @@ type common struct {
 	// index is the full-text index's state: its searcher, and how far
 	// the background build has come.
 	index indexState
-	// loading is the load Run started before the program (see Run), for
-	// Init to take in; nil makes Init start it.
-	loading <-chan load.Result
+	// loadRun is set when Run started the load before the program and
+	// takes in its first batch itself (see Run): Init leaves it alone.
+	loadRun bool
 	// started, when set, lets that load read: Update calls it, once, as
 	// the program hands the model its first message.
 	started func()
@@ -227,10 +226,10 @@ const sizeWait = 200 * time.Millisecond
 // sizeWaitMsg says sizeWait has passed.
 type sizeWaitMsg struct{}
 
-// loadCmd takes in the load Run started, or starts it.
+// loadCmd starts the load, unless Run did.
 func (m model) loadCmd() tea.Cmd {
-	if m.loading != nil {
-		return pumpCmd(m.ctx, m.loading, firstBatchWait)
+	if m.loadRun {
+		return nil
 	}
 	return startLoad(m.ctx, m.opt.Loader, m.opt.Sources)
 }
