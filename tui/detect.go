@@ -90,15 +90,7 @@ const (
 // readyWait, then for the keys to pause (see waitQuiet); either ends
 // when ctx is done.
 func detectPause(ctx context.Context, ready <-chan struct{}, keyAt *atomic.Int64) {
-	if ready != nil {
-		t := time.NewTimer(readyWait)
-		select {
-		case <-ready:
-		case <-t.C:
-		case <-ctx.Done():
-		}
-		t.Stop()
-	}
+	waitAtMost(ctx, ready, readyWait)
 	if keyAt != nil {
 		waitQuiet(ctx, keyAt, detectQuiet)
 	}

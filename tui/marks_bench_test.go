@@ -134,7 +134,7 @@ func BenchmarkLaunchStates(b *testing.B) {
 		var states chan tea.Msg
 		if st != nil {
 			states = make(chan tea.Msg, 1)
-			cmd := loadStates(ctx, st)
+			cmd := loadStates(ctx, st, nil)
 			go func() { states <- cmd() }()
 		}
 		var seen tea.Cmd
@@ -247,7 +247,7 @@ func BenchmarkLoadDirStates(b *testing.B) {
 		var states chan tea.Msg
 		if st != nil {
 			states = make(chan tea.Msg, 1)
-			cmd := loadStates(ctx, st)
+			cmd := loadStates(ctx, st, nil)
 			go func() { states <- cmd() }()
 		}
 		msg := startLoad(ctx, opt.Loader, opt.Sources)()

@@ -43,11 +43,11 @@ func newStateDriver(t testing.TB, w, h int, arts []*feed.Article, st *store.Stor
 	d := &driver{t: t, m: newModel(context.Background(), opt)}
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	if statesFirst {
-		d.run(loadStates(d.m.ctx, st))
+		d.run(loadStates(d.m.ctx, st, nil))
 	}
 	d.send(loadBatchMsg{arts: arts, done: true})
 	if !statesFirst {
-		d.run(loadStates(d.m.ctx, st))
+		d.run(loadStates(d.m.ctx, st, nil))
 	}
 	return d
 }

@@ -114,6 +114,9 @@ type common struct {
 	// started, when set, lets that load read: Update calls it, once, as
 	// the program hands the model its first message.
 	started func()
+	// shown tells when the first rows are on the screen; nil when no
+	// program writes them (see shownSignal).
+	shown *shownSignal
 }
 
 // setNotice shows a one-line message until the next key.
@@ -299,12 +302,12 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
 		if !m.statesAsked {
-			// The states are read once the first rows are up, not
-			// beside the first files: reading 100,000 of them takes a
-			// core for a tenth of a second. Rows show no marks until
-			// they come.
+			// The states are read once the first rows are on the
+			// screen, not beside the first files: reading 100,000 of
+			// them takes a core for a tenth of a second. Rows show no
+			// marks until they come.
 			m.statesAsked = true
-			cmd = tea.Batch(cmd, loadStates(m.ctx, m.opt.Store))
+			cmd = tea.Batch(cmd, loadStates(m.ctx, m.opt.Store, m.shown.shown()))
 		}
 		if msg.done {
 			cmd = tea.Batch(cmd, m.loaded(), m.startIndex(), m.loadEnded(), m.watchLate(), m.checkStale())
@@ -737,6 +740,10 @@ func (m *model) prepare() {
 // View renders the screen.
 func (m model) View() tea.View {
 	v := tea.NewView(m.render())
+	if m.sized && m.statesAsked {
+		// The next write is a frame with the load's first rows.
+		m.shown.drew()
+	}
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	if m.overlay == overlayPanel && m.panel.kind == panelURL {

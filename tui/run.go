@@ -205,12 +205,15 @@ func Run(ctx context.Context, opt Options) error {
 		io.Writer
 		Flush() error
 	}
+	// Below the filter, the writes tell the model when the first rows
+	// are on the screen.
+	shown := newShownSignal()
 	isTerm := false
 	if f, ok := out.(safeout.File); ok {
-		filtered = safeout.NewTerminal(f, safeout.TUI)
+		filtered = safeout.NewTerminal(signalFile{f, shown}, safeout.TUI)
 		isTerm = term.IsTerminal(f.Fd())
 	} else {
-		filtered = safeout.NewWriter(out, safeout.TUI)
+		filtered = safeout.NewWriter(signalWriter{out, shown}, safeout.TUI)
 	}
 	defer filtered.Flush()
 	progOpts := []tea.ProgramOption{
@@ -232,6 +235,7 @@ func Run(ctx context.Context, opt Options) error {
 		progOpts = append(progOpts, tea.WithColorProfile(p))
 	}
 	m := newModel(ctx, opt)
+	m.shown = shown
 	// The load is started now, and reads once the program has handed the
 	// model its first message. Bubble Tea starts its renderer, its input
 	// reader and the commands of Init in goroutines of their own, and the
