@@ -2,17 +2,22 @@ package tui
 
 import (
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gazette-news/gazette/internal/safeout"
 )
 
 // shownSignal tells when the first rows are on the screen: the first
-// write to the terminal after a frame of them was drawn. The renderer
-// writes a frame at its next tick, from another goroutine, and work
-// started when the rows came in (the states read from the store, 20–30
-// ms of a core at 100,000 articles) held that write back by as long.
+// write of text to the terminal after a frame of them was drawn. The
+// renderer writes a frame at its next tick, from another goroutine, and
+// work started when the rows came in (the states read from the store,
+// 20–30 ms of a core at 100,000 articles) held that write back by as
+// long. In the same tick, before the frame, the program writes the
+// sequences queued since the last (queries, modes): those have no text.
 type shownSignal struct {
 	drawn atomic.Bool
 	once  sync.Once
@@ -30,9 +35,17 @@ func (s *shownSignal) drew() {
 	}
 }
 
-// wrote records a write to the terminal.
-func (s *shownSignal) wrote() {
-	if s.drawn.Load() {
+// wrote records a write of p to the terminal.
+func (s *shownSignal) wrote(p []byte) {
+	if !s.drawn.Load() {
+		return
+	}
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	if strings.TrimSpace(ansi.Strip(string(p))) != "" {
 		s.once.Do(func() { close(s.done) })
 	}
 }
@@ -55,7 +68,7 @@ type signalFile struct {
 
 func (f signalFile) Write(p []byte) (int, error) {
 	n, err := f.File.Write(p)
-	f.s.wrote()
+	f.s.wrote(p)
 	return n, err
 }
 
@@ -67,6 +80,6 @@ type signalWriter struct {
 
 func (w signalWriter) Write(p []byte) (int, error) {
 	n, err := w.Writer.Write(p)
-	w.s.wrote()
+	w.s.wrote(p)
 	return n, err
 }

@@ -24,8 +24,9 @@ func isShown(s *shownSignal) bool {
 	}
 }
 
-// The rows are shown by the first write after a frame of them was drawn:
-// not by the writes before, and a nil signal is never waited for.
+// The rows are shown by the first write of text after a frame of them
+// was drawn: not by the writes before, nor by one of sequences alone,
+// and a nil signal is never waited for.
 func TestShownSignal(t *testing.T) {
 	s := newShownSignal()
 	var out io.Writer = signalWriter{io.Discard, s}
@@ -37,7 +38,11 @@ func TestShownSignal(t *testing.T) {
 	if isShown(s) {
 		t.Fatal("shown before the frame of the rows was written")
 	}
-	out.Write([]byte("rows"))
+	out.Write([]byte("\x1b[?2026$p\x1b]11;?\x07 \r\n"))
+	if isShown(s) {
+		t.Fatal("shown by a write of sequences alone")
+	}
+	out.Write([]byte("\x1b[1;1H\x1b[1mrows\x1b[m"))
 	if !isShown(s) {
 		t.Fatal("not shown after the frame of the rows was written")
 	}
