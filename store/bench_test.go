@@ -15,6 +15,13 @@ import (
 // source, every other one read.
 func benchStore(b *testing.B, n int) (*Store, []string) {
 	b.Helper()
+	return benchStoreRead(b, n, 2)
+}
+
+// benchStoreRead returns a store on disk that lists n articles from one
+// source, one in every read (none when every is 0).
+func benchStoreRead(b *testing.B, n, every int) (*Store, []string) {
+	b.Helper()
 	s, err := Open(filepath.Join(b.TempDir(), "gazette.db"), Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -25,14 +32,40 @@ func benchStore(b *testing.B, n int) (*Store, []string) {
 	if err := s.Seen(ctx, "/news", keys, true); err != nil {
 		b.Fatal(err)
 	}
-	half := make([]string, 0, n/2)
-	for i := 0; i < n; i += 2 {
-		half = append(half, keys[i])
+	if every == 0 {
+		return s, keys
 	}
-	if err := s.Mark(ctx, OpRead, half...); err != nil {
+	read := make([]string, 0, n/every)
+	for i := 0; i < n; i += every {
+		read = append(read, keys[i])
+	}
+	if err := s.Mark(ctx, OpRead, read...); err != nil {
 		b.Fatal(err)
 	}
 	return s, keys
+}
+
+// BenchmarkLoadMarked100k reads the states of the articles read, of
+// 100,000: none, one in ten, every other and all of them.
+func BenchmarkLoadMarked100k(b *testing.B) {
+	for _, every := range []int{0, 10, 2, 1} {
+		b.Run(fmt.Sprintf("every-%d", every), func(b *testing.B) {
+			s, _ := benchStoreRead(b, 100000, every)
+			want := 0
+			if every > 0 {
+				want = 100000 / every
+			}
+			ctx := context.Background()
+			start := cpuTime()
+			defer func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e9, "cpu-s/op") }()
+			for b.Loop() {
+				m, err := s.LoadMarked(ctx)
+				if err != nil || len(m) != want {
+					b.Fatal(len(m), err)
+				}
+			}
+		})
+	}
 }
 
 func BenchmarkLoadStates100k(b *testing.B) {

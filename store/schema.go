@@ -219,6 +219,13 @@ CREATE TABLE search_version (
 );
 INSERT INTO search_version (id, n) VALUES (0, random());
 `,
+	// Version 10: the articles read or starred, apart (see LoadMarked),
+	// with what their states need: the reader reads those as it starts,
+	// and scanned every article for them, 20 ms at 100,000 articles
+	// with none marked, taken from its first frames.
+	`
+CREATE INDEX articles_marked ON articles(read, starred, first_seen) WHERE read OR starred;
+`,
 }
 
 // SchemaVersion is the schema version this package writes.

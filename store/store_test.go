@@ -503,3 +503,26 @@ func TestPageCache(t *testing.T) {
 		c.Close()
 	}
 }
+
+// LoadMarked reads the marked articles apart, from their own index,
+// which holds all it needs: not every article's row.
+func TestLoadMarkedReadsTheMarkedApart(t *testing.T) {
+	s := openTest(t, Options{})
+	rows, err := s.db.Query("EXPLAIN QUERY PLAN " + selectStates + markedOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if got := strings.Join(plan, "; "); got != "SCAN articles USING COVERING INDEX articles_marked" {
+		t.Errorf("plan %q, want a scan of the covering index articles_marked", got)
+	}
+}
