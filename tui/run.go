@@ -210,7 +210,7 @@ func Run(ctx context.Context, opt Options) error {
 	shown := newShownSignal()
 	isTerm := false
 	if f, ok := out.(safeout.File); ok {
-		filtered = safeout.NewTerminal(signalFile{f, shown}, safeout.TUI)
+		filtered = safeout.NewTerminal(newSignalFile(f, shown), safeout.TUI)
 		isTerm = term.IsTerminal(f.Fd())
 	} else {
 		filtered = safeout.NewWriter(signalWriter{out, shown}, safeout.TUI)

@@ -59,20 +59,7 @@ func (s *shownSignal) shown() <-chan struct{} {
 	return s.done
 }
 
-// signalFile is a terminal whose writes s hears of. The terminal's other
-// methods pass through, for Bubble Tea to find it under the filter.
-type signalFile struct {
-	safeout.File
-	s *shownSignal
-}
-
-func (f signalFile) Write(p []byte) (int, error) {
-	n, err := f.File.Write(p)
-	f.s.wrote(p)
-	return n, err
-}
-
-// signalWriter is an output other than a terminal whose writes s hears of.
+// signalWriter is an output whose writes s hears of.
 type signalWriter struct {
 	io.Writer
 	s *shownSignal
@@ -83,3 +70,16 @@ func (w signalWriter) Write(p []byte) (int, error) {
 	w.s.wrote(p)
 	return n, err
 }
+
+// signalFile is a terminal whose writes s hears of. The terminal's other
+// methods pass through, for Bubble Tea to find it under the filter.
+type signalFile struct {
+	safeout.File
+	w signalWriter
+}
+
+func newSignalFile(f safeout.File, s *shownSignal) signalFile {
+	return signalFile{File: f, w: signalWriter{f, s}}
+}
+
+func (f signalFile) Write(p []byte) (int, error) { return f.w.Write(p) }

@@ -65,7 +65,7 @@ func TestSignalFileKeepsTheTerminal(t *testing.T) {
 	}
 	defer r.Close()
 	s := newShownSignal()
-	term := safeout.NewTerminal(signalFile{w, s}, safeout.TUI)
+	term := safeout.NewTerminal(newSignalFile(w, s), safeout.TUI)
 	if term.Fd() != w.Fd() {
 		t.Errorf("Fd %d, want the terminal's %d", term.Fd(), w.Fd())
 	}
