@@ -220,9 +220,9 @@ CREATE TABLE search_version (
 INSERT INTO search_version (id, n) VALUES (0, random());
 `,
 	// Version 10: the articles read or starred, apart (see LoadMarked),
-	// with what their states need: the reader reads those as it starts,
-	// and scanned every article for them, 20 ms at 100,000 articles
-	// with none marked, taken from its first frames.
+	// with what their states need. The reader reads those as its first
+	// rows show, and scanned every article for them: 20 ms at 100,000
+	// articles with none marked.
 	`
 CREATE INDEX articles_marked ON articles(read, starred, first_seen) WHERE read OR starred;
 `,

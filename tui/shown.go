@@ -14,9 +14,9 @@ import (
 // shownSignal tells when the first rows are on the screen: the first
 // write of text to the terminal after a frame of them was drawn. The
 // renderer writes a frame at its next tick, from another goroutine, and
-// work started when the rows came in (the states read from the store,
-// 20–30 ms of a core at 100,000 articles) held that write back by as
-// long. In the same tick, before the frame, the program writes the
+// work started as the rows came in held that write back by as long (the
+// states' read, which scanned every article then: 20–30 ms of a core at
+// 100,000 articles). In the same tick, before the frame, the program writes the
 // sequences queued since the last (queries, modes): those have no text.
 type shownSignal struct {
 	drawn atomic.Bool
