@@ -4,7 +4,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -16,39 +15,45 @@ import (
 // renderer writes a frame at its next tick, from another goroutine, and
 // work started as the rows came in held that write back by as long (the
 // states' read, which scanned every article then: 20–30 ms of a core at
-// 100,000 articles). In the same tick, before the frame, the program writes the
-// sequences queued since the last (queries, modes): those have no text.
+// 100,000 articles). In the same tick, before the frame, the program
+// writes the sequences queued since the last (queries, modes): those
+// have no text.
 type shownSignal struct {
-	drawn atomic.Bool
-	once  sync.Once
-	done  chan struct{}
+	drawnOnce, shownOnce sync.Once
+	drawnCh, shownCh     chan struct{}
 }
 
 func newShownSignal() *shownSignal {
-	return &shownSignal{done: make(chan struct{})}
+	return &shownSignal{drawnCh: make(chan struct{}), shownCh: make(chan struct{})}
 }
 
 // drew records that a frame of the rows was drawn, to be written next.
 func (s *shownSignal) drew() {
-	if s != nil && !s.drawn.Load() {
-		s.drawn.Store(true)
+	if s != nil {
+		s.drawnOnce.Do(func() { close(s.drawnCh) })
 	}
 }
 
 // wrote records a write of p to the terminal.
 func (s *shownSignal) wrote(p []byte) {
-	if !s.drawn.Load() {
+	select {
+	case <-s.drawnCh:
+	default:
 		return
 	}
 	select {
-	case <-s.done:
+	case <-s.shownCh:
 		return
 	default:
 	}
 	if strings.TrimSpace(ansi.Strip(string(p))) != "" {
-		s.once.Do(func() { close(s.done) })
+		s.shownOnce.Do(func() { close(s.shownCh) })
 	}
 }
+
+// drawn is closed once a frame of the rows is drawn, before it is
+// written.
+func (s *shownSignal) drawn() <-chan struct{} { return s.drawnCh }
 
 // shown is closed once the rows are on the screen; nil without a
 // signal, when nothing waits.
@@ -56,7 +61,7 @@ func (s *shownSignal) shown() <-chan struct{} {
 	if s == nil {
 		return nil
 	}
-	return s.done
+	return s.shownCh
 }
 
 // signalWriter is an output whose writes s hears of.

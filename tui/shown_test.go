@@ -34,7 +34,17 @@ func TestShownSignal(t *testing.T) {
 	if isShown(s) {
 		t.Fatal("shown by a write before the rows were drawn")
 	}
+	select {
+	case <-s.drawn():
+		t.Fatal("drawn before the rows were drawn")
+	default:
+	}
 	s.drew()
+	select {
+	case <-s.drawn():
+	default:
+		t.Fatal("not drawn once the rows were drawn")
+	}
 	if isShown(s) {
 		t.Fatal("shown before the frame of the rows was written")
 	}
