@@ -208,11 +208,6 @@ func watchProgress(ctx context.Context, p *Progress) tea.Cmd {
 	}
 }
 
-// loadStates reads the stored states of the articles read or starred,
-// beside the load: the list takes them as its batches arrive, and any
-// other article is unread and not starred. With shown, it waits until
-// the first rows are on the screen, or statesWait at most: the read
-// holds a core for as long as it takes.
 // waitAtMost waits for ch to be closed, for d at most, or until ctx is
 // done. A nil ch is not waited for.
 func waitAtMost(ctx context.Context, ch <-chan struct{}, d time.Duration) {
@@ -232,6 +227,11 @@ func waitAtMost(ctx context.Context, ch <-chan struct{}, d time.Duration) {
 // show: a frame the renderer finds unchanged is never written.
 const statesWait = 100 * time.Millisecond
 
+// loadStates reads the stored states of the articles read or starred,
+// beside the load: the list takes them as its batches arrive, and any
+// other article is unread and not starred. With shown, it waits until
+// the first rows are on the screen, or statesWait at most: the read
+// holds a core for as long as it takes.
 func loadStates(ctx context.Context, st *store.Store, shown <-chan struct{}) tea.Cmd {
 	if st == nil {
 		return nil

@@ -19,8 +19,8 @@ import (
 // frames.
 //
 // The very first batch waits for nothing (firstBatchWait): it is the first
-// result, a worker's batch of files, a screen of rows or most of one, and
-// the results already there with it. It gathered for 4 ms once, which
+// result, the first file (the load's batches of jobs start at one and
+// double), and the results already there with it. It gathered for 4 ms once, which
 // grew to 10–15 ms in traces, the cores busy at start-up: at 100,000
 // articles the first rows came in 82–105 ms then (the median of twelve
 // runs' medians, six launches each, 90 ms) and in 74–104 ms now (86 ms),
