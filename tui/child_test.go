@@ -156,6 +156,28 @@ func TestViewWritesNothing(t *testing.T) {
 	}
 }
 
+// Rows kept for a filter whose words they highlight are the rows View
+// draws: while words are highlighted, drawing them again at every frame
+// cost a screen of rows per key.
+func TestViewDrawsKeptRowsUnderWords(t *testing.T) {
+	d := newDriver(t, 100, 30, testArticles(t), nil)
+	d.keys("/")
+	d.typeText("the")
+	d.send(filterFrameMsg{})
+	if len(d.m.index.highlight.Words()) == 0 || len(d.m.list.visible) < 3 {
+		t.Fatalf("the filter highlights %q over %d rows", d.m.index.highlight.Words(), len(d.m.list.visible))
+	}
+	if len(d.m.list.rows) == 0 {
+		t.Fatal("no rows kept after Update")
+	}
+	for e := range d.m.list.rows {
+		d.m.list.rows[e] = "kept row"
+	}
+	if n := strings.Count(d.m.View().Content, "kept row"); n != len(d.m.list.rows) {
+		t.Errorf("View drew %d kept rows of %d", n, len(d.m.list.rows))
+	}
+}
+
 // Downloads reach the status line as messages; the watcher re-arms while
 // the list loads and stops after.
 func TestProgressMessages(t *testing.T) {

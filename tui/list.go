@@ -323,10 +323,15 @@ func (l listModel) setTags(tags []tagID, anyTag bool) (listModel, tea.Cmd) {
 	return l, l.startFilter(f, true)
 }
 
+// drawFor says what the rows on screen are drawn for now.
+func (l *listModel) drawFor() rowsKey {
+	return rowsKey{width: l.width, dark: l.dark, noColor: l.noColor, highlight: l.index.highlight.String()}
+}
+
 // prepare draws the rows on screen that are not kept yet, except the
 // selected one, which View draws: it changes with every move.
 func (l *listModel) prepare() {
-	rk := rowsKey{width: l.width, dark: l.dark, noColor: l.noColor, highlight: l.index.highlight.String()}
+	rk := l.drawFor()
 	if l.rowsFor != rk || len(l.rows) > maxKeptRows {
 		l.rowsFor, l.rows = rk, make(map[*entry]string)
 	}
@@ -379,7 +384,7 @@ func (l listModel) view(filterBox bool) string {
 		b.WriteString(strings.Repeat("\n", h-1))
 	default:
 		start, end := sc.window(len(l.visible), h)
-		kept := l.rowsFor == rowsKey{width: w, dark: l.dark, noColor: l.noColor}
+		kept := l.rowsFor == l.drawFor()
 		for i := start; i < end; i++ {
 			e := l.visible[i]
 			row, ok := l.rows[e]
