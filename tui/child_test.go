@@ -163,7 +163,7 @@ func TestViewDrawsKeptRowsUnderWords(t *testing.T) {
 	d := newDriver(t, 100, 30, testArticles(t), nil)
 	d.keys("/")
 	d.typeText("the")
-	d.send(filterFrameMsg{})
+	d.send(frameUp())
 	if len(d.m.index.highlight.Words()) == 0 || len(d.m.list.visible) < 3 {
 		t.Fatalf("the filter highlights %q over %d rows", d.m.index.highlight.Words(), len(d.m.list.visible))
 	}

@@ -191,3 +191,7 @@ func (d *driver) at(s screen, o overlay) bool {
 func (d *driver) where() string {
 	return d.m.screen.String() + "/" + d.m.overlay.String()
 }
+
+// frameUp is the timer of the query being typed as it fires once the
+// frame of the keys typed just before is up: their filter runs.
+func frameUp() filterFrameMsg { return filterFrameMsg{at: time.Now().Add(filterFrame)} }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -50,11 +51,14 @@ type listModel struct {
 	fltLatest  *atomic.Int64
 	pickGen    int64
 	pickLatest *atomic.Int64
-	// fltNext is the query typed since the last frame, when fltQueued;
-	// fltArmed is set while the frame timer runs.
-	fltNext             filter
-	fltQueued, fltArmed bool
-	visible             []*entry
+	// fltNext is the query typed since the last run, when fltQueued,
+	// whose first key not filtered for came at fltFirst and last key at
+	// fltLast; fltArmed is set while the timer that runs it is on.
+	fltNext           filter
+	fltQueued         bool
+	fltFirst, fltLast time.Time
+	fltArmed          bool
+	visible           []*entry
 	// visVersion is the list version the visible list was filtered from.
 	visVersion int
 	counts     []int
@@ -229,7 +233,7 @@ func (l listModel) update(msg tea.Msg) (listModel, tea.Cmd) {
 		f := l.flt
 		f.text = l.input.Value()
 		l.noteFull()
-		return l, tea.Batch(cmd, l.queueFilter(f))
+		return l, tea.Batch(cmd, l.queueFilter(f, time.Now()))
 	}
 	return l, cmd
 }
@@ -312,7 +316,7 @@ func (l listModel) updateFilterBox(msg tea.KeyPressMsg) (_ listModel, _ tea.Cmd,
 	}
 	f := l.flt
 	f.text = l.input.Value()
-	return l, tea.Batch(cmd, l.queueFilter(f)), false
+	return l, tea.Batch(cmd, l.queueFilter(f, time.Now())), false
 }
 
 // setTags filters by the tags the picker chose, keeping the query.

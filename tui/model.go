@@ -338,7 +338,13 @@ func (m model) update(msg tea.Msg) (model, tea.Cmd) {
 		return m, nil
 
 	case filterFrameMsg:
-		return m, m.list.flushFilter()
+		// The timer says when it fired; its message may come later,
+		// behind keys.
+		now := time.Now()
+		if msg.at.After(now) {
+			now = msg.at
+		}
+		return m, m.list.flushFilter(now)
 
 	case reloadDoneMsg:
 		return m, m.applyReload(msg)

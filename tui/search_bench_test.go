@@ -67,7 +67,7 @@ func (d *driver) frame(k tea.KeyPressMsg) {
 	d.t.Helper()
 	next, _ := d.m.Update(k)
 	d.m = next.(model)
-	d.send(filterFrameMsg{})
+	d.send(frameUp())
 }
 
 // BenchmarkBodySearch measures a body word typed into the filter box over

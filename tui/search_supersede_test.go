@@ -112,7 +112,7 @@ func (d *driver) typeQuery(text string) tea.Cmd {
 		next, _ := d.m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
 		d.m = next.(model)
 	}
-	next, cmd := d.m.Update(filterFrameMsg{})
+	next, cmd := d.m.Update(frameUp())
 	d.m = next.(model)
 	if cmd == nil {
 		d.t.Fatalf("no filter run for %q", d.m.list.input.Value())

@@ -102,3 +102,70 @@ func TestQueryTypedFiltersOncePerFrame(t *testing.T) {
 		t.Errorf("the query came back after esc: %q", d.m.list.fltText)
 	}
 }
+
+func TestFilterDue(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	ms := func(n float64) time.Time { return t0.Add(time.Duration(n * float64(time.Millisecond))) }
+	for _, c := range []struct {
+		first, last, want float64
+	}{
+		{0, 0, 2},     // one key: the pause after it
+		{0, 1.5, 3.5}, // a burst: the pause after its last key
+		{0, 6.5, 8},   // keys still coming: the frame
+		{0, 30, 8},    // a paste: the frame
+		{4, 4.5, 6.5}, // after a run, the next key's own pause
+	} {
+		if got := filterDue(ms(c.first), ms(c.last)); !got.Equal(ms(c.want)) {
+			t.Errorf("first %gms, last %gms: due at %v, want %gms", c.first, c.last, got.Sub(t0), c.want)
+		}
+	}
+}
+
+// The filter runs when the keys pause, before the frame is up, and once
+// a frame while they keep coming; the clock is the keys' and the timer's
+// own, given to the list, so nothing here waits.
+func TestQueryFilteredWhenTheKeysPause(t *testing.T) {
+	d := newDriver(t, 100, 30, testArticles(t), nil)
+	d.keys("/")
+	l := &d.m.list
+	t0 := time.Unix(1000, 0)
+	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
+	typed := func(text string, us int) tea.Cmd {
+		f := l.flt
+		f.text = text
+		return l.queueFilter(f, at(us))
+	}
+	gen := l.fltGen
+	if typed("o", 0) == nil {
+		t.Fatal("the first key armed no timer")
+	}
+	if typed("ol", 400) != nil || typed("oly", 800) != nil {
+		t.Error("a key of the burst armed a second timer")
+	}
+	// The timer comes back before the keys have paused: it waits the
+	// rest of the pause, and nothing runs.
+	if l.flushFilter(at(2000)) == nil || l.fltGen != gen || !l.fltQueued {
+		t.Fatalf("flushed 1.2 ms after the last key: runs %d, queued %v", l.fltGen-gen, l.fltQueued)
+	}
+	if l.flushFilter(at(2900)) == nil || l.fltGen != gen+1 || l.fltQueued || l.fltNext.text != "oly" {
+		t.Fatalf("flushed once the keys paused: runs %d, queued %v, text %q", l.fltGen-gen, l.fltQueued, l.fltNext.text)
+	}
+
+	// Keys that keep coming, every half millisecond for 40 ms: a run
+	// each frame, for the text typed by then.
+	gen = l.fltGen
+	text := "oly"
+	for us := 10000; us < 50000; us += 500 {
+		text += "m"
+		typed(text, us)
+		if us%1000 == 0 {
+			l.flushFilter(at(us))
+		}
+	}
+	if runs := l.fltGen - gen; runs < 4 || runs > 5 {
+		t.Errorf("%d runs in 40 ms of keys, want one per 8 ms frame", runs)
+	}
+	if l.flushFilter(at(52000)); l.fltQueued {
+		t.Error("the last keys were not filtered once they paused")
+	}
+}
