@@ -497,9 +497,9 @@ func layoutFor(w int) rowLayout {
 func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string {
 	st := &m.st
 	var b strings.Builder
-	plainBg := st.title
+	plainBg := st.rows.title
 	if !e.a.State.Read {
-		plainBg = st.unread
+		plainBg = st.rows.unread
 	}
 	bg := func(s string) string {
 		if selected {
@@ -526,7 +526,7 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 		if selected {
 			b.WriteString(st.selRow.Inherit(st.date).Render(d))
 		} else {
-			b.WriteString(st.date.Render(d))
+			b.WriteString(st.rows.date.Render(d))
 		}
 		b.WriteString(bg("  "))
 	}
@@ -537,9 +537,9 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 	base, padStyle := plainBg, plainBg
 	switch {
 	case selected:
-		base, padStyle = st.selTitle, st.selTitle
+		base, padStyle = st.rows.selTitle, st.rows.selTitle
 	case unread:
-		base = st.unreadTitle
+		base = st.rows.unreadTitle
 	}
 	b.WriteString(m.renderTitle(e.a.Title, title, base))
 	b.WriteString(m.summaryMark(e.a, selected))
@@ -558,7 +558,7 @@ func (m *common) renderRow(e *entry, w int, lay rowLayout, selected bool) string
 		if selected {
 			b.WriteString(st.selRow.Inherit(st.source).Render(src))
 		} else {
-			b.WriteString(st.source.Render(src))
+			b.WriteString(st.rows.source.Render(src))
 		}
 	}
 	b.WriteString(bg(" "))
@@ -585,13 +585,13 @@ func (m *common) badge(id tagID, short, detected bool) string {
 	st := &m.st
 	switch {
 	case detected:
-		return st.detected.Render("~" + label)
+		return st.rows.detected.Render("~" + label)
 	case st.noColor:
 		return "[" + label + "]"
 	case t.country:
-		return st.badges[chart.PaletteIndex(t.code, t.name)].Render(" " + label + " ")
+		return st.rows.badges[chart.PaletteIndex(t.code, t.name)].Render(" " + label + " ")
 	default:
-		return st.badgeTag.Render(" " + label + " ")
+		return st.rows.badgeTag.Render(" " + label + " ")
 	}
 }
 

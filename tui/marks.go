@@ -622,7 +622,7 @@ func (c *common) rowMarks(e *entry, selected bool) string {
 	if selected {
 		return s.selRow.Inherit(s.unreadMark).Render(unread) + s.selRow.Inherit(s.star).Render(star) + s.selRow.Render(" ")
 	}
-	return s.unreadMark.Render(unread) + s.star.Render(star) + " "
+	return s.rows.unreadMark.Render(unread) + s.rows.star.Render(star) + " "
 }
 
 // unreadRow reports whether a row shows its article unread.

@@ -202,7 +202,7 @@ func newModel(ctx context.Context, opt Options) model {
 
 // setStyles rebuilds the styles for the background and colour setting.
 func (m *model) setStyles() {
-	m.st = newStyles(m.dark, m.noColor).withTheme(m.opt.Theme.For(m.dark))
+	m.st = newStyles(m.dark, m.noColor).withTheme(m.opt.Theme.For(m.dark)).painted()
 	m.help.Styles = m.st.help
 	m.list.setStyles()
 	m.reader.setStyles()

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/gazette-news/gazette/feed"
 	"github.com/gazette-news/gazette/feed/query"
@@ -244,7 +243,7 @@ func (m *model) indexProgress(msg indexMsg) tea.Cmd {
 // renderTitle renders a list row's title, fitted to its column from
 // full, in style base, with the words the filter matched underlined and
 // bold: attributes, not colours, so that they show under NO_COLOR too.
-func (m *common) renderTitle(full, fitted string, base lipgloss.Style) string {
+func (m *common) renderTitle(full, fitted string, base paint) string {
 	spans := m.index.highlight.Highlights(full)
 	if len(spans) == 0 {
 		return base.Render(fitted)
@@ -257,7 +256,7 @@ func (m *common) renderTitle(full, fitted string, base lipgloss.Style) string {
 	for kept > 0 && kept < len(fitted) && !utf8.RuneStart(fitted[kept]) {
 		kept--
 	}
-	hl := base.Underline(true).Bold(true)
+	hl := base.style.Underline(true).Bold(true)
 	var b strings.Builder
 	at := 0
 	for _, sp := range spans {

@@ -51,6 +51,33 @@ type styles struct {
 	detected lipgloss.Style // a country detected in the text, not declared
 
 	help help.Styles
+
+	// rows holds the styles of the list's rows as paints (see painted).
+	rows rowPaints
+}
+
+// rowPaints are the styles of the list's rows, the selected one's title
+// among them.
+type rowPaints struct {
+	title, unread, unreadTitle  paint
+	selTitle                    paint
+	date, source, dim, detected paint
+	unreadMark, star, badgeTag  paint
+	badges                      [chart.PaletteSize]paint
+}
+
+// painted returns the styles with their rows' paints, made from the
+// styles as they are now: it comes last, after the theme.
+func (s styles) painted() styles {
+	r := &s.rows
+	r.title, r.unread, r.unreadTitle = newPaint(s.title), newPaint(s.unread), newPaint(s.unreadTitle)
+	r.selTitle = newPaint(s.selTitle)
+	r.date, r.source, r.dim, r.detected = newPaint(s.date), newPaint(s.source), newPaint(s.dim), newPaint(s.detected)
+	r.unreadMark, r.star, r.badgeTag = newPaint(s.unreadMark), newPaint(s.star), newPaint(s.badgeTag)
+	for i, b := range s.badges {
+		r.badges[i] = newPaint(b)
+	}
+	return s
 }
 
 // newStyles builds the styles for a dark or light background. With noColor

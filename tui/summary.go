@@ -33,7 +33,7 @@ func (m *common) summaryMark(a *feed.Article, selected bool) string {
 	if selected {
 		return m.st.selRow.Inherit(m.st.dim).Render(summaryMark)
 	}
-	return m.st.dim.Render(summaryMark)
+	return m.st.rows.dim.Render(summaryMark)
 }
 
 // withSummaryHint returns the rendered lines of the article on screen
