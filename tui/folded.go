@@ -49,9 +49,10 @@ type foldedList struct {
 // matched against 100,000 titles at every key, and folding them costs
 // five times the match. It runs in the background once the list is
 // complete, and returns nil when ctx is done first. Each entry then
-// holds its part of the list (see foldedView).
-func foldAll(ctx context.Context, all []*entry, version int) *foldedList {
-	text := query.FoldList(ctx, len(all), func(i int) *feed.Article { return all[i].a })
+// holds its part of the list (see foldedView). It works on one core, and
+// on two once help is closed (see query.FoldList).
+func foldAll(ctx context.Context, all []*entry, version int, help <-chan struct{}) *foldedList {
+	text := query.FoldList(ctx, len(all), func(i int) *feed.Article { return all[i].a }, help)
 	if text == nil {
 		return nil
 	}
@@ -83,7 +84,7 @@ func (m *model) refold() tea.Cmd {
 	m.index.stopFold = stop
 	all, version := m.list.all, m.list.version
 	return safeCmd(func() tea.Msg {
-		storeFolded(p, foldAll(ctx, all, version))
+		storeFolded(p, foldAll(ctx, all, version, nil))
 		return nil
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gazette-news/gazette/feed"
 )
@@ -42,8 +43,11 @@ const foldListPart = 256
 // FoldList folds the titles and sources of the n articles at returns, in
 // order, as Fold does. It returns nil when ctx is done first. It works
 // on one core and lets other goroutines run between parts: it runs
-// beside what the user is waiting for.
-func FoldList(ctx context.Context, n int, at func(i int) *feed.Article) *FoldedList {
+// beside what the user is waiting for. Once help is closed (never, when
+// it is nil), a second goroutine takes the parts not yet begun: the
+// reader folds beside the search index's bind, and its core is free
+// once the bind is done.
+func FoldList(ctx context.Context, n int, at func(i int) *feed.Article, help <-chan struct{}) *FoldedList {
 	// Parts of foldListPart articles, about 25 KB of text each: pieces
 	// that fit in the memory a load has just let go, where larger
 	// strings would need fresh pages (measured in the reader: its peak
@@ -51,19 +55,63 @@ func FoldList(ctx context.Context, n int, at func(i int) *feed.Article) *FoldedL
 	// with one string).
 	count := (n + foldListPart - 1) / foldListPart
 	l := &FoldedList{parts: make([]foldedPart, count), folds: make([]Folded, n)}
-	for p := range l.parts {
-		if ctx.Err() != nil {
+	var next atomic.Int64
+	// work folds the parts not begun yet, counting their bytes in freq;
+	// false when ctx is done or a text is too long.
+	work := func(freq *[256]int) bool {
+		for {
+			p := int(next.Add(1) - 1)
+			if p >= count {
+				return true
+			}
+			if ctx.Err() != nil {
+				return false
+			}
+			first, end := p*foldListPart, min(n, (p+1)*foldListPart)
+			pt := &l.parts[p]
+			if !pt.fold(first, l.folds[first:end], at) {
+				return false
+			}
+			for i := 0; i < len(pt.text); i += freqStride {
+				freq[pt.text[i]]++
+			}
+			runtime.Gosched()
+		}
+	}
+	if help == nil {
+		if !work(&l.freq) {
 			return nil
 		}
-		first, end := p*foldListPart, min(n, (p+1)*foldListPart)
-		pt := &l.parts[p]
-		if !pt.fold(first, l.folds[first:end], at) {
-			return nil
+		return l
+	}
+	done := make(chan struct{})
+	var (
+		wg       sync.WaitGroup
+		helpFreq [256]int
+		helpOK   = true
+		// A panic in the helper is raised again here, as one in the
+		// caller's own parts would be.
+		helpPanic any
+	)
+	wg.Go(func() {
+		defer func() { helpPanic = recover() }()
+		select {
+		case <-help:
+			helpOK = work(&helpFreq)
+		case <-done:
 		}
-		for i := 0; i < len(pt.text); i += freqStride {
-			l.freq[pt.text[i]]++
-		}
-		runtime.Gosched()
+	})
+	ok := work(&l.freq)
+	close(done)
+	wg.Wait()
+	if helpPanic != nil {
+		panic(helpPanic)
+	}
+	if !ok || !helpOK {
+		return nil
+	}
+	for i, c := range helpFreq {
+		l.freq[i] += c
 	}
 	return l
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gazette-news/gazette/feed"
@@ -58,7 +59,7 @@ func TestFoldList(t *testing.T) {
 		{Title: "", Source: ""},
 		{Title: "Москва и газ", Source: "ТАСС"},
 	}
-	l := FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] })
+	l := FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] }, nil)
 	if l.Len() != len(arts) {
 		t.Fatalf("Len() = %d, want %d", l.Len(), len(arts))
 	}
@@ -95,7 +96,7 @@ func TestFoldList(t *testing.T) {
 	for i := range many {
 		many[i] = arts[i%len(arts)]
 	}
-	l = FoldList(context.Background(), len(many), func(i int) *feed.Article { return many[i] })
+	l = FoldList(context.Background(), len(many), func(i int) *feed.Article { return many[i] }, nil)
 	for i, a := range many {
 		if got, want := *l.At(i), Fold(a); got != want {
 			t.Fatalf("article %d of %d: %q, Fold gives %q", i, len(many), got.text, want.text)
@@ -114,7 +115,7 @@ func TestFoldList(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if l := FoldList(ctx, 5000, func(int) *feed.Article { return arts[0] }); l != nil {
+	if l := FoldList(ctx, 5000, func(int) *feed.Article { return arts[0] }, nil); l != nil {
 		t.Error("FoldList went on with its context done")
 	}
 }
@@ -138,7 +139,7 @@ func TestWithinStretches(t *testing.T) {
 			want = append(want, i)
 		}
 	}
-	l := FoldList(context.Background(), len(many), func(i int) *feed.Article { return many[i] })
+	l := FoldList(context.Background(), len(many), func(i int) *feed.Article { return many[i] }, nil)
 	q, _ := Parse("samarkand")
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, procs := range []int{1, 2, 3, 8} {
@@ -169,7 +170,7 @@ func FuzzWithin(f *testing.F) {
 			{Title: feed.SanitizeLine(t2), Source: feed.SanitizeLine(source)},
 			{Title: feed.SanitizeLine(t1 + " " + t2)},
 		}
-		l := FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] })
+		l := FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] }, nil)
 		found := make([]bool, len(arts))
 		l.Within(q, func(i int) { found[i] = true })
 		_, anchored := q.Anchor()
@@ -202,7 +203,7 @@ func BenchmarkFoldList(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] })
+		FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] }, nil)
 	}
 }
 
@@ -252,7 +253,7 @@ func TestRarest(t *testing.T) {
 		arts[i] = &feed.Article{Title: "sea seas ease", Source: "wire"}
 	}
 	arts[0].Title = "a kayak"
-	l := FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] })
+	l := FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] }, nil)
 	if rare, ok := l.rarest("seek"); rare != 3 || !ok {
 		t.Errorf(`rarest("seek") = %d, %v; want 3 ("k"), true`, rare, ok)
 	}
@@ -261,5 +262,54 @@ func TestRarest(t *testing.T) {
 	}
 	if rare, ok := l.rarest("zsea"); rare != 0 || !ok {
 		t.Errorf(`rarest("zsea") = %d, %v; want 0 ("z", which the list lacks), true`, rare, ok)
+	}
+}
+
+// TestFoldListHelped checks that a list folded with a helper, from the
+// start, from its middle or never, is the list folded alone: the same
+// text for every article, and the same byte counts for Within.
+func TestFoldListHelped(t *testing.T) {
+	arts := []*feed.Article{
+		{Title: "Gas deal signed in Samarkand", Source: "Wire"},
+		{Title: "Газ: переговоры в Москве", Source: "ТАСС"},
+		{Title: "東京 election results", Source: "NHK"},
+		{Title: "Coal talks", Source: "Desk"},
+	}
+	many := make([]*feed.Article, 40*foldListPart+7)
+	for i := range many {
+		many[i] = arts[i%len(arts)]
+	}
+	alone := FoldList(context.Background(), len(many), func(i int) *feed.Article { return many[i] }, nil)
+	same := func(name string, l *FoldedList) {
+		t.Helper()
+		if l == nil || l.Len() != alone.Len() {
+			t.Fatalf("%s: a list of %v", name, l)
+		}
+		for i := range many {
+			if *l.At(i) != *alone.At(i) {
+				t.Fatalf("%s: article %d is %q, alone %q", name, i, l.At(i).text, alone.At(i).text)
+			}
+		}
+		if l.freq != alone.freq {
+			t.Errorf("%s: the byte counts differ", name)
+		}
+	}
+	open := make(chan struct{})
+	close(open)
+	same("helped from the start", FoldList(context.Background(), len(many), func(i int) *feed.Article { return many[i] }, open))
+	same("never helped", FoldList(context.Background(), len(many), func(i int) *feed.Article { return many[i] }, make(chan struct{})))
+	var seen atomic.Int64
+	half := make(chan struct{})
+	same("helped from its middle", FoldList(context.Background(), len(many), func(i int) *feed.Article {
+		if seen.Add(1) == int64(len(many)) {
+			close(half)
+		}
+		return many[i]
+	}, half))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if l := FoldList(ctx, len(many), func(i int) *feed.Article { return many[i] }, open); l != nil {
+		t.Error("FoldList went on with its context done")
 	}
 }
