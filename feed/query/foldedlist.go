@@ -78,12 +78,8 @@ func FoldList(ctx context.Context, n int, at func(i int) *feed.Article, help <-c
 			runtime.Gosched()
 		}
 	}
-	if help == nil {
-		if !work(&l.freq) {
-			return nil
-		}
-		return l
-	}
+	// The helper waits for help, which a nil channel never gives, or for
+	// the caller's parts to run out.
 	done := make(chan struct{})
 	var (
 		wg       sync.WaitGroup
@@ -101,8 +97,11 @@ func FoldList(ctx context.Context, n int, at func(i int) *feed.Article, help <-c
 		case <-done:
 		}
 	})
-	ok := work(&l.freq)
-	close(done)
+	ok := func() bool {
+		// Closed whatever happens, so that the helper never waits on.
+		defer close(done)
+		return work(&l.freq)
+	}()
 	wg.Wait()
 	if helpPanic != nil {
 		panic(helpPanic)
