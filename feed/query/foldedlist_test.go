@@ -47,18 +47,22 @@ func TestAnchor(t *testing.T) {
 	}
 }
 
+// foldArts are the articles the tests of FoldList fold: words inside
+// longer ones, an empty title and source, Cyrillic.
+var foldArts = []*feed.Article{
+	{Title: "Gas deal signed", Source: "Wire"},
+	{Title: "Coal talks", Source: "Gas Daily"},
+	{Title: "Las Vegas gasoline prices", Source: "Desk"},
+	{Title: "Pipeline news", Source: "Wire"},
+	{Title: "", Source: ""},
+	{Title: "Москва и газ", Source: "ТАСС"},
+}
+
 // TestFoldList checks that a folded list holds each article as Fold
 // folds it, and finds the articles whose titles or sources hold a word,
 // with words that only contain it among them.
 func TestFoldList(t *testing.T) {
-	arts := []*feed.Article{
-		{Title: "Gas deal signed", Source: "Wire"},
-		{Title: "Coal talks", Source: "Gas Daily"},
-		{Title: "Las Vegas gasoline prices", Source: "Desk"},
-		{Title: "Pipeline news", Source: "Wire"},
-		{Title: "", Source: ""},
-		{Title: "Москва и газ", Source: "ТАСС"},
-	}
+	arts := foldArts
 	l := FoldList(context.Background(), len(arts), func(i int) *feed.Article { return arts[i] }, nil)
 	if l.Len() != len(arts) {
 		t.Fatalf("Len() = %d, want %d", l.Len(), len(arts))
@@ -269,12 +273,7 @@ func TestRarest(t *testing.T) {
 // start, from its middle or never, is the list folded alone: the same
 // text for every article, and the same byte counts for Within.
 func TestFoldListHelped(t *testing.T) {
-	arts := []*feed.Article{
-		{Title: "Gas deal signed in Samarkand", Source: "Wire"},
-		{Title: "Газ: переговоры в Москве", Source: "ТАСС"},
-		{Title: "東京 election results", Source: "NHK"},
-		{Title: "Coal talks", Source: "Desk"},
-	}
+	arts := foldArts
 	many := make([]*feed.Article, 40*foldListPart+7)
 	for i := range many {
 		many[i] = arts[i%len(arts)]
