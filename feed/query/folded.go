@@ -35,22 +35,7 @@ func Fold(a *feed.Article) Folded {
 // appendFolded appends the folded tokens of s, joined by spaces, with
 // emptyToken for those that fold to nothing.
 func appendFolded(dst []byte, s string) []byte {
-	sep := false
-	for i := 0; i < len(s); {
-		start, end := nextToken(s, i)
-		if start >= len(s) {
-			break
-		}
-		i = end
-		if sep {
-			dst = append(dst, ' ')
-		}
-		sep = true
-		n := len(dst)
-		if dst = fold(dst, s[start:end]); len(dst) == n {
-			dst = append(dst, emptyToken...)
-		}
-	}
+	dst, _ = appendTokens(dst, s, false, emptyToken)
 	return dst
 }
 

@@ -65,3 +65,45 @@ func FuzzMatchFolded(f *testing.F) {
 		}
 	})
 }
+
+// foldedByTokens is appendFolded the long way, token by token: the
+// folded text it must give, whichever way it takes through a text.
+func foldedByTokens(s string) string {
+	var toks []string
+	for i := 0; i < len(s); {
+		start, end := nextToken(s, i)
+		if start >= len(s) {
+			break
+		}
+		i = end
+		tok := string(fold(nil, s[start:end]))
+		if tok == "" {
+			tok = emptyToken
+		}
+		toks = append(toks, tok)
+	}
+	return strings.Join(toks, " ")
+}
+
+// FuzzAppendFolded checks that appendFolded, which folds ASCII tokens a
+// byte at a time, folds every text as the tokenizer does token by token:
+// ASCII tokens that run on into letters, marks, punctuation or broken
+// bytes, and tokens that fold to nothing.
+func FuzzAppendFolded(f *testing.F) {
+	for _, s := range []string{
+		"Putin's talks", "Putin’s talks", "Zürich", "Cafe\u0301 au lait", "e\u0301 \u0301 coal",
+		"ab東京cd", "K\u212aelvin", "x\xffy", "  lead  and trail  ", "A-B_C.D", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := foldedByTokens(s)
+		if got := string(appendFolded(nil, s)); got != want {
+			t.Fatalf("appendFolded(%q) = %q, token by token %q", s, got, want)
+		}
+		// Appended after other text, as FoldedList appends a source.
+		if got := string(appendFolded([]byte("x\n"), s)); got != "x\n"+want {
+			t.Fatalf("appendFolded after %q gives %q, want %q", "x\n", got, "x\n"+want)
+		}
+	})
+}

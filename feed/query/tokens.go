@@ -228,6 +228,31 @@ func fold(dst []byte, tok string) []byte {
 	return dst
 }
 
+// foldASCII appends the token that starts at s[i], an ASCII letter or
+// digit, folded, and returns where it ends, when the token is ASCII to its
+// end: most tokens of most texts, folded a byte at a time here rather than
+// found by nextToken and folded by fold, two walks over it and a call
+// each. A token that runs on into other characters is left to them: ok is
+// false, and dst and i are returned as they came.
+func foldASCII(dst []byte, s string, i int) (_ []byte, end int, ok bool) {
+	n := len(dst)
+	j := i
+	for ; j < len(s); j++ {
+		c := s[j]
+		if c >= utf8.RuneSelf {
+			return dst[:n], i, false
+		}
+		switch asciiClass[c] {
+		case classSep:
+			return dst, j, true
+		case classUpper:
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst, j, true
+}
+
 // IndexVersion names the way IndexText(BodyText(a)) makes the text the
 // full-text index holds of an article. It changes whenever that text
 // changes for some article (a character folded another way, a word added
@@ -248,7 +273,31 @@ func AppendIndexText(dst []byte, s string) []byte {
 // one after another with the sep each returns make the IndexText of the
 // texts joined by a separator.
 func appendIndexText(dst []byte, s string, sep bool) ([]byte, bool) {
+	return appendTokens(dst, s, sep, "")
+}
+
+// appendTokens appends the tokens of s, folded, to dst, each after a
+// space when sep is true or an earlier one was appended, and returns
+// whether one was. A token that folds to nothing is left out when empty
+// is "", and appended as empty otherwise.
+func appendTokens(dst []byte, s string, sep bool, empty string) ([]byte, bool) {
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiClass[c] == classSep {
+				i++
+				continue
+			}
+			mark := len(dst)
+			if sep {
+				dst = append(dst, ' ')
+			}
+			var ok bool
+			if dst, i, ok = foldASCII(dst, s, i); ok {
+				sep = true
+				continue
+			}
+			dst = dst[:mark]
+		}
 		start, end := nextToken(s, i)
 		if start >= len(s) {
 			break
@@ -260,9 +309,11 @@ func appendIndexText(dst []byte, s string, sep bool) ([]byte, bool) {
 		}
 		n := len(dst)
 		if dst = fold(dst, s[start:end]); len(dst) == n {
-			// A token that folds to nothing.
-			dst = dst[:mark]
-			continue
+			if empty == "" {
+				dst = dst[:mark]
+				continue
+			}
+			dst = append(dst, empty...)
 		}
 		sep = true
 	}
