@@ -29,6 +29,11 @@ func TestFilterNarrowed(t *testing.T) {
 			t.Fatalf("entry %d does not hold its part of the folded list", i)
 		}
 	}
+	// The keys' hashes serve an index whose rows are not bound, and are
+	// made when one first answers.
+	if fl.keys != nil {
+		t.Error("the fold hashed the keys, before any answer by keys")
+	}
 	if e := newEntries(f.heads[:1], newTagTable())[0]; e.foldedView() != nil {
 		t.Error("an entry outside the folded list holds a fold of its own")
 	}
