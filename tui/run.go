@@ -100,6 +100,11 @@ type Options struct {
 	// Refresh says how often feeds are fetched again by themselves; the
 	// zero value never does, and r refreshes on demand.
 	Refresh Refresh
+	// HoldCollector, when set, is called as the reader readies what the
+	// first word typed after a load needs (the titles folded, the index's
+	// rows bound), and release when that is done: the program may pace
+	// its garbage collector meanwhile. nil holds nothing.
+	HoldCollector func() (release func())
 
 	// watch tunes the watch of directory sources; tests shorten it.
 	watch watch.Options

@@ -140,21 +140,27 @@ func (m *model) startIndex() tea.Cmd {
 	if len(m.opt.Sources) == 1 && l != nil && l.Heads != nil {
 		memos = l.Heads
 	}
+	hold := m.opt.HoldCollector
 	prepare := func(ctx context.Context) {
 		// The titles folded and the rows bound, on two cores: the first
 		// word typed, a fraction of a second after the full count,
 		// needs both. The detection of countries waits for them.
 		// The bind is done sooner: its core then folds too.
-		var wg sync.WaitGroup
-		bound := make(chan struct{})
-		wg.Go(func() {
-			defer close(bound)
-			// A failure to warm up is the first lookup's to report.
-			_ = s.Warm(ctx)
-			bindRows(ctx, s, rows, all)
-		})
-		storeFolded(folded, foldAll(ctx, all, version, bound))
-		wg.Wait()
+		func() {
+			if hold != nil {
+				defer hold()()
+			}
+			var wg sync.WaitGroup
+			bound := make(chan struct{})
+			wg.Go(func() {
+				defer close(bound)
+				// A failure to warm up is the first lookup's to report.
+				_ = s.Warm(ctx)
+				bindRows(ctx, s, rows, all)
+			})
+			storeFolded(folded, foldAll(ctx, all, version, bound))
+			wg.Wait()
+		}()
 		close(ready)
 		// The load and this leave the heap near the collector's goal,
 		// and the first word typed then paid for a collection of the

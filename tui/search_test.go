@@ -7,6 +7,7 @@ import (
 	"runtime/metrics"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -229,5 +230,56 @@ func TestCollectsOnceReadied(t *testing.T) {
 	d.run(build)
 	if forced() == before {
 		t.Error("the index was readied and built with no collection forced")
+	}
+}
+
+// The collector is held, when the program asks to, while the reader
+// readies its search after a load: from before the titles are folded
+// until they are, and released before the first word typed is let
+// through; once, whatever the build does next.
+func TestHoldCollectorWhileReadying(t *testing.T) {
+	ctx := context.Background()
+	f := loadArticles(t)
+	opt := f.options()
+	var holds, releases atomic.Int32
+	var foldedAtHold, foldedAtRelease, readyAtRelease atomic.Bool
+	// What the build shares with the model, once the load is done.
+	var (
+		folded *atomic.Pointer[foldedList]
+		ready  chan struct{}
+	)
+	opt.HoldCollector = func() func() {
+		holds.Add(1)
+		foldedAtHold.Store(folded.Load() != nil)
+		return func() {
+			releases.Add(1)
+			foldedAtRelease.Store(folded.Load() != nil)
+			select {
+			case <-ready:
+				readyAtRelease.Store(true)
+			default:
+			}
+		}
+	}
+	d := &driver{t: t, m: newModel(ctx, opt)}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	next, build := d.m.Update(loadBatchMsg{arts: f.heads, done: true})
+	d.m = next.(model)
+	folded, ready = d.m.index.folded, d.m.index.ready
+	if holds.Load() != 0 {
+		t.Fatal("the collector was held before the build ran")
+	}
+	d.run(build)
+	if holds.Load() != 1 || releases.Load() != 1 {
+		t.Fatalf("held %d times, released %d, want once each", holds.Load(), releases.Load())
+	}
+	if foldedAtHold.Load() {
+		t.Error("the collector was held after the titles were folded")
+	}
+	if !foldedAtRelease.Load() {
+		t.Error("the collector was released before the titles were folded")
+	}
+	if readyAtRelease.Load() {
+		t.Error("the search was ready before the collector was released")
 	}
 }
