@@ -49,14 +49,28 @@ func (a *app) pacing() pacing {
 // runs, the limit is theirs (see bodyPacer).
 var loadsRunning atomic.Int32
 
-// expected is what the running loads expect their live heap to grow to
-// from their header caches, and the limit the first of them found.
-var expected struct {
+// paced is what paces the collector while loads run (see LimitHeadroom)
+// or the reader readies its search (see holdCollector): the first of them
+// to begin finds the pacing that the last to end puts back, whatever the
+// order they end in. Each putting back the pacing it found as it began,
+// two that overlapped and ended out of order left the first's limit in
+// place after both, for good.
+var paced struct {
 	mu sync.Mutex
+	// loads and holds count those running.
+	loads, holds int
 	// bytes sums what load.Loader.Expect told of the running loads.
 	bytes int64
-	// ceiling is the limit before the first load of them began.
-	ceiling int64
+	// limit is the memory limit before the first of them began, gc
+	// GOGC then, and gcOff whether one of them turned GOGC off.
+	limit int64
+	gc    int
+	gcOff bool
+	// stopFollowing stops the limit following each collection.
+	stopFollowing func()
+	// mapped is the memory the runtime held, and had not given back, as
+	// the first hold of those running began (see holdLimit).
+	mapped int64
 }
 
 // expect is load.Loader.Expect: the heap the articles of a header cache
@@ -71,20 +85,21 @@ var expected struct {
 // freely: the collector waits for it until the heap reaches that limit,
 // no higher than a load of unchanged files peaks anyway.
 func expect(bytes int64) {
-	expected.mu.Lock()
-	defer expected.mu.Unlock()
-	if loadsRunning.Load() == 0 {
+	paced.mu.Lock()
+	defer paced.mu.Unlock()
+	if paced.loads == 0 {
 		// The user's limit stands (see LimitHeadroom).
 		return
 	}
-	expected.bytes += bytes
-	setHeadroomLocked(expected.ceiling)
+	paced.bytes += bytes
+	followLocked()
 }
 
 // LimitHeadroom forwards a load's results, keeping a soft memory limit of
 // the live heap plus loadHeadroom while they come, and putting the limit
-// back as it was when they end or ctx is cancelled. A limit the user set
-// (p.userLimit) stands, and the results pass as they are.
+// back as it was when they end or ctx is cancelled, unless another load or
+// a hold still runs (see paced). A limit the user set (p.userLimit)
+// stands, and the results pass as they are.
 //
 // When the load ends, the collector is also told to keep a headroom like
 // it from then on, in proportion to the live heap (see settleHeadroom),
@@ -93,51 +108,13 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 	if p.userLimit {
 		return ch
 	}
-	before := debug.SetMemoryLimit(-1)
-	expected.mu.Lock()
-	if loadsRunning.Add(1) == 1 {
-		expected.bytes, expected.ceiling = 0, before
-	}
-	setHeadroomLocked(before)
-	expected.mu.Unlock()
-	gcOff := false
-	gcBefore := 0
-	if !p.userGC && debug.SetMemoryLimit(-1) < math.MaxInt64 {
-		// The limit alone paces the collector while the load runs.
-		// Under the default GOGC it would also run each time the heap
-		// doubled, which early in a load, on a heap of a few megabytes,
-		// is every few milliseconds: the reader reached its full count
-		// about 5% sooner without.
-		gcOff, gcBefore = true, setGCPercent(-1)
-	}
+	beginPaced(true, p)
 	out := make(chan load.Result, cap(ch))
 	go func() {
-		// The limit also follows the live heap from each collection: by
-		// results alone, it lagged where the live heap grew before any
-		// came (the header cache is read first, some 50 MB at 100,000
-		// articles), and the collector ran eight times over in 80 ms,
-		// finding nothing to free.
-		stopFollowing := afterEachCollection(func() { setHeadroom(before) })
 		defer func() {
 			// The pacing is put back before the results end, so that
 			// what their reader sets next (KeepHeadroom) stands.
-			stopFollowing()
-			if heap, held := holdUncollected(); held && gcOff {
-				// Back on now, GOGC would have the collector run at once,
-				// its goal twice a live heap of before the load: the
-				// limit paces it until it has run, and GOGC is put back
-				// then. A command that prints and exits may never collect.
-				waitForCollection(gcBefore, before, min(before, heap+loadHeadroom))
-			} else {
-				setMemoryLimit(before)
-				if gcOff {
-					setGCPercent(gcBefore)
-				}
-			}
-			if !p.userGC {
-				settleHeadroom()
-			}
-			loadsRunning.Add(-1)
+			endPaced(true, p)
 			close(out)
 			if p.loaded != nil && ctx.Err() == nil {
 				p.loaded()
@@ -148,7 +125,7 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 			// The limit was set as the load began. Articles come many to
 			// a result, and count one each.
 			if n += len(r.Articles) + len(r.Skimmed); n >= next {
-				setHeadroom(before)
+				follow()
 				next = n + headroomEvery
 			}
 			select {
@@ -159,6 +136,166 @@ func LimitHeadroom(ctx context.Context, ch <-chan load.Result, p pacing) <-chan 
 		}
 	}()
 	return out
+}
+
+// holdCollector paces the collector as a load does, GOGC off and a limit
+// that follows the live heap (see holdLimit), until release is called;
+// the reader holds it while it readies its search after a load
+// (tui.Options.HoldCollector), and collects once as it is done. A limit
+// the user set (p.userLimit) stands, and nothing is done.
+//
+// Under the headroom the reader keeps after its load (see settleHeadroom),
+// some 16 MB above a live heap of 90–100 MB at 100,000 articles, the load's
+// garbage and the 20 MB the titles folded and the rows bound take made two
+// collections of the whole list in the third of a second before the first
+// word typed, each taking a core from them; held, they make one. In
+// eight second launches of each, alternated, the reader went on 212–284 ms
+// after the full count (median 242) against 246–290 (272), and peaked at
+// 164–167 MiB against 167–176.
+func holdCollector(p pacing) (release func()) {
+	if p.userLimit {
+		return func() {}
+	}
+	beginPaced(false, p)
+	var once sync.Once
+	return func() { once.Do(func() { endPaced(false, p) }) }
+}
+
+// beginPaced counts a load (load) or a hold in among those running, and
+// paces the collector for them: a soft memory limit that follows the live
+// heap (see followLocked), and GOGC off, unless the user set it
+// (p.userGC). The first to begin keeps the pacing it finds, for the last
+// to end (see endPaced).
+func beginPaced(load bool, p pacing) {
+	paced.mu.Lock()
+	defer paced.mu.Unlock()
+	if paced.loads+paced.holds == 0 {
+		paced.bytes, paced.limit, paced.gcOff = 0, limitSet(), false
+		// The limit also follows the live heap from each collection: by
+		// results alone, it lagged where the live heap grew before any
+		// came (the header cache is read first, some 50 MB at 100,000
+		// articles), and the collector ran eight times over in 80 ms,
+		// finding nothing to free.
+		paced.stopFollowing = afterEachCollection(follow)
+	}
+	if load {
+		paced.loads++
+		loadsRunning.Add(1)
+	} else {
+		if paced.holds == 0 {
+			paced.mapped = mappedMemory()
+		}
+		paced.holds++
+	}
+	followLocked()
+	if !p.userGC && !paced.gcOff && debug.SetMemoryLimit(-1) < math.MaxInt64 {
+		// The limit alone paces the collector while the load runs.
+		// Under the default GOGC it would also run each time the heap
+		// doubled, which early in a load, on a heap of a few megabytes,
+		// is every few milliseconds: the reader reached its full count
+		// about 5% sooner without.
+		paced.gcOff, paced.gc = true, setGCPercent(-1)
+	}
+}
+
+// endPaced counts a load (load) or a hold out. The last to end puts back
+// the pacing the first found, and has the collector keep a headroom in
+// proportion to the live heap from then on (see settleHeadroom), unless
+// the user set GOGC (p.userGC); before that, those still running keep
+// theirs.
+func endPaced(load bool, p pacing) {
+	paced.mu.Lock()
+	if load {
+		paced.loads--
+	} else {
+		paced.holds--
+	}
+	var stop func()
+	if paced.loads+paced.holds > 0 {
+		followLocked()
+	} else {
+		stop, paced.stopFollowing = paced.stopFollowing, nil
+		before := paced.limit
+		if heap, held := holdUncollected(); (held || !load) && paced.gcOff {
+			// Back on now, GOGC would have the collector run at once,
+			// its goal twice a live heap of before the load: the
+			// limit paces it until it has run, and GOGC is put back
+			// then. A command that prints and exits may never collect.
+			// A hold ends as the reader is about to collect: GOGC put
+			// back, the heap above the goal it sets, the collector ran
+			// at once, and once more for the reader.
+			waitForCollection(paced.gc, before, min(before, heap+loadHeadroom))
+		} else {
+			setMemoryLimit(before)
+			if paced.gcOff {
+				setGCPercent(paced.gc)
+			}
+		}
+		paced.gcOff = false
+		if !p.userGC {
+			settleHeadroom()
+		}
+	}
+	if load {
+		loadsRunning.Add(-1)
+	}
+	paced.mu.Unlock()
+	// Not under mu, which a collection's call of follow waits for; a
+	// call that came meanwhile found nothing running, and did nothing.
+	if stop != nil {
+		stop()
+	}
+}
+
+// follow sets the limit of those running from the live heap (see
+// followLocked).
+func follow() {
+	paced.mu.Lock()
+	defer paced.mu.Unlock()
+	followLocked()
+}
+
+// followLocked sets the memory limit of the loads and holds running, if
+// any, from the live heap at the last collection: while a load runs, as
+// setHeadroom does; while only holds run, loadHeadroom above it. It is
+// never above the limit before the first of them began. paced.mu is held.
+func followLocked() {
+	if paced.loads+paced.holds == 0 {
+		return
+	}
+	live, ok := liveHeap()
+	if !ok {
+		return
+	}
+	if paced.loads > 0 {
+		setMemoryLimit(loadLimitExpected(live, paced.limit))
+		return
+	}
+	setMemoryLimit(min(paced.limit, holdLimit(live, paced.mapped)))
+}
+
+// holdLimit is the memory limit while only holds run, for the live heap
+// live: loadHeadroom above it, but no higher than the memory the runtime
+// held as the first of them began (mapped), unless that is less than half
+// of loadHeadroom above live. A hold follows a load, whose garbage is
+// still there: held until the heap was live plus the headroom, the reader
+// made no collection before its own, 193 ms after the full count (median
+// of eight), but peaked at 177–179 MiB, and the launch that detects the
+// countries a load put off at 191–195 MiB against 177.
+func holdLimit(live, mapped int64) int64 {
+	return min(live+loadHeadroom, max(mapped, live+loadHeadroom/2))
+}
+
+// mappedMemory returns the memory the runtime holds and has not given
+// back to the system, which its memory limit is compared with; 0 when it
+// does not say.
+func mappedMemory() int64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 || sample[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(sample[0].Value.Uint64() - sample[1].Value.Uint64())
 }
 
 // KeepHeadroom sets the soft memory limit that LimitHeadroom keeps during
@@ -216,22 +353,22 @@ func liftLimitForIndexing(p pacing) (restore func()) {
 // collection plus the headroom, or to what the running loads expect (see
 // expect) plus the headroom when that is more, but never above ceiling.
 func setHeadroom(ceiling int64) {
-	expected.mu.Lock()
-	defer expected.mu.Unlock()
-	setHeadroomLocked(ceiling)
+	paced.mu.Lock()
+	defer paced.mu.Unlock()
+	if live, ok := liveHeap(); ok {
+		setMemoryLimit(loadLimitExpected(live, ceiling))
+	}
 }
 
-// setHeadroomLocked is setHeadroom with expected.mu held.
-func setHeadroomLocked(ceiling int64) {
-	live, ok := liveHeap()
-	if !ok {
-		return
-	}
+// loadLimitExpected is loadLimit, or what the running loads expect (see
+// expect) plus loadHeadroom when that is more, but never above ceiling.
+// paced.mu is held.
+func loadLimitExpected(live, ceiling int64) int64 {
 	limit := loadLimit(live, ceiling)
-	if expected.bytes > 0 && loadsRunning.Load() > 0 {
-		limit = max(limit, min(ceiling, expected.bytes+loadHeadroom))
+	if paced.bytes > 0 && paced.loads > 0 {
+		limit = max(limit, min(ceiling, paced.bytes+loadHeadroom))
 	}
-	setMemoryLimit(limit)
+	return limit
 }
 
 // loadLimit is the limit setHeadroom sets for the live heap live: live
@@ -420,4 +557,17 @@ func setMemoryLimit(limit int64) (was int64) {
 	defer uncollected.mu.Unlock()
 	uncollected.limitWaits = false
 	return debug.SetMemoryLimit(limit)
+}
+
+// limitSet returns the memory limit, or the one that waits for the next
+// collection to be set when one does (see waitForCollection): what a load
+// that begins meanwhile is to put back, not the limit that paces the
+// collector until then.
+func limitSet() int64 {
+	uncollected.mu.Lock()
+	defer uncollected.mu.Unlock()
+	if uncollected.limitWaits {
+		return uncollected.limit
+	}
+	return debug.SetMemoryLimit(-1)
 }

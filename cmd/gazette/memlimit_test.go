@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 // While a load runs, the memory limit follows the live heap; when it ends,
 // or is cancelled, the limit is what it was. A limit the user set stands.
 func TestLimitHeadroom(t *testing.T) {
+	waitPacedIdle(t)
 	before := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(before) })
 	if ch := make(chan load.Result); LimitHeadroom(context.Background(), ch, pacing{userLimit: true, userGC: true}) != ch {
@@ -59,11 +61,9 @@ func TestLimitHeadroom(t *testing.T) {
 // loaded is called as it ends, once it counts no more, but not when it
 // was cancelled.
 func TestLimitHeadroomLoaded(t *testing.T) {
+	waitPacedIdle(t)
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	// The loads of tests before may take a moment to end.
-	waitUntil(t, func() bool { return loadsRunning.Load() == 0 }, func() string {
-		return fmt.Sprintf("%d loads running before the test", loadsRunning.Load())
-	})
 	var calls atomic.Int32
 	var runningThen atomic.Int32
 	p := pacing{userGC: true, loaded: func() {
@@ -93,6 +93,21 @@ func TestLimitHeadroomLoaded(t *testing.T) {
 	if got := calls.Load(); got != 1 {
 		t.Errorf("loaded called %d times, the second after a cancel", got)
 	}
+}
+
+// waitPacedIdle waits for the loads and holds that tests before began to
+// end, as they do soon after, or fails: the pacing that a test looks at
+// is otherwise theirs.
+func waitPacedIdle(t *testing.T) {
+	t.Helper()
+	running := func() int {
+		paced.mu.Lock()
+		defer paced.mu.Unlock()
+		return paced.loads + paced.holds
+	}
+	waitUntil(t, func() bool { return running() == 0 }, func() string {
+		return fmt.Sprintf("%d loads and holds running before the test", running())
+	})
 }
 
 // waitLimit waits for the memory limit to be want, which the forwarding
@@ -171,6 +186,7 @@ func TestKeepHeadroom(t *testing.T) {
 // A load's pacing is put back before its results end: what a command sets
 // as it sees the end (KeepHeadroom) is not undone by it.
 func TestLimitHeadroomEndsPaced(t *testing.T) {
+	waitPacedIdle(t)
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	// From a collection: garbage the tests before left, past the load's
@@ -438,6 +454,7 @@ func TestBodyLimit(t *testing.T) {
 // When a load ends, the collector keeps a headroom in proportion to the
 // live heap, unless the user set GOGC.
 func TestSettleHeadroom(t *testing.T) {
+	waitPacedIdle(t)
 	for _, c := range []struct {
 		live int64
 		want int
@@ -467,6 +484,7 @@ func TestSettleHeadroom(t *testing.T) {
 // off, and settled in proportion to the live heap when the load ends.
 // GOGC from the user stands throughout.
 func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
+	waitPacedIdle(t)
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	// From a collection: garbage the tests before left, past the load's
@@ -509,6 +527,7 @@ func TestLimitHeadroomTurnsGOGCOff(t *testing.T) {
 // of the limit: a search that skims 100,000 of them in a few hundred
 // results would otherwise load under the limit it began with.
 func TestLimitHeadroomSkimmed(t *testing.T) {
+	waitPacedIdle(t)
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	in := make(chan load.Result)
 	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
@@ -558,6 +577,7 @@ func TestAfterEachCollection(t *testing.T) {
 // collection: the collector would otherwise run again and again, each
 // time finding nothing to free.
 func TestLimitHeadroomFollowsCollections(t *testing.T) {
+	waitPacedIdle(t)
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	in := make(chan load.Result)
 	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
@@ -576,6 +596,7 @@ func TestLimitHeadroomFollowsCollections(t *testing.T) {
 // it; without a load it changes nothing, and the limit is put back as the
 // load ends.
 func TestExpect(t *testing.T) {
+	waitPacedIdle(t)
 	before := debug.SetMemoryLimit(math.MaxInt64)
 	t.Cleanup(func() { debug.SetMemoryLimit(before) })
 	expect(1 << 30)
@@ -613,6 +634,7 @@ func TestExpect(t *testing.T) {
 // is set then, and so is the limit the load found, unless another was set
 // since.
 func TestExpectedHeapHeldUntilCollected(t *testing.T) {
+	waitPacedIdle(t)
 	before := debug.SetMemoryLimit(math.MaxInt64)
 	t.Cleanup(func() { debug.SetMemoryLimit(before) })
 	defer debug.SetGCPercent(debug.SetGCPercent(defaultGOGC))
@@ -668,4 +690,144 @@ func TestExpectedHeapHeldUntilCollected(t *testing.T) {
 		}
 		runtime.KeepAlive(kept)
 	}
+}
+
+// Held while the reader readies its search, the collector is paced as
+// during a load, GOGC off and the limit following the live heap,
+// loadHeadroom above it; released, the limit is put back and GOGC
+// settled. A limit the user set stands, and nothing is done.
+func TestHoldCollector(t *testing.T) {
+	waitPacedIdle(t)
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	defer debug.SetGCPercent(debug.SetGCPercent(defaultGOGC))
+	// As the program sets it: a limit that waited for a collection, left
+	// by a test before, waits no more.
+	setMemoryLimit(math.MaxInt64)
+	// From a collection, as in TestLimitHeadroomTurnsGOGCOff.
+	runtime.GC()
+	release := holdCollector(pacing{})
+	if got := gogc(); got != -1 {
+		t.Errorf("GOGC %d while held, want off", got)
+	}
+	if got := loadsRunning.Load(); got != 0 {
+		t.Errorf("a hold counted as %d loads", got)
+	}
+	paced.mu.Lock()
+	mapped := paced.mapped
+	paced.mu.Unlock()
+	if mapped <= 0 {
+		t.Errorf("mapped memory %d as the hold began", mapped)
+	}
+	checkFollowsLiveHeap(t, func(live, ceiling int64) int64 { return min(ceiling, holdLimit(live, mapped)) })
+	release()
+	release()
+	// Until the collection the reader makes next, as a load that grew
+	// the heap uncollected (see endPaced).
+	if got := gogc(); got != -1 {
+		t.Errorf("GOGC %d as the hold ended, want it off until a collection", got)
+	}
+	runtime.GC()
+	waitLimit(t, math.MaxInt64)
+	waitUntil(t, func() bool { return gogc() != -1 }, func() string { return "GOGC still off after the hold" })
+	if got := gogc(); got < minSettledPercent || got > 100 {
+		t.Errorf("GOGC %d after the hold, want it settled between %d and 100", got, minSettledPercent)
+	}
+
+	debug.SetMemoryLimit(1 << 40)
+	debug.SetGCPercent(77)
+	release = holdCollector(pacing{userLimit: true})
+	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+		t.Errorf("limit %d while held, want the user's %d", got, int64(1<<40))
+	}
+	if got := gogc(); got != 77 {
+		t.Errorf("GOGC %d while held under the user's limit, want 77", got)
+	}
+	release()
+}
+
+// A hold's limit stands loadHeadroom above the live heap, no higher than
+// the memory held as it began, unless that is within half the headroom.
+func TestHoldLimit(t *testing.T) {
+	const mib = 1 << 20
+	for _, c := range []struct{ live, mapped, want int64 }{
+		{100 * mib, 300 * mib, 100*mib + loadHeadroom},
+		{100 * mib, 150 * mib, 150 * mib},
+		{100 * mib, 110 * mib, 100*mib + loadHeadroom/2},
+		{100 * mib, 0, 100*mib + loadHeadroom/2},
+		{0, 0, loadHeadroom / 2},
+	} {
+		if got := holdLimit(c.live, c.mapped); got != c.want {
+			t.Errorf("live %d MiB, mapped %d MiB: limit %d MiB, want %d MiB", c.live/mib, c.mapped/mib, got/mib, c.want/mib)
+		}
+	}
+}
+
+// Loads and holds that overlap keep the pacing while any of them runs,
+// and the last to end puts back what the first found, whatever the order
+// they end in: two loads that ended out of order each put back the limit
+// it found, and the second's was the first's, kept for good.
+func TestPacedOutOfOrder(t *testing.T) {
+	waitPacedIdle(t)
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	defer debug.SetGCPercent(debug.SetGCPercent(defaultGOGC))
+	const ceiling = 1 << 40
+	for _, kinds := range [][]string{{"load", "load"}, {"load", "hold"}, {"hold", "load"}, {"hold", "load", "load"}} {
+		t.Run(strings.Join(kinds, "-"), func(t *testing.T) {
+			// As the program sets it: a limit that waited for a
+			// collection, left by a test before, waits no more.
+			setMemoryLimit(ceiling)
+			runtime.GC()
+			ends := make([]func(), len(kinds))
+			for i, k := range kinds {
+				if k == "hold" {
+					ends[i] = holdCollector(pacing{})
+					continue
+				}
+				in := make(chan load.Result)
+				out := LimitHeadroom(context.Background(), in, pacing{})
+				ends[i] = func() {
+					close(in)
+					for range out {
+					}
+				}
+			}
+			// The first to begin ends first.
+			for i, end := range ends {
+				end()
+				if i == len(ends)-1 {
+					break
+				}
+				if got := debug.SetMemoryLimit(-1); got >= ceiling {
+					t.Errorf("limit %d after %d of %d ended, want the pacing kept", got, i+1, len(ends))
+				}
+				if got := gogc(); got != -1 {
+					t.Errorf("GOGC %d after %d of %d ended, want off", got, i+1, len(ends))
+				}
+			}
+			// The reader collects as a hold ends (see endPaced).
+			runtime.GC()
+			waitLimit(t, ceiling)
+			waitUntil(t, func() bool { return gogc() != -1 }, func() string { return "GOGC still off after all ended" })
+		})
+	}
+}
+
+// A load that begins while a limit waits for a collection to be set (see
+// waitForCollection) puts back, as it ends, the limit that waited, not
+// the one that paced the collector until then.
+func TestPacedAfterWaitingLimit(t *testing.T) {
+	waitPacedIdle(t)
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	defer debug.SetGCPercent(debug.SetGCPercent(defaultGOGC))
+	waitForCollection(defaultGOGC, math.MaxInt64, 1<<40)
+	if got := limitSet(); got != math.MaxInt64 {
+		t.Fatalf("limitSet %d while a limit waits, want the one that waits", got)
+	}
+	in := make(chan load.Result)
+	out := LimitHeadroom(context.Background(), in, pacing{userGC: true})
+	close(in)
+	for range out {
+	}
+	runtime.GC()
+	waitLimit(t, math.MaxInt64)
 }

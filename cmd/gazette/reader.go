@@ -109,6 +109,9 @@ func (a *app) runTUI(ctx context.Context, args []string) error {
 		Store:   st,
 		Index:   a.readerIndex(st),
 		Refresh: refresh,
+		// The collector is paced as during the load while the reader
+		// readies its search after it.
+		HoldCollector: func() func() { return holdCollector(pace) },
 	})
 }
 
