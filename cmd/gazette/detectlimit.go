@@ -102,7 +102,7 @@ func (b *bodyPacer) set() {
 // held.
 func (b *bodyPacer) limit() {
 	switch live, ok := liveHeap(); {
-	case loadsRunning.Load() > 0 || !ok:
+	case loadsRunning() > 0 || !ok:
 	case b.p.userGC:
 		setHeadroom(b.ceiling)
 	default:

@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
-	"sync/atomic"
 
 	"github.com/gazette-news/gazette/feed/load"
 )
@@ -45,10 +44,6 @@ func (a *app) pacing() pacing {
 	return pacing{userLimit: a.io.getenv("GOMEMLIMIT") != "", userGC: a.io.getenv("GOGC") != ""}
 }
 
-// loadsRunning counts the loads whose limit LimitHeadroom keeps: while any
-// runs, the limit is theirs (see bodyPacer).
-var loadsRunning atomic.Int32
-
 // paced is what paces the collector while loads run (see LimitHeadroom)
 // or the reader readies its search (see holdCollector): the first of them
 // to begin finds the pacing that the last to end puts back, whatever the
@@ -57,7 +52,8 @@ var loadsRunning atomic.Int32
 // place after both, for good.
 var paced struct {
 	mu sync.Mutex
-	// loads and holds count those running.
+	// loads and holds count those running: while a load runs, the limit
+	// is its own (see bodyPacer, loadsRunning).
 	loads, holds int
 	// bytes sums what load.Loader.Expect told of the running loads.
 	bytes int64
@@ -180,7 +176,6 @@ func beginPaced(load bool, p pacing) {
 	}
 	if load {
 		paced.loads++
-		loadsRunning.Add(1)
 	} else {
 		if paced.holds == 0 {
 			paced.mapped = mappedMemory()
@@ -236,15 +231,20 @@ func endPaced(load bool, p pacing) {
 			settleHeadroom()
 		}
 	}
-	if load {
-		loadsRunning.Add(-1)
-	}
 	paced.mu.Unlock()
 	// Not under mu, which a collection's call of follow waits for; a
 	// call that came meanwhile found nothing running, and did nothing.
 	if stop != nil {
 		stop()
 	}
+}
+
+// loadsRunning returns how many loads keep their limit (see
+// LimitHeadroom); one that ends counts until its pacing is put back.
+func loadsRunning() int {
+	paced.mu.Lock()
+	defer paced.mu.Unlock()
+	return paced.loads
 }
 
 // follow sets the limit of those running from the live heap (see

@@ -67,12 +67,12 @@ func TestLimitHeadroomLoaded(t *testing.T) {
 	var calls atomic.Int32
 	var runningThen atomic.Int32
 	p := pacing{userGC: true, loaded: func() {
-		runningThen.Store(loadsRunning.Load())
+		runningThen.Store(int32(loadsRunning()))
 		calls.Add(1)
 	}}
 	in := make(chan load.Result)
 	out := LimitHeadroom(context.Background(), in, p)
-	if got := loadsRunning.Load(); got != 1 {
+	if got := loadsRunning(); got != 1 {
 		t.Errorf("%d loads running during one", got)
 	}
 	close(in)
@@ -88,7 +88,7 @@ func TestLimitHeadroomLoaded(t *testing.T) {
 	LimitHeadroom(ctx, in, p)
 	cancel()
 	go func() { in <- load.Result{Err: errors.New("never read")} }()
-	waitUntil(t, func() bool { return loadsRunning.Load() == 0 }, func() string { return "a cancelled load still counted" })
+	waitUntil(t, func() bool { return loadsRunning() == 0 }, func() string { return "a cancelled load still counted" })
 	time.Sleep(10 * time.Millisecond)
 	if got := calls.Load(); got != 1 {
 		t.Errorf("loaded called %d times, the second after a cancel", got)
@@ -108,6 +108,14 @@ func waitPacedIdle(t *testing.T) {
 	waitUntil(t, func() bool { return running() == 0 }, func() string {
 		return fmt.Sprintf("%d loads and holds running before the test", running())
 	})
+}
+
+// addLoads counts n more loads running, as if they had begun, or -n
+// fewer, without their pacing.
+func addLoads(n int) {
+	paced.mu.Lock()
+	defer paced.mu.Unlock()
+	paced.loads += n
 }
 
 // waitLimit waits for the memory limit to be want, which the forwarding
@@ -341,7 +349,7 @@ func TestBodyPacer(t *testing.T) {
 		return fmt.Sprintf("limit %d while reading, want %d", debug.SetMemoryLimit(-1), want())
 	})
 	// While a load runs, its limit stands.
-	loadsRunning.Add(1)
+	addLoads(1)
 	debug.SetMemoryLimit(1 << 40)
 	runtime.GC()
 	read(context.Background(), &feed.Article{})
@@ -349,7 +357,7 @@ func TestBodyPacer(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
 		t.Errorf("limit %d while a load ran, want the load's", got)
 	}
-	loadsRunning.Add(-1)
+	addLoads(-1)
 	for range headroomEvery {
 		read(context.Background(), &feed.Article{})
 	}
@@ -709,7 +717,7 @@ func TestHoldCollector(t *testing.T) {
 	if got := gogc(); got != -1 {
 		t.Errorf("GOGC %d while held, want off", got)
 	}
-	if got := loadsRunning.Load(); got != 0 {
+	if got := loadsRunning(); got != 0 {
 		t.Errorf("a hold counted as %d loads", got)
 	}
 	// What the test binary holds depends on the tests before; as if it
