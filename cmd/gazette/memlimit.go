@@ -290,12 +290,29 @@ func holdLimit(live, mapped int64) int64 {
 // back to the system, which its memory limit is compared with; 0 when it
 // does not say.
 func mappedMemory() int64 {
-	sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	metrics.Read(sample)
-	if sample[0].Value.Kind() != metrics.KindUint64 || sample[1].Value.Kind() != metrics.KindUint64 {
+	v, ok := readMetrics("/memory/classes/total:bytes", "/memory/classes/heap/released:bytes")
+	if !ok {
 		return 0
 	}
-	return int64(sample[0].Value.Uint64() - sample[1].Value.Uint64())
+	return int64(v[0] - v[1])
+}
+
+// readMetrics returns the runtime's metrics of the given names, in order;
+// ok is false when one of them is not a count the runtime gives.
+func readMetrics(names ...string) (values []uint64, ok bool) {
+	sample := make([]metrics.Sample, len(names))
+	for i, name := range names {
+		sample[i].Name = name
+	}
+	metrics.Read(sample)
+	values = make([]uint64, len(sample))
+	for i, s := range sample {
+		if s.Value.Kind() != metrics.KindUint64 {
+			return nil, false
+		}
+		values[i] = s.Value.Uint64()
+	}
+	return values, true
 }
 
 // KeepHeadroom sets the soft memory limit that LimitHeadroom keeps during
@@ -450,15 +467,14 @@ func afterEachCollection(fn func()) (stop func()) {
 // expect), and until the next collection, it is the heap as the load
 // ended, live or not (see holdUncollected).
 func liveHeap() (live int64, ok bool) {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
-	metrics.Read(sample)
-	if sample[0].Value.Kind() != metrics.KindUint64 || sample[1].Value.Kind() != metrics.KindUint64 {
+	v, ok := readMetrics("/gc/heap/live:bytes", "/gc/cycles/total:gc-cycles")
+	if !ok {
 		return 0, false
 	}
-	live = int64(sample[0].Value.Uint64())
+	live = int64(v[0])
 	uncollected.mu.Lock()
 	defer uncollected.mu.Unlock()
-	if uncollected.held && sample[1].Value.Uint64() == uncollected.cycles {
+	if uncollected.held && v[1] == uncollected.cycles {
 		live = max(live, uncollected.heap)
 	}
 	return live, true
@@ -493,18 +509,15 @@ var uncollected struct {
 // half the live heap, its peak rose by 16 MiB). It returns the heap, and
 // whether it is held.
 func holdUncollected() (heap int64, held bool) {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}, {Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	for _, s := range sample {
-		if s.Value.Kind() != metrics.KindUint64 {
-			return 0, false
-		}
+	v, ok := readMetrics("/gc/heap/live:bytes", "/gc/cycles/total:gc-cycles", "/memory/classes/heap/objects:bytes")
+	if !ok {
+		return 0, false
 	}
-	live, heap := int64(sample[0].Value.Uint64()), int64(sample[2].Value.Uint64())
+	live, heap := int64(v[0]), int64(v[2])
 	uncollected.mu.Lock()
 	defer uncollected.mu.Unlock()
 	uncollected.held = heap > loadLimit(live, math.MaxInt64)
-	uncollected.cycles, uncollected.heap = sample[1].Value.Uint64(), heap
+	uncollected.cycles, uncollected.heap = v[1], heap
 	return heap, uncollected.held
 }
 
